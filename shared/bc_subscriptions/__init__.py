@@ -1,0 +1,1 @@
+"""bc-subscriptions: a subscription engine for BigCommerce merchants."""

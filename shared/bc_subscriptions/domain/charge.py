@@ -1,0 +1,74 @@
+"""A Charge is one renewal cycle's resumable workflow: each stage is recorded before moving on."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class Stage(StrEnum):
+    CLAIMED = "claimed"
+    PRICED = "priced"
+    ORDER_CREATED = "order_created"
+    PAYMENT_CAPTURED = "payment_captured"
+    PAYMENT_AUTHORIZED = "payment_authorized"
+    PAYMENT_FAILED = "payment_failed"
+    COMPLETED = "completed"
+
+
+FINAL_STAGES = frozenset({Stage.COMPLETED, Stage.PAYMENT_FAILED})
+PAID_STAGES = frozenset({Stage.PAYMENT_CAPTURED, Stage.PAYMENT_AUTHORIZED})
+LEASE = timedelta(minutes=2)
+
+
+def external_order_id(subscription_id: str, cycle: int) -> str:
+    """Our idempotency key in BigCommerce: one renewal order per (subscription, cycle)."""
+    return f"bcsub-{subscription_id}-c{cycle}"
+
+
+class Charge(BaseModel):
+    """State of one cycle's renewal; `*_attempted` flags mark calls whose outcome may be unknown."""
+
+    store_hash: str
+    subscription_id: str
+    cycle: int
+    stage: Stage = Stage.CLAIMED
+    amount: Decimal | None = None
+    currency: str = "USD"
+    bc_order_id: int | None = None
+    order_attempted: bool = False
+    payment_attempts: int = 0
+    transaction_id: str | None = None
+    transaction_type: str | None = None
+    decline_code: int | None = None
+    decline_reason: str | None = None
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def external_order_id(self) -> str:
+        return external_order_id(self.subscription_id, self.cycle)
+
+    @property
+    def is_final(self) -> bool:
+        return self.stage in FINAL_STAGES
+
+    def lease_free_for(self, worker: str, now: datetime) -> bool:
+        """A worker may act if it holds the lease or the previous holder's lease ran out."""
+        return self.lease_owner in (None, worker) or (
+            self.lease_until is not None and self.lease_until <= now
+        )
+
+    def take_lease(self, worker: str, now: datetime) -> None:
+        self.lease_owner, self.lease_until, self.updated_at = worker, now + LEASE, now
+
+    def release_lease(self, now: datetime) -> None:
+        self.lease_owner, self.lease_until, self.updated_at = None, None, now
+
+    def advance(self, stage: Stage, now: datetime) -> None:
+        self.stage, self.updated_at = stage, now

@@ -1,0 +1,33 @@
+"""Classify BigCommerce payment error codes into what the renewal should do next."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DeclineClass(StrEnum):
+    HARD = "hard"  # never retried automatically; ask the shopper for a new card
+    INSUFFICIENT_FUNDS = "insufficient_funds"  # wait for the dunning schedule
+    SOFT = "soft"  # may succeed later
+    NETWORK = "network"  # transient: retry promptly
+    DUPLICATE = "duplicate"  # BC says it was already paid: never pay again
+    ORDER_STATE = "order_state"  # the order is no longer payable: re-read BC
+
+
+_CODES: dict[int, DeclineClass] = {
+    10000: DeclineClass.NETWORK,
+    30004: DeclineClass.SOFT,
+    30051: DeclineClass.HARD,
+    30101: DeclineClass.ORDER_STATE,
+    30102: DeclineClass.HARD,
+    30103: DeclineClass.HARD,
+    30104: DeclineClass.SOFT,
+    30105: DeclineClass.DUPLICATE,
+    30106: DeclineClass.INSUFFICIENT_FUNDS,
+    30107: DeclineClass.HARD,
+}
+
+
+def classify(code: int | None) -> DeclineClass:
+    """What a BigCommerce payment error code means for us; unknown codes are soft declines."""
+    return _CODES.get(code or 0, DeclineClass.SOFT)

@@ -1,0 +1,54 @@
+"""Domain events: the audit log and the outbox of merchant webhooks, one vocabulary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+SUBSCRIPTION_CREATED = "subscription.created"
+SUBSCRIPTION_RENEWED = "subscription.renewed"
+SUBSCRIPTION_PAST_DUE = "subscription.past_due"
+PAYMENT_METHOD_REQUIRED = "payment_method.required"
+CHARGE_SUCCEEDED = "charge.succeeded"
+CHARGE_FAILED = "charge.failed"
+
+EVENT_TYPES = frozenset(
+    {
+        SUBSCRIPTION_CREATED,
+        SUBSCRIPTION_RENEWED,
+        SUBSCRIPTION_PAST_DUE,
+        PAYMENT_METHOD_REQUIRED,
+        CHARGE_SUCCEEDED,
+        CHARGE_FAILED,
+    }
+)
+
+
+class DomainEvent(BaseModel):
+    """Something that happened to one subscription; `seq` orders a subscription's events."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    type: str
+    store_hash: str
+    subscription_id: str
+    seq: int
+    occurred_at: datetime
+    data: dict[str, Any]
+
+    def envelope(self) -> dict[str, Any]:
+        """The Standard Webhooks body merchants receive: `{type, timestamp, data}`."""
+        return {
+            "type": self.type,
+            "timestamp": self.occurred_at.isoformat().replace("+00:00", "Z"),
+            "data": {
+                "event_id": self.id,
+                "store_hash": self.store_hash,
+                "subscription_id": self.subscription_id,
+                "sequence": self.seq,
+                **self.data,
+            },
+        }
