@@ -1,0 +1,1 @@
+"""Local development stack: BigCommerce emulator, local AWS, invoker, demo."""
