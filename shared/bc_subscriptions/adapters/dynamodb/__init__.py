@@ -1,0 +1,1 @@
+"""DynamoDB adapter: one table, pynamodb models, a transactional unit of work."""

@@ -1,0 +1,60 @@
+"""Key builders: every key starts with the store, so no request can reach across stores."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, datetime
+
+
+def sub_pk(store_hash: str, subscription_id: str) -> str:
+    return f"SUB#{store_hash}#{subscription_id}"
+
+
+def store_pk(store_hash: str) -> str:
+    return f"STORE#{store_hash}"
+
+
+def order_pk(store_hash: str, order_id: int) -> str:
+    return f"ORDER#{store_hash}#{order_id}"
+
+
+def inbox_pk(store_hash: str, delivery_hash: str) -> str:
+    return f"INBOX#{store_hash}#{delivery_hash}"
+
+
+META = "META"
+INSTALL = "INSTALL"
+
+
+def charge_sk(cycle: int) -> str:
+    return f"CHARGE#{cycle:06d}"
+
+
+def event_sk(seq: int) -> str:
+    return f"EVENT#{seq:010d}"
+
+
+def plan_sk(product_id: int) -> str:
+    return f"PLAN#{product_id}"
+
+
+def endpoint_sk(endpoint_id: str) -> str:
+    return f"ENDPOINT#{endpoint_id}"
+
+
+def shard_of(subscription_id: str, shards: int) -> int:
+    """A stable shard (crc32, not hash(): that is salted per process)."""
+    return zlib.crc32(subscription_id.encode()) % shards
+
+
+def timestamp(value: datetime) -> str:
+    """Fixed-width UTC timestamp, so string order is time order in sort keys."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def due_keys(
+    store_hash: str, subscription_id: str, due_at: datetime, shards: int
+) -> tuple[str, str]:
+    """Keys of the sparse DueIndex: sharded partition, time-ordered sort key."""
+    shard = shard_of(subscription_id, shards)
+    return f"DUE#{shard}", f"{timestamp(due_at)}#{store_hash}#{subscription_id}"

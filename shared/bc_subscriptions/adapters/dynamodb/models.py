@@ -1,0 +1,143 @@
+"""pynamodb models of the single table; the one module that reads settings at import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
+from pynamodb.models import Model
+
+from ...config import get_settings
+
+_settings = get_settings()
+
+
+class _Meta:
+    table_name = _settings.table_name
+    region = _settings.aws_region
+
+
+class DueIndex(GlobalSecondaryIndex["SubscriptionItem"]):
+    class Meta(_Meta):
+        index_name = "DueIndex"
+        projection = IncludeProjection(["store_hash", "subscription_id", "next_cycle"])
+
+    due_pk = UnicodeAttribute(hash_key=True)
+    due_sk = UnicodeAttribute(range_key=True)
+
+
+class InstalledStoreIndex(GlobalSecondaryIndex["InstallItem"]):
+    class Meta(_Meta):
+        index_name = "InstalledStoreIndex"
+        projection = KeysOnlyProjection()
+
+    installed_pk = UnicodeAttribute(hash_key=True)
+    installed_sk = UnicodeAttribute(range_key=True)
+
+
+class _Item(Model):
+    """Common shape: `pk`/`sk` keys and a `kind` the stream filter and readers rely on."""
+
+    class Meta(_Meta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = UnicodeAttribute()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("kind", self.KIND)
+        super().__init__(*args, **kwargs)
+
+    KIND = ""
+
+
+class SubscriptionItem(_Item):
+    KIND = "subscription"
+    store_hash = UnicodeAttribute()
+    subscription_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    customer_id = NumberAttribute()
+    next_cycle = NumberAttribute()
+    doc = UnicodeAttribute()
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+    due_index = DueIndex()
+
+
+class ChargeItem(_Item):
+    KIND = "charge"
+    store_hash = UnicodeAttribute()
+    subscription_id = UnicodeAttribute()
+    cycle = NumberAttribute()
+    stage = UnicodeAttribute()
+    bc_order_id = NumberAttribute(null=True)
+    doc = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class EventItem(_Item):
+    KIND = "event"
+    event_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    store_hash = UnicodeAttribute()
+    subscription_id = UnicodeAttribute()
+    seq = NumberAttribute()
+    occurred_at = UnicodeAttribute()
+    envelope = UnicodeAttribute()
+
+
+class OrderLinkItem(_Item):
+    KIND = "order_link"
+    store_hash = UnicodeAttribute()
+    order_id = NumberAttribute()
+    role = UnicodeAttribute()
+    subscription_ids = UnicodeAttribute()  # comma-separated ids
+    cycle = NumberAttribute(null=True)
+
+
+class InboxItem(_Item):
+    KIND = "inbox"
+    store_hash = UnicodeAttribute()
+    scope = UnicodeAttribute()
+    resource_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    received_at = UnicodeAttribute()
+    ttl = NumberAttribute()
+
+
+class InstallItem(_Item):
+    KIND = "install"
+    store_hash = UnicodeAttribute()
+    status = UnicodeAttribute()
+    access_token = UnicodeAttribute()  # KMS ciphertext, base64
+    webhook_secret = UnicodeAttribute()  # KMS ciphertext, base64
+    installed_at = UnicodeAttribute()
+    installed_pk = UnicodeAttribute(null=True)
+    installed_sk = UnicodeAttribute(null=True)
+    installed_index = InstalledStoreIndex()
+
+
+class PlanItem(_Item):
+    KIND = "plan"
+    store_hash = UnicodeAttribute()
+    product_id = NumberAttribute()
+    doc = UnicodeAttribute()
+
+
+class EndpointItem(_Item):
+    KIND = "endpoint"
+    store_hash = UnicodeAttribute()
+    endpoint_id = UnicodeAttribute()
+    url = UnicodeAttribute()
+    secret = UnicodeAttribute()  # KMS ciphertext, base64
+    event_types = UnicodeAttribute(default="*")  # comma-separated, "*" for all
+    enabled = BooleanAttribute(default=True)

@@ -1,0 +1,217 @@
+"""DynamoDB unit of work: staged writes of state + events committed in one TransactWriteItems."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from pynamodb.connection import Connection
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from ...domain.charge import Charge
+from ...domain.events import DomainEvent
+from ...domain.lifecycle import RENEWABLE
+from ...domain.plan import Plan
+from ...domain.subscription import Subscription
+from ...ports.storage import OrderLink
+from . import keys
+from .errors import translated_errors
+from .models import ChargeItem, EventItem, OrderLinkItem, PlanItem, SubscriptionItem
+
+# DynamoDB's TransactWriteItems limit; a change plus its events must fit in one transaction.
+MAX_TRANSACTION_ITEMS = 100
+
+
+@dataclass
+class _Staged:
+    item: Any
+    condition: Condition | None
+
+
+@dataclass
+class DynamoUnitOfWork:
+    """Reads are consistent reads; writes wait for `commit()`; leaving without commit drops them."""
+
+    region: str
+    due_shards: int
+    _staged: list[_Staged] = field(default_factory=list)
+    _loaded: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.subscriptions = _Subscriptions(self)
+        self.charges = _Charges(self)
+        self.order_links = _OrderLinks(self)
+        self.plans = _Plans(self)
+        self._connection = Connection(region=self.region)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        """Write everything staged atomically; `ConcurrencyConflict` if any condition fails."""
+        if not self._staged:
+            return
+        if len(self._staged) > MAX_TRANSACTION_ITEMS:
+            raise ValueError(f"{len(self._staged)} writes exceed one transaction")
+        staged, self._staged = self._staged, []
+        with translated_errors(), TransactWrite(connection=self._connection) as tx:
+            for write in staged:
+                tx.save(write.item, condition=write.condition)
+
+    def rollback(self) -> None:
+        self._staged.clear()
+
+    def stage(self, item: Any, condition: Condition | None = None) -> None:
+        self._staged.append(_Staged(item, condition))
+
+    def load(self, model: Any, pk: str, sk: str) -> Any | None:
+        with translated_errors():
+            try:
+                item = model.get(pk, sk, consistent_read=True)
+            except model.DoesNotExist:
+                return None
+        self._loaded[(pk, sk)] = item
+        return item
+
+    def loaded(self, pk: str, sk: str) -> Any:
+        try:
+            return self._loaded[(pk, sk)]
+        except KeyError:
+            raise RuntimeError(
+                f"{pk}/{sk} must be read in this unit of work before saving"
+            ) from None
+
+    def stage_events(self, events: list[DomainEvent]) -> None:
+        for event in events:
+            item = EventItem(
+                keys.sub_pk(event.store_hash, event.subscription_id),
+                keys.event_sk(event.seq),
+                event_id=event.id,
+                type=event.type,
+                store_hash=event.store_hash,
+                subscription_id=event.subscription_id,
+                seq=event.seq,
+                occurred_at=keys.timestamp(event.occurred_at),
+                envelope=json.dumps(event.envelope(), separators=(",", ":")),
+            )
+            self.stage(item, EventItem.pk.does_not_exist())
+
+
+class _Subscriptions:
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self._uow = uow
+
+    def get(self, store_hash: str, subscription_id: str) -> Subscription | None:
+        item = self._uow.load(SubscriptionItem, keys.sub_pk(store_hash, subscription_id), keys.META)
+        return None if item is None else Subscription.model_validate_json(item.doc)
+
+    def add(self, sub: Subscription) -> None:
+        item = SubscriptionItem(keys.sub_pk(sub.store_hash, sub.id), keys.META)
+        self._uow.stage(self._fill(item, sub), SubscriptionItem.pk.does_not_exist())
+        self._uow.stage_events(sub.pull_events())
+
+    def save(self, sub: Subscription) -> None:
+        item = self._uow.loaded(keys.sub_pk(sub.store_hash, sub.id), keys.META)
+        self._uow.stage(self._fill(item, sub))  # the version attribute adds the lock condition
+        self._uow.stage_events(sub.pull_events())
+
+    def _fill(self, item: SubscriptionItem, sub: Subscription) -> SubscriptionItem:
+        item.store_hash, item.subscription_id = sub.store_hash, sub.id
+        item.status, item.customer_id, item.next_cycle = (
+            sub.status.value,
+            sub.customer_id,
+            sub.next_cycle,
+        )
+        item.doc = sub.model_dump_json()
+        item.due_pk = item.due_sk = None
+        if sub.status in RENEWABLE:
+            due_at = sub.next_renewal_at
+            item.due_pk, item.due_sk = keys.due_keys(
+                sub.store_hash, sub.id, due_at, self._uow.due_shards
+            )
+        return item
+
+
+class _Charges:
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self._uow = uow
+
+    def get(self, store_hash: str, subscription_id: str, cycle: int) -> Charge | None:
+        pk = keys.sub_pk(store_hash, subscription_id)
+        item = self._uow.load(ChargeItem, pk, keys.charge_sk(cycle))
+        return None if item is None else Charge.model_validate_json(item.doc)
+
+    def add(self, charge: Charge) -> None:
+        item = ChargeItem(
+            keys.sub_pk(charge.store_hash, charge.subscription_id), keys.charge_sk(charge.cycle)
+        )
+        self._uow.stage(self._fill(item, charge), ChargeItem.pk.does_not_exist())
+
+    def save(self, charge: Charge) -> None:
+        pk = keys.sub_pk(charge.store_hash, charge.subscription_id)
+        self._uow.stage(self._fill(self._uow.loaded(pk, keys.charge_sk(charge.cycle)), charge))
+
+    @staticmethod
+    def _fill(item: ChargeItem, charge: Charge) -> ChargeItem:
+        item.store_hash, item.subscription_id, item.cycle = (
+            charge.store_hash,
+            charge.subscription_id,
+            charge.cycle,
+        )
+        item.stage, item.bc_order_id, item.doc = (
+            charge.stage.value,
+            charge.bc_order_id,
+            charge.model_dump_json(),
+        )
+        return item
+
+
+class _OrderLinks:
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self._uow = uow
+
+    def get(self, store_hash: str, order_id: int) -> OrderLink | None:
+        item = self._uow.load(OrderLinkItem, keys.order_pk(store_hash, order_id), "LINK")
+        if item is None:
+            return None
+        ids = tuple(i for i in item.subscription_ids.split(",") if i)
+        return OrderLink(
+            store_hash, order_id, item.role, ids, None if item.cycle is None else int(item.cycle)
+        )
+
+    def add(self, link: OrderLink) -> None:
+        item = OrderLinkItem(
+            keys.order_pk(link.store_hash, link.order_id),
+            "LINK",
+            store_hash=link.store_hash,
+            order_id=link.order_id,
+            role=link.role,
+            subscription_ids=",".join(link.subscription_ids),
+            cycle=link.cycle,
+        )
+        # The order is the idempotency key: a second capture of the same order cannot commit.
+        self._uow.stage(item, OrderLinkItem.pk.does_not_exist())
+
+
+class _Plans:
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self._uow = uow
+
+    def get(self, store_hash: str, product_id: int) -> Plan | None:
+        item = self._uow.load(PlanItem, keys.store_pk(store_hash), keys.plan_sk(product_id))
+        return None if item is None else Plan.model_validate_json(item.doc)
+
+    def put(self, store_hash: str, plan: Plan) -> None:
+        item = PlanItem(
+            keys.store_pk(store_hash),
+            keys.plan_sk(plan.product_id),
+            store_hash=store_hash,
+            product_id=plan.product_id,
+            doc=plan.model_dump_json(),
+        )
+        self._uow.stage(item)

@@ -1,0 +1,1 @@
+"""Interfaces the services depend on; adapters implement them."""

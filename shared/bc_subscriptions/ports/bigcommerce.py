@@ -1,0 +1,222 @@
+"""The BigCommerce port: the calls our services make, in BigCommerce's own shapes.
+
+Models keep only the fields we use and ignore the rest, so a richer real response still
+parses. Money stays `Decimal` (BigCommerce sends decimal strings such as "225.0000").
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _BcModel(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class Address(_BcModel):
+    first_name: str = ""
+    last_name: str = ""
+    company: str = ""
+    street_1: str = ""
+    street_2: str = ""
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    country: str = ""
+    country_iso2: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class ShippingAddress(Address):
+    shipping_method: str = ""
+
+
+class Order(_BcModel):
+    """`GET /v2/orders/{id}` (bare JSON, no `data` envelope)."""
+
+    id: int
+    customer_id: int
+    status_id: int
+    status: str = ""
+    payment_status: str = ""
+    currency_code: str = "USD"
+    subtotal_ex_tax: Decimal = Decimal("0")
+    subtotal_inc_tax: Decimal = Decimal("0")
+    total_ex_tax: Decimal = Decimal("0")
+    total_inc_tax: Decimal = Decimal("0")
+    external_source: str | None = None
+    external_order_id: str | None = None
+    billing_address: Address = Field(default_factory=Address)
+    date_created: str = ""
+    date_modified: str = ""
+
+
+class ProductOption(_BcModel):
+    id: int = 0
+    option_id: int = 0
+    product_option_id: int = 0
+    display_name: str = ""
+    display_value: str = ""
+    value: str = ""
+
+
+class OrderProduct(_BcModel):
+    """One line of `GET /v2/orders/{id}/products`."""
+
+    id: int
+    order_id: int
+    product_id: int
+    variant_id: int = 0
+    name: str = ""
+    sku: str = ""
+    quantity: int
+    base_price: Decimal = Decimal("0")
+    price_ex_tax: Decimal
+    price_inc_tax: Decimal
+    product_options: list[ProductOption] = Field(default_factory=list)
+
+
+class NewOrderLine(_BcModel):
+    """A catalog line of `POST /v2/orders`; both prices are set so BC never re-prices."""
+
+    product_id: int
+    variant_id: int | None = None
+    quantity: int
+    price_ex_tax: Decimal
+    price_inc_tax: Decimal
+    product_options: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class NewOrder(_BcModel):
+    """Body of `POST /v2/orders` for a renewal (status 0 so the Payments API accepts it)."""
+
+    customer_id: int
+    status_id: int = 0
+    billing_address: Address
+    shipping_addresses: list[ShippingAddress] = Field(default_factory=list)
+    products: list[NewOrderLine]
+    external_source: str
+    external_order_id: str
+    default_currency_code: str | None = None
+    staff_notes: str = ""
+
+
+class StoredInstrument(_BcModel):
+    """One item of `GET /v3/customers/{id}/stored-instruments` (bare array)."""
+
+    type: str
+    token: str
+    is_default: bool = False
+    brand: str = ""
+    last_4: str = ""
+    expiry_month: int | None = None
+    expiry_year: int | None = None
+
+
+class Transaction(_BcModel):
+    """One item of `GET /v3/orders/{id}/transactions` (`data` envelope; 204 when none)."""
+
+    id: int
+    order_id: str
+    event: str  # purchase | authorization | capture | refund | void | pending | settled
+    status: str  # ok | error
+    amount: Decimal
+    currency: str = "USD"
+    gateway: str = ""
+    gateway_transaction_id: str | None = None
+    payment_method_id: str | None = None
+    payment_instrument_token: str | None = None
+    date_created: str = ""
+
+
+class PaymentResult(_BcModel):
+    """`POST payments.bigcommerce.com/stores/{hash}/payments` success body (`data`)."""
+
+    id: str
+    transaction_type: Literal["purchase", "authorization"]
+    status: str  # success | pending
+
+
+class Webhook(_BcModel):
+    """`/v3/hooks` item (`data` envelope)."""
+
+    id: int
+    scope: str
+    destination: str
+    is_active: bool = True
+    headers: dict[str, str] | None = None
+
+
+class BigCommerceError(Exception):
+    """A BigCommerce call failed; `status`/`code` come from the response when there was one."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: int | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+class BigCommerceUnavailable(BigCommerceError):
+    """The request never reached BigCommerce (connect failure): safe to retry."""
+
+
+class OutcomeUnknown(BigCommerceError):
+    """The request may have been applied (timeout or 5xx after sending): read BC before retrying."""
+
+
+class NotFound(BigCommerceError):
+    """404 from BigCommerce."""
+
+
+class RateLimited(BigCommerceError):
+    """429 that outlasted the client's own waiting; nothing was applied."""
+
+    def __init__(self, message: str, *, retry_after_ms: int, status: int = 429):
+        super().__init__(message, status=status)
+        self.retry_after_ms = retry_after_ms
+
+
+class PaymentDeclined(BigCommerceError):
+    """The Payments API refused the charge (4xx with a BC error code such as 30104)."""
+
+
+class BigCommerce(Protocol):
+    """Every BigCommerce call the services make. `store_hash` comes first, always."""
+
+    def get_order(self, store_hash: str, order_id: int) -> Order: ...
+
+    def get_order_products(self, store_hash: str, order_id: int) -> list[OrderProduct]: ...
+
+    def find_orders_by_external_id(
+        self, store_hash: str, external_order_id: str
+    ) -> list[Order]: ...
+
+    def create_order(self, store_hash: str, order: NewOrder) -> Order: ...
+
+    def update_order_status(self, store_hash: str, order_id: int, status_id: int) -> Order: ...
+
+    def create_payment_access_token(self, store_hash: str, order_id: int) -> str: ...
+
+    def process_stored_card_payment(
+        self, store_hash: str, access_token: str, instrument_token: str, payment_method_id: str
+    ) -> PaymentResult: ...
+
+    def list_stored_instruments(
+        self, store_hash: str, customer_id: int
+    ) -> list[StoredInstrument]: ...
+
+    def list_order_transactions(self, store_hash: str, order_id: int) -> list[Transaction]: ...
+
+    def create_webhook(
+        self, store_hash: str, scope: str, destination: str, headers: dict[str, str]
+    ) -> Webhook: ...
+
+    def list_webhooks(self, store_hash: str) -> list[Webhook]: ...
+
+    def update_webhook(
+        self, store_hash: str, webhook_id: int, headers: dict[str, str], *, is_active: bool = True
+    ) -> Webhook: ...

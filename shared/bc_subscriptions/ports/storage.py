@@ -1,0 +1,101 @@
+"""Storage port: a unit of work whose commit writes state and its events atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, Self
+
+from ..domain.charge import Charge
+from ..domain.plan import Plan
+from ..domain.subscription import Subscription
+
+
+class ConcurrencyConflict(Exception):
+    """Someone else changed the record first (version or existence condition failed)."""
+
+
+class RetryableStorageError(Exception):
+    """Throttled or temporarily unavailable; the whole operation may be retried."""
+
+
+@dataclass(frozen=True)
+class OrderLink:
+    """Links a BigCommerce order to what we made of it (origin of subscriptions or a renewal)."""
+
+    store_hash: str
+    order_id: int
+    role: str  # "origin" | "renewal"
+    subscription_ids: tuple[str, ...]
+    cycle: int | None = None
+
+
+@dataclass(frozen=True)
+class DueSubscription:
+    """One row of the sparse due index: enough to enqueue a renewal without reading the record."""
+
+    store_hash: str
+    subscription_id: str
+    cycle: int
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class Install:
+    """An installed store; secrets stay encrypted here and are decrypted by the vault."""
+
+    store_hash: str
+    status: str
+    access_token_ciphertext: str
+    webhook_secret_ciphertext: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A merchant's webhook destination; `secret_ciphertext` holds the `whsec_` signing secret."""
+
+    store_hash: str
+    endpoint_id: str
+    url: str
+    secret_ciphertext: str
+    event_types: frozenset[str]
+    enabled: bool
+
+    def wants(self, event_type: str) -> bool:
+        return self.enabled and ("*" in self.event_types or event_type in self.event_types)
+
+
+class SubscriptionRepository(Protocol):
+    def get(self, store_hash: str, subscription_id: str) -> Subscription | None: ...
+    def add(self, sub: Subscription) -> None: ...
+    def save(self, sub: Subscription) -> None: ...
+
+
+class ChargeRepository(Protocol):
+    def get(self, store_hash: str, subscription_id: str, cycle: int) -> Charge | None: ...
+    def add(self, charge: Charge) -> None: ...
+    def save(self, charge: Charge) -> None: ...
+
+
+class OrderLinkRepository(Protocol):
+    def get(self, store_hash: str, order_id: int) -> OrderLink | None: ...
+    def add(self, link: OrderLink) -> None: ...
+
+
+class PlanRepository(Protocol):
+    def get(self, store_hash: str, product_id: int) -> Plan | None: ...
+    def put(self, store_hash: str, plan: Plan) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """Reads are immediate; writes are staged and land together on `commit()`, or not at all."""
+
+    subscriptions: SubscriptionRepository
+    charges: ChargeRepository
+    order_links: OrderLinkRepository
+    plans: PlanRepository
+
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
