@@ -1,0 +1,7 @@
+"""A stateful BigCommerce emulator: the real shapes for the calls we make, plus fault injection."""
+
+from .emulator import BigCommerceEmulator, Customer
+from .server import serve_in_thread
+from .webhooks import WebhookDelivery
+
+__all__ = ["BigCommerceEmulator", "Customer", "WebhookDelivery", "serve_in_thread"]

@@ -1,0 +1,46 @@
+"""Fault injection: make the next matching calls fail before or after BigCommerce applies them."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from fnmatch import fnmatch
+
+KINDS = frozenset({"5xx_before", "5xx_after", "timeout_before", "timeout_after", "429"})
+
+
+@dataclass
+class _Fault:
+    method: str
+    path_glob: str
+    kind: str
+    remaining: int
+
+
+class FaultPlan:
+    def __init__(self) -> None:
+        self._faults: list[_Fault] = []
+        self._lock = threading.Lock()
+
+    def inject(self, method: str, path_glob: str, kind: str, times: int = 1) -> None:
+        """The next `times` requests matching method and path (fnmatch) fail with `kind`."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown fault {kind!r}; one of {sorted(KINDS)}")
+        with self._lock:
+            self._faults.append(_Fault(method.upper(), path_glob, kind, times))
+
+    def take(self, method: str, path: str) -> str | None:
+        with self._lock:
+            for fault in self._faults:
+                if (
+                    fault.remaining
+                    and fault.method == method.upper()
+                    and fnmatch(path, fault.path_glob)
+                ):
+                    fault.remaining -= 1
+                    return fault.kind
+        return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()

@@ -1,0 +1,1 @@
+"""Adapters: the ports implemented over DynamoDB, BigCommerce, KMS, SQS and HTTP."""

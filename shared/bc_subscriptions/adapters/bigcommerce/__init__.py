@@ -1,0 +1,5 @@
+"""BigCommerce adapter: the httpx client of the BigCommerce port."""
+
+from .client import HttpBigCommerce
+
+__all__ = ["HttpBigCommerce"]
