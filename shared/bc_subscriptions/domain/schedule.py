@@ -1,4 +1,4 @@
-"""Renewal date arithmetic: every cycle is computed from the anchor, never from the previous date."""
+"""Renewal date arithmetic: each cycle is computed from the anchor, never from the last date."""
 
 from __future__ import annotations
 

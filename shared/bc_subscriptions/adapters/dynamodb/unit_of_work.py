@@ -68,6 +68,8 @@ class DynamoUnitOfWork:
 
     def stage(self, item: Any, condition: Condition | None = None) -> None:
         self._staged.append(_Staged(item, condition))
+        # A staged item is this unit of work's current copy: later saves build on its version.
+        self._loaded[(item.pk, item.sk)] = item
 
     def load(self, model: Any, pk: str, sk: str) -> Any | None:
         with translated_errors():

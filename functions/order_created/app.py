@@ -1,0 +1,45 @@
+"""OrderCreatedFunction: a BigCommerce `store/order/created` delivery becomes subscriptions."""
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.bc_webhooks import OrderRef, handle_bc_webhook
+from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.services.capture_from_order import capture_from_order
+from bc_subscriptions.services.inbound_webhook import BcWebhook
+
+app = APIGatewayHttpResolver()
+
+
+@app.post("/webhooks/bigcommerce/order-created")
+def order_created() -> Response[str]:
+    return handle_bc_webhook(
+        app.current_event, scope="store/order/created", data_model=OrderRef, process=capture
+    )
+
+
+def capture(payload: BcWebhook) -> str:
+    c = container()
+    result = capture_from_order(
+        payload.store_hash,
+        int(payload.data["id"]),
+        uow=c.unit_of_work(),
+        bc=c.bigcommerce,
+        clock=c.clock,
+        app_id=c.settings.bc_app_id,
+        new_id=lambda: c.new_id("sub"),
+    )
+    metrics.add_metric("SubscriptionsCreated", MetricUnit.Count, len(result.subscription_ids))
+    return result.outcome
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,42 @@
+"""OutboxRelayFunction: each inserted event item -> one delivery message per subscribed endpoint."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from bc_subscriptions.bootstrap import container
+from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.services.outbox_relay import relay_event
+
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def record_handler(record: DynamoDBRecord) -> int:
+    c = container()
+    image = (record.dynamodb.new_image if record.dynamodb else None) or {}
+    if image.get("kind") != "event":
+        # The template's filter already drops these; a misconfigured trigger must not fail.
+        return 0
+    return relay_event(
+        str(image["store_hash"]),
+        str(image["event_id"]),
+        str(image["type"]),
+        str(image["envelope"]),
+        endpoints=c.endpoints,
+        queue=c.webhook_queue,
+    )
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,30 @@
+"""RenewalSweepFunction: every 5 minutes, enqueue each due subscription cycle on RenewalQueue."""
+
+from dataclasses import asdict
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.sweeps import SweepInvocation
+from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.services.renewal_sweep import sweep_due_renewals
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler
+@event_parser(model=SweepInvocation)
+def handler(event: SweepInvocation, context: LambdaContext) -> dict[str, Any]:
+    c = container()
+    result = sweep_due_renewals(
+        c.clock.now(),
+        due=c.due_subscriptions,
+        queue=c.renewal_queue,
+        time_left_ms=context.get_remaining_time_in_millis,
+    )
+    metrics.add_metric("RenewalsEnqueued", MetricUnit.Count, result.enqueued)
+    logger.info("renewal sweep", execution_id=event.execution_id, **asdict(result))
+    return asdict(result)

@@ -1,0 +1,53 @@
+"""RenewalWorkerFunction: one renewal workflow per RenewalQueue message, partial batch failures."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Json
+
+from bc_subscriptions.bootstrap import container
+from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.services.messages import RenewSubscription
+from bc_subscriptions.services.renewal_workflow import RenewalDeps, run_renewal
+
+
+class RenewalRecord(SqsRecordModel):
+    body: Json[RenewSubscription]  # type: ignore[assignment]
+
+
+processor = BatchProcessor(event_type=EventType.SQS, model=RenewalRecord)
+
+
+def record_handler(record: RenewalRecord, lambda_context: LambdaContext) -> str:
+    c = container()
+    cmd = record.body
+    logger.append_keys(
+        store_hash=cmd.store_hash, subscription_id=cmd.subscription_id, cycle=cmd.cycle
+    )
+    deps = RenewalDeps(
+        uow=c.unit_of_work(),
+        bc=c.bigcommerce,
+        clock=c.clock,
+        app_id=c.settings.bc_app_id,
+        worker_id=f"{lambda_context.aws_request_id}/{record.messageId}",
+    )
+    outcome = run_renewal(cmd, deps)
+    metrics.add_metric(f"Renewal_{outcome.outcome}", MetricUnit.Count, 1)
+    logger.info("renewal", outcome=outcome.outcome, order_id=outcome.order_id)
+    return outcome.outcome
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,125 @@
+"""Composition root: builds the adapters each handler needs, once per container."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import httpx
+from ulid import ULID
+
+from .adapters.bigcommerce import HttpBigCommerce
+from .adapters.clock import ShiftedClock, SystemClock
+from .adapters.dynamodb.store_records import DueSubscriptions, Endpoints, Inbox, Installs
+from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
+from .adapters.http_sender import HttpxWebhookSender
+from .adapters.secrets import client_secret
+from .adapters.sqs import SqsQueue
+from .adapters.vault import KmsVault
+from .config import Settings, get_settings
+from .ports.clock import Clock
+
+
+class Container:
+    """Everything is built lazily: a handler pays only for the adapters it touches."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        bc_transport: httpx.BaseTransport | None = None,
+        webhook_transport: httpx.BaseTransport | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.settings = settings
+        self._bc_transport = bc_transport
+        self._webhook_transport = webhook_transport
+        self._clock = clock
+
+    @cached_property
+    def clock(self) -> Clock:
+        if self._clock is not None:
+            return self._clock
+        if self.settings.local_clock_file:
+            return ShiftedClock(Path(self.settings.local_clock_file))
+        return SystemClock()
+
+    @cached_property
+    def wall_clock(self) -> Clock:
+        """Real time, whatever the business clock says: signatures are checked against it."""
+        return SystemClock()
+
+    @cached_property
+    def vault(self) -> KmsVault:
+        return KmsVault(self.settings.token_key_id)
+
+    @cached_property
+    def installs(self) -> Installs:
+        return Installs()
+
+    @cached_property
+    def endpoints(self) -> Endpoints:
+        return Endpoints()
+
+    @cached_property
+    def inbox(self) -> Inbox:
+        return Inbox()
+
+    @cached_property
+    def due_subscriptions(self) -> DueSubscriptions:
+        return DueSubscriptions(self.settings.due_index_shards)
+
+    def unit_of_work(self) -> DynamoUnitOfWork:
+        return DynamoUnitOfWork(
+            region=self.settings.aws_region, due_shards=self.settings.due_index_shards
+        )
+
+    @cached_property
+    def bigcommerce(self) -> HttpBigCommerce:
+        return HttpBigCommerce(
+            api_url=self.settings.bc_api_url,
+            payments_url=self.settings.bc_payments_url,
+            token_provider=self._access_token,
+            transport=self._bc_transport,
+        )
+
+    @cached_property
+    def renewal_queue(self) -> SqsQueue:
+        return SqsQueue(self.settings.renewal_queue_url)
+
+    @cached_property
+    def webhook_queue(self) -> SqsQueue:
+        return SqsQueue(self.settings.webhook_delivery_queue_url)
+
+    @cached_property
+    def webhook_sender(self) -> HttpxWebhookSender:
+        return HttpxWebhookSender(self._webhook_transport)
+
+    def client_secret(self) -> str:
+        return client_secret(self.settings)
+
+    def new_id(self, prefix: str) -> str:
+        return f"{prefix}_{ULID()}"
+
+    def _access_token(self, store_hash: str) -> str:
+        install = self.installs.get(store_hash)
+        if install is None:
+            raise LookupError(f"store {store_hash} is not installed")
+        return self.vault.decrypt(store_hash, install.access_token_ciphertext)
+
+
+_container: Container | None = None
+
+
+def container() -> Container:
+    """The container of this Lambda execution environment."""
+    global _container
+    if _container is None:
+        _container = Container(get_settings())
+    return _container
+
+
+def use(replacement: Container | None) -> None:
+    """Swap the container (tests and the local stack inject transports and clocks)."""
+    global _container
+    _container = replacement

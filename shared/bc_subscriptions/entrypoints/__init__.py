@@ -1,0 +1,1 @@
+"""Shared edge helpers for the thin handlers in functions/*/app.py."""

@@ -1,0 +1,141 @@
+"""Turn a paid checkout order into subscriptions: one per distinct cadence, exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..domain.plan import Cadence
+from ..domain.subscription import LockedLine, PaymentMethod, Subscription
+from ..ports.bigcommerce import BigCommerce, Order, OrderProduct
+from ..ports.clock import Clock
+from ..ports.storage import ConcurrencyConflict, OrderLink, UnitOfWork
+
+# Awaiting Fulfillment, Awaiting Shipment, Shipped, Partially Shipped, Completed, Awaiting Pickup.
+PAID_STATUSES = frozenset({11, 9, 2, 3, 10, 8})
+RENEWAL_ORDER_PREFIX = "bcsub-"
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    outcome: str  # created | already_captured | own_renewal | not_paid | no_subscription_lines
+    subscription_ids: tuple[str, ...] = field(default_factory=tuple)
+
+
+def capture_from_order(
+    store_hash: str,
+    order_id: int,
+    *,
+    uow: UnitOfWork,
+    bc: BigCommerce,
+    clock: Clock,
+    app_id: str,
+    new_id: Callable[[], str],
+) -> CaptureResult:
+    """Create the order's subscriptions; a repeat or concurrent call creates nothing more."""
+    with uow:
+        if (link := uow.order_links.get(store_hash, order_id)) is not None:
+            return _already(link)
+    order = bc.get_order(store_hash, order_id)
+    if _is_our_renewal(order, app_id):
+        return CaptureResult("own_renewal")
+    if order.status_id not in PAID_STATUSES:
+        return CaptureResult("not_paid")
+    products = bc.get_order_products(store_hash, order_id)
+    now = clock.now()
+    with uow:
+        groups = _group_by_cadence(store_hash, products, uow)
+        if not groups:
+            return CaptureResult("no_subscription_lines")
+        payment_method = _stored_payment_method(store_hash, order, bc)
+        subs = [
+            Subscription.start(
+                now=now,
+                trial_days=trial_days,
+                store_hash=store_hash,
+                id=new_id(),
+                customer_id=order.customer_id,
+                cadence=cadence,
+                currency=order.currency_code,
+                lines=lines,
+                billing_address=order.billing_address.model_dump(),
+                payment_method=payment_method,
+                origin_order_id=order.id,
+            )
+            for cadence, (lines, trial_days) in groups.items()
+        ]
+        for sub in subs:
+            uow.subscriptions.add(sub)
+        ids = tuple(s.id for s in subs)
+        uow.order_links.add(OrderLink(store_hash, order_id, "origin", ids))
+        try:
+            uow.commit()
+        except ConcurrencyConflict:
+            # A concurrent delivery of the same order committed first; its result stands.
+            link = uow.order_links.get(store_hash, order_id)
+            return _already(link) if link else CaptureResult("already_captured")
+    return CaptureResult("created", ids)
+
+
+def _already(link: OrderLink) -> CaptureResult:
+    if link.role == "renewal":
+        return CaptureResult("own_renewal", link.subscription_ids)
+    return CaptureResult("already_captured", link.subscription_ids)
+
+
+def _is_our_renewal(order: Order, app_id: str) -> bool:
+    return order.external_source == app_id or (order.external_order_id or "").startswith(
+        RENEWAL_ORDER_PREFIX
+    )
+
+
+def _group_by_cadence(
+    store_hash: str, products: list[OrderProduct], uow: UnitOfWork
+) -> dict[Cadence, tuple[list[LockedLine], int]]:
+    groups: dict[Cadence, tuple[list[LockedLine], int]] = {}
+    for line in products:
+        plan = uow.plans.get(store_hash, line.product_id)
+        if plan is None:
+            continue
+        options = [
+            (o.product_option_id or o.option_id, o.display_value) for o in line.product_options
+        ]
+        cadence = plan.cadence_for(options)
+        if cadence is None:
+            continue
+        locked = LockedLine(
+            product_id=line.product_id,
+            variant_id=line.variant_id or None,
+            name=line.name,
+            sku=line.sku,
+            quantity=line.quantity,
+            price_ex_tax=line.price_ex_tax,
+            price_inc_tax=line.price_inc_tax,
+            product_options=[
+                {"id": o.product_option_id or o.option_id, "value": o.value}
+                for o in line.product_options
+            ],
+        )
+        lines, _ = groups.setdefault(cadence, ([], plan.trial_days))
+        lines.append(locked)
+    return groups
+
+
+def _stored_payment_method(store_hash: str, order: Order, bc: BigCommerce) -> PaymentMethod | None:
+    """The card the shopper paid with, if it is a stored instrument they own (guests have none)."""
+    if order.customer_id == 0:
+        return None
+    paid = [
+        t
+        for t in bc.list_order_transactions(store_hash, order.id)
+        if t.status == "ok" and t.payment_instrument_token and t.payment_method_id
+    ]
+    if not paid:
+        return None
+    stored = {i.token for i in bc.list_stored_instruments(store_hash, order.customer_id)}
+    tx = next((t for t in paid if t.payment_instrument_token in stored), None)
+    if tx is None or tx.payment_instrument_token is None or tx.payment_method_id is None:
+        return None
+    return PaymentMethod(
+        instrument_token=tx.payment_instrument_token, payment_method_id=tx.payment_method_id
+    )

@@ -1,0 +1,66 @@
+"""Record an installed store (token encrypted) and register the BigCommerce webhooks we process."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from ..ports.bigcommerce import BigCommerce
+from ..ports.storage import Install
+
+SECRET_HEADER = "X-Bcs-Webhook-Secret"  # noqa: S105 - a header name, not a secret
+
+# Only the scopes this release processes; BigCommerce blocklists domains that fail deliveries.
+WEBHOOK_ROUTES = {"store/order/created": "/webhooks/bigcommerce/order-created"}
+
+
+class InstallStore(Protocol):
+    def put(self, install: Install, now: datetime) -> None: ...
+
+
+class Encrypter(Protocol):
+    def encrypt(self, store_hash: str, plaintext: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class InstallResult:
+    store_hash: str
+    hooks_created: int
+    hooks_reused: int
+
+
+def install_store(
+    store_hash: str,
+    access_token: str,
+    *,
+    installs: InstallStore,
+    vault: Encrypter,
+    bc: BigCommerce,
+    app_base_url: str,
+    now: datetime,
+) -> InstallResult:
+    """Save the store with a fresh webhook secret, then make sure each hook exists once."""
+    webhook_secret = secrets.token_urlsafe(32)
+    install = Install(
+        store_hash,
+        "installed",
+        vault.encrypt(store_hash, access_token),
+        vault.encrypt(store_hash, webhook_secret),
+    )
+    installs.put(install, now)
+    existing = {(h.scope, h.destination): h for h in bc.list_webhooks(store_hash)}
+    created = reused = 0
+    for scope, path in WEBHOOK_ROUTES.items():
+        destination = app_base_url.rstrip("/") + path
+        if (scope, destination) in existing:
+            # BC keeps sending the headers registered with the hook, so reuse needs the new secret.
+            reused += 1
+            bc.update_webhook(
+                store_hash, existing[(scope, destination)].id, {SECRET_HEADER: webhook_secret}
+            )
+            continue
+        bc.create_webhook(store_hash, scope, destination, {SECRET_HEADER: webhook_secret})
+        created += 1
+    return InstallResult(store_hash, created, reused)
