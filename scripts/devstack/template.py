@@ -17,9 +17,25 @@ SQS_DEFAULT_VISIBILITY_TIMEOUT = 30
 SQS_DEFAULT_RETENTION = 345_600
 
 _FN_TAGS = (
-    "And", "Base64", "Cidr", "Equals", "FindInMap", "GetAtt", "GetAZs", "If", "ImportValue",
-    "Join", "Length", "Not", "Or", "Select", "Split", "Sub", "ToJsonString", "Transform",
-)  # fmt: skip
+    "And",
+    "Base64",
+    "Cidr",
+    "Equals",
+    "FindInMap",
+    "GetAtt",
+    "GetAZs",
+    "If",
+    "ImportValue",
+    "Join",
+    "Length",
+    "Not",
+    "Or",
+    "Select",
+    "Split",
+    "Sub",
+    "ToJsonString",
+    "Transform",
+)
 _TABLE_INDEX_KEYS = ("IndexName", "KeySchema", "Projection")
 
 

@@ -1,0 +1,155 @@
+"""`make bench`: the performance budgets of DESIGN.md section 9 that this release can measure."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import botocore.client
+from rich.console import Console
+from rich.table import Table
+
+from bc_subscriptions.domain.plan import Cadence, Plan
+from bc_subscriptions.domain.schedule import Interval
+
+from .stack import LocalStack
+from .template import REPO_ROOT, functions, load_template
+
+SUBSCRIPTIONS = 50
+console = Console()
+
+
+@contextmanager
+def count_aws_calls() -> Iterator[Counter[str]]:
+    """Count every AWS API call made through botocore (boto3 and pynamodb alike)."""
+    counts: Counter[str] = Counter()
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self: Any, operation: str, params: Any) -> Any:
+        counts[f"{self.meta.service_model.service_name}:{operation}"] += 1
+        return original(self, operation, params)
+
+    botocore.client.BaseClient._make_api_call = counting  # type: ignore[method-assign]
+    try:
+        yield counts
+    finally:
+        botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
+
+
+def _ddb(counts: Counter[str]) -> int:
+    return sum(n for k, n in counts.items() if k.startswith("dynamodb:"))
+
+
+def pipeline_costs() -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    with LocalStack() as stack:
+        stack.install_store("bench")
+        stack.add_product("bench", 1, "Beans", "10.00")
+        stack.put_plan(
+            "bench", Plan(product_id=1, cadences=[Cadence(label="M", interval=Interval.MONTH)])
+        )
+        emu = stack.emulator
+        for i in range(SUBSCRIPTIONS):
+            c = emu.add_customer("bench", email=f"b{i}@example.com")
+            emu.place_checkout_order(
+                "bench", customer_id=c.id, lines=[{"product_id": 1, "quantity": 1}]
+            )
+        emu.reset_calls()
+        with count_aws_calls() as aws:
+            stack.pump()
+        capture_bc = len(emu.calls)
+        rows += [
+            ("BigCommerce calls per captured order", f"{capture_bc / SUBSCRIPTIONS:.2f}"),
+            ("DynamoDB requests per captured order", f"{_ddb(aws) / SUBSCRIPTIONS:.2f}"),
+        ]
+        stack.advance_clock(timedelta(days=31))
+        emu.reset_calls()
+        with count_aws_calls() as aws:
+            stack.fire("RenewalSweepFunction")
+            stack.runtime.pump()  # the renewal workflow only; our orders' echoes come next
+        workflow = Counter(f"{m} {_shape(p)}" for m, p in emu.calls)
+        renewal_bc = len(emu.calls)
+        with count_aws_calls() as echo_aws:
+            echo_deliveries = stack.deliver_bc_webhooks()
+        echo_bc = len(emu.calls) - renewal_bc
+        rows += [
+            ("BigCommerce calls per renewal (workflow)", f"{renewal_bc / SUBSCRIPTIONS:.2f}"),
+            (
+                "  of which",
+                ", ".join(f"{k} x{v // SUBSCRIPTIONS}" for k, v in sorted(workflow.items())),
+            ),
+            ("DynamoDB requests per renewal", f"{_ddb(aws) / SUBSCRIPTIONS:.2f}"),
+            ("order/created echoes of our renewal orders", f"{echo_deliveries} deliveries"),
+            ("  DynamoDB requests per echo", f"{_ddb(echo_aws) / max(echo_deliveries, 1):.1f}"),
+            ("  BigCommerce calls per echo", f"{echo_bc / max(echo_deliveries, 1):.1f}"),
+        ]
+    return rows
+
+
+def _shape(path: str) -> str:
+    return "/".join("{id}" if part.isdigit() else part for part in path.split("/")[3:])
+
+
+def import_cost(module_code: str, repeats: int = 5) -> float:
+    """Median seconds to import in a fresh interpreter (what a cold start pays)."""
+    samples = []
+    for _ in range(repeats):
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import time; t=time.perf_counter(); {module_code}; print(time.perf_counter()-t)",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO_ROOT,
+            env={
+                "TABLE_NAME": "bench",
+                "AWS_DEFAULT_REGION": "us-east-1",
+                "PATH": "/usr/bin:/bin",
+                "POWERTOOLS_TRACE_DISABLED": "true",
+            },
+        )
+        samples.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(samples)
+
+
+def cold_start_rows() -> list[tuple[str, str]]:
+    base = import_cost("import boto3")
+    rows = [("import boto3 (baseline)", f"{base * 1000:.0f} ms")]
+    for fid in ("OrderCreatedFunction", "RenewalWorkerFunction", "MerchantWebhookFunction"):
+        path = functions(load_template())[fid].handler_file()
+        code = f"import runpy; runpy.run_path({str(path)!r})"
+        cost = import_cost(code)
+        rows.append(
+            (
+                f"import {fid} handler",
+                f"{cost * 1000:.0f} ms = {cost / base:.2f}x boto3 (budget 1.5x)",
+            )
+        )
+    return rows
+
+
+def main() -> int:
+    table = Table(
+        "measure", "value", title=f"bc-subscriptions bench ({SUBSCRIPTIONS} subscriptions)"
+    )
+    for row in [*pipeline_costs(), *cold_start_rows()]:
+        table.add_row(*row)
+    table.add_row(
+        "sweep cost, 100k vs 1k subscriptions with 1k due",
+        "not measured yet (renewal engine release)",
+    )
+    console.print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

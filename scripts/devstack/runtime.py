@@ -1,0 +1,219 @@
+"""Run the template's topology in one process: routes, schedules, stream and queues -> handlers."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import ModuleType
+from typing import Any
+
+import boto3
+
+from . import lambda_events as le
+from . import template as t
+from .stream_filter import matches
+
+logger = logging.getLogger("devstack.runtime")
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    headers: dict[str, str]
+    body: str
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class PumpStats:
+    webhooks_in: int = 0
+    stream_records: int = 0
+    messages: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.webhooks_in + self.stream_records + sum(self.messages.values())
+
+
+class LocalRuntime:
+    """The same wiring AWS builds from template.yaml, driven step by step by `pump()`."""
+
+    def __init__(self, tpl: dict[str, Any], physical: dict[str, str]) -> None:
+        self.tpl, self.physical = tpl, physical
+        self.functions = t.functions(tpl)
+        self.routes: list[tuple[str, str, str]] = []  # (method, path, logical id)
+        self.queue_sources: dict[str, tuple[str, int]] = {}  # queue id -> (function, batch)
+        self.stream_sources: list[tuple[str, list[dict[str, Any]], int]] = []
+        self.schedules: dict[str, str] = {}  # function id -> Input template
+        self._modules: dict[str, ModuleType] = {}
+        self._iterators: dict[str, str] = {}
+        self.invocations: list[str] = []
+        self._read_events()
+
+    def _read_events(self) -> None:
+        for fid, fn in self.functions.items():
+            for ev in fn.events:
+                p = ev.properties
+                if ev.type == "HttpApi":
+                    self.routes.append((p["Method"].upper(), p["Path"], fid))
+                elif ev.type == "SQS":
+                    qid = t.referenced_id(p["Queue"]) or ""
+                    self.queue_sources[qid] = (fid, int(p.get("BatchSize", 10)))
+                elif ev.type == "DynamoDB":
+                    patterns = t.stream_filter_patterns(self.tpl, fid)
+                    self.stream_sources.append((fid, patterns, int(p.get("BatchSize", 100))))
+                elif ev.type == "ScheduleV2":
+                    self.schedules[fid] = p["Input"]
+
+    # -- invoking -------------------------------------------------------------------------
+    def handler_module(self, logical_id: str) -> ModuleType:
+        """Import functions/<name>/app.py under a unique name (every handler file is app.py)."""
+        if logical_id not in self._modules:
+            path = self.functions[logical_id].handler_file()
+            spec = importlib.util.spec_from_file_location(f"lambda_{logical_id}", path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            self._modules[logical_id] = module
+        return self._modules[logical_id]
+
+    def invoke(self, logical_id: str, event: dict[str, Any]) -> Any:
+        fn = self.functions[logical_id]
+        handler = getattr(self.handler_module(logical_id), fn.handler_function)
+        self.invocations.append(logical_id)
+        return handler(event, le.LambdaContext(function_name=logical_id, timeout_s=fn.timeout))
+
+    def http(
+        self,
+        method: str,
+        path: str,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        query: dict[str, str] | None = None,
+    ) -> HttpResponse:
+        """Route like API Gateway: exact path, or a `{proxy+}` prefix; 404 JSON otherwise."""
+        route = self._route(method.upper(), path)
+        if route is None:
+            return HttpResponse(404, {}, json.dumps({"message": "Not Found"}))
+        route_key, fid = route
+        event = le.http_api_event(method.upper(), path, route_key, body, headers or {}, query)
+        reply = self.invoke(fid, event)
+        return HttpResponse(
+            int(reply["statusCode"]), reply.get("headers") or {}, reply.get("body") or ""
+        )
+
+    def _route(self, method: str, path: str) -> tuple[str, str] | None:
+        for r_method, r_path, fid in self.routes:
+            if r_method not in (method, "ANY"):
+                continue
+            prefix = r_path.split("{proxy+}")[0]
+            if r_path == path or ("{proxy+}" in r_path and path.startswith(prefix)):
+                return f"{r_method} {r_path}", fid
+        return None
+
+    def fire(self, logical_id: str, scheduled_time: datetime) -> Any:
+        """Fire a ScheduleV2 schedule now, as EventBridge Scheduler would."""
+        return self.invoke(
+            logical_id, le.schedule_event(self.schedules[logical_id], scheduled_time)
+        )
+
+    # -- event sources ----------------------------------------------------------------------
+    def pump(
+        self, *, deliver_webhooks: Any = None, retry_failed: bool = False, max_rounds: int = 100
+    ) -> PumpStats:
+        """Move everything pending through the topology until nothing is left to do.
+
+        Failed SQS messages come back after their visibility timeout, as in AWS; with
+        `retry_failed` they come back at once (until the redrive policy dead-letters them).
+        """
+        stats = PumpStats()
+        for _ in range(max_rounds):
+            before = stats.total
+            if deliver_webhooks is not None:
+                stats.webhooks_in += deliver_webhooks()
+            stats.stream_records += self._poll_streams()
+            for qid, count in self._poll_queues(retry_failed).items():
+                stats.messages[qid] = stats.messages.get(qid, 0) + count
+            if stats.total == before:
+                return stats
+        raise RuntimeError("the pipeline did not settle; something is looping")
+
+    def _poll_streams(self) -> int:
+        streams = boto3.client("dynamodbstreams")
+        arn = self.physical["SubscriptionsTable.StreamArn"]
+        records: list[dict[str, Any]] = []
+        for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+            sid = shard["ShardId"]
+            if sid not in self._iterators:
+                self._iterators[sid] = streams.get_shard_iterator(
+                    StreamArn=arn, ShardId=sid, ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+            reply = streams.get_records(ShardIterator=self._iterators[sid], Limit=1000)
+            self._iterators[sid] = reply.get("NextShardIterator") or self._iterators[sid]
+            records.extend(reply["Records"])
+        handled = 0
+        for fid, patterns, batch in self.stream_sources:
+            wanted = [r for r in records if any(matches(p, r) for p in patterns)]
+            for start in range(0, len(wanted), batch):
+                chunk = wanted[start : start + batch]
+                self._invoke_until_done(fid, chunk, arn)
+                handled += len(chunk)
+        return handled
+
+    def _invoke_until_done(self, fid: str, records: list[dict[str, Any]], arn: str) -> None:
+        # Streams retry a failed batch in order (the template bisects and caps retries).
+        for _ in range(3):
+            failed = self._invoke_batch(
+                fid,
+                le.stream_event(records, arn),
+                [r["dynamodb"]["SequenceNumber"] for r in records],
+            )
+            if not failed:
+                return
+            records = [r for r in records if r["dynamodb"]["SequenceNumber"] in failed]
+        raise RuntimeError(f"{fid} keeps failing stream records: {sorted(failed)}")
+
+    def _invoke_batch(self, fid: str, event: dict[str, Any], ids: list[str]) -> set[str]:
+        """Ids of failed records; a raising handler (Powertools raises when every record
+        failed) fails the whole batch, as the event source mapping treats it."""
+        try:
+            reply = self.invoke(fid, event) or {}
+        except Exception:
+            logger.warning("%s failed its whole batch", fid, exc_info=True)
+            return set(ids)
+        return {f["itemIdentifier"] for f in reply.get("batchItemFailures", [])}
+
+    def _poll_queues(self, retry_failed: bool) -> dict[str, int]:
+        sqs = boto3.client("sqs")
+        counts: dict[str, int] = {}
+        for qid, (fid, batch) in self.queue_sources.items():
+            url, arn = self.physical[qid], self.physical[f"{qid}.Arn"]
+            messages = sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=min(batch, 10), AttributeNames=["All"]
+            ).get("Messages", [])
+            if not messages:
+                continue
+            failed = self._invoke_batch(
+                fid, le.sqs_event(messages, arn), [m["MessageId"] for m in messages]
+            )
+            done = [m for m in messages if m["MessageId"] not in failed]
+            if done:
+                sqs.delete_message_batch(
+                    QueueUrl=url,
+                    Entries=[
+                        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                        for i, m in enumerate(done)
+                    ],
+                )
+            for m in messages if retry_failed else []:
+                if m["MessageId"] in failed:
+                    sqs.change_message_visibility(
+                        QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0
+                    )
+            counts[qid] = len(messages)
+        return counts

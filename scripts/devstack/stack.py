@@ -1,0 +1,209 @@
+"""The local stack: moto + BigCommerce emulator + a merchant endpoint + the template's topology."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from moto import mock_aws
+from moto.server import ThreadedMotoServer
+
+from . import template as t
+from .bc_emulator import BigCommerceEmulator, serve_in_thread
+from .local_aws import create_resources, function_environment
+from .merchant_receiver import MerchantReceiver
+from .runtime import LocalRuntime, PumpStats
+
+CLIENT_ID = "local-client-id"
+CLIENT_SECRET = "local-client-secret"  # the emulator signs webhooks with it, as BigCommerce does
+APP_BASE_URL = "https://bcs.local.test"
+PREFIX = "bcs-local"
+TABLE_NAME = f"{PREFIX}-table"
+
+_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+}
+
+
+class LocalStack:
+    """`server=False`: everything in-process (tests). `server=True`: real localhost servers."""
+
+    def __init__(self, *, server: bool = False, log_level: str = "WARNING") -> None:
+        self.server = server
+        self.log_level = log_level
+        self.emulator = BigCommerceEmulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+        self.receiver = MerchantReceiver()
+        self._stops: list[Any] = []
+        self._workdir = tempfile.TemporaryDirectory(prefix="bcs-local-")
+        self.clock_file = Path(self._workdir.name) / "clock_offset_seconds"
+        self.urls: dict[str, str] = {}
+
+    def start(self) -> LocalStack:
+        os.environ.update(_AWS_ENV)
+        if self.server:
+            moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+            moto.start()
+            host, port = moto.get_host_and_port()
+            self.urls["aws"] = os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+            self._stops.append(moto.stop)
+            self.urls["bigcommerce"], stop_bc = serve_in_thread(self.emulator)
+            self._stops.append(stop_bc)
+            self.urls["merchant"], stop_receiver = self.receiver.serve()
+            self._stops.append(stop_receiver)
+        else:
+            mock = mock_aws()
+            mock.start()
+            self._stops.append(mock.stop)
+            self.urls["bigcommerce"] = "https://api.bigcommerce.test"
+            self.urls["merchant"] = "https://merchant.example.test/hooks"
+        self.tpl = t.load_template()
+        self.physical = create_resources(self.tpl, PREFIX)
+        self._configure_functions()
+        self.runtime = LocalRuntime(self.tpl, self.physical)
+        return self
+
+    def _configure_functions(self) -> None:
+        bc = self.urls["bigcommerce"]
+        params = {
+            "BcApiUrl": bc,
+            "BcPaymentsUrl": bc,
+            "BcLoginUrl": bc,
+            "BcClientId": CLIENT_ID,
+            "AppBaseUrl": APP_BASE_URL,
+            "LogLevel": self.log_level,
+        }
+        env = function_environment(self.tpl, self.physical, params)
+        env.update(
+            BC_CLIENT_SECRET=CLIENT_SECRET,
+            BC_CLIENT_SECRET_ARN="",
+            LOCAL_MODE="true",
+            LOCAL_CLOCK_FILE=str(self.clock_file),
+            POWERTOOLS_TRACE_DISABLED="true",
+            POWERTOOLS_METRICS_DISABLED="true",
+            POWERTOOLS_DEV="false",
+        )
+        if env["TABLE_NAME"] != os.environ.get("TABLE_NAME", env["TABLE_NAME"]):
+            raise RuntimeError("TABLE_NAME was set to another table before the stack started")
+        os.environ.update(env)
+        from bc_subscriptions import bootstrap
+        from bc_subscriptions.adapters.dynamodb import models
+        from bc_subscriptions.config import get_settings
+
+        get_settings.cache_clear()
+        settings = get_settings()
+        # pynamodb caches a botocore client per model; a new stack may have a new endpoint.
+        for model in (
+            models.SubscriptionItem,
+            models.ChargeItem,
+            models.EventItem,
+            models.OrderLinkItem,
+            models.InboxItem,
+            models.InstallItem,
+            models.PlanItem,
+            models.EndpointItem,
+        ):
+            model._connection = None
+        bootstrap.use(
+            bootstrap.Container(
+                settings,
+                bc_transport=None if self.server else self.emulator.transport(),
+                webhook_transport=None if self.server else self.receiver.transport(),
+            )
+        )
+
+    def stop(self) -> None:
+        from bc_subscriptions import bootstrap
+
+        bootstrap.use(None)
+        for stop in reversed(self._stops):
+            stop()
+        os.environ.pop("AWS_ENDPOINT_URL", None)
+        self._workdir.cleanup()
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- the world around us -----------------------------------------------------------------
+    def pump(self, *, retry_failed: bool = False) -> PumpStats:
+        return self.runtime.pump(
+            deliver_webhooks=self.deliver_bc_webhooks, retry_failed=retry_failed
+        )
+
+    def deliver_bc_webhooks(self) -> int:
+        """BigCommerce's callbacks, POSTed to our API routes (by path, as API Gateway routes)."""
+        statuses = self.emulator.deliver_webhooks(
+            lambda d: self.runtime.http("POST", urlparse(d.url).path, d.body, d.headers).status
+        )
+        return len(statuses)
+
+    def advance_clock(self, delta: timedelta) -> None:
+        current = float(self.clock_file.read_text()) if self.clock_file.exists() else 0.0
+        self.clock_file.write_text(str(current + delta.total_seconds()))
+
+    def now(self) -> Any:
+        from bc_subscriptions.bootstrap import container
+
+        return container().clock.now()
+
+    def fire(self, logical_id: str) -> Any:
+        return self.runtime.fire(logical_id, self.now())
+
+    # -- merchant set-up (the install and admin flows of later releases do this) --------------
+    def install_store(self, store_hash: str, *, gateway_mode: str = "purchase") -> str:
+        from bc_subscriptions.bootstrap import container
+        from bc_subscriptions.services.install_store import install_store
+
+        token = f"token-{store_hash}"
+        self.emulator.create_store(store_hash, access_token=token, gateway_mode=gateway_mode)
+        c = container()
+        install_store(
+            store_hash,
+            token,
+            installs=c.installs,
+            vault=c.vault,
+            bc=c.bigcommerce,
+            app_base_url=APP_BASE_URL,
+            now=c.clock.now(),
+        )
+        return token
+
+    def register_endpoint(self, store_hash: str, url: str | None = None) -> str:
+        from bc_subscriptions.bootstrap import container
+        from bc_subscriptions.services.endpoints import register_endpoint
+
+        c = container()
+        registered = register_endpoint(
+            store_hash,
+            url or self.urls["merchant"],
+            frozenset({"*"}),
+            endpoints=c.endpoints,
+            vault=c.vault,
+            new_id=lambda: c.new_id("ep"),
+            allow_http=True,
+        )
+        self.receiver.trust(registered.secret)
+        return registered.endpoint.endpoint_id
+
+    def put_plan(self, store_hash: str, plan: Any) -> None:
+        from bc_subscriptions.bootstrap import container
+
+        with container().unit_of_work() as uow:
+            uow.plans.put(store_hash, plan)
+            uow.commit()
+
+    def add_product(self, store_hash: str, product_id: int, name: str, price: str) -> None:
+        self.emulator.add_product(
+            store_hash, product_id=product_id, name=name, price=Decimal(price)
+        )

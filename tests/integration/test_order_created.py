@@ -1,0 +1,166 @@
+"""store/order/created -> subscriptions, exactly once, and nothing written for bad requests."""
+
+import base64
+import json
+
+from devstack.stack import LocalStack
+
+from .world import ONE_TIME_PRODUCT_ID, PRODUCT_ID, World
+
+ROUTE = "/webhooks/bigcommerce/order-created"
+
+
+def _deliveries(world: World) -> list:
+    return world.emulator.drain_webhooks()
+
+
+def test_a_paid_checkout_order_becomes_an_active_subscription_with_its_event(world: World) -> None:
+    # Given a shopper with a stored card buys the subscription product
+    customer = world.shopper()
+    order = world.checkout(customer)
+    # When BigCommerce delivers store/order/created
+    world.stack.pump()
+    # Then one active subscription locks the line's price, and its event is written
+    [sub] = world.of_kind("subscription")
+    doc = json.loads(sub["doc"])
+    assert sub["status"] == "active"
+    assert doc["origin_order_id"] == order["id"]
+    assert doc["lines"][0]["quantity"] == 2 and doc["lines"][0]["price_inc_tax"] == "25.0000"
+    assert doc["payment_method"]["instrument_token"] == customer.instrument_token
+    assert "subscription.created" in world.event_types()
+
+
+def test_the_same_delivery_twice_creates_one_subscription(world: World) -> None:
+    # Given one store/order/created delivery
+    world.checkout(world.shopper())
+    [delivery] = _deliveries(world)
+    # When it arrives twice
+    first = world.stack.runtime.http("POST", ROUTE, delivery.body, delivery.headers)
+    second = world.stack.runtime.http("POST", ROUTE, delivery.body, delivery.headers)
+    # Then the second changes nothing
+    assert (first.status, first.json()["status"]) == (200, "created")
+    assert (second.status, second.json()["status"]) == (200, "duplicate")
+    assert len(world.of_kind("subscription")) == 1
+
+
+def test_a_redelivery_with_a_new_hash_is_stopped_by_the_order_link(world: World) -> None:
+    # Given the order was already captured
+    _, order = world.subscribe()
+    # When BigCommerce sends another event for the same order (different hash)
+    world.emulator.resend_order_created(world.store_hash, order["id"])
+    world.stack.pump()
+    # Then there is still exactly one subscription
+    assert len(world.of_kind("subscription")) == 1
+
+
+def test_only_subscription_lines_join_the_subscription(world: World) -> None:
+    # Given an order with a subscription line and a one-time line
+    lines = [
+        {"product_id": PRODUCT_ID, "quantity": 1},
+        {"product_id": ONE_TIME_PRODUCT_ID, "quantity": 1},
+    ]
+    world.checkout(world.shopper(), lines)
+    # When
+    world.stack.pump()
+    # Then
+    [sub] = world.of_kind("subscription")
+    assert [line["product_id"] for line in json.loads(sub["doc"])["lines"]] == [PRODUCT_ID]
+
+
+def test_a_guest_without_a_stored_card_gets_a_subscription_that_asks_for_one(world: World) -> None:
+    # Given / When
+    world.subscribe(card=None)
+    # Then
+    [sub] = world.of_kind("subscription")
+    assert sub["status"] == "requires_action"
+    assert "payment_method.required" in world.event_types()
+
+
+def test_an_unpaid_order_starts_nothing(world: World) -> None:
+    # Given an order still Incomplete
+    world.checkout(world.shopper(), status_id=0)
+    # When
+    world.stack.pump()
+    # Then
+    assert world.of_kind("subscription") == []
+
+
+def test_a_body_sent_base64_encoded_is_verified_on_its_decoded_bytes(world: World) -> None:
+    # Given API Gateway hands the body over base64-encoded
+    world.checkout(world.shopper())
+    [delivery] = _deliveries(world)
+    from devstack import lambda_events
+
+    event = lambda_events.http_api_event(
+        "POST", ROUTE, f"POST {ROUTE}", delivery.body, delivery.headers, base64_body=True
+    )
+    # When
+    reply = world.stack.runtime.invoke("OrderCreatedFunction", event)
+    # Then
+    assert reply["statusCode"] == 200
+    assert len(world.of_kind("subscription")) == 1
+
+
+def _assert_rejected(world: World, body: bytes, headers: dict, status: int, code: str) -> None:
+    reply = world.stack.runtime.http("POST", ROUTE, body, headers)
+    assert reply.status == status, reply.body
+    assert reply.json()["error"] == code
+    assert world.of_kind("subscription") == [] and world.of_kind("inbox") == []
+
+
+def test_an_unsigned_delivery_is_refused_and_writes_nothing(world: World) -> None:
+    # Given a delivery whose signature was stripped
+    world.checkout(world.shopper())
+    [d] = _deliveries(world)
+    headers = {k: v for k, v in d.headers.items() if not k.lower().startswith("webhook-")}
+    # When / Then
+    _assert_rejected(world, d.body, headers, 401, "invalid_signature")
+
+
+def test_a_tampered_body_is_refused(world: World) -> None:
+    # Given / When / Then
+    world.checkout(world.shopper())
+    [d] = _deliveries(world)
+    _assert_rejected(
+        world, d.body.replace(b'"id":', b'"id": 9'), d.headers, 401, "invalid_signature"
+    )
+
+
+def test_a_wrong_store_secret_header_is_refused(world: World) -> None:
+    # Given / When / Then
+    world.checkout(world.shopper())
+    [d] = _deliveries(world)
+    headers = {**d.headers, "X-Bcs-Webhook-Secret": "guess"}
+    _assert_rejected(world, d.body, headers, 401, "invalid_secret")
+
+
+def test_a_signed_delivery_for_an_unknown_store_is_refused(stack: LocalStack) -> None:
+    # Given a correctly signed body naming a store that never installed us
+    body = json.dumps(
+        {
+            "scope": "store/order/created",
+            "store_id": "1",
+            "producer": "stores/nobody",
+            "data": {"type": "order", "id": 1},
+            "hash": "abc",
+            "created_at": 1,
+        }
+    ).encode()
+    headers = stack.emulator.sign(body)
+    # When
+    reply = stack.runtime.http("POST", ROUTE, body, headers)
+    # Then
+    assert (reply.status, reply.json()["error"]) == (401, "unknown_store")
+
+
+def test_a_malformed_body_is_a_400(world: World) -> None:
+    # Given a signed body that is not a BigCommerce callback
+    body = b'{"hello": "world"}'
+    # When / Then
+    _assert_rejected(world, body, world.emulator.sign(body), 400, "invalid_payload")
+
+
+def test_a_body_that_is_not_json_is_a_400(world: World) -> None:
+    # Given / When / Then
+    body = base64.b64encode(b"\x00\x01")
+    _assert_rejected(world, body, world.emulator.sign(body), 400, "invalid_payload")

@@ -1,0 +1,64 @@
+"""Events -> stream -> relay -> queue -> signed POST, verified with the standardwebhooks library."""
+
+import json
+
+import boto3
+from standardwebhooks.webhooks import Webhook
+
+from bc_subscriptions.services.webhook_delivery import sign
+
+from .world import World
+
+
+def test_every_event_reaches_the_merchant_signed_and_verifiable(world: World) -> None:
+    # Given / When a shopper subscribes and is renewed
+    world.subscribe()
+    world.renew()
+    # Then the merchant received every event, each verified with its whsec_ secret
+    received = world.stack.receiver.received
+    types = [r.event_type for r in received]
+    assert types.count("subscription.created") == 1
+    assert "charge.succeeded" in types and "subscription.renewed" in types
+    assert all(r.verified for r in received)
+    assert len({r.webhook_id for r in received}) == len(received)
+    sequences = [r.body["data"]["sequence"] for r in received]
+    assert sequences == sorted(sequences)
+
+
+def test_the_signature_is_standard_webhooks_compatible() -> None:
+    # Given a secret and a body
+    secret = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    body = json.dumps(
+        {"type": "subscription.created", "timestamp": "2026-01-01T00:00:00Z", "data": {}}
+    )
+    from datetime import UTC, datetime
+
+    headers = sign(secret, "evt_1", datetime.now(UTC), body)
+    # When / Then the reference library accepts it
+    assert Webhook(secret).verify(body, headers) == json.loads(body)
+
+
+def test_a_failing_endpoint_is_retried_then_dead_lettered_never_lost(world: World) -> None:
+    # Given the merchant endpoint answers 500
+    world.stack.receiver.fail_with = 500
+    # When an event is produced and failed deliveries come straight back
+    world.checkout(world.shopper())
+    world.stack.pump(retry_failed=True)
+    # Then it was attempted maxReceiveCount times, then kept in the DLQ
+    assert world.stack.receiver.attempts == 8
+    sqs = boto3.client("sqs")
+    dlq = sqs.receive_message(
+        QueueUrl=world.stack.physical["WebhookDeliveryDLQ"], MaxNumberOfMessages=10
+    )
+    [message] = dlq["Messages"]
+    assert json.loads(message["Body"])["event_type"] == "subscription.created"
+
+
+def test_a_410_disables_the_endpoint(world: World) -> None:
+    # Given the merchant answers 410 Gone
+    world.stack.receiver.fail_with = 410
+    # When
+    world.subscribe()
+    # Then the endpoint is disabled
+    [endpoint] = world.of_kind("endpoint")
+    assert endpoint["enabled"] is False

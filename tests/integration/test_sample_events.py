@@ -1,0 +1,84 @@
+"""Every function has a sample event in events/, and runs on it through the local runtime."""
+
+import json
+from pathlib import Path
+
+import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+from devstack.stack import LocalStack
+from devstack.template import REPO_ROOT, functions, load_template
+
+FUNCTIONS = functions(load_template())
+
+
+def _sample(logical_id: str) -> dict:
+    folder = Path(FUNCTIONS[logical_id].code_uri).name
+    return json.loads((REPO_ROOT / "events" / f"{folder}.json").read_text())
+
+
+@pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
+def test_every_function_has_a_sample_event(logical_id: str) -> None:
+    # Given / When / Then
+    assert _sample(logical_id)
+
+
+@pytest.mark.parametrize(
+    ("logical_id", "status"),
+    [
+        ("OrderCreatedFunction", 401),  # the sample's signature is a placeholder: refused
+        ("ShipmentCreatedFunction", 501),
+        ("OrderStatusUpdatedFunction", 501),
+        ("AppLifecycleFunction", 501),
+        ("AdminApiFunction", 501),
+        ("PortalApiFunction", 501),
+    ],
+)
+def test_http_samples_get_their_documented_answer(
+    stack: LocalStack, logical_id: str, status: int
+) -> None:
+    # Given / When
+    reply = stack.runtime.invoke(logical_id, _sample(logical_id))
+    # Then
+    assert reply["statusCode"] == status
+    assert "error" in json.loads(reply["body"])
+
+
+def test_the_sweep_sample_runs_and_finds_nothing_due_in_an_empty_store(stack: LocalStack) -> None:
+    # Given / When
+    result = stack.runtime.invoke("RenewalSweepFunction", _sample("RenewalSweepFunction"))
+    # Then
+    assert result == {"enqueued": 0, "shards_swept": 8, "complete": True}
+
+
+def test_a_sweep_input_without_a_schedule_time_is_refused(stack: LocalStack) -> None:
+    # Given / When / Then
+    with pytest.raises(Exception, match="scheduled_time"):
+        stack.runtime.invoke(
+            "RenewalSweepFunction", {"schedule": "renewal-sweep", "execution_id": "x"}
+        )
+
+
+def test_the_worker_sample_fails_its_record_for_an_unknown_subscription(stack: LocalStack) -> None:
+    # Given / When / Then its only record fails, so the invocation fails and SQS retries it
+    with pytest.raises(BatchProcessingError, match="All records failed"):
+        stack.runtime.invoke("RenewalWorkerFunction", _sample("RenewalWorkerFunction"))
+
+
+def test_the_relay_and_delivery_samples_run_without_endpoints(stack: LocalStack) -> None:
+    # Given / When / Then
+    assert stack.runtime.invoke("OutboxRelayFunction", _sample("OutboxRelayFunction")) == {
+        "batchItemFailures": []
+    }
+    assert stack.runtime.invoke("MerchantWebhookFunction", _sample("MerchantWebhookFunction")) == {
+        "batchItemFailures": []
+    }
+
+
+@pytest.mark.parametrize(
+    "logical_id",
+    ["AuthExpirySweepFunction", "OutboxCatchUpFunction", "ReconciliationSweepFunction"],
+)
+def test_sweeps_not_built_yet_say_so(stack: LocalStack, logical_id: str) -> None:
+    # Given / When / Then
+    assert stack.runtime.invoke(logical_id, _sample(logical_id))["status"] == "not_implemented"
