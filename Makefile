@@ -1,0 +1,67 @@
+# bc-subscriptions: every target bootstraps .venv (Python 3.11) from nothing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# sam and cfn-lint need a region and credentials to exist, never real ones.
+OFFLINE_AWS := AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing SAM_CLI_TELEMETRY=0
+
+.PHONY: help venv test pytest demo dev bench lint typecheck template unit integration e2e build clean
+
+help:
+	@echo "make test   lint, types, template checks and every test suite"
+	@echo "make demo   the whole story end to end on the embedded local stack"
+	@echo "make dev    the local stack as servers, for curl and scripts/invoke"
+	@echo "make bench  performance budgets (not part of make test)"
+
+$(STAMP):
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required (the Lambda runtime)"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+venv: $(STAMP)
+
+test: lint typecheck template pytest
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+template: $(STAMP)
+	$(OFFLINE_AWS) $(BIN)/cfn-lint template.yaml
+	$(OFFLINE_AWS) $(BIN)/sam validate --lint --template template.yaml
+
+unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
+integration: $(STAMP)
+	$(BIN)/pytest -q tests/integration
+
+e2e: $(STAMP)
+	$(BIN)/pytest -q tests/e2e
+
+demo: $(STAMP)
+	$(BIN)/python -m devstack.demo
+
+dev: $(STAMP)
+	$(BIN)/python -m devstack.dev
+
+bench: $(STAMP)
+	$(BIN)/python -m devstack.bench
+
+build: $(STAMP)
+	$(OFFLINE_AWS) $(BIN)/sam build --template template.yaml
+
+clean:
+	rm -rf $(VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache
