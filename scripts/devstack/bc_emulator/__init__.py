@@ -1,7 +1,8 @@
 """A stateful BigCommerce emulator: the real shapes for the calls we make, plus fault injection."""
 
-from .emulator import BigCommerceEmulator, Customer
+from .emulator import BigCommerceEmulator
 from .server import serve_in_thread
+from .state import Customer
 from .webhooks import WebhookDelivery
 
 __all__ = ["BigCommerceEmulator", "Customer", "WebhookDelivery", "serve_in_thread"]

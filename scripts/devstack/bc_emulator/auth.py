@@ -1,11 +1,13 @@
-"""Request authentication as BigCommerce does it: X-Auth-Token per store."""
+"""Request authentication as BigCommerce does it: `X-Auth-Token` per store."""
 
 from __future__ import annotations
 
+import hmac
 from typing import TYPE_CHECKING
 
 from flask import Response, request
 
+from .responses import v3_error
 from .state import Store
 
 if TYPE_CHECKING:
@@ -13,9 +15,9 @@ if TYPE_CHECKING:
 
 
 def authorized_store(emu: BigCommerceEmulator, store_hash: str) -> Store | Response:
-    from .app import error
-
+    """The store, or the 401 BigCommerce answers for an unknown store or a wrong token."""
     store = emu.stores.get(store_hash)
-    if store is None or request.headers.get("X-Auth-Token") != store.access_token:
-        return error(401, "You are not authorized to access this resource")
+    given = request.headers.get("X-Auth-Token", "")
+    if store is None or not hmac.compare_digest(given.encode(), store.access_token.encode()):
+        return v3_error(401, "You are not authorized to access this resource")
     return store

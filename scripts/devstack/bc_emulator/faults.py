@@ -18,9 +18,11 @@ class _Fault:
 
 
 class FaultPlan:
-    def __init__(self) -> None:
+    """Pending faults, consumed in the order they were injected."""
+
+    def __init__(self, lock: threading.RLock | None = None) -> None:
         self._faults: list[_Fault] = []
-        self._lock = threading.Lock()
+        self._lock = lock or threading.RLock()
 
     def inject(self, method: str, path_glob: str, kind: str, times: int = 1) -> None:
         """The next `times` requests matching method and path (fnmatch) fail with `kind`."""
@@ -30,17 +32,22 @@ class FaultPlan:
             self._faults.append(_Fault(method.upper(), path_glob, kind, times))
 
     def take(self, method: str, path: str) -> str | None:
+        """The fault for this request, if one is pending (and count it as used)."""
         with self._lock:
             for fault in self._faults:
-                if (
-                    fault.remaining
-                    and fault.method == method.upper()
-                    and fnmatch(path, fault.path_glob)
-                ):
+                if fault.method == method.upper() and fnmatch(path, fault.path_glob):
                     fault.remaining -= 1
+                    if not fault.remaining:
+                        self._faults.remove(fault)
                     return fault.kind
         return None
 
+    def pending(self) -> int:
+        """How many injected failures have not happened yet."""
+        with self._lock:
+            return sum(f.remaining for f in self._faults)
+
     def clear(self) -> None:
+        """Drop every pending fault."""
         with self._lock:
             self._faults.clear()

@@ -1,28 +1,26 @@
-"""v2 orders: list (with filters), create, read, status update, products."""
+"""v2 orders: list (with filters), create, read, status update, products, shipping addresses."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
 
 from .auth import authorized_store
-from .state import STATUS_NAMES, rfc2822
+from .filters import invalid_new_order, matching, page
+from .orders import add_order
+from .responses import NOT_FOUND, json_response, no_content, v2_error
+from .state import STATUS_NAMES
 
 if TYPE_CHECKING:
     from .emulator import BigCommerceEmulator
 
-ORDER_FIELDS = (
-    "customer_id",
-    "external_source",
-    "external_order_id",
-    "staff_notes",
-    "customer_message",
-)
+# Writable order fields the emulator keeps as given.
+KEPT_FIELDS = ("external_source", "external_order_id", "staff_notes", "customer_message")
 
 
 def register(app: Flask, emu: BigCommerceEmulator) -> None:
-    from .app import error
+    """Add the v2 order routes to `app`."""
 
     @app.get("/stores/<store_hash>/v2/orders")
     def list_orders(store_hash: str) -> Any:
@@ -30,17 +28,8 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             store = authorized_store(emu, store_hash)
             if isinstance(store, Response):
                 return store
-            orders = sorted(store.orders.values(), key=lambda o: o["id"])
-            if ext := request.args.get("external_order_id"):
-                orders = [o for o in orders if o.get("external_order_id") == ext]
-            if status := request.args.get("status_id"):
-                orders = [o for o in orders if o["status_id"] == int(status)]
-            page, limit = (
-                int(request.args.get("page", 1)),
-                min(int(request.args.get("limit", 50)), 250),
-            )
-            orders = orders[(page - 1) * limit : page * limit]
-            return jsonify(orders) if orders else Response(status=204)
+            found = page(matching(list(store.orders.values()), request.args), request.args)
+            return json_response(found) if found else no_content()
 
     @app.post("/stores/<store_hash>/v2/orders")
     def create_order(store_hash: str) -> Any:
@@ -48,27 +37,32 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             store = authorized_store(emu, store_hash)
             if isinstance(store, Response):
                 return store
-            body = request.get_json(silent=True) or {}
-            problem = _invalid(body, store.products)
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                return v2_error(400, "The request body is not valid JSON.")
+            problem = invalid_new_order(body, store.products)
             if problem:
-                return error(400, "The request is invalid", details={"invalid_reason": problem})
-            extra = {k: body[k] for k in ORDER_FIELDS if k in body}
-            extra["billing_address"] = {
-                **store.address(int(body.get("customer_id", 0))),
-                **body["billing_address"],
-            }
-            order = store.add_order(
-                int(body.get("customer_id", 0)),
+                return v2_error(400, problem, invalid_reason=problem)
+            customer_id = int(body.get("customer_id") or 0)
+            extra: dict[str, Any] = {k: body[k] for k in KEPT_FIELDS if k in body}
+            extra["billing_address"] = {**store.address(customer_id), **body["billing_address"]}
+            extra["payment_method"] = body.get("payment_method", "")
+            order = add_order(
+                store,
+                customer_id,
                 body["products"],
                 status_id=int(body.get("status_id", 1)),
-                source="external",
                 currency=body.get("default_currency_code") or store.currency,
+                source="external",
                 extra=extra,
             )
+            store.shipping[order["id"]] = [
+                {"id": n, "order_id": order["id"], **address}
+                for n, address in enumerate(body.get("shipping_addresses") or [], 1)
+            ]
+            # BigCommerce fires order/created for API-created orders too (our renewals).
             emu.queue_webhook(store, "store/order/created", {"type": "order", "id": order["id"]})
-            response = jsonify(order)
-            response.status_code = 201
-            return response
+            return json_response(order, 201)
 
     @app.get("/stores/<store_hash>/v2/orders/<int:order_id>")
     def get_order(store_hash: str, order_id: int) -> Any:
@@ -77,7 +71,7 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             if isinstance(store, Response):
                 return store
             order = store.orders.get(order_id)
-            return jsonify(order) if order else error(404, "The requested resource was not found.")
+            return json_response(order) if order else v2_error(404, NOT_FOUND)
 
     @app.put("/stores/<store_hash>/v2/orders/<int:order_id>")
     def update_order(store_hash: str, order_id: int) -> Any:
@@ -87,22 +81,16 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
                 return store
             order = store.orders.get(order_id)
             if order is None:
-                return error(404, "The requested resource was not found.")
-            new_status = int(
-                (request.get_json(silent=True) or {}).get("status_id", order["status_id"])
-            )
+                return v2_error(404, NOT_FOUND)
+            body = request.get_json(silent=True) or {}
+            new_status = int(body.get("status_id", order["status_id"]))
             if new_status not in STATUS_NAMES:
-                return error(400, "The request is invalid", details={"invalid_reason": "status_id"})
+                return v2_error(400, "The field 'status_id' is invalid.")
+            order.update({k: body[k] for k in ("staff_notes", "customer_message") if k in body})
             previous = store.set_status(order, new_status)
             if previous != new_status:
-                data = {
-                    "type": "order",
-                    "id": order_id,
-                    "status": {"previous_status_id": previous, "new_status_id": new_status},
-                }
-                emu.queue_webhook(store, "store/order/statusUpdated", data)
-            order["date_modified"] = rfc2822()
-            return jsonify(order)
+                emu.outbox.status_change(store, order_id, previous, new_status)
+            return json_response(order)
 
     @app.get("/stores/<store_hash>/v2/orders/<int:order_id>/products")
     def order_products(store_hash: str, order_id: int) -> Any:
@@ -111,26 +99,17 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             if isinstance(store, Response):
                 return store
             if order_id not in store.orders:
-                return error(404, "The requested resource was not found.")
-            page, limit = (
-                int(request.args.get("page", 1)),
-                min(int(request.args.get("limit", 50)), 250),
-            )
-            return jsonify(store.lines[order_id][(page - 1) * limit : page * limit])
+                return v2_error(404, NOT_FOUND)
+            found = page(store.lines[order_id], request.args)
+            return json_response(found) if found else no_content()
 
-
-def _invalid(body: dict[str, Any], products: dict[int, Any]) -> str | None:
-    address = body.get("billing_address")
-    if not isinstance(address, dict) or len(str(address.get("zip", ""))) < 2:
-        return "billing_address with a zip of at least 2 characters is required"
-    lines = body.get("products")
-    if not isinstance(lines, list) or not lines:
-        return "products is required"
-    for line in lines:
-        if int(line.get("product_id", 0)) not in products:
-            return f"product {line.get('product_id')} does not exist"
-        if ("price_ex_tax" in line) != ("price_inc_tax" in line):
-            return "override both price_ex_tax and price_inc_tax, or neither"
-        if int(line.get("quantity", 0)) < 1:
-            return "quantity must be at least 1"
-    return None
+    @app.get("/stores/<store_hash>/v2/orders/<int:order_id>/shipping_addresses")
+    def shipping_addresses(store_hash: str, order_id: int) -> Any:
+        with emu.lock:
+            store = authorized_store(emu, store_hash)
+            if isinstance(store, Response):
+                return store
+            if order_id not in store.orders:
+                return v2_error(404, NOT_FOUND)
+            found = store.shipping[order_id]
+            return json_response(found) if found else no_content()

@@ -1,21 +1,23 @@
-"""Customers' stored instruments, webhooks (v3 hooks), OAuth token exchange, and control routes."""
+"""v3 platform routes: customers' stored instruments and webhooks (`/v3/hooks`)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
 
 from .auth import authorized_store
+from .responses import NOT_FOUND, json_response, v3_error
 
 if TYPE_CHECKING:
     from .emulator import BigCommerceEmulator
 
+HOOK_FIELDS = ("scope", "destination", "is_active", "headers")
+
 
 def register(app: Flask, emu: BigCommerceEmulator) -> None:
-    from .app import error
+    """Add the stored-instrument and webhook routes to `app`."""
 
     @app.get("/stores/<store_hash>/v3/customers/<int:customer_id>/stored-instruments")
     def stored_instruments(store_hash: str, customer_id: int) -> Any:
@@ -25,24 +27,36 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
                 return store
             customer = store.customers.get(customer_id)
             if customer is None:
-                return error(404, "The requested resource was not found.")
+                return v3_error(404, NOT_FOUND)
             if customer.instrument_token is None:
-                return jsonify([])
-            return jsonify(
-                [
-                    {
-                        "type": "stored_card",
-                        "token": customer.instrument_token,
-                        "is_default": True,
-                        "brand": "VISA",
-                        "last_4": "4242",
-                        "expiry_month": 12,
-                        "expiry_year": 2030,
-                        "issuer_identification_number": "424242",
-                        "billing_address": store.address(customer_id),
-                    }
-                ]
-            )
+                return json_response([])
+            address = store.address(customer_id)
+            card = {
+                "type": "stored_card",
+                "token": customer.instrument_token,
+                "is_default": True,
+                "brand": "visa",
+                "last_4": "4242",
+                "expiry_month": 12,
+                "expiry_year": datetime.now(UTC).year + 3,
+                "issuer_identification_number": "424242",
+                "billing_address": {
+                    "first_name": address["first_name"],
+                    "last_name": address["last_name"],
+                    "email": address["email"],
+                    "company": "",
+                    "address1": address["street_1"],
+                    "address2": "",
+                    "city": address["city"],
+                    "postal_code": address["zip"],
+                    "state_or_province": address["state"],
+                    "state_or_province_code": "TX",
+                    "country_code": address["country_iso2"],
+                    "phone": "",
+                },
+            }
+            # A bare array: this endpoint has no `data` envelope.
+            return json_response([card])
 
     @app.route("/stores/<store_hash>/v3/hooks", methods=["GET", "POST"])
     def hooks(store_hash: str) -> Any:
@@ -51,13 +65,14 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             if isinstance(store, Response):
                 return store
             if request.method == "GET":
-                return jsonify({"data": list(store.hooks.values()), "meta": {}})
+                found = [h for h in store.hooks.values() if _matches(h, request.args)]
+                return json_response({"data": found, "meta": {}})
             body = request.get_json(silent=True) or {}
-            if not body.get("scope") or not str(body.get("destination", "")).startswith("https://"):
-                return error(422, "scope and an https destination are required")
+            if problem := _invalid_hook(body):
+                return v3_error(422, problem)
             now = int(datetime.now(UTC).timestamp())
             hook = {
-                "id": store.next_hook_id,
+                "id": store.take_id("hook_id"),
                 "client_id": emu.client_id,
                 "store_hash": store_hash,
                 "created_at": now,
@@ -68,8 +83,7 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
                 "headers": body.get("headers"),
             }
             store.hooks[hook["id"]] = hook
-            store.next_hook_id += 1
-            return jsonify({"data": hook, "meta": {}})
+            return json_response({"data": hook, "meta": {}})
 
     @app.route("/stores/<store_hash>/v3/hooks/<int:hook_id>", methods=["GET", "PUT", "DELETE"])
     def hook(store_hash: str, hook_id: int) -> Any:
@@ -79,63 +93,32 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
                 return store
             found = store.hooks.get(hook_id)
             if found is None:
-                return error(404, "The requested resource was not found.")
+                return v3_error(404, NOT_FOUND)
             if request.method == "DELETE":
                 del store.hooks[hook_id]
             elif request.method == "PUT":
                 body = request.get_json(silent=True) or {}
-                found.update(
-                    {
-                        k: body[k]
-                        for k in ("scope", "destination", "is_active", "headers")
-                        if k in body
-                    }
-                )
-                found["updated_at"] = int(datetime.now(UTC).timestamp())
-            return jsonify({"data": found, "meta": {}})
+                changed = {**found, **{k: body[k] for k in HOOK_FIELDS if k in body}}
+                if problem := _invalid_hook(changed):
+                    return v3_error(422, problem)
+                found.update(changed, updated_at=int(datetime.now(UTC).timestamp()))
+            return json_response({"data": found, "meta": {}})
 
-    @app.post("/oauth2/token")
-    def oauth_token() -> Any:
-        form = request.get_json(silent=True) or request.form.to_dict()
-        store_hash = emu._auth_codes.pop(str(form.get("code")), None)
-        if (
-            form.get("client_id") != emu.client_id
-            or form.get("client_secret") != emu.client_secret
-            or not store_hash
-        ):
-            return error(401, "Invalid client credentials or code")
-        with emu.lock:
-            store = emu.stores[store_hash]
-            return jsonify(
-                {
-                    "access_token": store.access_token,
-                    "scope": form.get("scope", ""),
-                    "user": {"id": 1, "username": "owner", "email": "owner@example.com"},
-                    "owner": {"id": 1, "username": "owner", "email": "owner@example.com"},
-                    "context": f"stores/{store_hash}",
-                    "account_uuid": "00000000-0000-0000-0000-000000000001",
-                }
-            )
 
-    @app.post("/_emulator/stores/<store_hash>/customers")
-    def control_customer(store_hash: str) -> Any:
-        body = request.get_json(force=True)
-        customer = emu.add_customer(
-            store_hash,
-            email=body["email"],
-            first_name=body.get("first_name", ""),
-            last_name=body.get("last_name", ""),
-            card=body.get("card", "ok"),
-        )
-        return jsonify(customer.__dict__)
+def _invalid_hook(hook: dict[str, Any]) -> str | None:
+    if not hook.get("scope") or not hook.get("destination"):
+        return "scope and destination are required"
+    if not str(hook["destination"]).startswith("https://"):
+        return "destination must be an https URL"
+    headers = hook.get("headers")
+    if headers is not None and not (
+        isinstance(headers, dict) and all(isinstance(v, str) for v in headers.values())
+    ):
+        return "headers must be an object of strings"
+    return None
 
-    @app.post("/_emulator/stores/<store_hash>/checkout")
-    def control_checkout(store_hash: str) -> Any:
-        body = request.get_json(force=True)
-        lines = [
-            {**line, **({"price": Decimal(str(line["price"]))} if "price" in line else {})}
-            for line in body["lines"]
-        ]
-        return jsonify(
-            emu.place_checkout_order(store_hash, customer_id=int(body["customer_id"]), lines=lines)
-        )
+
+def _matches(hook: dict[str, Any], args: Any) -> bool:
+    if (active := args.get("is_active")) is not None and hook["is_active"] != (active == "true"):
+        return False
+    return all(args.get(k) in (None, hook[k]) for k in ("scope", "destination"))

@@ -1,38 +1,39 @@
-"""In-process httpx transport to the emulator, where timeouts can be real exceptions."""
+"""In-process httpx transport to the emulator, where an injected timeout is a real ReadTimeout."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
 
-from .faults import FaultPlan
+if TYPE_CHECKING:
+    from .emulator import BigCommerceEmulator
+
+FAULT_HEADER = "X-Emulator-Fault"  # the fault this transport already drew for the request
 
 
 class EmulatorTransport(httpx.BaseTransport):
-    """`*_before` faults never reach the emulator; `*_after` ones are applied, then lost."""
+    """Serves the API and the payments host (told apart by path) from one WSGI app.
 
-    def __init__(self, wsgi_app: Any, faults: FaultPlan) -> None:
-        self._wsgi = httpx.WSGITransport(app=wsgi_app)
-        self._faults = faults
+    Faults are drawn here; the app applies the 5xx and 429 ones. `timeout_before` never
+    reaches the app; `timeout_after` is applied by the app and its answer then lost.
+    """
+
+    def __init__(self, emu: BigCommerceEmulator) -> None:
+        self._emu = emu
+        self._wsgi = httpx.WSGITransport(app=emu.wsgi_app)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        kind = self._faults.take(request.method, request.url.path)
+        """Answer `request` as BigCommerce would, faults included."""
+        path = request.url.path
+        kind = self._emu.faults.take(request.method, path) if self._emu.is_api(path) else None
         if kind == "timeout_before":
+            self._emu.record_call(request.method, path)
             raise httpx.ReadTimeout("injected timeout (not applied)", request=request)
-        if kind == "5xx_before":
-            return httpx.Response(500, json={"status": 500, "title": "Internal Server Error"})
-        if kind == "429":
-            headers = {"X-Rate-Limit-Time-Reset-Ms": "50", "X-Rate-Limit-Requests-Left": "0"}
-            return httpx.Response(
-                429, headers=headers, json={"status": 429, "title": "Too Many Requests"}
-            )
-        request.headers["X-Emulator-Faults-Handled"] = "1"
+        applied = "none" if kind == "timeout_after" else kind or "none"
+        request.headers[FAULT_HEADER] = applied
         response = self._wsgi.handle_request(request)
+        response.read()
         if kind == "timeout_after":
-            response.read()
             raise httpx.ReadTimeout("injected timeout (applied)", request=request)
-        if kind == "5xx_after":
-            response.read()
-            return httpx.Response(502, json={"status": 502, "title": "Bad Gateway"})
         return response

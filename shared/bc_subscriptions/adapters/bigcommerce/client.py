@@ -1,39 +1,31 @@
-"""httpx implementation of the BigCommerce port: timeouts, safe retries, rate-limit pacing."""
+"""httpx implementation of the BigCommerce port: the calls, their paths and their shapes."""
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
 
 from ...ports.bigcommerce import (
-    BigCommerceError,
-    BigCommerceUnavailable,
     NewOrder,
-    NotFound,
     Order,
     OrderProduct,
-    OutcomeUnknown,
-    PaymentDeclined,
     PaymentResult,
-    RateLimited,
     StoredInstrument,
     Transaction,
     Webhook,
 )
-from .rate_limit import RateLimits
+from .errors import unreadable
+from .rest import StoreApi, validate
+from .session import Session
 
-M = TypeVar("M", bound=BaseModel)
-_SAFE_METHODS = frozenset({"GET", "HEAD"})
-_PAGE = 250
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+PAGE_SIZE = 250  # the v2 maximum
 
 
 class HttpBigCommerce:
-    """One client per container; `token_provider(store_hash)` returns the store's access token."""
+    """One per container; `token_provider(store_hash)` returns that store's access token."""
 
     def __init__(
         self,
@@ -42,63 +34,66 @@ class HttpBigCommerce:
         payments_url: str,
         token_provider: Callable[[str], str],
         transport: httpx.BaseTransport | None = None,
-        timeout: httpx.Timeout = httpx.Timeout(10.0, connect=3.0),  # noqa: B008 - immutable
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         sleep: Callable[[float], None] = time.sleep,
         max_attempts: int = 3,
     ) -> None:
-        self._api, self._payments = api_url.rstrip("/"), payments_url.rstrip("/")
-        self._token = token_provider
-        self._transport, self._timeout = transport, timeout
-        self._sleep, self._max_attempts = sleep, max_attempts
-        self._client: httpx.Client | None = None
-        self.limits = RateLimits(sleep)
+        self.session = Session(
+            transport=transport, timeout=timeout, sleep=sleep, max_attempts=max_attempts
+        )
+        self._rest = StoreApi(self.session, api_url, token_provider)
+        self._payments = payments_url.rstrip("/")
 
-    @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(timeout=self._timeout, transport=self._transport)
-        return self._client
+    def close(self) -> None:
+        """Release pooled connections (a later call opens new ones)."""
+        self.session.close()
 
     # -- orders (v2: bare JSON) -----------------------------------------------------------------
     def get_order(self, store_hash: str, order_id: int) -> Order:
-        return Order.model_validate(self._call(store_hash, "GET", f"/v2/orders/{order_id}"))
+        """`GET /v2/orders/{id}`."""
+        return self._rest.one(Order, store_hash, "GET", f"/v2/orders/{order_id}")
 
     def get_order_products(self, store_hash: str, order_id: int) -> list[OrderProduct]:
+        """`GET /v2/orders/{id}/products`, every page."""
         lines: list[OrderProduct] = []
-        for page in range(1, 1000):
-            params = {"page": page, "limit": _PAGE}
-            batch = (
-                self._call(store_hash, "GET", f"/v2/orders/{order_id}/products", params=params)
-                or []
-            )
-            lines += _list(OrderProduct, batch)
-            if len(batch) < _PAGE:
-                break
-        return lines
+        path, page = f"/v2/orders/{order_id}/products", 1
+        while True:
+            params = {"page": page, "limit": PAGE_SIZE}
+            batch = self._rest.many(OrderProduct, store_hash, "GET", path, params=params)
+            lines += batch
+            if len(batch) < PAGE_SIZE:
+                return lines
+            page += 1
 
     def find_orders_by_external_id(self, store_hash: str, external_order_id: str) -> list[Order]:
+        """`GET /v2/orders?external_order_id=`; BigCommerce answers 204 when none match."""
         params = {"external_order_id": external_order_id}
-        return _list(Order, self._call(store_hash, "GET", "/v2/orders", params=params) or [])
+        return self._rest.many(Order, store_hash, "GET", "/v2/orders", params=params)
 
     def create_order(self, store_hash: str, order: NewOrder) -> Order:
+        """`POST /v2/orders`; money goes out as decimal strings."""
         body = order.model_dump(mode="json", exclude_none=True)
-        return Order.model_validate(self._call(store_hash, "POST", "/v2/orders", json=body))
+        return self._rest.one(Order, store_hash, "POST", "/v2/orders", json=body)
 
     def update_order_status(self, store_hash: str, order_id: int, status_id: int) -> Order:
-        reply = self._call(
-            store_hash, "PUT", f"/v2/orders/{order_id}", json={"status_id": status_id}
-        )
-        return Order.model_validate(reply)
+        """`PUT /v2/orders/{id}` with a new `status_id`."""
+        path, body = f"/v2/orders/{order_id}", {"status_id": status_id}
+        return self._rest.one(Order, store_hash, "PUT", path, json=body)
 
-    # -- payments ----------------------------------------------------------------------------------
+    # -- payments ------------------------------------------------------------------------------
     def create_payment_access_token(self, store_hash: str, order_id: int) -> str:
-        body = {"order": {"id": order_id, "is_recurring": True}}
-        reply = self._call(store_hash, "POST", "/v3/payments/access_tokens", json=body)
-        return str(reply["data"]["id"])
+        """`POST /v3/payments/access_tokens` for a recurring charge; the PAT is single use."""
+        path, body = "/v3/payments/access_tokens", {"order": {"id": order_id, "is_recurring": True}}
+        reply = self._rest.call(store_hash, "POST", path, json=body)
+        try:
+            return str(reply["data"]["id"])
+        except (KeyError, TypeError) as exc:
+            raise unreadable("POST", path, "no data.id in the answer") from exc
 
     def process_stored_card_payment(
         self, store_hash: str, access_token: str, instrument_token: str, payment_method_id: str
     ) -> PaymentResult:
+        """`POST {payments}/stores/{hash}/payments` with the PAT; declines raise PaymentDeclined."""
         body = {
             "payment": {
                 "instrument": {"type": "stored_card", "token": instrument_token},
@@ -107,142 +102,38 @@ class HttpBigCommerce:
         }
         headers = {"Authorization": f"PAT {access_token}", "Accept": "application/vnd.bc.v1+json"}
         url = f"{self._payments}/stores/{store_hash}/payments"
-        reply = self._send(store_hash, "POST", url, headers=headers, json=body, payments=True)
-        return PaymentResult.model_validate(reply.get("data", reply))
+        reply = self.session.send(
+            store_hash, "POST", url, headers=headers, json=body, payments=True
+        )
+        # The 2026 spec wraps the result in `data`; the older one answered a bare object.
+        data = reply.get("data", reply) if isinstance(reply, dict) else reply
+        return validate(PaymentResult, data, "POST", url)
 
     def list_stored_instruments(self, store_hash: str, customer_id: int) -> list[StoredInstrument]:
-        reply = self._call(store_hash, "GET", f"/v3/customers/{customer_id}/stored-instruments")
-        return _list(StoredInstrument, reply or [])
+        """`GET /v3/customers/{id}/stored-instruments` (a bare array)."""
+        path = f"/v3/customers/{customer_id}/stored-instruments"
+        return self._rest.many(StoredInstrument, store_hash, "GET", path)
 
     def list_order_transactions(self, store_hash: str, order_id: int) -> list[Transaction]:
-        reply = self._call(store_hash, "GET", f"/v3/orders/{order_id}/transactions")
-        return _list(Transaction, (reply or {}).get("data", []))
+        """`GET /v3/orders/{id}/transactions`; 204 when the order has none."""
+        path = f"/v3/orders/{order_id}/transactions"
+        return self._rest.many(Transaction, store_hash, "GET", path, envelope=True)
 
-    # -- webhooks (v3: data envelope) --------------------------------------------------------------
+    # -- webhooks (v3: data envelope) ----------------------------------------------------------
     def create_webhook(
         self, store_hash: str, scope: str, destination: str, headers: dict[str, str]
     ) -> Webhook:
+        """`POST /v3/hooks`, active, with headers BigCommerce echoes on every delivery."""
         body = {"scope": scope, "destination": destination, "is_active": True, "headers": headers}
-        return Webhook.model_validate(
-            self._call(store_hash, "POST", "/v3/hooks", json=body)["data"]
-        )
+        return self._rest.one(Webhook, store_hash, "POST", "/v3/hooks", envelope=True, json=body)
 
     def list_webhooks(self, store_hash: str) -> list[Webhook]:
-        return _list(Webhook, (self._call(store_hash, "GET", "/v3/hooks") or {}).get("data", []))
+        """`GET /v3/hooks`: the hooks of this app's token."""
+        return self._rest.many(Webhook, store_hash, "GET", "/v3/hooks", envelope=True)
 
     def update_webhook(
         self, store_hash: str, webhook_id: int, headers: dict[str, str], *, is_active: bool = True
     ) -> Webhook:
-        body = {"is_active": is_active, "headers": headers}
-        reply = self._call(store_hash, "PUT", f"/v3/hooks/{webhook_id}", json=body)
-        return Webhook.model_validate(reply["data"])
-
-    # -- transport ---------------------------------------------------------------------------------
-    def _call(self, store_hash: str, method: str, path: str, **kwargs: Any) -> Any:
-        headers = {"X-Auth-Token": self._token(store_hash), "Accept": "application/json"}
-        return self._send(
-            store_hash, method, f"{self._api}/stores/{store_hash}{path}", headers=headers, **kwargs
-        )
-
-    def _send(
-        self,
-        store_hash: str,
-        method: str,
-        url: str,
-        *,
-        headers: dict[str, str],
-        payments: bool = False,
-        **kwargs: Any,
-    ) -> Any:
-        """One logical call. A 429 is retried for any method (nothing was applied); connection
-        failures, lost answers and 5xx only for reads, because a write may have been applied."""
-        safe = method in _SAFE_METHODS
-        for attempt in range(1, self._max_attempts + 1):
-            last = attempt == self._max_attempts
-            self.limits.wait_if_exhausted(store_hash)
-            try:
-                response = self.client.request(method, url, headers=headers, **kwargs)
-            except httpx.TransportError as exc:
-                if safe and not last:
-                    self._backoff(attempt)
-                    continue
-                raise _transport_error(method, url, exc) from exc
-            self.limits.observe(store_hash, response.headers)
-            if response.status_code == 429 and not last:
-                self._sleep(self.limits.retry_after_s(response.headers, attempt))
-                continue
-            if response.status_code >= 500 and safe and not last:
-                self._backoff(attempt)
-                continue
-            return _parse(method, url, response, payments)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _backoff(self, attempt: int) -> None:
-        self._sleep(min(4.0, 0.2 * 2**attempt) * (0.5 + random.random() / 2))  # noqa: S311 - jitter
-
-
-def _parse(method: str, url: str, response: httpx.Response, payments: bool) -> Any:
-    status, where = response.status_code, f"{method} {_path(url)}"
-    if status < 300 and (status == 204 or not response.content):
-        return None
-    body = _json(response)
-    code = _code(body)
-    if status < 300:
-        return body
-    if status == 429:
-        raise RateLimited(
-            f"{where}: rate limited",
-            retry_after_ms=int(response.headers.get("X-Rate-Limit-Time-Reset-Ms", "0") or 0),
-        )
-    if status == 404:
-        raise NotFound(f"{where}: not found", status=status, code=code)
-    if status >= 500:
-        raise (BigCommerceUnavailable if method in _SAFE_METHODS else OutcomeUnknown)(
-            f"{where}: {status}", status=status, code=code
-        )
-    if payments:
-        raise PaymentDeclined(f"{where}: {status} {_title(body)}", status=status, code=code)
-    raise BigCommerceError(f"{where}: {status} {_title(body)}", status=status, code=code)
-
-
-def _transport_error(method: str, url: str, exc: httpx.TransportError) -> BigCommerceError:
-    where = f"{method} {_path(url)}: {type(exc).__name__}"
-    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
-        return BigCommerceUnavailable(where)  # never sent
-    return OutcomeUnknown(where)  # sent; the answer was lost
-
-
-def _json(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _code(body: Any) -> int | None:
-    if not isinstance(body, dict):
-        return None
-    if isinstance(body.get("code"), int):
-        return int(body["code"])
-    errors = body.get("errors")
-    if (
-        isinstance(errors, list)
-        and errors
-        and isinstance(errors[0], dict)
-        and isinstance(errors[0].get("code"), int)
-    ):
-        return int(errors[0]["code"])
-    return None
-
-
-def _title(body: Any) -> str:
-    return str(body.get("title", "")) if isinstance(body, dict) else ""
-
-
-def _path(url: str) -> str:
-    # Paths only: never a token, never a query string.
-    return httpx.URL(url).path
-
-
-def _list(model: type[M], items: Any) -> list[M]:
-    return TypeAdapter(list[model]).validate_python(items)  # type: ignore[valid-type]
+        """`PUT /v3/hooks/{id}`: new headers, and re-activation of a deactivated hook."""
+        path, body = f"/v3/hooks/{webhook_id}", {"is_active": is_active, "headers": headers}
+        return self._rest.one(Webhook, store_hash, "PUT", path, envelope=True, json=body)

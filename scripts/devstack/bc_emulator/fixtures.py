@@ -1,0 +1,85 @@
+"""Setting up the world the emulator serves: stores, products, shoppers and cards, install codes."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from decimal import Decimal
+
+from .state import CARD_BEHAVIORS, Customer, Store
+
+
+class StoreSetup:
+    """The set-up half of `BigCommerceEmulator`'s Python API."""
+
+    lock: threading.RLock
+    stores: dict[str, Store]
+    _auth_codes: dict[str, str]
+
+    def create_store(
+        self, store_hash: str, *, access_token: str, gateway_mode: str = "purchase"
+    ) -> None:
+        """A store on a gateway that either captures (`purchase`) or only authorizes."""
+        if gateway_mode not in ("purchase", "authorization"):
+            raise ValueError(f"gateway_mode must be purchase or authorization: {gateway_mode!r}")
+        with self.lock:
+            store_id = str(1_000_001 + len(self.stores))
+            self.stores[store_hash] = Store(store_hash, store_id, access_token, gateway_mode)
+
+    def add_product(
+        self, store_hash: str, *, product_id: int, name: str, price: Decimal, sku: str = ""
+    ) -> None:
+        """A catalog product (orders may only reference these)."""
+        with self.lock:
+            self.stores[store_hash].products[product_id] = {
+                "id": product_id,
+                "name": name,
+                "price": Decimal(price),
+                "sku": sku or f"SKU-{product_id}",
+            }
+
+    def add_customer(
+        self,
+        store_hash: str,
+        *,
+        email: str,
+        first_name: str = "",
+        last_name: str = "",
+        card: str | None = "ok",
+    ) -> Customer:
+        """A shopper with one stored card behaving as `card` (None: no stored card)."""
+        _check_card(card)
+        with self.lock:
+            store = self.stores[store_hash]
+            token = secrets.token_hex(32) if card else None
+            customer_id = store.take_id("customer_id")
+            customer = Customer(customer_id, email, first_name, last_name, token, card)
+            store.customers[customer_id] = customer
+            return customer
+
+    def set_card_behavior(self, store_hash: str, instrument_token: str, behavior: str) -> None:
+        """From now on the card with this token answers as `behavior`."""
+        _check_card(behavior)
+        with self.lock:
+            for customer in self.stores[store_hash].customers.values():
+                if customer.instrument_token == instrument_token:
+                    customer.card = behavior
+                    return
+        raise KeyError(f"no stored card {instrument_token[:8]}... in {store_hash}")
+
+    def issue_auth_code(self, store_hash: str) -> str:
+        """A one-time code, as the install callback receives, for `POST /oauth2/token`."""
+        code = secrets.token_urlsafe(16)
+        with self.lock:
+            self._auth_codes[code] = store_hash
+        return code
+
+    def redeem_auth_code(self, code: str) -> str | None:
+        """The store a code was issued for; a code works once."""
+        with self.lock:
+            return self._auth_codes.pop(code, None)
+
+
+def _check_card(card: str | None) -> None:
+    if card is not None and card not in CARD_BEHAVIORS:
+        raise ValueError(f"card behaviour must be one of {sorted(CARD_BEHAVIORS)}: {card!r}")
