@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from datetime import timedelta
@@ -20,7 +21,7 @@ from .stack import LocalStack
 STORE = "demostore"
 COFFEE = 111
 ROUTE = "/webhooks/bigcommerce/order-created"
-console = Console(highlight=False)
+console = Console(highlight=False, width=110)
 
 
 def step(title: str) -> None:
@@ -33,94 +34,111 @@ def say(text: str) -> None:
 
 def subscriptions(stack: LocalStack) -> list[dict[str, Any]]:
     table = boto3.resource("dynamodb").Table(stack.physical["SubscriptionsTable"])
-    items = table.scan()["Items"]  # fine for a demo store; the product never scans
+    items = table.scan()["Items"]  # fine for a demo store; the product itself never scans
     return [
         json.loads(i["doc"]) | {"status": i["status"]} for i in items if i["kind"] == "subscription"
     ]
 
 
-def run(stack: LocalStack) -> None:
-    emu = stack.emulator
-    console.print("[bold]bc-subscriptions[/] — the walking skeleton, end to end on the local stack")
-    for name, url in stack.urls.items():
-        say(f"[dim]{name:<12}{url}[/]")
+def deliver_order_created(stack: LocalStack, label: str) -> list[Any]:
+    """Hand BigCommerce's pending callbacks to our API route and say what each became."""
+    deliveries = stack.emulator.drain_webhooks()
+    for d in deliveries:
+        reply = stack.runtime.http("POST", ROUTE, d.body, d.headers)
+        say(
+            f"BigCommerce → store/order/created ({label}) → {reply.status} {reply.json()['status']}"
+        )
+    return deliveries
 
+
+def install(stack: LocalStack) -> None:
     step("A merchant installs the app")
     stack.install_store(STORE)
-    [hook] = emu.hooks(STORE)
-    say(f"store [bold]{STORE}[/] installed; access token stored encrypted with KMS")
-    say(f"BigCommerce webhook registered: {hook['scope']} → {hook['destination']}")
+    [hook] = stack.emulator.hooks(STORE)
+    say(f"store [bold]{STORE}[/] installed; its access token is stored encrypted with KMS")
+    say(f"BigCommerce webhook: {hook['scope']} → {hook['destination']}")
     stack.add_product(STORE, COFFEE, "Coffee beans", "25.00")
-    stack.put_plan(
-        STORE, Plan(product_id=COFFEE, cadences=[Cadence(label="Monthly", interval=Interval.MONTH)])
-    )
+    monthly = Cadence(label="Monthly", interval=Interval.MONTH)
+    stack.put_plan(STORE, Plan(product_id=COFFEE, cadences=[monthly]))
     say("plan: Coffee beans, every month")
     stack.register_endpoint(STORE)
     say(f"merchant webhook endpoint registered: {stack.urls['merchant']} (whsec_ secret)")
 
+
+def checkout(stack: LocalStack) -> tuple[Any, Any]:
     step("Two shoppers buy the subscription at checkout, paying with a saved card")
+    emu = stack.emulator
     ada = emu.add_customer(STORE, email="ada@example.com", first_name="Ada", last_name="Lovelace")
     bob = emu.add_customer(STORE, email="bob@example.com", first_name="Bob", last_name="Moog")
     for shopper in (ada, bob):
-        order = emu.place_checkout_order(
-            STORE, customer_id=shopper.id, lines=[{"product_id": COFFEE, "quantity": 2}]
-        )
+        lines = [{"product_id": COFFEE, "quantity": 2}]
+        order = emu.place_checkout_order(STORE, customer_id=shopper.id, lines=lines)
         total = Decimal(order["total_inc_tax"])
-        say(f"order #{order['id']} by customer {shopper.id}: 2 x Coffee beans = ${total:.2f}")
-    deliveries = emu.drain_webhooks()
-    for d in deliveries:
-        reply = stack.runtime.http("POST", ROUTE, d.body, d.headers)
-        say(f"BigCommerce → store/order/created → {reply.status} {reply.json()['status']}")
-    again = stack.runtime.http("POST", ROUTE, deliveries[0].body, deliveries[0].headers)
+        say(f"order #{order['id']} by {shopper.first_name}: 2 x Coffee beans = ${total:.2f}")
+    first, *_ = deliver_order_created(stack, "checkout")
+    again = stack.runtime.http("POST", ROUTE, first.body, first.headers)
     say(f"the same delivery again → {again.status} {again.json()['status']} (nothing changed)")
     stack.pump()
     for sub in subscriptions(stack):
-        say(
-            f"subscription [bold]{sub['id']}[/] {sub['status']}, customer {sub['customer_id']}, "
-            f"${Decimal(sub['lines'][0]['price_inc_tax']) * sub['lines'][0]['quantity']:.2f} locked"
-        )
+        line = sub["lines"][0]
+        locked = Decimal(line["price_inc_tax"]) * line["quantity"]
+        say(f"subscription [bold]{sub['id']}[/] {sub['status']}, ${locked:.2f} per month locked")
+    return ada, bob
 
+
+def renew(stack: LocalStack, ada: Any, bob: Any) -> None:
     step("Bob's card starts declining; a month passes; EventBridge fires the renewal sweep")
+    emu = stack.emulator
     emu.set_card_behavior(STORE, bob.instrument_token, "decline")
     stack.advance_clock(timedelta(days=31))
     result = stack.fire("RenewalSweepFunction")
     say(f"sweep at {stack.now():%Y-%m-%d}: {result['enqueued']} due renewals put on RenewalQueue")
-    stack.pump()
+    stack.runtime.pump()  # queue -> worker -> events -> merchant webhooks
+    names = {ada.id: "Ada", bob.id: "Bob"}
     for order in [o for o in emu.orders(STORE) if o.get("external_source")]:
-        txs = emu.transactions(STORE, order["id"])
-        paid = [t for t in txs if t["status"] == "ok"]
-        who = "Ada" if order["customer_id"] == ada.id else "Bob"
-        if paid:
-            say(
-                f"{who}: renewal order [bold]#{order['id']}[/] ({order['external_order_id']}) "
-                f"paid ${Decimal(paid[0]['amount']):.2f} with the stored card — "
-                f"{paid[0]['event']} {paid[0]['gateway_transaction_id']}, "
-                f"order now {order['status']}"
-            )
-        else:
-            say(f"{who}: renewal order #{order['id']} declined — stays {order['status']}")
+        who = names[order["customer_id"]]
+        paid = [t for t in emu.transactions(STORE, order["id"]) if t["status"] == "ok"]
+        if not paid:
+            say(f"{who}: renewal order #{order['id']} declined — it stays {order['status']}")
+            continue
+        tx = paid[0]
+        say(f"{who}: renewal order [bold]#{order['id']}[/] ({order['external_order_id']})")
+        say(
+            f"     paid ${Decimal(tx['amount']):.2f} with the stored card: {tx['event']} "
+            f"{tx['gateway_transaction_id']}; order now {order['status']}"
+        )
     for sub in subscriptions(stack):
         say(f"subscription {sub['id']}: {sub['status']}, next cycle {sub['next_cycle']}")
-    say("our renewal orders came back as store/order/created and were recognised as ours")
+    deliver_order_created(stack, "our own renewal order")
+    stack.pump()
 
-    step("The merchant's endpoint, verifying each delivery with the standardwebhooks library")
+
+def merchant_view(stack: LocalStack) -> None:
+    step("The merchant's endpoint verified each delivery with the standardwebhooks library")
     table = Table("webhook-id", "type", "verified")
-    for r in stack.receiver.received:
+    received = stack.receiver.received
+    for r in received:
         table.add_row(r.webhook_id, r.event_type, "[green]yes[/]" if r.verified else "[red]NO[/]")
     console.print(table)
-    if not stack.receiver.received or not all(r.verified for r in stack.receiver.received):
+    if not received or not all(r.verified for r in received):
         raise SystemExit("a merchant webhook failed verification")
-
-    bc_calls = len(emu.calls)
     console.print(
-        f"\n[bold green]Done.[/] {len(stack.receiver.received)} merchant webhooks verified; "
-        f"{bc_calls} BigCommerce API calls in total."
+        f"\n[bold green]Done.[/] {len(received)} merchant webhooks verified; "
+        f"{len(stack.emulator.calls)} BigCommerce API calls in all."
     )
 
 
 def main() -> int:
-    with LocalStack(server=True) as stack:
-        run(stack)
+    with LocalStack(server=True, lambda_stdout=io.StringIO()) as stack:
+        console.print(
+            "[bold]bc-subscriptions[/] — end to end on the local stack (no Docker, no AWS)"
+        )
+        for name, url in stack.urls.items():
+            say(f"[dim]{name:<12}{url}[/]")
+        install(stack)
+        ada, bob = checkout(stack)
+        renew(stack, ada, bob)
+        merchant_view(stack)
     return 0
 
 

@@ -35,6 +35,7 @@ class MerchantReceiver:
         self.secret = secret
 
     def accept(self, body: bytes, headers: dict[str, str]) -> int:
+        headers = {k.lower(): v for k, v in headers.items()}
         with self._lock:
             self.attempts += 1
         if self.fail_with is not None:
@@ -42,7 +43,7 @@ class MerchantReceiver:
         verified = False
         if self.secret is not None:
             try:
-                Webhook(self.secret).verify(body, {k.lower(): v for k, v in headers.items()})
+                Webhook(self.secret).verify(body, headers)
                 verified = True
             except WebhookVerificationError:
                 verified = False

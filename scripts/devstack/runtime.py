@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import ModuleType
-from typing import Any
+from typing import Any, TextIO
 
 import boto3
 
@@ -43,8 +44,12 @@ class PumpStats:
 class LocalRuntime:
     """The same wiring AWS builds from template.yaml, driven step by step by `pump()`."""
 
-    def __init__(self, tpl: dict[str, Any], physical: dict[str, str]) -> None:
+    def __init__(
+        self, tpl: dict[str, Any], physical: dict[str, str], lambda_stdout: TextIO | None = None
+    ) -> None:
         self.tpl, self.physical = tpl, physical
+        # Where a function's prints (EMF metrics) go; in AWS that is CloudWatch, not a terminal.
+        self.lambda_stdout = lambda_stdout
         self.functions = t.functions(tpl)
         self.routes: list[tuple[str, str, str]] = []  # (method, path, logical id)
         self.queue_sources: dict[str, tuple[str, int]] = {}  # queue id -> (function, batch)
@@ -86,7 +91,11 @@ class LocalRuntime:
         fn = self.functions[logical_id]
         handler = getattr(self.handler_module(logical_id), fn.handler_function)
         self.invocations.append(logical_id)
-        return handler(event, le.LambdaContext(function_name=logical_id, timeout_s=fn.timeout))
+        context = le.LambdaContext(function_name=logical_id, timeout_s=fn.timeout)
+        if self.lambda_stdout is None:
+            return handler(event, context)
+        with contextlib.redirect_stdout(self.lambda_stdout):
+            return handler(event, context)
 
     def http(
         self,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlparse
 
 from moto import mock_aws
@@ -37,9 +38,15 @@ _AWS_ENV = {
 class LocalStack:
     """`server=False`: everything in-process (tests). `server=True`: real localhost servers."""
 
-    def __init__(self, *, server: bool = False, log_level: str = "WARNING") -> None:
+    def __init__(
+        self,
+        *,
+        server: bool = False,
+        log_level: str = "WARNING",
+        lambda_stdout: TextIO | None = None,
+    ) -> None:
         self.server = server
-        self.log_level = log_level
+        self.log_level, self.lambda_stdout = log_level, lambda_stdout
         self.emulator = BigCommerceEmulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
         self.receiver = MerchantReceiver()
         self._stops: list[Any] = []
@@ -49,6 +56,8 @@ class LocalStack:
 
     def start(self) -> LocalStack:
         os.environ.update(_AWS_ENV)
+        # One line per request from three local servers would drown the story being told.
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
         if self.server:
             moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
             moto.start()
@@ -68,7 +77,7 @@ class LocalStack:
         self.tpl = t.load_template()
         self.physical = create_resources(self.tpl, PREFIX)
         self._configure_functions()
-        self.runtime = LocalRuntime(self.tpl, self.physical)
+        self.runtime = LocalRuntime(self.tpl, self.physical, self.lambda_stdout)
         return self
 
     def _configure_functions(self) -> None:
