@@ -8,6 +8,7 @@ import boto3
 import pytest
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.ports.bigcommerce import OutcomeUnknown
 from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.renewal_workflow import RenewalDeps, RetryLater, run_renewal
 
@@ -131,6 +132,17 @@ def test_an_unknown_outcome_at_any_call_still_ends_with_one_order_and_one_paymen
     assert world.event_types().count("charge.succeeded") == 1
 
 
+def _worker(worker_id: str) -> RenewalDeps:
+    c = container()
+    return RenewalDeps(
+        uow=c.unit_of_work(),
+        bc=c.bigcommerce,
+        clock=c.clock,
+        app_id=c.settings.bc_app_id,
+        worker_id=worker_id,
+    )
+
+
 def test_a_second_worker_cannot_act_while_the_first_holds_the_cycle(world: World) -> None:
     # Given worker A claimed cycle 2 and is still running (its lease is fresh)
     world.subscribe()
@@ -139,29 +151,18 @@ def test_a_second_worker_cannot_act_while_the_first_holds_the_cycle(world: World
     cmd = RenewSubscription(
         store_hash=world.store_hash, subscription_id=sub["subscription_id"], cycle=2
     )
-    c = container()
-    world.emulator.faults.inject("POST", "/stores/*/v2/orders", "5xx_before", times=1)
-    deps_a = RenewalDeps(
-        uow=c.unit_of_work(),
-        bc=c.bigcommerce,
-        clock=c.clock,
-        app_id="bc-subscriptions",
-        worker_id="a",
-    )
-    with pytest.raises(Exception):  # noqa: B017 - A stops mid-way with its lease held
-        run_renewal(cmd, deps_a)
+    world.emulator.faults.inject("POST", "/stores/*/payments", "5xx_before", times=1)
+    with pytest.raises(OutcomeUnknown):  # A ordered, then lost the payment's answer
+        run_renewal(cmd, _worker("a"))
     # When worker B takes the same message
-    deps_b = RenewalDeps(
-        uow=c.unit_of_work(),
-        bc=c.bigcommerce,
-        clock=c.clock,
-        app_id="bc-subscriptions",
-        worker_id="b",
-    )
-    # Then B backs off and nothing was ordered
+    # Then B backs off while A's lease is fresh
     with pytest.raises(RetryLater):
-        run_renewal(cmd, deps_b)
-    assert world.renewal_orders() == []
+        run_renewal(cmd, _worker("b"))
+    # And once the lease has lapsed, B reads A's payment attempt first, then pays A's order
+    world.stack.advance_clock(timedelta(minutes=3))
+    assert run_renewal(cmd, _worker("b")).outcome == "renewed"
+    [order] = world.renewal_orders()
+    assert len(_paid(world, order["id"])) == 1
 
 
 def test_a_poison_message_is_dead_lettered_without_blocking_its_batch(world: World) -> None:
