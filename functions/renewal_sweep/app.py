@@ -13,7 +13,7 @@ from bc_subscriptions.observability import logger, metrics, tracer
 from bc_subscriptions.services.renewal_sweep import sweep_due_renewals
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 @tracer.capture_lambda_handler
 @event_parser(model=SweepInvocation)

@@ -8,6 +8,6 @@ from bc_subscriptions.entrypoints.responses import not_implemented_proxy
 from bc_subscriptions.observability import logger
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return not_implemented_proxy("capture on shipment")

@@ -164,3 +164,18 @@ def test_a_body_that_is_not_json_is_a_400(world: World) -> None:
     # Given / When / Then
     body = base64.b64encode(b"\x00\x01")
     _assert_rejected(world, body, world.emulator.sign(body), 400, "invalid_payload")
+
+
+def test_log_keys_of_one_delivery_do_not_leak_into_the_next(world: World) -> None:
+    # Given a processed delivery, which tagged the logger with its store and hash
+    from bc_subscriptions.observability import logger
+
+    world.checkout(world.shopper())
+    [delivery] = _deliveries(world)
+    world.stack.runtime.http("POST", ROUTE, delivery.body, delivery.headers)
+    assert "webhook_hash" in logger.get_current_keys()
+    # When the next invocation is a rejected one
+    world.stack.runtime.http("POST", ROUTE, b"{}", {})
+    # Then it carries none of the previous delivery's keys
+    assert "webhook_hash" not in logger.get_current_keys()
+    assert "store_hash" not in logger.get_current_keys()
