@@ -8,26 +8,21 @@ from aws_lambda_powertools.utilities.batch import (
     EventType,
     process_partial_response,
 )
-from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import Json
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.observability import logger, metrics, tracer
 from bc_subscriptions.services.messages import DeliverWebhook
 from bc_subscriptions.services.webhook_delivery import deliver_webhook
 
-
-class DeliveryRecord(SqsRecordModel):
-    body: Json[DeliverWebhook]  # type: ignore[assignment]
+processor = BatchProcessor(event_type=EventType.SQS)
 
 
-processor = BatchProcessor(event_type=EventType.SQS, model=DeliveryRecord)
-
-
-def record_handler(record: DeliveryRecord) -> str:
+def record_handler(record: SQSRecord) -> str:
+    # A body that does not validate fails its record: retried, then dead-lettered by SQS.
+    cmd = DeliverWebhook.model_validate_json(record.body)
     c = container()
-    cmd = record.body
     logger.append_keys(endpoint_id=cmd.endpoint_id, event_id=cmd.event_id)
     result = deliver_webhook(
         cmd, endpoints=c.endpoints, vault=c.vault, sender=c.webhook_sender, clock=c.wall_clock

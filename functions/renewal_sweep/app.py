@@ -4,7 +4,6 @@ from dataclasses import asdict
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
@@ -16,8 +15,8 @@ from bc_subscriptions.services.renewal_sweep import sweep_due_renewals
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 @tracer.capture_lambda_handler
-@event_parser(model=SweepInvocation)
-def handler(event: SweepInvocation, context: LambdaContext) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    invocation = SweepInvocation.model_validate(event)
     c = container()
     result = sweep_due_renewals(
         c.clock.now(),
@@ -26,5 +25,5 @@ def handler(event: SweepInvocation, context: LambdaContext) -> dict[str, Any]:
         time_left_ms=context.get_remaining_time_in_millis,
     )
     metrics.add_metric("RenewalsEnqueued", MetricUnit.Count, result.enqueued)
-    logger.info("renewal sweep", execution_id=event.execution_id, **asdict(result))
+    logger.info("renewal sweep", execution_id=invocation.execution_id, **asdict(result))
     return asdict(result)

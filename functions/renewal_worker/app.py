@@ -8,26 +8,21 @@ from aws_lambda_powertools.utilities.batch import (
     EventType,
     process_partial_response,
 )
-from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import Json
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.observability import logger, metrics, tracer
 from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.renewal_workflow import RenewalDeps, run_renewal
 
-
-class RenewalRecord(SqsRecordModel):
-    body: Json[RenewSubscription]  # type: ignore[assignment]
+processor = BatchProcessor(event_type=EventType.SQS)
 
 
-processor = BatchProcessor(event_type=EventType.SQS, model=RenewalRecord)
-
-
-def record_handler(record: RenewalRecord, lambda_context: LambdaContext) -> str:
+def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
+    # A body that does not validate fails its record: retried, then dead-lettered by SQS.
+    cmd = RenewSubscription.model_validate_json(record.body)
     c = container()
-    cmd = record.body
     logger.append_keys(
         store_hash=cmd.store_hash, subscription_id=cmd.subscription_id, cycle=cmd.cycle
     )
@@ -36,7 +31,7 @@ def record_handler(record: RenewalRecord, lambda_context: LambdaContext) -> str:
         bc=c.bigcommerce,
         clock=c.clock,
         app_id=c.settings.bc_app_id,
-        worker_id=f"{lambda_context.aws_request_id}/{record.messageId}",
+        worker_id=f"{lambda_context.aws_request_id}/{record.message_id}",
     )
     outcome = run_renewal(cmd, deps)
     metrics.add_metric(f"Renewal_{outcome.outcome}", MetricUnit.Count, 1)

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 from ulid import ULID
 
-from .adapters.bigcommerce import HttpBigCommerce
 from .adapters.clock import ShiftedClock, SystemClock
 from .adapters.dynamodb.store_records import DueSubscriptions, Endpoints, Inbox, Installs
 from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
-from .adapters.http_sender import HttpxWebhookSender
-from .adapters.secrets import client_secret
 from .adapters.sqs import SqsQueue
 from .adapters.vault import KmsVault
 from .config import Settings, get_settings
 from .ports.clock import Clock
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .adapters.bigcommerce import HttpBigCommerce
+    from .adapters.http_sender import HttpxWebhookSender
+
+# The HTTP adapters are imported where first used: a sweep or a relay never pays for httpx.
 
 
 class Container:
@@ -76,6 +81,8 @@ class Container:
 
     @cached_property
     def bigcommerce(self) -> HttpBigCommerce:
+        from .adapters.bigcommerce import HttpBigCommerce
+
         return HttpBigCommerce(
             api_url=self.settings.bc_api_url,
             payments_url=self.settings.bc_payments_url,
@@ -93,9 +100,13 @@ class Container:
 
     @cached_property
     def webhook_sender(self) -> HttpxWebhookSender:
+        from .adapters.http_sender import HttpxWebhookSender
+
         return HttpxWebhookSender(self._webhook_transport)
 
     def client_secret(self) -> str:
+        from .adapters.secrets import client_secret
+
         return client_secret(self.settings)
 
     def new_id(self, prefix: str) -> str:

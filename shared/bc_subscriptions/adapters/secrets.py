@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.utilities import parameters
-
 from ..config import Settings
 
 
@@ -16,6 +14,9 @@ def client_secret(settings: Settings) -> str:
     if settings.bc_client_secret is not None:
         return settings.bc_client_secret.get_secret_value()
     if settings.bc_client_secret_arn:
+        # Imported here: functions that never verify BigCommerce webhooks skip its cold-start cost.
+        from aws_lambda_powertools.utilities import parameters
+
         value = parameters.get_secret(settings.bc_client_secret_arn, max_age=300)
         return str(value)
     raise MissingSecret("set BC_CLIENT_SECRET_ARN (AWS) or BC_CLIENT_SECRET (local)")
