@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from flask import Response, request
 
@@ -21,3 +23,20 @@ def authorized_store(emu: BigCommerceEmulator, store_hash: str) -> Store | Respo
     if store is None or not hmac.compare_digest(given.encode(), store.access_token.encode()):
         return v3_error(401, "You are not authorized to access this resource")
     return store
+
+
+def store_view(emu: BigCommerceEmulator) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Route decorator: under the emulator's lock, resolve `store_hash` to an authorized store."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapper(store_hash: str, **kwargs: Any) -> Any:
+            with emu.lock:
+                store = authorized_store(emu, store_hash)
+                if isinstance(store, Response):
+                    return store
+                return view(store, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, request
+from flask import Flask, request
 
-from .auth import authorized_store
+from .auth import store_view
 from .filters import invalid_new_order, matching, page
 from .orders import add_order
 from .responses import NOT_FOUND, json_response, no_content, v2_error
-from .state import STATUS_NAMES
+from .state import STATUS_NAMES, Store
 
 if TYPE_CHECKING:
     from .emulator import BigCommerceEmulator
@@ -23,93 +23,75 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
     """Add the v2 order routes to `app`."""
 
     @app.get("/stores/<store_hash>/v2/orders")
-    def list_orders(store_hash: str) -> Any:
-        with emu.lock:
-            store = authorized_store(emu, store_hash)
-            if isinstance(store, Response):
-                return store
-            found = page(matching(list(store.orders.values()), request.args), request.args)
-            return json_response(found) if found else no_content()
+    @store_view(emu)
+    def list_orders(store: Store) -> Any:
+        found = page(matching(list(store.orders.values()), request.args), request.args)
+        return json_response(found) if found else no_content()
 
     @app.post("/stores/<store_hash>/v2/orders")
-    def create_order(store_hash: str) -> Any:
-        with emu.lock:
-            store = authorized_store(emu, store_hash)
-            if isinstance(store, Response):
-                return store
-            body = request.get_json(silent=True)
-            if not isinstance(body, dict):
-                return v2_error(400, "The request body is not valid JSON.")
-            problem = invalid_new_order(body, store.products)
-            if problem:
-                return v2_error(400, problem, invalid_reason=problem)
-            customer_id = int(body.get("customer_id") or 0)
-            extra: dict[str, Any] = {k: body[k] for k in KEPT_FIELDS if k in body}
-            extra["billing_address"] = {**store.address(customer_id), **body["billing_address"]}
-            extra["payment_method"] = body.get("payment_method", "")
-            order = add_order(
-                store,
-                customer_id,
-                body["products"],
-                status_id=int(body.get("status_id", 1)),
-                currency=body.get("default_currency_code") or store.currency,
-                source="external",
-                extra=extra,
-            )
-            store.shipping[order["id"]] = [
-                {"id": n, "order_id": order["id"], **address}
-                for n, address in enumerate(body.get("shipping_addresses") or [], 1)
-            ]
-            # BigCommerce fires order/created for API-created orders too (our renewals).
-            emu.queue_webhook(store, "store/order/created", {"type": "order", "id": order["id"]})
-            return json_response(order, 201)
+    @store_view(emu)
+    def create_order(store: Store) -> Any:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return v2_error(400, "The request body is not valid JSON.")
+        problem = invalid_new_order(body, store.products)
+        if problem:
+            return v2_error(400, problem, invalid_reason=problem)
+        customer_id = int(body.get("customer_id") or 0)
+        extra: dict[str, Any] = {k: body[k] for k in KEPT_FIELDS if k in body}
+        extra["billing_address"] = {**store.address(customer_id), **body["billing_address"]}
+        extra["payment_method"] = body.get("payment_method", "")
+        order = add_order(
+            store,
+            customer_id,
+            body["products"],
+            status_id=int(body.get("status_id", 1)),
+            currency=body.get("default_currency_code") or store.currency,
+            source="external",
+            extra=extra,
+        )
+        store.shipping[order["id"]] = [
+            {"id": n, "order_id": order["id"], **address}
+            for n, address in enumerate(body.get("shipping_addresses") or [], 1)
+        ]
+        # BigCommerce fires order/created for API-created orders too (our renewals).
+        emu.queue_webhook(store, "store/order/created", {"type": "order", "id": order["id"]})
+        return json_response(order, 201)
 
     @app.get("/stores/<store_hash>/v2/orders/<int:order_id>")
-    def get_order(store_hash: str, order_id: int) -> Any:
-        with emu.lock:
-            store = authorized_store(emu, store_hash)
-            if isinstance(store, Response):
-                return store
-            order = store.orders.get(order_id)
-            return json_response(order) if order else v2_error(404, NOT_FOUND)
+    @store_view(emu)
+    def get_order(store: Store, order_id: int) -> Any:
+        order = store.orders.get(order_id)
+        return json_response(order) if order else v2_error(404, NOT_FOUND)
 
     @app.put("/stores/<store_hash>/v2/orders/<int:order_id>")
-    def update_order(store_hash: str, order_id: int) -> Any:
-        with emu.lock:
-            store = authorized_store(emu, store_hash)
-            if isinstance(store, Response):
-                return store
-            order = store.orders.get(order_id)
-            if order is None:
-                return v2_error(404, NOT_FOUND)
-            body = request.get_json(silent=True) or {}
-            new_status = int(body.get("status_id", order["status_id"]))
-            if new_status not in STATUS_NAMES:
-                return v2_error(400, "The field 'status_id' is invalid.")
-            order.update({k: body[k] for k in ("staff_notes", "customer_message") if k in body})
-            previous = store.set_status(order, new_status)
-            if previous != new_status:
-                emu.outbox.status_change(store, order_id, previous, new_status)
-            return json_response(order)
+    @store_view(emu)
+    def update_order(store: Store, order_id: int) -> Any:
+        order = store.orders.get(order_id)
+        if order is None:
+            return v2_error(404, NOT_FOUND)
+        body = request.get_json(silent=True) or {}
+        new_status = int(body.get("status_id", order["status_id"]))
+        if new_status not in STATUS_NAMES:
+            return v2_error(400, "The field 'status_id' is invalid.")
+        order.update({k: body[k] for k in ("staff_notes", "customer_message") if k in body})
+        previous = store.set_status(order, new_status)
+        if previous != new_status:
+            emu.outbox.status_change(store, order_id, previous, new_status)
+        return json_response(order)
 
     @app.get("/stores/<store_hash>/v2/orders/<int:order_id>/products")
-    def order_products(store_hash: str, order_id: int) -> Any:
-        with emu.lock:
-            store = authorized_store(emu, store_hash)
-            if isinstance(store, Response):
-                return store
-            if order_id not in store.orders:
-                return v2_error(404, NOT_FOUND)
-            found = page(store.lines[order_id], request.args)
-            return json_response(found) if found else no_content()
+    @store_view(emu)
+    def order_products(store: Store, order_id: int) -> Any:
+        if order_id not in store.orders:
+            return v2_error(404, NOT_FOUND)
+        found = page(store.lines[order_id], request.args)
+        return json_response(found) if found else no_content()
 
     @app.get("/stores/<store_hash>/v2/orders/<int:order_id>/shipping_addresses")
-    def shipping_addresses(store_hash: str, order_id: int) -> Any:
-        with emu.lock:
-            store = authorized_store(emu, store_hash)
-            if isinstance(store, Response):
-                return store
-            if order_id not in store.orders:
-                return v2_error(404, NOT_FOUND)
-            found = store.shipping[order_id]
-            return json_response(found) if found else no_content()
+    @store_view(emu)
+    def shipping_addresses(store: Store, order_id: int) -> Any:
+        if order_id not in store.orders:
+            return v2_error(404, NOT_FOUND)
+        found = store.shipping[order_id]
+        return json_response(found) if found else no_content()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, request
+from flask import Flask, request
 
-from .auth import authorized_store
+from .auth import store_view
 from .payments import PAYMENTS_ACCEPT, charge, mint_pat
 from .responses import NOT_FOUND, json_response, no_content, payment_error, v3_error
+from .state import Store
 
 if TYPE_CHECKING:
     from .emulator import BigCommerceEmulator
@@ -18,20 +19,17 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
     """Add the payments routes to `app`."""
 
     @app.post("/stores/<store_hash>/v3/payments/access_tokens")
-    def create_pat(store_hash: str) -> Any:
-        with emu.lock:
-            store = authorized_store(emu, store_hash)
-            if isinstance(store, Response):
-                return store
-            body = request.get_json(silent=True)
-            order_ref = body.get("order") if isinstance(body, dict) else None
-            order_id = order_ref.get("id") if isinstance(order_ref, dict) else None
-            order = store.orders.get(int(order_id)) if isinstance(order_id, int) else None
-            if order is None:
-                return payment_error(422, "Order could not be found", 30003)
-            if order["status_id"] != 0:
-                return payment_error(422, "Order is invalid", 30101)
-            return json_response({"data": {"id": mint_pat(store, order)}, "meta": {}}, 201)
+    @store_view(emu)
+    def create_pat(store: Store) -> Any:
+        body = request.get_json(silent=True)
+        order_ref = body.get("order") if isinstance(body, dict) else None
+        order_id = order_ref.get("id") if isinstance(order_ref, dict) else None
+        order = store.orders.get(int(order_id)) if isinstance(order_id, int) else None
+        if order is None:
+            return payment_error(422, "Order could not be found", 30003)
+        if order["status_id"] != 0:
+            return payment_error(422, "Order is invalid", 30101)
+        return json_response({"data": {"id": mint_pat(store, order)}, "meta": {}}, 201)
 
     @app.post("/stores/<store_hash>/payments")
     def pay(store_hash: str) -> Any:
@@ -45,12 +43,9 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             return charge(emu, store, token, request.get_json(silent=True))
 
     @app.get("/stores/<store_hash>/v3/orders/<int:order_id>/transactions")
-    def transactions(store_hash: str, order_id: int) -> Any:
-        with emu.lock:
-            store = authorized_store(emu, store_hash)
-            if isinstance(store, Response):
-                return store
-            if order_id not in store.orders:
-                return v3_error(404, NOT_FOUND)
-            found = store.transactions[order_id]
-            return json_response({"data": found, "meta": {}}) if found else no_content()
+    @store_view(emu)
+    def transactions(store: Store, order_id: int) -> Any:
+        if order_id not in store.orders:
+            return v3_error(404, NOT_FOUND)
+        found = store.transactions[order_id]
+        return json_response({"data": found, "meta": {}}) if found else no_content()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, request
+from flask import Flask, request
 
-from .auth import authorized_store
+from .auth import store_view
 from .responses import NOT_FOUND, json_response, v3_error
+from .state import Store
 
 if TYPE_CHECKING:
     from .emulator import BigCommerceEmulator
@@ -20,89 +21,80 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
     """Add the stored-instrument and webhook routes to `app`."""
 
     @app.get("/stores/<store_hash>/v3/customers/<int:customer_id>/stored-instruments")
-    def stored_instruments(store_hash: str, customer_id: int) -> Any:
-        with emu.lock:
-            store = authorized_store(emu, store_hash)
-            if isinstance(store, Response):
-                return store
-            customer = store.customers.get(customer_id)
-            if customer is None:
-                return v3_error(404, NOT_FOUND)
-            if customer.instrument_token is None:
-                return json_response([])
-            address = store.address(customer_id)
-            card = {
-                "type": "stored_card",
-                "token": customer.instrument_token,
-                "is_default": True,
-                "brand": "visa",
-                "last_4": "4242",
-                "expiry_month": 12,
-                "expiry_year": datetime.now(UTC).year + 3,
-                "issuer_identification_number": "424242",
-                "billing_address": {
-                    "first_name": address["first_name"],
-                    "last_name": address["last_name"],
-                    "email": address["email"],
-                    "company": "",
-                    "address1": address["street_1"],
-                    "address2": "",
-                    "city": address["city"],
-                    "postal_code": address["zip"],
-                    "state_or_province": address["state"],
-                    "state_or_province_code": "TX",
-                    "country_code": address["country_iso2"],
-                    "phone": "",
-                },
-            }
-            # A bare array: this endpoint has no `data` envelope.
-            return json_response([card])
+    @store_view(emu)
+    def stored_instruments(store: Store, customer_id: int) -> Any:
+        customer = store.customers.get(customer_id)
+        if customer is None:
+            return v3_error(404, NOT_FOUND)
+        if customer.instrument_token is None:
+            return json_response([])
+        address = store.address(customer_id)
+        card = {
+            "type": "stored_card",
+            "token": customer.instrument_token,
+            "is_default": True,
+            "brand": "visa",
+            "last_4": "4242",
+            "expiry_month": 12,
+            "expiry_year": datetime.now(UTC).year + 3,
+            "issuer_identification_number": "424242",
+            "billing_address": {
+                "first_name": address["first_name"],
+                "last_name": address["last_name"],
+                "email": address["email"],
+                "company": "",
+                "address1": address["street_1"],
+                "address2": "",
+                "city": address["city"],
+                "postal_code": address["zip"],
+                "state_or_province": address["state"],
+                "state_or_province_code": "TX",
+                "country_code": address["country_iso2"],
+                "phone": "",
+            },
+        }
+        # A bare array: this endpoint has no `data` envelope.
+        return json_response([card])
 
     @app.route("/stores/<store_hash>/v3/hooks", methods=["GET", "POST"])
-    def hooks(store_hash: str) -> Any:
-        with emu.lock:
-            store = authorized_store(emu, store_hash)
-            if isinstance(store, Response):
-                return store
-            if request.method == "GET":
-                found = [h for h in store.hooks.values() if _matches(h, request.args)]
-                return json_response({"data": found, "meta": {}})
-            body = request.get_json(silent=True) or {}
-            if problem := _invalid_hook(body):
-                return v3_error(422, problem)
-            now = int(datetime.now(UTC).timestamp())
-            hook = {
-                "id": store.take_id("hook_id"),
-                "client_id": emu.client_id,
-                "store_hash": store_hash,
-                "created_at": now,
-                "updated_at": now,
-                "scope": body["scope"],
-                "destination": body["destination"],
-                "is_active": bool(body.get("is_active", True)),
-                "headers": body.get("headers"),
-            }
-            store.hooks[hook["id"]] = hook
-            return json_response({"data": hook, "meta": {}})
+    @store_view(emu)
+    def hooks(store: Store) -> Any:
+        if request.method == "GET":
+            found = [h for h in store.hooks.values() if _matches(h, request.args)]
+            return json_response({"data": found, "meta": {}})
+        body = request.get_json(silent=True) or {}
+        if problem := _invalid_hook(body):
+            return v3_error(422, problem)
+        now = int(datetime.now(UTC).timestamp())
+        hook = {
+            "id": store.take_id("hook_id"),
+            "client_id": emu.client_id,
+            "store_hash": store.hash,
+            "created_at": now,
+            "updated_at": now,
+            "scope": body["scope"],
+            "destination": body["destination"],
+            "is_active": bool(body.get("is_active", True)),
+            "headers": body.get("headers"),
+        }
+        store.hooks[hook["id"]] = hook
+        return json_response({"data": hook, "meta": {}})
 
     @app.route("/stores/<store_hash>/v3/hooks/<int:hook_id>", methods=["GET", "PUT", "DELETE"])
-    def hook(store_hash: str, hook_id: int) -> Any:
-        with emu.lock:
-            store = authorized_store(emu, store_hash)
-            if isinstance(store, Response):
-                return store
-            found = store.hooks.get(hook_id)
-            if found is None:
-                return v3_error(404, NOT_FOUND)
-            if request.method == "DELETE":
-                del store.hooks[hook_id]
-            elif request.method == "PUT":
-                body = request.get_json(silent=True) or {}
-                changed = {**found, **{k: body[k] for k in HOOK_FIELDS if k in body}}
-                if problem := _invalid_hook(changed):
-                    return v3_error(422, problem)
-                found.update(changed, updated_at=int(datetime.now(UTC).timestamp()))
-            return json_response({"data": found, "meta": {}})
+    @store_view(emu)
+    def hook(store: Store, hook_id: int) -> Any:
+        found = store.hooks.get(hook_id)
+        if found is None:
+            return v3_error(404, NOT_FOUND)
+        if request.method == "DELETE":
+            del store.hooks[hook_id]
+        elif request.method == "PUT":
+            body = request.get_json(silent=True) or {}
+            changed = {**found, **{k: body[k] for k in HOOK_FIELDS if k in body}}
+            if problem := _invalid_hook(changed):
+                return v3_error(422, problem)
+            found.update(changed, updated_at=int(datetime.now(UTC).timestamp()))
+        return json_response({"data": found, "meta": {}})
 
 
 def _invalid_hook(hook: dict[str, Any]) -> str | None:
