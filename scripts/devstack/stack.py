@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlparse
 
+import httpx
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
@@ -63,6 +64,8 @@ class LocalStack:
             moto.start()
             host, port = moto.get_host_and_port()
             self.urls["aws"] = os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+            # moto keeps its state per process, not per server: start from a clean account.
+            httpx.post(f"{self.urls['aws']}/moto-api/reset", timeout=10).raise_for_status()
             self._stops.append(moto.stop)
             self.urls["bigcommerce"], stop_bc = serve_in_thread(self.emulator)
             self._stops.append(stop_bc)
@@ -104,7 +107,7 @@ class LocalStack:
             raise RuntimeError("TABLE_NAME was set to another table before the stack started")
         os.environ.update(env)
         from bc_subscriptions import bootstrap
-        from bc_subscriptions.adapters.dynamodb import models
+        from bc_subscriptions.adapters.dynamodb import models, unit_of_work
         from bc_subscriptions.config import get_settings
 
         get_settings.cache_clear()
@@ -121,6 +124,7 @@ class LocalStack:
             models.EndpointItem,
         ):
             model._connection = None
+        unit_of_work._connection.cache_clear()
         bootstrap.use(
             bootstrap.Container(
                 settings,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Self
 
 from pynamodb.connection import Connection
@@ -19,6 +20,13 @@ from ...ports.storage import OrderLink
 from . import keys
 from .errors import translated_errors
 from .models import ChargeItem, EventItem, OrderLinkItem, PlanItem, SubscriptionItem
+
+
+@lru_cache(maxsize=4)
+def _connection(region: str) -> Connection:
+    """One botocore client per container: building one costs more than the transaction."""
+    return Connection(region=region)
+
 
 # DynamoDB's TransactWriteItems limit; a change plus its events must fit in one transaction.
 MAX_TRANSACTION_ITEMS = 100
@@ -44,7 +52,7 @@ class DynamoUnitOfWork:
         self.charges = _Charges(self)
         self.order_links = _OrderLinks(self)
         self.plans = _Plans(self)
-        self._connection = Connection(region=self.region)
+        self._connection = _connection(self.region)
 
     def __enter__(self) -> Self:
         return self
