@@ -1,13 +1,30 @@
-"""OutboxCatchUpFunction: declared, not built yet; each run says so in its result and log."""
+"""OutboxCatchUpFunction: every 10 minutes, relay events the stream path has not relayed."""
 
+from dataclasses import asdict
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from bc_subscriptions.entrypoints.sweeps import not_implemented_sweep
-from bc_subscriptions.observability import logger
+from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.sweeps import SweepInvocation
+from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.services.outbox_relay import catch_up
 
 
 @logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return not_implemented_sweep("outbox catch-up")
+    invocation = SweepInvocation.model_validate(event)
+    c = container()
+    result = catch_up(
+        c.clock.now(),
+        outbox=c.outbox,
+        endpoints=c.endpoints,
+        queue=c.webhook_queue,
+        time_left_ms=context.get_remaining_time_in_millis,
+    )
+    metrics.add_metric("EventsCaughtUp", MetricUnit.Count, result.relayed)
+    logger.info("outbox catch-up", execution_id=invocation.execution_id, **asdict(result))
+    return asdict(result)

@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.ports.storage import StoredEvent
 from bc_subscriptions.services.outbox_relay import relay_event
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -23,14 +24,15 @@ def record_handler(record: DynamoDBRecord) -> int:
     if image.get("kind") != "event":
         # The template's filter already drops these; a misconfigured trigger must not fail.
         return 0
-    return relay_event(
-        str(image["store_hash"]),
-        str(image["event_id"]),
-        str(image["type"]),
-        str(image["envelope"]),
-        endpoints=c.endpoints,
-        queue=c.webhook_queue,
+    event = StoredEvent(
+        store_hash=str(image["store_hash"]),
+        subscription_id=str(image["subscription_id"]),
+        seq=int(image["seq"]),
+        event_id=str(image["event_id"]),
+        type=str(image["type"]),
+        envelope=str(image["envelope"]),
     )
+    return relay_event(event, endpoints=c.endpoints, queue=c.webhook_queue, outbox=c.outbox)
 
 
 @logger.inject_lambda_context(clear_state=True)

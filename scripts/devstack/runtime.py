@@ -152,7 +152,11 @@ class LocalRuntime:
                 return stats
         raise RuntimeError("the pipeline did not settle; something is looping")
 
-    def _poll_streams(self) -> int:
+    def discard_stream_records(self) -> int:
+        """Read and drop every pending stream record, as a relay outage past retention would."""
+        return len(self._read_stream())
+
+    def _read_stream(self) -> list[dict[str, Any]]:
         streams = boto3.client("dynamodbstreams")
         arn = self.physical["SubscriptionsTable.StreamArn"]
         records: list[dict[str, Any]] = []
@@ -165,6 +169,11 @@ class LocalRuntime:
             reply = streams.get_records(ShardIterator=self._iterators[sid], Limit=1000)
             self._iterators[sid] = reply.get("NextShardIterator") or self._iterators[sid]
             records.extend(reply["Records"])
+        return records
+
+    def _poll_streams(self) -> int:
+        arn = self.physical["SubscriptionsTable.StreamArn"]
+        records = self._read_stream()
         handled = 0
         for fid, patterns, batch in self.stream_sources:
             wanted = [r for r in records if any(matches(p, r) for p in patterns)]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ulid import ULID
 
 from .adapters.clock import ShiftedClock, SystemClock
+from .adapters.dynamodb.outbox import Outbox
 from .adapters.dynamodb.store_records import DueSubscriptions, Endpoints, Inbox, Installs
 from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
 from .adapters.sqs import SqsQueue
@@ -73,6 +74,10 @@ class Container:
     @cached_property
     def due_subscriptions(self) -> DueSubscriptions:
         return DueSubscriptions(self.settings.due_index_shards)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self.settings.due_index_shards)
 
     def unit_of_work(self) -> DynamoUnitOfWork:
         return DynamoUnitOfWork(

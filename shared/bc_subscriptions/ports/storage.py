@@ -31,6 +31,18 @@ class OrderLink:
 
 
 @dataclass(frozen=True)
+class StoredEvent:
+    """An event as the outbox holds it: the merchant-facing envelope, ready to deliver."""
+
+    store_hash: str
+    subscription_id: str
+    seq: int
+    event_id: str
+    type: str
+    envelope: str
+
+
+@dataclass(frozen=True)
 class DueSubscription:
     """One row of the sparse due index: enough to enqueue a renewal without reading the record."""
 

@@ -1,37 +1,77 @@
-"""Fan an inserted event out to every enabled endpoint of its store that wants its type."""
+"""Fan an event out to every enabled endpoint of its store that wants it, then mark it relayed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from ..ports.queues import MessageQueue
-from ..ports.storage import Endpoint
+from ..ports.storage import Endpoint, StoredEvent
 from .messages import DeliverWebhook
+
+# The stream normally relays within seconds; catch-up only takes what is clearly overdue.
+CATCH_UP_AFTER = timedelta(minutes=5)
 
 
 class EndpointReader(Protocol):
     def list(self, store_hash: str) -> list[Endpoint]: ...
 
 
+class OutboxStore(Protocol):
+    shards: int
+
+    def pending(self, older_than: datetime, shard: int, limit: int) -> Iterable[StoredEvent]: ...
+    def mark_relayed(self, event: StoredEvent) -> None: ...
+
+
 def relay_event(
-    store_hash: str,
-    event_id: str,
-    event_type: str,
-    body: str,
-    *,
-    endpoints: EndpointReader,
-    queue: MessageQueue,
+    event: StoredEvent, *, endpoints: EndpointReader, queue: MessageQueue, outbox: OutboxStore
 ) -> int:
-    """Enqueue one delivery per interested endpoint; returns how many."""
+    """Enqueue one delivery per interested endpoint; returns how many.
+
+    Sent before marked: a crash in between sends again later (at least once, same webhook-id)
+    rather than never.
+    """
     bodies = [
         DeliverWebhook(
-            store_hash=store_hash,
+            store_hash=event.store_hash,
             endpoint_id=e.endpoint_id,
-            event_id=event_id,
-            event_type=event_type,
-            body=body,
+            event_id=event.event_id,
+            event_type=event.type,
+            body=event.envelope,
         ).model_dump_json()
-        for e in endpoints.list(store_hash)
-        if e.wants(event_type)
+        for e in endpoints.list(event.store_hash)
+        if e.wants(event.type)
     ]
-    return queue.send_batch(bodies) if bodies else 0
+    sent = queue.send_batch(bodies) if bodies else 0
+    outbox.mark_relayed(event)
+    return sent
+
+
+@dataclass(frozen=True)
+class CatchUpResult:
+    relayed: int
+    complete: bool  # False when the time budget ran out; the next run continues
+
+
+def catch_up(
+    now: datetime,
+    *,
+    outbox: OutboxStore,
+    endpoints: EndpointReader,
+    queue: MessageQueue,
+    per_shard_limit: int = 500,
+    time_left_ms: Callable[[], int] = lambda: 60_000,
+    reserve_ms: int = 5_000,
+) -> CatchUpResult:
+    """Relay events the stream path missed (stream lag beyond retention, relay failures)."""
+    relayed = 0
+    for shard in range(outbox.shards):
+        for event in outbox.pending(now - CATCH_UP_AFTER, shard, per_shard_limit):
+            if time_left_ms() < reserve_ms:
+                return CatchUpResult(relayed, complete=False)
+            relay_event(event, endpoints=endpoints, queue=queue, outbox=outbox)
+            relayed += 1
+    return CatchUpResult(relayed, complete=True)

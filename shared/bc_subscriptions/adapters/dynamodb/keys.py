@@ -52,6 +52,14 @@ def timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def relay_keys(
+    subscription_id: str, event_id: str, occurred_at: datetime, shards: int
+) -> tuple[str, str]:
+    """Keys of the sparse PendingRelayIndex: an event sits there until it has been relayed."""
+    shard = shard_of(subscription_id, shards)
+    return f"RELAY#{shard}", f"{timestamp(occurred_at)}#{event_id}"
+
+
 def due_keys(
     store_hash: str, subscription_id: str, due_at: datetime, shards: int
 ) -> tuple[str, str]:

@@ -32,6 +32,15 @@ class DueIndex(GlobalSecondaryIndex["SubscriptionItem"]):
     due_sk = UnicodeAttribute(range_key=True)
 
 
+class PendingRelayIndex(GlobalSecondaryIndex["EventItem"]):
+    class Meta(_Meta):
+        index_name = "PendingRelayIndex"
+        projection = KeysOnlyProjection()
+
+    relay_pk = UnicodeAttribute(hash_key=True)
+    relay_sk = UnicodeAttribute(range_key=True)
+
+
 class InstalledStoreIndex(GlobalSecondaryIndex["InstallItem"]):
     class Meta(_Meta):
         index_name = "InstalledStoreIndex"
@@ -92,6 +101,10 @@ class EventItem(_Item):
     seq = NumberAttribute()
     occurred_at = UnicodeAttribute()
     envelope = UnicodeAttribute()
+    # Present until the event has been handed to the delivery queue (sparse PendingRelayIndex).
+    relay_pk = UnicodeAttribute(null=True)
+    relay_sk = UnicodeAttribute(null=True)
+    pending_relay = PendingRelayIndex()
 
 
 class OrderLinkItem(_Item):

@@ -98,6 +98,9 @@ class DynamoUnitOfWork:
 
     def stage_events(self, events: list[DomainEvent]) -> None:
         for event in events:
+            relay_pk, relay_sk = keys.relay_keys(
+                event.subscription_id, event.id, event.occurred_at, self.due_shards
+            )
             item = EventItem(
                 keys.sub_pk(event.store_hash, event.subscription_id),
                 keys.event_sk(event.seq),
@@ -108,6 +111,8 @@ class DynamoUnitOfWork:
                 seq=event.seq,
                 occurred_at=keys.timestamp(event.occurred_at),
                 envelope=json.dumps(event.envelope(), separators=(",", ":")),
+                relay_pk=relay_pk,
+                relay_sk=relay_sk,
             )
             self.stage(item, EventItem.pk.does_not_exist())
 
