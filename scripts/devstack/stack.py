@@ -204,7 +204,7 @@ class LocalStack:
             endpoints=c.endpoints,
             vault=c.vault,
             new_id=lambda: c.new_id("ep"),
-            allow_http=True,
+            local_mode=True,
         )
         self.receiver.trust(registered.secret)
         return registered.endpoint.endpoint_id

@@ -33,7 +33,7 @@ def test_the_signature_is_standard_webhooks_compatible() -> None:
     )
     from datetime import UTC, datetime
 
-    headers = sign(secret, "evt_1", datetime.now(UTC), body)
+    headers = sign([secret], "evt_1", datetime.now(UTC), body)
     # When / Then the reference library accepts it
     assert Webhook(secret).verify(body, headers) == json.loads(body)
 
@@ -62,3 +62,28 @@ def test_a_410_disables_the_endpoint(world: World) -> None:
     # Then the endpoint is disabled
     [endpoint] = world.of_kind("endpoint")
     assert endpoint["enabled"] is False
+
+
+def test_during_a_rotation_consumers_with_the_old_or_the_new_secret_both_verify(
+    world: World,
+) -> None:
+    # Given the merchant's consumer still holds the old secret when the secret is rotated
+    from bc_subscriptions.bootstrap import container
+    from bc_subscriptions.services.endpoints import rotate_secret
+
+    c = container()
+    [endpoint] = world.of_kind("endpoint")
+    rotated = rotate_secret(
+        world.store_hash,
+        str(endpoint["endpoint_id"]),
+        endpoints=c.endpoints,
+        vault=c.vault,
+        now=c.wall_clock.now(),
+    )
+    # When an event is delivered to the old-secret consumer, then to a new-secret one
+    world.subscribe()
+    world.stack.receiver.trust(rotated.secret)
+    world.subscribe()
+    # Then every delivery verified with the standardwebhooks library either way
+    received = world.stack.receiver.received
+    assert len(received) == 2 and all(r.verified for r in received)

@@ -72,9 +72,21 @@ class Endpoint:
     secret_ciphertext: str
     event_types: frozenset[str]
     enabled: bool
+    description: str = ""
+    # During a rotation the previous secret keeps signing too, until it expires.
+    previous_secret_ciphertext: str | None = None
+    previous_secret_expires_at: datetime | None = None
 
     def wants(self, event_type: str) -> bool:
         return self.enabled and ("*" in self.event_types or event_type in self.event_types)
+
+    def signing_secrets(self, now: datetime) -> list[str]:
+        """Ciphertexts of the secrets to sign with now: current first, then a live previous one."""
+        live = self.previous_secret_expires_at is not None and now < self.previous_secret_expires_at
+        previous = (
+            [self.previous_secret_ciphertext] if live and self.previous_secret_ciphertext else []
+        )
+        return [self.secret_ciphertext, *previous]
 
 
 class SubscriptionRepository(Protocol):

@@ -1,23 +1,39 @@
-"""Register merchant webhook endpoints and mint their `whsec_` signing secrets."""
+"""Merchant webhook endpoints: registration (validated, SSRF-safe) and secret rotation."""
 
 from __future__ import annotations
 
 import base64
+import ipaddress
 import secrets
+import socket
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlparse
 
 from ..domain.events import EVENT_TYPES
 from ..ports.storage import Endpoint
 
+MAX_DESCRIPTION = 500
+ROTATION_OVERLAP = timedelta(hours=24)
+Resolver = Callable[[str], list[str]]
+
 
 class InvalidEndpoint(ValueError):
-    """The URL or event filter of an endpoint is not acceptable."""
+    """The URL, event filter or description of an endpoint is not acceptable."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
 
 
-class EndpointWriter(Protocol):
+class EndpointNotFound(LookupError):
+    """No such endpoint in this store."""
+
+
+class EndpointStore(Protocol):
+    def get(self, store_hash: str, endpoint_id: str) -> Endpoint | None: ...
     def put(self, endpoint: Endpoint) -> None: ...
 
 
@@ -26,9 +42,14 @@ class SecretWriter(Protocol):
 
 
 @dataclass(frozen=True)
-class RegisteredEndpoint:
+class EndpointSecret:
     endpoint: Endpoint
     secret: str  # shown once to the merchant; stored only encrypted
+
+
+def resolve_host(host: str) -> list[str]:
+    """Every address a host name resolves to (what an HTTP client could connect to)."""
+    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
 
 
 def register_endpoint(
@@ -36,20 +57,22 @@ def register_endpoint(
     url: str,
     event_types: frozenset[str],
     *,
-    endpoints: EndpointWriter,
+    endpoints: EndpointStore,
     vault: SecretWriter,
     new_id: Callable[[], str],
-    allow_http: bool = False,
-) -> RegisteredEndpoint:
-    """Validate and store an endpoint; returns it with its plaintext secret."""
-    parsed = urlparse(url)
-    schemes = {"https", "http"} if allow_http else {"https"}
-    if parsed.scheme not in schemes or not parsed.hostname:
-        raise InvalidEndpoint(f"url must be an absolute {' or '.join(sorted(schemes))} URL")
-    unknown = event_types - EVENT_TYPES - {"*"}
-    if unknown:
-        raise InvalidEndpoint(f"unknown event types: {', '.join(sorted(unknown))}")
-    secret = "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+    description: str = "",
+    local_mode: bool = False,
+    resolve: Resolver = resolve_host,
+) -> EndpointSecret:
+    """Validate and store an endpoint; returns it with its plaintext `whsec_` secret."""
+    errors = _url_errors(url, local_mode, resolve)
+    if unknown := event_types - EVENT_TYPES - {"*"}:
+        errors.append(f"unknown event types: {', '.join(sorted(unknown))}")
+    if len(description) > MAX_DESCRIPTION:
+        errors.append(f"description is longer than {MAX_DESCRIPTION} characters")
+    if errors:
+        raise InvalidEndpoint(errors)
+    secret = _new_secret()
     endpoint = Endpoint(
         store_hash,
         new_id(),
@@ -57,6 +80,50 @@ def register_endpoint(
         vault.encrypt(store_hash, secret),
         event_types or frozenset({"*"}),
         enabled=True,
+        description=description,
     )
     endpoints.put(endpoint)
-    return RegisteredEndpoint(endpoint, secret)
+    return EndpointSecret(endpoint, secret)
+
+
+def rotate_secret(
+    store_hash: str,
+    endpoint_id: str,
+    *,
+    endpoints: EndpointStore,
+    vault: SecretWriter,
+    now: datetime,
+) -> EndpointSecret:
+    """A new secret signs from now on; the old one signs too for 24 h, so consumers can switch."""
+    endpoint = endpoints.get(store_hash, endpoint_id)
+    if endpoint is None:
+        raise EndpointNotFound(endpoint_id)
+    secret = _new_secret()
+    rotated = replace(
+        endpoint,
+        secret_ciphertext=vault.encrypt(store_hash, secret),
+        previous_secret_ciphertext=endpoint.secret_ciphertext,
+        previous_secret_expires_at=now + ROTATION_OVERLAP,
+    )
+    endpoints.put(rotated)
+    return EndpointSecret(rotated, secret)
+
+
+def _new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def _url_errors(url: str, local_mode: bool, resolve: Resolver) -> list[str]:
+    parsed = urlparse(url)
+    schemes = {"https", "http"} if local_mode else {"https"}
+    if parsed.scheme not in schemes or not parsed.hostname:
+        return [f"url must be an absolute {' or '.join(sorted(schemes))} URL"]
+    if local_mode:
+        return []
+    try:
+        addresses = resolve(parsed.hostname)
+    except OSError:
+        return [f"url host {parsed.hostname} does not resolve"]
+    # A webhook must never let a merchant make us call our own network (SSRF).
+    internal = [a for a in addresses if not ipaddress.ip_address(a).is_global]
+    return [f"url host resolves to a non-public address ({internal[0]})"] if internal else []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -33,9 +33,13 @@ class DeliveryResult:
     status: int | None = None
 
 
-def sign(secret: str, msg_id: str, timestamp: datetime, body: str) -> dict[str, str]:
-    """Standard Webhooks headers; `webhook-id` is the event id, stable across retries."""
-    signature = Webhook(secret).sign(msg_id, timestamp, body)
+def sign(secrets: list[str], msg_id: str, timestamp: datetime, body: str) -> dict[str, str]:
+    """Standard Webhooks headers; `webhook-id` is the event id, stable across retries.
+
+    Several secrets give several space-separated signatures (a rotation in progress); a
+    consumer holding either secret verifies the delivery.
+    """
+    signature = " ".join(Webhook(secret).sign(msg_id, timestamp, body) for secret in secrets)
     return {
         "webhook-id": msg_id,
         "webhook-timestamp": str(int(timestamp.timestamp())),
@@ -56,8 +60,9 @@ def deliver_webhook(
     endpoint = endpoints.get(cmd.store_hash, cmd.endpoint_id)
     if endpoint is None or not endpoint.enabled:
         return DeliveryResult("skipped")
-    secret = vault.decrypt(cmd.store_hash, endpoint.secret_ciphertext)
-    headers = sign(secret, cmd.event_id, clock.now(), cmd.body)
+    now = clock.now()
+    secrets = [vault.decrypt(cmd.store_hash, c) for c in endpoint.signing_secrets(now)]
+    headers = sign(secrets, cmd.event_id, now, cmd.body)
     status = sender.post(endpoint.url, cmd.body.encode(), headers)
     if status == 410:
         # Standard Webhooks: 410 Gone means the consumer asks us to stop.
@@ -69,11 +74,4 @@ def deliver_webhook(
 
 
 def _disabled(endpoint: Endpoint) -> Endpoint:
-    return Endpoint(
-        endpoint.store_hash,
-        endpoint.endpoint_id,
-        endpoint.url,
-        endpoint.secret_ciphertext,
-        endpoint.event_types,
-        enabled=False,
-    )
+    return replace(endpoint, enabled=False)

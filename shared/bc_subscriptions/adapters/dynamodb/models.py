@@ -154,3 +154,6 @@ class EndpointItem(_Item):
     secret = UnicodeAttribute()  # KMS ciphertext, base64
     event_types = UnicodeAttribute(default="*")  # comma-separated, "*" for all
     enabled = BooleanAttribute(default=True)
+    description = UnicodeAttribute(default="")
+    previous_secret = UnicodeAttribute(null=True)  # KMS ciphertext, base64
+    previous_secret_expires_at = UnicodeAttribute(null=True)

@@ -66,13 +66,31 @@ class Endpoints:
                 secret=endpoint.secret_ciphertext,
                 event_types=",".join(sorted(endpoint.event_types)),
                 enabled=endpoint.enabled,
+                description=endpoint.description,
+                previous_secret=endpoint.previous_secret_ciphertext,
+                previous_secret_expires_at=(
+                    keys.timestamp(endpoint.previous_secret_expires_at)
+                    if endpoint.previous_secret_expires_at
+                    else None
+                ),
             ).save()
 
     @staticmethod
     def _from(item: EndpointItem) -> Endpoint:
         types = frozenset(t for t in item.event_types.split(",") if t)
+        expires = item.previous_secret_expires_at
         return Endpoint(
-            item.store_hash, item.endpoint_id, item.url, item.secret, types, bool(item.enabled)
+            item.store_hash,
+            item.endpoint_id,
+            item.url,
+            item.secret,
+            types,
+            bool(item.enabled),
+            description=item.description or "",
+            previous_secret_ciphertext=item.previous_secret,
+            previous_secret_expires_at=(
+                datetime.strptime(expires, "%Y-%m-%dT%H:%M:%S%z") if expires else None
+            ),
         )
 
 
