@@ -25,7 +25,13 @@ def record_handler(record: SQSRecord) -> str:
     c = container()
     logger.append_keys(endpoint_id=cmd.endpoint_id, event_id=cmd.event_id)
     result = deliver_webhook(
-        cmd, endpoints=c.endpoints, vault=c.vault, sender=c.webhook_sender, clock=c.wall_clock
+        cmd,
+        attempt=int(record.attributes.approximate_receive_count),
+        endpoints=c.endpoints,
+        vault=c.vault,
+        sender=c.webhook_sender,
+        log=c.delivery_log,
+        clock=c.wall_clock,
     )
     metrics.add_metric(f"Webhook_{result.outcome}", MetricUnit.Count, 1)
     return result.outcome

@@ -113,16 +113,7 @@ class LocalStack:
         get_settings.cache_clear()
         settings = get_settings()
         # pynamodb caches a botocore client per model; a new stack may have a new endpoint.
-        for model in (
-            models.SubscriptionItem,
-            models.ChargeItem,
-            models.EventItem,
-            models.OrderLinkItem,
-            models.InboxItem,
-            models.InstallItem,
-            models.PlanItem,
-            models.EndpointItem,
-        ):
+        for model in models.item_models():
             model._connection = None
         unit_of_work._connection.cache_clear()
         bootstrap.use(

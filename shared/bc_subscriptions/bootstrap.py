@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ulid import ULID
 
 from .adapters.clock import ShiftedClock, SystemClock
+from .adapters.dynamodb.delivery_log import DeliveryLog
 from .adapters.dynamodb.outbox import Outbox
 from .adapters.dynamodb.store_records import DueSubscriptions, Endpoints, Inbox, Installs
 from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
@@ -74,6 +75,10 @@ class Container:
     @cached_property
     def due_subscriptions(self) -> DueSubscriptions:
         return DueSubscriptions(self.settings.due_index_shards)
+
+    @cached_property
+    def delivery_log(self) -> DeliveryLog:
+        return DeliveryLog()
 
     @cached_property
     def outbox(self) -> Outbox:

@@ -52,6 +52,15 @@ def test_a_failing_endpoint_is_retried_then_dead_lettered_never_lost(world: Worl
     )
     [message] = dlq["Messages"]
     assert json.loads(message["Body"])["event_type"] == "subscription.created"
+    # And the endpoint's delivery log shows each attempt, newest first, with what came back
+    from bc_subscriptions.bootstrap import container
+
+    [endpoint] = world.of_kind("endpoint")
+    log = container().delivery_log.list(world.store_hash, str(endpoint["endpoint_id"]))
+    assert [a.attempt for a in log] == list(range(8, 0, -1))
+    assert {(a.outcome, a.status_code, a.event_type) for a in log} == {
+        ("failed", 500, "subscription.created")
+    }
 
 
 def test_a_410_disables_the_endpoint(world: World) -> None:
@@ -87,3 +96,5 @@ def test_during_a_rotation_consumers_with_the_old_or_the_new_secret_both_verify(
     # Then every delivery verified with the standardwebhooks library either way
     received = world.stack.receiver.received
     assert len(received) == 2 and all(r.verified for r in received)
+    log = c.delivery_log.list(world.store_hash, str(endpoint["endpoint_id"]))
+    assert [a.outcome for a in log] == ["delivered", "delivered"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 
@@ -11,7 +12,15 @@ class MessageQueue(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class SendResult:
+    """What one POST to a merchant endpoint came to; `status` is None when no answer came."""
+
+    status: int | None
+    latency_ms: int
+    excerpt: str = ""  # the start of the answer (or the transport error), for the delivery log
+    retry_after_s: int | None = None
+
+
 class WebhookSender(Protocol):
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
-        """POST and return the HTTP status; raises on transport failure or timeout."""
-        ...
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> SendResult: ...

@@ -89,6 +89,22 @@ class Endpoint:
         return [self.secret_ciphertext, *previous]
 
 
+@dataclass(frozen=True)
+class DeliveryAttempt:
+    """One POST of one event to one endpoint, as the delivery log keeps it."""
+
+    store_hash: str
+    endpoint_id: str
+    event_id: str
+    event_type: str
+    attempt: int
+    outcome: str  # delivered | failed | disabled
+    status_code: int | None
+    latency_ms: int
+    response_excerpt: str
+    attempted_at: datetime
+
+
 class SubscriptionRepository(Protocol):
     def get(self, store_hash: str, subscription_id: str) -> Subscription | None: ...
     def add(self, sub: Subscription) -> None: ...

@@ -10,7 +10,7 @@ from standardwebhooks.webhooks import Webhook
 
 from ..ports.clock import Clock
 from ..ports.queues import WebhookSender
-from ..ports.storage import Endpoint
+from ..ports.storage import DeliveryAttempt, Endpoint
 from .messages import DeliverWebhook
 
 
@@ -48,30 +48,52 @@ def sign(secrets: list[str], msg_id: str, timestamp: datetime, body: str) -> dic
     }
 
 
+class AttemptLog(Protocol):
+    def record(self, attempt: DeliveryAttempt) -> None: ...
+
+
 def deliver_webhook(
     cmd: DeliverWebhook,
     *,
+    attempt: int,
     endpoints: EndpointStore,
     vault: SecretReader,
     sender: WebhookSender,
+    log: AttemptLog,
     clock: Clock,
 ) -> DeliveryResult:
-    """Deliver once; a non-2xx answer raises so the queue retries, a 410 disables the endpoint."""
+    """Deliver once and log the attempt; a non-2xx answer raises so the queue retries it,
+    and a 410 disables the endpoint."""
     endpoint = endpoints.get(cmd.store_hash, cmd.endpoint_id)
     if endpoint is None or not endpoint.enabled:
         return DeliveryResult("skipped")
     now = clock.now()
     secrets = [vault.decrypt(cmd.store_hash, c) for c in endpoint.signing_secrets(now)]
-    headers = sign(secrets, cmd.event_id, now, cmd.body)
-    status = sender.post(endpoint.url, cmd.body.encode(), headers)
-    if status == 410:
+    sent = sender.post(endpoint.url, cmd.body.encode(), sign(secrets, cmd.event_id, now, cmd.body))
+    if sent.status == 410:
         # Standard Webhooks: 410 Gone means the consumer asks us to stop.
-        endpoints.put(_disabled(endpoint))
-        return DeliveryResult("disabled", status)
-    if not 200 <= status < 300:
-        raise DeliveryFailed(f"endpoint {endpoint.endpoint_id} answered {status}")
-    return DeliveryResult("delivered", status)
-
-
-def _disabled(endpoint: Endpoint) -> Endpoint:
-    return replace(endpoint, enabled=False)
+        endpoints.put(replace(endpoint, enabled=False))
+        outcome = "disabled"
+    elif sent.status is not None and 200 <= sent.status < 300:
+        outcome = "delivered"
+    else:
+        outcome = "failed"
+    log.record(
+        DeliveryAttempt(
+            cmd.store_hash,
+            cmd.endpoint_id,
+            cmd.event_id,
+            cmd.event_type,
+            attempt,
+            outcome,
+            sent.status,
+            sent.latency_ms,
+            sent.excerpt,
+            now,
+        )
+    )
+    if outcome == "failed":
+        raise DeliveryFailed(
+            f"endpoint {endpoint.endpoint_id} answered {sent.status or sent.excerpt}"
+        )
+    return DeliveryResult(outcome, sent.status)

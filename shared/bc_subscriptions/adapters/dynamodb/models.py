@@ -67,6 +67,11 @@ class _Item(Model):
     KIND = ""
 
 
+def item_models() -> list[type[Model]]:
+    """Every item type of the table (the local stack resets their cached connections)."""
+    return list(_Item.__subclasses__())
+
+
 class SubscriptionItem(_Item):
     KIND = "subscription"
     store_hash = UnicodeAttribute()
@@ -157,3 +162,18 @@ class EndpointItem(_Item):
     description = UnicodeAttribute(default="")
     previous_secret = UnicodeAttribute(null=True)  # KMS ciphertext, base64
     previous_secret_expires_at = UnicodeAttribute(null=True)
+
+
+class DeliveryLogItem(_Item):
+    KIND = "delivery_log"
+    store_hash = UnicodeAttribute()
+    endpoint_id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    event_type = UnicodeAttribute()
+    attempt = NumberAttribute()
+    outcome = UnicodeAttribute()
+    status_code = NumberAttribute(null=True)
+    latency_ms = NumberAttribute()
+    response_excerpt = UnicodeAttribute(default="")
+    attempted_at = UnicodeAttribute()
+    ttl = NumberAttribute()
