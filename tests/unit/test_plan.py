@@ -43,3 +43,40 @@ def test_a_plan_needs_at_least_one_cadence() -> None:
     # Given / When / Then
     with pytest.raises(ValidationError):
         Plan(product_id=1, cadences=[])
+
+
+def test_plan_terms_are_validated_and_locked_apart_from_the_product() -> None:
+    plan = Plan.model_validate(
+        {
+            "product_id": 7,
+            "cadences": [{"label": "Monthly", "interval": "month", "discount_percent": "10"}],
+            "billing_period_count": 3,
+            "commitment_count": 6,
+            "tiers": [{"min_quantity": 2, "discount_percent": 5}],
+        }
+    )
+    terms = plan.terms()
+    assert (terms.billing_period_count, terms.commitment_count, terms.max_cycles) == (3, 6, None)
+    assert terms.price_source == "locked" and terms.tiers[0].min_quantity == 2
+    assert hash(terms) == hash(plan.terms())  # terms key the grouping of order lines
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"billing_period_count": 0},
+        {
+            "tiers": [
+                {"min_quantity": 5, "discount_percent": 5},
+                {"min_quantity": 2, "discount_percent": 9},
+            ]
+        },
+        {"tiers": [{"min_quantity": 2, "discount_percent": 101}]},
+        {"price_source": "whatever"},
+    ],
+)
+def test_invalid_plan_terms_are_refused(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        Plan.model_validate(
+            {"product_id": 7, "cadences": [{"label": "M", "interval": "month"}], **bad}
+        )

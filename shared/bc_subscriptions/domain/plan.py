@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .schedule import Interval
 
@@ -17,9 +20,44 @@ class Cadence(BaseModel):
     label: str = Field(min_length=1, max_length=100)
     interval: Interval
     interval_count: int = Field(default=1, ge=1, le=365)
+    # Percent off the locked line price on renewals of this cadence (0 = the price as bought).
+    discount_percent: Decimal = Field(default=Decimal("0"), ge=0, le=100)
 
 
-class Plan(BaseModel):
+class Tier(BaseModel):
+    """Volume tier: from `min_quantity` units on, renewals take `discount_percent` off."""
+
+    model_config = ConfigDict(frozen=True)
+
+    min_quantity: int = Field(ge=2)
+    discount_percent: Decimal = Field(gt=0, le=100)
+
+
+class PlanTerms(BaseModel):
+    """The commercial terms of a plan, locked into each subscription when it starts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    # Prepaid: one charge covers this many deliveries (1 = pay every cycle).
+    billing_period_count: int = Field(default=1, ge=1, le=52)
+    # Minimum paid cycles before the shopper may cancel (0 = no commitment).
+    commitment_count: int = Field(default=0, ge=0, le=120)
+    # Fixed length: the subscription expires after this many cycles (None = until cancelled).
+    max_cycles: int | None = Field(default=None, ge=1, le=1000)
+    tiers: tuple[Tier, ...] = Field(default=(), max_length=20)
+    # "locked": renewals charge the price as bought; "catalog": today's catalog price.
+    price_source: Literal["locked", "catalog"] = "locked"
+
+    @field_validator("tiers")
+    @classmethod
+    def _tiers_ascend(cls, tiers: tuple[Tier, ...]) -> tuple[Tier, ...]:
+        quantities = [t.min_quantity for t in tiers]
+        if quantities != sorted(set(quantities)):
+            raise ValueError("tiers must have distinct min_quantity values in ascending order")
+        return tiers
+
+
+class Plan(PlanTerms):
     """A product's subscription plan; the shopper's cadence arrives as an order-line option."""
 
     model_config = ConfigDict(frozen=True)
@@ -35,6 +73,9 @@ class Plan(BaseModel):
         if self.default_cadence is not None and self._find(self.default_cadence) is None:
             raise ValueError(f"default_cadence {self.default_cadence!r} is not one of the cadences")
         return self
+
+    def terms(self) -> PlanTerms:
+        return PlanTerms.model_validate(self.model_dump(include=set(PlanTerms.model_fields)))
 
     def _find(self, label: str) -> Cadence | None:
         wanted = label.strip().casefold()

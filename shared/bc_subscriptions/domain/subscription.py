@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 
 from . import events as ev
 from .lifecycle import RENEWABLE, Command, Status, resolve
-from .plan import Cadence
+from .plan import Cadence, PlanTerms
 from .schedule import Interval, shift
 
 
@@ -47,6 +47,7 @@ class Subscription(BaseModel):
     billing_address: dict[str, str]
     shipping_address: dict[str, str] | None = None
     payment_method: PaymentMethod | None = None
+    terms: PlanTerms = Field(default_factory=PlanTerms)
     origin_order_id: int
     anchor_at: datetime
     anchor_cycle: int = Field(ge=1)

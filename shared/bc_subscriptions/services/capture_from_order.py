@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..domain.plan import Cadence
+from ..domain.plan import Cadence, PlanTerms
 from ..domain.subscription import LockedLine, PaymentMethod, Subscription
 from ..ports.bigcommerce import BigCommerce, Order, OrderProduct
 from ..ports.clock import Clock
@@ -60,9 +60,10 @@ def capture_from_order(
                 lines=lines,
                 billing_address=order.billing_address.model_dump(),
                 payment_method=payment_method,
+                terms=terms,
                 origin_order_id=order.id,
             )
-            for cadence, (lines, trial_days) in groups.items()
+            for (cadence, terms), (lines, trial_days) in groups.items()
         ]
         for sub in subs:
             uow.subscriptions.add(sub)
@@ -91,8 +92,9 @@ def _is_our_renewal(order: Order, app_id: str) -> bool:
 
 def _group_by_cadence(
     store_hash: str, products: list[OrderProduct], uow: UnitOfWork
-) -> dict[Cadence, tuple[list[LockedLine], int]]:
-    groups: dict[Cadence, tuple[list[LockedLine], int]] = {}
+) -> dict[tuple[Cadence, PlanTerms], tuple[list[LockedLine], int]]:
+    """Lines that renew together: the same cadence under the same plan terms."""
+    groups: dict[tuple[Cadence, PlanTerms], tuple[list[LockedLine], int]] = {}
     for line in products:
         plan = uow.plans.get(store_hash, line.product_id)
         if plan is None:
@@ -116,7 +118,7 @@ def _group_by_cadence(
                 for o in line.product_options
             ],
         )
-        lines, _ = groups.setdefault(cadence, ([], plan.trial_days))
+        lines, _ = groups.setdefault((cadence, plan.terms()), ([], plan.trial_days))
         lines.append(locked)
     return groups
 
