@@ -26,7 +26,8 @@ def record_handler(record: DynamoDBRecord) -> int:
         return 0
     event = StoredEvent(
         store_hash=str(image["store_hash"]),
-        subscription_id=str(image["subscription_id"]),
+        subscription_id=image.get("subscription_id"),
+        endpoint_id=image.get("endpoint_id"),
         seq=int(image["seq"]),
         event_id=str(image["event_id"]),
         type=str(image["type"]),

@@ -70,6 +70,8 @@ def main() -> None:
             **stack.urls,
             "api": f"http://127.0.0.1:{API_PORT}",
             "clock_file": str(stack.clock_file),
+            # What scripts/webhooks --local needs to reach this stack's table, queues and key.
+            "env": {**stack.function_env, "AWS_ENDPOINT_URL": stack.urls["aws"]},
         }
         STATE_FILE.parent.mkdir(exist_ok=True)
         STATE_FILE.write_text(json.dumps(state, indent=2))

@@ -74,7 +74,13 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
                     "SenderId": "123456789012",
                     "ApproximateFirstReceiveTimestamp": str(int(time.time() * 1000)),
                 },
-                "messageAttributes": {},
+                "messageAttributes": {
+                    name: {
+                        "stringValue": a.get("StringValue"),
+                        "dataType": a.get("DataType", "String"),
+                    }
+                    for name, a in m.get("MessageAttributes", {}).items()
+                },
                 "md5OfBody": hashlib.md5(m["Body"].encode(), usedforsecurity=False).hexdigest(),
                 "eventSource": "aws:sqs",
                 "eventSourceARN": queue_arn,

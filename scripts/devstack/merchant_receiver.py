@@ -25,28 +25,27 @@ class MerchantReceiver:
     """Verifies with the `standardwebhooks` library, as any merchant's consumer can."""
 
     def __init__(self) -> None:
-        self.secret: str | None = None
+        self.secrets: list[str] = []  # one per endpoint that points here
         self.received: list[Received] = []
         self.fail_with: int | None = None  # answer this status instead of 200, to test retries
+        self.retry_after: int | None = None  # with a failure, ask for this many seconds
         self.attempts = 0
+        self.attempted_ids: list[str] = []
         self._lock = threading.Lock()
 
     def trust(self, secret: str) -> None:
-        self.secret = secret
+        self.secrets.append(secret)
 
-    def accept(self, body: bytes, headers: dict[str, str]) -> int:
+    def accept(self, body: bytes, headers: dict[str, str], path: str = "/hooks") -> int:
+        if path.endswith("/gone"):
+            return 410  # a second endpoint whose consumer has shut down
         headers = {k.lower(): v for k, v in headers.items()}
         with self._lock:
             self.attempts += 1
+            self.attempted_ids.append(headers.get("webhook-id", ""))
         if self.fail_with is not None:
             return self.fail_with
-        verified = False
-        if self.secret is not None:
-            try:
-                Webhook(self.secret).verify(body, headers)
-                verified = True
-            except WebhookVerificationError:
-                verified = False
+        verified = any(self._verifies(secret, body, headers) for secret in self.secrets)
         payload = json.loads(body)
         with self._lock:
             self.received.append(
@@ -54,18 +53,35 @@ class MerchantReceiver:
             )
         return 200 if verified else 401
 
+    @staticmethod
+    def _verifies(secret: str, body: bytes, headers: dict[str, str]) -> bool:
+        try:
+            Webhook(secret).verify(body, headers)
+        except WebhookVerificationError:
+            return False
+        return True
+
     def transport(self) -> httpx.BaseTransport:
         """In-process delivery for tests."""
         return httpx.MockTransport(
-            lambda req: httpx.Response(self.accept(req.content, dict(req.headers)))
+            lambda req: httpx.Response(
+                self.accept(req.content, dict(req.headers), req.url.path),
+                headers=self._reply_headers(),
+            )
         )
+
+    def _reply_headers(self) -> dict[str, str]:
+        if self.fail_with is not None and self.retry_after is not None:
+            return {"Retry-After": str(self.retry_after)}
+        return {}
 
     def serve(self, host: str = "127.0.0.1") -> tuple[str, Any]:
         """Serve on a free port; returns (url, stop)."""
 
         @Request.application  # type: ignore[arg-type]
         def app(request: Request) -> Response:
-            return Response(status=self.accept(request.get_data(), dict(request.headers)))
+            status = self.accept(request.get_data(), dict(request.headers), request.path)
+            return Response(status=status, headers=self._reply_headers())
 
         server = make_server(host, 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)

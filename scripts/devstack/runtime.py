@@ -6,8 +6,9 @@ import contextlib
 import importlib.util
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any, TextIO
 
@@ -45,9 +46,17 @@ class LocalRuntime:
     """The same wiring AWS builds from template.yaml, driven step by step by `pump()`."""
 
     def __init__(
-        self, tpl: dict[str, Any], physical: dict[str, str], lambda_stdout: TextIO | None = None
+        self,
+        tpl: dict[str, Any],
+        physical: dict[str, str],
+        lambda_stdout: TextIO | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.tpl, self.physical = tpl, physical
+        # The business clock: a message whose `not_before` attribute is later stays hidden
+        # (SQS delays run on real time, which a demo of three days cannot wait for).
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._held: list[tuple[str, str, datetime]] = []  # (queue url, receipt, not_before)
         # Where a function's prints (EMF metrics) go; in AWS that is CloudWatch, not a terminal.
         self.lambda_stdout = lambda_stdout
         self.functions = t.functions(tpl)
@@ -141,6 +150,7 @@ class LocalRuntime:
         `retry_failed` they come back at once (until the redrive policy dead-letters them).
         """
         stats = PumpStats()
+        self._release_due()
         for _ in range(max_rounds):
             before = stats.total
             if deliver_webhooks is not None:
@@ -211,9 +221,17 @@ class LocalRuntime:
         counts: dict[str, int] = {}
         for qid, (fid, batch) in self.queue_sources.items():
             url, arn = self.physical[qid], self.physical[f"{qid}.Arn"]
-            messages = sqs.receive_message(
-                QueueUrl=url, MaxNumberOfMessages=min(batch, 10), AttributeNames=["All"]
+            received = sqs.receive_message(
+                QueueUrl=url,
+                MaxNumberOfMessages=min(batch, 10),
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
             ).get("Messages", [])
+            if not received:
+                continue
+            # Held messages count as progress too: there may be due ones behind them.
+            counts[qid] = len(received)
+            messages = self._hold_early(url, received)
             if not messages:
                 continue
             failed = self._invoke_batch(
@@ -233,5 +251,28 @@ class LocalRuntime:
                     sqs.change_message_visibility(
                         QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0
                     )
-            counts[qid] = len(messages)
         return counts
+
+    def _hold_early(self, url: str, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The messages that are due; the others are hidden until `_release_due` frees them."""
+        now, due = self.clock(), []
+        sqs = boto3.client("sqs")
+        for m in messages:
+            raw = m.get("MessageAttributes", {}).get("not_before", {}).get("StringValue")
+            not_before = datetime.fromisoformat(raw) if raw else None
+            if not_before is None or not_before <= now:
+                due.append(m)
+                continue
+            sqs.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=3600
+            )
+            self._held.append((url, m["ReceiptHandle"], not_before))
+        return due
+
+    def _release_due(self) -> None:
+        now, sqs = self.clock(), boto3.client("sqs")
+        for held in [h for h in self._held if h[2] <= now]:
+            sqs.change_message_visibility(
+                QueueUrl=held[0], ReceiptHandle=held[1], VisibilityTimeout=0
+            )
+            self._held.remove(held)

@@ -54,6 +54,7 @@ class LocalStack:
         self._workdir = tempfile.TemporaryDirectory(prefix="bcs-local-")
         self.clock_file = Path(self._workdir.name) / "clock_offset_seconds"
         self.urls: dict[str, str] = {}
+        self.function_env: dict[str, str] = {}
 
     def start(self) -> LocalStack:
         os.environ.update(_AWS_ENV)
@@ -80,7 +81,7 @@ class LocalStack:
         self.tpl = t.load_template()
         self.physical = create_resources(self.tpl, PREFIX)
         self._configure_functions()
-        self.runtime = LocalRuntime(self.tpl, self.physical, self.lambda_stdout)
+        self.runtime = LocalRuntime(self.tpl, self.physical, self.lambda_stdout, clock=self.now)
         return self
 
     def _configure_functions(self) -> None:
@@ -106,6 +107,7 @@ class LocalStack:
         if env["TABLE_NAME"] != os.environ.get("TABLE_NAME", env["TABLE_NAME"]):
             raise RuntimeError("TABLE_NAME was set to another table before the stack started")
         os.environ.update(env)
+        self.function_env = env
         from bc_subscriptions import bootstrap
         from bc_subscriptions.adapters.dynamodb import models, unit_of_work
         from bc_subscriptions.config import get_settings
@@ -115,7 +117,7 @@ class LocalStack:
         # pynamodb caches a botocore client per model; a new stack may have a new endpoint.
         for model in models.item_models():
             model._connection = None
-        unit_of_work._connection.cache_clear()
+        unit_of_work.shared_connection.cache_clear()
         bootstrap.use(
             bootstrap.Container(
                 settings,

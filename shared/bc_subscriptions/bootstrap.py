@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,10 +11,12 @@ from ulid import ULID
 
 from .adapters.clock import ShiftedClock, SystemClock
 from .adapters.dynamodb.delivery_log import DeliveryLog
+from .adapters.dynamodb.endpoints import Endpoints
+from .adapters.dynamodb.event_log import EventLog
 from .adapters.dynamodb.outbox import Outbox
-from .adapters.dynamodb.store_records import DueSubscriptions, Endpoints, Inbox, Installs
+from .adapters.dynamodb.store_records import DueSubscriptions, Inbox, Installs
 from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
-from .adapters.sqs import SqsQueue
+from .adapters.sqs import MAX_DELAY_S, SqsDeliveryQueue, SqsQueue
 from .adapters.vault import KmsVault
 from .config import Settings, get_settings
 from .ports.clock import Clock
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
 
     from .adapters.bigcommerce import HttpBigCommerce
     from .adapters.http_sender import HttpxWebhookSender
+    from .services.webhook_delivery import DeliveryDeps
 
 # The HTTP adapters are imported where first used: a sweep or a relay never pays for httpx.
 
@@ -66,7 +70,7 @@ class Container:
 
     @cached_property
     def endpoints(self) -> Endpoints:
-        return Endpoints()
+        return Endpoints(self.settings.due_index_shards, self.settings.aws_region)
 
     @cached_property
     def inbox(self) -> Inbox:
@@ -79,6 +83,10 @@ class Container:
     @cached_property
     def delivery_log(self) -> DeliveryLog:
         return DeliveryLog()
+
+    @cached_property
+    def event_log(self) -> EventLog:
+        return EventLog()
 
     @cached_property
     def outbox(self) -> Outbox:
@@ -105,14 +113,32 @@ class Container:
         return SqsQueue(self.settings.renewal_queue_url)
 
     @cached_property
-    def webhook_queue(self) -> SqsQueue:
-        return SqsQueue(self.settings.webhook_delivery_queue_url)
+    def webhook_queue(self) -> SqsDeliveryQueue:
+        return SqsDeliveryQueue(
+            self.settings.webhook_delivery_queue_url,
+            self.settings.webhook_delivery_dlq_url,
+            max_delay_s=0 if self.settings.local_mode else MAX_DELAY_S,
+        )
 
     @cached_property
     def webhook_sender(self) -> HttpxWebhookSender:
         from .adapters.http_sender import HttpxWebhookSender
 
         return HttpxWebhookSender(self._webhook_transport)
+
+    def delivery_deps(self) -> DeliveryDeps:
+        from .services.webhook_delivery import DeliveryDeps
+
+        return DeliveryDeps(
+            endpoints=self.endpoints,
+            vault=self.vault,
+            sender=self.webhook_sender,
+            log=self.delivery_log,
+            queue=self.webhook_queue,
+            clock=self.clock,
+            wall_clock=self.wall_clock,
+            jitter=random.random,
+        )
 
     def client_secret(self) -> str:
         from .adapters.secrets import client_secret

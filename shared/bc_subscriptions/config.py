@@ -15,6 +15,7 @@ class Settings(BaseModel):
     aws_region: str = "us-east-1"
     renewal_queue_url: str = ""
     webhook_delivery_queue_url: str = ""
+    webhook_delivery_dlq_url: str = ""
     token_key_id: str = ""
     bc_api_url: str = "https://api.bigcommerce.com"
     bc_payments_url: str = "https://payments.bigcommerce.com"

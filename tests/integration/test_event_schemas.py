@@ -31,6 +31,8 @@ def test_every_delivered_payload_matches_its_schema(world: World) -> None:
     declining, _ = world.subscribe()
     world.emulator.set_card_behavior(world.store_hash, declining.instrument_token, "decline")
     world.subscribe(card=None)
+    # and a second endpoint whose consumer answers 410 Gone (so it is disabled)
+    world.stack.register_endpoint(world.store_hash, world.stack.urls["merchant"] + "/gone")
     # When the month passes
     world.renew()
     # Then every payload the merchant received validates against its type's schema

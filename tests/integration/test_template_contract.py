@@ -61,11 +61,12 @@ SCHEDULES = {
     "OutboxCatchUpFunction": ("outbox-catch-up", "rate(10 minutes)"),
     "ReconciliationSweepFunction": ("reconciliation-sweep", "rate(15 minutes)"),
 }
-SPARSE_INDEXES = {
+INDEXES = {
     "DueIndex": ("due_pk", "due_sk", "INCLUDE"),
     "AuthExpiryIndex": ("auth_pk", "auth_sk", "KEYS_ONLY"),
     "PendingRelayIndex": ("relay_pk", "relay_sk", "KEYS_ONLY"),
     "InstalledStoreIndex": ("installed_pk", "installed_sk", "KEYS_ONLY"),
+    "EventTimeIndex": ("time_pk", "time_sk", "KEYS_ONLY"),
 }
 NARROW_POLICY_TEMPLATES = {"KMSDecryptPolicy", "AWSSecretsManagerGetSecretValuePolicy"}
 FOURTEEN_DAYS = 14 * 24 * 3600
@@ -311,7 +312,7 @@ def test_table_built_from_the_template_has_the_sparse_indexes_stream_and_ttl() -
         )
         for index in table["GlobalSecondaryIndexes"]
     }
-    assert indexes == SPARSE_INDEXES
+    assert indexes == INDEXES
     due = next(i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == "DueIndex")
     assert sorted(due["Projection"]["NonKeyAttributes"]) == [
         "next_cycle",

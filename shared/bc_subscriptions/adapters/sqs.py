@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -36,3 +37,44 @@ class SqsQueue:
                 )
             sent += len(chunk)
         return sent
+
+
+# SQS caps a message delay at 15 minutes and a visibility timeout at 12 hours.
+MAX_DELAY_S = 900
+MAX_VISIBILITY_S = 12 * 3600 - 300  # the 12 h count from receipt; keep a margin
+
+
+class SqsDeliveryQueue(SqsQueue):
+    """The webhook delivery queue: retries sent with a delay, exhausted ones to the DLQ.
+
+    `max_delay_s` is 0 in local mode, where the local stack holds a message back until its
+    `not_before` attribute on the (shiftable) business clock instead of SQS's real time.
+    """
+
+    def __init__(
+        self, url: str, dlq_url: str, client: Any | None = None, max_delay_s: int = MAX_DELAY_S
+    ) -> None:
+        super().__init__(url, client)
+        self.dlq_url = dlq_url
+        self.max_delay_s = max_delay_s
+
+    def send_later(self, body: str, not_before: datetime) -> None:
+        wait = (not_before - datetime.now(UTC)).total_seconds()
+        self.client.send_message(
+            QueueUrl=self.url,
+            MessageBody=body,
+            DelaySeconds=max(0, min(int(wait), self.max_delay_s)),
+            MessageAttributes={
+                "not_before": {"DataType": "String", "StringValue": not_before.isoformat()}
+            },
+        )
+
+    def dead_letter(self, body: str) -> None:
+        self.client.send_message(QueueUrl=self.dlq_url, MessageBody=body)
+
+    def hold(self, receipt_handle: str, wait: timedelta) -> None:
+        """Keep a message received early out of sight until it is due (at most 12 h a time)."""
+        seconds = max(1, min(int(wait.total_seconds()) + 1, MAX_VISIBILITY_S))
+        self.client.change_message_visibility(
+            QueueUrl=self.url, ReceiptHandle=receipt_handle, VisibilityTimeout=seconds
+        )

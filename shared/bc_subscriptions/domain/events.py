@@ -13,6 +13,7 @@ SUBSCRIPTION_PAST_DUE = "subscription.past_due"
 PAYMENT_METHOD_REQUIRED = "payment_method.required"
 CHARGE_SUCCEEDED = "charge.succeeded"
 CHARGE_FAILED = "charge.failed"
+ENDPOINT_DISABLED = "endpoint.disabled"
 
 EVENT_TYPES = frozenset(
     {
@@ -22,19 +23,22 @@ EVENT_TYPES = frozenset(
         PAYMENT_METHOD_REQUIRED,
         CHARGE_SUCCEEDED,
         CHARGE_FAILED,
+        ENDPOINT_DISABLED,
     }
 )
 
 
 class DomainEvent(BaseModel):
-    """Something that happened to one subscription; `seq` orders a subscription's events."""
+    """Something that happened to one subscription (or, store-level, to a webhook endpoint);
+    `seq` orders the events of that one subscription or endpoint."""
 
     model_config = ConfigDict(frozen=True)
 
     id: str
     type: str
     store_hash: str
-    subscription_id: str
+    subscription_id: str | None = None
+    endpoint_id: str | None = None
     seq: int
     occurred_at: datetime
     data: dict[str, Any]
@@ -47,7 +51,8 @@ class DomainEvent(BaseModel):
             "data": {
                 "event_id": self.id,
                 "store_hash": self.store_hash,
-                "subscription_id": self.subscription_id,
+                **({"subscription_id": self.subscription_id} if self.subscription_id else {}),
+                **({"endpoint_id": self.endpoint_id} if self.endpoint_id else {}),
                 "sequence": self.seq,
                 **self.data,
             },

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 
@@ -20,6 +21,16 @@ class SendResult:
     latency_ms: int
     excerpt: str = ""  # the start of the answer (or the transport error), for the delivery log
     retry_after_s: int | None = None
+
+
+class DeliveryQueue(Protocol):
+    def send_later(self, body: str, not_before: datetime) -> None:
+        """Enqueue `body` to be handled at `not_before` (a retry)."""
+        ...
+
+    def dead_letter(self, body: str) -> None:
+        """Park a delivery that exhausted its retries where operators look."""
+        ...
 
 
 class WebhookSender(Protocol):

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol, Self
 
 from ..domain.charge import Charge
+from ..domain.events import ENDPOINT_DISABLED, DomainEvent
 from ..domain.plan import Plan
 from ..domain.subscription import Subscription
 
@@ -35,11 +36,13 @@ class StoredEvent:
     """An event as the outbox holds it: the merchant-facing envelope, ready to deliver."""
 
     store_hash: str
-    subscription_id: str
+    subscription_id: str | None
     seq: int
     event_id: str
     type: str
     envelope: str
+    endpoint_id: str | None = None
+    occurred_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,11 @@ class Endpoint:
     # During a rotation the previous secret keeps signing too, until it expires.
     previous_secret_ciphertext: str | None = None
     previous_secret_expires_at: datetime | None = None
+    # Health: the first failed attempt since the last success; why and when it was disabled.
+    failing_since: datetime | None = None
+    disabled_at: datetime | None = None
+    disabled_reason: str | None = None
+    event_seq: int = 0
 
     def wants(self, event_type: str) -> bool:
         return self.enabled and ("*" in self.event_types or event_type in self.event_types)
@@ -88,6 +96,27 @@ class Endpoint:
         )
         return [self.secret_ciphertext, *previous]
 
+    def disabled_event(self, reason: str, now: datetime) -> DomainEvent:
+        """The `endpoint.disabled` event, the endpoint's next in its own sequence."""
+        seq = self.event_seq + 1
+        return DomainEvent(
+            id=f"evt_{self.endpoint_id}_{seq:06d}",
+            type=ENDPOINT_DISABLED,
+            store_hash=self.store_hash,
+            endpoint_id=self.endpoint_id,
+            seq=seq,
+            occurred_at=now,
+            data={
+                "url": self.url,
+                "reason": reason,
+                "failing_since": _iso(self.failing_since) if self.failing_since else None,
+            },
+        )
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
 
 @dataclass(frozen=True)
 class DeliveryAttempt:
@@ -98,11 +127,12 @@ class DeliveryAttempt:
     event_id: str
     event_type: str
     attempt: int
-    outcome: str  # delivered | failed | disabled
+    outcome: str  # delivered | retrying | failed (retries exhausted) | disabled
     status_code: int | None
     latency_ms: int
     response_excerpt: str
     attempted_at: datetime
+    next_attempt_at: datetime | None = None
 
 
 class SubscriptionRepository(Protocol):

@@ -1,4 +1,5 @@
-"""Merchant webhook endpoints: registration (validated, SSRF-safe) and secret rotation."""
+"""Merchant webhook endpoints: registration (validated, SSRF-safe), secret rotation, and
+enabling/disabling (re-enabling offers a replay of what the endpoint missed)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..ports.storage import Endpoint
 
 MAX_DESCRIPTION = 500
 ROTATION_OVERLAP = timedelta(hours=24)
+RELAY_LAG = timedelta(minutes=15)
 Resolver = Callable[[str], list[str]]
 
 
@@ -35,6 +37,10 @@ class EndpointNotFound(LookupError):
 class EndpointStore(Protocol):
     def get(self, store_hash: str, endpoint_id: str) -> Endpoint | None: ...
     def put(self, endpoint: Endpoint) -> None: ...
+
+
+class EndpointSwitch(EndpointStore, Protocol):
+    def disable(self, endpoint: Endpoint, reason: str, now: datetime) -> bool: ...
 
 
 class SecretWriter(Protocol):
@@ -107,6 +113,44 @@ def rotate_secret(
     )
     endpoints.put(rotated)
     return EndpointSecret(rotated, secret)
+
+
+@dataclass(frozen=True)
+class ReplayOffer:
+    """What a re-enabled endpoint missed: replay this range to catch it up."""
+
+    since: datetime
+    until: datetime
+
+
+def enable_endpoint(
+    store_hash: str, endpoint_id: str, *, endpoints: EndpointStore, now: datetime
+) -> ReplayOffer | None:
+    """Enable again; returns the window it may have missed (from its first failure or from
+    when it was disabled), or None when it was not disabled."""
+    endpoint = endpoints.get(store_hash, endpoint_id)
+    if endpoint is None:
+        raise EndpointNotFound(endpoint_id)
+    if endpoint.enabled:
+        return None
+    # An event is first attempted within minutes of happening (stream, or catch-up after 5 min
+    # on a 10-min schedule), so the first failure may concern events up to that much older.
+    missed_from = (endpoint.failing_since or endpoint.disabled_at or now) - RELAY_LAG
+    endpoints.put(
+        replace(endpoint, enabled=True, failing_since=None, disabled_at=None, disabled_reason=None)
+    )
+    return ReplayOffer(missed_from, now)
+
+
+def disable_endpoint(
+    store_hash: str, endpoint_id: str, *, endpoints: EndpointSwitch, now: datetime
+) -> None:
+    """The merchant pauses deliveries; `endpoint.disabled` tells the store's other endpoints."""
+    endpoint = endpoints.get(store_hash, endpoint_id)
+    if endpoint is None:
+        raise EndpointNotFound(endpoint_id)
+    if endpoint.enabled:
+        endpoints.disable(endpoint, "merchant", now)
 
 
 def _new_secret() -> str:

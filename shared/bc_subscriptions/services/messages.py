@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
 
@@ -21,3 +23,7 @@ class DeliverWebhook(BaseModel):
     event_id: str = Field(min_length=1)
     event_type: str = Field(min_length=1)
     body: str = Field(min_length=2)
+    attempt: int = Field(default=1, ge=1)
+    # A retry is due at this time; SQS delays stop at 15 minutes, so the worker may still
+    # receive it early and then waits out the rest on the message's visibility.
+    not_before: datetime | None = None

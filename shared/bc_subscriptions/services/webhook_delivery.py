@@ -1,36 +1,59 @@
-"""Sign one event per Standard Webhooks and POST it to one merchant endpoint."""
+"""Deliver one event to one merchant endpoint: sign, POST, log, and decide what comes next.
+
+One attempt per call. A failure is never raised to the queue: the next attempt is enqueued
+for the time the retry schedule gives (honouring `Retry-After`), the last one goes to the
+dead-letter queue, and an endpoint that has failed for five days is disabled. Only our own
+faults (storage, queue) raise, so SQS repeats the same attempt.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from standardwebhooks.webhooks import Webhook
 
+from ..domain.webhook_retry import next_retry_delay, should_disable
 from ..ports.clock import Clock
-from ..ports.queues import WebhookSender
+from ..ports.queues import DeliveryQueue, SendResult, WebhookSender
 from ..ports.storage import DeliveryAttempt, Endpoint
 from .messages import DeliverWebhook
 
 
-class DeliveryFailed(Exception):
-    """The endpoint did not answer 2xx; the message is retried, then dead-lettered."""
-
-
-class EndpointStore(Protocol):
+class EndpointHealth(Protocol):
     def get(self, store_hash: str, endpoint_id: str) -> Endpoint | None: ...
-    def put(self, endpoint: Endpoint) -> None: ...
+    def mark_failing(self, store_hash: str, endpoint_id: str, since: datetime) -> None: ...
+    def mark_healthy(self, store_hash: str, endpoint_id: str) -> None: ...
+    def disable(self, endpoint: Endpoint, reason: str, now: datetime) -> bool: ...
 
 
 class SecretReader(Protocol):
     def decrypt(self, store_hash: str, ciphertext: str) -> str: ...
 
 
+class AttemptLog(Protocol):
+    def record(self, attempt: DeliveryAttempt) -> None: ...
+
+
+@dataclass
+class DeliveryDeps:
+    endpoints: EndpointHealth
+    vault: SecretReader
+    sender: WebhookSender
+    log: AttemptLog
+    queue: DeliveryQueue
+    clock: Clock  # schedules retries and stamps the log
+    wall_clock: Clock  # signs: consumers check `webhook-timestamp` against real time
+    jitter: Callable[[], float]  # uniform in [0, 1)
+
+
 @dataclass(frozen=True)
 class DeliveryResult:
-    outcome: str  # delivered | skipped | disabled
+    outcome: str  # delivered | retrying | failed | disabled | skipped | early
     status: int | None = None
+    wait: timedelta | None = None  # early: how long until the attempt is due
 
 
 def sign(secrets: list[str], msg_id: str, timestamp: datetime, body: str) -> dict[str, str]:
@@ -48,52 +71,66 @@ def sign(secrets: list[str], msg_id: str, timestamp: datetime, body: str) -> dic
     }
 
 
-class AttemptLog(Protocol):
-    def record(self, attempt: DeliveryAttempt) -> None: ...
-
-
-def deliver_webhook(
-    cmd: DeliverWebhook,
-    *,
-    attempt: int,
-    endpoints: EndpointStore,
-    vault: SecretReader,
-    sender: WebhookSender,
-    log: AttemptLog,
-    clock: Clock,
-) -> DeliveryResult:
-    """Deliver once and log the attempt; a non-2xx answer raises so the queue retries it,
-    and a 410 disables the endpoint."""
-    endpoint = endpoints.get(cmd.store_hash, cmd.endpoint_id)
+def deliver_webhook(cmd: DeliverWebhook, deps: DeliveryDeps) -> DeliveryResult:
+    now = deps.clock.now()
+    if cmd.not_before is not None and cmd.not_before > now:
+        return DeliveryResult("early", wait=cmd.not_before - now)
+    endpoint = deps.endpoints.get(cmd.store_hash, cmd.endpoint_id)
     if endpoint is None or not endpoint.enabled:
+        # Deleted or disabled: re-enabling offers a replay of what it missed meanwhile.
         return DeliveryResult("skipped")
-    now = clock.now()
-    secrets = [vault.decrypt(cmd.store_hash, c) for c in endpoint.signing_secrets(now)]
-    sent = sender.post(endpoint.url, cmd.body.encode(), sign(secrets, cmd.event_id, now, cmd.body))
-    if sent.status == 410:
-        # Standard Webhooks: 410 Gone means the consumer asks us to stop.
-        endpoints.put(replace(endpoint, enabled=False))
-        outcome = "disabled"
-    elif sent.status is not None and 200 <= sent.status < 300:
+    secrets = [deps.vault.decrypt(cmd.store_hash, c) for c in endpoint.signing_secrets(now)]
+    headers = sign(secrets, cmd.event_id, deps.wall_clock.now(), cmd.body)
+    sent = deps.sender.post(endpoint.url, cmd.body.encode(), headers)
+    next_at: datetime | None = None
+    if sent.status is not None and 200 <= sent.status < 300:
         outcome = "delivered"
+        if endpoint.failing_since is not None:
+            deps.endpoints.mark_healthy(cmd.store_hash, cmd.endpoint_id)
+    elif sent.status == 410:
+        # Standard Webhooks: 410 Gone means the consumer asks us to stop.
+        deps.endpoints.disable(endpoint, "gone", now)
+        outcome = "disabled"
     else:
-        outcome = "failed"
-    log.record(
-        DeliveryAttempt(
-            cmd.store_hash,
-            cmd.endpoint_id,
-            cmd.event_id,
-            cmd.event_type,
-            attempt,
-            outcome,
-            sent.status,
-            sent.latency_ms,
-            sent.excerpt,
-            now,
-        )
-    )
-    if outcome == "failed":
-        raise DeliveryFailed(
-            f"endpoint {endpoint.endpoint_id} answered {sent.status or sent.excerpt}"
-        )
+        outcome, next_at = _after_failure(cmd, endpoint, sent, now, deps)
+    deps.log.record(_logged(cmd, outcome, sent, now, next_at))
     return DeliveryResult(outcome, sent.status)
+
+
+def _after_failure(
+    cmd: DeliverWebhook, endpoint: Endpoint, sent: SendResult, now: datetime, deps: DeliveryDeps
+) -> tuple[str, datetime | None]:
+    if endpoint.failing_since is None:
+        deps.endpoints.mark_failing(cmd.store_hash, cmd.endpoint_id, now)
+    failing_since = endpoint.failing_since or now
+    if should_disable(now - failing_since):
+        deps.endpoints.disable(endpoint, "failing", now)
+        return "disabled", None
+    retry_after = timedelta(seconds=sent.retry_after_s) if sent.retry_after_s else None
+    delay = next_retry_delay(cmd.attempt, jitter=deps.jitter(), retry_after=retry_after)
+    if delay is None:
+        deps.queue.dead_letter(cmd.model_dump_json())
+        return "failed", None
+    # Whole seconds, as the delivery log shows them, so the log tells the exact retry time.
+    next_at = (now + delay + timedelta(seconds=1)).replace(microsecond=0)
+    retry = cmd.model_copy(update={"attempt": cmd.attempt + 1, "not_before": next_at})
+    deps.queue.send_later(retry.model_dump_json(), next_at)
+    return "retrying", next_at
+
+
+def _logged(
+    cmd: DeliverWebhook, outcome: str, sent: SendResult, now: datetime, next_at: datetime | None
+) -> DeliveryAttempt:
+    return DeliveryAttempt(
+        cmd.store_hash,
+        cmd.endpoint_id,
+        cmd.event_id,
+        cmd.event_type,
+        cmd.attempt,
+        outcome,
+        sent.status,
+        sent.latency_ms,
+        sent.excerpt,
+        now,
+        next_at,
+    )

@@ -12,6 +12,10 @@ from .models import DeliveryLogItem
 RETENTION = timedelta(days=30)
 
 
+def _time(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
+
+
 class DeliveryLog:
     def record(self, a: DeliveryAttempt) -> None:
         sk = f"DLOG#{a.endpoint_id}#{keys.timestamp(a.attempted_at)}#{a.event_id}#{a.attempt:03d}"
@@ -29,6 +33,7 @@ class DeliveryLog:
                 latency_ms=a.latency_ms,
                 response_excerpt=a.response_excerpt,
                 attempted_at=keys.timestamp(a.attempted_at),
+                next_attempt_at=keys.timestamp(a.next_attempt_at) if a.next_attempt_at else None,
                 ttl=int((a.attempted_at + RETENTION).timestamp()),
             ).save()
 
@@ -52,7 +57,8 @@ class DeliveryLog:
                     None if r.status_code is None else int(r.status_code),
                     int(r.latency_ms),
                     r.response_excerpt,
-                    datetime.strptime(r.attempted_at, "%Y-%m-%dT%H:%M:%S%z"),
+                    _time(r.attempted_at),
+                    _time(r.next_attempt_at) if r.next_attempt_at else None,
                 )
                 for r in rows
             ]

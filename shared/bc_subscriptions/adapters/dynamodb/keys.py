@@ -34,6 +34,23 @@ def event_sk(seq: int) -> str:
     return f"EVENT#{seq:010d}"
 
 
+def event_key(
+    store_hash: str, subscription_id: str | None, endpoint_id: str | None, seq: int
+) -> tuple[str, str]:
+    """A subscription's events live in its partition; an endpoint's in the store's."""
+    if subscription_id:
+        return sub_pk(store_hash, subscription_id), event_sk(seq)
+    if endpoint_id:
+        return store_pk(store_hash), f"EVENT#{endpoint_id}#{seq:010d}"
+    raise ValueError("an event belongs to a subscription or to an endpoint")
+
+
+def event_time_keys(store_hash: str, occurred_at: datetime, event_id: str) -> tuple[str, str]:
+    """Keys of EventTimeIndex: one partition per store and UTC day, time-ordered within it."""
+    day = occurred_at.astimezone(UTC).strftime("%Y-%m-%d")
+    return f"EVTIME#{store_hash}#{day}", f"{timestamp(occurred_at)}#{event_id}"
+
+
 def plan_sk(product_id: int) -> str:
     return f"PLAN#{product_id}"
 

@@ -41,6 +41,17 @@ class PendingRelayIndex(GlobalSecondaryIndex["EventItem"]):
     relay_sk = UnicodeAttribute(range_key=True)
 
 
+class EventTimeIndex(GlobalSecondaryIndex["EventItem"]):
+    """A store's events by day and time, for replaying a time range to an endpoint."""
+
+    class Meta(_Meta):
+        index_name = "EventTimeIndex"
+        projection = KeysOnlyProjection()
+
+    time_pk = UnicodeAttribute(hash_key=True)
+    time_sk = UnicodeAttribute(range_key=True)
+
+
 class InstalledStoreIndex(GlobalSecondaryIndex["InstallItem"]):
     class Meta(_Meta):
         index_name = "InstalledStoreIndex"
@@ -102,10 +113,15 @@ class EventItem(_Item):
     event_id = UnicodeAttribute()
     type = UnicodeAttribute()
     store_hash = UnicodeAttribute()
-    subscription_id = UnicodeAttribute()
+    # Whose event: a subscription's, or (store-level) a webhook endpoint's.
+    subscription_id = UnicodeAttribute(null=True)
+    endpoint_id = UnicodeAttribute(null=True)
     seq = NumberAttribute()
     occurred_at = UnicodeAttribute()
     envelope = UnicodeAttribute()
+    time_pk = UnicodeAttribute(null=True)
+    time_sk = UnicodeAttribute(null=True)
+    by_time = EventTimeIndex()
     # Present until the event has been handed to the delivery queue (sparse PendingRelayIndex).
     relay_pk = UnicodeAttribute(null=True)
     relay_sk = UnicodeAttribute(null=True)
@@ -162,6 +178,10 @@ class EndpointItem(_Item):
     description = UnicodeAttribute(default="")
     previous_secret = UnicodeAttribute(null=True)  # KMS ciphertext, base64
     previous_secret_expires_at = UnicodeAttribute(null=True)
+    failing_since = UnicodeAttribute(null=True)  # first failed attempt since the last success
+    disabled_at = UnicodeAttribute(null=True)
+    disabled_reason = UnicodeAttribute(null=True)
+    event_seq = NumberAttribute(default=0)  # orders the endpoint's own events
 
 
 class DeliveryLogItem(_Item):
@@ -176,4 +196,5 @@ class DeliveryLogItem(_Item):
     latency_ms = NumberAttribute()
     response_excerpt = UnicodeAttribute(default="")
     attempted_at = UnicodeAttribute()
+    next_attempt_at = UnicodeAttribute(null=True)
     ttl = NumberAttribute()

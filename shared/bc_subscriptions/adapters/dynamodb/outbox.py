@@ -8,6 +8,7 @@ from datetime import datetime
 from ...ports.storage import ConcurrencyConflict, StoredEvent
 from . import keys
 from .errors import translated_errors
+from .event_items import stored_event
 from .models import EventItem
 
 
@@ -30,7 +31,7 @@ class Outbox:
     def mark_relayed(self, event: StoredEvent) -> None:
         """Drop the event from the pending index; a repeat (or a lost race) changes nothing."""
         item = EventItem(
-            keys.sub_pk(event.store_hash, event.subscription_id), keys.event_sk(event.seq)
+            *keys.event_key(event.store_hash, event.subscription_id, event.endpoint_id, event.seq)
         )
         try:
             with translated_errors():
@@ -46,14 +47,6 @@ class Outbox:
     def _get(pk: str, sk: str) -> StoredEvent | None:
         with translated_errors():
             try:
-                item = EventItem.get(pk, sk)
+                return stored_event(EventItem.get(pk, sk))
             except EventItem.DoesNotExist:
                 return None
-        return StoredEvent(
-            item.store_hash,
-            item.subscription_id,
-            int(item.seq),
-            item.event_id,
-            item.type,
-            item.envelope,
-        )

@@ -1,14 +1,14 @@
-"""Store-level records kept outside subscription transactions: installs, endpoints, inbox."""
+"""Store-level records kept outside subscription transactions: installs, inbox, due index."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from ...ports.storage import ConcurrencyConflict, DueSubscription, Endpoint, Install
+from ...ports.storage import ConcurrencyConflict, DueSubscription, Install
 from . import keys
 from .errors import translated_errors
-from .models import EndpointItem, InboxItem, InstallItem, SubscriptionItem
+from .models import InboxItem, InstallItem, SubscriptionItem
 
 INBOX_RETENTION = timedelta(days=7)
 
@@ -36,62 +36,6 @@ class Installs:
                 installed_pk="INSTALLED" if installed else None,
                 installed_sk=install.store_hash if installed else None,
             ).save()
-
-
-class Endpoints:
-    def list(self, store_hash: str) -> list[Endpoint]:
-        with translated_errors():
-            items = EndpointItem.query(
-                keys.store_pk(store_hash), EndpointItem.sk.startswith("ENDPOINT#")
-            )
-            return [self._from(i) for i in items]
-
-    def get(self, store_hash: str, endpoint_id: str) -> Endpoint | None:
-        with translated_errors():
-            try:
-                return self._from(
-                    EndpointItem.get(keys.store_pk(store_hash), keys.endpoint_sk(endpoint_id))
-                )
-            except EndpointItem.DoesNotExist:
-                return None
-
-    def put(self, endpoint: Endpoint) -> None:
-        with translated_errors():
-            EndpointItem(
-                keys.store_pk(endpoint.store_hash),
-                keys.endpoint_sk(endpoint.endpoint_id),
-                store_hash=endpoint.store_hash,
-                endpoint_id=endpoint.endpoint_id,
-                url=endpoint.url,
-                secret=endpoint.secret_ciphertext,
-                event_types=",".join(sorted(endpoint.event_types)),
-                enabled=endpoint.enabled,
-                description=endpoint.description,
-                previous_secret=endpoint.previous_secret_ciphertext,
-                previous_secret_expires_at=(
-                    keys.timestamp(endpoint.previous_secret_expires_at)
-                    if endpoint.previous_secret_expires_at
-                    else None
-                ),
-            ).save()
-
-    @staticmethod
-    def _from(item: EndpointItem) -> Endpoint:
-        types = frozenset(t for t in item.event_types.split(",") if t)
-        expires = item.previous_secret_expires_at
-        return Endpoint(
-            item.store_hash,
-            item.endpoint_id,
-            item.url,
-            item.secret,
-            types,
-            bool(item.enabled),
-            description=item.description or "",
-            previous_secret_ciphertext=item.previous_secret,
-            previous_secret_expires_at=(
-                datetime.strptime(expires, "%Y-%m-%dT%H:%M:%S%z") if expires else None
-            ),
-        )
 
 
 class Inbox:

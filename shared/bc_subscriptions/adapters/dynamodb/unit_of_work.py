@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Self
@@ -19,11 +18,12 @@ from ...domain.subscription import Subscription
 from ...ports.storage import OrderLink
 from . import keys
 from .errors import translated_errors
+from .event_items import event_item
 from .models import ChargeItem, EventItem, OrderLinkItem, PlanItem, SubscriptionItem
 
 
 @lru_cache(maxsize=4)
-def _connection(region: str) -> Connection:
+def shared_connection(region: str) -> Connection:
     """One botocore client per container: building one costs more than the transaction."""
     return Connection(region=region)
 
@@ -52,7 +52,7 @@ class DynamoUnitOfWork:
         self.charges = _Charges(self)
         self.order_links = _OrderLinks(self)
         self.plans = _Plans(self)
-        self._connection = _connection(self.region)
+        self._connection = shared_connection(self.region)
 
     def __enter__(self) -> Self:
         return self
@@ -98,23 +98,7 @@ class DynamoUnitOfWork:
 
     def stage_events(self, events: list[DomainEvent]) -> None:
         for event in events:
-            relay_pk, relay_sk = keys.relay_keys(
-                event.subscription_id, event.id, event.occurred_at, self.due_shards
-            )
-            item = EventItem(
-                keys.sub_pk(event.store_hash, event.subscription_id),
-                keys.event_sk(event.seq),
-                event_id=event.id,
-                type=event.type,
-                store_hash=event.store_hash,
-                subscription_id=event.subscription_id,
-                seq=event.seq,
-                occurred_at=keys.timestamp(event.occurred_at),
-                envelope=json.dumps(event.envelope(), separators=(",", ":")),
-                relay_pk=relay_pk,
-                relay_sk=relay_sk,
-            )
-            self.stage(item, EventItem.pk.does_not_exist())
+            self.stage(event_item(event, self.due_shards), EventItem.pk.does_not_exist())
 
 
 class _Subscriptions:
