@@ -21,7 +21,8 @@ from bc_subscriptions.observability import logger, metrics, tracer
 from bc_subscriptions.services.messages import DeliverWebhook
 from bc_subscriptions.services.webhook_delivery import deliver_webhook
 
-processor = AsyncBatchProcessor(event_type=EventType.SQS)
+# A batch whose records all wait for their retry time is normal, not a function error.
+processor = AsyncBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 class HeldUntilDue(Exception):
@@ -35,6 +36,7 @@ def deliver(record: SQSRecord) -> str:
     result = deliver_webhook(cmd, c.delivery_deps())
     if result.outcome == "early" and result.wait is not None:
         c.webhook_queue.hold(record.receipt_handle, result.wait)
+        metrics.add_metric("Webhook_held", MetricUnit.Count, 1)
         raise HeldUntilDue(f"{cmd.event_id} attempt {cmd.attempt} is due in {result.wait}")
     logger.info(
         "delivery attempt",
