@@ -201,11 +201,14 @@ class LocalStack:
         return registered.endpoint.endpoint_id
 
     def put_plan(self, store_hash: str, plan: Any) -> None:
-        from bc_subscriptions.bootstrap import container
+        """The merchant sets the product's plan metafield; capture reads it from there."""
+        value = plan.model_dump_json(exclude={"product_id"})
+        self.put_plan_json(store_hash, plan.product_id, value)
 
-        with container().unit_of_work() as uow:
-            uow.plans.put(store_hash, plan)
-            uow.commit()
+    def put_plan_json(self, store_hash: str, product_id: int, value: str) -> None:
+        from bc_subscriptions.domain.plan_metafield import KEY, NAMESPACE
+
+        self.emulator.set_product_metafield(store_hash, product_id, NAMESPACE, KEY, value)
 
     def add_product(self, store_hash: str, product_id: int, name: str, price: str) -> None:
         self.emulator.add_product(

@@ -44,6 +44,7 @@ class BigCommerceEmulator(StoreSetup):
         save_card: bool = True,
         status_id: int = 11,
         currency: str = "USD",
+        shipping_method: str | None = "Flat Rate",
     ) -> dict[str, Any]:
         """A storefront checkout paid by card (saved when `save_card`); fires order/created."""
         with self.lock:
@@ -55,6 +56,7 @@ class BigCommerceEmulator(StoreSetup):
                 save_card=save_card,
                 status_id=status_id,
                 currency=currency,
+                shipping_method=shipping_method,
             )
             self.queue_webhook(store, "store/order/created", {"type": "order", "id": order["id"]})
             return dict(order)

@@ -6,6 +6,7 @@ import secrets
 import threading
 from decimal import Decimal
 
+from .routes_catalog import put_metafield
 from .state import CARD_BEHAVIORS, Customer, Store
 
 
@@ -37,6 +38,22 @@ class StoreSetup:
                 "price": Decimal(price),
                 "sku": sku or f"SKU-{product_id}",
             }
+
+    def set_product_metafield(
+        self, store_hash: str, product_id: int, namespace: str, key: str, value: str
+    ) -> None:
+        """What a merchant's admin does: create or overwrite one metafield of a product."""
+        with self.lock:
+            store = self.stores[store_hash]
+            for field in store.metafields.get(product_id, {}).values():
+                if field["namespace"] == namespace and field["key"] == key:
+                    field["value"] = value
+                    return
+            body = {"namespace": namespace, "key": key, "value": value}
+            body["permission_set"] = "app_only"
+            created = put_metafield(store, product_id, body, "")
+            if isinstance(created, str):
+                raise ValueError(created)
 
     def add_customer(
         self,

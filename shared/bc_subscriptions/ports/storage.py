@@ -63,6 +63,26 @@ class Install:
 
 
 @dataclass(frozen=True)
+class CachedPlan:
+    """A product's plan as last read from its metafield: none, valid, or invalid (with why)."""
+
+    product_id: int
+    plan: Plan | None
+    error: str | None
+    refreshed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OpsEvent:
+    """Something the merchant's operator must look at (not a merchant webhook event)."""
+
+    store_hash: str
+    type: str
+    data: dict[str, object]
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
 class Endpoint:
     """A merchant's webhook destination; `secret_ciphertext` holds the `whsec_` signing secret."""
 
@@ -125,6 +145,15 @@ class OrderLinkRepository(Protocol):
 class PlanRepository(Protocol):
     def get(self, store_hash: str, product_id: int) -> Plan | None: ...
     def put(self, store_hash: str, plan: Plan) -> None: ...
+
+
+class PlanCache(Protocol):
+    def get_many(self, store_hash: str, product_ids: list[int]) -> dict[int, CachedPlan]: ...
+    def put(self, store_hash: str, entry: CachedPlan) -> None: ...
+
+
+class OpsEvents(Protocol):
+    def record(self, event: OpsEvent) -> None: ...
 
 
 class UnitOfWork(Protocol):

@@ -148,7 +148,18 @@ class PlanItem(_Item):
     KIND = "plan"
     store_hash = UnicodeAttribute()
     product_id = NumberAttribute()
-    doc = UnicodeAttribute()
+    doc = UnicodeAttribute()  # "" when the product has no (valid) plan: a cached negative
+    error = UnicodeAttribute(null=True)  # why the metafield's plan was refused
+    refreshed_at = UnicodeAttribute(null=True)  # when the metafield was last read
+
+
+class OpsEventItem(_Item):
+    KIND = "ops_event"
+    store_hash = UnicodeAttribute()
+    type = UnicodeAttribute()
+    data = UnicodeAttribute()
+    occurred_at = UnicodeAttribute()
+    ttl = NumberAttribute()
 
 
 class EndpointItem(_Item):

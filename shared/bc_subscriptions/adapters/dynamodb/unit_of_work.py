@@ -219,7 +219,7 @@ class _Plans:
 
     def get(self, store_hash: str, product_id: int) -> Plan | None:
         item = self._uow.load(PlanItem, keys.store_pk(store_hash), keys.plan_sk(product_id))
-        return None if item is None else Plan.model_validate_json(item.doc)
+        return None if item is None or not item.doc else Plan.model_validate_json(item.doc)
 
     def put(self, store_hash: str, plan: Plan) -> None:
         item = PlanItem(
