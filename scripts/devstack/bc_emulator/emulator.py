@@ -61,6 +61,26 @@ class BigCommerceEmulator(StoreSetup):
             self.queue_webhook(store, "store/order/created", {"type": "order", "id": order["id"]})
             return dict(order)
 
+    def pay_order(self, store_hash: str, order_id: int, *, save_card: bool = True) -> None:
+        """The shopper completes payment of an unpaid order: Awaiting Fulfillment, statusUpdated."""
+        with self.lock:
+            store = self.stores[store_hash]
+            order = store.orders[order_id]
+            customer = store.customers.get(int(order["customer_id"]))
+            token = customer.instrument_token if customer and save_card else None
+            store.record_transaction(order, "purchase", "ok", token)
+            order["payment_status"] = "captured"
+            previous = store.set_status(order, 11)
+            self.outbox.status_change(store, order_id, previous, 11)
+
+    def set_order_status(self, store_hash: str, order_id: int, status_id: int) -> None:
+        """The merchant moves an order in the control panel (e.g. ships it); fires statusUpdated."""
+        with self.lock:
+            store = self.stores[store_hash]
+            previous = store.set_status(store.orders[order_id], status_id)
+            if previous != status_id:
+                self.outbox.status_change(store, order_id, previous, status_id)
+
     def resend_order_created(self, store_hash: str, order_id: int) -> None:
         """BigCommerce sometimes sends an event again with a new hash (e.g. after an edit)."""
         with self.lock:

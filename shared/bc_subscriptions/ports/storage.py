@@ -63,6 +63,16 @@ class Install:
 
 
 @dataclass(frozen=True)
+class ParkedDelivery:
+    """A BigCommerce delivery whose processing failed; reconciliation retries it."""
+
+    store_hash: str
+    delivery_hash: str
+    scope: str
+    resource_id: str
+
+
+@dataclass(frozen=True)
 class CachedPlan:
     """A product's plan as last read from its metafield: none, valid, or invalid (with why)."""
 

@@ -11,9 +11,19 @@ from ..ports.bigcommerce import BigCommerce
 from ..ports.storage import Install
 
 SECRET_HEADER = "X-Bcs-Webhook-Secret"  # noqa: S105 - a header name, not a secret
+# Names the store whose secret the delivery carries: the body's `producer` must agree with it.
+STORE_HEADER = "X-Bcs-Store"
 
 # Only the scopes this release processes; BigCommerce blocklists domains that fail deliveries.
-WEBHOOK_ROUTES = {"store/order/created": "/webhooks/bigcommerce/order-created"}
+WEBHOOK_ROUTES = {
+    "store/order/created": "/webhooks/bigcommerce/order-created",
+    "store/order/statusUpdated": "/webhooks/bigcommerce/order-status-updated",
+}
+
+
+def hook_headers(store_hash: str, webhook_secret: str) -> dict[str, str]:
+    """The headers BigCommerce echoes on every delivery of the store's hooks."""
+    return {SECRET_HEADER: webhook_secret, STORE_HEADER: store_hash}
 
 
 class InstallStore(Protocol):
@@ -58,9 +68,11 @@ def install_store(
             # BC keeps sending the headers registered with the hook, so reuse needs the new secret.
             reused += 1
             bc.update_webhook(
-                store_hash, existing[(scope, destination)].id, {SECRET_HEADER: webhook_secret}
+                store_hash,
+                existing[(scope, destination)].id,
+                hook_headers(store_hash, webhook_secret),
             )
             continue
-        bc.create_webhook(store_hash, scope, destination, {SECRET_HEADER: webhook_secret})
+        bc.create_webhook(store_hash, scope, destination, hook_headers(store_hash, webhook_secret))
         created += 1
     return InstallResult(store_hash, created, reused)

@@ -132,6 +132,28 @@ class InboxItem(_Item):
     ttl = NumberAttribute()
 
 
+class InboxRetryItem(_Item):
+    """A failed delivery, findable per store (the inbox itself is keyed by delivery hash)."""
+
+    KIND = "inbox_retry"
+    store_hash = UnicodeAttribute()
+    delivery_hash = UnicodeAttribute()
+    scope = UnicodeAttribute()
+    resource_id = UnicodeAttribute()
+    status = UnicodeAttribute()  # failed | processed
+    ttl = NumberAttribute()
+
+
+class ReconCheckpointItem(_Item):
+    """Where a store's reconciliation resumes: the modified-since floor and the next page."""
+
+    KIND = "recon_checkpoint"
+    store_hash = UnicodeAttribute()
+    since = UnicodeAttribute()
+    window_end = UnicodeAttribute(null=True)  # set while a window is being paged through
+    page = NumberAttribute(default=1)
+
+
 class InstallItem(_Item):
     KIND = "install"
     store_hash = UnicodeAttribute()

@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from ...ports.storage import ConcurrencyConflict, DueSubscription, Endpoint, Install
+from ...ports.storage import (
+    ConcurrencyConflict,
+    DueSubscription,
+    Endpoint,
+    Install,
+    ParkedDelivery,
+)
 from . import keys
 from .errors import translated_errors
-from .models import EndpointItem, InboxItem, InstallItem, SubscriptionItem
+from .models import EndpointItem, InboxItem, InboxRetryItem, InstallItem, SubscriptionItem
 
 INBOX_RETENTION = timedelta(days=7)
 
@@ -123,6 +129,47 @@ class Inbox:
         with translated_errors():
             InboxItem(keys.inbox_pk(store_hash, delivery_hash), "INBOX").update(
                 actions=[InboxItem.status.set(status)]
+            )
+
+    def park(
+        self, store_hash: str, delivery_hash: str, scope: str, resource_id: str, now: datetime
+    ) -> None:
+        """Remember a failed delivery in the store's partition, for reconciliation to retry."""
+        with translated_errors():
+            InboxRetryItem(
+                keys.store_pk(store_hash),
+                f"RETRY#{delivery_hash}",
+                store_hash=store_hash,
+                delivery_hash=delivery_hash,
+                scope=scope,
+                resource_id=resource_id,
+                status="failed",
+                ttl=int((now + INBOX_RETENTION).timestamp()),
+            ).save()
+
+    def failed(self, store_hash: str, limit: int) -> list[ParkedDelivery]:
+        """Up to `limit` parked deliveries of the store that are still failed."""
+        with translated_errors():
+            rows = InboxRetryItem.query(
+                keys.store_pk(store_hash),
+                InboxRetryItem.sk.startswith("RETRY#"),
+                filter_condition=InboxRetryItem.status == "failed",
+            )
+            found = []
+            for row in rows:
+                found.append(
+                    ParkedDelivery(store_hash, row.delivery_hash, row.scope, row.resource_id)
+                )
+                if len(found) >= limit:
+                    break
+            return found
+
+    def resolve(self, store_hash: str, delivery_hash: str) -> None:
+        """A parked delivery was processed: the inbox row and its retry marker say so."""
+        self.mark(store_hash, delivery_hash, "processed")
+        with translated_errors():
+            InboxRetryItem(keys.store_pk(store_hash), f"RETRY#{delivery_hash}").update(
+                actions=[InboxRetryItem.status.set("processed")]
             )
 
 
