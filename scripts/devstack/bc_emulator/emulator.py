@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from .app import build_app
+from .app_callbacks import AppCallbacks
 from .faults import FaultPlan
 from .fixtures import StoreSetup
 from .orders import checkout_order
@@ -18,7 +19,7 @@ from .transport import EmulatorTransport
 from .webhooks import WebhookDelivery, WebhookOutbox, signed_headers
 
 
-class BigCommerceEmulator(StoreSetup):
+class BigCommerceEmulator(StoreSetup, AppCallbacks):
     """Thread-safe: one lock guards all state; the Flask routes and this API share it."""
 
     def __init__(self, *, client_id: str, client_secret: str) -> None:
@@ -32,6 +33,7 @@ class BigCommerceEmulator(StoreSetup):
         self.server_timeout_sleep = 12.0
         self.outbox = WebhookOutbox(client_secret, self.lock)
         self._auth_codes: dict[str, str] = {}
+        self._revoked: set[str] = set()
         self.wsgi_app = build_app(self)
 
     # -- shopper actions ------------------------------------------------------------------------

@@ -15,7 +15,6 @@ class StoreSetup:
 
     lock: threading.RLock
     stores: dict[str, Store]
-    _auth_codes: dict[str, str]
 
     def create_store(
         self, store_hash: str, *, access_token: str, gateway_mode: str = "purchase"
@@ -83,18 +82,6 @@ class StoreSetup:
                     customer.card = behavior
                     return
         raise KeyError(f"no stored card {instrument_token[:8]}... in {store_hash}")
-
-    def issue_auth_code(self, store_hash: str) -> str:
-        """A one-time code, as the install callback receives, for `POST /oauth2/token`."""
-        code = secrets.token_urlsafe(16)
-        with self.lock:
-            self._auth_codes[code] = store_hash
-        return code
-
-    def redeem_auth_code(self, code: str) -> str | None:
-        """The store a code was issued for; a code works once."""
-        with self.lock:
-            return self._auth_codes.pop(code, None)
 
 
 def _check_card(card: str | None) -> None:
