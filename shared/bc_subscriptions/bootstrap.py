@@ -12,7 +12,14 @@ from .adapters.clock import ShiftedClock, SystemClock
 from .adapters.dynamodb.delivery_log import DeliveryLog
 from .adapters.dynamodb.outbox import Outbox
 from .adapters.dynamodb.plan_cache import DynamoOpsEvents, DynamoPlanCache
-from .adapters.dynamodb.store_records import DueSubscriptions, Endpoints, Inbox, Installs
+from .adapters.dynamodb.store_records import (
+    DueSubscriptions,
+    Endpoints,
+    Inbox,
+    Installs,
+    ReconCheckpoints,
+    SweepCursors,
+)
 from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
 from .adapters.sqs import SqsQueue
 from .adapters.vault import KmsVault
@@ -102,6 +109,14 @@ class Container:
             token_provider=self._access_token,
             transport=self._bc_transport,
         )
+
+    @cached_property
+    def recon_checkpoints(self) -> ReconCheckpoints:
+        return ReconCheckpoints()
+
+    @cached_property
+    def sweep_cursors(self) -> SweepCursors:
+        return SweepCursors()
 
     @cached_property
     def ops_events(self) -> DynamoOpsEvents:

@@ -81,7 +81,16 @@ def test_the_catch_up_sample_runs_and_finds_nothing_pending(stack: LocalStack) -
     assert result == {"relayed": 0, "complete": True}
 
 
-@pytest.mark.parametrize("logical_id", ["AuthExpirySweepFunction", "ReconciliationSweepFunction"])
+def test_the_reconciliation_sample_runs_and_finds_no_installed_store(stack: LocalStack) -> None:
+    # Given / When
+    result = stack.runtime.invoke(
+        "ReconciliationSweepFunction", _sample("ReconciliationSweepFunction")
+    )
+    # Then
+    assert (result["stores"], result["orders_seen"], result["complete"]) == (0, 0, True)
+
+
+@pytest.mark.parametrize("logical_id", ["AuthExpirySweepFunction"])
 def test_sweeps_not_built_yet_say_so(stack: LocalStack, logical_id: str) -> None:
     # Given / When / Then
     assert stack.runtime.invoke(logical_id, _sample(logical_id))["status"] == "not_implemented"

@@ -105,6 +105,12 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
         with self.lock:
             return [dict(h) for h in self.stores[store_hash].hooks.values()]
 
+    def deactivate_hooks(self, store_hash: str) -> None:
+        """What BigCommerce does after two days of failed deliveries, or 90 idle days."""
+        with self.lock:
+            for hook in self.stores[store_hash].hooks.values():
+                hook["is_active"] = False
+
     def record_call(self, method: str, path: str) -> None:
         """Count one BigCommerce API request (control routes are not counted)."""
         with self.lock:

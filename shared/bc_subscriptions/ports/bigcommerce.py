@@ -215,7 +215,7 @@ class BigCommerce(Protocol):
     ) -> list[ShippingAddress]: ...
 
     def list_orders_modified_since(
-        self, store_hash: str, since: str, *, page: int, limit: int
+        self, store_hash: str, since: str, until: str, *, page: int, limit: int
     ) -> list[Order]: ...
 
     def get_product_metafields(

@@ -60,6 +60,20 @@ class Install:
     status: str
     access_token_ciphertext: str
     webhook_secret_ciphertext: str
+    changed_at: datetime | None = None  # when it was last installed or uninstalled
+
+
+@dataclass(frozen=True)
+class ReconCheckpoint:
+    """Where a store's order reconciliation stands: orders modified since `since` are seen.
+
+    While a window (since, window_end] is paged through, `page` is the next page to read.
+    """
+
+    store_hash: str
+    since: datetime
+    window_end: datetime | None = None
+    page: int = 1
 
 
 @dataclass(frozen=True)

@@ -40,12 +40,18 @@ def capture_from_order(
     app_id: str,
     new_id: Callable[[], str],
     plans: PlanLookup,
+    order: Order | None = None,
 ) -> CaptureResult:
-    """Create the order's subscriptions; a repeat or concurrent call creates nothing more."""
+    """Create the order's subscriptions; a repeat or concurrent call creates nothing more.
+
+    `order` is the order as just listed (reconciliation), which saves reading it again.
+    """
     with uow:
         if (link := uow.order_links.get(store_hash, order_id)) is not None:
             return _already(link)
-    order = bc.get_order(store_hash, order_id)
+    order = (
+        order if order is not None and order.id == order_id else bc.get_order(store_hash, order_id)
+    )
     if _is_our_renewal(order, app_id):
         return CaptureResult("own_renewal")
     if order.status_id not in PAID_STATUSES:

@@ -73,11 +73,12 @@ class HttpBigCommerce:
         return self._rest.many(ShippingAddress, store_hash, "GET", path)
 
     def list_orders_modified_since(
-        self, store_hash: str, since: str, *, page: int, limit: int
+        self, store_hash: str, since: str, until: str, *, page: int, limit: int
     ) -> list[Order]:
-        """One page of `GET /v2/orders?min_date_modified=` (oldest id first; 204 when none)."""
+        """One page of orders modified in [since, until] (lowest id first; 204 when none)."""
         params = {
             "min_date_modified": since,
+            "max_date_modified": until,
             "sort": "id:asc",
             "page": page,
             "limit": min(limit, PAGE_SIZE),

@@ -154,6 +154,11 @@ class ReconCheckpointItem(_Item):
     page = NumberAttribute(default=1)
 
 
+class SweepCursorItem(_Item):
+    KIND = "sweep_cursor"
+    cursor = UnicodeAttribute(default="")
+
+
 class InstallItem(_Item):
     KIND = "install"
     store_hash = UnicodeAttribute()

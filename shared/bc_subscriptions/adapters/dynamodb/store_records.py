@@ -11,10 +11,19 @@ from ...ports.storage import (
     Endpoint,
     Install,
     ParkedDelivery,
+    ReconCheckpoint,
 )
 from . import keys
 from .errors import translated_errors
-from .models import EndpointItem, InboxItem, InboxRetryItem, InstallItem, SubscriptionItem
+from .models import (
+    EndpointItem,
+    InboxItem,
+    InboxRetryItem,
+    InstallItem,
+    ReconCheckpointItem,
+    SubscriptionItem,
+    SweepCursorItem,
+)
 
 INBOX_RETENTION = timedelta(days=7)
 
@@ -26,7 +35,22 @@ class Installs:
                 item = InstallItem.get(keys.store_pk(store_hash), keys.INSTALL)
             except InstallItem.DoesNotExist:
                 return None
-        return Install(item.store_hash, item.status, item.access_token, item.webhook_secret)
+        return Install(
+            item.store_hash,
+            item.status,
+            item.access_token,
+            item.webhook_secret,
+            _parse(item.installed_at),
+        )
+
+    def installed_after(self, cursor: str, limit: int) -> list[str]:
+        """Installed stores in hash order, after `cursor` ("" for the first)."""
+        with translated_errors():
+            condition = InstallItem.installed_sk > cursor if cursor else None
+            rows = InstallItem.installed_index.query(
+                "INSTALLED", range_key_condition=condition, limit=limit
+            )
+            return [str(r.installed_sk) for r in rows]
 
     def put(self, install: Install, now: datetime) -> None:
         installed = install.status == "installed"
@@ -190,3 +214,45 @@ class DueSubscriptions:
                 yield DueSubscription(
                     row.store_hash, row.subscription_id, int(row.next_cycle), due_at
                 )
+
+
+class ReconCheckpoints:
+    def get(self, store_hash: str) -> ReconCheckpoint | None:
+        with translated_errors():
+            try:
+                item = ReconCheckpointItem.get(keys.store_pk(store_hash), "RECON")
+            except ReconCheckpointItem.DoesNotExist:
+                return None
+        since = datetime.strptime(item.since, "%Y-%m-%dT%H:%M:%S%z")
+        return ReconCheckpoint(store_hash, since, _parse(item.window_end), int(item.page))
+
+    def put(self, checkpoint: ReconCheckpoint) -> None:
+        end = checkpoint.window_end
+        with translated_errors():
+            ReconCheckpointItem(
+                keys.store_pk(checkpoint.store_hash),
+                "RECON",
+                store_hash=checkpoint.store_hash,
+                since=keys.timestamp(checkpoint.since),
+                window_end=keys.timestamp(end) if end else None,
+                page=checkpoint.page,
+            ).save()
+
+
+class SweepCursors:
+    """Where a sweep over all stores resumes (the one cross-store item: a store hash)."""
+
+    def get(self, sweep: str) -> str:
+        with translated_errors():
+            try:
+                return str(SweepCursorItem.get(f"SWEEP#{sweep}", "CURSOR").cursor)
+            except SweepCursorItem.DoesNotExist:
+                return ""
+
+    def put(self, sweep: str, cursor: str) -> None:
+        with translated_errors():
+            SweepCursorItem(f"SWEEP#{sweep}", "CURSOR", cursor=cursor).save()
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z") if value else None
