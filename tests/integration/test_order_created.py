@@ -214,3 +214,32 @@ def test_a_hook_header_naming_another_store_fails_on_that_store_s_secret(
     reply = stack.runtime.http("POST", ROUTE, body, headers)
     assert (reply.status, reply.json()["error"]) == (401, "invalid_secret")
     assert b.of_kind("inbox") == [] and b.of_kind("subscription") == []
+
+
+def test_a_store_id_other_than_the_one_the_store_delivered_before_is_a_403(world: World) -> None:
+    # Given the store's first delivery taught us its store id
+    world.subscribe()
+    world.checkout(world.shopper())
+    [d] = _deliveries(world)
+    # When a delivery for the same store carries another store id
+    body, headers = _resigned(world, d.body, d.headers, store_id="999")
+    reply = world.stack.runtime.http("POST", ROUTE, body, headers)
+    # Then
+    assert (reply.status, reply.json()["error"]) == (403, "store_mismatch")
+    assert len(world.of_kind("subscription")) == 1 and len(world.of_kind("inbox")) == 1
+
+
+def test_a_status_update_without_its_status_ids_is_a_400(world: World) -> None:
+    # Given a signed statusUpdated delivery whose data lacks `status`
+    world.checkout(world.shopper())
+    [d] = _deliveries(world)
+    body, headers = _resigned(
+        world, d.body, d.headers, scope="store/order/statusUpdated", data={"type": "order", "id": 1}
+    )
+    # When
+    reply = world.stack.runtime.http(
+        "POST", "/webhooks/bigcommerce/order-status-updated", body, headers
+    )
+    # Then
+    assert (reply.status, reply.json()["error"]) == (400, "invalid_payload")
+    assert world.of_kind("inbox") == []

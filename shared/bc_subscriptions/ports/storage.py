@@ -61,6 +61,8 @@ class Install:
     access_token_ciphertext: str
     webhook_secret_ciphertext: str
     changed_at: datetime | None = None  # when it was last installed or uninstalled
+    # BigCommerce's numeric store id, learnt from the first authenticated delivery.
+    store_id: str | None = None
 
 
 @dataclass(frozen=True)

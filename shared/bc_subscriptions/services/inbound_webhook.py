@@ -40,6 +40,7 @@ class BcWebhook(BaseModel):
 
 class InstallReader(Protocol):
     def get(self, store_hash: str) -> Install | None: ...
+    def remember_store_id(self, store_hash: str, store_id: str) -> None: ...
 
 
 class SecretReader(Protocol):
@@ -92,6 +93,10 @@ def authenticate(
         raise WebhookRejected(401, "invalid_secret", "webhook secret header does not match")
     if payload.store_hash != store_hash:
         raise WebhookRejected(403, "store_mismatch", "producer names another store")
+    if install.store_id is None:
+        installs.remember_store_id(store_hash, str(payload.store_id))
+    elif str(payload.store_id) != install.store_id:
+        raise WebhookRejected(403, "store_mismatch", "store_id is not this store's")
     return payload
 
 

@@ -166,6 +166,7 @@ class InstallItem(_Item):
     access_token = UnicodeAttribute()  # KMS ciphertext, base64
     webhook_secret = UnicodeAttribute()  # KMS ciphertext, base64
     installed_at = UnicodeAttribute()
+    store_id = UnicodeAttribute(null=True)
     installed_pk = UnicodeAttribute(null=True)
     installed_sk = UnicodeAttribute(null=True)
     installed_index = InstalledStoreIndex()

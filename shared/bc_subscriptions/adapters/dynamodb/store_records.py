@@ -41,7 +41,19 @@ class Installs:
             item.access_token,
             item.webhook_secret,
             _parse(item.installed_at),
+            item.store_id,
         )
+
+    def remember_store_id(self, store_hash: str, store_id: str) -> None:
+        """Keep the first store id seen; a later, different one is then refused."""
+        try:
+            with translated_errors():
+                InstallItem(keys.store_pk(store_hash), keys.INSTALL).update(
+                    actions=[InstallItem.store_id.set(store_id)],
+                    condition=InstallItem.pk.exists() & InstallItem.store_id.does_not_exist(),
+                )
+        except ConcurrencyConflict:
+            pass  # already known (or the store is gone): nothing to remember
 
     def installed_after(self, cursor: str, limit: int) -> list[str]:
         """Installed stores in hash order, after `cursor` ("" for the first)."""
