@@ -122,3 +122,18 @@ def test_uninstall_keeps_history_refuses_webhooks_and_reinstall_resumes(world: W
     # Then capture works with the new token, and both subscriptions are there
     assert _install_item(world.stack, world.store_hash)["status"] == "installed"
     assert len(world.of_kind("subscription")) == 2
+
+
+def test_an_uninstalled_store_is_never_called_or_charged_until_it_reinstalls(
+    world: World,
+) -> None:
+    # Given a subscription, then the merchant uninstalls
+    world.subscribe()
+    jwt = world.emulator.uninstall_app(world.store_hash)
+    world.stack.runtime.http("GET", "/uninstall", query={"signed_payload_jwt": jwt})
+    world.emulator.reset_calls()
+    # When its renewal falls due
+    world.renew()
+    # Then no BigCommerce call was made for the store: no order, no charge
+    assert world.emulator.calls == []
+    assert world.renewal_orders() == []

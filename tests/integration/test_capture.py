@@ -276,3 +276,28 @@ def test_bigcommerce_calls_per_captured_order(world: World) -> None:
     # Then each took: order, products, shipping address, transactions, stored instruments
     assert len(world.of_kind("subscription")) == 11
     assert len(world.emulator.calls) / 10 == 5
+
+
+def test_each_subscription_is_filed_under_its_customer_with_the_stored_card(
+    world: World,
+) -> None:
+    # Given one shopper who subscribes twice, and a guest who subscribes once
+    customer = world.shopper()
+    for _ in range(2):
+        world.checkout(customer)
+    guest = world.emulator.place_checkout_order(
+        world.store_hash, customer_id=0, lines=[{"product_id": PRODUCT_ID, "quantity": 1}]
+    )
+    # When
+    world.stack.pump()
+    # Then the customer's two subscriptions are found through the customer, with their card
+    with container().unit_of_work() as uow:
+        links = uow.customer_links.for_customer(world.store_hash, customer.id)
+        guests = uow.customer_links.for_customer(world.store_hash, 0)
+    subs = {s["subscription_id"]: s for s in world.of_kind("subscription")}
+    assert len(subs) == 3 and guest["customer_id"] == 0
+    assert sorted(link.subscription_id for link in links) == sorted(
+        sid for sid, s in subs.items() if int(s["customer_id"]) == customer.id
+    )
+    assert {link.instrument_token for link in links} == {customer.instrument_token}
+    assert guests == []

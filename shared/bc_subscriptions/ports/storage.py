@@ -31,6 +31,19 @@ class OrderLink:
 
 
 @dataclass(frozen=True)
+class CustomerLink:
+    """A subscription filed under its customer, with the stored instrument it renews with.
+
+    Instruments belong to the customer: a card change finds every subscription to update here.
+    """
+
+    store_hash: str
+    customer_id: int
+    subscription_id: str
+    instrument_token: str | None
+
+
+@dataclass(frozen=True)
 class StoredEvent:
     """An event as the outbox holds it: the merchant-facing envelope, ready to deliver."""
 
@@ -168,6 +181,11 @@ class OrderLinkRepository(Protocol):
     def add(self, link: OrderLink) -> None: ...
 
 
+class CustomerLinkRepository(Protocol):
+    def add(self, link: CustomerLink) -> None: ...
+    def for_customer(self, store_hash: str, customer_id: int) -> list[CustomerLink]: ...
+
+
 class PlanRepository(Protocol):
     def get(self, store_hash: str, product_id: int) -> Plan | None: ...
     def put(self, store_hash: str, plan: Plan) -> None: ...
@@ -189,6 +207,7 @@ class UnitOfWork(Protocol):
     charges: ChargeRepository
     order_links: OrderLinkRepository
     plans: PlanRepository
+    customer_links: CustomerLinkRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -11,7 +11,7 @@ from ..domain.plan import Cadence, Plan, PlanTerms
 from ..domain.subscription import LockedLine, PaymentMethod, Subscription
 from ..ports.bigcommerce import BigCommerce, Order, OrderProduct
 from ..ports.clock import Clock
-from ..ports.storage import ConcurrencyConflict, OrderLink, UnitOfWork
+from ..ports.storage import ConcurrencyConflict, CustomerLink, OrderLink, UnitOfWork
 
 # Awaiting Fulfillment, Awaiting Shipment, Shipped, Partially Shipped, Completed, Awaiting Pickup.
 PAID_STATUSES = frozenset({11, 9, 2, 3, 10, 8})
@@ -84,6 +84,9 @@ def capture_from_order(
         ]
         for sub in subs:
             uow.subscriptions.add(sub)
+            if sub.customer_id:  # guests have no customer to file under
+                token = payment_method.instrument_token if payment_method else None
+                uow.customer_links.add(CustomerLink(store_hash, sub.customer_id, sub.id, token))
         ids = tuple(s.id for s in subs)
         uow.order_links.add(OrderLink(store_hash, order_id, "origin", ids))
         try:

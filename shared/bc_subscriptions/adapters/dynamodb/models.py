@@ -121,6 +121,14 @@ class OrderLinkItem(_Item):
     cycle = NumberAttribute(null=True)
 
 
+class CustomerLinkItem(_Item):
+    KIND = "customer_link"
+    store_hash = UnicodeAttribute()
+    customer_id = NumberAttribute()
+    subscription_id = UnicodeAttribute()
+    instrument_token = UnicodeAttribute(null=True)
+
+
 class InboxItem(_Item):
     KIND = "inbox"
     store_hash = UnicodeAttribute()

@@ -18,6 +18,7 @@ from ...domain.plan import Plan
 from ...domain.subscription import Subscription
 from ...ports.storage import OrderLink
 from . import keys
+from .customer_links import CustomerLinks
 from .errors import translated_errors
 from .models import ChargeItem, EventItem, OrderLinkItem, PlanItem, SubscriptionItem
 
@@ -52,6 +53,7 @@ class DynamoUnitOfWork:
         self.charges = _Charges(self)
         self.order_links = _OrderLinks(self)
         self.plans = _Plans(self)
+        self.customer_links = CustomerLinks(self)
         self._connection = _connection(self.region)
 
     def __enter__(self) -> Self:
