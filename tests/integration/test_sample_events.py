@@ -44,6 +44,15 @@ def test_http_samples_get_their_documented_answer(
     assert "error" in json.loads(reply["body"])
 
 
+def test_the_uninstall_sample_is_refused_for_its_placeholder_signature(stack: LocalStack) -> None:
+    # Given / When
+    sample = json.loads((REPO_ROOT / "events" / "app_lifecycle_uninstall.json").read_text())
+    reply = stack.runtime.invoke("AppLifecycleFunction", sample)
+    # Then
+    assert reply["statusCode"] == 401
+    assert json.loads(reply["body"])["error"] == "invalid_signed_payload"
+
+
 def test_the_sweep_sample_runs_and_finds_nothing_due_in_an_empty_store(stack: LocalStack) -> None:
     # Given / When
     result = stack.runtime.invoke("RenewalSweepFunction", _sample("RenewalSweepFunction"))

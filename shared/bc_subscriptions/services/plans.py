@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from ..domain.plan import Plan
 from ..domain.plan_metafield import KEY, NAMESPACE, InvalidPlan, parse_plan
+from ..observability import logger
 from ..ports.bigcommerce import BigCommerce, NotFound
 from ..ports.storage import CachedPlan, OpsEvent, OpsEvents, PlanCache
 
@@ -51,6 +52,7 @@ class PlanCatalog:
         entry = CachedPlan(product_id, plan, error, now)
         self._cache.put(store_hash, entry)
         if error is not None:
+            logger.warning("invalid plan skipped", product_id=product_id, error=error)
             data: dict[str, object] = {"product_id": product_id, "error": error}
             self._ops.record(OpsEvent(store_hash, PLAN_INVALID, data, now))
         return entry
