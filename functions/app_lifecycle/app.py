@@ -1,13 +1,95 @@
-"""AppLifecycleFunction: declared, not built yet; answers 501 instead of pretending."""
+"""AppLifecycleFunction: BigCommerce's app callbacks `/auth`, `/load` and `/uninstall`."""
 
+import html
 from typing import Any
 
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from bc_subscriptions.entrypoints.responses import not_implemented_proxy
-from bc_subscriptions.observability import logger
+from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.responses import error, json_response
+from bc_subscriptions.observability import logger, tracer
+from bc_subscriptions.ports.bigcommerce import BigCommerceError
+from bc_subscriptions.services.app_lifecycle import (
+    InstallCallbackRejected,
+    install_from_callback,
+    uninstall,
+)
+from bc_subscriptions.services.signed_payload import InvalidSignedPayload, verify_signed_payload
+
+app = APIGatewayHttpResolver()
 
 
-@logger.inject_lambda_context(clear_state=True)
+@app.get("/auth")
+def auth() -> Response[str]:
+    c, query = container(), app.current_event.query_string_parameters or {}
+    try:
+        result = install_from_callback(
+            query.get("code", ""),
+            query.get("scope", ""),
+            query.get("context", ""),
+            oauth=c.oauth,
+            installs=c.installs,
+            vault=c.vault,
+            bc=c.bigcommerce,
+            app_base_url=c.settings.app_base_url,
+            now=c.clock.now(),
+        )
+    except InstallCallbackRejected as rejected:
+        return error(400, rejected.code, rejected.message)
+    except BigCommerceError as failed:
+        logger.warning("OAuth code exchange failed", status=failed.status)
+        if failed.status is not None and 400 <= failed.status < 500:
+            return error(401, "code_refused", "BigCommerce refused the authorization code")
+        return error(502, "bigcommerce_unavailable", "BigCommerce did not answer; try again")
+    logger.info("store installed", store_hash=result.store_hash, hooks_created=result.hooks_created)
+    return _page(f"bc-subscriptions is installed on store {result.store_hash}.")
+
+
+@app.get("/load")
+def load() -> Response[str]:
+    store_hash = _verified_store()
+    if isinstance(store_hash, Response):
+        return store_hash
+    install = container().installs.get(store_hash)
+    state = install.status if install else "not installed"
+    return _page(f"bc-subscriptions for store {store_hash}: {state}.")
+
+
+@app.get("/uninstall")
+def uninstall_callback() -> Response[str]:
+    store_hash = _verified_store()
+    if isinstance(store_hash, Response):
+        return store_hash
+    c = container()
+    changed = uninstall(store_hash, installs=c.installs, now=c.clock.now())
+    logger.info("store uninstalled", store_hash=store_hash, changed=changed)
+    return json_response(200, {"status": "uninstalled" if changed else "not_installed"})
+
+
+def _verified_store() -> str | Response[str]:
+    c, query = container(), app.current_event.query_string_parameters or {}
+    try:
+        return verify_signed_payload(
+            query.get("signed_payload_jwt", ""),
+            client_secret=c.client_secret(),
+            client_id=c.settings.bc_client_id,
+            now=c.wall_clock.now(),
+        )
+    except InvalidSignedPayload as invalid:
+        logger.warning("signed payload rejected", code=invalid.code)
+        return error(401, "invalid_signed_payload", f"signed_payload_jwt: {invalid.code}")
+
+
+def _page(text: str) -> Response[str]:
+    body = f"<!doctype html><title>bc-subscriptions</title><p>{html.escape(text)}</p>"
+    return Response(status_code=200, content_type="text/html; charset=utf-8", body=body)
+
+
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
+)
+@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return not_implemented_proxy("OAuth install, load and uninstall")
+    return app.resolve(event, context)

@@ -9,8 +9,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.bc_webhooks import OrderRef, handle_bc_webhook
+from bc_subscriptions.entrypoints.capture import capture_order
 from bc_subscriptions.observability import logger, metrics, tracer
-from bc_subscriptions.services.capture_from_order import capture_from_order
 from bc_subscriptions.services.inbound_webhook import BcWebhook
 
 app = APIGatewayHttpResolver()
@@ -24,16 +24,7 @@ def order_created() -> Response[str]:
 
 
 def capture(payload: BcWebhook) -> str:
-    c = container()
-    result = capture_from_order(
-        payload.store_hash,
-        int(payload.data["id"]),
-        uow=c.unit_of_work(),
-        bc=c.bigcommerce,
-        clock=c.clock,
-        app_id=c.settings.bc_app_id,
-        new_id=lambda: c.new_id("sub"),
-    )
+    result = capture_order(container(), payload.store_hash, int(payload.data["id"]))
     metrics.add_metric("SubscriptionsCreated", MetricUnit.Count, len(result.subscription_ids))
     return result.outcome
 

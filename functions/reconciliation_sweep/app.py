@@ -1,13 +1,30 @@
-"""ReconciliationSweepFunction: declared, not built yet; each run says so in its result and log."""
+"""ReconciliationSweepFunction: every 15 minutes, catch up what BigCommerce's webhooks missed."""
 
+from dataclasses import asdict
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from bc_subscriptions.entrypoints.sweeps import not_implemented_sweep
-from bc_subscriptions.observability import logger
+from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.reconciliation import reconcile_installed_store
+from bc_subscriptions.entrypoints.sweeps import SweepInvocation
+from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.services.reconciliation import reconcile_stores
 
 
 @logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return not_implemented_sweep("reconciliation")
+    invocation = SweepInvocation.model_validate(event)
+    c = container()
+    summary = reconcile_stores(
+        stores=c.installs,
+        cursors=c.sweep_cursors,
+        reconcile=lambda store_hash: reconcile_installed_store(c, store_hash),
+        time_left_ms=context.get_remaining_time_in_millis,
+    )
+    metrics.add_metric("OrdersRecovered", MetricUnit.Count, summary.orders_captured)
+    logger.info("reconciliation sweep", execution_id=invocation.execution_id, **asdict(summary))
+    return asdict(summary)

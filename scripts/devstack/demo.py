@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlparse
 
 import boto3
 from rich.console import Console
@@ -44,23 +45,23 @@ def deliver_order_created(stack: LocalStack, label: str) -> list[Any]:
     """Hand BigCommerce's pending callbacks to our API route and say what each became."""
     deliveries = stack.emulator.drain_webhooks()
     for d in deliveries:
-        reply = stack.runtime.http("POST", ROUTE, d.body, d.headers)
-        say(
-            f"BigCommerce → store/order/created ({label}) → {reply.status} {reply.json()['status']}"
-        )
-    return deliveries
+        reply = stack.runtime.http("POST", urlparse(d.url).path, d.body, d.headers)
+        scope = json.loads(d.body)["scope"]
+        say(f"BigCommerce → {scope} ({label}) → {reply.status} {reply.json()['status']}")
+    return [d for d in deliveries if json.loads(d.body)["scope"] == "store/order/created"]
 
 
 def install(stack: LocalStack) -> None:
-    step("A merchant installs the app")
+    step("A merchant installs the app (OAuth against the BigCommerce emulator)")
     stack.install_store(STORE)
-    [hook] = stack.emulator.hooks(STORE)
+    say("BigCommerce → GET /auth?code=…&context=stores/demostore → code exchanged at /oauth2/token")
     say(f"store [bold]{STORE}[/] installed; its access token is stored encrypted with KMS")
-    say(f"BigCommerce webhook: {hook['scope']} → {hook['destination']}")
+    for hook in stack.emulator.hooks(STORE):
+        say(f"BigCommerce webhook: {hook['scope']} → {hook['destination']}")
     stack.add_product(STORE, COFFEE, "Coffee beans", "25.00")
     monthly = Cadence(label="Monthly", interval=Interval.MONTH)
     stack.put_plan(STORE, Plan(product_id=COFFEE, cadences=[monthly]))
-    say("plan: Coffee beans, every month")
+    say("plan: Coffee beans, every month (product metafield bc_subscriptions.plan)")
     stack.register_endpoint(STORE)
     say(f"merchant webhook endpoint registered: {stack.urls['merchant']} (whsec_ secret)")
 

@@ -25,6 +25,7 @@ CLIENT_ID = "local-client-id"
 CLIENT_SECRET = "local-client-secret"  # the emulator signs webhooks with it, as BigCommerce does
 APP_BASE_URL = "https://bcs.local.test"
 PREFIX = "bcs-local"
+APP_SCOPES = "store_v2_orders store_v2_products store_stored_payment_instruments store_payments"
 TABLE_NAME = f"{PREFIX}-table"
 
 _AWS_ENV = {
@@ -168,22 +169,21 @@ class LocalStack:
 
     # -- merchant set-up (the install and admin flows of later releases do this) --------------
     def install_store(self, store_hash: str, *, gateway_mode: str = "purchase") -> str:
-        from bc_subscriptions.bootstrap import container
-        from bc_subscriptions.services.install_store import install_store
-
-        token = f"token-{store_hash}"
-        self.emulator.create_store(store_hash, access_token=token, gateway_mode=gateway_mode)
-        c = container()
-        install_store(
-            store_hash,
-            token,
-            installs=c.installs,
-            vault=c.vault,
-            bc=c.bigcommerce,
-            app_base_url=APP_BASE_URL,
-            now=c.clock.now(),
+        """A store that installs the app through OAuth (`/auth`); returns its access token."""
+        self.emulator.create_store(
+            store_hash, access_token=f"token-{store_hash}", gateway_mode=gateway_mode
         )
-        return token
+        self.install_app(store_hash)
+        return str(self.emulator.stores[store_hash].access_token)
+
+    def install_app(self, store_hash: str) -> Any:
+        """BigCommerce sends the merchant's browser to `/auth` with a one-time code."""
+        code = self.emulator.issue_auth_code(store_hash)
+        query = {"code": code, "scope": APP_SCOPES, "context": f"stores/{store_hash}"}
+        reply = self.runtime.http("GET", "/auth", query=query)
+        if reply.status != 200:
+            raise RuntimeError(f"install of {store_hash} failed: {reply.status} {reply.body}")
+        return reply
 
     def register_endpoint(self, store_hash: str, url: str | None = None) -> str:
         from bc_subscriptions.bootstrap import container
@@ -203,11 +203,14 @@ class LocalStack:
         return registered.endpoint.endpoint_id
 
     def put_plan(self, store_hash: str, plan: Any) -> None:
-        from bc_subscriptions.bootstrap import container
+        """The merchant sets the product's plan metafield; capture reads it from there."""
+        value = plan.model_dump_json(exclude={"product_id"})
+        self.put_plan_json(store_hash, plan.product_id, value)
 
-        with container().unit_of_work() as uow:
-            uow.plans.put(store_hash, plan)
-            uow.commit()
+    def put_plan_json(self, store_hash: str, product_id: int, value: str) -> None:
+        from bc_subscriptions.domain.plan_metafield import KEY, NAMESPACE
+
+        self.emulator.set_product_metafield(store_hash, product_id, NAMESPACE, KEY, value)
 
     def add_product(self, store_hash: str, product_id: int, name: str, price: str) -> None:
         self.emulator.add_product(

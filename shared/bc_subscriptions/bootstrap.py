@@ -14,7 +14,14 @@ from .adapters.dynamodb.delivery_log import DeliveryLog
 from .adapters.dynamodb.endpoints import Endpoints
 from .adapters.dynamodb.event_log import EventLog
 from .adapters.dynamodb.outbox import Outbox
-from .adapters.dynamodb.store_records import DueSubscriptions, Inbox, Installs
+from .adapters.dynamodb.plan_cache import DynamoOpsEvents, DynamoPlanCache
+from .adapters.dynamodb.store_records import (
+    DueSubscriptions,
+    Inbox,
+    Installs,
+    ReconCheckpoints,
+    SweepCursors,
+)
 from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
 from .adapters.sqs import MAX_DELAY_S, SqsDeliveryQueue, SqsQueue
 from .adapters.vault import KmsVault
@@ -25,7 +32,9 @@ if TYPE_CHECKING:
     import httpx
 
     from .adapters.bigcommerce import HttpBigCommerce
+    from .adapters.bigcommerce.oauth import HttpOAuthClient
     from .adapters.http_sender import HttpxWebhookSender
+    from .services.plans import PlanCatalog
     from .services.webhook_delivery import DeliveryDeps
 
 # The HTTP adapters are imported where first used: a sweep or a relay never pays for httpx.
@@ -109,6 +118,36 @@ class Container:
         )
 
     @cached_property
+    def recon_checkpoints(self) -> ReconCheckpoints:
+        return ReconCheckpoints()
+
+    @cached_property
+    def sweep_cursors(self) -> SweepCursors:
+        return SweepCursors()
+
+    @cached_property
+    def ops_events(self) -> DynamoOpsEvents:
+        return DynamoOpsEvents()
+
+    @cached_property
+    def plan_catalog(self) -> PlanCatalog:
+        from .services.plans import PlanCatalog
+
+        return PlanCatalog(cache=DynamoPlanCache(), bc=self.bigcommerce, ops=self.ops_events)
+
+    @cached_property
+    def oauth(self) -> HttpOAuthClient:
+        from .adapters.bigcommerce.oauth import HttpOAuthClient
+
+        return HttpOAuthClient(
+            login_url=self.settings.bc_login_url,
+            client_id=self.settings.bc_client_id,
+            client_secret=self.client_secret(),
+            redirect_uri=self.settings.app_base_url.rstrip("/") + "/auth",
+            transport=self._bc_transport,
+        )
+
+    @cached_property
     def renewal_queue(self) -> SqsQueue:
         return SqsQueue(self.settings.renewal_queue_url)
 
@@ -150,7 +189,8 @@ class Container:
 
     def _access_token(self, store_hash: str) -> str:
         install = self.installs.get(store_hash)
-        if install is None:
+        if install is None or install.status != "installed":
+            # After uninstall BigCommerce has revoked the token: nothing may call for this store.
             raise LookupError(f"store {store_hash} is not installed")
         return self.vault.decrypt(store_hash, install.access_token_ciphertext)
 

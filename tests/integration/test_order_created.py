@@ -179,3 +179,67 @@ def test_log_keys_of_one_delivery_do_not_leak_into_the_next(world: World) -> Non
     # Then it carries none of the previous delivery's keys
     assert "webhook_hash" not in logger.get_current_keys()
     assert "store_hash" not in logger.get_current_keys()
+
+
+def _resigned(world: World, body: bytes, headers: dict, **changes: object) -> tuple[bytes, dict]:
+    """The body with `changes`, signed anew by BigCommerce's key; the hook's headers kept."""
+    changed = json.dumps({**json.loads(body), **changes}).encode()
+    signature = world.emulator.sign(changed)
+    kept = {k: v for k, v in headers.items() if not k.lower().startswith("webhook-")}
+    return changed, {**kept, **signature}
+
+
+def test_a_body_naming_another_store_than_the_hook_is_a_403(stack: LocalStack) -> None:
+    # Given two installed stores, and a delivery of store A whose body names store B
+    a, b = World.create(stack), World.create(stack)
+    a.checkout(a.shopper())
+    [d] = _deliveries(a)
+    body, headers = _resigned(a, d.body, d.headers, producer=f"stores/{b.store_hash}")
+    # When / Then
+    reply = stack.runtime.http("POST", ROUTE, body, headers)
+    assert (reply.status, reply.json()["error"]) == (403, "store_mismatch")
+    assert a.of_kind("inbox") == [] and b.of_kind("inbox") == []
+
+
+def test_a_hook_header_naming_another_store_fails_on_that_store_s_secret(
+    stack: LocalStack,
+) -> None:
+    # Given store A's delivery re-addressed (body and store header) to store B
+    a, b = World.create(stack), World.create(stack)
+    a.checkout(a.shopper())
+    [d] = _deliveries(a)
+    body, headers = _resigned(a, d.body, d.headers, producer=f"stores/{b.store_hash}")
+    headers["X-Bcs-Store"] = b.store_hash
+    # When / Then A's secret does not open B
+    reply = stack.runtime.http("POST", ROUTE, body, headers)
+    assert (reply.status, reply.json()["error"]) == (401, "invalid_secret")
+    assert b.of_kind("inbox") == [] and b.of_kind("subscription") == []
+
+
+def test_a_store_id_other_than_the_one_the_store_delivered_before_is_a_403(world: World) -> None:
+    # Given the store's first delivery taught us its store id
+    world.subscribe()
+    world.checkout(world.shopper())
+    [d] = _deliveries(world)
+    # When a delivery for the same store carries another store id
+    body, headers = _resigned(world, d.body, d.headers, store_id="999")
+    reply = world.stack.runtime.http("POST", ROUTE, body, headers)
+    # Then
+    assert (reply.status, reply.json()["error"]) == (403, "store_mismatch")
+    assert len(world.of_kind("subscription")) == 1 and len(world.of_kind("inbox")) == 1
+
+
+def test_a_status_update_without_its_status_ids_is_a_400(world: World) -> None:
+    # Given a signed statusUpdated delivery whose data lacks `status`
+    world.checkout(world.shopper())
+    [d] = _deliveries(world)
+    body, headers = _resigned(
+        world, d.body, d.headers, scope="store/order/statusUpdated", data={"type": "order", "id": 1}
+    )
+    # When
+    reply = world.stack.runtime.http(
+        "POST", "/webhooks/bigcommerce/order-status-updated", body, headers
+    )
+    # Then
+    assert (reply.status, reply.json()["error"]) == (400, "invalid_payload")
+    assert world.of_kind("inbox") == []

@@ -28,8 +28,8 @@ def test_every_function_has_a_sample_event(logical_id: str) -> None:
     [
         ("OrderCreatedFunction", 401),  # the sample's signature is a placeholder: refused
         ("ShipmentCreatedFunction", 501),
-        ("OrderStatusUpdatedFunction", 501),
-        ("AppLifecycleFunction", 501),
+        ("OrderStatusUpdatedFunction", 401),  # placeholder signature too
+        ("AppLifecycleFunction", 401),  # the sample's code was never issued: BigCommerce refuses it
         ("AdminApiFunction", 501),
         ("PortalApiFunction", 501),
     ],
@@ -42,6 +42,15 @@ def test_http_samples_get_their_documented_answer(
     # Then
     assert reply["statusCode"] == status
     assert "error" in json.loads(reply["body"])
+
+
+def test_the_uninstall_sample_is_refused_for_its_placeholder_signature(stack: LocalStack) -> None:
+    # Given / When
+    sample = json.loads((REPO_ROOT / "events" / "app_lifecycle_uninstall.json").read_text())
+    reply = stack.runtime.invoke("AppLifecycleFunction", sample)
+    # Then
+    assert reply["statusCode"] == 401
+    assert json.loads(reply["body"])["error"] == "invalid_signed_payload"
 
 
 def test_the_sweep_sample_runs_and_finds_nothing_due_in_an_empty_store(stack: LocalStack) -> None:
@@ -81,7 +90,16 @@ def test_the_catch_up_sample_runs_and_finds_nothing_pending(stack: LocalStack) -
     assert result == {"relayed": 0, "complete": True}
 
 
-@pytest.mark.parametrize("logical_id", ["AuthExpirySweepFunction", "ReconciliationSweepFunction"])
+def test_the_reconciliation_sample_runs_and_finds_no_installed_store(stack: LocalStack) -> None:
+    # Given / When
+    result = stack.runtime.invoke(
+        "ReconciliationSweepFunction", _sample("ReconciliationSweepFunction")
+    )
+    # Then
+    assert (result["stores"], result["orders_seen"], result["complete"]) == (0, 0, True)
+
+
+@pytest.mark.parametrize("logical_id", ["AuthExpirySweepFunction"])
 def test_sweeps_not_built_yet_say_so(stack: LocalStack, logical_id: str) -> None:
     # Given / When / Then
     assert stack.runtime.invoke(logical_id, _sample(logical_id))["status"] == "not_implemented"

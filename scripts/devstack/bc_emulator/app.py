@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
 
-from . import routes_control, routes_orders, routes_payments, routes_platform
+from . import routes_catalog, routes_control, routes_orders, routes_payments, routes_platform
 from .responses import v3_error
 from .transport import FAULT_HEADER
 
@@ -58,6 +58,7 @@ def build_app(emu: BigCommerceEmulator) -> Flask:
     routes_orders.register(app, emu)
     routes_payments.register(app, emu)
     routes_platform.register(app, emu)
+    routes_catalog.register(app, emu)
     routes_control.register(app, emu)
     return app
 

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from .app import build_app
+from .app_callbacks import AppCallbacks
 from .faults import FaultPlan
 from .fixtures import StoreSetup
 from .orders import checkout_order
@@ -18,7 +19,7 @@ from .transport import EmulatorTransport
 from .webhooks import WebhookDelivery, WebhookOutbox, signed_headers
 
 
-class BigCommerceEmulator(StoreSetup):
+class BigCommerceEmulator(StoreSetup, AppCallbacks):
     """Thread-safe: one lock guards all state; the Flask routes and this API share it."""
 
     def __init__(self, *, client_id: str, client_secret: str) -> None:
@@ -32,6 +33,7 @@ class BigCommerceEmulator(StoreSetup):
         self.server_timeout_sleep = 12.0
         self.outbox = WebhookOutbox(client_secret, self.lock)
         self._auth_codes: dict[str, str] = {}
+        self._revoked: set[str] = set()
         self.wsgi_app = build_app(self)
 
     # -- shopper actions ------------------------------------------------------------------------
@@ -44,6 +46,7 @@ class BigCommerceEmulator(StoreSetup):
         save_card: bool = True,
         status_id: int = 11,
         currency: str = "USD",
+        shipping_method: str | None = "Flat Rate",
     ) -> dict[str, Any]:
         """A storefront checkout paid by card (saved when `save_card`); fires order/created."""
         with self.lock:
@@ -55,9 +58,30 @@ class BigCommerceEmulator(StoreSetup):
                 save_card=save_card,
                 status_id=status_id,
                 currency=currency,
+                shipping_method=shipping_method,
             )
             self.queue_webhook(store, "store/order/created", {"type": "order", "id": order["id"]})
             return dict(order)
+
+    def pay_order(self, store_hash: str, order_id: int, *, save_card: bool = True) -> None:
+        """The shopper completes payment of an unpaid order: Awaiting Fulfillment, statusUpdated."""
+        with self.lock:
+            store = self.stores[store_hash]
+            order = store.orders[order_id]
+            customer = store.customers.get(int(order["customer_id"]))
+            token = customer.instrument_token if customer and save_card else None
+            store.record_transaction(order, "purchase", "ok", token)
+            order["payment_status"] = "captured"
+            previous = store.set_status(order, 11)
+            self.outbox.status_change(store, order_id, previous, 11)
+
+    def set_order_status(self, store_hash: str, order_id: int, status_id: int) -> None:
+        """The merchant moves an order in the control panel (e.g. ships it); fires statusUpdated."""
+        with self.lock:
+            store = self.stores[store_hash]
+            previous = store.set_status(store.orders[order_id], status_id)
+            if previous != status_id:
+                self.outbox.status_change(store, order_id, previous, status_id)
 
     def resend_order_created(self, store_hash: str, order_id: int) -> None:
         """BigCommerce sometimes sends an event again with a new hash (e.g. after an edit)."""
@@ -80,6 +104,12 @@ class BigCommerceEmulator(StoreSetup):
         """The store's registered webhooks."""
         with self.lock:
             return [dict(h) for h in self.stores[store_hash].hooks.values()]
+
+    def deactivate_hooks(self, store_hash: str) -> None:
+        """What BigCommerce does after two days of failed deliveries, or 90 idle days."""
+        with self.lock:
+            for hook in self.stores[store_hash].hooks.values():
+                hook["is_active"] = False
 
     def record_call(self, method: str, path: str) -> None:
         """Count one BigCommerce API request (control routes are not counted)."""

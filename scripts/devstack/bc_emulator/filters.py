@@ -41,6 +41,11 @@ def matching(orders: list[dict[str, Any]], args: Any) -> list[dict[str, Any]]:
     if since := args.get("min_date_modified"):
         floor = parse_date(since)
         found = [o for o in found if parse_date(o["date_modified"]) >= floor]
+    if until := args.get("max_date_modified"):
+        ceiling = parse_date(until)
+        found = [o for o in found if parse_date(o["date_modified"]) <= ceiling]
+    if args.get("sort") == "id:desc":
+        found.reverse()
     return found
 
 

@@ -6,6 +6,7 @@ import secrets
 import threading
 from decimal import Decimal
 
+from .routes_catalog import put_metafield
 from .state import CARD_BEHAVIORS, Customer, Store
 
 
@@ -14,7 +15,6 @@ class StoreSetup:
 
     lock: threading.RLock
     stores: dict[str, Store]
-    _auth_codes: dict[str, str]
 
     def create_store(
         self, store_hash: str, *, access_token: str, gateway_mode: str = "purchase"
@@ -37,6 +37,22 @@ class StoreSetup:
                 "price": Decimal(price),
                 "sku": sku or f"SKU-{product_id}",
             }
+
+    def set_product_metafield(
+        self, store_hash: str, product_id: int, namespace: str, key: str, value: str
+    ) -> None:
+        """What a merchant's admin does: create or overwrite one metafield of a product."""
+        with self.lock:
+            store = self.stores[store_hash]
+            for field in store.metafields.get(product_id, {}).values():
+                if field["namespace"] == namespace and field["key"] == key:
+                    field["value"] = value
+                    return
+            body = {"namespace": namespace, "key": key, "value": value}
+            body["permission_set"] = "app_only"
+            created = put_metafield(store, product_id, body, "")
+            if isinstance(created, str):
+                raise ValueError(created)
 
     def add_customer(
         self,
@@ -66,18 +82,6 @@ class StoreSetup:
                     customer.card = behavior
                     return
         raise KeyError(f"no stored card {instrument_token[:8]}... in {store_hash}")
-
-    def issue_auth_code(self, store_hash: str) -> str:
-        """A one-time code, as the install callback receives, for `POST /oauth2/token`."""
-        code = secrets.token_urlsafe(16)
-        with self.lock:
-            self._auth_codes[code] = store_hash
-        return code
-
-    def redeem_auth_code(self, code: str) -> str | None:
-        """The store a code was issued for; a code works once."""
-        with self.lock:
-            return self._auth_codes.pop(code, None)
 
 
 def _check_card(card: str | None) -> None:

@@ -51,6 +51,7 @@ def add_order(
         "order_source": source,
         "channel_id": 1,
         "billing_address": store.address(customer_id),
+        "shipping_address_count": 0,
         "date_created": now,
         "date_modified": now,
         "products": {"url": f"{base}/products", "resource": f"/orders/{order_id}/products"},
@@ -132,8 +133,12 @@ def checkout_order(
     save_card: bool,
     status_id: int,
     currency: str,
+    shipping_method: str | None = "Flat Rate",
 ) -> dict[str, Any]:
-    """A storefront order paid by card at checkout, with its `purchase` transaction."""
+    """A storefront order paid by card at checkout, with its `purchase` transaction.
+
+    It ships to the shopper's address by `shipping_method` (None: a digital order, no address).
+    """
     order = add_order(
         store,
         customer_id,
@@ -143,6 +148,10 @@ def checkout_order(
         source="www",
         extra={"payment_method": "Credit Card"},
     )
+    if shipping_method is not None:
+        address = {**store.address(customer_id), "shipping_method": shipping_method}
+        store.shipping[order["id"]] = [{"id": 1, "order_id": order["id"], **address}]
+        order["shipping_address_count"] = 1
     if status_id not in UNPAID_STATUSES:
         customer = store.customers.get(customer_id)
         token = customer.instrument_token if customer and save_card else None

@@ -54,6 +54,7 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             {"id": n, "order_id": order["id"], **address}
             for n, address in enumerate(body.get("shipping_addresses") or [], 1)
         ]
+        order["shipping_address_count"] = len(store.shipping[order["id"]])
         # BigCommerce fires order/created for API-created orders too (our renewals).
         emu.queue_webhook(store, "store/order/created", {"type": "order", "id": order["id"]})
         return json_response(order, 201)

@@ -70,6 +70,8 @@ class Store:
     transactions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     pats: dict[str, dict[str, Any]] = field(default_factory=dict)
     hooks: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # product_id -> metafield id -> metafield (v3 shape)
+    metafields: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
     # (product_id, option id, value) -> (display_name, display_value), learnt from checkouts.
     option_labels: dict[tuple[int, int, str], tuple[str, str]] = field(default_factory=dict)
     next_order_id: int = 100
@@ -77,6 +79,7 @@ class Store:
     next_line_id: int = 1
     next_tx_id: int = 1
     next_hook_id: int = 1
+    next_metafield_id: int = 1
 
     def take_id(self, counter: str) -> int:
         """The next value of `next_<counter>`, advancing it."""

@@ -51,6 +51,7 @@ class Order(_BcModel):
     external_source: str | None = None
     external_order_id: str | None = None
     billing_address: Address = Field(default_factory=Address)
+    shipping_address_count: int = 0
     date_created: str = ""
     date_modified: str = ""
 
@@ -151,6 +152,24 @@ class Webhook(_BcModel):
     headers: dict[str, str] | None = None
 
 
+class Metafield(_BcModel):
+    """`/v3/catalog/products/{id}/metafields` item (`data` envelope); `value` is a string."""
+
+    id: int
+    namespace: str
+    key: str
+    value: str
+    resource_id: int
+
+
+class OAuthGrant(_BcModel):
+    """`POST login.bigcommerce.com/oauth2/token` answer; `context` is `stores/{hash}`."""
+
+    access_token: str
+    scope: str = ""
+    context: str
+
+
 class BigCommerceError(Exception):
     """A BigCommerce call failed; `status`/`code` come from the response when there was one."""
 
@@ -191,6 +210,18 @@ class BigCommerce(Protocol):
 
     def get_order_products(self, store_hash: str, order_id: int) -> list[OrderProduct]: ...
 
+    def get_order_shipping_addresses(
+        self, store_hash: str, order_id: int
+    ) -> list[ShippingAddress]: ...
+
+    def list_orders_modified_since(
+        self, store_hash: str, since: str, until: str, *, page: int, limit: int
+    ) -> list[Order]: ...
+
+    def get_product_metafields(
+        self, store_hash: str, product_id: int, namespace: str, key: str
+    ) -> list[Metafield]: ...
+
     def find_orders_by_external_id(
         self, store_hash: str, external_order_id: str
     ) -> list[Order]: ...
@@ -220,3 +251,9 @@ class BigCommerce(Protocol):
     def update_webhook(
         self, store_hash: str, webhook_id: int, headers: dict[str, str], *, is_active: bool = True
     ) -> Webhook: ...
+
+
+class OAuthClient(Protocol):
+    """The login host: turns an install callback's one-time code into a store token."""
+
+    def exchange_code(self, code: str, scope: str, context: str) -> OAuthGrant: ...

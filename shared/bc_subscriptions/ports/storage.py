@@ -32,6 +32,19 @@ class OrderLink:
 
 
 @dataclass(frozen=True)
+class CustomerLink:
+    """A subscription filed under its customer, with the stored instrument it renews with.
+
+    Instruments belong to the customer: a card change finds every subscription to update here.
+    """
+
+    store_hash: str
+    customer_id: int
+    subscription_id: str
+    instrument_token: str | None
+
+
+@dataclass(frozen=True)
 class StoredEvent:
     """An event as the outbox holds it: the merchant-facing envelope, ready to deliver."""
 
@@ -63,6 +76,52 @@ class Install:
     status: str
     access_token_ciphertext: str
     webhook_secret_ciphertext: str
+    changed_at: datetime | None = None  # when it was last installed or uninstalled
+    # BigCommerce's numeric store id, learnt from the first authenticated delivery.
+    store_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ReconCheckpoint:
+    """Where a store's order reconciliation stands: orders modified since `since` are seen.
+
+    While a window (since, window_end] is paged through, `page` is the next page to read.
+    """
+
+    store_hash: str
+    since: datetime
+    window_end: datetime | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class ParkedDelivery:
+    """A BigCommerce delivery whose processing failed; reconciliation retries it."""
+
+    store_hash: str
+    delivery_hash: str
+    scope: str
+    resource_id: str
+
+
+@dataclass(frozen=True)
+class CachedPlan:
+    """A product's plan as last read from its metafield: none, valid, or invalid (with why)."""
+
+    product_id: int
+    plan: Plan | None
+    error: str | None
+    refreshed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OpsEvent:
+    """Something the merchant's operator must look at (not a merchant webhook event)."""
+
+    store_hash: str
+    type: str
+    data: dict[str, object]
+    occurred_at: datetime
 
 
 @dataclass(frozen=True)
@@ -152,9 +211,23 @@ class OrderLinkRepository(Protocol):
     def add(self, link: OrderLink) -> None: ...
 
 
+class CustomerLinkRepository(Protocol):
+    def add(self, link: CustomerLink) -> None: ...
+    def for_customer(self, store_hash: str, customer_id: int) -> list[CustomerLink]: ...
+
+
 class PlanRepository(Protocol):
     def get(self, store_hash: str, product_id: int) -> Plan | None: ...
     def put(self, store_hash: str, plan: Plan) -> None: ...
+
+
+class PlanCache(Protocol):
+    def get_many(self, store_hash: str, product_ids: list[int]) -> dict[int, CachedPlan]: ...
+    def put(self, store_hash: str, entry: CachedPlan) -> None: ...
+
+
+class OpsEvents(Protocol):
+    def record(self, event: OpsEvent) -> None: ...
 
 
 class UnitOfWork(Protocol):
@@ -164,6 +237,7 @@ class UnitOfWork(Protocol):
     charges: ChargeRepository
     order_links: OrderLinkRepository
     plans: PlanRepository
+    customer_links: CustomerLinkRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
 
-from ..domain.plan import Cadence, PlanTerms
+from ..domain.plan import Cadence, Plan, PlanTerms
 from ..domain.subscription import LockedLine, PaymentMethod, Subscription
 from ..ports.bigcommerce import BigCommerce, Order, OrderProduct
 from ..ports.clock import Clock
-from ..ports.storage import ConcurrencyConflict, OrderLink, UnitOfWork
+from ..ports.storage import ConcurrencyConflict, CustomerLink, OrderLink, UnitOfWork
 
 # Awaiting Fulfillment, Awaiting Shipment, Shipped, Partially Shipped, Completed, Awaiting Pickup.
 PAID_STATUSES = frozenset({11, 9, 2, 3, 10, 8})
 RENEWAL_ORDER_PREFIX = "bcsub-"
+
+
+class PlanLookup(Protocol):
+    def plans_for(
+        self, store_hash: str, product_ids: Iterable[int], now: datetime
+    ) -> dict[int, Plan]: ...
 
 
 @dataclass(frozen=True)
@@ -31,23 +39,31 @@ def capture_from_order(
     clock: Clock,
     app_id: str,
     new_id: Callable[[], str],
+    plans: PlanLookup,
+    order: Order | None = None,
 ) -> CaptureResult:
-    """Create the order's subscriptions; a repeat or concurrent call creates nothing more."""
+    """Create the order's subscriptions; a repeat or concurrent call creates nothing more.
+
+    `order` is the order as just listed (reconciliation), which saves reading it again.
+    """
     with uow:
         if (link := uow.order_links.get(store_hash, order_id)) is not None:
             return _already(link)
-    order = bc.get_order(store_hash, order_id)
+    order = (
+        order if order is not None and order.id == order_id else bc.get_order(store_hash, order_id)
+    )
     if _is_our_renewal(order, app_id):
         return CaptureResult("own_renewal")
     if order.status_id not in PAID_STATUSES:
         return CaptureResult("not_paid")
     products = bc.get_order_products(store_hash, order_id)
     now = clock.now()
+    groups = _group_by_cadence(products, plans.plans_for(store_hash, _ids(products), now))
+    if not groups:
+        return CaptureResult("no_subscription_lines")
+    payment_method = _stored_payment_method(store_hash, order, bc)
+    shipping = _shipping_address(store_hash, order, bc)
     with uow:
-        groups = _group_by_cadence(store_hash, products, uow)
-        if not groups:
-            return CaptureResult("no_subscription_lines")
-        payment_method = _stored_payment_method(store_hash, order, bc)
         subs = [
             Subscription.start(
                 now=now,
@@ -59,6 +75,7 @@ def capture_from_order(
                 currency=order.currency_code,
                 lines=lines,
                 billing_address=order.billing_address.model_dump(),
+                shipping_address=shipping,
                 payment_method=payment_method,
                 terms=terms,
                 origin_order_id=order.id,
@@ -67,6 +84,9 @@ def capture_from_order(
         ]
         for sub in subs:
             uow.subscriptions.add(sub)
+            if sub.customer_id:  # guests have no customer to file under
+                token = payment_method.instrument_token if payment_method else None
+                uow.customer_links.add(CustomerLink(store_hash, sub.customer_id, sub.id, token))
         ids = tuple(s.id for s in subs)
         uow.order_links.add(OrderLink(store_hash, order_id, "origin", ids))
         try:
@@ -90,13 +110,17 @@ def _is_our_renewal(order: Order, app_id: str) -> bool:
     )
 
 
+def _ids(products: list[OrderProduct]) -> list[int]:
+    return sorted({line.product_id for line in products})
+
+
 def _group_by_cadence(
-    store_hash: str, products: list[OrderProduct], uow: UnitOfWork
+    products: list[OrderProduct], plans: dict[int, Plan]
 ) -> dict[tuple[Cadence, PlanTerms], tuple[list[LockedLine], int]]:
     """Lines that renew together: the same cadence under the same plan terms."""
     groups: dict[tuple[Cadence, PlanTerms], tuple[list[LockedLine], int]] = {}
     for line in products:
-        plan = uow.plans.get(store_hash, line.product_id)
+        plan = plans.get(line.product_id)
         if plan is None:
             continue
         options = [
@@ -121,6 +145,14 @@ def _group_by_cadence(
         lines, _ = groups.setdefault((cadence, plan.terms()), ([], plan.trial_days))
         lines.append(locked)
     return groups
+
+
+def _shipping_address(store_hash: str, order: Order, bc: BigCommerce) -> dict[str, str] | None:
+    """Where renewals ship, and how: the order's first address (none for digital orders)."""
+    if order.shipping_address_count == 0:
+        return None
+    addresses = bc.get_order_shipping_addresses(store_hash, order.id)
+    return addresses[0].model_dump() if addresses else None
 
 
 def _stored_payment_method(store_hash: str, order: Order, bc: BigCommerce) -> PaymentMethod | None:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, ValidationError
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from ..ports.storage import Install
-from .install_store import SECRET_HEADER
+from .install_store import SECRET_HEADER, STORE_HEADER
 
 
 class WebhookRejected(Exception):
@@ -40,6 +40,7 @@ class BcWebhook(BaseModel):
 
 class InstallReader(Protocol):
     def get(self, store_hash: str) -> Install | None: ...
+    def remember_store_id(self, store_hash: str, store_id: str) -> None: ...
 
 
 class SecretReader(Protocol):
@@ -51,6 +52,9 @@ class InboxStore(Protocol):
         self, store_hash: str, delivery_hash: str, scope: str, resource_id: str, now: datetime
     ) -> bool: ...
     def mark(self, store_hash: str, delivery_hash: str, status: str) -> None: ...
+    def park(
+        self, store_hash: str, delivery_hash: str, scope: str, resource_id: str, now: datetime
+    ) -> None: ...
 
 
 def authenticate(
@@ -62,7 +66,11 @@ def authenticate(
     installs: InstallReader,
     vault: SecretReader,
 ) -> BcWebhook:
-    """Signature (Standard Webhooks, key = the app's client secret), shape, store, secret header."""
+    """Signature (Standard Webhooks, key = the app's client secret), shape, store, secret header.
+
+    The store is the one named by the registered store header (the body's `producer` for hooks
+    registered before that header existed); its secret must match, then the body must agree.
+    """
     lowered = {k.lower(): v for k, v in headers.items()}
     key = base64.b64encode(client_secret.encode()).decode()
     try:
@@ -75,13 +83,20 @@ def authenticate(
         raise WebhookRejected(400, "invalid_payload", _first_error(exc)) from exc
     if payload.scope != expected_scope:
         raise WebhookRejected(400, "unexpected_scope", f"this endpoint takes {expected_scope}")
-    install = installs.get(payload.store_hash)
+    store_hash = lowered.get(STORE_HEADER.lower()) or payload.store_hash
+    install = installs.get(store_hash)
     if install is None or install.status != "installed":
         raise WebhookRejected(401, "unknown_store", "store is not installed")
-    expected = vault.decrypt(payload.store_hash, install.webhook_secret_ciphertext)
+    expected = vault.decrypt(store_hash, install.webhook_secret_ciphertext)
     given = lowered.get(SECRET_HEADER.lower(), "")
     if not hmac.compare_digest(given.encode(), expected.encode()):
         raise WebhookRejected(401, "invalid_secret", "webhook secret header does not match")
+    if payload.store_hash != store_hash:
+        raise WebhookRejected(403, "store_mismatch", "producer names another store")
+    if install.store_id is None:
+        installs.remember_store_id(store_hash, str(payload.store_id))
+    elif str(payload.store_id) != install.store_id:
+        raise WebhookRejected(403, "store_mismatch", "store_id is not this store's")
     return payload
 
 
@@ -96,6 +111,7 @@ def process_once(
         outcome = process(payload)
     except Exception:
         inbox.mark(payload.store_hash, payload.hash, "failed")
+        inbox.park(payload.store_hash, payload.hash, payload.scope, resource_id, now)
         raise
     inbox.mark(payload.store_hash, payload.hash, "processed")
     return outcome

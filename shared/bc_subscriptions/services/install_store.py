@@ -11,9 +11,19 @@ from ..ports.bigcommerce import BigCommerce
 from ..ports.storage import Install
 
 SECRET_HEADER = "X-Bcs-Webhook-Secret"  # noqa: S105 - a header name, not a secret
+# Names the store whose secret the delivery carries: the body's `producer` must agree with it.
+STORE_HEADER = "X-Bcs-Store"
 
 # Only the scopes this release processes; BigCommerce blocklists domains that fail deliveries.
-WEBHOOK_ROUTES = {"store/order/created": "/webhooks/bigcommerce/order-created"}
+WEBHOOK_ROUTES = {
+    "store/order/created": "/webhooks/bigcommerce/order-created",
+    "store/order/statusUpdated": "/webhooks/bigcommerce/order-status-updated",
+}
+
+
+def hook_headers(store_hash: str, webhook_secret: str) -> dict[str, str]:
+    """The headers BigCommerce echoes on every delivery of the store's hooks."""
+    return {SECRET_HEADER: webhook_secret, STORE_HEADER: store_hash}
 
 
 class InstallStore(Protocol):
@@ -50,17 +60,34 @@ def install_store(
         vault.encrypt(store_hash, webhook_secret),
     )
     installs.put(install, now)
+    hooks = ensure_hooks(store_hash, webhook_secret, bc=bc, app_base_url=app_base_url)
+    return InstallResult(store_hash, hooks.created, hooks.updated)
+
+
+@dataclass(frozen=True)
+class HookRepair:
+    created: int = 0
+    updated: int = 0  # re-activated, or given the current headers
+    intact: int = 0
+
+
+def ensure_hooks(
+    store_hash: str, webhook_secret: str, *, bc: BigCommerce, app_base_url: str
+) -> HookRepair:
+    """Each hook we need exists once, is active and sends the current headers."""
+    headers = hook_headers(store_hash, webhook_secret)
     existing = {(h.scope, h.destination): h for h in bc.list_webhooks(store_hash)}
-    created = reused = 0
+    created = updated = intact = 0
     for scope, path in WEBHOOK_ROUTES.items():
         destination = app_base_url.rstrip("/") + path
-        if (scope, destination) in existing:
+        hook = existing.get((scope, destination))
+        if hook is None:
+            bc.create_webhook(store_hash, scope, destination, headers)
+            created += 1
+        elif not hook.is_active or hook.headers != headers:
             # BC keeps sending the headers registered with the hook, so reuse needs the new secret.
-            reused += 1
-            bc.update_webhook(
-                store_hash, existing[(scope, destination)].id, {SECRET_HEADER: webhook_secret}
-            )
-            continue
-        bc.create_webhook(store_hash, scope, destination, {SECRET_HEADER: webhook_secret})
-        created += 1
-    return InstallResult(store_hash, created, reused)
+            bc.update_webhook(store_hash, hook.id, headers, is_active=True)
+            updated += 1
+        else:
+            intact += 1
+    return HookRepair(created, updated, intact)

@@ -8,10 +8,12 @@ from collections.abc import Callable
 import httpx
 
 from ...ports.bigcommerce import (
+    Metafield,
     NewOrder,
     Order,
     OrderProduct,
     PaymentResult,
+    ShippingAddress,
     StoredInstrument,
     Transaction,
     Webhook,
@@ -64,6 +66,32 @@ class HttpBigCommerce:
             if len(batch) < PAGE_SIZE:
                 return lines
             page += 1
+
+    def get_order_shipping_addresses(self, store_hash: str, order_id: int) -> list[ShippingAddress]:
+        """`GET /v2/orders/{id}/shipping_addresses` (204 for a digital-only order)."""
+        path = f"/v2/orders/{order_id}/shipping_addresses"
+        return self._rest.many(ShippingAddress, store_hash, "GET", path)
+
+    def list_orders_modified_since(
+        self, store_hash: str, since: str, until: str, *, page: int, limit: int
+    ) -> list[Order]:
+        """One page of orders modified in [since, until] (lowest id first; 204 when none)."""
+        params = {
+            "min_date_modified": since,
+            "max_date_modified": until,
+            "sort": "id:asc",
+            "page": page,
+            "limit": min(limit, PAGE_SIZE),
+        }
+        return self._rest.many(Order, store_hash, "GET", "/v2/orders", params=params)
+
+    def get_product_metafields(
+        self, store_hash: str, product_id: int, namespace: str, key: str
+    ) -> list[Metafield]:
+        """`GET /v3/catalog/products/{id}/metafields?namespace=&key=`."""
+        path = f"/v3/catalog/products/{product_id}/metafields"
+        params = {"namespace": namespace, "key": key}
+        return self._rest.many(Metafield, store_hash, "GET", path, envelope=True, params=params)
 
     def find_orders_by_external_id(self, store_hash: str, external_order_id: str) -> list[Order]:
         """`GET /v2/orders?external_order_id=`; BigCommerce answers 204 when none match."""

@@ -137,6 +137,14 @@ class OrderLinkItem(_Item):
     cycle = NumberAttribute(null=True)
 
 
+class CustomerLinkItem(_Item):
+    KIND = "customer_link"
+    store_hash = UnicodeAttribute()
+    customer_id = NumberAttribute()
+    subscription_id = UnicodeAttribute()
+    instrument_token = UnicodeAttribute(null=True)
+
+
 class InboxItem(_Item):
     KIND = "inbox"
     store_hash = UnicodeAttribute()
@@ -148,6 +156,33 @@ class InboxItem(_Item):
     ttl = NumberAttribute()
 
 
+class InboxRetryItem(_Item):
+    """A failed delivery, findable per store (the inbox itself is keyed by delivery hash)."""
+
+    KIND = "inbox_retry"
+    store_hash = UnicodeAttribute()
+    delivery_hash = UnicodeAttribute()
+    scope = UnicodeAttribute()
+    resource_id = UnicodeAttribute()
+    status = UnicodeAttribute()  # failed | processed
+    ttl = NumberAttribute()
+
+
+class ReconCheckpointItem(_Item):
+    """Where a store's reconciliation resumes: the modified-since floor and the next page."""
+
+    KIND = "recon_checkpoint"
+    store_hash = UnicodeAttribute()
+    since = UnicodeAttribute()
+    window_end = UnicodeAttribute(null=True)  # set while a window is being paged through
+    page = NumberAttribute(default=1)
+
+
+class SweepCursorItem(_Item):
+    KIND = "sweep_cursor"
+    cursor = UnicodeAttribute(default="")
+
+
 class InstallItem(_Item):
     KIND = "install"
     store_hash = UnicodeAttribute()
@@ -155,6 +190,7 @@ class InstallItem(_Item):
     access_token = UnicodeAttribute()  # KMS ciphertext, base64
     webhook_secret = UnicodeAttribute()  # KMS ciphertext, base64
     installed_at = UnicodeAttribute()
+    store_id = UnicodeAttribute(null=True)
     installed_pk = UnicodeAttribute(null=True)
     installed_sk = UnicodeAttribute(null=True)
     installed_index = InstalledStoreIndex()
@@ -164,7 +200,18 @@ class PlanItem(_Item):
     KIND = "plan"
     store_hash = UnicodeAttribute()
     product_id = NumberAttribute()
-    doc = UnicodeAttribute()
+    doc = UnicodeAttribute()  # "" when the product has no (valid) plan: a cached negative
+    error = UnicodeAttribute(null=True)  # why the metafield's plan was refused
+    refreshed_at = UnicodeAttribute(null=True)  # when the metafield was last read
+
+
+class OpsEventItem(_Item):
+    KIND = "ops_event"
+    store_hash = UnicodeAttribute()
+    type = UnicodeAttribute()
+    data = UnicodeAttribute()
+    occurred_at = UnicodeAttribute()
+    ttl = NumberAttribute()
 
 
 class EndpointItem(_Item):

@@ -5,10 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from ...ports.storage import ConcurrencyConflict, DueSubscription, Install
+from ...ports.storage import (
+    ConcurrencyConflict,
+    DueSubscription,
+    Install,
+    ParkedDelivery,
+    ReconCheckpoint,
+)
 from . import keys
 from .errors import translated_errors
-from .models import InboxItem, InstallItem, SubscriptionItem
+from .models import (
+    InboxItem,
+    InboxRetryItem,
+    InstallItem,
+    ReconCheckpointItem,
+    SubscriptionItem,
+    SweepCursorItem,
+)
 
 INBOX_RETENTION = timedelta(days=7)
 
@@ -20,7 +33,34 @@ class Installs:
                 item = InstallItem.get(keys.store_pk(store_hash), keys.INSTALL)
             except InstallItem.DoesNotExist:
                 return None
-        return Install(item.store_hash, item.status, item.access_token, item.webhook_secret)
+        return Install(
+            item.store_hash,
+            item.status,
+            item.access_token,
+            item.webhook_secret,
+            _parse(item.installed_at),
+            item.store_id,
+        )
+
+    def remember_store_id(self, store_hash: str, store_id: str) -> None:
+        """Keep the first store id seen; a later, different one is then refused."""
+        try:
+            with translated_errors():
+                InstallItem(keys.store_pk(store_hash), keys.INSTALL).update(
+                    actions=[InstallItem.store_id.set(store_id)],
+                    condition=InstallItem.pk.exists() & InstallItem.store_id.does_not_exist(),
+                )
+        except ConcurrencyConflict:
+            pass  # already known (or the store is gone): nothing to remember
+
+    def installed_after(self, cursor: str, limit: int) -> list[str]:
+        """Installed stores in hash order, after `cursor` ("" for the first)."""
+        with translated_errors():
+            condition = InstallItem.installed_sk > cursor if cursor else None
+            rows = InstallItem.installed_index.query(
+                "INSTALLED", range_key_condition=condition, limit=limit
+            )
+            return [str(r.installed_sk) for r in rows]
 
     def put(self, install: Install, now: datetime) -> None:
         installed = install.status == "installed"
@@ -69,6 +109,47 @@ class Inbox:
                 actions=[InboxItem.status.set(status)]
             )
 
+    def park(
+        self, store_hash: str, delivery_hash: str, scope: str, resource_id: str, now: datetime
+    ) -> None:
+        """Remember a failed delivery in the store's partition, for reconciliation to retry."""
+        with translated_errors():
+            InboxRetryItem(
+                keys.store_pk(store_hash),
+                f"RETRY#{delivery_hash}",
+                store_hash=store_hash,
+                delivery_hash=delivery_hash,
+                scope=scope,
+                resource_id=resource_id,
+                status="failed",
+                ttl=int((now + INBOX_RETENTION).timestamp()),
+            ).save()
+
+    def failed(self, store_hash: str, limit: int) -> list[ParkedDelivery]:
+        """Up to `limit` parked deliveries of the store that are still failed."""
+        with translated_errors():
+            rows = InboxRetryItem.query(
+                keys.store_pk(store_hash),
+                InboxRetryItem.sk.startswith("RETRY#"),
+                filter_condition=InboxRetryItem.status == "failed",
+            )
+            found = []
+            for row in rows:
+                found.append(
+                    ParkedDelivery(store_hash, row.delivery_hash, row.scope, row.resource_id)
+                )
+                if len(found) >= limit:
+                    break
+            return found
+
+    def resolve(self, store_hash: str, delivery_hash: str) -> None:
+        """A parked delivery was processed: the inbox row and its retry marker say so."""
+        self.mark(store_hash, delivery_hash, "processed")
+        with translated_errors():
+            InboxRetryItem(keys.store_pk(store_hash), f"RETRY#{delivery_hash}").update(
+                actions=[InboxRetryItem.status.set("processed")]
+            )
+
 
 class DueSubscriptions:
     """Reads of the sparse DueIndex: a sweep costs what is due, not what exists."""
@@ -87,3 +168,45 @@ class DueSubscriptions:
                 yield DueSubscription(
                     row.store_hash, row.subscription_id, int(row.next_cycle), due_at
                 )
+
+
+class ReconCheckpoints:
+    def get(self, store_hash: str) -> ReconCheckpoint | None:
+        with translated_errors():
+            try:
+                item = ReconCheckpointItem.get(keys.store_pk(store_hash), "RECON")
+            except ReconCheckpointItem.DoesNotExist:
+                return None
+        since = datetime.strptime(item.since, "%Y-%m-%dT%H:%M:%S%z")
+        return ReconCheckpoint(store_hash, since, _parse(item.window_end), int(item.page))
+
+    def put(self, checkpoint: ReconCheckpoint) -> None:
+        end = checkpoint.window_end
+        with translated_errors():
+            ReconCheckpointItem(
+                keys.store_pk(checkpoint.store_hash),
+                "RECON",
+                store_hash=checkpoint.store_hash,
+                since=keys.timestamp(checkpoint.since),
+                window_end=keys.timestamp(end) if end else None,
+                page=checkpoint.page,
+            ).save()
+
+
+class SweepCursors:
+    """Where a sweep over all stores resumes (the one cross-store item: a store hash)."""
+
+    def get(self, sweep: str) -> str:
+        with translated_errors():
+            try:
+                return str(SweepCursorItem.get(f"SWEEP#{sweep}", "CURSOR").cursor)
+            except SweepCursorItem.DoesNotExist:
+                return ""
+
+    def put(self, sweep: str, cursor: str) -> None:
+        with translated_errors():
+            SweepCursorItem(f"SWEEP#{sweep}", "CURSOR", cursor=cursor).save()
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z") if value else None

@@ -17,6 +17,7 @@ from ...domain.plan import Plan
 from ...domain.subscription import Subscription
 from ...ports.storage import OrderLink
 from . import keys
+from .customer_links import CustomerLinks
 from .errors import translated_errors
 from .event_items import event_item
 from .models import ChargeItem, EventItem, OrderLinkItem, PlanItem, SubscriptionItem
@@ -52,6 +53,7 @@ class DynamoUnitOfWork:
         self.charges = _Charges(self)
         self.order_links = _OrderLinks(self)
         self.plans = _Plans(self)
+        self.customer_links = CustomerLinks(self)
         self._connection = shared_connection(self.region)
 
     def __enter__(self) -> Self:
@@ -203,7 +205,7 @@ class _Plans:
 
     def get(self, store_hash: str, product_id: int) -> Plan | None:
         item = self._uow.load(PlanItem, keys.store_pk(store_hash), keys.plan_sk(product_id))
-        return None if item is None else Plan.model_validate_json(item.doc)
+        return None if item is None or not item.doc else Plan.model_validate_json(item.doc)
 
     def put(self, store_hash: str, plan: Plan) -> None:
         item = PlanItem(

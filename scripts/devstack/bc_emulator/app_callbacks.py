@@ -1,0 +1,92 @@
+"""The app's side of a store: install codes, signed load/uninstall payloads, uninstalling."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+import uuid
+
+from .state import Store
+
+PAYLOAD_LIFETIME_S = 24 * 3600  # BigCommerce's signed payloads live a day
+
+
+class AppCallbacks:
+    """Mixed into the emulator: what BigCommerce does around `/auth`, `/load`, `/uninstall`."""
+
+    lock: threading.RLock
+    stores: dict[str, Store]
+    client_id: str
+    client_secret: str
+    _auth_codes: dict[str, str]
+    _revoked: set[str]
+
+    def issue_auth_code(self, store_hash: str) -> str:
+        """A one-time code, as the install callback receives, for `POST /oauth2/token`.
+
+        After an uninstall the old token stays revoked: the reinstall is granted a new one.
+        """
+        code = secrets.token_urlsafe(16)
+        with self.lock:
+            store = self.stores[store_hash]
+            if store_hash in self._revoked:
+                store.access_token = f"token-{store_hash}-{secrets.token_hex(4)}"
+                self._revoked.discard(store_hash)
+            self._auth_codes[code] = store_hash
+        return code
+
+    def redeem_auth_code(self, code: str) -> str | None:
+        """The store a code was issued for; a code works once."""
+        with self.lock:
+            return self._auth_codes.pop(code, None)
+
+    def signed_payload(
+        self,
+        store_hash: str,
+        *,
+        lifetime_s: int = PAYLOAD_LIFETIME_S,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+    ) -> str:
+        """`signed_payload_jwt` as `/load` and `/uninstall` receive it (HS256, client secret)."""
+        now = int(time.time())
+        claims = {
+            "aud": client_id or self.client_id,
+            "iss": "bc",
+            "iat": now,
+            "nbf": now,
+            "exp": now + lifetime_s,
+            "jti": str(uuid.uuid4()),
+            "sub": f"stores/{store_hash}",
+            "user": {"id": 1, "email": "owner@example.com", "locale": "en-US"},
+            "owner": {"id": 1, "email": "owner@example.com"},
+            "url": "/",
+            "channel_id": None,
+        }
+        head = _segment({"typ": "JWT", "alg": "HS256"})
+        body = _segment(claims)
+        key = (client_secret or self.client_secret).encode()
+        signature = hmac.new(key, f"{head}.{body}".encode(), hashlib.sha256).digest()
+        return f"{head}.{body}.{_b64(signature)}"
+
+    def uninstall_app(self, store_hash: str) -> str:
+        """The merchant uninstalls: hooks deleted, token revoked; the `/uninstall` payload."""
+        with self.lock:
+            store = self.stores[store_hash]
+            store.hooks.clear()
+            store.access_token = f"revoked-{secrets.token_hex(8)}"
+            self._revoked.add(store_hash)
+        return self.signed_payload(store_hash)
+
+
+def _segment(value: dict[str, object]) -> str:
+    return _b64(json.dumps(value, separators=(",", ":")).encode())
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
