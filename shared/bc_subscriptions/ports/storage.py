@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from ..domain.charge import Charge
 from ..domain.plan import Plan
 from ..domain.subscription import Subscription
+from ..domain.tenant_config import TenantConfig
 
 
 class ConcurrencyConflict(Exception):
@@ -127,6 +128,11 @@ class PlanRepository(Protocol):
     def put(self, store_hash: str, plan: Plan) -> None: ...
 
 
+class TenantConfigRepository(Protocol):
+    def get(self, store_hash: str) -> TenantConfig: ...
+    def put(self, store_hash: str, overrides: dict[str, Any]) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """Reads are immediate; writes are staged and land together on `commit()`, or not at all."""
 
@@ -134,6 +140,7 @@ class UnitOfWork(Protocol):
     charges: ChargeRepository
     order_links: OrderLinkRepository
     plans: PlanRepository
+    tenant_configs: TenantConfigRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

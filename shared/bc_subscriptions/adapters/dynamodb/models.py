@@ -151,6 +151,12 @@ class PlanItem(_Item):
     doc = UnicodeAttribute()
 
 
+class TenantConfigItem(_Item):
+    KIND = "tenant_config"
+    store_hash = UnicodeAttribute()
+    overrides = UnicodeAttribute()  # JSON: the preset name and what the store changed
+
+
 class EndpointItem(_Item):
     KIND = "endpoint"
     store_hash = UnicodeAttribute()

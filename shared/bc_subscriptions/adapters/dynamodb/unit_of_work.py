@@ -13,13 +13,20 @@ from pynamodb.transactions import TransactWrite
 
 from ...domain.charge import Charge
 from ...domain.events import DomainEvent
-from ...domain.lifecycle import RENEWABLE
 from ...domain.plan import Plan
 from ...domain.subscription import Subscription
+from ...domain.tenant_config import TenantConfig, effective_config
 from ...ports.storage import OrderLink
 from . import keys
 from .errors import translated_errors
-from .models import ChargeItem, EventItem, OrderLinkItem, PlanItem, SubscriptionItem
+from .models import (
+    ChargeItem,
+    EventItem,
+    OrderLinkItem,
+    PlanItem,
+    SubscriptionItem,
+    TenantConfigItem,
+)
 
 
 @lru_cache(maxsize=4)
@@ -52,6 +59,7 @@ class DynamoUnitOfWork:
         self.charges = _Charges(self)
         self.order_links = _OrderLinks(self)
         self.plans = _Plans(self)
+        self.tenant_configs = _TenantConfigs(self)
         self._connection = _connection(self.region)
 
     def __enter__(self) -> Self:
@@ -144,8 +152,8 @@ class _Subscriptions:
         )
         item.doc = sub.model_dump_json()
         item.due_pk = item.due_sk = None
-        if sub.status in RENEWABLE:
-            due_at = sub.next_renewal_at
+        # In the sparse DueIndex only while a sweep has something to do (renew, retry, give up).
+        if (due_at := sub.due_at()) is not None:
             item.due_pk, item.due_sk = keys.due_keys(
                 sub.store_hash, sub.id, due_at, self._uow.due_shards
             )
@@ -228,5 +236,25 @@ class _Plans:
             store_hash=store_hash,
             product_id=plan.product_id,
             doc=plan.model_dump_json(),
+        )
+        self._uow.stage(item)
+
+
+class _TenantConfigs:
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self._uow = uow
+
+    def get(self, store_hash: str) -> TenantConfig:
+        """The store's effective config: its preset with its overrides (standard without any)."""
+        item = self._uow.load(TenantConfigItem, keys.store_pk(store_hash), keys.TENANT_CONFIG)
+        return effective_config(None if item is None else json.loads(item.overrides))
+
+    def put(self, store_hash: str, overrides: dict[str, Any]) -> None:
+        effective_config(overrides)  # never store what would not load
+        item = TenantConfigItem(
+            keys.store_pk(store_hash),
+            keys.TENANT_CONFIG,
+            store_hash=store_hash,
+            overrides=json.dumps(overrides, sort_keys=True),
         )
         self._uow.stage(item)
