@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +35,9 @@ class PaymentMethod(BaseModel):
 
     instrument_token: str
     payment_method_id: str
+    # When the card last proved good (checkout, a paid renewal, or a verification). BigCommerce
+    # does not expose the network transaction id itself, so its age stands in for the NTI's.
+    verified_at: datetime | None = None
 
 
 class ActionLink(BaseModel):
@@ -91,6 +94,8 @@ class Subscription(BaseModel):
             anchor_at=now,
             **fields,
         )
+        if sub.payment_method is not None and sub.payment_method.verified_at is None:
+            sub.payment_method.verified_at = now
         if sub.payment_method is None:
             sub._apply(Command.REQUIRE_ACTION, now)
             sub._record(ev.PAYMENT_METHOD_REQUIRED, now, {"customer_id": sub.customer_id})
@@ -145,6 +150,12 @@ class Subscription(BaseModel):
         """A fixed-length subscription has had all its paid cycles."""
         return self.terms.max_cycles is not None and self.paid_cycles >= self.terms.max_cycles
 
+    def card_is_stale(self, now: datetime, freshness_days: int) -> bool:
+        """The card's last proof is older than the tenant allows: verify it before charging."""
+        pm = self.payment_method
+        proven = pm.verified_at if pm is not None and pm.verified_at else self.created_at
+        return now - proven > timedelta(days=freshness_days)
+
     @property
     def commitment_met(self) -> bool:
         return self.paid_cycles >= self.terms.commitment_count
@@ -157,6 +168,8 @@ class Subscription(BaseModel):
         self.paid_cycles += 1
         self.dunning = None
         self.action_link = None
+        if self.payment_method is not None:
+            self.payment_method.verified_at = now
         self._record(
             ev.CHARGE_SUCCEEDED,
             now,

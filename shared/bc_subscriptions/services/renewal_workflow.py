@@ -209,6 +209,9 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
     if sub.payment_method is None:
         _fail(sub, charge, None, DeclineClass.HARD, "no stored payment method", deps)
         return
+    if not _card_still_valid(sub, deps):
+        _fail(sub, charge, None, DeclineClass.HARD, "stored card failed verification", deps)
+        return
     charge.payment_attempts += 1
     _commit_stage(deps, sub, charge)
     try:
@@ -233,6 +236,26 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
         else Stage.PAYMENT_AUTHORIZED
     )
     _commit_stage(deps, sub, charge, stage)
+
+
+def _card_still_valid(sub: Subscription, deps: RenewalDeps) -> bool:
+    """A card not proven for `nti_freshness_days` is looked up in BigCommerce before charging."""
+    pm, now = sub.payment_method, deps.clock.now()
+    assert pm is not None
+    freshness = deps.uow.tenant_configs.get(sub.store_hash).nti_freshness_days
+    if not sub.card_is_stale(now, freshness):
+        return True
+    instruments = deps.bc.list_stored_instruments(sub.store_hash, sub.customer_id)
+    card = next((i for i in instruments if i.token == pm.instrument_token), None)
+    if card is None or _expired(card.expiry_year, card.expiry_month, now):
+        return False
+    pm.verified_at = now
+    deps.uow.subscriptions.save(sub)  # committed with the payment attempt below
+    return True
+
+
+def _expired(year: int | None, month: int | None, now: datetime) -> bool:
+    return year is not None and month is not None and (year, month) < (now.year, now.month)
 
 
 def _handle_decline(
