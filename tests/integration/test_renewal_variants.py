@@ -157,3 +157,38 @@ def test_a_fresh_card_is_charged_without_a_lookup(world: World) -> None:
     # Then
     assert _instrument_lookups(world) == 0
     assert len(world.renewal_orders()) == 1
+
+
+def _deliveries(world: World) -> dict[int, dict[str, Any]]:
+    return {int(d["cycle"]): json.loads(d["doc"]) for d in world.of_kind("delivery")}
+
+
+def test_a_prepaid_plan_charges_once_per_billing_period_and_ships_every_cycle(
+    world: World,
+) -> None:
+    # Given a plan where one payment covers three deliveries (the checkout paid cycles 1-3)
+    _plan(world, billing_period_count=3)
+    world.subscribe()
+    # When cycles 2 and 3 come
+    world.renew()
+    world.renew()
+    # Then each got a zero-priced fulfilment order and no payment
+    orders = world.renewal_orders()
+    assert [o["external_order_id"][-3:] for o in orders] == ["-c2", "-c3"]
+    for order in orders:
+        assert Decimal(order["total_inc_tax"]) == 0 and order["status_id"] == 11
+        assert world.emulator.transactions(world.store_hash, order["id"]) == []
+    # And delivery instances exist two cycles ahead, each knowing which charge paid for it
+    deliveries = _deliveries(world)
+    assert sorted(deliveries) == [2, 3, 4, 5]
+    assert [deliveries[c]["charge_cycle"] for c in (2, 3, 4, 5)] == [1, 1, 4, 4]
+    assert deliveries[2]["order_id"] == orders[0]["id"] and deliveries[5]["order_id"] is None
+    assert "charge.succeeded" not in world.event_types()
+    # When cycle 4 comes, it is charged at the locked price again
+    world.renew()
+    paid = world.renewal_orders()[-1]
+    assert paid["external_order_id"].endswith("-c4") and Decimal(paid["total_inc_tax"]) == 50
+    [tx] = world.emulator.transactions(world.store_hash, paid["id"])
+    assert tx["status"] == "ok"
+    assert sorted(_deliveries(world)) == [2, 3, 4, 5, 6]
+    assert json.loads(_sub(world)["doc"])["paid_cycles"] == 4

@@ -3,7 +3,13 @@
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bc_subscriptions.domain import events as ev
+from bc_subscriptions.domain.delivery import charge_cycle_of, is_charge_cycle
+from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.domain.lifecycle import Status
 
 from .factories import NOW, line, subscription
@@ -89,3 +95,45 @@ def test_event_ids_are_unique_and_ordered_per_subscription() -> None:
     assert len({e.id for e in events}) == len(events)
     assert [e.seq for e in events] == sorted(e.seq for e in events)
     assert events[0].envelope()["data"]["sequence"] == 1
+
+
+@given(cycle=st.integers(min_value=1, max_value=10_000), n=st.integers(min_value=1, max_value=52))
+def test_every_cycle_is_covered_by_the_latest_charge_cycle_at_or_before_it(
+    cycle: int, n: int
+) -> None:
+    # Given / When
+    paid_by = charge_cycle_of(cycle, n)
+    # Then
+    assert is_charge_cycle(paid_by, n)
+    assert 0 <= cycle - paid_by < n
+    assert is_charge_cycle(cycle, n) == (paid_by == cycle)
+
+
+def test_a_card_is_stale_once_older_than_the_freshness_window() -> None:
+    # Given a card proven at checkout
+    sub = subscription()
+    # When / Then
+    assert not sub.card_is_stale(NOW + timedelta(days=365), 365)
+    assert sub.card_is_stale(NOW + timedelta(days=365, seconds=1), 365)
+    sub.record_renewal(cycle=2, order_id=1, transaction_id="t", now=NOW + timedelta(days=300))
+    assert not sub.card_is_stale(NOW + timedelta(days=400), 365)
+
+
+def test_resuming_skips_the_cycles_that_fell_due_while_paused() -> None:
+    # Given a monthly subscription paused for three months
+    sub = subscription()
+    sub.pause(NOW)
+    assert sub.due_at() is None
+    # When
+    sub.resume(NOW + timedelta(days=95))
+    # Then
+    assert sub.status is Status.ACTIVE
+    assert sub.next_cycle == 5 and sub.next_renewal_at > NOW + timedelta(days=95)
+
+
+def test_skipping_is_refused_when_there_is_nothing_to_renew() -> None:
+    # Given / When / Then
+    sub = subscription()
+    sub.pause(NOW)
+    with pytest.raises(DomainError):
+        sub.skip_next_cycle(NOW)

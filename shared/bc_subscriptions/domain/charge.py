@@ -50,6 +50,8 @@ class Charge(BaseModel):
     decline_class: DeclineClass | None = None
     # Dunning retries of this cycle so far (each pays the same BigCommerce order again).
     retries: int = 0
+    # A prepaid cycle covered by an earlier charge: a zero-priced order, no payment.
+    fulfilment_only: bool = False
     lease_owner: str | None = None
     lease_until: datetime | None = None
     created_at: datetime

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field, PrivateAttr
 
 from . import events as ev
+from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
 from .dunning import DunningState, Next
 from .errors import DomainError
 from .lifecycle import RENEWABLE, Command, Status, resolve
@@ -112,8 +113,29 @@ class Subscription(BaseModel):
 
     @property
     def next_renewal_at(self) -> datetime:
-        periods = self.next_cycle - self.anchor_cycle
+        return self.cycle_starts_at(self.next_cycle)
+
+    def cycle_starts_at(self, cycle: int) -> datetime:
+        periods = cycle - self.anchor_cycle
         return shift(self.anchor_at, self.cadence.interval, self.cadence.interval_count, periods)
+
+    def charges_on(self, cycle: int) -> bool:
+        """Whether `cycle` is paid for (prepaid plans pay once per billing_period_count)."""
+        return is_charge_cycle(cycle, self.terms.billing_period_count)
+
+    def deliveries_from(self, cycle: int) -> list[DeliveryInstance]:
+        """The delivery instances of `cycle` and the ones materialized ahead of it."""
+        n = self.terms.billing_period_count
+        return [
+            DeliveryInstance(
+                store_hash=self.store_hash,
+                subscription_id=self.id,
+                cycle=c,
+                scheduled_for=self.cycle_starts_at(c),
+                charge_cycle=charge_cycle_of(c, n),
+            )
+            for c in range(cycle, cycle + MATERIALIZED_AHEAD + 1)
+        ]
 
     def due_at(self) -> datetime | None:
         """When a sweep should pick the subscription up (None: not swept at all)."""
@@ -228,6 +250,17 @@ class Subscription(BaseModel):
             self.action_link = action_link
         elif was != self.status:
             self._record(ev.SUBSCRIPTION_PAST_DUE, now, {"cycle": cycle})
+
+    def record_delivery(self, *, cycle: int, order_id: int, now: datetime) -> None:
+        """A prepaid cycle got its fulfilment order; the earlier charge covers it."""
+        self._apply(Command.RECORD_RENEWAL, now)
+        self.paid_cycles += 1
+        self.next_cycle = cycle + 1
+        self._record(
+            ev.SUBSCRIPTION_RENEWED,
+            now,
+            {"cycle": cycle, "order_id": order_id, "next_renewal_at": _iso(self.next_renewal_at)},
+        )
 
     def record_action_required(
         self, *, cycle: int, order_id: int, token: str, now: datetime

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol, Self
 
 from ..domain.charge import Charge
+from ..domain.delivery import DeliveryInstance
 from ..domain.plan import Plan
 from ..domain.subscription import Subscription
 from ..domain.tenant_config import TenantConfig
@@ -133,6 +134,14 @@ class TenantConfigRepository(Protocol):
     def put(self, store_hash: str, overrides: dict[str, Any]) -> None: ...
 
 
+class DeliveryRepository(Protocol):
+    def between(
+        self, store_hash: str, subscription_id: str, first: int, last: int
+    ) -> list[DeliveryInstance]: ...
+    def add(self, delivery: DeliveryInstance) -> None: ...
+    def save(self, delivery: DeliveryInstance) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """Reads are immediate; writes are staged and land together on `commit()`, or not at all."""
 
@@ -141,6 +150,7 @@ class UnitOfWork(Protocol):
     order_links: OrderLinkRepository
     plans: PlanRepository
     tenant_configs: TenantConfigRepository
+    deliveries: DeliveryRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from ..domain.charge import PAID_STAGES, Charge, Stage
 from ..domain.declines import DeclineClass, classify
@@ -33,6 +34,7 @@ from .action_links import issue_action_link
 from .messages import RenewSubscription
 
 _PAYMENT_EVENTS = frozenset({"purchase", "authorization", "capture"})
+AWAITING_FULFILLMENT = 11
 
 
 class SubscriptionNotFound(Exception):
@@ -45,7 +47,7 @@ class RetryLater(Exception):
 
 @dataclass(frozen=True)
 class RenewalOutcome:
-    # renewed | payment_failed | not_due | already_done | expired | cancelled | paused
+    # renewed | delivered | payment_failed | not_due | already_done | expired | cancelled | paused
     outcome: str
     order_id: int | None = None
 
@@ -67,8 +69,11 @@ def run_renewal(cmd: RenewSubscription, deps: RenewalDeps) -> RenewalOutcome:
             return claimed
         sub, charge = claimed
         if charge.stage == Stage.CLAIMED:
-            # Locked prices with the cadence discount and volume tiers, never today's catalog.
-            charge.amount, charge.currency = sub.renewal_total(), sub.currency
+            # Locked prices with the cadence discount and volume tiers, never today's catalog;
+            # a prepaid cycle covered by an earlier charge costs nothing.
+            charge.fulfilment_only = not sub.charges_on(charge.cycle)
+            total = Decimal("0") if charge.fulfilment_only else sub.renewal_total()
+            charge.amount, charge.currency = total, sub.currency
             _commit_stage(deps, sub, charge, Stage.PRICED)
         if charge.bc_order_id is None:
             order = _find_or_create_order(sub, charge, deps)
@@ -77,7 +82,7 @@ def run_renewal(cmd: RenewSubscription, deps: RenewalDeps) -> RenewalOutcome:
                 OrderLink(sub.store_hash, order.id, "renewal", (sub.id,), charge.cycle)
             )
             _commit_stage(deps, sub, charge, Stage.ORDER_CREATED)
-        if charge.stage == Stage.ORDER_CREATED:
+        if charge.stage == Stage.ORDER_CREATED and not charge.fulfilment_only:
             _pay(sub, charge, deps)
         return _complete(sub, charge, deps)
 
@@ -181,16 +186,19 @@ def _find_order(sub: Subscription, charge: Charge, deps: RenewalDeps) -> Order |
 
 
 def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
+    free = charge.fulfilment_only
     return NewOrder(
         customer_id=sub.customer_id,
+        # Nothing to pay on a prepaid delivery: the order goes straight to fulfilment.
+        status_id=AWAITING_FULFILLMENT if free else 0,
         billing_address=Address.model_validate(sub.billing_address),
         products=[
             NewOrderLine(
                 product_id=priced.product_id,
                 variant_id=priced.variant_id,
                 quantity=priced.quantity,
-                price_ex_tax=priced.unit_ex_tax,
-                price_inc_tax=priced.unit_inc_tax,
+                price_ex_tax=Decimal("0") if free else priced.unit_ex_tax,
+                price_inc_tax=Decimal("0") if free else priced.unit_inc_tax,
                 product_options=line.product_options,
             )
             for line, priced in zip(sub.lines, sub.renewal_lines(), strict=True)
@@ -305,15 +313,19 @@ def _complete(sub: Subscription, charge: Charge, deps: RenewalDeps) -> RenewalOu
     """Record the outcome on the subscription and close the charge in one transaction."""
     now: datetime = deps.clock.now()
     assert charge.bc_order_id is not None
-    if charge.stage in PAID_STAGES:
-        sub.record_renewal(
-            cycle=charge.cycle,
-            order_id=charge.bc_order_id,
-            transaction_id=charge.transaction_id or "",
-            now=now,
-        )
+    if charge.stage in PAID_STAGES or charge.fulfilment_only:
+        if charge.fulfilment_only:
+            sub.record_delivery(cycle=charge.cycle, order_id=charge.bc_order_id, now=now)
+        else:
+            sub.record_renewal(
+                cycle=charge.cycle,
+                order_id=charge.bc_order_id,
+                transaction_id=charge.transaction_id or "",
+                now=now,
+            )
         charge.advance(Stage.COMPLETED, now)
-        outcome = "renewed"
+        _materialize_deliveries(sub, charge.cycle, charge.bc_order_id, deps)
+        outcome = "delivered" if charge.fulfilment_only else "renewed"
     else:
         _record_failure(sub, charge, deps, now)
         outcome = "payment_failed"
@@ -321,6 +333,26 @@ def _complete(sub: Subscription, charge: Charge, deps: RenewalDeps) -> RenewalOu
     deps.uow.subscriptions.save(sub)
     _commit_stage(deps, sub, charge)
     return RenewalOutcome(outcome, charge.bc_order_id)
+
+
+def _materialize_deliveries(
+    sub: Subscription, cycle: int, order_id: int, deps: RenewalDeps
+) -> None:
+    """The cycle's delivery gets its order; the next ones exist ahead of time (pending)."""
+    wanted = sub.deliveries_from(cycle)
+    existing = {
+        d.cycle: d
+        for d in deps.uow.deliveries.between(sub.store_hash, sub.id, cycle, wanted[-1].cycle)
+    }
+    for delivery in wanted:
+        if delivery.cycle == cycle:
+            current = existing.get(cycle, delivery).model_copy(update={"order_id": order_id})
+            if cycle in existing:
+                deps.uow.deliveries.save(current)
+            else:
+                deps.uow.deliveries.add(current)
+        elif delivery.cycle not in existing:
+            deps.uow.deliveries.add(delivery)
 
 
 def _record_failure(sub: Subscription, charge: Charge, deps: RenewalDeps, now: datetime) -> None:

@@ -31,6 +31,10 @@ def charge_sk(cycle: int) -> str:
     return f"CHARGE#{cycle:06d}"
 
 
+def delivery_sk(cycle: int) -> str:
+    return f"DELIVERY#{cycle:06d}"
+
+
 def event_sk(seq: int) -> str:
     return f"EVENT#{seq:010d}"
 

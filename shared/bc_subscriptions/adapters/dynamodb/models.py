@@ -151,6 +151,15 @@ class PlanItem(_Item):
     doc = UnicodeAttribute()
 
 
+class DeliveryItem(_Item):
+    KIND = "delivery"
+    store_hash = UnicodeAttribute()
+    subscription_id = UnicodeAttribute()
+    cycle = NumberAttribute()
+    status = UnicodeAttribute()
+    doc = UnicodeAttribute()
+
+
 class TenantConfigItem(_Item):
     KIND = "tenant_config"
     store_hash = UnicodeAttribute()

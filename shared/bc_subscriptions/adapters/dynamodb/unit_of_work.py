@@ -12,6 +12,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from ...domain.charge import Charge
+from ...domain.delivery import DeliveryInstance
 from ...domain.events import DomainEvent
 from ...domain.plan import Plan
 from ...domain.subscription import Subscription
@@ -21,6 +22,7 @@ from . import keys
 from .errors import translated_errors
 from .models import (
     ChargeItem,
+    DeliveryItem,
     EventItem,
     OrderLinkItem,
     PlanItem,
@@ -60,6 +62,7 @@ class DynamoUnitOfWork:
         self.order_links = _OrderLinks(self)
         self.plans = _Plans(self)
         self.tenant_configs = _TenantConfigs(self)
+        self.deliveries = _Deliveries(self)
         self._connection = _connection(self.region)
 
     def __enter__(self) -> Self:
@@ -258,3 +261,39 @@ class _TenantConfigs:
             overrides=json.dumps(overrides, sort_keys=True),
         )
         self._uow.stage(item)
+
+
+class _Deliveries:
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self._uow = uow
+
+    def between(
+        self, store_hash: str, subscription_id: str, first: int, last: int
+    ) -> list[DeliveryInstance]:
+        """Delivery instances of cycles `first`..`last` (one query on the subscription)."""
+        pk = keys.sub_pk(store_hash, subscription_id)
+        condition = DeliveryItem.sk.between(keys.delivery_sk(first), keys.delivery_sk(last))
+        with translated_errors():
+            items = list(DeliveryItem.query(pk, condition, consistent_read=True))
+        for item in items:
+            self._uow._loaded[(item.pk, item.sk)] = item
+        return [DeliveryInstance.model_validate_json(i.doc) for i in items]
+
+    def add(self, delivery: DeliveryInstance) -> None:
+        item = DeliveryItem(self._pk(delivery), keys.delivery_sk(delivery.cycle))
+        self._uow.stage(self._fill(item, delivery), DeliveryItem.pk.does_not_exist())
+
+    def save(self, delivery: DeliveryInstance) -> None:
+        item = self._uow.loaded(self._pk(delivery), keys.delivery_sk(delivery.cycle))
+        self._uow.stage(self._fill(item, delivery))
+
+    @staticmethod
+    def _pk(delivery: DeliveryInstance) -> str:
+        return keys.sub_pk(delivery.store_hash, delivery.subscription_id)
+
+    @staticmethod
+    def _fill(item: DeliveryItem, delivery: DeliveryInstance) -> DeliveryItem:
+        item.store_hash, item.subscription_id = delivery.store_hash, delivery.subscription_id
+        item.cycle, item.status = delivery.cycle, delivery.status.value
+        item.doc = delivery.model_dump_json()
+        return item
