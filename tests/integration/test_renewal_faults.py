@@ -265,3 +265,26 @@ def test_a_fault_during_a_dunning_retry_still_pays_the_one_order_once(
     [sub] = world.of_kind("subscription")
     assert sub["status"] == "active" and sub["next_cycle"] == 3
     assert world.event_types().count("charge.succeeded") == 1
+
+
+def test_a_message_for_an_unknown_subscription_is_dead_lettered_without_blocking_its_batch(
+    world: World,
+) -> None:
+    # Given a due subscription and a well-formed message naming a subscription that does not exist
+    world.subscribe()
+    world.stack.advance_clock(timedelta(days=31))
+    ghost = RenewSubscription(store_hash=world.store_hash, subscription_id="sub_ghost", cycle=2)
+    sqs = boto3.client("sqs")
+    sqs.send_message(
+        QueueUrl=world.stack.physical["RenewalQueue"], MessageBody=ghost.model_dump_json()
+    )
+    world.stack.fire("RenewalSweepFunction")
+    # When the queue is worked until the redrive policy acts
+    world.stack.pump(retry_failed=True)
+    # Then the real renewal happened, the ghost sits in the DLQ, and nothing was written for it
+    assert len(world.renewal_orders()) == 1
+    dlq = sqs.receive_message(QueueUrl=world.stack.physical["RenewalDLQ"], MaxNumberOfMessages=10)
+    assert [json.loads(m["Body"])["subscription_id"] for m in dlq.get("Messages", [])] == [
+        "sub_ghost"
+    ]
+    assert not [i for i in world.items() if "sub_ghost" in str(i["pk"])]
