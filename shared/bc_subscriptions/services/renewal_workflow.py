@@ -13,11 +13,9 @@ from decimal import Decimal
 
 from ..domain.charge import PAID_STAGES, Charge, Stage
 from ..domain.declines import DeclineClass, classify
-from ..domain.dunning import Next, after_decline
 from ..domain.events import CHARGE_STAGES
 from ..domain.lifecycle import Status
 from ..domain.subscription import Subscription
-from ..domain.tenant_config import TenantConfig
 from ..ports.bigcommerce import (
     Address,
     BigCommerce,
@@ -30,8 +28,9 @@ from ..ports.bigcommerce import (
 )
 from ..ports.clock import Clock
 from ..ports.storage import ConcurrencyConflict, OrderLink, UnitOfWork
-from .action_links import issue_action_link
 from .messages import RenewSubscription
+from .renewal_deliveries import materialize_deliveries
+from .renewal_dunning import card_still_valid, record_failure
 
 _PAYMENT_EVENTS = frozenset({"purchase", "authorization", "capture"})
 AWAITING_FULFILLMENT = 11
@@ -217,7 +216,7 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
     if sub.payment_method is None:
         _fail(sub, charge, None, DeclineClass.HARD, "no stored payment method", deps)
         return
-    if not _card_still_valid(sub, deps):
+    if not card_still_valid(sub, deps.uow, deps.bc, deps.clock.now()):
         _fail(sub, charge, None, DeclineClass.HARD, "stored card failed verification", deps)
         return
     charge.payment_attempts += 1
@@ -244,26 +243,6 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
         else Stage.PAYMENT_AUTHORIZED
     )
     _commit_stage(deps, sub, charge, stage)
-
-
-def _card_still_valid(sub: Subscription, deps: RenewalDeps) -> bool:
-    """A card not proven for `nti_freshness_days` is looked up in BigCommerce before charging."""
-    pm, now = sub.payment_method, deps.clock.now()
-    assert pm is not None
-    freshness = deps.uow.tenant_configs.get(sub.store_hash).nti_freshness_days
-    if not sub.card_is_stale(now, freshness):
-        return True
-    instruments = deps.bc.list_stored_instruments(sub.store_hash, sub.customer_id)
-    card = next((i for i in instruments if i.token == pm.instrument_token), None)
-    if card is None or _expired(card.expiry_year, card.expiry_month, now):
-        return False
-    pm.verified_at = now
-    deps.uow.subscriptions.save(sub)  # committed with the payment attempt below
-    return True
-
-
-def _expired(year: int | None, month: int | None, now: datetime) -> bool:
-    return year is not None and month is not None and (year, month) < (now.year, now.month)
 
 
 def _handle_decline(
@@ -324,64 +303,15 @@ def _complete(sub: Subscription, charge: Charge, deps: RenewalDeps) -> RenewalOu
                 now=now,
             )
         charge.advance(Stage.COMPLETED, now)
-        _materialize_deliveries(sub, charge.cycle, charge.bc_order_id, deps)
+        materialize_deliveries(sub, charge.cycle, charge.bc_order_id, deps.uow)
         outcome = "delivered" if charge.fulfilment_only else "renewed"
     else:
-        _record_failure(sub, charge, deps, now)
+        record_failure(sub, charge, deps.uow, now)
         outcome = "payment_failed"
     charge.release_lease(now)
     deps.uow.subscriptions.save(sub)
     _commit_stage(deps, sub, charge)
     return RenewalOutcome(outcome, charge.bc_order_id)
-
-
-def _materialize_deliveries(
-    sub: Subscription, cycle: int, order_id: int, deps: RenewalDeps
-) -> None:
-    """The cycle's delivery gets its order; the next ones exist ahead of time (pending)."""
-    wanted = sub.deliveries_from(cycle)
-    existing = {
-        d.cycle: d
-        for d in deps.uow.deliveries.between(sub.store_hash, sub.id, cycle, wanted[-1].cycle)
-    }
-    for delivery in wanted:
-        if delivery.cycle == cycle:
-            current = existing.get(cycle, delivery).model_copy(update={"order_id": order_id})
-            if cycle in existing:
-                deps.uow.deliveries.save(current)
-            else:
-                deps.uow.deliveries.add(current)
-        elif delivery.cycle not in existing:
-            deps.uow.deliveries.add(delivery)
-
-
-def _record_failure(sub: Subscription, charge: Charge, deps: RenewalDeps, now: datetime) -> None:
-    """The decline moves the subscription along the store's dunning policy."""
-    assert charge.bc_order_id is not None
-    config: TenantConfig = deps.uow.tenant_configs.get(sub.store_hash)
-    dunning = after_decline(
-        config.dunning,
-        sub.dunning,
-        cycle=charge.cycle,
-        decline=charge.decline_class or DeclineClass.SOFT,
-        now=now,
-    )
-    link, token = None, None
-    if dunning.next == Next.AUTHENTICATE:
-        link, token = issue_action_link(charge.cycle, now, config.action_link_ttl_hours)
-    sub.record_payment_failure(
-        cycle=charge.cycle,
-        order_id=charge.bc_order_id,
-        code=charge.decline_code,
-        reason=charge.decline_reason or "",
-        now=now,
-        dunning=dunning,
-        action_link=link,
-    )
-    if token is not None:
-        sub.record_action_required(
-            cycle=charge.cycle, order_id=charge.bc_order_id, token=token, now=now
-        )
 
 
 def _give_up(sub: Subscription, charge: Charge, deps: RenewalDeps) -> RenewalOutcome:
