@@ -25,5 +25,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         time_left_ms=context.get_remaining_time_in_millis,
     )
     metrics.add_metric("RenewalsEnqueued", MetricUnit.Count, result.enqueued)
-    logger.info("renewal sweep", execution_id=invocation.execution_id, **asdict(result))
-    return asdict(result)
+    summary = {k: v for k, v in asdict(result).items() if k != "per_store"}
+    logger.info("renewal sweep", execution_id=invocation.execution_id, **summary)
+    return summary

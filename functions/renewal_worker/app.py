@@ -10,18 +10,27 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.observability import logger, metrics, tracer
 from bc_subscriptions.services.messages import RenewSubscription
-from bc_subscriptions.services.renewal_workflow import RenewalDeps, run_renewal
+from bc_subscriptions.services.renewal_workflow import (
+    RenewalDeps,
+    SubscriptionNotFound,
+    run_renewal,
+)
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
-    # A body that does not validate fails its record: retried, then dead-lettered by SQS.
-    cmd = RenewSubscription.model_validate_json(record.body)
+    # A bad message fails only its own record: retried, then dead-lettered by the redrive policy.
+    try:
+        cmd = RenewSubscription.model_validate_json(record.body)
+    except ValidationError:
+        logger.error("renewal message rejected", error="malformed_message", id=record.message_id)
+        raise
     c = container()
     logger.append_keys(
         store_hash=cmd.store_hash, subscription_id=cmd.subscription_id, cycle=cmd.cycle
@@ -33,7 +42,11 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
         app_id=c.settings.bc_app_id,
         worker_id=f"{lambda_context.aws_request_id}/{record.message_id}",
     )
-    outcome = run_renewal(cmd, deps)
+    try:
+        outcome = run_renewal(cmd, deps)
+    except SubscriptionNotFound:
+        logger.error("renewal message rejected", error="unknown_subscription")
+        raise
     metrics.add_metric(f"Renewal_{outcome.outcome}", MetricUnit.Count, 1)
     logger.info("renewal", outcome=outcome.outcome, order_id=outcome.order_id)
     return outcome.outcome

@@ -18,6 +18,7 @@ from rich.table import Table
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 
+from . import bench_sweep
 from .bench_webhooks import delivery_rows
 from .stack import LocalStack
 from .template import REPO_ROOT, functions, load_template
@@ -165,12 +166,9 @@ def main() -> int:
     table = Table(
         "measure", "value", title=f"bc-subscriptions bench ({SUBSCRIPTIONS} subscriptions)"
     )
-    for row in [*pipeline_costs(), *cold_start_rows(), *delivery_rows()]:
+    rows = [*pipeline_costs(), *bench_sweep.rows(count_aws_calls), *cold_start_rows()]
+    for row in [*rows, *delivery_rows()]:
         table.add_row(*row)
-    table.add_row(
-        "sweep cost, 100k vs 1k subscriptions with 1k due",
-        "not measured yet (renewal engine release)",
-    )
     console.print(table)
     return 0
 

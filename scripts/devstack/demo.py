@@ -114,6 +114,20 @@ def renew(stack: LocalStack, ada: Any, bob: Any) -> None:
     stack.pump()
 
 
+def recover(stack: LocalStack, bob: Any) -> None:
+    step("Bob tops up his card; the next day the dunning schedule retries the same order")
+    stack.emulator.set_card_behavior(STORE, bob.instrument_token, "ok")
+    stack.advance_clock(timedelta(days=1))
+    stack.fire("RenewalSweepFunction")
+    stack.runtime.pump()
+    for order in [o for o in stack.emulator.orders(STORE) if o["customer_id"] == bob.id]:
+        if order.get("external_source"):
+            say(f"Bob: renewal order #{order['id']} retried and paid; order now {order['status']}")
+    for sub in subscriptions(stack):
+        say(f"subscription {sub['id']}: {sub['status']}, next cycle {sub['next_cycle']}")
+    stack.pump()
+
+
 def merchant_view(stack: LocalStack) -> None:
     step("The merchant's endpoint verified each delivery with the standardwebhooks library")
     table = Table("webhook-id", "type", "verified")
@@ -139,6 +153,7 @@ def main() -> int:
         install(stack)
         ada, bob = checkout(stack)
         renew(stack, ada, bob)
+        recover(stack, bob)
         merchant_view(stack)
     return 0
 

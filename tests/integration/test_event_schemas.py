@@ -1,12 +1,17 @@
 """Every event type has a JSON Schema, and every payload merchants receive validates against it."""
 
 import json
+from collections.abc import Callable
+from datetime import datetime
 from importlib import resources
 
 import pytest
 from jsonschema import Draft202012Validator
 
+from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.events import EVENT_TYPES
+from bc_subscriptions.domain.subscription import Subscription
+from devstack.stack import LocalStack
 
 from .world import World
 
@@ -25,14 +30,39 @@ def test_every_event_type_has_a_valid_schema(event_type: str) -> None:
     assert schema["properties"]["type"]["const"] == event_type
 
 
-def test_every_delivered_payload_matches_its_schema(world: World) -> None:
-    # Given a subscription renewed once, one that declined, and one with no stored card
+def _change(
+    world: World, customer_id: int, change: Callable[[Subscription, datetime], None]
+) -> None:
+    """Apply a shopper's or merchant's change to one subscription, as the APIs will."""
+    [item] = [s for s in world.of_kind("subscription") if s["customer_id"] == customer_id]
+    with container().unit_of_work() as uow:
+        sub = uow.subscriptions.get(world.store_hash, str(item["subscription_id"]))
+        assert sub is not None
+        change(sub, world.stack.now())
+        uow.subscriptions.save(sub)
+        uow.commit()
+
+
+def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalStack) -> None:
+    # Given subscriptions that renew, decline softly, decline hard, need authentication, have
+    # no stored card, skip, pause and resume, cancel, and expire; and a store that authorizes
     world.subscribe()
-    declining, _ = world.subscribe()
-    world.emulator.set_card_behavior(world.store_hash, declining.instrument_token, "decline")
+    for behavior in ("decline", "expired", "requires_action"):
+        declining, _ = world.subscribe()
+        world.emulator.set_card_behavior(world.store_hash, declining.instrument_token, behavior)
     world.subscribe(card=None)
     # and a second endpoint whose consumer answers 410 Gone (so it is disabled)
     world.stack.register_endpoint(world.store_hash, world.stack.urls["merchant"] + "/gone")
+    skipper, _ = world.subscribe()
+    _change(world, skipper.id, Subscription.skip_next_cycle)
+    pauser, _ = world.subscribe()
+    _change(world, pauser.id, Subscription.pause)
+    _change(world, pauser.id, Subscription.resume)
+    _change(world, pauser.id, Subscription.cancel)
+    ending, _ = world.subscribe()
+    _change(world, ending.id, Subscription.expire)
+    authorizing = World.create(stack, gateway_mode="authorization")
+    authorizing.subscribe()
     # When the month passes
     world.renew()
     # Then every payload the merchant received validates against its type's schema

@@ -62,7 +62,7 @@ def test_a_subscription_that_is_not_due_is_not_swept(world: World) -> None:
     assert world.renewal_orders() == []
 
 
-def test_a_declined_card_makes_the_subscription_past_due_and_stops_sweeping_it(
+def test_a_declined_card_makes_the_subscription_past_due_and_retries_the_same_order(
     world: World,
 ) -> None:
     # Given a shopper whose card now declines
@@ -71,11 +71,13 @@ def test_a_declined_card_makes_the_subscription_past_due_and_stops_sweeping_it(
     # When
     world.renew()
     world.renew()
-    # Then one order (reused for later retries), no payment, past due, out of the due index
+    # Then one order (reused by the retry), no payment, past due, swept again for the next retry
     [order] = world.renewal_orders()
     assert order["status_id"] == 0 and _paid(world, order["id"]) == []
     sub = _sub(world)
-    assert sub["status"] == "past_due" and "due_pk" not in sub
+    assert sub["status"] == "past_due" and "due_pk" in sub
+    assert json.loads(sub["doc"])["dunning"]["failed_attempts"] == 2
+    assert world.event_types().count("charge.failed") == 2
     assert "charge.failed" in world.event_types() and "subscription.past_due" in world.event_types()
 
 

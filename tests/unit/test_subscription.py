@@ -1,10 +1,21 @@
 """The Subscription aggregate: creation, renewal, failure, and the events each records."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bc_subscriptions.domain import events as ev
+from bc_subscriptions.domain.declines import DeclineClass
+from bc_subscriptions.domain.delivery import charge_cycle_of, is_charge_cycle
+from bc_subscriptions.domain.dunning import after_decline
+from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.domain.lifecycle import Status
+from bc_subscriptions.domain.plan import PlanTerms
+from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.domain.tenant_config import PRESETS
 
 from .factories import NOW, line, subscription
 
@@ -89,3 +100,105 @@ def test_event_ids_are_unique_and_ordered_per_subscription() -> None:
     assert len({e.id for e in events}) == len(events)
     assert [e.seq for e in events] == sorted(e.seq for e in events)
     assert events[0].envelope()["data"]["sequence"] == 1
+
+
+@given(cycle=st.integers(min_value=1, max_value=10_000), n=st.integers(min_value=1, max_value=52))
+def test_every_cycle_is_covered_by_the_latest_charge_cycle_at_or_before_it(
+    cycle: int, n: int
+) -> None:
+    # Given / When
+    paid_by = charge_cycle_of(cycle, n)
+    # Then
+    assert is_charge_cycle(paid_by, n)
+    assert 0 <= cycle - paid_by < n
+    assert is_charge_cycle(cycle, n) == (paid_by == cycle)
+
+
+def test_a_card_is_stale_once_older_than_the_freshness_window() -> None:
+    # Given a card proven at checkout
+    sub = subscription()
+    # When / Then
+    assert not sub.card_is_stale(NOW + timedelta(days=365), 365)
+    assert sub.card_is_stale(NOW + timedelta(days=365, seconds=1), 365)
+    sub.record_renewal(cycle=2, order_id=1, transaction_id="t", now=NOW + timedelta(days=300))
+    assert not sub.card_is_stale(NOW + timedelta(days=400), 365)
+
+
+def test_resuming_skips_the_cycles_that_fell_due_while_paused() -> None:
+    # Given a monthly subscription paused for three months
+    sub = subscription()
+    sub.pause(NOW)
+    assert sub.due_at() is None
+    # When
+    sub.resume(NOW + timedelta(days=95))
+    # Then
+    assert sub.status is Status.ACTIVE
+    assert sub.next_cycle == 5 and sub.next_renewal_at > NOW + timedelta(days=95)
+
+
+def test_skipping_is_refused_when_there_is_nothing_to_renew() -> None:
+    # Given / When / Then
+    sub = subscription()
+    sub.pause(NOW)
+    with pytest.raises(DomainError):
+        sub.skip_next_cycle(NOW)
+
+
+def _declined(sub: Subscription, decline: DeclineClass, now: datetime = NOW) -> None:
+    dunning = after_decline(PRESETS["standard"], sub.dunning, cycle=2, decline=decline, now=now)
+    sub.record_payment_failure(
+        cycle=2, order_id=501, code=None, reason=decline.value, now=now, dunning=dunning
+    )
+
+
+def test_a_soft_decline_keeps_the_subscription_due_for_its_retry() -> None:
+    # Given
+    sub = subscription()
+    sub.pull_events()
+    # When
+    _declined(sub, DeclineClass.SOFT)
+    # Then
+    assert sub.status is Status.PAST_DUE
+    assert sub.due_at() == NOW + timedelta(days=1)
+    [failed, past_due] = sub.pull_events()
+    assert (failed.type, past_due.type) == (ev.CHARGE_FAILED, ev.SUBSCRIPTION_PAST_DUE)
+    assert failed.data["decline_class"] == "soft" and failed.data["attempt"] == 1
+
+
+def test_a_hard_decline_asks_for_a_new_card_and_is_only_swept_for_the_final_action() -> None:
+    # Given
+    sub = subscription()
+    sub.pull_events()
+    # When
+    _declined(sub, DeclineClass.HARD)
+    # Then
+    assert sub.status is Status.REQUIRES_ACTION
+    assert sub.due_at() == NOW + timedelta(days=14)
+    assert [e.type for e in sub.pull_events()] == [ev.CHARGE_FAILED, ev.PAYMENT_METHOD_REQUIRED]
+
+
+def test_recovery_returns_to_active_and_ends_dunning() -> None:
+    # Given a past-due subscription
+    sub = subscription()
+    _declined(sub, DeclineClass.INSUFFICIENT_FUNDS)
+    # When its retry is paid
+    sub.record_renewal(cycle=2, order_id=501, transaction_id="t", now=NOW + timedelta(days=1))
+    # Then
+    assert sub.status is Status.ACTIVE and sub.dunning is None and sub.next_cycle == 3
+    assert sub.due_at() == sub.next_renewal_at
+
+
+@pytest.mark.parametrize(
+    ("action", "status"), [("cancel", Status.CANCELLED), ("pause", Status.PAUSED)]
+)
+def test_giving_up_applies_the_final_action_even_within_a_commitment(
+    action: str, status: Status
+) -> None:
+    # Given a committed subscription that stayed unpaid
+    sub = subscription(terms=PlanTerms(commitment_count=12))
+    _declined(sub, DeclineClass.SOFT)
+    # When
+    sub.give_up(action, NOW + timedelta(days=14))
+    # Then
+    assert sub.status is status and sub.due_at() is None and sub.dunning is None
+    assert sub.pull_events()[-1].data == {"reason": "dunning_exhausted", "cycle": 2}

@@ -36,7 +36,7 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             "brand": "visa",
             "last_4": "4242",
             "expiry_month": 12,
-            "expiry_year": datetime.now(UTC).year + 3,
+            "expiry_year": datetime.now(UTC).year + (-1 if customer.card == "expired" else 3),
             "issuer_identification_number": "424242",
             "billing_address": {
                 "first_name": address["first_name"],

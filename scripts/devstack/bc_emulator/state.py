@@ -27,7 +27,13 @@ STATUS_NAMES = {
     14: "Partially Refunded",
 }
 # Card behaviours and the Payments API code each one answers with.
-DECLINES = {"decline": 30104, "insufficient_funds": 30106, "expired": 30103, "duplicate": 30105}
+DECLINES = {
+    "decline": 30104,
+    "insufficient_funds": 30106,
+    "expired": 30103,
+    "duplicate": 30105,
+    "requires_action": 30102,
+}
 CARD_BEHAVIORS = frozenset({"ok", *DECLINES})
 
 

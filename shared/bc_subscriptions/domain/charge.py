@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from .declines import DeclineClass
+
 
 class Stage(StrEnum):
     CLAIMED = "claimed"
@@ -45,6 +47,11 @@ class Charge(BaseModel):
     transaction_type: str | None = None
     decline_code: int | None = None
     decline_reason: str | None = None
+    decline_class: DeclineClass | None = None
+    # Dunning retries of this cycle so far (each pays the same BigCommerce order again).
+    retries: int = 0
+    # A prepaid cycle covered by an earlier charge: a zero-priced order, no payment.
+    fulfilment_only: bool = False
     lease_owner: str | None = None
     lease_until: datetime | None = None
     created_at: datetime
@@ -69,6 +76,15 @@ class Charge(BaseModel):
 
     def release_lease(self, now: datetime) -> None:
         self.lease_owner, self.lease_until, self.updated_at = None, None, now
+
+    def reopen_for_retry(self, worker: str, now: datetime) -> None:
+        """A dunning retry: back to paying the cycle's existing order, under this worker's lease."""
+        if self.stage != Stage.PAYMENT_FAILED or self.bc_order_id is None:
+            raise ValueError(f"only a failed payment with an order is retried, not {self.stage}")
+        self.retries += 1
+        self.decline_code = self.decline_reason = self.decline_class = None
+        self.advance(Stage.ORDER_CREATED, now)
+        self.take_lease(worker, now)
 
     def advance(self, stage: Stage, now: datetime) -> None:
         self.stage, self.updated_at = stage, now

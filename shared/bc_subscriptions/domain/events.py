@@ -14,6 +14,20 @@ PAYMENT_METHOD_REQUIRED = "payment_method.required"
 CHARGE_SUCCEEDED = "charge.succeeded"
 CHARGE_FAILED = "charge.failed"
 ENDPOINT_DISABLED = "endpoint.disabled"
+SUBSCRIPTION_REQUIRES_ACTION = "subscription.requires_action"
+SUBSCRIPTION_CANCELLED = "subscription.cancelled"
+SUBSCRIPTION_PAUSED = "subscription.paused"
+SUBSCRIPTION_RESUMED = "subscription.resumed"
+SUBSCRIPTION_EXPIRED = "subscription.expired"
+SUBSCRIPTION_CYCLE_SKIPPED = "subscription.cycle_skipped"
+# One per recorded renewal stage: the audit trail of each cycle's workflow.
+CHARGE_STAGES = (
+    "priced",
+    "order_created",
+    "payment_captured",
+    "payment_authorized",
+    "payment_failed",
+)
 
 EVENT_TYPES = frozenset(
     {
@@ -24,6 +38,13 @@ EVENT_TYPES = frozenset(
         CHARGE_SUCCEEDED,
         CHARGE_FAILED,
         ENDPOINT_DISABLED,
+        SUBSCRIPTION_REQUIRES_ACTION,
+        SUBSCRIPTION_CANCELLED,
+        SUBSCRIPTION_PAUSED,
+        SUBSCRIPTION_RESUMED,
+        SUBSCRIPTION_EXPIRED,
+        SUBSCRIPTION_CYCLE_SKIPPED,
+        *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
     }
 )
 

@@ -50,7 +50,7 @@ TRANSITIONS: dict[tuple[Status, Command], Status] = {
     (_S.PAST_DUE, _C.REQUIRE_ACTION): _S.REQUIRES_ACTION,
     (_S.REQUIRES_ACTION, _C.ACTIVATE): _S.ACTIVE,
     (_S.PAUSED, _C.RESUME): _S.ACTIVE,
-    **{(s, _C.PAUSE): _S.PAUSED for s in (_S.TRIALING, _S.ACTIVE, _S.PAST_DUE)},
+    **{(s, _C.PAUSE): _S.PAUSED for s in (_S.TRIALING, _S.ACTIVE, _S.PAST_DUE, _S.REQUIRES_ACTION)},
     **{(s, _C.CANCEL): _S.CANCELLED for s in (*_LIVE, _S.PENDING, _S.PAUSED)},
     **{(s, _C.EXPIRE): _S.EXPIRED for s in _LIVE},
 }

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field, PrivateAttr
 
 from . import events as ev
+from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
+from .dunning import DunningState, Next
+from .errors import DomainError
 from .lifecycle import RENEWABLE, Command, Status, resolve
 from .plan import Cadence, PlanTerms
+from .pricing import PricedLine, order_total, price_line
 from .schedule import Interval, shift
 
 
@@ -32,6 +36,24 @@ class PaymentMethod(BaseModel):
 
     instrument_token: str
     payment_method_id: str
+    # When the card last proved good (checkout, a paid renewal, or a verification). BigCommerce
+    # does not expose the network transaction id itself, so its age stands in for the NTI's.
+    verified_at: datetime | None = None
+
+
+class ActionLink(BaseModel):
+    """A single-use link for the shopper to authenticate a payment; only its hash is kept."""
+
+    token_sha256: str
+    cycle: int
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class CommitmentNotMet(DomainError):
+    """The shopper may not cancel before the plan's minimum number of paid cycles."""
+
+    code = "commitment_not_met"
 
 
 class Subscription(BaseModel):
@@ -55,6 +77,10 @@ class Subscription(BaseModel):
     created_at: datetime
     updated_at: datetime
     event_seq: int = 0
+    # Cycles paid so far, the checkout included: commitment and fixed length count these.
+    paid_cycles: int = 0
+    dunning: DunningState | None = None
+    action_link: ActionLink | None = None
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
 
     @classmethod
@@ -69,6 +95,8 @@ class Subscription(BaseModel):
             anchor_at=now,
             **fields,
         )
+        if sub.payment_method is not None and sub.payment_method.verified_at is None:
+            sub.payment_method.verified_at = now
         if sub.payment_method is None:
             sub._apply(Command.REQUIRE_ACTION, now)
             sub._record(ev.PAYMENT_METHOD_REQUIRED, now, {"customer_id": sub.customer_id})
@@ -78,25 +106,92 @@ class Subscription(BaseModel):
             sub._apply(Command.START_TRIAL, now)
         else:
             sub._apply(Command.ACTIVATE, now)
+        # The checkout order paid cycle 1 unless it was a trial (or there is nothing to charge).
+        sub.paid_cycles = 1 if sub.anchor_cycle == 1 else 0
         sub._record(ev.SUBSCRIPTION_CREATED, now, sub.summary())
         return sub
 
     @property
     def next_renewal_at(self) -> datetime:
-        periods = self.next_cycle - self.anchor_cycle
+        return self.cycle_starts_at(self.next_cycle)
+
+    def cycle_starts_at(self, cycle: int) -> datetime:
+        periods = cycle - self.anchor_cycle
         return shift(self.anchor_at, self.cadence.interval, self.cadence.interval_count, periods)
 
+    def charges_on(self, cycle: int) -> bool:
+        """Whether `cycle` is paid for (prepaid plans pay once per billing_period_count)."""
+        return is_charge_cycle(cycle, self.terms.billing_period_count)
+
+    def deliveries_from(self, cycle: int) -> list[DeliveryInstance]:
+        """The delivery instances of `cycle` and the ones materialized ahead of it."""
+        n = self.terms.billing_period_count
+        return [
+            DeliveryInstance(
+                store_hash=self.store_hash,
+                subscription_id=self.id,
+                cycle=c,
+                scheduled_for=self.cycle_starts_at(c),
+                charge_cycle=charge_cycle_of(c, n),
+            )
+            for c in range(cycle, cycle + MATERIALIZED_AHEAD + 1)
+        ]
+
+    def due_at(self) -> datetime | None:
+        """When a sweep should pick the subscription up (None: not swept at all)."""
+        if self.status in RENEWABLE:
+            return self.next_renewal_at
+        if self.status in (Status.PAST_DUE, Status.REQUIRES_ACTION) and self.dunning is not None:
+            return self.dunning.due_at
+        return None
+
     def is_due(self, now: datetime) -> bool:
-        return self.status in RENEWABLE and self.next_renewal_at <= now
+        due_at = self.due_at()
+        return due_at is not None and due_at <= now
+
+    def renewal_lines(self) -> list[PricedLine]:
+        """The locked lines at this renewal's prices (cadence discount and volume tiers)."""
+        return [
+            price_line(
+                line.product_id,
+                line.variant_id,
+                line.quantity,
+                line.price_ex_tax,
+                line.price_inc_tax,
+                terms=self.terms,
+                cadence=self.cadence,
+            )
+            for line in self.lines
+        ]
 
     def renewal_total(self) -> Decimal:
-        return sum((line.price_inc_tax * line.quantity for line in self.lines), Decimal("0"))
+        return order_total(self.renewal_lines())
+
+    @property
+    def fixed_length_done(self) -> bool:
+        """A fixed-length subscription has had all its paid cycles."""
+        return self.terms.max_cycles is not None and self.paid_cycles >= self.terms.max_cycles
+
+    def card_is_stale(self, now: datetime, freshness_days: int) -> bool:
+        """The card's last proof is older than the tenant allows: verify it before charging."""
+        pm = self.payment_method
+        proven = pm.verified_at if pm is not None and pm.verified_at else self.created_at
+        return now - proven > timedelta(days=freshness_days)
+
+    @property
+    def commitment_met(self) -> bool:
+        return self.paid_cycles >= self.terms.commitment_count
 
     def record_renewal(
         self, *, cycle: int, order_id: int, transaction_id: str, now: datetime
     ) -> None:
-        """The cycle's order is paid: advance to the next cycle."""
+        """The cycle's order is paid: advance to the next cycle (a recovery ends dunning)."""
         self._apply(Command.RECORD_RENEWAL, now)
+        self.paid_cycles += 1
+        self.dunning = None
+        self.action_link = None
+        if self.payment_method is not None:
+            self.payment_method.verified_at = now
         self._record(
             ev.CHARGE_SUCCEEDED,
             now,
@@ -116,18 +211,124 @@ class Subscription(BaseModel):
         )
 
     def record_payment_failure(
-        self, *, cycle: int, order_id: int, code: int | None, reason: str, now: datetime
+        self,
+        *,
+        cycle: int,
+        order_id: int,
+        code: int | None,
+        reason: str,
+        now: datetime,
+        dunning: DunningState | None = None,
+        action_link: ActionLink | None = None,
     ) -> None:
-        """The cycle's payment was declined; the subscription is past due."""
+        """The cycle's payment was declined: past due while retrying, else ask the shopper."""
         was = self.status
-        self._apply(Command.RECORD_PAYMENT_FAILURE, now)
-        self._record(
-            ev.CHARGE_FAILED,
-            now,
-            {"cycle": cycle, "order_id": order_id, "decline_code": code, "reason": reason},
+        self.dunning = dunning
+        shopper_must_act = dunning is not None and dunning.next in (
+            Next.NEW_CARD,
+            Next.AUTHENTICATE,
         )
-        if was != self.status:
+        self._apply(
+            Command.REQUIRE_ACTION if shopper_must_act else Command.RECORD_PAYMENT_FAILURE, now
+        )
+        failed: dict[str, Any] = {
+            "cycle": cycle,
+            "order_id": order_id,
+            "decline_code": code,
+            "reason": reason,
+        }
+        if dunning is not None:
+            failed |= {
+                "attempt": dunning.failed_attempts,
+                "decline_class": dunning.decline_class.value,
+                "next_retry_at": _iso(dunning.next_retry_at) if dunning.next_retry_at else None,
+            }
+        self._record(ev.CHARGE_FAILED, now, failed)
+        if dunning is not None and dunning.next == Next.NEW_CARD:
+            self._record(ev.PAYMENT_METHOD_REQUIRED, now, {"customer_id": self.customer_id})
+        elif dunning is not None and dunning.next == Next.AUTHENTICATE:
+            self.action_link = action_link
+        elif was != self.status:
             self._record(ev.SUBSCRIPTION_PAST_DUE, now, {"cycle": cycle})
+
+    def record_delivery(self, *, cycle: int, order_id: int, now: datetime) -> None:
+        """A prepaid cycle got its fulfilment order; the earlier charge covers it."""
+        self._apply(Command.RECORD_RENEWAL, now)
+        self.paid_cycles += 1
+        self.next_cycle = cycle + 1
+        self._record(
+            ev.SUBSCRIPTION_RENEWED,
+            now,
+            {"cycle": cycle, "order_id": order_id, "next_renewal_at": _iso(self.next_renewal_at)},
+        )
+
+    def record_action_required(
+        self, *, cycle: int, order_id: int, token: str, now: datetime
+    ) -> None:
+        """Tell the merchant the shopper must authenticate; the token goes out only here."""
+        assert self.action_link is not None
+        self._record(
+            ev.SUBSCRIPTION_REQUIRES_ACTION,
+            now,
+            {
+                "cycle": cycle,
+                "order_id": order_id,
+                "action_token": token,
+                "expires_at": _iso(self.action_link.expires_at),
+            },
+        )
+
+    def record_stage(self, *, cycle: int, stage: str, now: datetime, **data: Any) -> None:
+        """A renewal stage was recorded (`charge.stage.<stage>`), for the audit trail."""
+        self._record(f"charge.stage.{stage}", now, {"cycle": cycle, **data})
+
+    def give_up(self, action: str, now: datetime) -> None:
+        """Dunning ran out: the tenant's final action (cancel or pause), whatever the commitment."""
+        cycle = self.dunning.cycle if self.dunning else self.next_cycle
+        self._apply(Command.CANCEL if action == "cancel" else Command.PAUSE, now)
+        self.dunning, self.action_link = None, None
+        kind = ev.SUBSCRIPTION_CANCELLED if action == "cancel" else ev.SUBSCRIPTION_PAUSED
+        self._record(kind, now, {"reason": "dunning_exhausted", "cycle": cycle})
+
+    def expire(self, now: datetime) -> None:
+        """A fixed-length subscription had its last paid cycle."""
+        self._apply(Command.EXPIRE, now)
+        self._record(ev.SUBSCRIPTION_EXPIRED, now, {"paid_cycles": self.paid_cycles})
+
+    def skip_next_cycle(self, now: datetime) -> None:
+        """The shopper skips the coming cycle: nothing is charged or shipped for it."""
+        if self.status not in RENEWABLE:
+            raise DomainError(f"a {self.status.value} subscription has no cycle to skip")
+        skipped = self.next_cycle
+        self.next_cycle += 1
+        self.updated_at = now
+        self._record(
+            ev.SUBSCRIPTION_CYCLE_SKIPPED,
+            now,
+            {"cycle": skipped, "next_renewal_at": _iso(self.next_renewal_at)},
+        )
+
+    def pause(self, now: datetime) -> None:
+        self._apply(Command.PAUSE, now)
+        self._record(ev.SUBSCRIPTION_PAUSED, now, {"reason": "requested", "cycle": self.next_cycle})
+
+    def resume(self, now: datetime) -> None:
+        """Back to active; cycles whose date passed while paused are skipped, not charged."""
+        self._apply(Command.RESUME, now)
+        while self.next_renewal_at <= now:
+            self.next_cycle += 1
+        self._record(ev.SUBSCRIPTION_RESUMED, now, {"next_renewal_at": _iso(self.next_renewal_at)})
+
+    def cancel(self, now: datetime) -> None:
+        """The shopper cancels; refused until the plan's commitment is met."""
+        if not self.commitment_met:
+            raise CommitmentNotMet(
+                f"{self.paid_cycles} of {self.terms.commitment_count} committed cycles paid"
+            )
+        self._apply(Command.CANCEL, now)
+        self._record(
+            ev.SUBSCRIPTION_CANCELLED, now, {"reason": "requested", "cycle": self.next_cycle}
+        )
 
     def summary(self) -> dict[str, Any]:
         """The public view of the contract carried by `subscription.*` events."""

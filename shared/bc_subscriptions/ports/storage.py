@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from ..domain.charge import Charge
+from ..domain.delivery import DeliveryInstance
 from ..domain.events import ENDPOINT_DISABLED, DomainEvent
 from ..domain.plan import Plan
 from ..domain.subscription import Subscription
+from ..domain.tenant_config import TenantConfig
 
 
 class ConcurrencyConflict(Exception):
@@ -230,6 +232,19 @@ class OpsEvents(Protocol):
     def record(self, event: OpsEvent) -> None: ...
 
 
+class TenantConfigRepository(Protocol):
+    def get(self, store_hash: str) -> TenantConfig: ...
+    def put(self, store_hash: str, overrides: dict[str, Any]) -> None: ...
+
+
+class DeliveryRepository(Protocol):
+    def between(
+        self, store_hash: str, subscription_id: str, first: int, last: int
+    ) -> list[DeliveryInstance]: ...
+    def add(self, delivery: DeliveryInstance) -> None: ...
+    def save(self, delivery: DeliveryInstance) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """Reads are immediate; writes are staged and land together on `commit()`, or not at all."""
 
@@ -238,6 +253,8 @@ class UnitOfWork(Protocol):
     order_links: OrderLinkRepository
     plans: PlanRepository
     customer_links: CustomerLinkRepository
+    tenant_configs: TenantConfigRepository
+    deliveries: DeliveryRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

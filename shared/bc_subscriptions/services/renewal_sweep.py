@@ -1,28 +1,50 @@
-"""Find due subscriptions through the sparse DueIndex and enqueue one renewal each."""
+"""Find due subscriptions through the sparse DueIndex and enqueue one renewal each.
+
+Fair share: each store has its own due partitions, and a run's budget is split evenly across
+the stores with something due; what a quiet store leaves unused goes to the busy ones. A store
+with a million due renewals therefore takes its turn like every other store instead of filling
+the run. Nothing is marked as swept: what a run leaves (budget or time ran out) stays in the
+index and the next run, which starts at another store, picks it up.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Protocol
 
 from ..ports.queues import MessageQueue
 from ..ports.storage import DueSubscription
 from .messages import RenewSubscription
 
+# Schedule period of the sweep: the starting store rotates once per run.
+RUN_PERIOD_S = 300
+
 
 class DueReader(Protocol):
-    shards: int
+    def stores(self) -> Iterable[str]: ...
 
-    def due(self, now: datetime, shard: int, limit: int) -> Iterable[DueSubscription]: ...
+    def due(self, now: datetime, store_hash: str) -> Iterator[DueSubscription]:
+        """The store's due renewals, read lazily page by page."""
+        ...
 
 
 @dataclass(frozen=True)
 class SweepResult:
     enqueued: int
-    shards_swept: int
-    complete: bool  # False when the time budget ran out; the next run continues
+    stores: int
+    complete: bool  # False when the budget or the time ran out; the next run continues
+    per_store: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Store:
+    store_hash: str
+    rows: Iterator[DueSubscription]
+    sent: int = 0
+    exhausted: bool = False
 
 
 def sweep_due_renewals(
@@ -30,22 +52,38 @@ def sweep_due_renewals(
     *,
     due: DueReader,
     queue: MessageQueue,
-    per_shard_limit: int = 1000,
+    budget: int = 10_000,
     time_left_ms: Callable[[], int] = lambda: 60_000,
     reserve_ms: int = 5_000,
 ) -> SweepResult:
-    """Enqueue every due renewal, shard by shard, until done or the time budget runs low."""
-    enqueued = swept = 0
-    for shard in range(due.shards):
-        if time_left_ms() < reserve_ms:
-            return SweepResult(enqueued, swept, complete=False)
-        bodies = [
-            RenewSubscription(
-                store_hash=d.store_hash, subscription_id=d.subscription_id, cycle=d.cycle
-            ).model_dump_json()
-            for d in due.due(now, shard, per_shard_limit)
-        ]
-        if bodies:
-            enqueued += queue.send_batch(bodies)
-        swept += 1
-    return SweepResult(enqueued, swept, complete=True)
+    """Enqueue due renewals, an even share per store per round, until done, budget or time."""
+    stores = sorted(due.stores())
+    if stores:
+        start = int(now.timestamp() // RUN_PERIOD_S) % len(stores)
+        stores = stores[start:] + stores[:start]
+    states = [_Store(s, due.due(now, s)) for s in stores]
+    hungry, left = states, budget
+    while hungry and left > 0:
+        share = max(1, left // len(hungry))
+        for store in hungry:
+            if time_left_ms() < reserve_ms or left <= 0:
+                return _result(states, budget - left, complete=False)
+            bodies = [_body(d) for d in islice(store.rows, min(share, left))]
+            if bodies:
+                queue.send_batch(bodies)
+            store.sent += len(bodies)
+            left -= len(bodies)
+            store.exhausted = len(bodies) < share
+        hungry = [s for s in hungry if not s.exhausted]
+    return _result(states, budget - left, complete=not hungry)
+
+
+def _body(d: DueSubscription) -> str:
+    return RenewSubscription(
+        store_hash=d.store_hash, subscription_id=d.subscription_id, cycle=d.cycle
+    ).model_dump_json()
+
+
+def _result(states: list[_Store], sent: int, *, complete: bool) -> SweepResult:
+    per_store = {s.store_hash: s.sent for s in states if s.sent}
+    return SweepResult(sent, len(states), complete, per_store)

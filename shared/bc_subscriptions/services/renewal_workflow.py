@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from ..domain.charge import PAID_STAGES, Charge, Stage
 from ..domain.declines import DeclineClass, classify
+from ..domain.events import CHARGE_STAGES
+from ..domain.lifecycle import Status
 from ..domain.subscription import Subscription
 from ..ports.bigcommerce import (
     Address,
@@ -26,8 +29,11 @@ from ..ports.bigcommerce import (
 from ..ports.clock import Clock
 from ..ports.storage import ConcurrencyConflict, OrderLink, UnitOfWork
 from .messages import RenewSubscription
+from .renewal_deliveries import materialize_deliveries
+from .renewal_dunning import card_still_valid, record_failure
 
 _PAYMENT_EVENTS = frozenset({"purchase", "authorization", "capture"})
+AWAITING_FULFILLMENT = 11
 
 
 class SubscriptionNotFound(Exception):
@@ -40,7 +46,8 @@ class RetryLater(Exception):
 
 @dataclass(frozen=True)
 class RenewalOutcome:
-    outcome: str  # renewed | payment_failed | not_due | already_done
+    # renewed | delivered | payment_failed | not_due | already_done | expired | cancelled | paused
+    outcome: str
     order_id: int | None = None
 
 
@@ -61,16 +68,20 @@ def run_renewal(cmd: RenewSubscription, deps: RenewalDeps) -> RenewalOutcome:
             return claimed
         sub, charge = claimed
         if charge.stage == Stage.CLAIMED:
-            charge.amount, charge.currency = sub.renewal_total(), sub.currency
-            _commit_stage(deps, charge, Stage.PRICED)
+            # Locked prices with the cadence discount and volume tiers, never today's catalog;
+            # a prepaid cycle covered by an earlier charge costs nothing.
+            charge.fulfilment_only = not sub.charges_on(charge.cycle)
+            total = Decimal("0") if charge.fulfilment_only else sub.renewal_total()
+            charge.amount, charge.currency = total, sub.currency
+            _commit_stage(deps, sub, charge, Stage.PRICED)
         if charge.bc_order_id is None:
             order = _find_or_create_order(sub, charge, deps)
             charge.bc_order_id = order.id
             deps.uow.order_links.add(
                 OrderLink(sub.store_hash, order.id, "renewal", (sub.id,), charge.cycle)
             )
-            _commit_stage(deps, charge, Stage.ORDER_CREATED)
-        if charge.stage == Stage.ORDER_CREATED:
+            _commit_stage(deps, sub, charge, Stage.ORDER_CREATED)
+        if charge.stage == Stage.ORDER_CREATED and not charge.fulfilment_only:
             _pay(sub, charge, deps)
         return _complete(sub, charge, deps)
 
@@ -84,10 +95,24 @@ def _claim(
         raise SubscriptionNotFound(f"{cmd.store_hash}/{cmd.subscription_id}")
     charge = uow.charges.get(cmd.store_hash, cmd.subscription_id, cmd.cycle)
     if charge is not None and charge.is_final:
-        return RenewalOutcome("already_done", charge.bc_order_id)
-    if charge is None:
+        dunning = sub.dunning
+        if charge.stage != Stage.PAYMENT_FAILED or dunning is None or dunning.cycle != cmd.cycle:
+            return RenewalOutcome("already_done", charge.bc_order_id)
+        if dunning.final_action_due(now):
+            return _give_up(sub, charge, deps)
+        if not (sub.status == Status.PAST_DUE and dunning.retry_due(now)):
+            return RenewalOutcome("not_due", charge.bc_order_id)
+        # A dunning retry: the same order is paid again, never a second order for the cycle.
+        charge.reopen_for_retry(deps.worker_id, now)
+        uow.charges.save(charge)
+    elif charge is None:
         if cmd.cycle != sub.next_cycle or not sub.is_due(now):
             return RenewalOutcome("not_due")
+        if sub.fixed_length_done:
+            sub.expire(now)
+            uow.subscriptions.save(sub)
+            _commit(deps, f"expiry of {sub.id}")
+            return RenewalOutcome("expired")
         charge = Charge(
             store_hash=sub.store_hash,
             subscription_id=sub.id,
@@ -102,31 +127,50 @@ def _claim(
         uow.charges.save(charge)
     else:
         raise RetryLater(f"cycle {cmd.cycle} of {sub.id} is leased until {charge.lease_until}")
-    try:
-        uow.commit()
-    except ConcurrencyConflict as exc:
-        raise RetryLater(f"cycle {cmd.cycle} of {sub.id} was claimed concurrently") from exc
+    _commit(deps, f"cycle {cmd.cycle} of {sub.id} was claimed concurrently")
     return sub, charge
 
 
-def _commit_stage(deps: RenewalDeps, charge: Charge, stage: Stage | None = None) -> None:
-    if stage is not None:
-        charge.advance(stage, deps.clock.now())
-    deps.uow.charges.save(charge)
+def _commit(deps: RenewalDeps, conflict: str) -> None:
     try:
         deps.uow.commit()
     except ConcurrencyConflict as exc:
-        # Our lease was taken over (we were presumed dead): stop, the new holder continues.
-        raise RetryLater(
-            f"lost the lease on {charge.subscription_id} cycle {charge.cycle}"
-        ) from exc
+        raise RetryLater(conflict) from exc
+
+
+def _commit_stage(
+    deps: RenewalDeps, sub: Subscription, charge: Charge, stage: Stage | None = None
+) -> None:
+    """Record the charge (and a `charge.stage.*` event when it moves to a new stage)."""
+    if stage is not None:
+        charge.advance(stage, deps.clock.now())
+        _record_stage(sub, charge, deps)
+        deps.uow.subscriptions.save(sub)
+    deps.uow.charges.save(charge)
+    # A conflict means our lease was taken over (we were presumed dead): the new holder goes on.
+    _commit(deps, f"lost the lease on {charge.subscription_id} cycle {charge.cycle}")
+
+
+def _record_stage(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
+    if charge.stage.value not in CHARGE_STAGES:
+        return
+    data: dict[str, object] = {"amount": str(charge.amount), "currency": charge.currency}
+    if charge.bc_order_id is not None:
+        data["order_id"] = charge.bc_order_id
+    if charge.transaction_id is not None:
+        data["transaction_id"] = charge.transaction_id
+    if charge.decline_class is not None:
+        data["decline_class"] = charge.decline_class.value
+    sub.record_stage(cycle=charge.cycle, stage=charge.stage.value, now=deps.clock.now(), **data)
 
 
 def _find_or_create_order(sub: Subscription, charge: Charge, deps: RenewalDeps) -> Order:
     if charge.order_attempted and (found := _find_order(sub, charge, deps)) is not None:
         return found
     charge.order_attempted = True
-    _commit_stage(deps, charge)  # recorded before the call: a crash after it means "look first"
+    _commit_stage(
+        deps, sub, charge
+    )  # recorded before the call: a crash after it means "look first"
     try:
         return deps.bc.create_order(sub.store_hash, _renewal_order(sub, charge, deps.app_id))
     except OutcomeUnknown:
@@ -141,19 +185,22 @@ def _find_order(sub: Subscription, charge: Charge, deps: RenewalDeps) -> Order |
 
 
 def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
+    free = charge.fulfilment_only
     return NewOrder(
         customer_id=sub.customer_id,
+        # Nothing to pay on a prepaid delivery: the order goes straight to fulfilment.
+        status_id=AWAITING_FULFILLMENT if free else 0,
         billing_address=Address.model_validate(sub.billing_address),
         products=[
             NewOrderLine(
-                product_id=line.product_id,
-                variant_id=line.variant_id,
-                quantity=line.quantity,
-                price_ex_tax=line.price_ex_tax,
-                price_inc_tax=line.price_inc_tax,
+                product_id=priced.product_id,
+                variant_id=priced.variant_id,
+                quantity=priced.quantity,
+                price_ex_tax=Decimal("0") if free else priced.unit_ex_tax,
+                price_inc_tax=Decimal("0") if free else priced.unit_inc_tax,
                 product_options=line.product_options,
             )
-            for line in sub.lines
+            for line, priced in zip(sub.lines, sub.renewal_lines(), strict=True)
         ],
         external_source=app_id,
         external_order_id=charge.external_order_id,
@@ -164,13 +211,16 @@ def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
 def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
     """Charge the stored card once; an earlier attempt with an unknown outcome is read first."""
     assert charge.bc_order_id is not None
-    if charge.payment_attempts and _record_if_paid(charge, deps):
+    if charge.payment_attempts and _record_if_paid(sub, charge, deps):
         return
     if sub.payment_method is None:
-        _fail(charge, None, "no stored payment method", deps)
+        _fail(sub, charge, None, DeclineClass.HARD, "no stored payment method", deps)
+        return
+    if not card_still_valid(sub, deps.uow, deps.bc, deps.clock.now()):
+        _fail(sub, charge, None, DeclineClass.HARD, "stored card failed verification", deps)
         return
     charge.payment_attempts += 1
-    _commit_stage(deps, charge)
+    _commit_stage(deps, sub, charge)
     try:
         pat = deps.bc.create_payment_access_token(sub.store_hash, charge.bc_order_id)
         result = deps.bc.process_stored_card_payment(
@@ -180,10 +230,10 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
             sub.payment_method.payment_method_id,
         )
     except PaymentDeclined as declined:
-        _handle_decline(charge, declined, deps)
+        _handle_decline(sub, charge, declined, deps)
         return
     except OutcomeUnknown:
-        if not _record_if_paid(charge, deps):
+        if not _record_if_paid(sub, charge, deps):
             raise
         return
     charge.transaction_id, charge.transaction_type = result.id, result.transaction_type
@@ -192,29 +242,31 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
         if result.transaction_type == "purchase"
         else Stage.PAYMENT_AUTHORIZED
     )
-    _commit_stage(deps, charge, stage)
+    _commit_stage(deps, sub, charge, stage)
 
 
-def _handle_decline(charge: Charge, declined: PaymentDeclined, deps: RenewalDeps) -> None:
+def _handle_decline(
+    sub: Subscription, charge: Charge, declined: PaymentDeclined, deps: RenewalDeps
+) -> None:
     decline = classify(declined.code)
     # BC says the order is no longer payable or was already paid: believe its transactions.
     if decline in (DeclineClass.ORDER_STATE, DeclineClass.DUPLICATE) and _record_if_paid(
-        charge, deps
+        sub, charge, deps
     ):
         return
     if decline == DeclineClass.NETWORK:
         raise RetryLater(f"transient payment error {declined.code}") from declined
-    _fail(charge, declined.code, decline.value, deps)
+    _fail(sub, charge, declined.code, decline, decline.value, deps)
 
 
-def _record_if_paid(charge: Charge, deps: RenewalDeps) -> bool:
+def _record_if_paid(sub: Subscription, charge: Charge, deps: RenewalDeps) -> bool:
     assert charge.bc_order_id is not None
     tx = _successful_payment(deps.bc.list_order_transactions(charge.store_hash, charge.bc_order_id))
     if tx is None:
         return False
     charge.transaction_id, charge.transaction_type = str(tx.id), tx.event
     stage = Stage.PAYMENT_AUTHORIZED if tx.event == "authorization" else Stage.PAYMENT_CAPTURED
-    _commit_stage(deps, charge, stage)
+    _commit_stage(deps, sub, charge, stage)
     return True
 
 
@@ -222,34 +274,50 @@ def _successful_payment(transactions: list[Transaction]) -> Transaction | None:
     return next((t for t in transactions if t.status == "ok" and t.event in _PAYMENT_EVENTS), None)
 
 
-def _fail(charge: Charge, code: int | None, reason: str, deps: RenewalDeps) -> None:
-    charge.decline_code, charge.decline_reason = code, reason
+def _fail(
+    sub: Subscription,
+    charge: Charge,
+    code: int | None,
+    decline: DeclineClass,
+    reason: str,
+    deps: RenewalDeps,
+) -> None:
+    """Recorded with the subscription's dunning step when `_complete` commits."""
+    charge.decline_code, charge.decline_reason, charge.decline_class = code, reason, decline
     charge.advance(Stage.PAYMENT_FAILED, deps.clock.now())
+    _record_stage(sub, charge, deps)
 
 
 def _complete(sub: Subscription, charge: Charge, deps: RenewalDeps) -> RenewalOutcome:
     """Record the outcome on the subscription and close the charge in one transaction."""
     now: datetime = deps.clock.now()
     assert charge.bc_order_id is not None
-    if charge.stage in PAID_STAGES:
-        sub.record_renewal(
-            cycle=charge.cycle,
-            order_id=charge.bc_order_id,
-            transaction_id=charge.transaction_id or "",
-            now=now,
-        )
+    if charge.stage in PAID_STAGES or charge.fulfilment_only:
+        if charge.fulfilment_only:
+            sub.record_delivery(cycle=charge.cycle, order_id=charge.bc_order_id, now=now)
+        else:
+            sub.record_renewal(
+                cycle=charge.cycle,
+                order_id=charge.bc_order_id,
+                transaction_id=charge.transaction_id or "",
+                now=now,
+            )
         charge.advance(Stage.COMPLETED, now)
-        outcome = "renewed"
+        materialize_deliveries(sub, charge.cycle, charge.bc_order_id, deps.uow)
+        outcome = "delivered" if charge.fulfilment_only else "renewed"
     else:
-        sub.record_payment_failure(
-            cycle=charge.cycle,
-            order_id=charge.bc_order_id,
-            code=charge.decline_code,
-            reason=charge.decline_reason or "",
-            now=now,
-        )
+        record_failure(sub, charge, deps.uow, now)
         outcome = "payment_failed"
     charge.release_lease(now)
     deps.uow.subscriptions.save(sub)
-    _commit_stage(deps, charge)
+    _commit_stage(deps, sub, charge)
     return RenewalOutcome(outcome, charge.bc_order_id)
+
+
+def _give_up(sub: Subscription, charge: Charge, deps: RenewalDeps) -> RenewalOutcome:
+    """The cycle stayed unpaid through the whole schedule: the store's final action."""
+    action = deps.uow.tenant_configs.get(sub.store_hash).dunning.final_action
+    sub.give_up(action, deps.clock.now())
+    deps.uow.subscriptions.save(sub)
+    _commit(deps, f"final action on {sub.id} raced another change")
+    return RenewalOutcome("cancelled" if action == "cancel" else "paused", charge.bc_order_id)

@@ -24,10 +24,15 @@ def inbox_pk(store_hash: str, delivery_hash: str) -> str:
 
 META = "META"
 INSTALL = "INSTALL"
+TENANT_CONFIG = "CONFIG"
 
 
 def charge_sk(cycle: int) -> str:
     return f"CHARGE#{cycle:06d}"
+
+
+def delivery_sk(cycle: int) -> str:
+    return f"DELIVERY#{cycle:06d}"
 
 
 def event_sk(seq: int) -> str:
@@ -80,6 +85,14 @@ def relay_keys(
 def due_keys(
     store_hash: str, subscription_id: str, due_at: datetime, shards: int
 ) -> tuple[str, str]:
-    """Keys of the sparse DueIndex: sharded partition, time-ordered sort key."""
-    shard = shard_of(subscription_id, shards)
-    return f"DUE#{shard}", f"{timestamp(due_at)}#{store_hash}#{subscription_id}"
+    """Keys of the sparse DueIndex: per-store sharded partitions, time-ordered sort key.
+
+    Per-store partitions let the sweep give every store its fair share of a run.
+    """
+    return due_pk(store_hash, shard_of(subscription_id, shards)), (
+        f"{timestamp(due_at)}#{store_hash}#{subscription_id}"
+    )
+
+
+def due_pk(store_hash: str, shard: int) -> str:
+    return f"DUE#{store_hash}#{shard}"

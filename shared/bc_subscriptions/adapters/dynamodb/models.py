@@ -214,6 +214,21 @@ class OpsEventItem(_Item):
     ttl = NumberAttribute()
 
 
+class DeliveryItem(_Item):
+    KIND = "delivery"
+    store_hash = UnicodeAttribute()
+    subscription_id = UnicodeAttribute()
+    cycle = NumberAttribute()
+    status = UnicodeAttribute()
+    doc = UnicodeAttribute()
+
+
+class TenantConfigItem(_Item):
+    KIND = "tenant_config"
+    store_hash = UnicodeAttribute()
+    overrides = UnicodeAttribute()  # JSON: the preset name and what the store changed
+
+
 class EndpointItem(_Item):
     KIND = "endpoint"
     store_hash = UnicodeAttribute()

@@ -154,20 +154,30 @@ class Inbox:
 class DueSubscriptions:
     """Reads of the sparse DueIndex: a sweep costs what is due, not what exists."""
 
-    def __init__(self, shards: int) -> None:
+    def __init__(self, shards: int, page_size: int = 500) -> None:
         self.shards = shards
+        self.page_size = page_size
 
-    def due(self, now: datetime, shard: int, limit: int) -> Iterator[DueSubscription]:
-        upper = f"{keys.timestamp(now)}~"  # '~' sorts after '#', so every key at `now` is included
+    def stores(self) -> Iterator[str]:
+        """Installed stores (their own sparse index): each has its own due partitions."""
         with translated_errors():
-            rows = SubscriptionItem.due_index.query(
-                f"DUE#{shard}", SubscriptionItem.due_sk <= upper, limit=limit
-            )
-            for row in rows:
-                due_at = datetime.strptime(row.due_sk.split("#", 1)[0], "%Y-%m-%dT%H:%M:%S%z")
-                yield DueSubscription(
-                    row.store_hash, row.subscription_id, int(row.next_cycle), due_at
+            for row in InstallItem.installed_index.query("INSTALLED"):
+                yield str(row.installed_sk)
+
+    def due(self, now: datetime, store_hash: str) -> Iterator[DueSubscription]:
+        upper = f"{keys.timestamp(now)}~"  # '~' sorts after '#', so every key at `now` is included
+        for shard in range(self.shards):
+            with translated_errors():
+                rows = SubscriptionItem.due_index.query(
+                    keys.due_pk(store_hash, shard),
+                    SubscriptionItem.due_sk <= upper,
+                    page_size=self.page_size,
                 )
+                for row in rows:
+                    due_at = datetime.strptime(row.due_sk.split("#", 1)[0], "%Y-%m-%dT%H:%M:%S%z")
+                    yield DueSubscription(
+                        row.store_hash, row.subscription_id, int(row.next_cycle), due_at
+                    )
 
 
 class ReconCheckpoints:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Self
@@ -11,16 +12,25 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from ...domain.charge import Charge
+from ...domain.delivery import DeliveryInstance
 from ...domain.events import DomainEvent
-from ...domain.lifecycle import RENEWABLE
 from ...domain.plan import Plan
 from ...domain.subscription import Subscription
+from ...domain.tenant_config import TenantConfig, effective_config
 from ...ports.storage import OrderLink
 from . import keys
 from .customer_links import CustomerLinks
 from .errors import translated_errors
 from .event_items import event_item
-from .models import ChargeItem, EventItem, OrderLinkItem, PlanItem, SubscriptionItem
+from .models import (
+    ChargeItem,
+    DeliveryItem,
+    EventItem,
+    OrderLinkItem,
+    PlanItem,
+    SubscriptionItem,
+    TenantConfigItem,
+)
 
 
 @lru_cache(maxsize=4)
@@ -54,6 +64,8 @@ class DynamoUnitOfWork:
         self.order_links = _OrderLinks(self)
         self.plans = _Plans(self)
         self.customer_links = CustomerLinks(self)
+        self.tenant_configs = _TenantConfigs(self)
+        self.deliveries = _Deliveries(self)
         self._connection = shared_connection(self.region)
 
     def __enter__(self) -> Self:
@@ -130,8 +142,8 @@ class _Subscriptions:
         )
         item.doc = sub.model_dump_json()
         item.due_pk = item.due_sk = None
-        if sub.status in RENEWABLE:
-            due_at = sub.next_renewal_at
+        # In the sparse DueIndex only while a sweep has something to do (renew, retry, give up).
+        if (due_at := sub.due_at()) is not None:
             item.due_pk, item.due_sk = keys.due_keys(
                 sub.store_hash, sub.id, due_at, self._uow.due_shards
             )
@@ -216,3 +228,59 @@ class _Plans:
             doc=plan.model_dump_json(),
         )
         self._uow.stage(item)
+
+
+class _TenantConfigs:
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self._uow = uow
+
+    def get(self, store_hash: str) -> TenantConfig:
+        """The store's effective config: its preset with its overrides (standard without any)."""
+        item = self._uow.load(TenantConfigItem, keys.store_pk(store_hash), keys.TENANT_CONFIG)
+        return effective_config(None if item is None else json.loads(item.overrides))
+
+    def put(self, store_hash: str, overrides: dict[str, Any]) -> None:
+        effective_config(overrides)  # never store what would not load
+        item = TenantConfigItem(
+            keys.store_pk(store_hash),
+            keys.TENANT_CONFIG,
+            store_hash=store_hash,
+            overrides=json.dumps(overrides, sort_keys=True),
+        )
+        self._uow.stage(item)
+
+
+class _Deliveries:
+    def __init__(self, uow: DynamoUnitOfWork) -> None:
+        self._uow = uow
+
+    def between(
+        self, store_hash: str, subscription_id: str, first: int, last: int
+    ) -> list[DeliveryInstance]:
+        """Delivery instances of cycles `first`..`last` (one query on the subscription)."""
+        pk = keys.sub_pk(store_hash, subscription_id)
+        condition = DeliveryItem.sk.between(keys.delivery_sk(first), keys.delivery_sk(last))
+        with translated_errors():
+            items = list(DeliveryItem.query(pk, condition, consistent_read=True))
+        for item in items:
+            self._uow._loaded[(item.pk, item.sk)] = item
+        return [DeliveryInstance.model_validate_json(i.doc) for i in items]
+
+    def add(self, delivery: DeliveryInstance) -> None:
+        item = DeliveryItem(self._pk(delivery), keys.delivery_sk(delivery.cycle))
+        self._uow.stage(self._fill(item, delivery), DeliveryItem.pk.does_not_exist())
+
+    def save(self, delivery: DeliveryInstance) -> None:
+        item = self._uow.loaded(self._pk(delivery), keys.delivery_sk(delivery.cycle))
+        self._uow.stage(self._fill(item, delivery))
+
+    @staticmethod
+    def _pk(delivery: DeliveryInstance) -> str:
+        return keys.sub_pk(delivery.store_hash, delivery.subscription_id)
+
+    @staticmethod
+    def _fill(item: DeliveryItem, delivery: DeliveryInstance) -> DeliveryItem:
+        item.store_hash, item.subscription_id = delivery.store_hash, delivery.subscription_id
+        item.cycle, item.status = delivery.cycle, delivery.status.value
+        item.doc = delivery.model_dump_json()
+        return item

@@ -1,0 +1,43 @@
+"""Deliveries: what a cycle ships, separate from what it charges (prepaid: N deliveries : 1 charge).
+
+A prepaid plan (`billing_period_count` = N) charges on cycles 1, N+1, 2N+1, ...; the cycles in
+between are covered by that charge and get a zero-priced fulfilment order instead of a payment.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+# Instances exist for the current cycle and this many after it.
+MATERIALIZED_AHEAD = 2
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    FULFILLED = "fulfilled"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    RESCHEDULED = "rescheduled"
+
+
+class DeliveryInstance(BaseModel):
+    store_hash: str
+    subscription_id: str
+    cycle: int
+    scheduled_for: datetime
+    # The cycle whose charge paid for this delivery.
+    charge_cycle: int
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    order_id: int | None = None
+
+
+def charge_cycle_of(cycle: int, billing_period_count: int) -> int:
+    """The cycle whose payment covers `cycle`."""
+    return cycle - (cycle - 1) % billing_period_count
+
+
+def is_charge_cycle(cycle: int, billing_period_count: int) -> bool:
+    return charge_cycle_of(cycle, billing_period_count) == cycle

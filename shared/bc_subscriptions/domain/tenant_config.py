@@ -1,0 +1,132 @@
+"""Tenant config: a preset (standard, aggressive, lenient) plus the store's validated overrides.
+
+A store keeps only its overrides; the effective config is always rebuilt from the preset, so an
+improved preset reaches every store that did not override that field.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import DomainError
+
+FinalAction = Literal["cancel", "pause"]
+PresetName = Literal["standard", "aggressive", "lenient"]
+
+
+class InvalidTenantConfig(DomainError):
+    """The overrides do not validate; `errors` lists every problem, not just the first."""
+
+    code = "invalid_tenant_config"
+
+    def __init__(self, errors: list[dict[str, str]]):
+        super().__init__("; ".join(f"{e['loc']}: {e['msg']}" for e in errors))
+        self.errors = errors
+
+
+class DunningPolicy(BaseModel):
+    """How a declined renewal is retried and when the subscription gives up."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Days after the cycle's first failed attempt at which each retry is made.
+    retry_offsets_days: tuple[int, ...] = Field(min_length=1, max_length=10)
+    # Payment attempts per cycle, the first one included.
+    max_attempts: int = Field(ge=1, le=11)
+    # Days after the first failure before the final action, even when retries ran out sooner.
+    grace_period_days: int = Field(ge=0, le=90)
+    final_action: FinalAction
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DunningPolicy:
+        offsets = self.retry_offsets_days
+        if any(o <= 0 for o in offsets) or list(offsets) != sorted(set(offsets)):
+            raise ValueError("retry_offsets_days must be positive and strictly ascending")
+        if self.max_attempts - 1 > len(offsets):
+            raise ValueError(
+                f"max_attempts {self.max_attempts} needs {self.max_attempts - 1} retry offsets,"
+                f" got {len(offsets)}"
+            )
+        return self
+
+    def retry_offset(self, failed_attempts: int) -> int | None:
+        """Days after the first failure of the next retry, or None when attempts are used up."""
+        if failed_attempts >= self.max_attempts:
+            return None
+        return self.retry_offsets_days[failed_attempts - 1]
+
+
+class TenantConfig(BaseModel):
+    """The effective per-store settings the services read."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    preset: PresetName = "standard"
+    dunning: DunningPolicy
+    capture_timing: Literal["immediate", "on_fulfillment", "on_ship"] = "immediate"
+    # Authorizations older than this are captured early or voided (the auth-expiry sweep).
+    auth_window_days: int = Field(default=7, ge=1, le=30)
+    # A stored card's network transaction id older than this is verified before renewing.
+    nti_freshness_days: int = Field(default=365, ge=1, le=3650)
+    # Lifetime of the single-use link a shopper follows to authenticate a payment (3-D Secure).
+    action_link_ttl_hours: int = Field(default=72, ge=1, le=720)
+
+
+PRESETS: dict[str, DunningPolicy] = {
+    "standard": DunningPolicy(
+        retry_offsets_days=(1, 3, 7), max_attempts=4, grace_period_days=14, final_action="cancel"
+    ),
+    "aggressive": DunningPolicy(
+        retry_offsets_days=(1, 2, 3, 5),
+        max_attempts=5,
+        grace_period_days=7,
+        final_action="cancel",
+    ),
+    "lenient": DunningPolicy(
+        retry_offsets_days=(3, 7, 14, 21),
+        max_attempts=5,
+        grace_period_days=30,
+        final_action="pause",
+    ),
+}
+
+DEFAULT = TenantConfig(dunning=PRESETS["standard"])
+
+
+def effective_config(overrides: dict[str, Any] | None) -> TenantConfig:
+    """The preset named in `overrides` (standard by default) with the overrides applied."""
+    raw = dict(overrides or {})
+    preset = raw.get("preset", "standard")
+    if preset not in PRESETS:
+        raise InvalidTenantConfig(
+            [{"loc": "preset", "msg": f"unknown preset {preset!r}; one of {sorted(PRESETS)}"}]
+        )
+    dunning = raw.get("dunning", {})
+    if not isinstance(dunning, dict):
+        raise InvalidTenantConfig([{"loc": "dunning", "msg": "must be an object"}])
+    raw["dunning"] = {**PRESETS[preset].model_dump(), **dunning}
+    try:
+        return TenantConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise InvalidTenantConfig(_errors(exc)) from None
+
+
+def parse_overrides(document: str | bytes) -> dict[str, Any]:
+    """A store's overrides from JSON, refused with every error if they do not validate."""
+    try:
+        raw = json.loads(document)
+    except ValueError as exc:
+        raise InvalidTenantConfig([{"loc": "", "msg": f"not JSON: {exc}"}]) from None
+    if not isinstance(raw, dict):
+        raise InvalidTenantConfig([{"loc": "", "msg": "must be a JSON object"}])
+    effective_config(raw)
+    return raw
+
+
+def _errors(exc: ValidationError) -> list[dict[str, str]]:
+    return [
+        {"loc": ".".join(str(part) for part in e["loc"]), "msg": e["msg"]} for e in exc.errors()
+    ]

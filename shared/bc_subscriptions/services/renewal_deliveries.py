@@ -1,0 +1,23 @@
+"""Delivery instances kept with each completed cycle: its own, and the next ones ahead."""
+
+from __future__ import annotations
+
+from ..domain.subscription import Subscription
+from ..ports.storage import UnitOfWork
+
+
+def materialize_deliveries(sub: Subscription, cycle: int, order_id: int, uow: UnitOfWork) -> None:
+    """The cycle's delivery gets its order; the next ones exist ahead of time (pending)."""
+    wanted = sub.deliveries_from(cycle)
+    existing = {
+        d.cycle: d for d in uow.deliveries.between(sub.store_hash, sub.id, cycle, wanted[-1].cycle)
+    }
+    for delivery in wanted:
+        if delivery.cycle == cycle:
+            current = existing.get(cycle, delivery).model_copy(update={"order_id": order_id})
+            if cycle in existing:
+                uow.deliveries.save(current)
+            else:
+                uow.deliveries.add(current)
+        elif delivery.cycle not in existing:
+            uow.deliveries.add(delivery)

@@ -1,0 +1,63 @@
+"""Declines and stale cards in the renewal: where the store's dunning policy is applied."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain.charge import Charge
+from ..domain.declines import DeclineClass
+from ..domain.dunning import Next, after_decline
+from ..domain.subscription import Subscription
+from ..domain.tenant_config import TenantConfig
+from ..ports.bigcommerce import BigCommerce
+from ..ports.storage import UnitOfWork
+from .action_links import issue_action_link
+
+
+def record_failure(sub: Subscription, charge: Charge, uow: UnitOfWork, now: datetime) -> None:
+    """The decline moves the subscription along the store's dunning policy."""
+    assert charge.bc_order_id is not None
+    config: TenantConfig = uow.tenant_configs.get(sub.store_hash)
+    dunning = after_decline(
+        config.dunning,
+        sub.dunning,
+        cycle=charge.cycle,
+        decline=charge.decline_class or DeclineClass.SOFT,
+        now=now,
+    )
+    link, token = None, None
+    if dunning.next == Next.AUTHENTICATE:
+        link, token = issue_action_link(charge.cycle, now, config.action_link_ttl_hours)
+    sub.record_payment_failure(
+        cycle=charge.cycle,
+        order_id=charge.bc_order_id,
+        code=charge.decline_code,
+        reason=charge.decline_reason or "",
+        now=now,
+        dunning=dunning,
+        action_link=link,
+    )
+    if token is not None:
+        sub.record_action_required(
+            cycle=charge.cycle, order_id=charge.bc_order_id, token=token, now=now
+        )
+
+
+def card_still_valid(sub: Subscription, uow: UnitOfWork, bc: BigCommerce, now: datetime) -> bool:
+    """A card not proven for `nti_freshness_days` is looked up in BigCommerce before charging."""
+    pm = sub.payment_method
+    assert pm is not None
+    freshness = uow.tenant_configs.get(sub.store_hash).nti_freshness_days
+    if not sub.card_is_stale(now, freshness):
+        return True
+    instruments = bc.list_stored_instruments(sub.store_hash, sub.customer_id)
+    card = next((i for i in instruments if i.token == pm.instrument_token), None)
+    if card is None or _expired(card.expiry_year, card.expiry_month, now):
+        return False
+    pm.verified_at = now
+    uow.subscriptions.save(sub)  # committed with the caller's next commit (the payment attempt)
+    return True
+
+
+def _expired(year: int | None, month: int | None, now: datetime) -> bool:
+    return year is not None and month is not None and (year, month) < (now.year, now.month)

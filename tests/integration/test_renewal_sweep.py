@@ -1,0 +1,72 @@
+"""The sweep over the real DueIndex: per-store partitions, fair share, and what is never swept."""
+
+from datetime import timedelta
+
+from bc_subscriptions.bootstrap import container
+from bc_subscriptions.services.renewal_sweep import sweep_due_renewals
+from devstack.stack import LocalStack
+
+from .world import World
+
+
+def test_each_store_gets_its_share_of_a_small_budget(stack: LocalStack) -> None:
+    # Given a busy store with three due subscriptions and a quiet one with one
+    busy, quiet = World.create(stack), World.create(stack)
+    for _ in range(3):
+        busy.subscribe()
+    quiet.subscribe()
+    stack.advance_clock(timedelta(days=31))
+    c = container()
+    # When a run may enqueue only two renewals
+    result = sweep_due_renewals(
+        stack.now(), due=c.due_subscriptions, queue=c.renewal_queue, budget=2
+    )
+    # Then each store got one, and the run says it is not done
+    assert result.per_store == {busy.store_hash: 1, quiet.store_hash: 1}
+    assert not result.complete
+    # And the next runs pick up what was left, without renewing anything twice
+    stack.pump()
+    stack.fire("RenewalSweepFunction")
+    stack.pump()
+    assert len(busy.renewal_orders()) == 3 and len(quiet.renewal_orders()) == 1
+
+
+def test_the_due_index_holds_a_subscription_under_its_own_store(world: World) -> None:
+    # Given / When
+    world.subscribe()
+    # Then
+    [sub] = world.of_kind("subscription")
+    assert str(sub["due_pk"]).startswith(f"DUE#{world.store_hash}#")
+
+
+def test_a_paused_subscription_is_not_swept_and_resumes_without_back_charges(
+    world: World,
+) -> None:
+    # Given a subscription paused before its renewal
+    world.subscribe()
+    [item] = world.of_kind("subscription")
+    with container().unit_of_work() as uow:
+        sub = uow.subscriptions.get(world.store_hash, str(item["subscription_id"]))
+        assert sub is not None
+        sub.pause(world.stack.now())
+        uow.subscriptions.save(sub)
+        uow.commit()
+    # When three months pass
+    world.renew(months=3)
+    # Then nothing was charged and it is out of the due index
+    assert world.renewal_orders() == []
+    [item] = world.of_kind("subscription")
+    assert item["status"] == "paused" and "due_pk" not in item
+    # And when it resumes, the missed cycles are skipped and the next one is in the future
+    with container().unit_of_work() as uow:
+        sub = uow.subscriptions.get(world.store_hash, str(item["subscription_id"]))
+        assert sub is not None
+        sub.resume(world.stack.now())
+        uow.subscriptions.save(sub)
+        uow.commit()
+    world.stack.fire("RenewalSweepFunction")
+    world.stack.pump()
+    assert world.renewal_orders() == []
+    world.renew()
+    [order] = world.renewal_orders()
+    assert order["external_order_id"].endswith("-c5")

@@ -1,0 +1,99 @@
+"""The sweep's fair share: every store with something due gets its turn in every run."""
+
+from collections.abc import Iterator
+from datetime import timedelta
+from itertools import count
+
+from bc_subscriptions.ports.storage import DueSubscription
+from bc_subscriptions.services.messages import RenewSubscription
+from bc_subscriptions.services.renewal_sweep import RUN_PERIOD_S, sweep_due_renewals
+
+from .factories import NOW
+
+
+class _Due:
+    """Due renewals per store; `None` means endless (a store with a million due)."""
+
+    def __init__(self, due: dict[str, int | None]) -> None:
+        self._due = due
+        self.read: dict[str, int] = dict.fromkeys(due, 0)
+
+    def stores(self) -> list[str]:
+        return list(self._due)
+
+    def due(self, now: object, store_hash: str) -> Iterator[DueSubscription]:
+        n = self._due[store_hash]
+        for i in count() if n is None else range(n):
+            self.read[store_hash] += 1
+            yield DueSubscription(store_hash, f"sub_{store_hash}_{i}", 2, NOW)
+
+
+class _Queue:
+    def __init__(self) -> None:
+        self.sent: list[RenewSubscription] = []
+
+    def send_batch(self, bodies: list[str]) -> int:
+        self.sent += [RenewSubscription.model_validate_json(b) for b in bodies]
+        return len(bodies)
+
+    def per_store(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for m in self.sent:
+            counts[m.store_hash] = counts.get(m.store_hash, 0) + 1
+        return counts
+
+
+def test_a_store_with_endless_due_renewals_cannot_starve_the_others() -> None:
+    # Given one store with "a million" due and two small ones
+    due, queue = _Due({"big": None, "small": 7, "tiny": 1}), _Queue()
+    # When a run with a budget of 300 sweeps
+    result = sweep_due_renewals(NOW, due=due, queue=queue, budget=300)
+    # Then the small stores are served in full and the big one takes the rest
+    assert queue.per_store() == {"big": 292, "small": 7, "tiny": 1}
+    assert result.enqueued == 300 and not result.complete
+    # And the big store was read only as far as it was served (lazily, no scan)
+    assert due.read["big"] == 292
+
+
+def test_the_budget_is_split_evenly_between_busy_stores() -> None:
+    # Given / When
+    queue = _Queue()
+    sweep_due_renewals(NOW, due=_Due({"a": None, "b": None, "c": None}), queue=queue, budget=30)
+    # Then
+    assert queue.per_store() == {"a": 10, "b": 10, "c": 10}
+
+
+def test_everything_due_within_the_budget_is_enqueued_once_and_the_run_completes() -> None:
+    # Given / When
+    queue = _Queue()
+    result = sweep_due_renewals(NOW, due=_Due({"a": 4, "b": 0, "c": 2}), queue=queue)
+    # Then
+    assert result.complete and result.enqueued == 6 and result.stores == 3
+    assert len({(m.store_hash, m.subscription_id) for m in queue.sent}) == 6
+
+
+def test_a_run_short_of_time_stops_and_the_next_run_starts_at_another_store() -> None:
+    # Given a run that has time for one store only
+    ticks = iter([60_000, 0, 0, 0])
+    stores = {"a": None, "b": None, "c": None}
+    first, second = _Queue(), _Queue()
+    # When it runs, and the next scheduled run has the same problem
+    result = sweep_due_renewals(
+        NOW, due=_Due(stores), queue=first, budget=30, time_left_ms=lambda: next(ticks)
+    )
+    ticks = iter([60_000, 0, 0, 0])
+    later = NOW + timedelta(seconds=RUN_PERIOD_S)
+    sweep_due_renewals(
+        later, due=_Due(stores), queue=second, budget=30, time_left_ms=lambda: next(ticks)
+    )
+    # Then each stopped early, and each served a different store
+    assert not result.complete
+    assert len(first.per_store()) == len(second.per_store()) == 1
+    assert first.per_store() != second.per_store()
+
+
+def test_nothing_installed_means_nothing_to_do() -> None:
+    # Given / When
+    result = sweep_due_renewals(NOW, due=_Due({}), queue=_Queue())
+    # Then
+    assert (result.enqueued, result.stores, result.complete) == (0, 0, True)

@@ -1,0 +1,85 @@
+"""Tenant config: presets, per-store overrides, and every validation error reported at once."""
+
+import pytest
+
+from bc_subscriptions.domain.tenant_config import (
+    PRESETS,
+    InvalidTenantConfig,
+    effective_config,
+    parse_overrides,
+)
+
+
+def test_without_overrides_a_store_gets_the_standard_preset_and_documented_defaults() -> None:
+    # Given / When
+    config = effective_config(None)
+    # Then
+    assert config.preset == "standard"
+    assert config.dunning == PRESETS["standard"]
+    assert config.capture_timing == "immediate"
+    assert config.auth_window_days == 7
+    assert config.nti_freshness_days == 365
+
+
+@pytest.mark.parametrize("preset", ["standard", "aggressive", "lenient"])
+def test_each_preset_is_a_valid_policy(preset: str) -> None:
+    # Given / When
+    config = effective_config({"preset": preset})
+    # Then
+    assert config.dunning == PRESETS[preset]
+    assert config.dunning.max_attempts - 1 <= len(config.dunning.retry_offsets_days)
+
+
+def test_the_presets_differ_in_how_hard_they_chase() -> None:
+    # Given / When / Then
+    assert PRESETS["aggressive"].grace_period_days < PRESETS["standard"].grace_period_days
+    assert PRESETS["lenient"].grace_period_days > PRESETS["standard"].grace_period_days
+    assert PRESETS["lenient"].final_action == "pause"
+    assert PRESETS["standard"].final_action == "cancel"
+
+
+def test_an_override_changes_only_the_fields_it_names() -> None:
+    # Given
+    raw = '{"preset": "lenient", "dunning": {"max_attempts": 3}, "nti_freshness_days": 180}'
+    # When
+    config = effective_config(parse_overrides(raw))
+    # Then
+    assert config.dunning.max_attempts == 3
+    assert config.dunning.retry_offsets_days == PRESETS["lenient"].retry_offsets_days
+    assert config.dunning.final_action == "pause"
+    assert config.nti_freshness_days == 180
+
+
+def test_invalid_overrides_are_refused_with_every_error() -> None:
+    # Given two wrong fields and an unknown one
+    raw = '{"capture_timing": "later", "auth_window_days": 0, "colour": "red"}'
+    # When
+    with pytest.raises(InvalidTenantConfig) as refused:
+        parse_overrides(raw)
+    # Then
+    assert refused.value.code == "invalid_tenant_config"
+    assert {e["loc"] for e in refused.value.errors} == {
+        "capture_timing",
+        "auth_window_days",
+        "colour",
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "loc"),
+    [
+        ("not json", ""),
+        ("[1, 2]", ""),
+        ('{"preset": "gentle"}', "preset"),
+        ('{"dunning": 3}', "dunning"),
+        ('{"dunning": {"retry_offsets_days": [3, 1]}}', "dunning"),
+        ('{"dunning": {"max_attempts": 9}}', "dunning"),
+        ('{"dunning": {"final_action": "refund"}}', "dunning.final_action"),
+    ],
+)
+def test_malformed_documents_name_where_they_are_wrong(raw: str, loc: str) -> None:
+    # Given / When
+    with pytest.raises(InvalidTenantConfig) as refused:
+        parse_overrides(raw)
+    # Then
+    assert [e["loc"] for e in refused.value.errors] == [loc]
