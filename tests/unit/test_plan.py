@@ -73,6 +73,7 @@ def test_plan_terms_are_validated_and_locked_apart_from_the_product() -> None:
         },
         {"tiers": [{"min_quantity": 2, "discount_percent": 101}]},
         {"price_source": "whatever"},
+        {"price_source": "catalog"},  # not supported: refused, never silently locked
     ],
 )
 def test_invalid_plan_terms_are_refused(bad: dict[str, object]) -> None:

@@ -45,8 +45,9 @@ class PlanTerms(BaseModel):
     # Fixed length: the subscription expires after this many cycles (None = until cancelled).
     max_cycles: int | None = Field(default=None, ge=1, le=1000)
     tiers: tuple[Tier, ...] = Field(default=(), max_length=20)
-    # "locked": renewals charge the price as bought; "catalog": today's catalog price.
-    price_source: Literal["locked", "catalog"] = "locked"
+    # Renewals charge the price as bought. Charging today's catalog price ("catalog") is not
+    # supported: a plan asking for it is refused rather than silently charged the locked price.
+    price_source: Literal["locked"] = "locked"
 
     @field_validator("tiers")
     @classmethod
