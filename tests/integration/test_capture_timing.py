@@ -65,9 +65,12 @@ def test_on_ship_records_the_authorization_and_captures_once_when_shipped(
     assert _charge(world).get("auth_pk", "").startswith("AUTH#")
     assert _txs(world, order["id"], "capture") == []
     # When the merchant ships the order
+    before = len(world.emulator.calls)
     world.emulator.create_shipment(world.store_hash, order["id"])
     world.stack.pump()
-    # Then it is captured once, the delivery is fulfilled, and the charge leaves the index
+    # Then it is captured once, in 3 BigCommerce calls (transactions, capture, read-back),
+    # the delivery is fulfilled, and the charge leaves the index
+    assert [m for m, _ in world.emulator.calls[before:]] == ["GET", "POST", "GET"]
     assert len(_txs(world, order["id"], "capture")) == 1
     assert _auth(world)["state"] == "captured"
     assert "auth_pk" not in _charge(world)
