@@ -167,6 +167,7 @@ def test_a_cancelled_order_voids_its_open_authorization(stack: LocalStack) -> No
     auth = _auth(world)
     assert (auth["state"], auth["reason"]) == ("voided", "order_cancelled")
     assert world.event_types().count("charge.voided") == 1
+    assert "delivery.fulfilled" not in world.event_types()
 
 
 def test_shipments_and_status_changes_of_other_orders_are_ignored(stack: LocalStack) -> None:

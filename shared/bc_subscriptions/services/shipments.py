@@ -8,6 +8,7 @@ fulfilled and changes nothing.
 from __future__ import annotations
 
 from ..domain import events as ev
+from ..domain.authorization import AuthState
 from ..domain.delivery import DeliveryStatus
 from ..ports.storage import ConcurrencyConflict
 from .payment_actions import ActionDeps, RenewalCharge, renewal_charge, settle_authorization
@@ -21,6 +22,8 @@ def on_shipment(store_hash: str, order_id: int, deps: ActionDeps) -> str:
             return "not_ours"
         outcomes = []
         auth = found.charge.authorization
+        if auth is not None and auth.state == AuthState.VOIDED:
+            return "already_voided"  # nothing was paid for this cycle: nothing to fulfil
         on_ship = deps.uow.tenant_configs.get(store_hash).capture_timing == "on_ship"
         if auth is not None and not auth.settled and on_ship:
             outcomes.append(settle_authorization(found, "capture", "shipped", deps))
