@@ -14,7 +14,9 @@ import pytest
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.ports.bigcommerce import BigCommerceError
 from bc_subscriptions.ports.storage import UnitOfWork
+from bc_subscriptions.services.order_status import StatusChange
 from bc_subscriptions.services.payment_actions import ActionDeps
+from bc_subscriptions.services.payment_reactions import void_when_cancelled
 from bc_subscriptions.services.shipments import on_shipment
 from devstack.stack import LocalStack
 
@@ -102,3 +104,31 @@ def test_a_declined_capture_is_retried_after_reading_the_transactions(
     assert len(_txs(world, order["id"], "capture", "error")) == 1
     assert len(_txs(world, order["id"], "capture")) == 1
     assert _auth(world)["state"] == "captured"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_void_whose_call_fails_is_read_back_and_never_doubled(
+    stack: LocalStack, kind: str
+) -> None:
+    # Given an authorized on_ship renewal whose order is cancelled, and a fault on the void
+    world = _store(stack, "on_ship")
+    order = _renewed(world)
+    stack.emulator.faults.inject(
+        "POST", "/stores/*/v3/orders/*/payment_actions/void", kind, times=2
+    )
+    void = void_when_cancelled(_deps)
+    change = StatusChange(world.store_hash, order["id"], 11, 5)
+    # When the status webhook is processed (and redelivered), and the sweep re-checks
+    outcomes = []
+    for _ in range(3):
+        try:
+            outcomes.append(void(change))
+        except BigCommerceError as exc:
+            outcomes.append(type(exc).__name__)
+    stack.advance_clock(timedelta(minutes=20))
+    stack.fire("AuthExpirySweepFunction")
+    stack.pump()
+    # Then it was voided exactly once and recorded once
+    assert len(_txs(world, order["id"], "void")) == 1, outcomes
+    assert _auth(world)["state"] == "voided", outcomes
+    assert world.event_types().count("charge.voided") == 1
