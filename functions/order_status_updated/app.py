@@ -1,6 +1,6 @@
 """OrderStatusUpdatedFunction: a BigCommerce `store/order/statusUpdated` delivery."""
 
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
@@ -11,12 +11,15 @@ from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.bc_webhooks import handle_bc_webhook
 from bc_subscriptions.entrypoints.capture import capture_order
 from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.ports.storage import UnitOfWork
 from bc_subscriptions.services.inbound_webhook import BcWebhook
 from bc_subscriptions.services.order_status import (
     StatusChange,
     react,
     start_subscriptions_when_paid,
 )
+from bc_subscriptions.services.payment_actions import ActionDeps
+from bc_subscriptions.services.payment_reactions import capture_when_fulfilled, void_when_cancelled
 
 app = APIGatewayHttpResolver()
 
@@ -50,7 +53,15 @@ def on_status_updated(payload: BcWebhook) -> str:
         payload.store_hash, data.id, data.status.previous_status_id, data.status.new_status_id
     )
     c = container()
-    reactions = [start_subscriptions_when_paid(lambda store, order: capture_order(c, store, order))]
+
+    def action_deps() -> ActionDeps:
+        return ActionDeps(cast(UnitOfWork, c.unit_of_work()), c.bigcommerce, c.clock)
+
+    reactions = [
+        start_subscriptions_when_paid(lambda store, order: capture_order(c, store, order)),
+        capture_when_fulfilled(action_deps),
+        void_when_cancelled(action_deps),
+    ]
     return react(change, reactions)
 
 

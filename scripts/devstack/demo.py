@@ -17,6 +17,7 @@ from rich.table import Table
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 
+from .demo_capture import capture_on_shipment
 from .stack import LocalStack
 
 STORE = "demostore"
@@ -154,6 +155,7 @@ def main() -> int:
         ada, bob = checkout(stack)
         renew(stack, ada, bob)
         recover(stack, bob)
+        capture_on_shipment(stack, step, say)
         merchant_view(stack)
     return 0
 

@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.events import EVENT_TYPES
 from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.services.tenant_settings import update_tenant_config
 from devstack.stack import LocalStack
 
 from .world import World
@@ -63,8 +64,25 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     _change(world, ending.id, Subscription.expire)
     authorizing = World.create(stack, gateway_mode="authorization")
     authorizing.subscribe()
-    # When the month passes
+    # and stores that capture on shipment: one whose gateway only authorizes (one renewal is
+    # shipped, one cancelled), one whose gateway captures at once (a configuration warning)
+    shipping = World.create(stack, gateway_mode="authorization")
+    update_tenant_config(
+        container().unit_of_work(), shipping.store_hash, '{"capture_timing": "on_ship"}'
+    )
+    shipping.subscribe()
+    shipping.subscribe()
+    misconfigured = World.create(stack)
+    update_tenant_config(
+        container().unit_of_work(), misconfigured.store_hash, '{"capture_timing": "on_ship"}'
+    )
+    misconfigured.subscribe()
+    # When the month passes, and one renewal ships while the other is cancelled
     world.renew()
+    shipped, cancelled = shipping.renewal_orders()
+    shipping.emulator.create_shipment(shipping.store_hash, shipped["id"])
+    shipping.emulator.set_order_status(shipping.store_hash, cancelled["id"], 5)
+    world.stack.pump()
     # Then every payload the merchant received validates against its type's schema
     received = world.stack.receiver.received
     assert {r.event_type for r in received} == EVENT_TYPES

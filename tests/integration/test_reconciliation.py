@@ -61,12 +61,13 @@ def test_deactivated_and_deleted_hooks_are_repaired(world: World) -> None:
         del world.emulator.stores[world.store_hash].hooks[hooks[0]["id"]]
     # When
     result = _sweep(world)
-    # Then both scopes have an active hook with the store's headers again
+    # Then every scope has an active hook with the store's headers again
     repaired = world.emulator.hooks(world.store_hash)
-    assert result["hooks_repaired"] == 2
+    assert result["hooks_repaired"] == 3
     assert sorted(h["scope"] for h in repaired) == [
         "store/order/created",
         "store/order/statusUpdated",
+        "store/shipment/created",
     ]
     assert all(h["is_active"] for h in repaired)
     assert {h["headers"]["X-Bcs-Store"] for h in repaired} == {world.store_hash}

@@ -13,7 +13,9 @@ from .app_callbacks import AppCallbacks
 from .faults import FaultPlan
 from .fixtures import StoreSetup
 from .orders import checkout_order
+from .payment_actions import settle
 from .ratelimit import RateWindows
+from .shipments import ship
 from .state import Store
 from .transport import EmulatorTransport
 from .webhooks import WebhookDelivery, WebhookOutbox, signed_headers
@@ -82,6 +84,23 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
             previous = store.set_status(store.orders[order_id], status_id)
             if previous != status_id:
                 self.outbox.status_change(store, order_id, previous, status_id)
+
+    def create_shipment(
+        self, store_hash: str, order_id: int, items: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """The merchant ships `items` (all that is left when None); fires shipment/created."""
+        with self.lock:
+            return dict(ship(self, self.stores[store_hash], order_id, items))
+
+    def settle_payment_actions(self, store_hash: str, order_id: int) -> None:
+        """The gateway answers the order's pending capture or void now."""
+        with self.lock:
+            settle(self, self.stores[store_hash], order_id)
+
+    def set_capture_behavior(self, store_hash: str, behavior: str) -> None:
+        """How the store's gateway answers captures: "ok" or "decline"."""
+        with self.lock:
+            self.stores[store_hash].capture_behavior = behavior
 
     def resend_order_created(self, store_hash: str, order_id: int) -> None:
         """BigCommerce sometimes sends an event again with a new hash (e.g. after an edit)."""

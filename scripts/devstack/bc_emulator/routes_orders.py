@@ -10,6 +10,7 @@ from .auth import store_view
 from .filters import invalid_new_order, matching, page
 from .orders import add_order
 from .responses import NOT_FOUND, json_response, no_content, v2_error
+from .shipments import ship
 from .state import STATUS_NAMES, Store
 
 if TYPE_CHECKING:
@@ -95,4 +96,23 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
         if order_id not in store.orders:
             return v2_error(404, NOT_FOUND)
         found = store.shipping[order_id]
+        return json_response(found) if found else no_content()
+
+    @app.post("/stores/<store_hash>/v2/orders/<int:order_id>/shipments")
+    @store_view(emu)
+    def create_shipment(store: Store, order_id: int) -> Any:
+        if order_id not in store.orders:
+            return v2_error(404, NOT_FOUND)
+        body = request.get_json(silent=True) or {}
+        items = body.get("items")
+        if not isinstance(items, list) or not items:
+            return v2_error(400, "The field 'items' is invalid.")
+        return json_response(ship(emu, store, order_id, items), 201)
+
+    @app.get("/stores/<store_hash>/v2/orders/<int:order_id>/shipments")
+    @store_view(emu)
+    def list_shipments(store: Store, order_id: int) -> Any:
+        if order_id not in store.orders:
+            return v2_error(404, NOT_FOUND)
+        found = store.shipments.get(order_id, [])
         return json_response(found) if found else no_content()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, request
 
 from .auth import store_view
+from .payment_actions import request_action, settle
 from .payments import PAYMENTS_ACCEPT, charge, mint_pat
 from .responses import NOT_FOUND, json_response, no_content, payment_error, v3_error
 from .state import Store
@@ -47,5 +48,13 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
     def transactions(store: Store, order_id: int) -> Any:
         if order_id not in store.orders:
             return v3_error(404, NOT_FOUND)
+        settle(emu, store, order_id)
         found = store.transactions[order_id]
         return json_response({"data": found, "meta": {}}) if found else no_content()
+
+    @app.post("/stores/<store_hash>/v3/orders/<int:order_id>/payment_actions/<action>")
+    @store_view(emu)
+    def payment_action(store: Store, order_id: int, action: str) -> Any:
+        if action not in ("capture", "void"):
+            return v3_error(404, NOT_FOUND)
+        return request_action(store, order_id, action)

@@ -75,6 +75,11 @@ class Store:
     shipping: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     transactions: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     pats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Captures and voids accepted but not yet answered by the gateway (order id -> action).
+    pending_actions: dict[int, str] = field(default_factory=dict)
+    # How the gateway answers a capture: "ok", or "decline" (an error transaction).
+    capture_behavior: str = "ok"
+    shipments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     hooks: dict[int, dict[str, Any]] = field(default_factory=dict)
     # product_id -> metafield id -> metafield (v3 shape)
     metafields: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
@@ -86,6 +91,7 @@ class Store:
     next_tx_id: int = 1
     next_hook_id: int = 1
     next_metafield_id: int = 1
+    next_shipment_id: int = 1
 
     def take_id(self, counter: str) -> int:
         """The next value of `next_<counter>`, advancing it."""

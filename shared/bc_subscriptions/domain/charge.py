@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from .authorization import Authorization
 from .declines import DeclineClass
 
 
@@ -52,6 +53,8 @@ class Charge(BaseModel):
     retries: int = 0
     # A prepaid cycle covered by an earlier charge: a zero-priced order, no payment.
     fulfilment_only: bool = False
+    # An authorized payment waiting to be captured (capture timing), or what became of it.
+    authorization: Authorization | None = None
     lease_owner: str | None = None
     lease_until: datetime | None = None
     created_at: datetime

@@ -20,6 +20,11 @@ SUBSCRIPTION_PAUSED = "subscription.paused"
 SUBSCRIPTION_RESUMED = "subscription.resumed"
 SUBSCRIPTION_EXPIRED = "subscription.expired"
 SUBSCRIPTION_CYCLE_SKIPPED = "subscription.cycle_skipped"
+CHARGE_CAPTURED = "charge.captured"
+CHARGE_VOIDED = "charge.voided"
+DELIVERY_FULFILLED = "delivery.fulfilled"
+# The store wants to capture later, but its gateway took the money at once (purchase).
+CAPTURE_TIMING_UNSUPPORTED = "config.capture_timing_unsupported"
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -44,6 +49,10 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_RESUMED,
         SUBSCRIPTION_EXPIRED,
         SUBSCRIPTION_CYCLE_SKIPPED,
+        CHARGE_CAPTURED,
+        CHARGE_VOIDED,
+        DELIVERY_FULFILLED,
+        CAPTURE_TIMING_UNSUPPORTED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
     }
 )

@@ -282,6 +282,11 @@ class Subscription(BaseModel):
         """A renewal stage was recorded (`charge.stage.<stage>`), for the audit trail."""
         self._record(f"charge.stage.{stage}", now, {"cycle": cycle, **data})
 
+    def record_payment_action(self, type_: str, *, cycle: int, now: datetime, **data: Any) -> None:
+        """A capture, void or fulfilment of one cycle (authorized payments, shipments)."""
+        self.updated_at = now
+        self._record(type_, now, {"cycle": cycle, **data})
+
     def give_up(self, action: str, now: datetime) -> None:
         """Dunning ran out: the tenant's final action (cancel or pause), whatever the commitment."""
         cycle = self.dunning.cycle if self.dunning else self.next_cycle

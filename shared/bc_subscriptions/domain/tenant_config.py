@@ -69,6 +69,11 @@ class TenantConfig(BaseModel):
     capture_timing: Literal["immediate", "on_fulfillment", "on_ship"] = "immediate"
     # Authorizations older than this are captured early or voided (the auth-expiry sweep).
     auth_window_days: int = Field(default=7, ge=1, le=30)
+    # What the sweep does with an authorization this many hours before it expires.
+    auth_expiry_action: Literal["capture", "void"] = "capture"
+    auth_expiry_lead_hours: int = Field(default=24, ge=1, le=168)
+    # Order statuses that count as fulfilled for `on_fulfillment` (Shipped, Completed).
+    fulfilled_statuses: tuple[int, ...] = (2, 10)
     # A stored card's network transaction id older than this is verified before renewing.
     nti_freshness_days: int = Field(default=365, ge=1, le=3650)
     # Lifetime of the single-use link a shopper follows to authenticate a payment (3-D Secure).

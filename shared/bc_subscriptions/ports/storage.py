@@ -71,6 +71,15 @@ class DueSubscription:
 
 
 @dataclass(frozen=True)
+class AuthorizationDue:
+    """One row of the sparse AuthExpiryIndex: a charge whose authorization needs a look."""
+
+    store_hash: str
+    subscription_id: str
+    cycle: int
+
+
+@dataclass(frozen=True)
 class Install:
     """An installed store; secrets stay encrypted here and are decrypted by the vault."""
 

@@ -18,6 +18,7 @@ STORE_HEADER = "X-Bcs-Store"
 WEBHOOK_ROUTES = {
     "store/order/created": "/webhooks/bigcommerce/order-created",
     "store/order/statusUpdated": "/webhooks/bigcommerce/order-status-updated",
+    "store/shipment/created": "/webhooks/bigcommerce/shipment-created",
 }
 
 

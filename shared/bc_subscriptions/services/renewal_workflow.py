@@ -19,6 +19,7 @@ from ..domain.subscription import Subscription
 from ..ports.bigcommerce import (
     Address,
     BigCommerce,
+    BigCommerceError,
     NewOrder,
     NewOrderLine,
     Order,
@@ -29,6 +30,8 @@ from ..ports.bigcommerce import (
 from ..ports.clock import Clock
 from ..ports.storage import ConcurrencyConflict, OrderLink, UnitOfWork
 from .messages import RenewSubscription
+from .payment_actions import ActionDeps, RenewalCharge, settle_authorization
+from .renewal_authorization import fetch_transactions, record_payment
 from .renewal_deliveries import materialize_deliveries
 from .renewal_dunning import card_still_valid, record_failure
 
@@ -83,7 +86,10 @@ def run_renewal(cmd: RenewSubscription, deps: RenewalDeps) -> RenewalOutcome:
             _commit_stage(deps, sub, charge, Stage.ORDER_CREATED)
         if charge.stage == Stage.ORDER_CREATED and not charge.fulfilment_only:
             _pay(sub, charge, deps)
-        return _complete(sub, charge, deps)
+        outcome = _complete(sub, charge, deps)
+        if outcome.outcome == "renewed":
+            _capture_if_immediate(sub, charge, deps)
+        return outcome
 
 
 def _claim(
@@ -237,6 +243,9 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
             raise
         return
     charge.transaction_id, charge.transaction_type = result.id, result.transaction_type
+    config = deps.uow.tenant_configs.get(sub.store_hash)
+    txs = fetch_transactions(deps.bc, charge, result.transaction_type, config)
+    record_payment(sub, charge, result.transaction_type, txs, config, deps.clock.now())
     stage = (
         Stage.PAYMENT_CAPTURED
         if result.transaction_type == "purchase"
@@ -261,10 +270,13 @@ def _handle_decline(
 
 def _record_if_paid(sub: Subscription, charge: Charge, deps: RenewalDeps) -> bool:
     assert charge.bc_order_id is not None
-    tx = _successful_payment(deps.bc.list_order_transactions(charge.store_hash, charge.bc_order_id))
+    transactions = deps.bc.list_order_transactions(charge.store_hash, charge.bc_order_id)
+    tx = _successful_payment(transactions)
     if tx is None:
         return False
     charge.transaction_id, charge.transaction_type = str(tx.id), tx.event
+    config = deps.uow.tenant_configs.get(sub.store_hash)
+    record_payment(sub, charge, tx.event, transactions, config, deps.clock.now())
     stage = Stage.PAYMENT_AUTHORIZED if tx.event == "authorization" else Stage.PAYMENT_CAPTURED
     _commit_stage(deps, sub, charge, stage)
     return True
@@ -312,6 +324,25 @@ def _complete(sub: Subscription, charge: Charge, deps: RenewalDeps) -> RenewalOu
     deps.uow.subscriptions.save(sub)
     _commit_stage(deps, sub, charge)
     return RenewalOutcome(outcome, charge.bc_order_id)
+
+
+def _capture_if_immediate(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
+    """An authorize-only gateway on an `immediate` store: capture now. Whatever stops it here
+    (BigCommerce down, a conflict) leaves the capture due, and the auth-expiry sweep retries."""
+    auth = charge.authorization
+    if auth is None or auth.settled:
+        return
+    if deps.uow.tenant_configs.get(sub.store_hash).capture_timing != "immediate":
+        return
+    try:
+        settle_authorization(
+            RenewalCharge(sub, charge),
+            "capture",
+            "immediate",
+            ActionDeps(deps.uow, deps.bc, deps.clock),
+        )
+    except BigCommerceError:
+        return
 
 
 def _give_up(sub: Subscription, charge: Charge, deps: RenewalDeps) -> RenewalOutcome:

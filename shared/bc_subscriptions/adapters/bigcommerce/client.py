@@ -147,6 +147,13 @@ class HttpBigCommerce:
         path = f"/v3/orders/{order_id}/transactions"
         return self._rest.many(Transaction, store_hash, "GET", path, envelope=True)
 
+    def request_payment_action(self, store_hash: str, order_id: int, action: str) -> None:
+        """`POST /v3/orders/{id}/payment_actions/{capture|void}`: asynchronous, 201 when accepted;
+        the outcome shows later in the order's transactions."""
+        if action not in ("capture", "void"):
+            raise ValueError(f"unknown payment action {action!r}")
+        self._rest.call(store_hash, "POST", f"/v3/orders/{order_id}/payment_actions/{action}")
+
     # -- webhooks (v3: data envelope) ----------------------------------------------------------
     def create_webhook(
         self, store_hash: str, scope: str, destination: str, headers: dict[str, str]

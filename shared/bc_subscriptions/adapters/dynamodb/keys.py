@@ -96,3 +96,18 @@ def due_keys(
 
 def due_pk(store_hash: str, shard: int) -> str:
     return f"DUE#{store_hash}#{shard}"
+
+
+AUTH_SHARDS = 4  # open authorizations are few (only stores that capture later have any)
+
+
+def auth_keys(
+    store_hash: str, subscription_id: str, cycle: int, check_at: datetime
+) -> tuple[str, str]:
+    """Keys of the sparse AuthExpiryIndex: an authorization sits there until it is settled.
+
+    The sort key is when the expiry sweep must look at it next, so a query stops at "now".
+    """
+    return f"AUTH#{shard_of(subscription_id, AUTH_SHARDS)}", (
+        f"{timestamp(check_at)}#{store_hash}#{subscription_id}#{cycle}"
+    )

@@ -52,6 +52,17 @@ class EventTimeIndex(GlobalSecondaryIndex["EventItem"]):
     time_sk = UnicodeAttribute(range_key=True)
 
 
+class AuthExpiryIndex(GlobalSecondaryIndex["ChargeItem"]):
+    """Open (or pending) authorizations by when the expiry sweep must look at them."""
+
+    class Meta(_Meta):
+        index_name = "AuthExpiryIndex"
+        projection = KeysOnlyProjection()
+
+    auth_pk = UnicodeAttribute(hash_key=True)
+    auth_sk = UnicodeAttribute(range_key=True)
+
+
 class InstalledStoreIndex(GlobalSecondaryIndex["InstallItem"]):
     class Meta(_Meta):
         index_name = "InstalledStoreIndex"
@@ -106,6 +117,10 @@ class ChargeItem(_Item):
     bc_order_id = NumberAttribute(null=True)
     doc = UnicodeAttribute()
     version = VersionAttribute()
+    # Present while its authorization is open or pending (sparse AuthExpiryIndex).
+    auth_pk = UnicodeAttribute(null=True)
+    auth_sk = UnicodeAttribute(null=True)
+    auth_expiry = AuthExpiryIndex()
 
 
 class EventItem(_Item):

@@ -181,6 +181,17 @@ class _Charges:
             charge.bc_order_id,
             charge.model_dump_json(),
         )
+        check_at = charge.authorization.check_at if charge.authorization else None
+        item.auth_pk, item.auth_sk = (
+            keys.auth_keys(
+                charge.store_hash,
+                charge.subscription_id,
+                charge.cycle,
+                check_at,
+            )
+            if check_at is not None
+            else (None, None)
+        )
         return item
 
 
