@@ -22,6 +22,7 @@ from .adapters.dynamodb.store_records import (
     ReconCheckpoints,
     SweepCursors,
 )
+from .adapters.dynamodb.subscription_reads import SubscriptionReads
 from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
 from .adapters.sqs import MAX_DELAY_S, SqsDeliveryQueue, SqsQueue
 from .adapters.vault import KmsVault
@@ -96,6 +97,10 @@ class Container:
     @cached_property
     def event_log(self) -> EventLog:
         return EventLog()
+
+    @cached_property
+    def subscription_reads(self) -> SubscriptionReads:
+        return SubscriptionReads()
 
     @cached_property
     def outbox(self) -> Outbox:

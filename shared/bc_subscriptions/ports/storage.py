@@ -260,3 +260,20 @@ class UnitOfWork(Protocol):
     def __exit__(self, *exc: object) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class SubscriptionPage:
+    """One page of a store's subscriptions; `cursor` reads the next page (None: no more)."""
+
+    subscriptions: list[Subscription]
+    cursor: str | None
+
+
+class SubscriptionReader(Protocol):
+    def page(
+        self, store_hash: str, *, customer_id: int | None, cursor: str | None, limit: int
+    ) -> SubscriptionPage: ...
+    def partition(
+        self, store_hash: str, subscription_id: str
+    ) -> dict[str, list[dict[str, Any]]]: ...
