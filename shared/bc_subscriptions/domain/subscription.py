@@ -330,6 +330,18 @@ class Subscription(BaseModel):
             ev.SUBSCRIPTION_CANCELLED, now, {"reason": "requested", "cycle": self.next_cycle}
         )
 
+    def change_payment_method(self, method: PaymentMethod, now: datetime) -> None:
+        """The shopper picked another stored instrument; the next charge (or retry) uses it."""
+        if self.status in (Status.CANCELLED, Status.EXPIRED):
+            raise DomainError(f"a {self.status.value} subscription is not charged any more")
+        self.payment_method = method
+        self.updated_at = now
+        self._record(
+            ev.SUBSCRIPTION_PAYMENT_METHOD_UPDATED,
+            now,
+            {"customer_id": self.customer_id, "payment_method_id": method.payment_method_id},
+        )
+
     def summary(self) -> dict[str, Any]:
         """The public view of the contract carried by `subscription.*` events."""
         return {
