@@ -13,27 +13,32 @@ from bc_subscriptions.adapters.dynamodb.subscription_reads import InvalidCursor
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.domain.lifecycle import Status
+from bc_subscriptions.domain.tenant_config import InvalidTenantConfig
+from bc_subscriptions.entrypoints import admin_settings
+from bc_subscriptions.entrypoints.admin_auth import session_store
 from bc_subscriptions.entrypoints.api_models import (
     CancelRequest,
     SubscriptionDetail,
     SubscriptionList,
     SubscriptionView,
 )
-from bc_subscriptions.entrypoints.responses import error
+from bc_subscriptions.entrypoints.responses import error, json_response
 from bc_subscriptions.entrypoints.subscription_routes import conflict, invalid_request, not_found
 from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.services import subscription_admin as admin
-from bc_subscriptions.services.admin_session import InvalidSession, bearer, verify_session_token
+from bc_subscriptions.services.admin_session import InvalidSession
 from bc_subscriptions.services.cancel_flow import cancel_subscription
+from bc_subscriptions.services.endpoints import EndpointNotFound, InvalidEndpoint
+from bc_subscriptions.services.webhook_replay import ReplayRefused
 
 app = APIGatewayHttpResolver(enable_validation=True)
 
 
+app.include_router(admin_settings.router)
+
+
 def _store() -> str:
-    c = container()
-    token = bearer(app.current_event.headers.get("authorization"))
-    session = verify_session_token(token, client_secret=c.client_secret(), now=c.wall_clock.now())
-    return session.store_hash
+    return session_store(app.current_event.headers)
 
 
 @app.get("/admin/openapi.json", include_in_schema=False)
@@ -117,6 +122,28 @@ def _unauthorized(failure: InvalidSession) -> Response[str]:
 @app.exception_handler(admin.SubscriptionNotFound)
 def _not_found(_: admin.SubscriptionNotFound) -> Response[str]:
     return not_found()
+
+
+@app.exception_handler(InvalidTenantConfig)
+def _invalid_config(failure: InvalidTenantConfig) -> Response[str]:
+    fields = [{"field": e["loc"], "message": e["msg"]} for e in failure.errors]
+    return json_response(422, {"error": failure.code, "fields": fields})
+
+
+@app.exception_handler(InvalidEndpoint)
+def _invalid_endpoint(failure: InvalidEndpoint) -> Response[str]:
+    return json_response(422, {"error": "invalid_endpoint", "errors": failure.errors})
+
+
+@app.exception_handler(EndpointNotFound)
+def _no_endpoint(_: EndpointNotFound) -> Response[str]:
+    return error(404, "not_found", "no such endpoint")
+
+
+@app.exception_handler(ReplayRefused)
+def _replay_refused(failure: ReplayRefused) -> Response[str]:
+    status = 404 if failure.code == "endpoint_not_found" else 409
+    return error(status, failure.code, str(failure))
 
 
 @app.exception_handler(DomainError)
