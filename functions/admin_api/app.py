@@ -17,7 +17,10 @@ from bc_subscriptions.domain.tenant_config import InvalidTenantConfig
 from bc_subscriptions.entrypoints import admin_settings
 from bc_subscriptions.entrypoints.admin_auth import session_store
 from bc_subscriptions.entrypoints.api_models import (
+    AddressChange,
+    CadenceChange,
     CancelRequest,
+    QuantityChange,
     SubscriptionDetail,
     SubscriptionList,
     SubscriptionView,
@@ -26,6 +29,7 @@ from bc_subscriptions.entrypoints.responses import error, json_response
 from bc_subscriptions.entrypoints.subscription_routes import conflict, invalid_request, not_found
 from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.services import subscription_admin as admin
+from bc_subscriptions.services import subscription_changes as changes
 from bc_subscriptions.services.admin_session import InvalidSession
 from bc_subscriptions.services.cancel_flow import cancel_subscription
 from bc_subscriptions.services.endpoints import EndpointNotFound, InvalidEndpoint
@@ -100,6 +104,31 @@ def cancel(subscription_id: str, request: CancelRequest) -> SubscriptionView:
         actor="merchant",
         uow_factory=c.unit_of_work,
         ops=c.ops_events,
+        now=c.clock.now(),
+    )
+    return SubscriptionView.of(sub)
+
+
+@app.post("/admin/subscriptions/<subscription_id>/quantity")
+def change_quantity(subscription_id: str, request: QuantityChange) -> SubscriptionView:
+    return _change(
+        subscription_id, lambda now: changes.quantity(request.product_id, request.quantity, now)
+    )
+
+
+@app.put("/admin/subscriptions/<subscription_id>/shipping-address")
+def change_address(subscription_id: str, request: AddressChange) -> SubscriptionView:
+    return _change(subscription_id, lambda now: changes.shipping_address(request.fields(), now))
+
+
+@app.post("/admin/subscriptions/<subscription_id>/cadence")
+def change_cadence(subscription_id: str, request: CadenceChange) -> SubscriptionView:
+    store_hash, c = _store(), container()
+    sub = changes.change_cadence(
+        store_hash,
+        subscription_id,
+        request.cadence,
+        uow_factory=c.unit_of_work,
         now=c.clock.now(),
     )
     return SubscriptionView.of(sub)

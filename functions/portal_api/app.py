@@ -16,7 +16,10 @@ from bc_subscriptions.adapters.dynamodb.subscription_reads import InvalidCursor
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.entrypoints.api_models import (
+    AddressChange,
+    CadenceChange,
     CancelRequest,
+    QuantityChange,
     SubscriptionDetail,
     SubscriptionList,
     SubscriptionView,
@@ -25,6 +28,7 @@ from bc_subscriptions.entrypoints.responses import error
 from bc_subscriptions.entrypoints.subscription_routes import conflict, invalid_request, not_found
 from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.services import subscription_admin as admin
+from bc_subscriptions.services import subscription_changes as changes
 from bc_subscriptions.services.admin_session import InvalidSession, bearer
 from bc_subscriptions.services.cancel_flow import cancel_subscription
 from bc_subscriptions.services.customer_jwt import (
@@ -132,6 +136,32 @@ def put_payment_method(request: PaymentMethodRequest) -> SubscriptionList:
         now=c.clock.now(),
     )
     return SubscriptionList(items=[SubscriptionView.of(s) for s in subs], next_cursor=None)
+
+
+@app.post("/portal/subscriptions/<subscription_id>/quantity")
+def change_quantity(subscription_id: str, request: QuantityChange) -> SubscriptionView:
+    return _change(
+        subscription_id, lambda now: changes.quantity(request.product_id, request.quantity, now)
+    )
+
+
+@app.put("/portal/subscriptions/<subscription_id>/shipping-address")
+def change_address(subscription_id: str, request: AddressChange) -> SubscriptionView:
+    return _change(subscription_id, lambda now: changes.shipping_address(request.fields(), now))
+
+
+@app.post("/portal/subscriptions/<subscription_id>/cadence")
+def change_cadence(subscription_id: str, request: CadenceChange) -> SubscriptionView:
+    shopper, c = _shopper(), container()
+    sub = changes.change_cadence(
+        shopper.store_hash,
+        subscription_id,
+        request.cadence,
+        uow_factory=c.unit_of_work,
+        now=c.clock.now(),
+        customer_id=shopper.customer_id,
+    )
+    return SubscriptionView.of(sub)
 
 
 def _change(subscription_id: str, operation: Any) -> SubscriptionView:

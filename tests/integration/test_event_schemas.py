@@ -67,6 +67,9 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
             PaymentMethod(instrument_token="tok", payment_method_id="card"), now
         ),
     )
+    _change(
+        world, changer.id, lambda sub, now: sub.change_quantity(sub.lines[0].product_id, 3, now)
+    )
     ending, _ = world.subscribe()
     _change(world, ending.id, Subscription.expire)
     authorizing = World.create(stack, gateway_mode="authorization")

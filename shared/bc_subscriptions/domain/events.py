@@ -21,6 +21,7 @@ SUBSCRIPTION_RESUMED = "subscription.resumed"
 SUBSCRIPTION_EXPIRED = "subscription.expired"
 SUBSCRIPTION_CYCLE_SKIPPED = "subscription.cycle_skipped"
 SUBSCRIPTION_PAYMENT_METHOD_UPDATED = "subscription.payment_method_updated"
+SUBSCRIPTION_UPDATED = "subscription.updated"
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -46,6 +47,7 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_EXPIRED,
         SUBSCRIPTION_CYCLE_SKIPPED,
         SUBSCRIPTION_PAYMENT_METHOD_UPDATED,
+        SUBSCRIPTION_UPDATED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
     }
 )

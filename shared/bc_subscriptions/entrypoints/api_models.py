@@ -30,6 +30,7 @@ class SubscriptionView(BaseModel):
     next_renewal_at: datetime
     paid_cycles: int
     commitment_count: int
+    shipping_address: dict[str, str] | None
     created_at: datetime
     updated_at: datetime
 
@@ -55,6 +56,7 @@ class SubscriptionView(BaseModel):
             next_renewal_at=sub.next_renewal_at,
             paid_cycles=sub.paid_cycles,
             commitment_count=sub.terms.commitment_count,
+            shipping_address=sub.shipping_address,
             created_at=sub.created_at,
             updated_at=sub.updated_at,
         )
@@ -82,3 +84,35 @@ class CancelRequest(BaseModel):
 class ApiError(BaseModel):
     error: str
     message: str
+
+
+class QuantityChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: int = Field(ge=1)
+    quantity: int = Field(ge=1, le=10_000)
+
+
+class CadenceChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cadence: str = Field(min_length=1, max_length=100, description="a cadence label of the plan")
+
+
+class AddressChange(BaseModel):
+    """Where renewals ship; fields left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    street_1: str = Field(min_length=1, max_length=255)
+    street_2: str | None = Field(default=None, max_length=255)
+    city: str = Field(min_length=1, max_length=100)
+    state: str | None = Field(default=None, max_length=100)
+    zip: str = Field(min_length=1, max_length=20)
+    country_iso2: str = Field(pattern="^[A-Z]{2}$")
+    phone: str | None = Field(default=None, max_length=50)
+
+    def fields(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
