@@ -26,12 +26,17 @@ from bc_subscriptions.entrypoints.api_models import (
     SubscriptionView,
 )
 from bc_subscriptions.entrypoints.responses import error, json_response
-from bc_subscriptions.entrypoints.subscription_routes import conflict, invalid_request, not_found
+from bc_subscriptions.entrypoints.subscription_routes import (
+    conflict,
+    invalid_request,
+    not_found,
+    rate_limited,
+)
 from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.services import subscription_admin as admin
 from bc_subscriptions.services import subscription_changes as changes
 from bc_subscriptions.services.admin_session import InvalidSession
-from bc_subscriptions.services.cancel_flow import cancel_subscription
+from bc_subscriptions.services.cancel_flow import RateLimited, cancel_subscription
 from bc_subscriptions.services.endpoints import EndpointNotFound, InvalidEndpoint
 from bc_subscriptions.services.webhook_replay import ReplayRefused
 
@@ -104,6 +109,7 @@ def cancel(subscription_id: str, request: CancelRequest) -> SubscriptionView:
         actor="merchant",
         uow_factory=c.unit_of_work,
         ops=c.ops_events,
+        limiter=c.rate_limiter,
         now=c.clock.now(),
     )
     return SubscriptionView.of(sub)
@@ -173,6 +179,11 @@ def _no_endpoint(_: EndpointNotFound) -> Response[str]:
 def _replay_refused(failure: ReplayRefused) -> Response[str]:
     status = 404 if failure.code == "endpoint_not_found" else 409
     return error(status, failure.code, str(failure))
+
+
+@app.exception_handler(RateLimited)
+def _rate_limited(failure: RateLimited) -> Response[str]:
+    return rate_limited(failure)
 
 
 @app.exception_handler(DomainError)

@@ -25,12 +25,17 @@ from bc_subscriptions.entrypoints.api_models import (
     SubscriptionView,
 )
 from bc_subscriptions.entrypoints.responses import error
-from bc_subscriptions.entrypoints.subscription_routes import conflict, invalid_request, not_found
+from bc_subscriptions.entrypoints.subscription_routes import (
+    conflict,
+    invalid_request,
+    not_found,
+    rate_limited,
+)
 from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.services import subscription_admin as admin
 from bc_subscriptions.services import subscription_changes as changes
 from bc_subscriptions.services.admin_session import InvalidSession, bearer
-from bc_subscriptions.services.cancel_flow import cancel_subscription
+from bc_subscriptions.services.cancel_flow import RateLimited, cancel_subscription
 from bc_subscriptions.services.customer_jwt import (
     InvalidCustomerToken,
     Shopper,
@@ -118,6 +123,7 @@ def cancel(subscription_id: str, request: CancelRequest) -> SubscriptionView:
         actor="shopper",
         uow_factory=c.unit_of_work,
         ops=c.ops_events,
+        limiter=c.rate_limiter,
         now=c.clock.now(),
         customer_id=shopper.customer_id,
     )
@@ -195,6 +201,11 @@ def _not_found(_: admin.SubscriptionNotFound) -> Response[str]:
 @app.exception_handler(UnknownInstrument)
 def _unknown_instrument(_: UnknownInstrument) -> Response[str]:
     return error(422, "unknown_instrument", "not one of your stored payment methods")
+
+
+@app.exception_handler(RateLimited)
+def _rate_limited(failure: RateLimited) -> Response[str]:
+    return rate_limited(failure)
 
 
 @app.exception_handler(DomainError)

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from bc_subscriptions.domain.plan import Cadence, Plan
+from bc_subscriptions.domain.schedule import Interval
 from devstack.runtime import HttpResponse
 from devstack.stack import LocalStack
 
-from .world import World
+from .world import PRODUCT_ID, World
 
 
 def _call(
@@ -146,3 +148,24 @@ def test_unknown_portal_routes_are_404_json(world: World) -> None:
     _, _, token = _subscribe(world)
     reply = _call(world, "GET", "/portal/elsewhere", token)
     assert (reply.status, reply.json()["error"]) == (404, "no_route")
+
+
+def test_a_shopper_hammering_cancel_gets_429_with_retry_after(stack: LocalStack) -> None:
+    # Given a shopper whose subscription is inside its commitment (each attempt is refused)
+    world = World.create(stack)
+    monthly = Cadence(label="Monthly", interval=Interval.MONTH)
+    stack.put_plan(
+        world.store_hash, Plan(product_id=PRODUCT_ID, cadences=[monthly], commitment_count=6)
+    )
+    _, sub_id, token = _subscribe(world)
+    path = f"/portal/subscriptions/{sub_id}/cancel"
+    # When they try six times within the hour
+    answers = [_call(world, "POST", path, token, {}) for _ in range(6)]
+    # Then five get the commitment answer and the sixth is told when to come back
+    assert [a.json()["error"] for a in answers] == ["cancel_locked"] * 5 + ["rate_limited"]
+    assert answers[-1].status == 429
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 3600
+    # and another shopper of the store is not affected
+    _, other_id, other_token = _subscribe(world)
+    reply = _call(world, "POST", f"/portal/subscriptions/{other_id}/cancel", other_token, {})
+    assert reply.json()["error"] == "cancel_locked"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from ..domain.errors import DomainError, InvalidTransition
-from ..services.cancel_flow import CancelLocked
+from ..services.cancel_flow import CancelLocked, RateLimited
 from .responses import error, json_response
 
 
@@ -42,4 +43,14 @@ def invalid_request(failure: RequestValidationError) -> Response[str]:
         status_code=422,
         content_type="application/json",
         body=json.dumps({"error": "invalid_request", "fields": fields}, default=str),
+    )
+
+
+def rate_limited(failure: RateLimited) -> Response[str]:
+    seconds = max(1, math.ceil(failure.retry_after_s))
+    return Response(
+        status_code=429,
+        content_type="application/json",
+        body=json.dumps({"error": "rate_limited", "message": str(failure)}),
+        headers={"Retry-After": str(seconds)},
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, Self
 
 from ..domain.charge import Charge
@@ -277,3 +277,9 @@ class SubscriptionReader(Protocol):
     def partition(
         self, store_hash: str, subscription_id: str
     ) -> dict[str, list[dict[str, Any]]]: ...
+
+
+class RateLimiter(Protocol):
+    def allow(
+        self, store_hash: str, key: str, *, limit: int, window: timedelta, now: datetime
+    ) -> float | None: ...
