@@ -1,13 +1,214 @@
-"""AdminApiFunction: declared, not built yet; answers 501 instead of pretending."""
+"""AdminApiFunction: the merchant's API, authenticated by the session token `/load` mints."""
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from bc_subscriptions.entrypoints.responses import not_implemented_proxy
-from bc_subscriptions.observability import logger
+from bc_subscriptions.adapters.dynamodb.subscription_reads import InvalidCursor
+from bc_subscriptions.bootstrap import container
+from bc_subscriptions.domain.errors import DomainError
+from bc_subscriptions.domain.lifecycle import Status
+from bc_subscriptions.domain.tenant_config import InvalidTenantConfig
+from bc_subscriptions.entrypoints import admin_settings
+from bc_subscriptions.entrypoints.admin_auth import session_store
+from bc_subscriptions.entrypoints.api_models import (
+    AddressChange,
+    CadenceChange,
+    CancelRequest,
+    QuantityChange,
+    SubscriptionDetail,
+    SubscriptionList,
+    SubscriptionView,
+)
+from bc_subscriptions.entrypoints.responses import error, json_response
+from bc_subscriptions.entrypoints.subscription_routes import (
+    conflict,
+    invalid_request,
+    not_found,
+    rate_limited,
+)
+from bc_subscriptions.observability import logger, tracer
+from bc_subscriptions.services import subscription_admin as admin
+from bc_subscriptions.services import subscription_changes as changes
+from bc_subscriptions.services.admin_session import InvalidSession
+from bc_subscriptions.services.cancel_flow import RateLimited, cancel_subscription
+from bc_subscriptions.services.endpoints import EndpointNotFound, InvalidEndpoint
+from bc_subscriptions.services.webhook_replay import ReplayRefused
+
+app = APIGatewayHttpResolver(enable_validation=True)
 
 
-@logger.inject_lambda_context(clear_state=True)
+app.include_router(admin_settings.router)
+
+
+def _store() -> str:
+    return session_store(app.current_event.headers)
+
+
+@app.get("/admin/openapi.json", include_in_schema=False)
+def openapi() -> Response[str]:
+    schema = app.get_openapi_json_schema(
+        title="bc-subscriptions admin API", version="1.0.0", openapi_version="3.1.0"
+    )
+    return Response(status_code=200, content_type="application/json", body=schema)
+
+
+@app.get("/admin/subscriptions")
+def list_subscriptions(
+    status: Annotated[Status | None, Query()] = None,
+    customer_id: Annotated[int | None, Query(ge=1)] = None,
+    product_id: Annotated[int | None, Query(ge=1)] = None,
+    renews_after: Annotated[datetime | None, Query()] = None,
+    renews_before: Annotated[datetime | None, Query()] = None,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=admin.MAX_PAGE)] = 25,
+) -> SubscriptionList:
+    store_hash = _store()
+    filters = admin.Filters(status, customer_id, product_id, renews_after, renews_before)
+    subs, next_cursor = admin.list_subscriptions(
+        store_hash, filters, reader=container().subscription_reads, cursor=cursor, limit=limit
+    )
+    return SubscriptionList(items=[SubscriptionView.of(s) for s in subs], next_cursor=next_cursor)
+
+
+@app.get("/admin/subscriptions/<subscription_id>")
+def get_subscription(subscription_id: str) -> SubscriptionDetail:
+    store_hash, c = _store(), container()
+    sub, history = admin.subscription_detail(
+        store_hash, subscription_id, uow=c.unit_of_work(), reader=c.subscription_reads
+    )
+    return SubscriptionDetail(subscription=SubscriptionView.of(sub), **history)
+
+
+@app.post("/admin/subscriptions/<subscription_id>/pause")
+def pause(subscription_id: str) -> SubscriptionView:
+    return _change(subscription_id, admin.pause)
+
+
+@app.post("/admin/subscriptions/<subscription_id>/resume")
+def resume(subscription_id: str) -> SubscriptionView:
+    return _change(subscription_id, admin.resume)
+
+
+@app.post("/admin/subscriptions/<subscription_id>/skip")
+def skip(subscription_id: str) -> SubscriptionView:
+    return _change(subscription_id, admin.skip)
+
+
+@app.post("/admin/subscriptions/<subscription_id>/cancel")
+def cancel(subscription_id: str, request: CancelRequest) -> SubscriptionView:
+    store_hash, c = _store(), container()
+    sub = cancel_subscription(
+        store_hash,
+        subscription_id,
+        actor="merchant",
+        uow_factory=c.unit_of_work,
+        ops=c.ops_events,
+        limiter=c.rate_limiter,
+        now=c.clock.now(),
+    )
+    return SubscriptionView.of(sub)
+
+
+@app.post("/admin/subscriptions/<subscription_id>/quantity")
+def change_quantity(subscription_id: str, request: QuantityChange) -> SubscriptionView:
+    return _change(
+        subscription_id, lambda now: changes.quantity(request.product_id, request.quantity, now)
+    )
+
+
+@app.put("/admin/subscriptions/<subscription_id>/shipping-address")
+def change_address(subscription_id: str, request: AddressChange) -> SubscriptionView:
+    return _change(subscription_id, lambda now: changes.shipping_address(request.fields(), now))
+
+
+@app.post("/admin/subscriptions/<subscription_id>/cadence")
+def change_cadence(subscription_id: str, request: CadenceChange) -> SubscriptionView:
+    store_hash, c = _store(), container()
+    sub = changes.change_cadence(
+        store_hash,
+        subscription_id,
+        request.cadence,
+        uow_factory=c.unit_of_work,
+        now=c.clock.now(),
+    )
+    return SubscriptionView.of(sub)
+
+
+def _change(subscription_id: str, operation: Any) -> SubscriptionView:
+    store_hash, c = _store(), container()
+    sub = admin.change_subscription(
+        store_hash, subscription_id, operation(c.clock.now()), uow_factory=c.unit_of_work
+    )
+    return SubscriptionView.of(sub)
+
+
+@app.exception_handler(InvalidSession)
+def _unauthorized(failure: InvalidSession) -> Response[str]:
+    logger.info("admin session rejected", code=failure.code)
+    return error(401, "unauthorized", f"session token: {failure.code}")
+
+
+@app.exception_handler(admin.SubscriptionNotFound)
+def _not_found(_: admin.SubscriptionNotFound) -> Response[str]:
+    return not_found()
+
+
+@app.exception_handler(InvalidTenantConfig)
+def _invalid_config(failure: InvalidTenantConfig) -> Response[str]:
+    fields = [{"field": e["loc"], "message": e["msg"]} for e in failure.errors]
+    return json_response(422, {"error": failure.code, "fields": fields})
+
+
+@app.exception_handler(InvalidEndpoint)
+def _invalid_endpoint(failure: InvalidEndpoint) -> Response[str]:
+    return json_response(422, {"error": "invalid_endpoint", "errors": failure.errors})
+
+
+@app.exception_handler(EndpointNotFound)
+def _no_endpoint(_: EndpointNotFound) -> Response[str]:
+    return error(404, "not_found", "no such endpoint")
+
+
+@app.exception_handler(ReplayRefused)
+def _replay_refused(failure: ReplayRefused) -> Response[str]:
+    status = 404 if failure.code == "endpoint_not_found" else 409
+    return error(status, failure.code, str(failure))
+
+
+@app.exception_handler(RateLimited)
+def _rate_limited(failure: RateLimited) -> Response[str]:
+    return rate_limited(failure)
+
+
+@app.exception_handler(DomainError)
+def _conflict(failure: DomainError) -> Response[str]:
+    return conflict(failure)
+
+
+@app.exception_handler(InvalidCursor)
+def _bad_cursor(failure: InvalidCursor) -> Response[str]:
+    return error(400, "invalid_cursor", str(failure))
+
+
+@app.exception_handler(RequestValidationError)
+def _invalid(failure: RequestValidationError) -> Response[str]:
+    return invalid_request(failure)
+
+
+@app.not_found
+def _no_route(_: Exception) -> Response[str]:
+    return error(404, "no_route", "no such route")
+
+
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
+)
+@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return not_implemented_proxy("the merchant admin API")
+    return app.resolve(event, context)

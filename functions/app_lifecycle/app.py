@@ -11,12 +11,17 @@ from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.responses import error, json_response
 from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.ports.bigcommerce import BigCommerceError
+from bc_subscriptions.services.admin_session import mint_session_token
 from bc_subscriptions.services.app_lifecycle import (
     InstallCallbackRejected,
     install_from_callback,
     uninstall,
 )
-from bc_subscriptions.services.signed_payload import InvalidSignedPayload, verify_signed_payload
+from bc_subscriptions.services.signed_payload import (
+    InvalidSignedPayload,
+    verified_payload,
+    verify_signed_payload,
+)
 
 app = APIGatewayHttpResolver()
 
@@ -49,12 +54,28 @@ def auth() -> Response[str]:
 
 @app.get("/load")
 def load() -> Response[str]:
-    store_hash = _verified_store()
-    if isinstance(store_hash, Response):
-        return store_hash
-    install = container().installs.get(store_hash)
+    c, query = container(), app.current_event.query_string_parameters or {}
+    try:
+        store_hash, claims = verified_payload(
+            query.get("signed_payload_jwt", ""),
+            client_secret=c.client_secret(),
+            client_id=c.settings.bc_client_id,
+            now=c.wall_clock.now(),
+        )
+    except InvalidSignedPayload as invalid:
+        logger.warning("signed payload rejected", code=invalid.code)
+        return error(401, "invalid_signed_payload", f"signed_payload_jwt: {invalid.code}")
+    install = c.installs.get(store_hash)
     state = install.status if install else "not installed"
-    return _page(f"bc-subscriptions for store {store_hash}: {state}.")
+    user = claims.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    page = _page(f"bc-subscriptions for store {store_hash}: {state}.")
+    if isinstance(user_id, int) and install is not None and install.status == "installed":
+        # The admin UI reads this header and sends it back as `Authorization: Bearer`.
+        page.headers["X-Bcs-Session"] = mint_session_token(
+            store_hash, user_id, client_secret=c.client_secret(), now=c.wall_clock.now()
+        )
+    return page
 
 
 @app.get("/uninstall")

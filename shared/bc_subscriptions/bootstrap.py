@@ -15,6 +15,7 @@ from .adapters.dynamodb.endpoints import Endpoints
 from .adapters.dynamodb.event_log import EventLog
 from .adapters.dynamodb.outbox import Outbox
 from .adapters.dynamodb.plan_cache import DynamoOpsEvents, DynamoPlanCache
+from .adapters.dynamodb.rate_limits import DynamoRateLimiter
 from .adapters.dynamodb.store_records import (
     DueSubscriptions,
     Inbox,
@@ -22,6 +23,7 @@ from .adapters.dynamodb.store_records import (
     ReconCheckpoints,
     SweepCursors,
 )
+from .adapters.dynamodb.subscription_reads import SubscriptionReads
 from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
 from .adapters.sqs import MAX_DELAY_S, SqsDeliveryQueue, SqsQueue
 from .adapters.vault import KmsVault
@@ -96,6 +98,14 @@ class Container:
     @cached_property
     def event_log(self) -> EventLog:
         return EventLog()
+
+    @cached_property
+    def rate_limiter(self) -> DynamoRateLimiter:
+        return DynamoRateLimiter()
+
+    @cached_property
+    def subscription_reads(self) -> SubscriptionReads:
+        return SubscriptionReads()
 
     @cached_property
     def outbox(self) -> Outbox:

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,8 @@ from bc_subscriptions.ports.bigcommerce import (
     RateLimited,
     ShippingAddress,
 )
+from bc_subscriptions.services.customer_jwt import verify_customer_jwt
+from bc_subscriptions.services.signed_payload import verify_signed_payload
 from devstack.bc_emulator import BigCommerceEmulator, Customer, serve_in_thread
 
 STORE, TOKEN, SECRET = "abc123", "store-token", "demo-secret"
@@ -595,4 +598,24 @@ def test_over_http_the_control_routes_and_token_exchange_work_with_curl_shapes(
     assert token.json()["access_token"] == TOKEN and token.json()["context"] == f"stores/{STORE}"
     assert replay.status_code == 401
     assert bc.emu.calls == []  # control and login calls are not BigCommerce API calls
+    http.close()
+
+
+def test_over_http_the_emulator_hands_out_load_payloads_and_customer_tokens(
+    served: tuple[Bc, str],
+) -> None:
+    # Given
+    bc, url = served
+    http = httpx.Client(base_url=url)
+    customer = http.post(f"/_emulator/stores/{STORE}/customers", json={"email": "d@e.com"}).json()
+    # When
+    load = http.get(f"/_emulator/stores/{STORE}/load").json()["signed_payload_jwt"]
+    jwt = http.get(f"/_emulator/stores/{STORE}/customers/{customer['id']}/current.jwt").json()
+    # Then both verify with the app's client secret, for this store and this shopper
+    now = datetime.now(UTC)
+    assert verify_signed_payload(load, client_secret=SECRET, client_id=bc.emu.client_id, now=now)
+    shopper = verify_customer_jwt(
+        jwt["token"], client_secret=SECRET, client_id=bc.emu.client_id, now=now
+    )
+    assert (shopper.store_hash, shopper.customer_id) == (STORE, customer["id"])
     http.close()

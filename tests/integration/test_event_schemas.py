@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.events import EVENT_TYPES
-from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
 from bc_subscriptions.services.tenant_settings import update_tenant_config
 from devstack.stack import LocalStack
 
@@ -60,6 +60,17 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     _change(world, pauser.id, Subscription.pause)
     _change(world, pauser.id, Subscription.resume)
     _change(world, pauser.id, Subscription.cancel)
+    changer, _ = world.subscribe()
+    _change(
+        world,
+        changer.id,
+        lambda sub, now: sub.change_payment_method(
+            PaymentMethod(instrument_token="tok", payment_method_id="card"), now
+        ),
+    )
+    _change(
+        world, changer.id, lambda sub, now: sub.change_quantity(sub.lines[0].product_id, 3, now)
+    )
     ending, _ = world.subscribe()
     _change(world, ending.id, Subscription.expire)
     authorizing = World.create(stack, gateway_mode="authorization")

@@ -14,6 +14,7 @@ import uuid
 from .state import Store
 
 PAYLOAD_LIFETIME_S = 24 * 3600  # BigCommerce's signed payloads live a day
+CUSTOMER_JWT_LIFETIME_S = 15 * 60  # the storefront's current-customer token
 
 
 class AppCallbacks:
@@ -70,6 +71,35 @@ class AppCallbacks:
         }
         head = _segment({"typ": "JWT", "alg": "HS256"})
         body = _segment(claims)
+        key = (client_secret or self.client_secret).encode()
+        signature = hmac.new(key, f"{head}.{body}".encode(), hashlib.sha256).digest()
+        return f"{head}.{body}.{_b64(signature)}"
+
+    def current_customer_jwt(
+        self,
+        store_hash: str,
+        customer_id: int,
+        *,
+        lifetime_s: int = CUSTOMER_JWT_LIFETIME_S,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+    ) -> str:
+        """What the storefront's `/customer/current.jwt?app_client_id=...` answers (`token`)."""
+        now = int(time.time())
+        with self.lock:
+            customer = self.stores[store_hash].customers[customer_id]
+        claims = {
+            "customer": {"id": customer_id, "email": customer.email, "group_id": "0"},
+            "iss": "bc/apps",
+            "iat": now,
+            "exp": now + lifetime_s,
+            "version": 1,
+            "aud": client_id or self.client_id,
+            "application_id": client_id or self.client_id,
+            "store_hash": store_hash,
+            "operation": "current_customer",
+        }
+        head, body = _segment({"typ": "JWT", "alg": "HS256"}), _segment(claims)
         key = (client_secret or self.client_secret).encode()
         signature = hmac.new(key, f"{head}.{body}".encode(), hashlib.sha256).digest()
         return f"{head}.{body}.{_b64(signature)}"

@@ -73,6 +73,14 @@ class StoreSetup:
             store.customers[customer_id] = customer
             return customer
 
+    def replace_card(self, store_hash: str, customer_id: int, card: str = "ok") -> str:
+        """The shopper saved a new card in the storefront and removed the old one."""
+        _check_card(card)
+        with self.lock:
+            customer = self.stores[store_hash].customers[customer_id]
+            customer.instrument_token, customer.card = secrets.token_hex(32), card
+            return customer.instrument_token
+
     def set_card_behavior(self, store_hash: str, instrument_token: str, behavior: str) -> None:
         """From now on the card with this token answers as `behavior`."""
         _check_card(behavior)

@@ -55,6 +55,16 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
         )
         return json_response(asdict(customer), 201)
 
+    @app.get("/_emulator/stores/<store_hash>/load")
+    def control_load(store_hash: str) -> Any:
+        # What BigCommerce puts on the app's /load URL when the merchant opens the app.
+        return json_response({"signed_payload_jwt": emu.signed_payload(store_hash)})
+
+    @app.get("/_emulator/stores/<store_hash>/customers/<int:customer_id>/current.jwt")
+    def control_current_customer(store_hash: str, customer_id: int) -> Any:
+        # The storefront serves this at /customer/current.jwt for the logged-in shopper.
+        return json_response({"token": emu.current_customer_jwt(store_hash, customer_id)})
+
     @app.post("/_emulator/stores/<store_hash>/checkout")
     def control_checkout(store_hash: str) -> Any:
         body = request.get_json(force=True)

@@ -25,6 +25,8 @@ CHARGE_VOIDED = "charge.voided"
 DELIVERY_FULFILLED = "delivery.fulfilled"
 # The store wants to capture later, but its gateway took the money at once (purchase).
 CAPTURE_TIMING_UNSUPPORTED = "config.capture_timing_unsupported"
+SUBSCRIPTION_PAYMENT_METHOD_UPDATED = "subscription.payment_method_updated"
+SUBSCRIPTION_UPDATED = "subscription.updated"
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -53,6 +55,8 @@ EVENT_TYPES = frozenset(
         CHARGE_VOIDED,
         DELIVERY_FULFILLED,
         CAPTURE_TIMING_UNSUPPORTED,
+        SUBSCRIPTION_PAYMENT_METHOD_UPDATED,
+        SUBSCRIPTION_UPDATED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
     }
 )

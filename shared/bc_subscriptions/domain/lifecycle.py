@@ -28,6 +28,8 @@ class Command(StrEnum):
     RESUME = "resume"
     CANCEL = "cancel"
     EXPIRE = "expire"
+    # Quantity, cadence or address changed: the status stays, but only where changes make sense.
+    AMEND = "amend"
 
 
 _S, _C = Status, Command
@@ -53,6 +55,7 @@ TRANSITIONS: dict[tuple[Status, Command], Status] = {
     **{(s, _C.PAUSE): _S.PAUSED for s in (_S.TRIALING, _S.ACTIVE, _S.PAST_DUE, _S.REQUIRES_ACTION)},
     **{(s, _C.CANCEL): _S.CANCELLED for s in (*_LIVE, _S.PENDING, _S.PAUSED)},
     **{(s, _C.EXPIRE): _S.EXPIRED for s in _LIVE},
+    **{(s, _C.AMEND): s for s in (*_LIVE, _S.PAUSED)},
 }
 
 # Statuses whose subscriptions are swept for renewal.

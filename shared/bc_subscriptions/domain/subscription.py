@@ -335,6 +335,60 @@ class Subscription(BaseModel):
             ev.SUBSCRIPTION_CANCELLED, now, {"reason": "requested", "cycle": self.next_cycle}
         )
 
+    def change_payment_method(self, method: PaymentMethod, now: datetime) -> None:
+        """The shopper picked another stored instrument; the next charge (or retry) uses it."""
+        if self.status in (Status.CANCELLED, Status.EXPIRED):
+            raise DomainError(f"a {self.status.value} subscription is not charged any more")
+        self.payment_method = method
+        self.updated_at = now
+        self._record(
+            ev.SUBSCRIPTION_PAYMENT_METHOD_UPDATED,
+            now,
+            {"customer_id": self.customer_id, "payment_method_id": method.payment_method_id},
+        )
+
+    def change_quantity(self, product_id: int, quantity: int, now: datetime) -> None:
+        """From the next renewal on, the line of `product_id` renews `quantity` units.
+
+        No proration: the cycle in progress was paid at the old terms and runs to its end.
+        """
+        if quantity < 1:
+            raise DomainError("quantity must be at least 1")
+        lines = [i for i, line in enumerate(self.lines) if line.product_id == product_id]
+        if not lines:
+            raise DomainError(f"product {product_id} is not part of this subscription")
+        self._apply(Command.AMEND, now)
+        before = self.lines[lines[0]].quantity
+        self.lines[lines[0]] = self.lines[lines[0]].model_copy(update={"quantity": quantity})
+        self._amended(now, {"product_id": product_id, "quantity": [before, quantity]})
+
+    def change_cadence(self, cadence: Cadence, now: datetime) -> None:
+        """The new cadence counts from the next renewal, whose date does not move: the cycle in
+        progress was paid for at the old cadence and runs to its end (no proration)."""
+        self._apply(Command.AMEND, now)
+        before = self.cadence.label
+        self.anchor_at, self.anchor_cycle = self.next_renewal_at, self.next_cycle
+        self.cadence = cadence
+        self._amended(now, {"cadence": [before, cadence.label]})
+
+    def change_shipping_address(self, address: dict[str, str], now: datetime) -> None:
+        """Renewals from the next one on ship here (fields not given stay as they were)."""
+        self._apply(Command.AMEND, now)
+        self.shipping_address = {**(self.shipping_address or {}), **address}
+        self._amended(now, {"shipping_address": sorted(address)})
+
+    def _amended(self, now: datetime, changes: dict[str, Any]) -> None:
+        self._record(
+            ev.SUBSCRIPTION_UPDATED,
+            now,
+            {
+                "changes": changes,
+                "effective_cycle": self.next_cycle,
+                "next_renewal_at": _iso(self.next_renewal_at),
+                "next_renewal_total": str(self.renewal_total()),
+            },
+        )
+
     def summary(self) -> dict[str, Any]:
         """The public view of the contract carried by `subscription.*` events."""
         return {

@@ -14,14 +14,3 @@ def json_response(status: int, body: dict[str, Any]) -> Response[str]:
 
 def error(status: int, code: str, message: str) -> Response[str]:
     return json_response(status, {"error": code, "message": message})
-
-
-def not_implemented_proxy(feature: str) -> dict[str, Any]:
-    """The API Gateway payload of `not_implemented`, for handlers with no routes yet."""
-    return {
-        "statusCode": 501,
-        "headers": {"Content-Type": "application/json"},
-        "body": json.dumps(
-            {"error": "not_implemented", "message": f"{feature} is not available in this release"}
-        ),
-    }

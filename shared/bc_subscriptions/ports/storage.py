@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, Self
 
 from ..domain.charge import Charge
@@ -269,3 +269,26 @@ class UnitOfWork(Protocol):
     def __exit__(self, *exc: object) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class SubscriptionPage:
+    """One page of a store's subscriptions; `cursor` reads the next page (None: no more)."""
+
+    subscriptions: list[Subscription]
+    cursor: str | None
+
+
+class SubscriptionReader(Protocol):
+    def page(
+        self, store_hash: str, *, customer_id: int | None, cursor: str | None, limit: int
+    ) -> SubscriptionPage: ...
+    def partition(
+        self, store_hash: str, subscription_id: str
+    ) -> dict[str, list[dict[str, Any]]]: ...
+
+
+class RateLimiter(Protocol):
+    def allow(
+        self, store_hash: str, key: str, *, limit: int, window: timedelta, now: datetime
+    ) -> float | None: ...

@@ -29,6 +29,13 @@ class InvalidSignedPayload(Exception):
 
 def verify_signed_payload(token: str, *, client_secret: str, client_id: str, now: datetime) -> str:
     """The store hash the payload was signed for (`sub` = `stores/{hash}`)."""
+    return verified_payload(token, client_secret=client_secret, client_id=client_id, now=now)[0]
+
+
+def verified_payload(
+    token: str, *, client_secret: str, client_id: str, now: datetime
+) -> tuple[str, dict[str, Any]]:
+    """The store hash and the claims (e.g. `user`), once signature and claims verified."""
     parts = token.split(".")
     if len(parts) != 3:
         raise InvalidSignedPayload("malformed")
@@ -50,7 +57,7 @@ def verify_signed_payload(token: str, *, client_secret: str, client_id: str, now
     match = _SUB.match(str(claims.get("sub", "")))
     if match is None:
         raise InvalidSignedPayload("no_store")
-    return match.group(1)
+    return match.group(1), claims
 
 
 def _b64(segment: str) -> bytes:

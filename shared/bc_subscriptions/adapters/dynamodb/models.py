@@ -275,3 +275,12 @@ class DeliveryLogItem(_Item):
     attempted_at = UnicodeAttribute()
     next_attempt_at = UnicodeAttribute(null=True)
     ttl = NumberAttribute()
+
+
+class RateLimitItem(_Item):
+    """Requests counted in one fixed window for one actor (e.g. cancel attempts)."""
+
+    KIND = "rate_limit"
+    store_hash = UnicodeAttribute()
+    hits = NumberAttribute(default=0)
+    ttl = NumberAttribute()

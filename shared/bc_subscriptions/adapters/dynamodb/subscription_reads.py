@@ -1,0 +1,82 @@
+"""Read models for the admin and portal APIs: a store's subscriptions, page by page, and one
+subscription's partition (charges, deliveries, events). Every query starts at the store."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from ...domain.subscription import Subscription
+from ...ports.storage import SubscriptionPage
+from . import keys
+from .errors import translated_errors
+from .models import ChargeItem, CustomerLinkItem, DeliveryItem, EventItem, SubscriptionItem
+
+_ALL = "CUSTOMER#"
+
+
+class InvalidCursor(ValueError):
+    """A cursor that this store's listing never handed out."""
+
+
+class SubscriptionReads:
+    def page(
+        self, store_hash: str, *, customer_id: int | None, cursor: str | None, limit: int
+    ) -> SubscriptionPage:
+        """Subscriptions filed under the store's customers (one customer's when given)."""
+        prefix = _ALL if customer_id is None else f"CUSTOMER#{customer_id:012d}#SUB#"
+        start = _decode(cursor, store_hash, prefix) if cursor else None
+        with translated_errors():
+            rows = CustomerLinkItem.query(
+                keys.store_pk(store_hash),
+                CustomerLinkItem.sk.startswith(prefix),
+                limit=limit,
+                last_evaluated_key=start,
+            )
+            links = list(rows)
+            last = rows.last_evaluated_key
+            subs = self._load(store_hash, [link.subscription_id for link in links])
+        return SubscriptionPage(subs, _encode(last, store_hash, prefix) if last else None)
+
+    def partition(self, store_hash: str, subscription_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Charges, deliveries and events of one subscription, in key order."""
+        out: dict[str, list[dict[str, Any]]] = {"charges": [], "deliveries": [], "events": []}
+        pk = keys.sub_pk(store_hash, subscription_id)
+        with translated_errors():
+            for item in ChargeItem.query(pk, ChargeItem.sk.startswith("CHARGE#")):
+                out["charges"].append(json.loads(item.doc))
+            for d in DeliveryItem.query(pk, DeliveryItem.sk.startswith("DELIVERY#")):
+                out["deliveries"].append(json.loads(d.doc))
+            for e in EventItem.query(pk, EventItem.sk.startswith("EVENT#")):
+                out["events"].append(json.loads(e.envelope))
+        return out
+
+    @staticmethod
+    def _load(store_hash: str, ids: list[str]) -> list[Subscription]:
+        if not ids:
+            return []
+        wanted = [(keys.sub_pk(store_hash, i), keys.META) for i in ids]
+        found = {item.subscription_id: item for item in SubscriptionItem.batch_get(wanted)}
+        return [Subscription.model_validate_json(found[i].doc) for i in ids if i in found]
+
+
+def _encode(last: dict[str, Any], store_hash: str, prefix: str) -> str:
+    sk = last["sk"]["S"]
+    raw = json.dumps({"s": store_hash, "p": prefix, "k": sk}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, store_hash: str, prefix: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidCursor("cursor is not one this listing handed out") from exc
+    # A cursor from another store or another filter would reach where it must not.
+    if not isinstance(doc, dict) or doc.get("s") != store_hash or doc.get("p") != prefix:
+        raise InvalidCursor("cursor is not one this listing handed out")
+    sk = doc.get("k")
+    if not isinstance(sk, str) or not sk.startswith(prefix):
+        raise InvalidCursor("cursor is not one this listing handed out")
+    return {"pk": {"S": keys.store_pk(store_hash)}, "sk": {"S": sk}}

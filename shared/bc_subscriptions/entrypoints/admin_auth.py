@@ -1,0 +1,15 @@
+"""The admin API's caller: the store named by a verified session token."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..bootstrap import container
+from ..services.admin_session import bearer, verify_session_token
+
+
+def session_store(headers: Mapping[str, str]) -> str:
+    c = container()
+    token = bearer(headers.get("authorization"))
+    session = verify_session_token(token, client_secret=c.client_secret(), now=c.wall_clock.now())
+    return session.store_hash

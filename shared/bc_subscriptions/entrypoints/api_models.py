@@ -1,0 +1,118 @@
+"""Request and response models of the admin and portal APIs (they generate the OpenAPI doc)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..domain.subscription import Subscription
+
+
+class LineView(BaseModel):
+    product_id: int
+    variant_id: int | None
+    name: str
+    quantity: int
+    price_inc_tax: Decimal
+
+
+class SubscriptionView(BaseModel):
+    id: str
+    status: str
+    customer_id: int
+    cadence_label: str
+    currency: str
+    lines: list[LineView]
+    next_cycle: int
+    next_renewal_at: datetime
+    paid_cycles: int
+    commitment_count: int
+    shipping_address: dict[str, str] | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, sub: Subscription) -> SubscriptionView:
+        return cls(
+            id=sub.id,
+            status=sub.status.value,
+            customer_id=sub.customer_id,
+            cadence_label=sub.cadence.label,
+            currency=sub.currency,
+            lines=[
+                LineView(
+                    product_id=line.product_id,
+                    variant_id=line.variant_id,
+                    name=line.name,
+                    quantity=line.quantity,
+                    price_inc_tax=line.price_inc_tax,
+                )
+                for line in sub.lines
+            ],
+            next_cycle=sub.next_cycle,
+            next_renewal_at=sub.next_renewal_at,
+            paid_cycles=sub.paid_cycles,
+            commitment_count=sub.terms.commitment_count,
+            shipping_address=sub.shipping_address,
+            created_at=sub.created_at,
+            updated_at=sub.updated_at,
+        )
+
+
+class SubscriptionList(BaseModel):
+    items: list[SubscriptionView]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")
+
+
+class SubscriptionDetail(BaseModel):
+    subscription: SubscriptionView
+    charges: list[dict[str, Any]]
+    deliveries: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+
+
+class CancelRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Only immediate cancellation exists today; the field is explicit so clients say so.
+    when: str = Field(default="immediately", pattern="^immediately$")
+
+
+class ApiError(BaseModel):
+    error: str
+    message: str
+
+
+class QuantityChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: int = Field(ge=1)
+    quantity: int = Field(ge=1, le=10_000)
+
+
+class CadenceChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cadence: str = Field(min_length=1, max_length=100, description="a cadence label of the plan")
+
+
+class AddressChange(BaseModel):
+    """Where renewals ship; fields left out keep their value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    street_1: str = Field(min_length=1, max_length=255)
+    street_2: str | None = Field(default=None, max_length=255)
+    city: str = Field(min_length=1, max_length=100)
+    state: str | None = Field(default=None, max_length=100)
+    zip: str = Field(min_length=1, max_length=20)
+    country_iso2: str = Field(pattern="^[A-Z]{2}$")
+    phone: str | None = Field(default=None, max_length=50)
+
+    def fields(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}

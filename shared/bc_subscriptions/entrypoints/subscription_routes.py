@@ -1,0 +1,56 @@
+"""Translating service outcomes into HTTP answers, shared by the admin and portal handlers."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from ..domain.errors import DomainError, InvalidTransition
+from ..services.cancel_flow import CancelLocked, RateLimited
+from .responses import error, json_response
+
+
+def not_found() -> Response[str]:
+    return error(404, "not_found", "no such subscription")
+
+
+def conflict(failure: DomainError) -> Response[str]:
+    body: dict[str, Any] = {"error": failure.code, "message": str(failure)}
+    if isinstance(failure, InvalidTransition):
+        body |= {"status": failure.status, "command": failure.command}
+    if isinstance(failure, CancelLocked):
+        body |= {
+            "earliest_cancel_at": failure.earliest_cancel_at.isoformat().replace("+00:00", "Z"),
+            "remaining_cycles": failure.remaining_cycles,
+        }
+    return json_response(409, body)
+
+
+def invalid_request(failure: RequestValidationError) -> Response[str]:
+    fields = [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query")),
+            "location": str(e.get("loc", ("",))[0]),
+            "message": e.get("msg", ""),
+        }
+        for e in failure.errors()
+    ]
+    return Response(
+        status_code=422,
+        content_type="application/json",
+        body=json.dumps({"error": "invalid_request", "fields": fields}, default=str),
+    )
+
+
+def rate_limited(failure: RateLimited) -> Response[str]:
+    seconds = max(1, math.ceil(failure.retry_after_s))
+    return Response(
+        status_code=429,
+        content_type="application/json",
+        body=json.dumps({"error": "rate_limited", "message": str(failure)}),
+        headers={"Retry-After": str(seconds)},
+    )

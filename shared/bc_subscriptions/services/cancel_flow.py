@@ -1,0 +1,89 @@
+"""The one cancel flow the admin and portal APIs share.
+
+ownership (not found otherwise) → rate limit (`RateLimited`, with the seconds to wait) →
+commitment lock (`cancel_locked`, with the earliest date a cancel is allowed) → cancel
+through the lifecycle resolver, its event in the same transaction → an ops item so the
+merchant's operator sees the cancellation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from ..domain.errors import DomainError
+from ..domain.subscription import Subscription
+from ..ports.storage import OpsEvent, OpsEvents, RateLimiter, UnitOfWork
+from .subscription_admin import change_subscription
+
+# Cancel attempts per actor in a fixed window: a shopper, or a store's merchant (who may be
+# cleaning up many subscriptions at once).
+CANCEL_LIMIT = 5
+MERCHANT_CANCEL_LIMIT = 300
+CANCEL_WINDOW = timedelta(hours=1)
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after_s: float):
+        super().__init__(f"too many cancel attempts; retry in {retry_after_s:.0f} s")
+        self.retry_after_s = retry_after_s
+
+
+class CancelLocked(DomainError):
+    """The plan's commitment is not met yet."""
+
+    code = "cancel_locked"
+
+    def __init__(self, earliest_cancel_at: datetime, remaining_cycles: int):
+        super().__init__(f"{remaining_cycles} committed cycle(s) still to be paid")
+        self.earliest_cancel_at = earliest_cancel_at
+        self.remaining_cycles = remaining_cycles
+
+
+def earliest_cancel_at(sub: Subscription) -> datetime | None:
+    """When the commitment will be met if every renewal is paid (None: it is met already)."""
+    remaining = sub.terms.commitment_count - sub.paid_cycles
+    if remaining <= 0:
+        return None
+    # The next `remaining` cycles must be paid; the last of them starts at this date.
+    return sub.cycle_starts_at(sub.next_cycle + remaining - 1)
+
+
+def cancel_subscription(
+    store_hash: str,
+    subscription_id: str,
+    *,
+    actor: str,
+    uow_factory: Callable[[], UnitOfWork],
+    ops: OpsEvents,
+    limiter: RateLimiter,
+    now: datetime,
+    customer_id: int | None = None,
+) -> Subscription:
+    def _cancel(sub: Subscription) -> None:
+        # Counted after ownership, so probing others' ids does not spend a shopper's budget.
+        key, limit = (
+            (f"cancel#{actor}", MERCHANT_CANCEL_LIMIT)
+            if customer_id is None
+            else (f"cancel#customer#{customer_id}", CANCEL_LIMIT)
+        )
+        wait = limiter.allow(store_hash, key, limit=limit, window=CANCEL_WINDOW, now=now)
+        if wait is not None:
+            raise RateLimited(wait)
+        earliest = earliest_cancel_at(sub)
+        if earliest is not None:
+            raise CancelLocked(earliest, sub.terms.commitment_count - sub.paid_cycles)
+        sub.cancel(now)
+
+    sub = change_subscription(
+        store_hash, subscription_id, _cancel, uow_factory=uow_factory, customer_id=customer_id
+    )
+    ops.record(
+        OpsEvent(
+            store_hash,
+            "subscription.cancel_requested",
+            {"subscription_id": sub.id, "customer_id": sub.customer_id, "actor": actor},
+            now,
+        )
+    )
+    return sub

@@ -1,0 +1,110 @@
+"""Reading and changing subscriptions on behalf of a merchant (or, scoped, a shopper).
+
+Every change loads the subscription in a unit of work, applies one domain operation (which
+goes through the lifecycle resolver and records its event) and commits state and event
+together. A subscription of another store, or not the shopper's, is reported as not found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..domain.lifecycle import Status
+from ..domain.subscription import Subscription
+from ..ports.storage import SubscriptionReader, UnitOfWork
+
+MAX_PAGE = 100
+
+
+class SubscriptionNotFound(Exception):
+    """Unknown here: another store's, another shopper's, or no such subscription."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: Status | None = None
+    customer_id: int | None = None
+    product_id: int | None = None
+    renews_after: datetime | None = None
+    renews_before: datetime | None = None
+
+    def match(self, sub: Subscription) -> bool:
+        if self.status is not None and sub.status != self.status:
+            return False
+        if self.product_id is not None and all(
+            line.product_id != self.product_id for line in sub.lines
+        ):
+            return False
+        renews = sub.next_renewal_at
+        if self.renews_after is not None and renews < self.renews_after:
+            return False
+        return not (self.renews_before is not None and renews >= self.renews_before)
+
+
+def list_subscriptions(
+    store_hash: str,
+    filters: Filters,
+    *,
+    reader: SubscriptionReader,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Subscription], str | None]:
+    """One page of the store's subscriptions that match; filters other than the customer apply
+    within the page read, so a page may hold fewer than `limit` (the cursor still advances)."""
+    page = reader.page(
+        store_hash, customer_id=filters.customer_id, cursor=cursor, limit=min(limit, MAX_PAGE)
+    )
+    return [s for s in page.subscriptions if filters.match(s)], page.cursor
+
+
+def subscription_detail(
+    store_hash: str,
+    subscription_id: str,
+    *,
+    uow: UnitOfWork,
+    reader: SubscriptionReader,
+    customer_id: int | None = None,
+) -> tuple[Subscription, dict[str, list[dict[str, Any]]]]:
+    sub = _owned(uow, store_hash, subscription_id, customer_id)
+    return sub, reader.partition(store_hash, subscription_id)
+
+
+def change_subscription(
+    store_hash: str,
+    subscription_id: str,
+    operation: Callable[[Subscription], None],
+    *,
+    uow_factory: Callable[[], UnitOfWork],
+    customer_id: int | None = None,
+) -> Subscription:
+    """Apply one domain operation and commit it with its events; domain errors propagate."""
+    with uow_factory() as uow:
+        sub = _owned(uow, store_hash, subscription_id, customer_id)
+        operation(sub)
+        uow.subscriptions.save(sub)
+        uow.commit()
+    return sub
+
+
+def _owned(
+    uow: UnitOfWork, store_hash: str, subscription_id: str, customer_id: int | None
+) -> Subscription:
+    sub = uow.subscriptions.get(store_hash, subscription_id)
+    if sub is None or (customer_id is not None and sub.customer_id != customer_id):
+        raise SubscriptionNotFound(subscription_id)
+    return sub
+
+
+def pause(now: datetime) -> Callable[[Subscription], None]:
+    return lambda sub: sub.pause(now)
+
+
+def resume(now: datetime) -> Callable[[Subscription], None]:
+    return lambda sub: sub.resume(now)
+
+
+def skip(now: datetime) -> Callable[[Subscription], None]:
+    return lambda sub: sub.skip_next_cycle(now)

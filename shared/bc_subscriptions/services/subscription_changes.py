@@ -1,0 +1,51 @@
+"""Quantity, cadence and shipping-address changes, shared by the admin and portal APIs.
+
+Proration policy (explicit): none. The cycle in progress was paid at the old terms and runs
+to its end; a change applies from the next renewal, whose date does not move. A cadence must
+be one the product's plan offers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from ..domain.errors import DomainError
+from ..domain.subscription import Subscription
+from ..ports.storage import UnitOfWork
+from .subscription_admin import change_subscription
+
+
+class CadenceNotOffered(DomainError):
+    code = "cadence_not_offered"
+
+
+def quantity(product_id: int, units: int, now: datetime) -> Callable[[Subscription], None]:
+    return lambda sub: sub.change_quantity(product_id, units, now)
+
+
+def shipping_address(address: dict[str, str], now: datetime) -> Callable[[Subscription], None]:
+    return lambda sub: sub.change_shipping_address(address, now)
+
+
+def change_cadence(
+    store_hash: str,
+    subscription_id: str,
+    label: str,
+    *,
+    uow_factory: Callable[[], UnitOfWork],
+    now: datetime,
+    customer_id: int | None = None,
+) -> Subscription:
+    plans = uow_factory()
+
+    def _change(sub: Subscription) -> None:
+        plan = plans.plans.get(store_hash, sub.lines[0].product_id)
+        offered = {c.label: c for c in plan.cadences} if plan else {}
+        if label not in offered:
+            raise CadenceNotOffered(f"the plan offers {sorted(offered)}, not {label!r}")
+        sub.change_cadence(offered[label], now)
+
+    return change_subscription(
+        store_hash, subscription_id, _change, uow_factory=uow_factory, customer_id=customer_id
+    )

@@ -1,0 +1,36 @@
+"""Calls the admin API the way the merchant's admin UI does: /load, then Bearer session."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from devstack.runtime import HttpResponse
+
+from .world import World
+
+
+def session_token(world: World) -> str:
+    jwt = world.emulator.signed_payload(world.store_hash)
+    reply = world.stack.runtime.http("GET", "/load", query={"signed_payload_jwt": jwt})
+    assert reply.status == 200
+    return str({k.lower(): v for k, v in reply.headers.items()}["x-bcs-session"])
+
+
+def call(
+    world: World,
+    method: str,
+    path: str,
+    token: str | None,
+    body: Any = None,
+    query: dict[str, str] | None = None,
+) -> HttpResponse:
+    headers = {"content-type": "application/json"}
+    if token is not None:
+        headers["authorization"] = f"Bearer {token}"
+    raw = b"" if body is None else json.dumps(body).encode()
+    return world.stack.runtime.http(method, path, raw, headers, query)
+
+
+def subscription_ids(world: World) -> list[str]:
+    return sorted(str(i["subscription_id"]) for i in world.of_kind("subscription"))

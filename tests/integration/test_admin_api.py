@@ -1,0 +1,232 @@
+"""The merchant admin API through API Gateway events: session auth, store scoping, actions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openapi_spec_validator import validate
+
+from bc_subscriptions.domain.plan import Cadence, Plan
+from bc_subscriptions.domain.schedule import Interval
+from bc_subscriptions.services.admin_session import mint_session_token
+from devstack.stack import CLIENT_SECRET, LocalStack
+
+from .admin_api_client import call, session_token, subscription_ids
+from .world import PRODUCT_ID, World
+
+ACTIONS = ["pause", "resume", "skip", "cancel"]
+
+
+@pytest.fixture
+def other(stack: LocalStack) -> World:
+    return World.create(stack)
+
+
+def _sub(world: World) -> str:
+    world.subscribe()
+    return subscription_ids(world)[-1]
+
+
+def test_load_mints_a_session_that_lists_only_the_stores_subscriptions(
+    world: World, other: World
+) -> None:
+    # Given a subscription in each of two stores
+    mine, theirs = _sub(world), _sub(other)
+    # When the merchant lists with the session /load gave them
+    reply = call(world, "GET", "/admin/subscriptions", session_token(world))
+    # Then only their own store's subscription is there
+    assert reply.status == 200
+    assert [s["id"] for s in reply.json()["items"]] == [mine]
+    assert theirs != mine
+
+
+def test_search_by_status_customer_product_and_renewal_window(world: World) -> None:
+    # Given two shoppers' subscriptions, one paused
+    first, second = _sub(world), _sub(world)
+    token = session_token(world)
+    assert call(world, "POST", f"/admin/subscriptions/{first}/pause", token).status == 200
+    listing = call(world, "GET", "/admin/subscriptions", token).json()["items"]
+    by_id = {s["id"]: s for s in listing}
+
+    def ids(**query: str) -> list[str]:
+        reply = call(world, "GET", "/admin/subscriptions", token, query=query)
+        assert reply.status == 200, reply.body
+        return sorted(s["id"] for s in reply.json()["items"])
+
+    # When / Then each filter narrows the listing
+    assert ids(status="paused") == [first]
+    assert ids(status="active") == [second]
+    assert ids(customer_id=str(by_id[second]["customer_id"])) == [second]
+    assert ids(product_id=str(PRODUCT_ID)) == sorted([first, second])
+    assert ids(product_id="999") == []
+    earliest = min(s["next_renewal_at"] for s in listing)
+    assert ids(renews_before=earliest) == []
+    assert second in ids(renews_after=by_id[second]["next_renewal_at"])
+
+
+def test_cursor_pagination_visits_every_subscription_once(world: World, other: World) -> None:
+    # Given three subscriptions
+    created = sorted(_sub(world) for _ in range(3))
+    token = session_token(world)
+    seen: list[str] = []
+    cursor: str | None = None
+    # When the listing is read one at a time
+    for _ in range(5):
+        query = {"limit": "1"} | ({"cursor": cursor} if cursor else {})
+        page = call(world, "GET", "/admin/subscriptions", token, query=query).json()
+        seen += [s["id"] for s in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    # Then every subscription came exactly once, and the cursor works for no other store
+    assert sorted(seen) == created
+    first = call(world, "GET", "/admin/subscriptions", token, query={"limit": "1"}).json()
+    reply = call(
+        other,
+        "GET",
+        "/admin/subscriptions",
+        session_token(other),
+        query={"cursor": first["next_cursor"]},
+    )
+    assert (reply.status, reply.json()["error"]) == (400, "invalid_cursor")
+
+
+def test_get_returns_charges_deliveries_and_the_event_history(world: World) -> None:
+    # Given a subscription that renewed once
+    sub_id = _sub(world)
+    world.renew()
+    # When
+    reply = call(world, "GET", f"/admin/subscriptions/{sub_id}", session_token(world))
+    # Then
+    body = reply.json()
+    assert reply.status == 200 and body["subscription"]["id"] == sub_id
+    assert [c["cycle"] for c in body["charges"]] == [2]
+    types = [e["type"] for e in body["events"]]
+    assert types[0] == "subscription.created" and "subscription.renewed" in types
+
+
+def test_pause_resume_skip_and_cancel_write_their_events(world: World) -> None:
+    # Given
+    sub_id, token = _sub(world), session_token(world)
+    base = f"/admin/subscriptions/{sub_id}"
+    # When / Then
+    assert call(world, "POST", f"{base}/pause", token).json()["status"] == "paused"
+    assert call(world, "POST", f"{base}/resume", token).json()["status"] == "active"
+    before = call(world, "GET", base, token).json()["subscription"]["next_cycle"]
+    assert call(world, "POST", f"{base}/skip", token).json()["next_cycle"] == before + 1
+    reply = call(world, "POST", f"{base}/cancel", token, {"when": "immediately"})
+    assert reply.json()["status"] == "cancelled"
+    assert world.event_types()[-4:] == [
+        "subscription.paused",
+        "subscription.resumed",
+        "subscription.cycle_skipped",
+        "subscription.cancelled",
+    ]
+    tickets = [i for i in world.of_kind("ops_event") if i["type"].startswith("subscription.")]
+    assert [json.loads(t["data"])["subscription_id"] for t in tickets] == [sub_id]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "code"),
+    [
+        ("pause", "pause", "invalid_transition"),
+        ("cancel", "resume", "invalid_transition"),
+        ("cancel", "cancel", "invalid_transition"),
+        ("pause", "skip", "domain_error"),
+        (None, "resume", "invalid_transition"),
+    ],
+)
+def test_invalid_transitions_are_409_with_a_code_and_write_nothing(
+    world: World, first: str | None, then: str, code: str
+) -> None:
+    # Given
+    sub_id, token = _sub(world), session_token(world)
+    base = f"/admin/subscriptions/{sub_id}"
+    if first:
+        assert call(world, "POST", f"{base}/{first}", token, {}).status == 200
+    events = world.event_types()
+    # When
+    reply = call(world, "POST", f"{base}/{then}", token, {})
+    # Then
+    assert (reply.status, reply.json()["error"]) == (409, code)
+    assert world.event_types() == events
+
+
+def test_cancel_inside_the_commitment_is_locked_with_the_earliest_date(
+    stack: LocalStack,
+) -> None:
+    # Given a plan committing to 3 paid cycles and a subscription that paid 1
+    world = World.create(stack)
+    monthly = Cadence(label="Monthly", interval=Interval.MONTH)
+    stack.put_plan(
+        world.store_hash, Plan(product_id=PRODUCT_ID, cadences=[monthly], commitment_count=3)
+    )
+    sub_id, token = _sub(world), session_token(world)
+    events = world.event_types()
+    detail = call(world, "GET", f"/admin/subscriptions/{sub_id}", token).json()["subscription"]
+    # When
+    reply = call(world, "POST", f"/admin/subscriptions/{sub_id}/cancel", token, {})
+    # Then: cycles 2 and 3 must be paid; cycle 3 starts two months after cycle 2 is due
+    body = reply.json()
+    assert (reply.status, body["error"], body["remaining_cycles"]) == (409, "cancel_locked", 2)
+    assert body["earliest_cancel_at"] > detail["next_renewal_at"]
+    assert world.event_types() == events
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_another_stores_session_gets_404_and_changes_nothing(
+    world: World, other: World, action: str
+) -> None:
+    # Given a subscription of another store
+    sub_id = _sub(world)
+    events = world.event_types()
+    # When the other store's merchant tries to act on it
+    reply = call(other, "POST", f"/admin/subscriptions/{sub_id}/{action}", session_token(other), {})
+    # Then it does not exist for them, and nothing was written
+    assert (reply.status, reply.json()["error"]) == (404, "not_found")
+    assert world.event_types() == events
+    get = call(other, "GET", f"/admin/subscriptions/{sub_id}", session_token(other))
+    assert get.status == 404
+
+
+@pytest.mark.parametrize("route", ["GET /admin/subscriptions", "POST /admin/subscriptions/x/pause"])
+def test_missing_or_forged_tokens_are_401(world: World, route: str) -> None:
+    method, path = route.split(" ")
+    forged = mint_session_token(
+        world.store_hash, 1, client_secret="not-the-secret", now=world.stack.now()
+    )
+    expired = mint_session_token(
+        world.store_hash, 1, client_secret=CLIENT_SECRET, now=world.stack.now(), ttl_s=-10
+    )
+    bc_payload = world.emulator.signed_payload(world.store_hash)
+    for token in (None, "", "a.b.c", forged, expired, bc_payload):
+        reply = call(world, method, path, token)
+        assert (reply.status, reply.json()["error"]) == (401, "unauthorized"), token
+
+
+def test_invalid_bodies_and_queries_are_422_listing_the_fields(world: World) -> None:
+    sub_id, token = _sub(world), session_token(world)
+    events = world.event_types()
+    reply = call(world, "POST", f"/admin/subscriptions/{sub_id}/cancel", token, {"when": "later"})
+    assert reply.status == 422
+    assert [f["field"] for f in reply.json()["fields"]] == ["when"]
+    reply = call(world, "GET", "/admin/subscriptions", token, query={"limit": "0", "status": "x"})
+    assert reply.status == 422
+    assert sorted(f["field"] for f in reply.json()["fields"]) == ["limit", "status"]
+    assert world.event_types() == events
+
+
+def test_unknown_routes_are_404_json(world: World) -> None:
+    reply = call(world, "GET", "/admin/nothing-here", session_token(world))
+    assert (reply.status, reply.json()["error"]) == (404, "no_route")
+
+
+def test_the_openapi_document_validates_and_lists_the_routes(world: World) -> None:
+    reply = call(world, "GET", "/admin/openapi.json", None)
+    assert reply.status == 200
+    document = reply.json()
+    validate(document)
+    assert {"/admin/subscriptions", "/admin/subscriptions/{subscription_id}/cancel"} <= set(
+        document["paths"]
+    )

@@ -1,0 +1,171 @@
+"""The shopper portal through API Gateway events: customer JWT, ownership, the same actions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bc_subscriptions.domain.plan import Cadence, Plan
+from bc_subscriptions.domain.schedule import Interval
+from devstack.runtime import HttpResponse
+from devstack.stack import LocalStack
+
+from .world import PRODUCT_ID, World
+
+
+def _call(
+    world: World, method: str, path: str, token: str | None, body: Any = None
+) -> HttpResponse:
+    headers = {"content-type": "application/json"}
+    if token is not None:
+        headers["authorization"] = f"Bearer {token}"
+    raw = b"" if body is None else json.dumps(body).encode()
+    return world.stack.runtime.http(method, path, raw, headers)
+
+
+def _subscribe(world: World) -> tuple[Any, str, str]:
+    """A shopper with one subscription, and the storefront's current-customer token."""
+    customer, _ = world.subscribe()
+    [sub] = [s for s in world.of_kind("subscription") if s["customer_id"] == customer.id]
+    token = world.emulator.current_customer_jwt(world.store_hash, customer.id)
+    return customer, str(sub["subscription_id"]), token
+
+
+def test_a_shopper_lists_and_views_only_their_own_subscriptions(world: World) -> None:
+    # Given two shoppers of the same store
+    _, mine, token = _subscribe(world)
+    _subscribe(world)
+    # When
+    listing = _call(world, "GET", "/portal/subscriptions", token)
+    detail = _call(world, "GET", f"/portal/subscriptions/{mine}", token)
+    # Then
+    assert [s["id"] for s in listing.json()["items"]] == [mine]
+    assert detail.status == 200
+    assert detail.json()["events"][0]["type"] == "subscription.created"
+
+
+def test_a_shopper_pauses_resumes_skips_and_cancels(world: World) -> None:
+    # Given
+    _, sub_id, token = _subscribe(world)
+    base = f"/portal/subscriptions/{sub_id}"
+    # When / Then
+    assert _call(world, "POST", f"{base}/pause", token).json()["status"] == "paused"
+    again = _call(world, "POST", f"{base}/pause", token)
+    assert (again.status, again.json()["error"]) == (409, "invalid_transition")
+    assert _call(world, "POST", f"{base}/resume", token).json()["status"] == "active"
+    assert _call(world, "POST", f"{base}/skip", token).status == 200
+    assert _call(world, "POST", f"{base}/cancel", token, {}).json()["status"] == "cancelled"
+    assert world.event_types()[-4:] == [
+        "subscription.paused",
+        "subscription.resumed",
+        "subscription.cycle_skipped",
+        "subscription.cancelled",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("method", "action", "body"),
+    [
+        ("GET", "", None),
+        ("POST", "/pause", None),
+        ("POST", "/resume", None),
+        ("POST", "/skip", None),
+        ("POST", "/cancel", {}),
+    ],
+)
+def test_another_customers_or_another_stores_subscription_is_404_and_unchanged(
+    stack: LocalStack, world: World, method: str, action: str, body: Any
+) -> None:
+    # Given a subscription, another shopper of the same store, and a shopper of another store
+    _, sub_id, _ = _subscribe(world)
+    _, _, same_store_token = _subscribe(world)
+    other = World.create(stack)
+    _, _, other_store_token = _subscribe(other)
+    events = world.event_types()
+    for token in (same_store_token, other_store_token):
+        # When
+        reply = _call(world, method, f"/portal/subscriptions/{sub_id}{action}", token, body)
+        # Then it does not exist for them, and nothing was written
+        assert (reply.status, reply.json()["error"]) == (404, "not_found")
+    assert world.event_types() == events
+
+
+def test_bad_customer_tokens_are_401(world: World) -> None:
+    customer, sub_id, _ = _subscribe(world)
+    emu = world.emulator
+    bad = {
+        "missing": None,
+        "garbage": "a.b.c",
+        "wrong secret": emu.current_customer_jwt(
+            world.store_hash, customer.id, client_secret="nope"
+        ),
+        "wrong audience": emu.current_customer_jwt(
+            world.store_hash, customer.id, client_id="another-app"
+        ),
+        "expired": emu.current_customer_jwt(world.store_hash, customer.id, lifetime_s=-120),
+        "admin payload": emu.signed_payload(world.store_hash),
+    }
+    world.stack.emulator.create_store("notinstalled", access_token="t")
+    other = world.emulator.add_customer("notinstalled", email="x@example.com")
+    bad["store not installed"] = emu.current_customer_jwt("notinstalled", other.id)
+    for name, token in bad.items():
+        reply = _call(world, "POST", f"/portal/subscriptions/{sub_id}/pause", token)
+        assert (reply.status, reply.json()["error"]) == (401, "unauthorized"), name
+
+
+def test_a_new_card_reaches_all_the_shoppers_subscriptions_and_the_next_renewal(
+    world: World,
+) -> None:
+    # Given a shopper with two subscriptions who replaced their stored card
+    customer, _ = world.subscribe()
+    world.checkout(customer)
+    world.stack.pump()
+    new_token = world.emulator.replace_card(world.store_hash, customer.id)
+    token = world.emulator.current_customer_jwt(world.store_hash, customer.id)
+    # When they choose it in the portal
+    reply = _call(world, "PUT", "/portal/payment-method", token, {"instrument_token": new_token})
+    # Then both subscriptions moved to it, each with its event, and the renewal is paid with it
+    assert reply.status == 200 and len(reply.json()["items"]) == 2
+    assert world.event_types().count("subscription.payment_method_updated") == 2
+    world.renew()
+    assert world.event_types().count("charge.succeeded") == 2
+
+
+def test_an_instrument_that_is_not_the_shoppers_is_422_and_changes_nothing(world: World) -> None:
+    _, _, token = _subscribe(world)
+    events = world.event_types()
+    reply = _call(world, "PUT", "/portal/payment-method", token, {"instrument_token": "forged"})
+    assert (reply.status, reply.json()["error"]) == (422, "unknown_instrument")
+    reply = _call(world, "PUT", "/portal/payment-method", token, {"token": "x"})
+    assert reply.status == 422
+    assert sorted(f["field"] for f in reply.json()["fields"]) == ["instrument_token", "token"]
+    assert world.event_types() == events
+
+
+def test_unknown_portal_routes_are_404_json(world: World) -> None:
+    _, _, token = _subscribe(world)
+    reply = _call(world, "GET", "/portal/elsewhere", token)
+    assert (reply.status, reply.json()["error"]) == (404, "no_route")
+
+
+def test_a_shopper_hammering_cancel_gets_429_with_retry_after(stack: LocalStack) -> None:
+    # Given a shopper whose subscription is inside its commitment (each attempt is refused)
+    world = World.create(stack)
+    monthly = Cadence(label="Monthly", interval=Interval.MONTH)
+    stack.put_plan(
+        world.store_hash, Plan(product_id=PRODUCT_ID, cadences=[monthly], commitment_count=6)
+    )
+    _, sub_id, token = _subscribe(world)
+    path = f"/portal/subscriptions/{sub_id}/cancel"
+    # When they try six times within the hour
+    answers = [_call(world, "POST", path, token, {}) for _ in range(6)]
+    # Then five get the commitment answer and the sixth is told when to come back
+    assert [a.json()["error"] for a in answers] == ["cancel_locked"] * 5 + ["rate_limited"]
+    assert answers[-1].status == 429
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 3600
+    # and another shopper of the store is not affected
+    _, other_id, other_token = _subscribe(world)
+    reply = _call(world, "POST", f"/portal/subscriptions/{other_id}/cancel", other_token, {})
+    assert reply.json()["error"] == "cancel_locked"
