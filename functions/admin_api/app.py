@@ -20,7 +20,10 @@ from bc_subscriptions.entrypoints.api_models import (
     AddressChange,
     CadenceChange,
     CancelRequest,
+    OpsQueue,
+    OpsQueueItem,
     QuantityChange,
+    RetryScheduled,
     SubscriptionDetail,
     SubscriptionList,
     SubscriptionView,
@@ -74,6 +77,45 @@ def list_subscriptions(
         store_hash, filters, reader=container().subscription_reads, cursor=cursor, limit=limit
     )
     return SubscriptionList(items=[SubscriptionView.of(s) for s in subs], next_cursor=next_cursor)
+
+
+@app.get("/admin/ops/failed-charges")
+def failed_charges(
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=admin.MAX_PAGE)] = 25,
+) -> OpsQueue:
+    """Past-due subscriptions (a renewal charge declined) with their dunning state."""
+    return _ops_queue("failed_charges", cursor, limit)
+
+
+@app.get("/admin/ops/requires-action")
+def requires_action(
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=admin.MAX_PAGE)] = 25,
+) -> OpsQueue:
+    """Subscriptions waiting for the shopper: a new payment method or authentication."""
+    return _ops_queue("requires_action", cursor, limit)
+
+
+def _ops_queue(queue: str, cursor: str | None, limit: int) -> OpsQueue:
+    subs, next_cursor = admin.ops_queue(
+        _store(), queue, reader=container().subscription_reads, cursor=cursor, limit=limit
+    )
+    return OpsQueue(items=[OpsQueueItem.of(s) for s in subs], next_cursor=next_cursor)
+
+
+@app.post("/admin/subscriptions/<subscription_id>/retry-payment")
+def retry_payment(subscription_id: str) -> RetryScheduled:
+    """Retry the declined renewal charge now instead of at its scheduled retry."""
+    store_hash, c = _store(), container()
+    sub, cycle = admin.retry_payment_now(
+        store_hash,
+        subscription_id,
+        uow_factory=c.unit_of_work,
+        queue=c.renewal_queue,
+        now=c.clock.now(),
+    )
+    return RetryScheduled(subscription=SubscriptionView.of(sub), cycle=cycle)
 
 
 @app.get("/admin/subscriptions/<subscription_id>")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 from . import events as ev
 from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
 from .dunning import DunningState, Next
-from .errors import DomainError
+from .errors import DomainError, NothingToRetry
 from .lifecycle import RENEWABLE, Command, Status, resolve
 from .plan import Cadence, PlanTerms
 from .pricing import PricedLine, order_total, price_line
@@ -286,6 +286,22 @@ class Subscription(BaseModel):
         """A capture, void or fulfilment of one cycle (authorized payments, shipments)."""
         self.updated_at = now
         self._record(type_, now, {"cycle": cycle, **data})
+
+    def retry_payment_now(self, now: datetime) -> int:
+        """The merchant asks for the cycle's scheduled dunning retry to happen now; returns the
+        cycle. Only a past-due subscription waiting for a retry has one to bring forward."""
+        dunning = self.dunning
+        if (
+            self.status != Status.PAST_DUE
+            or dunning is None
+            or dunning.next != Next.RETRY
+            or dunning.next_retry_at is None
+        ):
+            raise NothingToRetry(self.status.value)
+        if dunning.next_retry_at > now:
+            self.dunning = dunning.model_copy(update={"next_retry_at": now})
+        self.updated_at = now
+        return dunning.cycle
 
     def give_up(self, action: str, now: datetime) -> None:
         """Dunning ran out: the tenant's final action (cancel or pause), whatever the commitment."""
