@@ -27,6 +27,7 @@ from bc_subscriptions.entrypoints.api_models import (
     SubscriptionDetail,
     SubscriptionList,
     SubscriptionView,
+    VariantSwap,
 )
 from bc_subscriptions.entrypoints.responses import error, json_response
 from bc_subscriptions.entrypoints.subscription_routes import (
@@ -162,6 +163,22 @@ def change_quantity(subscription_id: str, request: QuantityChange) -> Subscripti
     return _change(
         subscription_id, lambda now: changes.quantity(request.product_id, request.quantity, now)
     )
+
+
+@app.post("/admin/subscriptions/<subscription_id>/variant")
+def swap_variant(subscription_id: str, request: VariantSwap) -> SubscriptionView:
+    """Renew another variant of a line's product from the next renewal, at its catalog price."""
+    store_hash, c = _store(), container()
+    sub = changes.swap_variant(
+        store_hash,
+        subscription_id,
+        request.product_id,
+        request.variant_id,
+        uow_factory=c.unit_of_work,
+        bc=c.bigcommerce,
+        now=c.clock.now(),
+    )
+    return SubscriptionView.of(sub)
 
 
 @app.put("/admin/subscriptions/<subscription_id>/shipping-address")

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 
 def register(app: Flask, emu: BigCommerceEmulator) -> None:
-    """Add `GET|POST /v3/catalog/products/{id}/metafields` and `PUT .../{metafield_id}`."""
+    """Add `GET|POST /v3/catalog/products/{id}/metafields`, `PUT .../{metafield_id}` and
+    `GET /v3/catalog/products/{id}/variants`."""
 
     @app.route(
         "/stores/<store_hash>/v3/catalog/products/<int:product_id>/metafields",
@@ -36,6 +37,23 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             m
             for m in store.metafields.get(product_id, {}).values()
             if all(request.args.get(k) in (None, m[k]) for k in ("namespace", "key"))
+        ]
+        meta = {"pagination": {"total": len(found), "count": len(found), "current_page": 1}}
+        return json_response({"data": found, "meta": meta})
+
+    @app.get("/stores/<store_hash>/v3/catalog/products/<int:product_id>/variants")
+    @store_view(emu)
+    def variants(store: Store, product_id: int) -> Any:
+        product = store.products.get(product_id)
+        if product is None:
+            return v3_error(404, NOT_FOUND)
+        found = [
+            v
+            | {
+                "price": None if v["price"] is None else float(v["price"]),
+                "calculated_price": float(v["price"] or product["price"]),
+            }
+            for v in store.variants.get(product_id, {}).values()
         ]
         meta = {"pagination": {"total": len(found), "count": len(found), "current_page": 1}}
         return json_response({"data": found, "meta": meta})

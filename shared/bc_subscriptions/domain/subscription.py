@@ -378,6 +378,47 @@ class Subscription(BaseModel):
         self.lines[lines[0]] = self.lines[lines[0]].model_copy(update={"quantity": quantity})
         self._amended(now, {"product_id": product_id, "quantity": [before, quantity]})
 
+    def swap_variant(
+        self,
+        product_id: int,
+        *,
+        variant_id: int,
+        sku: str,
+        price_ex_tax: Decimal,
+        now: datetime,
+    ) -> None:
+        """From the next renewal on, the line of `product_id` renews another variant at the
+        price given (the catalog's at swap time, locked from then on). The tax-inclusive price
+        keeps the line's tax ratio: the catalog's price carries no tax. No proration."""
+        index = self._line_of(product_id)
+        before = self.lines[index]
+        self._apply(Command.AMEND, now)
+        ratio = before.price_inc_tax / before.price_ex_tax if before.price_ex_tax else Decimal(1)
+        price_inc_tax = (price_ex_tax * ratio).quantize(Decimal("0.01"))
+        self.lines[index] = before.model_copy(
+            update={
+                "variant_id": variant_id,
+                "sku": sku,
+                "price_ex_tax": price_ex_tax,
+                "price_inc_tax": price_inc_tax,
+                "product_options": [],
+            }
+        )
+        self._amended(
+            now,
+            {
+                "product_id": product_id,
+                "variant_id": [before.variant_id, variant_id],
+                "price_inc_tax": [str(before.price_inc_tax), str(price_inc_tax)],
+            },
+        )
+
+    def _line_of(self, product_id: int) -> int:
+        lines = [i for i, line in enumerate(self.lines) if line.product_id == product_id]
+        if not lines:
+            raise DomainError(f"product {product_id} is not part of this subscription")
+        return lines[0]
+
     def change_cadence(self, cadence: Cadence, now: datetime) -> None:
         """The new cadence counts from the next renewal, whose date does not move: the cycle in
         progress was paid for at the old cadence and runs to its end (no proration)."""

@@ -127,6 +127,13 @@ class ApiError(BaseModel):
     message: str
 
 
+class VariantSwap(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: int = Field(ge=1)
+    variant_id: int = Field(ge=1)
+
+
 class QuantityChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

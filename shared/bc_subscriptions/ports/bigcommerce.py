@@ -162,6 +162,17 @@ class Metafield(_BcModel):
     resource_id: int
 
 
+class ProductVariant(_BcModel):
+    """`GET /v3/catalog/products/{id}/variants` item (`data` envelope)."""
+
+    id: int
+    product_id: int
+    sku: str = ""
+    calculated_price: Decimal
+    purchasing_disabled: bool = False
+    option_values: list[dict[str, Any]] = Field(default_factory=list)
+
+
 class OAuthGrant(_BcModel):
     """`POST login.bigcommerce.com/oauth2/token` answer; `context` is `stores/{hash}`."""
 
@@ -221,6 +232,8 @@ class BigCommerce(Protocol):
     def get_product_metafields(
         self, store_hash: str, product_id: int, namespace: str, key: str
     ) -> list[Metafield]: ...
+
+    def get_product_variants(self, store_hash: str, product_id: int) -> list[ProductVariant]: ...
 
     def find_orders_by_external_id(
         self, store_hash: str, external_order_id: str

@@ -13,6 +13,7 @@ from ...ports.bigcommerce import (
     Order,
     OrderProduct,
     PaymentResult,
+    ProductVariant,
     ShippingAddress,
     StoredInstrument,
     Transaction,
@@ -92,6 +93,14 @@ class HttpBigCommerce:
         path = f"/v3/catalog/products/{product_id}/metafields"
         params = {"namespace": namespace, "key": key}
         return self._rest.many(Metafield, store_hash, "GET", path, envelope=True, params=params)
+
+    def get_product_variants(self, store_hash: str, product_id: int) -> list[ProductVariant]:
+        """`GET /v3/catalog/products/{id}/variants` (one page of 250: more is not supported)."""
+        path = f"/v3/catalog/products/{product_id}/variants"
+        params = {"limit": "250"}
+        return self._rest.many(
+            ProductVariant, store_hash, "GET", path, envelope=True, params=params
+        )
 
     def find_orders_by_external_id(self, store_hash: str, external_order_id: str) -> list[Order]:
         """`GET /v2/orders?external_order_id=`; BigCommerce answers 204 when none match."""
