@@ -13,6 +13,7 @@ from bc_subscriptions.adapters.dynamodb.subscription_reads import InvalidCursor
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.domain.lifecycle import Status
+from bc_subscriptions.domain.plan_metafield import InvalidPlan
 from bc_subscriptions.domain.tenant_config import InvalidTenantConfig
 from bc_subscriptions.entrypoints import admin_settings
 from bc_subscriptions.entrypoints.admin_auth import session_store
@@ -42,6 +43,7 @@ from bc_subscriptions.services import subscription_changes as changes
 from bc_subscriptions.services.admin_session import InvalidSession
 from bc_subscriptions.services.cancel_flow import RateLimited, cancel_subscription
 from bc_subscriptions.services.endpoints import EndpointNotFound, InvalidEndpoint
+from bc_subscriptions.services.plans import ProductNotFound, publish_plan
 from bc_subscriptions.services.webhook_replay import ReplayRefused
 
 app = APIGatewayHttpResolver(enable_validation=True)
@@ -117,6 +119,22 @@ def retry_payment(subscription_id: str) -> RetryScheduled:
         now=c.clock.now(),
     )
     return RetryScheduled(subscription=SubscriptionView.of(sub), cycle=cycle)
+
+
+@app.put("/admin/plans/<product_id>")
+def put_plan(product_id: int) -> dict[str, Any]:
+    """Set a product's plan (the JSON of its `bc_subscriptions.plan` metafield) in BigCommerce,
+    with the cadence modifier shoppers choose from; answers the plan as stored."""
+    c = container()
+    plan = publish_plan(
+        _store(),
+        product_id,
+        app.current_event.body or "",
+        bc=c.bigcommerce,
+        catalog=c.plan_catalog,
+        now=c.clock.now(),
+    )
+    return plan.model_dump(mode="json")
 
 
 @app.get("/admin/subscriptions/<subscription_id>")
@@ -216,6 +234,16 @@ def _unauthorized(failure: InvalidSession) -> Response[str]:
 @app.exception_handler(admin.SubscriptionNotFound)
 def _not_found(_: admin.SubscriptionNotFound) -> Response[str]:
     return not_found()
+
+
+@app.exception_handler(InvalidPlan)
+def _invalid_plan(failure: InvalidPlan) -> Response[str]:
+    return error(422, "invalid_plan", str(failure))
+
+
+@app.exception_handler(ProductNotFound)
+def _no_product(_: ProductNotFound) -> Response[str]:
+    return error(404, "not_found", "no such product")
 
 
 @app.exception_handler(InvalidTenantConfig)
