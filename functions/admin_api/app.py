@@ -13,6 +13,7 @@ from bc_subscriptions.adapters.dynamodb.subscription_reads import InvalidCursor
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.domain.lifecycle import Status
+from bc_subscriptions.domain.plan_metafield import InvalidPlan
 from bc_subscriptions.domain.tenant_config import InvalidTenantConfig
 from bc_subscriptions.entrypoints import admin_settings
 from bc_subscriptions.entrypoints.admin_auth import session_store
@@ -20,10 +21,14 @@ from bc_subscriptions.entrypoints.api_models import (
     AddressChange,
     CadenceChange,
     CancelRequest,
+    OpsQueue,
+    OpsQueueItem,
     QuantityChange,
+    RetryScheduled,
     SubscriptionDetail,
     SubscriptionList,
     SubscriptionView,
+    VariantSwap,
 )
 from bc_subscriptions.entrypoints.responses import error, json_response
 from bc_subscriptions.entrypoints.subscription_routes import (
@@ -38,6 +43,7 @@ from bc_subscriptions.services import subscription_changes as changes
 from bc_subscriptions.services.admin_session import InvalidSession
 from bc_subscriptions.services.cancel_flow import RateLimited, cancel_subscription
 from bc_subscriptions.services.endpoints import EndpointNotFound, InvalidEndpoint
+from bc_subscriptions.services.plans import ProductNotFound, publish_plan
 from bc_subscriptions.services.webhook_replay import ReplayRefused
 
 app = APIGatewayHttpResolver(enable_validation=True)
@@ -74,6 +80,61 @@ def list_subscriptions(
         store_hash, filters, reader=container().subscription_reads, cursor=cursor, limit=limit
     )
     return SubscriptionList(items=[SubscriptionView.of(s) for s in subs], next_cursor=next_cursor)
+
+
+@app.get("/admin/ops/failed-charges")
+def failed_charges(
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=admin.MAX_PAGE)] = 25,
+) -> OpsQueue:
+    """Past-due subscriptions (a renewal charge declined) with their dunning state."""
+    return _ops_queue("failed_charges", cursor, limit)
+
+
+@app.get("/admin/ops/requires-action")
+def requires_action(
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=admin.MAX_PAGE)] = 25,
+) -> OpsQueue:
+    """Subscriptions waiting for the shopper: a new payment method or authentication."""
+    return _ops_queue("requires_action", cursor, limit)
+
+
+def _ops_queue(queue: str, cursor: str | None, limit: int) -> OpsQueue:
+    subs, next_cursor = admin.ops_queue(
+        _store(), queue, reader=container().subscription_reads, cursor=cursor, limit=limit
+    )
+    return OpsQueue(items=[OpsQueueItem.of(s) for s in subs], next_cursor=next_cursor)
+
+
+@app.post("/admin/subscriptions/<subscription_id>/retry-payment")
+def retry_payment(subscription_id: str) -> RetryScheduled:
+    """Retry the declined renewal charge now instead of at its scheduled retry."""
+    store_hash, c = _store(), container()
+    sub, cycle = admin.retry_payment_now(
+        store_hash,
+        subscription_id,
+        uow_factory=c.unit_of_work,
+        queue=c.renewal_queue,
+        now=c.clock.now(),
+    )
+    return RetryScheduled(subscription=SubscriptionView.of(sub), cycle=cycle)
+
+
+@app.put("/admin/plans/<product_id>")
+def put_plan(product_id: int) -> dict[str, Any]:
+    """Set a product's plan (the JSON of its `bc_subscriptions.plan` metafield) in BigCommerce,
+    with the cadence modifier shoppers choose from; answers the plan as stored."""
+    c = container()
+    plan = publish_plan(
+        _store(),
+        product_id,
+        app.current_event.body or "",
+        bc=c.bigcommerce,
+        catalog=c.plan_catalog,
+        now=c.clock.now(),
+    )
+    return plan.model_dump(mode="json")
 
 
 @app.get("/admin/subscriptions/<subscription_id>")
@@ -122,6 +183,22 @@ def change_quantity(subscription_id: str, request: QuantityChange) -> Subscripti
     )
 
 
+@app.post("/admin/subscriptions/<subscription_id>/variant")
+def swap_variant(subscription_id: str, request: VariantSwap) -> SubscriptionView:
+    """Renew another variant of a line's product from the next renewal, at its catalog price."""
+    store_hash, c = _store(), container()
+    sub = changes.swap_variant(
+        store_hash,
+        subscription_id,
+        request.product_id,
+        request.variant_id,
+        uow_factory=c.unit_of_work,
+        bc=c.bigcommerce,
+        now=c.clock.now(),
+    )
+    return SubscriptionView.of(sub)
+
+
 @app.put("/admin/subscriptions/<subscription_id>/shipping-address")
 def change_address(subscription_id: str, request: AddressChange) -> SubscriptionView:
     return _change(subscription_id, lambda now: changes.shipping_address(request.fields(), now))
@@ -157,6 +234,16 @@ def _unauthorized(failure: InvalidSession) -> Response[str]:
 @app.exception_handler(admin.SubscriptionNotFound)
 def _not_found(_: admin.SubscriptionNotFound) -> Response[str]:
     return not_found()
+
+
+@app.exception_handler(InvalidPlan)
+def _invalid_plan(failure: InvalidPlan) -> Response[str]:
+    return error(422, "invalid_plan", str(failure))
+
+
+@app.exception_handler(ProductNotFound)
+def _no_product(_: ProductNotFound) -> Response[str]:
+    return error(404, "not_found", "no such product")
 
 
 @app.exception_handler(InvalidTenantConfig)

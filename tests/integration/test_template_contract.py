@@ -67,6 +67,7 @@ INDEXES = {
     "PendingRelayIndex": ("relay_pk", "relay_sk", "KEYS_ONLY"),
     "InstalledStoreIndex": ("installed_pk", "installed_sk", "KEYS_ONLY"),
     "EventTimeIndex": ("time_pk", "time_sk", "KEYS_ONLY"),
+    "OpsQueueIndex": ("ops_pk", "ops_sk", "KEYS_ONLY"),
 }
 NARROW_POLICY_TEMPLATES = {"KMSDecryptPolicy", "AWSSecretsManagerGetSecretValuePolicy"}
 FOURTEEN_DAYS = 14 * 24 * 3600

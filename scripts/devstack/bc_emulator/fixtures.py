@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 from decimal import Decimal
+from typing import Any
 
 from .routes_catalog import put_metafield
 from .state import CARD_BEHAVIORS, Customer, Store
@@ -37,6 +38,23 @@ class StoreSetup:
                 "price": Decimal(price),
                 "sku": sku or f"SKU-{product_id}",
             }
+            # Every BigCommerce product has a base variant (no option values, product's price).
+            store = self.stores[store_hash]
+            base = store.take_id("variant_id")
+            store.variants[product_id] = {base: _variant(base, product_id, None, "", [])}
+
+    def add_variant(
+        self, store_hash: str, product_id: int, *, price: Decimal, sku: str, label: str
+    ) -> int:
+        """A variant of the product with its own price and one option value; returns its id."""
+        with self.lock:
+            store = self.stores[store_hash]
+            variant_id = store.take_id("variant_id")
+            option = {"id": variant_id, "label": label, "option_id": 1}
+            option["option_display_name"] = "Size"
+            variants = store.variants[product_id]
+            variants[variant_id] = _variant(variant_id, product_id, Decimal(price), sku, [option])
+            return variant_id
 
     def set_product_metafield(
         self, store_hash: str, product_id: int, namespace: str, key: str, value: str
@@ -95,3 +113,32 @@ class StoreSetup:
 def _check_card(card: str | None) -> None:
     if card is not None and card not in CARD_BEHAVIORS:
         raise ValueError(f"card behaviour must be one of {sorted(CARD_BEHAVIORS)}: {card!r}")
+
+
+def _variant(
+    variant_id: int,
+    product_id: int,
+    price: Decimal | None,
+    sku: str,
+    option_values: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """A `/v3/catalog/products/{id}/variants` item; `price` null falls back to the product's."""
+    return {
+        "id": variant_id,
+        "product_id": product_id,
+        "sku": sku,
+        "sku_id": None,
+        "price": price,
+        "sale_price": None,
+        "retail_price": None,
+        "cost_price": 0,
+        "map_price": None,
+        "calculated_price": price,
+        "purchasing_disabled": False,
+        "purchasing_disabled_message": "",
+        "inventory_level": 0,
+        "upc": "",
+        "mpn": "",
+        "gtin": "",
+        "option_values": option_values,
+    }

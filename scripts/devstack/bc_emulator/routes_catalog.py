@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 
 def register(app: Flask, emu: BigCommerceEmulator) -> None:
-    """Add `GET|POST /v3/catalog/products/{id}/metafields` and `PUT .../{metafield_id}`."""
+    """Add `GET|POST /v3/catalog/products/{id}/metafields`, `PUT .../{metafield_id}` and
+    `GET /v3/catalog/products/{id}/variants`, `GET|POST .../modifiers` and
+    `PUT .../modifiers/{modifier_id}`."""
 
     @app.route(
         "/stores/<store_hash>/v3/catalog/products/<int:product_id>/metafields",
@@ -40,6 +42,67 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
         meta = {"pagination": {"total": len(found), "count": len(found), "current_page": 1}}
         return json_response({"data": found, "meta": meta})
 
+    @app.get("/stores/<store_hash>/v3/catalog/products/<int:product_id>/variants")
+    @store_view(emu)
+    def variants(store: Store, product_id: int) -> Any:
+        product = store.products.get(product_id)
+        if product is None:
+            return v3_error(404, NOT_FOUND)
+        found = [
+            v
+            | {
+                "price": None if v["price"] is None else float(v["price"]),
+                "calculated_price": float(v["price"] or product["price"]),
+            }
+            for v in store.variants.get(product_id, {}).values()
+        ]
+        meta = {"pagination": {"total": len(found), "count": len(found), "current_page": 1}}
+        return json_response({"data": found, "meta": meta})
+
+    @app.route(
+        "/stores/<store_hash>/v3/catalog/products/<int:product_id>/modifiers",
+        methods=["GET", "POST"],
+    )
+    @store_view(emu)
+    def modifiers(store: Store, product_id: int) -> Any:
+        if product_id not in store.products:
+            return v3_error(404, NOT_FOUND)
+        mods = store.modifiers.setdefault(product_id, {})
+        if request.method == "POST":
+            body = request.get_json(silent=True) or {}
+            for name in ("type", "display_name"):
+                if not isinstance(body.get(name), str) or not body[name]:
+                    return v3_error(422, f"{name} is required")
+            modifier_id = store.take_id("modifier_id")
+            mods[modifier_id] = {
+                "id": modifier_id,
+                "product_id": product_id,
+                "name": f"{body['display_name']}{modifier_id}",
+                "display_name": body["display_name"],
+                "type": body["type"],
+                "required": bool(body.get("required", False)),
+                "sort_order": int(body.get("sort_order", 0)),
+                "config": body.get("config") or {},
+                "option_values": _values(store, modifier_id, body.get("option_values") or []),
+            }
+            return json_response({"data": mods[modifier_id], "meta": {}})
+        found = list(mods.values())
+        meta = {"pagination": {"total": len(found), "count": len(found), "current_page": 1}}
+        return json_response({"data": found, "meta": meta})
+
+    @app.put("/stores/<store_hash>/v3/catalog/products/<int:product_id>/modifiers/<int:mod_id>")
+    @store_view(emu)
+    def modifier(store: Store, product_id: int, mod_id: int) -> Any:
+        found = store.modifiers.get(product_id, {}).get(mod_id)
+        if found is None:
+            return v3_error(404, NOT_FOUND)
+        body = request.get_json(silent=True) or {}
+        if "display_name" in body:
+            found["display_name"] = str(body["display_name"])
+        if "option_values" in body:
+            found["option_values"] = _values(store, mod_id, body["option_values"])
+        return json_response({"data": found, "meta": {}})
+
     @app.put("/stores/<store_hash>/v3/catalog/products/<int:product_id>/metafields/<int:mf_id>")
     @store_view(emu)
     def metafield(store: Store, product_id: int, mf_id: int) -> Any:
@@ -50,6 +113,22 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
         if "value" in body:
             found.update(value=str(body["value"]), date_modified=_now())
         return json_response({"data": found, "meta": {}})
+
+
+def _values(store: Store, modifier_id: int, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A modifier's option values as BigCommerce keeps them (ids kept when sent back)."""
+    return [
+        {
+            "id": v.get("id") or store.take_id("option_value_id"),
+            "option_id": modifier_id,
+            "label": str(v["label"]),
+            "sort_order": int(v.get("sort_order", i)),
+            "value_data": v.get("value_data"),
+            "is_default": bool(v.get("is_default", False)),
+            "adjusters": v.get("adjusters") or {},
+        }
+        for i, v in enumerate(values)
+    ]
 
 
 def put_metafield(

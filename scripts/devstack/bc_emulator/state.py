@@ -69,6 +69,8 @@ class Store:
     gateway_mode: str
     currency: str = "USD"
     products: dict[int, dict[str, Any]] = field(default_factory=dict)
+    variants: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
+    modifiers: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
     customers: dict[int, Customer] = field(default_factory=dict)
     orders: dict[int, dict[str, Any]] = field(default_factory=dict)
     lines: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
@@ -92,6 +94,9 @@ class Store:
     next_hook_id: int = 1
     next_metafield_id: int = 1
     next_shipment_id: int = 1
+    next_variant_id: int = 1
+    next_modifier_id: int = 1
+    next_option_value_id: int = 1
 
     def take_id(self, counter: str) -> int:
         """The next value of `next_<counter>`, advancing it."""

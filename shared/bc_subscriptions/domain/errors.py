@@ -24,3 +24,12 @@ class InvalidPlan(DomainError):
     """A product's plan document does not validate."""
 
     code = "invalid_plan"
+
+
+class NothingToRetry(DomainError):
+    """No scheduled payment retry to bring forward (not past due, or the shopper must act)."""
+
+    code = "nothing_to_retry"
+
+    def __init__(self, status: str):
+        super().__init__(f"a subscription that is {status} has no payment retry waiting")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 from . import events as ev
 from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
 from .dunning import DunningState, Next
-from .errors import DomainError
+from .errors import DomainError, NothingToRetry
 from .lifecycle import RENEWABLE, Command, Status, resolve
 from .plan import Cadence, PlanTerms
 from .pricing import PricedLine, order_total, price_line
@@ -287,6 +287,22 @@ class Subscription(BaseModel):
         self.updated_at = now
         self._record(type_, now, {"cycle": cycle, **data})
 
+    def retry_payment_now(self, now: datetime) -> int:
+        """The merchant asks for the cycle's scheduled dunning retry to happen now; returns the
+        cycle. Only a past-due subscription waiting for a retry has one to bring forward."""
+        dunning = self.dunning
+        if (
+            self.status != Status.PAST_DUE
+            or dunning is None
+            or dunning.next != Next.RETRY
+            or dunning.next_retry_at is None
+        ):
+            raise NothingToRetry(self.status.value)
+        if dunning.next_retry_at > now:
+            self.dunning = dunning.model_copy(update={"next_retry_at": now})
+        self.updated_at = now
+        return dunning.cycle
+
     def give_up(self, action: str, now: datetime) -> None:
         """Dunning ran out: the tenant's final action (cancel or pause), whatever the commitment."""
         cycle = self.dunning.cycle if self.dunning else self.next_cycle
@@ -361,6 +377,47 @@ class Subscription(BaseModel):
         before = self.lines[lines[0]].quantity
         self.lines[lines[0]] = self.lines[lines[0]].model_copy(update={"quantity": quantity})
         self._amended(now, {"product_id": product_id, "quantity": [before, quantity]})
+
+    def swap_variant(
+        self,
+        product_id: int,
+        *,
+        variant_id: int,
+        sku: str,
+        price_ex_tax: Decimal,
+        now: datetime,
+    ) -> None:
+        """From the next renewal on, the line of `product_id` renews another variant at the
+        price given (the catalog's at swap time, locked from then on). The tax-inclusive price
+        keeps the line's tax ratio: the catalog's price carries no tax. No proration."""
+        index = self._line_of(product_id)
+        before = self.lines[index]
+        self._apply(Command.AMEND, now)
+        ratio = before.price_inc_tax / before.price_ex_tax if before.price_ex_tax else Decimal(1)
+        price_inc_tax = (price_ex_tax * ratio).quantize(Decimal("0.01"))
+        self.lines[index] = before.model_copy(
+            update={
+                "variant_id": variant_id,
+                "sku": sku,
+                "price_ex_tax": price_ex_tax,
+                "price_inc_tax": price_inc_tax,
+                "product_options": [],
+            }
+        )
+        self._amended(
+            now,
+            {
+                "product_id": product_id,
+                "variant_id": [before.variant_id, variant_id],
+                "price_inc_tax": [str(before.price_inc_tax), str(price_inc_tax)],
+            },
+        )
+
+    def _line_of(self, product_id: int) -> int:
+        lines = [i for i, line in enumerate(self.lines) if line.product_id == product_id]
+        if not lines:
+            raise DomainError(f"product {product_id} is not part of this subscription")
+        return lines[0]
 
     def change_cadence(self, cadence: Cadence, now: datetime) -> None:
         """The new cadence counts from the next renewal, whose date does not move: the cycle in

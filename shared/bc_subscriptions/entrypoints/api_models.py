@@ -67,6 +67,47 @@ class SubscriptionList(BaseModel):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")
 
 
+class DunningView(BaseModel):
+    cycle: int
+    failed_attempts: int
+    first_failed_at: datetime
+    decline_class: str
+    next: str = Field(description="retry, new_card, authenticate or give_up")
+    next_retry_at: datetime | None = Field(description="The scheduled retry; null: none")
+    final_action_at: datetime
+
+
+class OpsQueueItem(BaseModel):
+    subscription: SubscriptionView
+    dunning: DunningView | None
+
+    @classmethod
+    def of(cls, sub: Subscription) -> OpsQueueItem:
+        d = sub.dunning
+        view = None
+        if d is not None:
+            view = DunningView(
+                cycle=d.cycle,
+                failed_attempts=d.failed_attempts,
+                first_failed_at=d.first_failed_at,
+                decline_class=d.decline_class.value,
+                next=d.next.value,
+                next_retry_at=d.next_retry_at,
+                final_action_at=d.final_action_at,
+            )
+        return cls(subscription=SubscriptionView.of(sub), dunning=view)
+
+
+class OpsQueue(BaseModel):
+    items: list[OpsQueueItem]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")
+
+
+class RetryScheduled(BaseModel):
+    subscription: SubscriptionView
+    cycle: int
+
+
 class SubscriptionDetail(BaseModel):
     subscription: SubscriptionView
     charges: list[dict[str, Any]]
@@ -84,6 +125,13 @@ class CancelRequest(BaseModel):
 class ApiError(BaseModel):
     error: str
     message: str
+
+
+class VariantSwap(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    product_id: int = Field(ge=1)
+    variant_id: int = Field(ge=1)
 
 
 class QuantityChange(BaseModel):

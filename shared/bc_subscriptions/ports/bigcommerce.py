@@ -162,6 +162,37 @@ class Metafield(_BcModel):
     resource_id: int
 
 
+class ProductVariant(_BcModel):
+    """`GET /v3/catalog/products/{id}/variants` item (`data` envelope)."""
+
+    id: int
+    product_id: int
+    sku: str = ""
+    calculated_price: Decimal
+    purchasing_disabled: bool = False
+    option_values: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class ModifierValue(_BcModel):
+    """One option value of a product modifier."""
+
+    id: int | None = None
+    label: str
+    sort_order: int = 0
+    is_default: bool = False
+
+
+class Modifier(_BcModel):
+    """`/v3/catalog/products/{id}/modifiers` item (`data` envelope)."""
+
+    id: int
+    product_id: int
+    display_name: str
+    type: str
+    required: bool = False
+    option_values: list[ModifierValue] = Field(default_factory=list)
+
+
 class OAuthGrant(_BcModel):
     """`POST login.bigcommerce.com/oauth2/token` answer; `context` is `stores/{hash}`."""
 
@@ -221,6 +252,27 @@ class BigCommerce(Protocol):
     def get_product_metafields(
         self, store_hash: str, product_id: int, namespace: str, key: str
     ) -> list[Metafield]: ...
+
+    def get_product_variants(self, store_hash: str, product_id: int) -> list[ProductVariant]: ...
+
+    def put_product_metafield(
+        self, store_hash: str, product_id: int, namespace: str, key: str, value: str
+    ) -> Metafield:
+        """Create the product's metafield, or overwrite its value if it exists."""
+        ...
+
+    def list_product_modifiers(self, store_hash: str, product_id: int) -> list[Modifier]: ...
+
+    def put_dropdown_modifier(
+        self,
+        store_hash: str,
+        product_id: int,
+        display_name: str,
+        labels: list[str],
+        modifier_id: int | None,
+    ) -> Modifier:
+        """Create a required dropdown modifier, or replace the values of `modifier_id`."""
+        ...
 
     def find_orders_by_external_id(
         self, store_hash: str, external_order_id: str

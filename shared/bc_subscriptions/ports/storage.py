@@ -286,6 +286,9 @@ class SubscriptionReader(Protocol):
     def partition(
         self, store_hash: str, subscription_id: str
     ) -> dict[str, list[dict[str, Any]]]: ...
+    def ops_queue(
+        self, store_hash: str, queue: str, *, cursor: str | None, limit: int
+    ) -> SubscriptionPage: ...
 
 
 class RateLimiter(Protocol):

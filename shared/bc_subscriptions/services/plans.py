@@ -11,6 +11,8 @@ from ..observability import logger
 from ..ports.bigcommerce import BigCommerce, NotFound
 from ..ports.storage import CachedPlan, OpsEvent, OpsEvents, PlanCache
 
+# The product modifier the shopper picks a cadence with (its values are the cadence labels).
+CADENCE_MODIFIER = "Subscription"
 PLAN_TTL = timedelta(minutes=15)
 PLAN_INVALID = "plan.invalid"
 
@@ -56,3 +58,41 @@ class PlanCatalog:
             data: dict[str, object] = {"product_id": product_id, "error": error}
             self._ops.record(OpsEvent(store_hash, PLAN_INVALID, data, now))
         return entry
+
+
+class ProductNotFound(Exception):
+    """No such product in this store's catalog."""
+
+
+def publish_plan(
+    store_hash: str,
+    product_id: int,
+    document: str,
+    *,
+    bc: BigCommerce,
+    catalog: PlanCatalog,
+    now: datetime,
+) -> Plan:
+    """The merchant sets a product's plan. BigCommerce stays the truth: the cadence modifier
+    (a required dropdown of the cadence labels) is created or updated first, so the plan
+    written to the `bc_subscriptions.plan` metafield names its id; then our cache is refreshed
+    from the metafield. An invalid document raises InvalidPlan before anything is written."""
+    plan = parse_plan(product_id, document)
+    try:
+        modifiers = bc.list_product_modifiers(store_hash, product_id)
+    except NotFound as exc:
+        raise ProductNotFound(product_id) from exc
+    ours = next(
+        (m for m in modifiers if m.id == plan.cadence_option_id),
+        next((m for m in modifiers if m.display_name == CADENCE_MODIFIER), None),
+    )
+    labels = [c.label for c in plan.cadences]
+    modifier = bc.put_dropdown_modifier(
+        store_hash, product_id, CADENCE_MODIFIER, labels, ours.id if ours else None
+    )
+    plan = plan.model_copy(update={"cadence_option_id": modifier.id})
+    value = plan.model_dump_json(exclude={"product_id"}, exclude_defaults=True)
+    bc.put_product_metafield(store_hash, product_id, NAMESPACE, KEY, value)
+    entry = catalog.refresh(store_hash, product_id, now)
+    assert entry.plan is not None, entry.error  # what we just wrote validated above
+    return entry.plan

@@ -14,9 +14,15 @@ from typing import Any
 
 from ..domain.lifecycle import Status
 from ..domain.subscription import Subscription
+from ..ports.queues import MessageQueue
 from ..ports.storage import SubscriptionReader, UnitOfWork
+from .messages import RenewSubscription
 
 MAX_PAGE = 100
+
+# The ops queues: which statuses wait in each (the index is updated with the subscription, so
+# the status check below only drops what changed between the index read and the item read).
+OPS_QUEUES = {"failed_charges": Status.PAST_DUE, "requires_action": Status.REQUIRES_ACTION}
 
 
 class SubscriptionNotFound(Exception):
@@ -58,6 +64,42 @@ def list_subscriptions(
         store_hash, customer_id=filters.customer_id, cursor=cursor, limit=min(limit, MAX_PAGE)
     )
     return [s for s in page.subscriptions if filters.match(s)], page.cursor
+
+
+def ops_queue(
+    store_hash: str,
+    queue: str,
+    *,
+    reader: SubscriptionReader,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[Subscription], str | None]:
+    """One page of the store's subscriptions waiting in an ops queue, oldest failure first."""
+    page = reader.ops_queue(store_hash, queue, cursor=cursor, limit=min(limit, MAX_PAGE))
+    wanted = OPS_QUEUES[queue]
+    return [s for s in page.subscriptions if s.status == wanted], page.cursor
+
+
+def retry_payment_now(
+    store_hash: str,
+    subscription_id: str,
+    *,
+    uow_factory: Callable[[], UnitOfWork],
+    queue: MessageQueue,
+    now: datetime,
+) -> tuple[Subscription, int]:
+    """Bring the cycle's scheduled dunning retry forward to now and hand it to the renewal
+    worker, whose dunning path pays the cycle's existing order again. The retry time is
+    committed first: should the send fail, the next sweep finds the retry due anyway."""
+    cycles: list[int] = []
+
+    def bring_forward(sub: Subscription) -> None:
+        cycles.append(sub.retry_payment_now(now))
+
+    sub = change_subscription(store_hash, subscription_id, bring_forward, uow_factory=uow_factory)
+    body = RenewSubscription(store_hash=store_hash, subscription_id=sub.id, cycle=cycles[0])
+    queue.send_batch([body.model_dump_json()])
+    return sub, cycles[0]
 
 
 def subscription_detail(

@@ -12,12 +12,17 @@ from datetime import datetime
 
 from ..domain.errors import DomainError
 from ..domain.subscription import Subscription
+from ..ports.bigcommerce import BigCommerce
 from ..ports.storage import UnitOfWork
 from .subscription_admin import change_subscription
 
 
 class CadenceNotOffered(DomainError):
     code = "cadence_not_offered"
+
+
+class VariantNotOffered(DomainError):
+    code = "variant_not_offered"
 
 
 def quantity(product_id: int, units: int, now: datetime) -> Callable[[Subscription], None]:
@@ -45,6 +50,40 @@ def change_cadence(
         if label not in offered:
             raise CadenceNotOffered(f"the plan offers {sorted(offered)}, not {label!r}")
         sub.change_cadence(offered[label], now)
+
+    return change_subscription(
+        store_hash, subscription_id, _change, uow_factory=uow_factory, customer_id=customer_id
+    )
+
+
+def swap_variant(
+    store_hash: str,
+    subscription_id: str,
+    product_id: int,
+    variant_id: int,
+    *,
+    uow_factory: Callable[[], UnitOfWork],
+    bc: BigCommerce,
+    now: datetime,
+    customer_id: int | None = None,
+) -> Subscription:
+    """The line's variant must be one BigCommerce lists for the product, purchasable; its
+    catalog price (`calculated_price`) at this moment is the price locked for the renewals."""
+
+    def _change(sub: Subscription) -> None:
+        if all(line.product_id != product_id for line in sub.lines):
+            raise DomainError(f"product {product_id} is not part of this subscription")
+        variants = {v.id: v for v in bc.get_product_variants(store_hash, product_id)}
+        variant = variants.get(variant_id)
+        if variant is None or variant.purchasing_disabled:
+            raise VariantNotOffered(f"product {product_id} has no purchasable variant {variant_id}")
+        sub.swap_variant(
+            product_id,
+            variant_id=variant.id,
+            sku=variant.sku,
+            price_ex_tax=variant.calculated_price,
+            now=now,
+        )
 
     return change_subscription(
         store_hash, subscription_id, _change, uow_factory=uow_factory, customer_id=customer_id

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 
 from ...ports.bigcommerce import (
     Metafield,
+    Modifier,
     NewOrder,
     Order,
     OrderProduct,
     PaymentResult,
+    ProductVariant,
     ShippingAddress,
     StoredInstrument,
     Transaction,
@@ -92,6 +95,55 @@ class HttpBigCommerce:
         path = f"/v3/catalog/products/{product_id}/metafields"
         params = {"namespace": namespace, "key": key}
         return self._rest.many(Metafield, store_hash, "GET", path, envelope=True, params=params)
+
+    def get_product_variants(self, store_hash: str, product_id: int) -> list[ProductVariant]:
+        """`GET /v3/catalog/products/{id}/variants` (one page of 250: more is not supported)."""
+        path = f"/v3/catalog/products/{product_id}/variants"
+        params = {"limit": "250"}
+        return self._rest.many(
+            ProductVariant, store_hash, "GET", path, envelope=True, params=params
+        )
+
+    def put_product_metafield(
+        self, store_hash: str, product_id: int, namespace: str, key: str, value: str
+    ) -> Metafield:
+        """`POST /v3/catalog/products/{id}/metafields`, or `PUT .../{metafield_id}` if it exists."""
+        path = f"/v3/catalog/products/{product_id}/metafields"
+        found = self.get_product_metafields(store_hash, product_id, namespace, key)
+        if found:
+            body: dict[str, Any] = {"value": value}
+            return self._rest.one(
+                Metafield, store_hash, "PUT", f"{path}/{found[0].id}", envelope=True, json=body
+            )
+        body = {"namespace": namespace, "key": key, "value": value, "permission_set": "app_only"}
+        return self._rest.one(Metafield, store_hash, "POST", path, envelope=True, json=body)
+
+    def list_product_modifiers(self, store_hash: str, product_id: int) -> list[Modifier]:
+        """`GET /v3/catalog/products/{id}/modifiers`."""
+        path = f"/v3/catalog/products/{product_id}/modifiers"
+        return self._rest.many(Modifier, store_hash, "GET", path, envelope=True)
+
+    def put_dropdown_modifier(
+        self,
+        store_hash: str,
+        product_id: int,
+        display_name: str,
+        labels: list[str],
+        modifier_id: int | None,
+    ) -> Modifier:
+        """`POST /v3/catalog/products/{id}/modifiers`, or `PUT .../{modifier_id}`."""
+        path = f"/v3/catalog/products/{product_id}/modifiers"
+        values = [
+            {"label": label, "sort_order": i, "is_default": i == 0}
+            for i, label in enumerate(labels)
+        ]
+        body: dict[str, Any] = {"display_name": display_name, "option_values": values}
+        if modifier_id is not None:
+            return self._rest.one(
+                Modifier, store_hash, "PUT", f"{path}/{modifier_id}", envelope=True, json=body
+            )
+        body |= {"type": "dropdown", "required": True}
+        return self._rest.one(Modifier, store_hash, "POST", path, envelope=True, json=body)
 
     def find_orders_by_external_id(self, store_hash: str, external_order_id: str) -> list[Order]:
         """`GET /v2/orders?external_order_id=`; BigCommerce answers 204 when none match."""

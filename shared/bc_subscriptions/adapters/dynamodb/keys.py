@@ -111,3 +111,16 @@ def auth_keys(
     return f"AUTH#{shard_of(subscription_id, AUTH_SHARDS)}", (
         f"{timestamp(check_at)}#{store_hash}#{subscription_id}#{cycle}"
     )
+
+
+OPS_FAILED = "failed_charges"
+OPS_ACTION = "requires_action"
+
+
+def ops_keys(store_hash: str, queue: str, since: datetime, subscription_id: str) -> tuple[str, str]:
+    """Keys of the sparse OpsQueueIndex: one partition per store and queue, oldest first."""
+    return ops_pk(store_hash, queue), f"{timestamp(since)}#{subscription_id}"
+
+
+def ops_pk(store_hash: str, queue: str) -> str:
+    return f"OPS#{store_hash}#{queue}"

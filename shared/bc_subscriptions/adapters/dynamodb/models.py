@@ -72,6 +72,18 @@ class InstalledStoreIndex(GlobalSecondaryIndex["InstallItem"]):
     installed_sk = UnicodeAttribute(range_key=True)
 
 
+class OpsQueueIndex(GlobalSecondaryIndex["SubscriptionItem"]):
+    """A store's subscriptions waiting on a payment (past due, or the shopper must act), for
+    the merchant's ops queues; only those subscriptions carry its keys."""
+
+    class Meta(_Meta):
+        index_name = "OpsQueueIndex"
+        projection = KeysOnlyProjection()
+
+    ops_pk = UnicodeAttribute(hash_key=True)
+    ops_sk = UnicodeAttribute(range_key=True)
+
+
 class _Item(Model):
     """Common shape: `pk`/`sk` keys and a `kind` the stream filter and readers rely on."""
 
@@ -106,6 +118,10 @@ class SubscriptionItem(_Item):
     due_sk = UnicodeAttribute(null=True)
     version = VersionAttribute()
     due_index = DueIndex()
+    # Present while the subscription waits on a payment (sparse OpsQueueIndex).
+    ops_pk = UnicodeAttribute(null=True)
+    ops_sk = UnicodeAttribute(null=True)
+    ops_queue = OpsQueueIndex()
 
 
 class ChargeItem(_Item):

@@ -40,6 +40,20 @@ class SubscriptionReads:
             subs = self._load(store_hash, [link.subscription_id for link in links])
         return SubscriptionPage(subs, _encode(last, store_hash, prefix) if last else None)
 
+    def ops_queue(
+        self, store_hash: str, queue: str, *, cursor: str | None, limit: int
+    ) -> SubscriptionPage:
+        """The store's subscriptions in one ops queue (sparse OpsQueueIndex), oldest first."""
+        start = _decode_ops(cursor, store_hash, queue) if cursor else None
+        with translated_errors():
+            rows = SubscriptionItem.ops_queue.query(
+                keys.ops_pk(store_hash, queue), limit=limit, last_evaluated_key=start
+            )
+            found = list(rows)
+            last = rows.last_evaluated_key
+            subs = self._load(store_hash, [_id_of(item.pk, store_hash) for item in found])
+        return SubscriptionPage(subs, _encode_ops(last, store_hash, queue) if last else None)
+
     def partition(self, store_hash: str, subscription_id: str) -> dict[str, list[dict[str, Any]]]:
         """Charges, deliveries and events of one subscription, in key order."""
         out: dict[str, list[dict[str, Any]]] = {"charges": [], "deliveries": [], "events": []}
@@ -80,3 +94,33 @@ def _decode(cursor: str, store_hash: str, prefix: str) -> dict[str, Any]:
     if not isinstance(sk, str) or not sk.startswith(prefix):
         raise InvalidCursor("cursor is not one this listing handed out")
     return {"pk": {"S": keys.store_pk(store_hash)}, "sk": {"S": sk}}
+
+
+def _id_of(pk: str, store_hash: str) -> str:
+    return pk.removeprefix(keys.sub_pk(store_hash, ""))
+
+
+def _encode_ops(last: dict[str, Any], store_hash: str, queue: str) -> str:
+    doc = {"s": store_hash, "q": queue, "k": last["ops_sk"]["S"]}
+    return base64.urlsafe_b64encode(json.dumps(doc).encode()).decode().rstrip("=")
+
+
+def _decode_ops(cursor: str, store_hash: str, queue: str) -> dict[str, Any]:
+    """The index position back from a cursor, refused unless it is this store's and queue's."""
+    refused = InvalidCursor("cursor is not one this listing handed out")
+    try:
+        doc = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError) as exc:
+        raise refused from exc
+    if not isinstance(doc, dict) or doc.get("s") != store_hash or doc.get("q") != queue:
+        raise refused
+    sk = doc.get("k")
+    if not isinstance(sk, str) or "#" not in sk:
+        raise refused
+    subscription_id = sk.split("#", 1)[1]
+    return {
+        "pk": {"S": keys.sub_pk(store_hash, subscription_id)},
+        "sk": {"S": keys.META},
+        "ops_pk": {"S": keys.ops_pk(store_hash, queue)},
+        "ops_sk": {"S": sk},
+    }

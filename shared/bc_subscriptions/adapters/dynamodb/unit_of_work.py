@@ -14,6 +14,7 @@ from pynamodb.transactions import TransactWrite
 from ...domain.charge import Charge
 from ...domain.delivery import DeliveryInstance
 from ...domain.events import DomainEvent
+from ...domain.lifecycle import Status
 from ...domain.plan import Plan
 from ...domain.subscription import Subscription
 from ...domain.tenant_config import TenantConfig, effective_config
@@ -41,6 +42,8 @@ def shared_connection(region: str) -> Connection:
 
 # DynamoDB's TransactWriteItems limit; a change plus its events must fit in one transaction.
 MAX_TRANSACTION_ITEMS = 100
+# Which ops queue (OpsQueueIndex partition) a subscription in this status waits in.
+OPS_QUEUES = {Status.PAST_DUE: keys.OPS_FAILED, Status.REQUIRES_ACTION: keys.OPS_ACTION}
 
 
 @dataclass
@@ -147,6 +150,10 @@ class _Subscriptions:
             item.due_pk, item.due_sk = keys.due_keys(
                 sub.store_hash, sub.id, due_at, self._uow.due_shards
             )
+        item.ops_pk = item.ops_sk = None
+        if (queue := OPS_QUEUES.get(sub.status)) is not None:
+            since = sub.dunning.first_failed_at if sub.dunning else sub.updated_at
+            item.ops_pk, item.ops_sk = keys.ops_keys(sub.store_hash, queue, since, sub.id)
         return item
 
 

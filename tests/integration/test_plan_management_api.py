@@ -1,0 +1,126 @@
+"""Plan management through the admin API: BigCommerce holds the plan (product metafield) and
+the cadence modifier; our cache is refreshed from it."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from bc_subscriptions.adapters.dynamodb.plan_cache import DynamoPlanCache
+from bc_subscriptions.domain.plan_metafield import KEY, NAMESPACE
+from devstack.stack import LocalStack
+
+from .admin_api_client import session_token
+from .world import PRODUCT_ID, World
+
+PLAN = {
+    "cadences": [
+        {"label": "Every 2 weeks", "interval": "week", "interval_count": 2},
+        {"label": "Monthly", "interval": "month", "discount_percent": "5"},
+    ],
+    "default_cadence": "Monthly",
+}
+
+
+@pytest.fixture
+def other(stack: LocalStack) -> World:
+    return World.create(stack)
+
+
+def _put(world: World, product_id: int, body: Any) -> Any:
+    raw = body if isinstance(body, str) else json.dumps(body)
+    headers = {
+        "content-type": "application/json",
+        "authorization": f"Bearer {session_token(world)}",
+    }
+    return world.stack.runtime.http("PUT", f"/admin/plans/{product_id}", raw.encode(), headers)
+
+
+def _bc(world: World, product_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    store = world.emulator.stores[world.store_hash]
+    fields = [
+        dict(m)
+        for m in store.metafields.get(product_id, {}).values()
+        if (m["namespace"], m["key"]) == (NAMESPACE, KEY)
+    ]
+    return fields, [dict(m) for m in store.modifiers.get(product_id, {}).values()]
+
+
+def test_a_plan_is_written_to_bigcommerce_with_its_cadence_modifier_and_cached(
+    world: World,
+) -> None:
+    # When the merchant sets the product's plan
+    reply = _put(world, PRODUCT_ID, PLAN)
+    # Then BigCommerce has a required dropdown of the cadence labels
+    assert reply.status == 200, reply.body
+    [field], [modifier] = _bc(world, PRODUCT_ID)
+    assert modifier["type"] == "dropdown" and modifier["required"] is True
+    assert [v["label"] for v in modifier["option_values"]] == ["Every 2 weeks", "Monthly"]
+    # And the metafield holds the plan, naming that modifier
+    stored = json.loads(field["value"])
+    assert stored["cadence_option_id"] == modifier["id"]
+    assert [c["label"] for c in stored["cadences"]] == ["Every 2 weeks", "Monthly"]
+    assert reply.json()["cadence_option_id"] == modifier["id"]
+    # And our cache has the new plan at once
+    [cached] = DynamoPlanCache().get_many(world.store_hash, [PRODUCT_ID]).values()
+    assert cached.plan is not None and cached.plan.cadence_option_id == modifier["id"]
+    assert cached.plan.cadences[1].discount_percent == Decimal("5")
+
+
+def test_setting_the_plan_again_updates_the_same_metafield_and_modifier(world: World) -> None:
+    # Given a plan was set
+    assert _put(world, PRODUCT_ID, PLAN).status == 200
+    [field], [modifier] = _bc(world, PRODUCT_ID)
+    # When the merchant drops a cadence
+    reply = _put(world, PRODUCT_ID, {"cadences": [PLAN["cadences"][1]]})  # type: ignore[index]
+    # Then the one metafield and the one modifier are updated, not duplicated
+    assert reply.status == 200, reply.body
+    [field_after], [modifier_after] = _bc(world, PRODUCT_ID)
+    assert (field_after["id"], modifier_after["id"]) == (field["id"], modifier["id"])
+    assert [v["label"] for v in modifier_after["option_values"]] == ["Monthly"]
+    assert [c["label"] for c in json.loads(field_after["value"])["cadences"]] == ["Monthly"]
+    [cached] = DynamoPlanCache().get_many(world.store_hash, [PRODUCT_ID]).values()
+    assert cached.plan is not None and [c.label for c in cached.plan.cadences] == ["Monthly"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        {"cadences": []},
+        {"cadences": [{"label": "Monthly", "interval": "fortnight"}]},
+        {**PLAN, "default_cadence": "Yearly"},
+    ],
+)
+def test_an_invalid_plan_is_refused_and_nothing_is_written(world: World, body: Any) -> None:
+    fields, modifiers = _bc(world, PRODUCT_ID)
+    reply = _put(world, PRODUCT_ID, body)
+    assert reply.status == 422 and reply.json()["error"] == "invalid_plan"
+    assert _bc(world, PRODUCT_ID) == (fields, modifiers)
+
+
+def test_a_product_only_another_store_has_is_not_found(world: World, other: World) -> None:
+    # Given a product that exists only in the other store
+    other.stack.add_product(other.store_hash, 333, "Tea", "9.00")
+    # When this store's merchant sets a plan for it
+    reply = _put(world, 333, PLAN)
+    # Then it is not found, and the other store's product is untouched
+    assert reply.status == 404
+    assert _bc(other, 333) == ([], [])
+
+
+def test_a_product_without_a_plan_gets_a_new_metafield(world: World) -> None:
+    # Given a product that has no plan yet
+    world.stack.add_product(world.store_hash, 444, "Tea", "9.00")
+    # When the merchant sets one
+    reply = _put(world, 444, PLAN)
+    # Then the metafield is created (readable by our app only) and the plan is cached
+    assert reply.status == 200, reply.body
+    [field], [modifier] = _bc(world, 444)
+    assert field["permission_set"] == "app_only"
+    assert json.loads(field["value"])["cadence_option_id"] == modifier["id"]
+    [cached] = DynamoPlanCache().get_many(world.store_hash, [444]).values()
+    assert cached.plan is not None and cached.plan.product_id == 444
