@@ -83,3 +83,45 @@ def test_malformed_documents_name_where_they_are_wrong(raw: str, loc: str) -> No
         parse_overrides(raw)
     # Then
     assert [e["loc"] for e in refused.value.errors] == [loc]
+
+
+def test_the_contract_guard_is_off_by_default_and_opens_its_window_before_the_term_ends() -> None:
+    # Given / When
+    config = effective_config(
+        {
+            "contract_guard": {
+                "term_end_at": "2027-01-31T00:00:00Z",
+                "notice_period_days": 30,
+                "mode": "block",
+            }
+        }
+    )
+    # Then
+    assert effective_config(None).contract_guard is None
+    assert config.contract_guard is not None
+    assert config.contract_guard.window_opens_at.isoformat() == "2027-01-01T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("guard", "field"),
+    [
+        (
+            {"term_end_at": "2027-01-31T00:00:00", "notice_period_days": 1, "mode": "block"},
+            "term_end_at",
+        ),
+        (
+            {"term_end_at": "2027-01-31T00:00:00Z", "notice_period_days": -1, "mode": "block"},
+            "notice_period_days",
+        ),
+        ({"term_end_at": "2027-01-31T00:00:00Z", "notice_period_days": 1, "mode": "warn"}, "mode"),
+        ({"term_end_at": "2027-01-31T00:00:00Z", "mode": "route"}, "notice_period_days"),
+    ],
+)
+def test_an_invalid_contract_guard_is_refused_naming_the_field(
+    guard: dict[str, object], field: str
+) -> None:
+    # When
+    with pytest.raises(InvalidTenantConfig) as refused:
+        effective_config({"contract_guard": guard})
+    # Then
+    assert [e["loc"] for e in refused.value.errors] == [f"contract_guard.{field}"]

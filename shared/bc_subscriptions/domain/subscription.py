@@ -335,6 +335,20 @@ class Subscription(BaseModel):
             ev.SUBSCRIPTION_CANCELLED, now, {"reason": "requested", "cycle": self.next_cycle}
         )
 
+    def route_cancel(self, now: datetime, window_opens_at: datetime | None = None) -> None:
+        """A cancel the contract does not allow yet is handed to the merchant's legal team:
+        nothing changes but the event that records the request."""
+        resolve(self.status, Command.CANCEL)  # only a cancel the lifecycle allows is routed
+        self.updated_at = now
+        self._record(
+            ev.SUBSCRIPTION_CANCEL_ROUTED,
+            now,
+            {
+                "customer_id": self.customer_id,
+                "window_opens_at": None if window_opens_at is None else _iso(window_opens_at),
+            },
+        )
+
     def change_payment_method(self, method: PaymentMethod, now: datetime) -> None:
         """The shopper picked another stored instrument; the next charge (or retry) uses it."""
         if self.status in (Status.CANCELLED, Status.EXPIRED):

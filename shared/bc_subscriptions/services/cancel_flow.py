@@ -1,7 +1,9 @@
 """The one cancel flow the admin and portal APIs share.
 
 ownership (not found otherwise) → rate limit (`RateLimited`, with the seconds to wait) →
-commitment lock (`cancel_locked`, with the earliest date a cancel is allowed) → cancel
+commitment lock (`cancel_locked`, with the earliest date a cancel is allowed) → the store's
+contract guard before its notice window opens (`contract_notice_period`, or, in `route` mode,
+a `subscription.cancel_routed` event and `cancel_routed_to_legal`) → cancel
 through the lifecycle resolver, its event in the same transaction → an ops item so the
 merchant's operator sees the cancellation.
 """
@@ -12,7 +14,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ..domain.errors import DomainError
+from ..domain.lifecycle import Command, resolve
 from ..domain.subscription import Subscription
+from ..domain.tenant_config import ContractGuard
 from ..ports.storage import OpsEvent, OpsEvents, RateLimiter, UnitOfWork
 from .subscription_admin import change_subscription
 
@@ -40,6 +44,22 @@ class CancelLocked(DomainError):
         self.remaining_cycles = remaining_cycles
 
 
+class ContractNoticePeriod(DomainError):
+    """The store's contract term does not allow a cancel before its notice window opens."""
+
+    code = "contract_notice_period"
+
+    def __init__(self, window_opens_at: datetime):
+        super().__init__("the contract's notice window is not open yet")
+        self.window_opens_at = window_opens_at
+
+
+class CancelRoutedToLegal(ContractNoticePeriod):
+    """As `ContractNoticePeriod`, but the request was recorded for the merchant's legal team."""
+
+    code = "cancel_routed_to_legal"
+
+
 def earliest_cancel_at(sub: Subscription) -> datetime | None:
     """When the commitment will be met if every renewal is paid (None: it is met already)."""
     remaining = sub.terms.commitment_count - sub.paid_cycles
@@ -60,6 +80,10 @@ def cancel_subscription(
     now: datetime,
     customer_id: int | None = None,
 ) -> Subscription:
+    with uow_factory() as uow:
+        guard: ContractGuard | None = uow.tenant_configs.get(store_hash).contract_guard
+    routed: list[datetime] = []
+
     def _cancel(sub: Subscription) -> None:
         # Counted after ownership, so probing others' ids does not spend a shopper's budget.
         key, limit = (
@@ -73,11 +97,28 @@ def cancel_subscription(
         earliest = earliest_cancel_at(sub)
         if earliest is not None:
             raise CancelLocked(earliest, sub.terms.commitment_count - sub.paid_cycles)
+        if guard is not None and guard.guards(now):
+            resolve(sub.status, Command.CANCEL)  # an invalid transition answers as such
+            if guard.mode == "block":
+                raise ContractNoticePeriod(guard.window_opens_at)
+            sub.route_cancel(now, guard.window_opens_at)
+            routed.append(guard.window_opens_at)
+            return
         sub.cancel(now)
 
     sub = change_subscription(
         store_hash, subscription_id, _cancel, uow_factory=uow_factory, customer_id=customer_id
     )
+    if routed:
+        ops.record(
+            OpsEvent(
+                store_hash,
+                "subscription.cancel_routed",
+                {"subscription_id": sub.id, "customer_id": sub.customer_id, "actor": actor},
+                now,
+            )
+        )
+        raise CancelRoutedToLegal(routed[0])
     ops.record(
         OpsEvent(
             store_hash,
