@@ -261,6 +261,48 @@ def test_a_cancelled_subscription_under_a_contract_is_still_an_invalid_transitio
     assert world.event_types() == events
 
 
+def _fee(world: World, until_paid_cycles: int) -> None:
+    fee = {"amount": "25.00", "until_paid_cycles": until_paid_cycles}
+    update_tenant_config(
+        container().unit_of_work(), world.store_hash, json.dumps({"early_cancel_fee": fee})
+    )
+
+
+def test_an_early_cancel_reports_the_fee_owed_in_the_answer_event_and_an_ops_item(
+    world: World,
+) -> None:
+    # Given a store charging 25.00 for a cancel before 3 paid cycles (the checkout paid 1)
+    _fee(world, until_paid_cycles=3)
+    sub_id, token = _sub(world), session_token(world)
+    # When
+    reply = call(world, "POST", f"/admin/subscriptions/{sub_id}/cancel", token, {})
+    # Then the cancel goes through and the fee is recorded as owed, not charged
+    body = reply.json()
+    assert (reply.status, body["status"], body["early_cancel_fee"]) == (200, "cancelled", "25.00")
+    [event] = [e for e in world.of_kind("event") if e["type"] == "subscription.cancelled"]
+    assert json.loads(event["envelope"])["data"]["early_cancel_fee"] == {
+        "amount": "25.00",
+        "currency": body["currency"],
+        "status": "owed",
+    }
+    [owed] = [i for i in world.of_kind("ops_event") if i["type"].endswith("fee_owed")]
+    assert json.loads(owed["data"])["amount"] == "25.00"
+    assert world.renewal_orders() == []
+
+
+def test_a_cancel_after_the_fee_period_owes_nothing(world: World) -> None:
+    # Given a fee only before 1 paid cycle, and a subscription that paid its first
+    _fee(world, until_paid_cycles=1)
+    sub_id, token = _sub(world), session_token(world)
+    # When
+    reply = call(world, "POST", f"/admin/subscriptions/{sub_id}/cancel", token, {})
+    # Then
+    assert (reply.status, reply.json()["early_cancel_fee"]) == (200, None)
+    [event] = [e for e in world.of_kind("event") if e["type"] == "subscription.cancelled"]
+    assert "early_cancel_fee" not in json.loads(event["envelope"])["data"]
+    assert not [i for i in world.of_kind("ops_event") if i["type"].endswith("fee_owed")]
+
+
 @pytest.mark.parametrize("action", ACTIONS)
 def test_another_stores_session_gets_404_and_changes_nothing(
     world: World, other: World, action: str

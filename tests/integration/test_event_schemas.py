@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from importlib import resources
 
 import pytest
@@ -72,6 +73,8 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     _change(
         world, changer.id, lambda sub, now: sub.change_quantity(sub.lines[0].product_id, 3, now)
     )
+    early, _ = world.subscribe()
+    _change(world, early.id, lambda sub, now: sub.cancel(now, Decimal("9.50")))
     routed, _ = world.subscribe()
     _change(world, routed.id, Subscription.route_cancel)
     ending, _ = world.subscribe()

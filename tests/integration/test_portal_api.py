@@ -204,3 +204,17 @@ def test_a_shoppers_cancel_before_the_contract_notice_window_is_refused(
     assert world.event_types()[-1] == last_event
     detail = _call(world, "GET", f"/portal/subscriptions/{sub_id}", token).json()
     assert detail["subscription"]["status"] == "active"
+
+
+def test_a_shopper_sees_the_early_cancel_fee_they_owe(world: World) -> None:
+    # Given a store charging 9.99 for a cancel before 6 paid cycles
+    fee = {"amount": "9.99", "until_paid_cycles": 6}
+    update_tenant_config(
+        container().unit_of_work(), world.store_hash, json.dumps({"early_cancel_fee": fee})
+    )
+    _, sub_id, token = _subscribe(world)
+    # When
+    reply = _call(world, "POST", f"/portal/subscriptions/{sub_id}/cancel", token, {})
+    # Then
+    assert (reply.status, reply.json()["early_cancel_fee"]) == (200, "9.99")
+    assert world.event_types()[-1] == "subscription.cancelled"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import (
@@ -87,6 +88,19 @@ class ContractGuard(BaseModel):
         return now < self.window_opens_at
 
 
+class EarlyCancelFee(BaseModel):
+    """A fee owed by a subscription cancelled on request before it paid `until_paid_cycles`
+    cycles (in the subscription's currency)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    amount: Decimal = Field(gt=0, le=100000, decimal_places=2)
+    until_paid_cycles: int = Field(ge=1, le=120)
+
+    def owed(self, paid_cycles: int) -> Decimal | None:
+        return self.amount if paid_cycles < self.until_paid_cycles else None
+
+
 class TenantConfig(BaseModel):
     """The effective per-store settings the services read."""
 
@@ -108,6 +122,8 @@ class TenantConfig(BaseModel):
     action_link_ttl_hours: int = Field(default=72, ge=1, le=720)
     # The store's contract term; null (the default) disables the guard.
     contract_guard: ContractGuard | None = None
+    # Owed by an early cancel on request; null (the default): no fee.
+    early_cancel_fee: EarlyCancelFee | None = None
 
 
 PRESETS: dict[str, DunningPolicy] = {

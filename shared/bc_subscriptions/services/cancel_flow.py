@@ -4,19 +4,23 @@ ownership (not found otherwise) → rate limit (`RateLimited`, with the seconds 
 commitment lock (`cancel_locked`, with the earliest date a cancel is allowed) → the store's
 contract guard before its notice window opens (`contract_notice_period`, or, in `route` mode,
 a `subscription.cancel_routed` event and `cancel_routed_to_legal`) → cancel
-through the lifecycle resolver, its event in the same transaction → an ops item so the
-merchant's operator sees the cancellation.
+through the lifecycle resolver, its event in the same transaction (carrying the store's
+early-cancel fee as owed, when one applies) → an ops item so the merchant's operator sees the
+cancellation, and another for an owed fee. The fee is not charged: nothing here creates a
+BigCommerce order or payment for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from ..domain.errors import DomainError
 from ..domain.lifecycle import Command, resolve
 from ..domain.subscription import Subscription
-from ..domain.tenant_config import ContractGuard
+from ..domain.tenant_config import TenantConfig
 from ..ports.storage import OpsEvent, OpsEvents, RateLimiter, UnitOfWork
 from .subscription_admin import change_subscription
 
@@ -60,6 +64,13 @@ class CancelRoutedToLegal(ContractNoticePeriod):
     code = "cancel_routed_to_legal"
 
 
+@dataclass(frozen=True)
+class Cancelled:
+    subscription: Subscription
+    # What the shopper owes for cancelling early (in the subscription's currency), or None.
+    early_cancel_fee: Decimal | None
+
+
 def earliest_cancel_at(sub: Subscription) -> datetime | None:
     """When the commitment will be met if every renewal is paid (None: it is met already)."""
     remaining = sub.terms.commitment_count - sub.paid_cycles
@@ -79,10 +90,12 @@ def cancel_subscription(
     limiter: RateLimiter,
     now: datetime,
     customer_id: int | None = None,
-) -> Subscription:
+) -> Cancelled:
     with uow_factory() as uow:
-        guard: ContractGuard | None = uow.tenant_configs.get(store_hash).contract_guard
+        config: TenantConfig = uow.tenant_configs.get(store_hash)
+    guard, fee_policy = config.contract_guard, config.early_cancel_fee
     routed: list[datetime] = []
+    fees: list[Decimal] = []
 
     def _cancel(sub: Subscription) -> None:
         # Counted after ownership, so probing others' ids does not spend a shopper's budget.
@@ -104,7 +117,10 @@ def cancel_subscription(
             sub.route_cancel(now, guard.window_opens_at)
             routed.append(guard.window_opens_at)
             return
-        sub.cancel(now)
+        fee = None if fee_policy is None else fee_policy.owed(sub.paid_cycles)
+        sub.cancel(now, fee)
+        if fee is not None:
+            fees.append(fee)
 
     sub = change_subscription(
         store_hash, subscription_id, _cancel, uow_factory=uow_factory, customer_id=customer_id
@@ -127,4 +143,18 @@ def cancel_subscription(
             now,
         )
     )
-    return sub
+    if fees:
+        ops.record(
+            OpsEvent(
+                store_hash,
+                "subscription.early_cancel_fee_owed",
+                {
+                    "subscription_id": sub.id,
+                    "customer_id": sub.customer_id,
+                    "amount": str(fees[0]),
+                    "currency": sub.currency,
+                },
+                now,
+            )
+        )
+    return Cancelled(sub, fees[0] if fees else None)
