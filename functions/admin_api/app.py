@@ -21,6 +21,7 @@ from bc_subscriptions.entrypoints.api_models import (
     AddressChange,
     CadenceChange,
     CancelRequest,
+    CancelView,
     OpsQueue,
     OpsQueueItem,
     QuantityChange,
@@ -162,9 +163,9 @@ def skip(subscription_id: str) -> SubscriptionView:
 
 
 @app.post("/admin/subscriptions/<subscription_id>/cancel")
-def cancel(subscription_id: str, request: CancelRequest) -> SubscriptionView:
+def cancel(subscription_id: str, request: CancelRequest) -> CancelView:
     store_hash, c = _store(), container()
-    sub = cancel_subscription(
+    done = cancel_subscription(
         store_hash,
         subscription_id,
         actor="merchant",
@@ -173,7 +174,10 @@ def cancel(subscription_id: str, request: CancelRequest) -> SubscriptionView:
         limiter=c.rate_limiter,
         now=c.clock.now(),
     )
-    return SubscriptionView.of(sub)
+    return CancelView(
+        **SubscriptionView.of(done.subscription).model_dump(),
+        early_cancel_fee=done.early_cancel_fee,
+    )
 
 
 @app.post("/admin/subscriptions/<subscription_id>/quantity")

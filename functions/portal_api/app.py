@@ -19,6 +19,7 @@ from bc_subscriptions.entrypoints.api_models import (
     AddressChange,
     CadenceChange,
     CancelRequest,
+    CancelView,
     QuantityChange,
     SubscriptionDetail,
     SubscriptionList,
@@ -115,9 +116,9 @@ def skip(subscription_id: str) -> SubscriptionView:
 
 
 @app.post("/portal/subscriptions/<subscription_id>/cancel")
-def cancel(subscription_id: str, request: CancelRequest) -> SubscriptionView:
+def cancel(subscription_id: str, request: CancelRequest) -> CancelView:
     shopper, c = _shopper(), container()
-    sub = cancel_subscription(
+    done = cancel_subscription(
         shopper.store_hash,
         subscription_id,
         actor="shopper",
@@ -127,7 +128,10 @@ def cancel(subscription_id: str, request: CancelRequest) -> SubscriptionView:
         now=c.clock.now(),
         customer_id=shopper.customer_id,
     )
-    return SubscriptionView.of(sub)
+    return CancelView(
+        **SubscriptionView.of(done.subscription).model_dump(),
+        early_cancel_fee=done.early_cancel_fee,
+    )
 
 
 @app.put("/portal/payment-method")

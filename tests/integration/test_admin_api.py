@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from openapi_spec_validator import validate
 
+from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.services.admin_session import mint_session_token
+from bc_subscriptions.services.tenant_settings import update_tenant_config
 from devstack.stack import CLIENT_SECRET, LocalStack
 
 from .admin_api_client import call, session_token, subscription_ids
@@ -172,6 +175,132 @@ def test_cancel_inside_the_commitment_is_locked_with_the_earliest_date(
     assert (reply.status, body["error"], body["remaining_cycles"]) == (409, "cancel_locked", 2)
     assert body["earliest_cancel_at"] > detail["next_renewal_at"]
     assert world.event_types() == events
+
+
+def _contract(world: World, mode: str, days_to_term_end: int, notice_days: int) -> str:
+    """Puts a contract guard in the store's config; returns its window_opens_at (ISO, Z)."""
+    term_end = world.stack.now() + timedelta(days=days_to_term_end)
+    guard = {
+        "term_end_at": term_end.isoformat().replace("+00:00", "Z"),
+        "notice_period_days": notice_days,
+        "mode": mode,
+    }
+    update_tenant_config(
+        container().unit_of_work(), world.store_hash, json.dumps({"contract_guard": guard})
+    )
+    return (term_end - timedelta(days=notice_days)).isoformat().replace("+00:00", "Z")
+
+
+def test_a_blocking_contract_refuses_a_cancel_before_its_notice_window(world: World) -> None:
+    # Given a store whose contract ends in 90 days with 30 days' notice
+    opens = _contract(world, "block", days_to_term_end=90, notice_days=30)
+    sub_id, token = _sub(world), session_token(world)
+    events, tickets = world.event_types(), world.of_kind("ops_event")
+    # When
+    reply = call(world, "POST", f"/admin/subscriptions/{sub_id}/cancel", token, {})
+    # Then nothing is written and the merchant learns when the window opens
+    body = reply.json()
+    assert (reply.status, body["error"], body["window_opens_at"]) == (
+        409,
+        "contract_notice_period",
+        opens,
+    )
+    assert world.event_types() == events
+    assert world.of_kind("ops_event") == tickets
+    detail = call(world, "GET", f"/admin/subscriptions/{sub_id}", token).json()
+    assert detail["subscription"]["status"] == "active"
+
+
+def test_a_routing_contract_hands_the_cancel_to_legal_with_an_event_and_an_ops_item(
+    world: World,
+) -> None:
+    # Given a store whose contract routes early cancels to its legal team
+    opens = _contract(world, "route", days_to_term_end=90, notice_days=30)
+    sub_id, token = _sub(world), session_token(world)
+    # When
+    reply = call(world, "POST", f"/admin/subscriptions/{sub_id}/cancel", token, {})
+    # Then the subscription stays active, the request is recorded once
+    body = reply.json()
+    assert (reply.status, body["error"], body["window_opens_at"]) == (
+        409,
+        "cancel_routed_to_legal",
+        opens,
+    )
+    assert world.event_types()[-1] == "subscription.cancel_routed"
+    [ticket] = [i for i in world.of_kind("ops_event") if i["type"] == "subscription.cancel_routed"]
+    assert json.loads(ticket["data"])["subscription_id"] == sub_id
+    detail = call(world, "GET", f"/admin/subscriptions/{sub_id}", token).json()
+    assert detail["subscription"]["status"] == "active"
+
+
+@pytest.mark.parametrize("mode", ["block", "route"])
+def test_once_the_notice_window_is_open_the_cancel_goes_through(world: World, mode: str) -> None:
+    # Given a contract whose notice window opened yesterday
+    _contract(world, mode, days_to_term_end=29, notice_days=30)
+    sub_id, token = _sub(world), session_token(world)
+    # When
+    reply = call(world, "POST", f"/admin/subscriptions/{sub_id}/cancel", token, {})
+    # Then
+    assert (reply.status, reply.json()["status"]) == (200, "cancelled")
+    assert world.event_types()[-1] == "subscription.cancelled"
+
+
+@pytest.mark.parametrize("mode", ["block", "route"])
+def test_a_cancelled_subscription_under_a_contract_is_still_an_invalid_transition(
+    world: World, mode: str
+) -> None:
+    # Given a cancelled subscription, then a contract guard
+    sub_id, token = _sub(world), session_token(world)
+    call(world, "POST", f"/admin/subscriptions/{sub_id}/cancel", token, {})
+    _contract(world, mode, days_to_term_end=90, notice_days=30)
+    events = world.event_types()
+    # When
+    reply = call(world, "POST", f"/admin/subscriptions/{sub_id}/cancel", token, {})
+    # Then
+    assert (reply.status, reply.json()["error"]) == (409, "invalid_transition")
+    assert world.event_types() == events
+
+
+def _fee(world: World, until_paid_cycles: int) -> None:
+    fee = {"amount": "25.00", "until_paid_cycles": until_paid_cycles}
+    update_tenant_config(
+        container().unit_of_work(), world.store_hash, json.dumps({"early_cancel_fee": fee})
+    )
+
+
+def test_an_early_cancel_reports_the_fee_owed_in_the_answer_event_and_an_ops_item(
+    world: World,
+) -> None:
+    # Given a store charging 25.00 for a cancel before 3 paid cycles (the checkout paid 1)
+    _fee(world, until_paid_cycles=3)
+    sub_id, token = _sub(world), session_token(world)
+    # When
+    reply = call(world, "POST", f"/admin/subscriptions/{sub_id}/cancel", token, {})
+    # Then the cancel goes through and the fee is recorded as owed, not charged
+    body = reply.json()
+    assert (reply.status, body["status"], body["early_cancel_fee"]) == (200, "cancelled", "25.00")
+    [event] = [e for e in world.of_kind("event") if e["type"] == "subscription.cancelled"]
+    assert json.loads(event["envelope"])["data"]["early_cancel_fee"] == {
+        "amount": "25.00",
+        "currency": body["currency"],
+        "status": "owed",
+    }
+    [owed] = [i for i in world.of_kind("ops_event") if i["type"].endswith("fee_owed")]
+    assert json.loads(owed["data"])["amount"] == "25.00"
+    assert world.renewal_orders() == []
+
+
+def test_a_cancel_after_the_fee_period_owes_nothing(world: World) -> None:
+    # Given a fee only before 1 paid cycle, and a subscription that paid its first
+    _fee(world, until_paid_cycles=1)
+    sub_id, token = _sub(world), session_token(world)
+    # When
+    reply = call(world, "POST", f"/admin/subscriptions/{sub_id}/cancel", token, {})
+    # Then
+    assert (reply.status, reply.json()["early_cancel_fee"]) == (200, None)
+    [event] = [e for e in world.of_kind("event") if e["type"] == "subscription.cancelled"]
+    assert "early_cancel_fee" not in json.loads(event["envelope"])["data"]
+    assert not [i for i in world.of_kind("ops_event") if i["type"].endswith("fee_owed")]
 
 
 @pytest.mark.parametrize("action", ACTIONS)

@@ -3,6 +3,7 @@
 import json
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from importlib import resources
 
 import pytest
@@ -46,7 +47,8 @@ def _change(
 
 def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalStack) -> None:
     # Given subscriptions that renew, decline softly, decline hard, need authentication, have
-    # no stored card, skip, pause and resume, cancel, and expire; and a store that authorizes
+    # no stored card, skip, pause and resume, cancel, route a cancel to legal, and expire; and
+    # a store that authorizes
     world.subscribe()
     for behavior in ("decline", "expired", "requires_action"):
         declining, _ = world.subscribe()
@@ -71,6 +73,10 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     _change(
         world, changer.id, lambda sub, now: sub.change_quantity(sub.lines[0].product_id, 3, now)
     )
+    early, _ = world.subscribe()
+    _change(world, early.id, lambda sub, now: sub.cancel(now, Decimal("9.50")))
+    routed, _ = world.subscribe()
+    _change(world, routed.id, Subscription.route_cancel)
     ending, _ = world.subscribe()
     _change(world, ending.id, Subscription.expire)
     authorizing = World.create(stack, gateway_mode="authorization")

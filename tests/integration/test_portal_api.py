@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
+from bc_subscriptions.services.tenant_settings import update_tenant_config
 from devstack.runtime import HttpResponse
 from devstack.stack import LocalStack
 
@@ -169,3 +172,49 @@ def test_a_shopper_hammering_cancel_gets_429_with_retry_after(stack: LocalStack)
     _, other_id, other_token = _subscribe(world)
     reply = _call(world, "POST", f"/portal/subscriptions/{other_id}/cancel", other_token, {})
     assert reply.json()["error"] == "cancel_locked"
+
+
+@pytest.mark.parametrize(
+    ("mode", "code", "last_event"),
+    [
+        ("block", "contract_notice_period", "subscription.created"),
+        ("route", "cancel_routed_to_legal", "subscription.cancel_routed"),
+    ],
+)
+def test_a_shoppers_cancel_before_the_contract_notice_window_is_refused(
+    world: World, mode: str, code: str, last_event: str
+) -> None:
+    # Given a store whose contract ends in 60 days with 14 days' notice
+    term_end = world.stack.now() + timedelta(days=60)
+    guard = {
+        "term_end_at": term_end.isoformat().replace("+00:00", "Z"),
+        "notice_period_days": 14,
+        "mode": mode,
+    }
+    update_tenant_config(
+        container().unit_of_work(), world.store_hash, json.dumps({"contract_guard": guard})
+    )
+    _, sub_id, token = _subscribe(world)
+    # When
+    reply = _call(world, "POST", f"/portal/subscriptions/{sub_id}/cancel", token, {})
+    # Then
+    body = reply.json()
+    opens = (term_end - timedelta(days=14)).isoformat().replace("+00:00", "Z")
+    assert (reply.status, body["error"], body["window_opens_at"]) == (409, code, opens)
+    assert world.event_types()[-1] == last_event
+    detail = _call(world, "GET", f"/portal/subscriptions/{sub_id}", token).json()
+    assert detail["subscription"]["status"] == "active"
+
+
+def test_a_shopper_sees_the_early_cancel_fee_they_owe(world: World) -> None:
+    # Given a store charging 9.99 for a cancel before 6 paid cycles
+    fee = {"amount": "9.99", "until_paid_cycles": 6}
+    update_tenant_config(
+        container().unit_of_work(), world.store_hash, json.dumps({"early_cancel_fee": fee})
+    )
+    _, sub_id, token = _subscribe(world)
+    # When
+    reply = _call(world, "POST", f"/portal/subscriptions/{sub_id}/cancel", token, {})
+    # Then
+    assert (reply.status, reply.json()["early_cancel_fee"]) == (200, "9.99")
+    assert world.event_types()[-1] == "subscription.cancelled"

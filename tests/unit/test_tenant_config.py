@@ -1,5 +1,7 @@
 """Tenant config: presets, per-store overrides, and every validation error reported at once."""
 
+from decimal import Decimal
+
 import pytest
 
 from bc_subscriptions.domain.tenant_config import (
@@ -83,3 +85,74 @@ def test_malformed_documents_name_where_they_are_wrong(raw: str, loc: str) -> No
         parse_overrides(raw)
     # Then
     assert [e["loc"] for e in refused.value.errors] == [loc]
+
+
+def test_the_contract_guard_is_off_by_default_and_opens_its_window_before_the_term_ends() -> None:
+    # Given / When
+    config = effective_config(
+        {
+            "contract_guard": {
+                "term_end_at": "2027-01-31T00:00:00Z",
+                "notice_period_days": 30,
+                "mode": "block",
+            }
+        }
+    )
+    # Then
+    assert effective_config(None).contract_guard is None
+    assert config.contract_guard is not None
+    assert config.contract_guard.window_opens_at.isoformat() == "2027-01-01T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("guard", "field"),
+    [
+        (
+            {"term_end_at": "2027-01-31T00:00:00", "notice_period_days": 1, "mode": "block"},
+            "term_end_at",
+        ),
+        (
+            {"term_end_at": "2027-01-31T00:00:00Z", "notice_period_days": -1, "mode": "block"},
+            "notice_period_days",
+        ),
+        ({"term_end_at": "2027-01-31T00:00:00Z", "notice_period_days": 1, "mode": "warn"}, "mode"),
+        ({"term_end_at": "2027-01-31T00:00:00Z", "mode": "route"}, "notice_period_days"),
+    ],
+)
+def test_an_invalid_contract_guard_is_refused_naming_the_field(
+    guard: dict[str, object], field: str
+) -> None:
+    # When
+    with pytest.raises(InvalidTenantConfig) as refused:
+        effective_config({"contract_guard": guard})
+    # Then
+    assert [e["loc"] for e in refused.value.errors] == [f"contract_guard.{field}"]
+
+
+def test_an_early_cancel_fee_is_owed_only_before_its_paid_cycles() -> None:
+    # Given
+    config = effective_config({"early_cancel_fee": {"amount": "25.00", "until_paid_cycles": 3}})
+    fee = config.early_cancel_fee
+    # Then
+    assert effective_config(None).early_cancel_fee is None
+    assert fee is not None
+    assert [fee.owed(paid) for paid in (0, 1, 2, 3, 4)] == [Decimal("25.00")] * 3 + [None, None]
+
+
+@pytest.mark.parametrize(
+    ("fee", "field"),
+    [
+        ({"amount": "0", "until_paid_cycles": 3}, "amount"),
+        ({"amount": "1.001", "until_paid_cycles": 3}, "amount"),
+        ({"amount": "5", "until_paid_cycles": 0}, "until_paid_cycles"),
+        ({"amount": "5"}, "until_paid_cycles"),
+    ],
+)
+def test_an_invalid_early_cancel_fee_is_refused_naming_the_field(
+    fee: dict[str, object], field: str
+) -> None:
+    # When
+    with pytest.raises(InvalidTenantConfig) as refused:
+        effective_config({"early_cancel_fee": fee})
+    # Then
+    assert [e["loc"] for e in refused.value.errors] == [f"early_cancel_fee.{field}"]

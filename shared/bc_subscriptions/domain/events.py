@@ -27,6 +27,9 @@ DELIVERY_FULFILLED = "delivery.fulfilled"
 CAPTURE_TIMING_UNSUPPORTED = "config.capture_timing_unsupported"
 SUBSCRIPTION_PAYMENT_METHOD_UPDATED = "subscription.payment_method_updated"
 SUBSCRIPTION_UPDATED = "subscription.updated"
+# A cancel asked for before the contract's notice window opened, handed to the merchant's legal
+# team instead of being applied (the subscription is unchanged).
+SUBSCRIPTION_CANCEL_ROUTED = "subscription.cancel_routed"
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -57,6 +60,7 @@ EVENT_TYPES = frozenset(
         CAPTURE_TIMING_UNSUPPORTED,
         SUBSCRIPTION_PAYMENT_METHOD_UPDATED,
         SUBSCRIPTION_UPDATED,
+        SUBSCRIPTION_CANCEL_ROUTED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
     }
 )

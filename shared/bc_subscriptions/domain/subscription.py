@@ -340,15 +340,35 @@ class Subscription(BaseModel):
             self.next_cycle += 1
         self._record(ev.SUBSCRIPTION_RESUMED, now, {"next_renewal_at": _iso(self.next_renewal_at)})
 
-    def cancel(self, now: datetime) -> None:
-        """The shopper cancels; refused until the plan's commitment is met."""
+    def cancel(self, now: datetime, early_cancel_fee: Decimal | None = None) -> None:
+        """The shopper cancels; refused until the plan's commitment is met. A fee the store
+        charges for an early cancel is recorded as owed in the event."""
         if not self.commitment_met:
             raise CommitmentNotMet(
                 f"{self.paid_cycles} of {self.terms.commitment_count} committed cycles paid"
             )
         self._apply(Command.CANCEL, now)
+        data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
+        if early_cancel_fee is not None:
+            data["early_cancel_fee"] = {
+                "amount": str(early_cancel_fee),
+                "currency": self.currency,
+                "status": "owed",
+            }
+        self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
+
+    def route_cancel(self, now: datetime, window_opens_at: datetime | None = None) -> None:
+        """A cancel the contract does not allow yet is handed to the merchant's legal team:
+        nothing changes but the event that records the request."""
+        resolve(self.status, Command.CANCEL)  # only a cancel the lifecycle allows is routed
+        self.updated_at = now
         self._record(
-            ev.SUBSCRIPTION_CANCELLED, now, {"reason": "requested", "cycle": self.next_cycle}
+            ev.SUBSCRIPTION_CANCEL_ROUTED,
+            now,
+            {
+                "customer_id": self.customer_id,
+                "window_opens_at": None if window_opens_at is None else _iso(window_opens_at),
+            },
         )
 
     def change_payment_method(self, method: PaymentMethod, now: datetime) -> None:

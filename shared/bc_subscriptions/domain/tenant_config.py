@@ -7,9 +7,18 @@ improved preset reaches every store that did not override that field.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from .errors import DomainError
 
@@ -59,6 +68,39 @@ class DunningPolicy(BaseModel):
         return self.retry_offsets_days[failed_attempts - 1]
 
 
+class ContractGuard(BaseModel):
+    """A store-wide contract term (one term for every subscription of the store, e.g. a B2B
+    store on an annual agreement): before `window_opens_at` a cancel is refused (`block`) or
+    handed to the merchant's legal team (`route`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    term_end_at: AwareDatetime
+    notice_period_days: int = Field(ge=0, le=366)
+    mode: Literal["block", "route"]
+
+    @property
+    def window_opens_at(self) -> datetime:
+        return self.term_end_at - timedelta(days=self.notice_period_days)
+
+    def guards(self, now: datetime) -> bool:
+        """Whether a cancel at `now` falls before the notice window opens."""
+        return now < self.window_opens_at
+
+
+class EarlyCancelFee(BaseModel):
+    """A fee owed by a subscription cancelled on request before it paid `until_paid_cycles`
+    cycles (in the subscription's currency)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    amount: Decimal = Field(gt=0, le=100000, decimal_places=2)
+    until_paid_cycles: int = Field(ge=1, le=120)
+
+    def owed(self, paid_cycles: int) -> Decimal | None:
+        return self.amount if paid_cycles < self.until_paid_cycles else None
+
+
 class TenantConfig(BaseModel):
     """The effective per-store settings the services read."""
 
@@ -78,6 +120,10 @@ class TenantConfig(BaseModel):
     nti_freshness_days: int = Field(default=365, ge=1, le=3650)
     # Lifetime of the single-use link a shopper follows to authenticate a payment (3-D Secure).
     action_link_ttl_hours: int = Field(default=72, ge=1, le=720)
+    # The store's contract term; null (the default) disables the guard.
+    contract_guard: ContractGuard | None = None
+    # Owed by an early cancel on request; null (the default): no fee.
+    early_cancel_fee: EarlyCancelFee | None = None
 
 
 PRESETS: dict[str, DunningPolicy] = {

@@ -62,6 +62,13 @@ class SubscriptionView(BaseModel):
         )
 
 
+class CancelView(SubscriptionView):
+    early_cancel_fee: Decimal | None = Field(
+        default=None,
+        description="Owed for cancelling early (recorded, not charged); null: no fee",
+    )
+
+
 class SubscriptionList(BaseModel):
     items: list[SubscriptionView]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")

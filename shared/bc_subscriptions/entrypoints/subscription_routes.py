@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from ..domain.errors import DomainError, InvalidTransition
-from ..services.cancel_flow import CancelLocked, RateLimited
+from ..services.cancel_flow import CancelLocked, ContractNoticePeriod, RateLimited
 from .responses import error, json_response
 
 
@@ -27,6 +27,8 @@ def conflict(failure: DomainError) -> Response[str]:
             "earliest_cancel_at": failure.earliest_cancel_at.isoformat().replace("+00:00", "Z"),
             "remaining_cycles": failure.remaining_cycles,
         }
+    if isinstance(failure, ContractNoticePeriod):
+        body["window_opens_at"] = failure.window_opens_at.isoformat().replace("+00:00", "Z")
     return json_response(409, body)
 
 

@@ -1,18 +1,26 @@
 """The one cancel flow the admin and portal APIs share.
 
 ownership (not found otherwise) → rate limit (`RateLimited`, with the seconds to wait) →
-commitment lock (`cancel_locked`, with the earliest date a cancel is allowed) → cancel
-through the lifecycle resolver, its event in the same transaction → an ops item so the
-merchant's operator sees the cancellation.
+commitment lock (`cancel_locked`, with the earliest date a cancel is allowed) → the store's
+contract guard before its notice window opens (`contract_notice_period`, or, in `route` mode,
+a `subscription.cancel_routed` event and `cancel_routed_to_legal`) → cancel
+through the lifecycle resolver, its event in the same transaction (carrying the store's
+early-cancel fee as owed, when one applies) → an ops item so the merchant's operator sees the
+cancellation, and another for an owed fee. The fee is not charged: nothing here creates a
+BigCommerce order or payment for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from ..domain.errors import DomainError
+from ..domain.lifecycle import Command, resolve
 from ..domain.subscription import Subscription
+from ..domain.tenant_config import TenantConfig
 from ..ports.storage import OpsEvent, OpsEvents, RateLimiter, UnitOfWork
 from .subscription_admin import change_subscription
 
@@ -40,6 +48,29 @@ class CancelLocked(DomainError):
         self.remaining_cycles = remaining_cycles
 
 
+class ContractNoticePeriod(DomainError):
+    """The store's contract term does not allow a cancel before its notice window opens."""
+
+    code = "contract_notice_period"
+
+    def __init__(self, window_opens_at: datetime):
+        super().__init__("the contract's notice window is not open yet")
+        self.window_opens_at = window_opens_at
+
+
+class CancelRoutedToLegal(ContractNoticePeriod):
+    """As `ContractNoticePeriod`, but the request was recorded for the merchant's legal team."""
+
+    code = "cancel_routed_to_legal"
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    subscription: Subscription
+    # What the shopper owes for cancelling early (in the subscription's currency), or None.
+    early_cancel_fee: Decimal | None
+
+
 def earliest_cancel_at(sub: Subscription) -> datetime | None:
     """When the commitment will be met if every renewal is paid (None: it is met already)."""
     remaining = sub.terms.commitment_count - sub.paid_cycles
@@ -59,7 +90,13 @@ def cancel_subscription(
     limiter: RateLimiter,
     now: datetime,
     customer_id: int | None = None,
-) -> Subscription:
+) -> Cancelled:
+    with uow_factory() as uow:
+        config: TenantConfig = uow.tenant_configs.get(store_hash)
+    guard, fee_policy = config.contract_guard, config.early_cancel_fee
+    routed: list[datetime] = []
+    fees: list[Decimal] = []
+
     def _cancel(sub: Subscription) -> None:
         # Counted after ownership, so probing others' ids does not spend a shopper's budget.
         key, limit = (
@@ -73,11 +110,31 @@ def cancel_subscription(
         earliest = earliest_cancel_at(sub)
         if earliest is not None:
             raise CancelLocked(earliest, sub.terms.commitment_count - sub.paid_cycles)
-        sub.cancel(now)
+        if guard is not None and guard.guards(now):
+            resolve(sub.status, Command.CANCEL)  # an invalid transition answers as such
+            if guard.mode == "block":
+                raise ContractNoticePeriod(guard.window_opens_at)
+            sub.route_cancel(now, guard.window_opens_at)
+            routed.append(guard.window_opens_at)
+            return
+        fee = None if fee_policy is None else fee_policy.owed(sub.paid_cycles)
+        sub.cancel(now, fee)
+        if fee is not None:
+            fees.append(fee)
 
     sub = change_subscription(
         store_hash, subscription_id, _cancel, uow_factory=uow_factory, customer_id=customer_id
     )
+    if routed:
+        ops.record(
+            OpsEvent(
+                store_hash,
+                "subscription.cancel_routed",
+                {"subscription_id": sub.id, "customer_id": sub.customer_id, "actor": actor},
+                now,
+            )
+        )
+        raise CancelRoutedToLegal(routed[0])
     ops.record(
         OpsEvent(
             store_hash,
@@ -86,4 +143,18 @@ def cancel_subscription(
             now,
         )
     )
-    return sub
+    if fees:
+        ops.record(
+            OpsEvent(
+                store_hash,
+                "subscription.early_cancel_fee_owed",
+                {
+                    "subscription_id": sub.id,
+                    "customer_id": sub.customer_id,
+                    "amount": str(fees[0]),
+                    "currency": sub.currency,
+                },
+                now,
+            )
+        )
+    return Cancelled(sub, fees[0] if fees else None)
