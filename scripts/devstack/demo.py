@@ -131,10 +131,15 @@ def recover(stack: LocalStack, bob: Any) -> None:
 
 def merchant_view(stack: LocalStack) -> None:
     step("The merchant's endpoint verified each delivery with the standardwebhooks library")
-    table = Table("webhook-id", "type", "verified")
+    # Deliveries run concurrently and may arrive in any order; consumers order each
+    # subscription's events by `sequence`, as this table does.
+    table = Table("webhook-id", "sequence", "type", "verified")
     received = stack.receiver.received
-    for r in received:
-        table.add_row(r.webhook_id, r.event_type, "[green]yes[/]" if r.verified else "[red]NO[/]")
+    by_sequence = sorted(received, key=lambda r: r.webhook_id)
+    for r in by_sequence:
+        sequence = str(r.body.get("data", {}).get("sequence", ""))
+        verified = "[green]yes[/]" if r.verified else "[red]NO[/]"
+        table.add_row(r.webhook_id, sequence, r.event_type, verified)
     console.print(table)
     if not received or not all(r.verified for r in received):
         raise SystemExit("a merchant webhook failed verification")
