@@ -60,6 +60,21 @@ def test_a_purchased_order_cannot_be_captured() -> None:
     assert refused.value.status == 422
 
 
+def test_a_voided_order_stays_awaiting_fulfillment_and_cannot_be_paid_again() -> None:
+    # Given an authorized order whose authorization was voided
+    bc = Bc(gateway_mode="authorization")
+    order_id = _authorized(bc)
+    bc.client.request_payment_action(STORE, order_id, "void")
+    bc.client.list_order_transactions(STORE, order_id)
+    # Then it keeps its paid status with payment status void
+    order = bc.client.get_order(STORE, order_id)
+    assert (order.status_id, order.payment_status) == (11, "void")
+    # and no new payment can be started on it: re-billing the cycle needs another order
+    with pytest.raises(BigCommerceError) as refused:
+        bc.client.create_payment_access_token(STORE, order_id)
+    assert (refused.value.status, refused.value.code) == (422, 30101)
+
+
 def test_shipments_move_the_order_to_partially_shipped_then_shipped() -> None:
     # Given a paid order of two units
     bc = Bc(gateway_mode="authorization")

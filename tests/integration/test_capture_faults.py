@@ -20,7 +20,7 @@ from bc_subscriptions.services.payment_reactions import void_when_cancelled
 from bc_subscriptions.services.shipments import on_shipment
 from devstack.stack import LocalStack
 
-from .test_capture_timing import _auth, _renewed, _store, _txs
+from .test_capture_timing import _auth, _renewed, _retry, _store, _txs, _voided_at_expiry
 
 KINDS = ["timeout_before", "timeout_after", "5xx_before", "5xx_after"]
 CALLS = [
@@ -132,3 +132,35 @@ def test_a_void_whose_call_fails_is_read_back_and_never_doubled(
     assert len(_txs(world, order["id"], "void")) == 1, outcomes
     assert _auth(world)["state"] == "voided", outcomes
     assert world.event_types().count("charge.voided") == 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/stores/*/v2/orders"),
+        ("POST", "/stores/*/v3/payments/access_tokens"),
+        ("POST", "/stores/*/payments"),
+    ],
+)
+def test_a_fault_on_the_replacement_order_still_makes_one_order_paid_once(
+    stack: LocalStack, method: str, path: str, kind: str
+) -> None:
+    # Given a cycle sent back to dunning by a void at expiry, and a fault on the retry's call
+    world, order = _voided_at_expiry(stack)
+    stack.emulator.faults.inject(method, path, kind, times=1)
+    # When the retry runs into it and later sweeps run
+    _retry(world)
+    for _ in range(2):
+        stack.advance_clock(timedelta(minutes=10))
+        stack.fire("RenewalSweepFunction")
+        stack.pump()
+    # Then one replacement order, authorized once; the voided order got nothing more
+    [first, replacement] = world.renewal_orders()
+    assert first["id"] == order["id"]
+    assert len(_txs(world, replacement["id"], "authorization")) == 1
+    events = [t["event"] for t in world.emulator.transactions(world.store_hash, order["id"])]
+    assert events == ["authorization", "void"]
+    [sub] = world.of_kind("subscription")
+    assert (sub["status"], sub["next_cycle"]) == ("active", 3)
+    assert world.event_types().count("charge.succeeded") == 2

@@ -217,3 +217,74 @@ def _path(url: str) -> str:
     from urllib.parse import urlparse
 
     return urlparse(url).path
+
+
+def _voided_at_expiry(stack: LocalStack) -> tuple[World, dict[str, Any]]:
+    """An authorized on_ship renewal that never ships, voided by the sweep (run twice)."""
+    world = _store(stack, "on_ship", auth_expiry_action="void")
+    order = _renewed(world)
+    stack.advance_clock(timedelta(days=6, hours=1))
+    stack.fire("AuthExpirySweepFunction")
+    stack.fire("AuthExpirySweepFunction")
+    stack.pump()
+    return world, order
+
+
+def _sub_doc(world: World) -> dict[str, Any]:
+    [sub] = world.of_kind("subscription")
+    return dict(json.loads(sub["doc"]))
+
+
+def _retry(world: World) -> None:
+    """Move to the dunning retry and let the renewal sweep run (twice: nothing doubles)."""
+    retry_at = _parse(_sub_doc(world)["dunning"]["next_retry_at"])
+    world.stack.advance_clock(retry_at - world.stack.now() + timedelta(minutes=1))
+    for _ in range(2):
+        world.stack.fire("RenewalSweepFunction")
+        world.stack.pump()
+
+
+def test_a_voided_expiring_authorization_sends_the_cycle_back_to_dunning(
+    stack: LocalStack,
+) -> None:
+    # Given a renewal whose authorization the sweep voided before it expired
+    world, order = _voided_at_expiry(stack)
+    # Then the cycle is unpaid again, once: past due with a retry on the store's schedule
+    [sub] = world.of_kind("subscription")
+    doc = _sub_doc(world)
+    assert (sub["status"], sub["next_cycle"]) == ("past_due", 2)
+    assert (doc["dunning"]["cycle"], doc["dunning"]["failed_attempts"]) == (2, 1)
+    assert doc["dunning"]["next_retry_at"] is not None
+    types = world.event_types()
+    assert [types.count(t) for t in ("charge.voided", "charge.failed")] == [1, 1]
+    assert types.count("subscription.past_due") == 1
+    # When the retry runs
+    _retry(world)
+    # Then the voided order is left alone and exactly one replacement order is authorized
+    [first, replacement] = world.renewal_orders()
+    assert first["id"] == order["id"]
+    assert replacement["external_order_id"].endswith("-c2-r1")
+    assert [t["event"] for t in world.emulator.transactions(world.store_hash, order["id"])] == [
+        "authorization",
+        "void",
+    ]
+    assert len(_txs(world, replacement["id"], "authorization")) == 1
+    [sub] = world.of_kind("subscription")
+    assert (sub["status"], sub["next_cycle"]) == ("active", 3)
+    assert _auth(world)["state"] == "open"
+    assert world.event_types().count("subscription.renewed") == 2
+
+
+def test_the_replacement_order_is_the_one_captured_when_shipped(stack: LocalStack) -> None:
+    # Given a voided cycle paid again on its replacement order
+    world, order = _voided_at_expiry(stack)
+    _retry(world)
+    replacement = world.renewal_orders()[1]
+    # When the voided order ships (the merchant ignored the void), then the replacement
+    world.emulator.create_shipment(world.store_hash, order["id"])
+    world.emulator.create_shipment(world.store_hash, replacement["id"])
+    stack.pump()
+    # Then only the replacement's authorization is captured
+    assert _txs(world, order["id"], "capture") == []
+    assert len(_txs(world, replacement["id"], "capture")) == 1
+    assert world.event_types().count("charge.captured") == 1

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from .authorization import Authorization
+from .authorization import Authorization, AuthState
 from .declines import DeclineClass
 
 
@@ -49,8 +49,11 @@ class Charge(BaseModel):
     decline_code: int | None = None
     decline_reason: str | None = None
     decline_class: DeclineClass | None = None
-    # Dunning retries of this cycle so far (each pays the same BigCommerce order again).
+    # Dunning retries of this cycle so far (each pays the same order again, unless it was voided).
     retries: int = 0
+    # Replacement orders: BigCommerce never takes a payment on an order whose authorization
+    # was voided, so a retry after a void pays a new order (`external_order_id` says which).
+    reorders: int = 0
     # A prepaid cycle covered by an earlier charge: a zero-priced order, no payment.
     fulfilment_only: bool = False
     # An authorized payment waiting to be captured (capture timing), or what became of it.
@@ -62,7 +65,12 @@ class Charge(BaseModel):
 
     @property
     def external_order_id(self) -> str:
-        return external_order_id(self.subscription_id, self.cycle)
+        first = external_order_id(self.subscription_id, self.cycle)
+        return first if self.reorders == 0 else f"{first}-r{self.reorders}"
+
+    @property
+    def voided(self) -> bool:
+        return self.authorization is not None and self.authorization.state == AuthState.VOIDED
 
     @property
     def is_final(self) -> bool:
@@ -86,8 +94,24 @@ class Charge(BaseModel):
             raise ValueError(f"only a failed payment with an order is retried, not {self.stage}")
         self.retries += 1
         self.decline_code = self.decline_reason = self.decline_class = None
-        self.advance(Stage.ORDER_CREATED, now)
+        if self.voided:
+            # The voided order cannot be paid again: one new order, found again by its key.
+            self.reorders += 1
+            self.bc_order_id, self.order_attempted, self.payment_attempts = None, False, 0
+            self.transaction_id = self.transaction_type = None
+            self.authorization = None
+            self.advance(Stage.PRICED, now)
+        else:
+            self.advance(Stage.ORDER_CREATED, now)
         self.take_lease(worker, now)
+
+    def void_to_dunning(self, now: datetime) -> None:
+        """An authorization voided before capture leaves the cycle unpaid: a failed payment."""
+        if self.stage != Stage.COMPLETED or not self.voided:
+            raise ValueError(f"only a completed, voided charge goes to dunning, not {self.stage}")
+        self.decline_code, self.decline_reason = None, "authorization_voided"
+        self.decline_class = DeclineClass.SOFT
+        self.advance(Stage.PAYMENT_FAILED, now)
 
     def advance(self, stage: Stage, now: datetime) -> None:
         self.stage, self.updated_at = stage, now

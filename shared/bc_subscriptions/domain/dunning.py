@@ -1,7 +1,8 @@
 """Dunning: after a declined renewal, when to retry, when to ask the shopper, when to give up.
 
 The schedule counts from the cycle's first failed attempt (not from the last retry), so a late
-worker does not push every later retry back; the cycle's BigCommerce order is reused throughout.
+worker does not push every later retry back; the cycle's BigCommerce order is reused throughout,
+unless its authorization was voided (BigCommerce takes no payment on it then: one new order).
 """
 
 from __future__ import annotations

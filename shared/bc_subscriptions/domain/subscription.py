@@ -251,6 +251,13 @@ class Subscription(BaseModel):
         elif was != self.status:
             self._record(ev.SUBSCRIPTION_PAST_DUE, now, {"cycle": cycle})
 
+    def reopen_voided_cycle(self, cycle: int) -> None:
+        """The cycle's authorization was voided: it is unpaid again and due for payment."""
+        if self.next_cycle != cycle + 1 or self.paid_cycles < 1:
+            raise DomainError(f"cycle {cycle} is not the last paid cycle")
+        self.paid_cycles -= 1
+        self.next_cycle = cycle
+
     def record_delivery(self, *, cycle: int, order_id: int, now: datetime) -> None:
         """A prepaid cycle got its fulfilment order; the earlier charge covers it."""
         self._apply(Command.RECORD_RENEWAL, now)

@@ -5,7 +5,7 @@
 - a capture that is due (capture timing `immediate`, or a declined capture to try again);
 - an authorization `auth_expiry_lead_hours` before it expires: the store's
   `auth_expiry_action` decides, capture early or void (the merchant hears `charge.voided`,
-  reason `authorization_expiring`, and ships or re-bills on their own terms).
+  reason `authorization_expiring`, and the cycle goes back to dunning on a new order).
 
 Each is handled by the same exactly-once capture/void as the webhooks.
 """

@@ -17,7 +17,9 @@ from ..domain.subscription import Subscription
 from ..ports.bigcommerce import BigCommerce, BigCommerceError, OutcomeUnknown, Transaction
 from ..ports.clock import Clock
 from ..ports.storage import ConcurrencyConflict, UnitOfWork
+from .renewal_dunning import void_to_dunning
 
+EXPIRING = "authorization_expiring"
 _PENDING_STATUSES = frozenset({"capture pending", "void pending"})
 _REQUEST = {"capture": AuthState.CAPTURE_PENDING, "void": AuthState.VOID_PENDING}
 
@@ -42,8 +44,8 @@ def renewal_charge(uow: UnitOfWork, store_hash: str, order_id: int) -> RenewalCh
         return None
     sub = uow.subscriptions.get(store_hash, link.subscription_ids[0])
     charge = uow.charges.get(store_hash, link.subscription_ids[0], link.cycle)
-    if sub is None or charge is None:
-        return None
+    if sub is None or charge is None or charge.bc_order_id != order_id:
+        return None  # gone, or an order replaced after its void: nothing of it is ours to settle
     return RenewalCharge(sub, charge)
 
 
@@ -102,6 +104,9 @@ def _record_outcome(found: RenewalCharge, deps: ActionDeps, reason: str) -> str 
             **_data(charge, tx, why),
         )
         outcome = "voided"
+        # Recorded with the void, so exactly once: the shopper is charged again by dunning.
+        if why == EXPIRING and void_to_dunning(sub, charge, deps.uow, now):
+            outcome = "voided_to_dunning"
     elif (errors := sum(1 for t in txs if t.event == "capture" and t.status == "error")) > (
         auth.capture_errors
     ):

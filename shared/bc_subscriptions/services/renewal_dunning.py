@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..domain.charge import Charge
+from ..domain.charge import Charge, Stage
 from ..domain.declines import DeclineClass
 from ..domain.dunning import Next, after_decline
+from ..domain.lifecycle import Status
 from ..domain.subscription import Subscription
 from ..domain.tenant_config import TenantConfig
 from ..ports.bigcommerce import BigCommerce
@@ -41,6 +42,24 @@ def record_failure(sub: Subscription, charge: Charge, uow: UnitOfWork, now: date
         sub.record_action_required(
             cycle=charge.cycle, order_id=charge.bc_order_id, token=token, now=now
         )
+
+
+def void_to_dunning(sub: Subscription, charge: Charge, uow: UnitOfWork, now: datetime) -> bool:
+    """An expiring authorization was voided: the cycle is unpaid and dunning charges it again.
+
+    Only while the subscription is active on the next cycle; otherwise (paused, cancelled, in
+    dunning or past another cycle) the merchant decides from `charge.voided`."""
+    if (
+        charge.stage != Stage.COMPLETED
+        or sub.status != Status.ACTIVE
+        or sub.dunning is not None
+        or sub.next_cycle != charge.cycle + 1
+    ):
+        return False
+    charge.void_to_dunning(now)
+    sub.reopen_voided_cycle(charge.cycle)
+    record_failure(sub, charge, uow, now)
+    return True
 
 
 def card_still_valid(sub: Subscription, uow: UnitOfWork, bc: BigCommerce, now: datetime) -> bool:

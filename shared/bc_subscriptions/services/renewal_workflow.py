@@ -108,7 +108,7 @@ def _claim(
             return _give_up(sub, charge, deps)
         if not (sub.status == Status.PAST_DUE and dunning.retry_due(now)):
             return RenewalOutcome("not_due", charge.bc_order_id)
-        # A dunning retry: the same order is paid again, never a second order for the cycle.
+        # A dunning retry: the same order is paid again; only a voided one gets a replacement.
         charge.reopen_for_retry(deps.worker_id, now)
         uow.charges.save(charge)
     elif charge is None:
