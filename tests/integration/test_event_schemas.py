@@ -2,7 +2,7 @@
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from importlib import resources
 
@@ -47,7 +47,9 @@ def _change(
 
 def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalStack) -> None:
     # Given subscriptions that renew, decline softly, decline hard, need authentication, have
-    # no stored card, skip, pause and resume, cancel, route a cancel to legal, and expire; and
+    # no stored card, skip, pause and resume, pause until a date (resumed when it comes), cancel,
+    # cancel at period end (cancelled when it comes) or withdraw that, route a cancel to legal,
+    # and expire; and
     # a store that authorizes
     world.subscribe()
     for behavior in ("decline", "expired", "requires_action"):
@@ -73,6 +75,13 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     _change(
         world, changer.id, lambda sub, now: sub.change_quantity(sub.lines[0].product_id, 3, now)
     )
+    pause_until, _ = world.subscribe()
+    _change(world, pause_until.id, lambda sub, now: sub.pause(now, now + timedelta(days=10)))
+    period_end, _ = world.subscribe()
+    _change(world, period_end.id, lambda sub, now: sub.schedule_cancel(now, Decimal("9.50")))
+    withdrawn, _ = world.subscribe()
+    _change(world, withdrawn.id, Subscription.schedule_cancel)
+    _change(world, withdrawn.id, Subscription.withdraw_scheduled_cancel)
     early, _ = world.subscribe()
     _change(world, early.id, lambda sub, now: sub.cancel(now, Decimal("9.50")))
     routed, _ = world.subscribe()

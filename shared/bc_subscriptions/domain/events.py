@@ -30,6 +30,8 @@ SUBSCRIPTION_UPDATED = "subscription.updated"
 # A cancel asked for before the contract's notice window opened, handed to the merchant's legal
 # team instead of being applied (the subscription is unchanged).
 SUBSCRIPTION_CANCEL_ROUTED = "subscription.cancel_routed"
+# A cancel at period end was asked for: the subscription runs until `cancel_at`.
+SUBSCRIPTION_CANCEL_SCHEDULED = "subscription.cancel_scheduled"
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -61,6 +63,7 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_PAYMENT_METHOD_UPDATED,
         SUBSCRIPTION_UPDATED,
         SUBSCRIPTION_CANCEL_ROUTED,
+        SUBSCRIPTION_CANCEL_SCHEDULED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
     }
 )

@@ -56,6 +56,45 @@ class CommitmentNotMet(DomainError):
     code = "commitment_not_met"
 
 
+# The furthest a pause may be scheduled to end: a longer break is an indefinite pause.
+MAX_PAUSE_DAYS = 365
+
+
+class InvalidResumeAt(DomainError):
+    """A scheduled resume must lie in the future and at most MAX_PAUSE_DAYS ahead."""
+
+    code = "invalid_resume_at"
+
+
+class CancelAtPeriodEndUnavailable(DomainError):
+    """Only a trialing or active subscription has a period whose end a cancel can wait for."""
+
+    code = "cancel_at_period_end_unavailable"
+
+    def __init__(self, status: Status):
+        super().__init__(
+            f"a {status.value} subscription cannot be cancelled at period end; "
+            "cancel it immediately instead"
+        )
+
+
+class CancelAlreadyScheduled(DomainError):
+    code = "cancel_already_scheduled"
+
+
+class NoScheduledCancel(DomainError):
+    code = "no_scheduled_cancel"
+
+
+def resume_at_problem(resume_at: datetime, now: datetime) -> str | None:
+    """Why `resume_at` cannot end a pause requested at `now` (None: it can)."""
+    if resume_at <= now:
+        return "must be in the future"
+    if resume_at > now + timedelta(days=MAX_PAUSE_DAYS):
+        return f"must be at most {MAX_PAUSE_DAYS} days ahead"
+    return None
+
+
 class Subscription(BaseModel):
     """One current record per subscription; every change goes through `resolve`."""
 
@@ -81,6 +120,12 @@ class Subscription(BaseModel):
     paid_cycles: int = 0
     dunning: DunningState | None = None
     action_link: ActionLink | None = None
+    # A pause with an end: the worker resumes the subscription at this time.
+    resume_at: datetime | None = None
+    # A cancel at period end: the worker cancels at this time (the start of the cycle that is
+    # not renewed), with the early-cancel fee decided when it was asked for.
+    cancel_at: datetime | None = None
+    scheduled_cancel_fee: Decimal | None = None
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
 
     @classmethod
@@ -138,12 +183,18 @@ class Subscription(BaseModel):
         ]
 
     def due_at(self) -> datetime | None:
-        """When a sweep should pick the subscription up (None: not swept at all)."""
+        """When a sweep should pick the subscription up (None: not swept at all): the renewal,
+        the dunning step, the end of a scheduled pause, or a scheduled cancel if earlier."""
+        due: datetime | None = None
         if self.status in RENEWABLE:
-            return self.next_renewal_at
-        if self.status in (Status.PAST_DUE, Status.REQUIRES_ACTION) and self.dunning is not None:
-            return self.dunning.due_at
-        return None
+            due = self.next_renewal_at
+        elif self.status in (Status.PAST_DUE, Status.REQUIRES_ACTION) and self.dunning is not None:
+            due = self.dunning.due_at
+        elif self.status == Status.PAUSED and self.resume_at is not None:
+            due = self.resume_at
+        if self.cancel_at is not None:
+            due = self.cancel_at if due is None else min(due, self.cancel_at)
+        return due
 
     def is_due(self, now: datetime) -> bool:
         due_at = self.due_at()
@@ -336,16 +387,58 @@ class Subscription(BaseModel):
             {"cycle": skipped, "next_renewal_at": _iso(self.next_renewal_at)},
         )
 
-    def pause(self, now: datetime) -> None:
+    def pause(self, now: datetime, resume_at: datetime | None = None) -> None:
+        """Paused indefinitely, or until `resume_at`, when the renewal worker resumes it."""
+        if resume_at is not None and (problem := resume_at_problem(resume_at, now)) is not None:
+            raise InvalidResumeAt(f"resume_at {problem}")
         self._apply(Command.PAUSE, now)
-        self._record(ev.SUBSCRIPTION_PAUSED, now, {"reason": "requested", "cycle": self.next_cycle})
+        self.resume_at = resume_at
+        data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
+        if resume_at is not None:
+            data["resume_at"] = _iso(resume_at)
+        self._record(ev.SUBSCRIPTION_PAUSED, now, data)
 
     def resume(self, now: datetime) -> None:
-        """Back to active; cycles whose date passed while paused are skipped, not charged."""
+        """Back to active on request; cycles whose date passed while paused are skipped, not
+        charged. A scheduled end of the pause is dropped."""
         self._apply(Command.RESUME, now)
         while self.next_renewal_at <= now:
             self.next_cycle += 1
-        self._record(ev.SUBSCRIPTION_RESUMED, now, {"next_renewal_at": _iso(self.next_renewal_at)})
+        self._record(
+            ev.SUBSCRIPTION_RESUMED,
+            now,
+            {"reason": "requested", "next_renewal_at": _iso(self.next_renewal_at)},
+        )
+
+    def first_cycle_from(self, when: datetime) -> int:
+        """The first cycle, from the next one on, that starts at or after `when`."""
+        cycle = self.next_cycle
+        while self.cycle_starts_at(cycle) < when:
+            cycle += 1
+        return cycle
+
+    def resume_due(self, now: datetime) -> bool:
+        """A scheduled end of the pause has come."""
+        return self.status == Status.PAUSED and self.resume_at is not None and self.resume_at <= now
+
+    def resume_as_scheduled(self, now: datetime) -> None:
+        """The pause's end came: active again. Cycles starting before `resume_at` are skipped;
+        the first one starting at or after it renews as usual (even if that is already past,
+        when the worker runs late)."""
+        resume_at = self.resume_at
+        if resume_at is None or not self.resume_due(now):
+            raise DomainError("no scheduled resume is due")
+        self._apply(Command.RESUME, now)
+        self.next_cycle = self.first_cycle_from(resume_at)
+        self._record(
+            ev.SUBSCRIPTION_RESUMED,
+            now,
+            {
+                "reason": "scheduled",
+                "resume_at": _iso(resume_at),
+                "next_renewal_at": _iso(self.next_renewal_at),
+            },
+        )
 
     def cancel(self, now: datetime, early_cancel_fee: Decimal | None = None) -> None:
         """The shopper cancels; refused until the plan's commitment is met. A fee the store
@@ -357,12 +450,63 @@ class Subscription(BaseModel):
         self._apply(Command.CANCEL, now)
         data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
         if early_cancel_fee is not None:
-            data["early_cancel_fee"] = {
-                "amount": str(early_cancel_fee),
-                "currency": self.currency,
-                "status": "owed",
-            }
+            data["early_cancel_fee"] = self._owed(early_cancel_fee)
         self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
+
+    def ensure_cancel_schedulable(self) -> None:
+        """A cancel at period end needs a running period and none scheduled already."""
+        if self.cancel_at is not None:
+            raise CancelAlreadyScheduled(f"a cancel is already scheduled at {_iso(self.cancel_at)}")
+        if self.status not in RENEWABLE:
+            raise CancelAtPeriodEndUnavailable(self.status)
+
+    def schedule_cancel(self, now: datetime, early_cancel_fee: Decimal | None = None) -> None:
+        """The shopper cancels at the end of the period in progress: the subscription runs
+        until its next renewal date, which is cancelled instead of charged. The fee is the one
+        owed at request time."""
+        self.ensure_cancel_schedulable()
+        if not self.commitment_met:
+            raise CommitmentNotMet(
+                f"{self.paid_cycles} of {self.terms.commitment_count} committed cycles paid"
+            )
+        self.cancel_at, self.scheduled_cancel_fee = self.next_renewal_at, early_cancel_fee
+        self.updated_at = now
+        data: dict[str, Any] = {"cancel_at": _iso(self.cancel_at), "cycle": self.next_cycle}
+        if early_cancel_fee is not None:
+            data["early_cancel_fee"] = self._owed(early_cancel_fee)
+        self._record(ev.SUBSCRIPTION_CANCEL_SCHEDULED, now, data)
+
+    def cancel_due(self, now: datetime) -> bool:
+        """A scheduled cancel has come."""
+        return self.cancel_at is not None and self.cancel_at <= now
+
+    def cancel_as_scheduled(self, now: datetime) -> None:
+        """`cancel_at` came: cancelled, nothing charged for the cycle starting then."""
+        cancel_at, fee = self.cancel_at, self.scheduled_cancel_fee
+        if cancel_at is None or not self.cancel_due(now):
+            raise DomainError("no scheduled cancel is due")
+        self._apply(Command.CANCEL, now)
+        self.dunning, self.action_link = None, None
+        data: dict[str, Any] = {
+            "reason": "period_end",
+            "cycle": self.next_cycle,
+            "cancel_at": _iso(cancel_at),
+        }
+        if fee is not None:
+            data["early_cancel_fee"] = self._owed(fee)
+        self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
+
+    def withdraw_scheduled_cancel(self, now: datetime) -> None:
+        """The shopper keeps the subscription after all: the scheduled cancel is dropped."""
+        if self.cancel_at is None:
+            raise NoScheduledCancel("no cancel is scheduled")
+        before = self.cancel_at
+        self._apply(Command.AMEND, now)
+        self.cancel_at, self.scheduled_cancel_fee = None, None
+        self._amended(now, {"cancel_at": [_iso(before), None]})
+
+    def _owed(self, fee: Decimal) -> dict[str, str]:
+        return {"amount": str(fee), "currency": self.currency, "status": "owed"}
 
     def route_cancel(self, now: datetime, window_opens_at: datetime | None = None) -> None:
         """A cancel the contract does not allow yet is handed to the merchant's legal team:
@@ -493,6 +637,11 @@ class Subscription(BaseModel):
     def _apply(self, command: Command, now: datetime) -> None:
         self.status = resolve(self.status, command)
         self.updated_at = now
+        # Scheduled changes end with the state they were scheduled for.
+        if self.status != Status.PAUSED:
+            self.resume_at = None
+        if self.status in (Status.CANCELLED, Status.EXPIRED):
+            self.cancel_at, self.scheduled_cancel_fee = None, None
 
     def _record(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
         self.event_seq += 1

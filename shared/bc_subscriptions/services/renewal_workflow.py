@@ -50,6 +50,7 @@ class RetryLater(Exception):
 @dataclass(frozen=True)
 class RenewalOutcome:
     # renewed | delivered | payment_failed | not_due | already_done | expired | cancelled | paused
+    # | resumed (a scheduled end of a pause: the next sweep renews it when due)
     outcome: str
     order_id: int | None = None
 
@@ -96,9 +97,9 @@ def _claim(
     cmd: RenewSubscription, deps: RenewalDeps
 ) -> RenewalOutcome | tuple[Subscription, Charge]:
     uow, now = deps.uow, deps.clock.now()
-    sub = uow.subscriptions.get(cmd.store_hash, cmd.subscription_id)
-    if sub is None:
-        raise SubscriptionNotFound(f"{cmd.store_hash}/{cmd.subscription_id}")
+    sub = _load(cmd, deps)
+    if (scheduled := _apply_scheduled_changes(sub, deps, now)) is not None:
+        return scheduled
     charge = uow.charges.get(cmd.store_hash, cmd.subscription_id, cmd.cycle)
     if charge is not None and charge.is_final:
         dunning = sub.dunning
@@ -135,6 +136,36 @@ def _claim(
         raise RetryLater(f"cycle {cmd.cycle} of {sub.id} is leased until {charge.lease_until}")
     _commit(deps, f"cycle {cmd.cycle} of {sub.id} was claimed concurrently")
     return sub, charge
+
+
+def _load(cmd: RenewSubscription, deps: RenewalDeps) -> Subscription:
+    sub = deps.uow.subscriptions.get(cmd.store_hash, cmd.subscription_id)
+    if sub is None:
+        raise SubscriptionNotFound(f"{cmd.store_hash}/{cmd.subscription_id}")
+    return sub
+
+
+def _apply_scheduled_changes(
+    sub: Subscription, deps: RenewalDeps, now: datetime
+) -> RenewalOutcome | None:
+    """A scheduled cancel or end of a pause that has come is applied before any renewal, whatever
+    cycle the message names; once applied it is gone, so a repeated message finds nothing.
+
+    A cancel waits for a charge of the next cycle still in progress (claimed before the cancel
+    was asked for): that run finishes, and the next sweep finds the cancel due again."""
+    if sub.cancel_due(now):
+        running = deps.uow.charges.get(sub.store_hash, sub.id, sub.next_cycle)
+        if running is None or running.is_final:
+            sub.cancel_as_scheduled(now)
+            deps.uow.subscriptions.save(sub)
+            _commit(deps, f"scheduled cancel of {sub.id} raced another change")
+            return RenewalOutcome("cancelled")
+    if sub.resume_due(now):
+        sub.resume_as_scheduled(now)
+        deps.uow.subscriptions.save(sub)
+        _commit(deps, f"scheduled resume of {sub.id} raced another change")
+        return RenewalOutcome("resumed")
+    return None
 
 
 def _commit(deps: RenewalDeps, conflict: str) -> None:

@@ -1,0 +1,268 @@
+"""Scheduled changes of the Subscription: a pause until a date, and a cancel at period end."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bc_subscriptions.domain import events as ev
+from bc_subscriptions.domain.errors import DomainError, InvalidTransition
+from bc_subscriptions.domain.lifecycle import Status
+from bc_subscriptions.domain.plan import Cadence, PlanTerms
+from bc_subscriptions.domain.schedule import Interval
+from bc_subscriptions.domain.subscription import (
+    MAX_PAUSE_DAYS,
+    CancelAlreadyScheduled,
+    CancelAtPeriodEndUnavailable,
+    CommitmentNotMet,
+    InvalidResumeAt,
+    NoScheduledCancel,
+)
+
+from .factories import NOW, subscription
+
+
+def _data(sub_events: list[ev.DomainEvent], type_: str) -> dict[str, object]:
+    [event] = [e for e in sub_events if e.type == type_]
+    return dict(event.data)
+
+
+def test_a_pause_until_a_date_is_due_at_that_date_and_says_so() -> None:
+    # Given
+    sub = subscription()
+    sub.pull_events()
+    resume_at = NOW + timedelta(days=45)
+    # When
+    sub.pause(NOW, resume_at)
+    # Then
+    assert (sub.status, sub.resume_at, sub.due_at()) == (Status.PAUSED, resume_at, resume_at)
+    assert _data(sub.pull_events(), ev.SUBSCRIPTION_PAUSED)["resume_at"] == "2026-03-17T12:00:00Z"
+    assert not sub.resume_due(resume_at - timedelta(seconds=1))
+    assert sub.resume_due(resume_at)
+
+
+@pytest.mark.parametrize(
+    "offset",
+    [timedelta(0), timedelta(seconds=-1), timedelta(days=MAX_PAUSE_DAYS, seconds=1)],
+)
+def test_a_resume_date_not_in_the_future_or_too_far_ahead_is_refused(offset: timedelta) -> None:
+    # Given
+    sub = subscription()
+    # When / Then
+    with pytest.raises(InvalidResumeAt):
+        sub.pause(NOW, NOW + offset)
+    assert sub.status is Status.ACTIVE and sub.resume_at is None
+
+
+def test_the_furthest_resume_date_allowed_is_max_pause_days_ahead() -> None:
+    sub = subscription()
+    sub.pause(NOW, NOW + timedelta(days=MAX_PAUSE_DAYS))
+    assert sub.resume_at == NOW + timedelta(days=MAX_PAUSE_DAYS)
+
+
+def test_the_scheduled_resume_skips_cycles_before_it_and_renews_one_starting_at_it() -> None:
+    # Given a monthly subscription (cycle 2 starts Feb 28, cycle 3 Mar 31) paused until the
+    # very start of cycle 3
+    sub = subscription()
+    cycle_3 = sub.cycle_starts_at(3)
+    sub.pause(NOW, cycle_3)
+    sub.pull_events()
+    # When the worker applies it
+    sub.resume_as_scheduled(cycle_3 + timedelta(minutes=3))
+    # Then cycle 2 (before resume_at) is skipped, cycle 3 (at it) is the next renewal, due now
+    assert (sub.status, sub.next_cycle, sub.resume_at) == (Status.ACTIVE, 3, None)
+    assert sub.is_due(cycle_3 + timedelta(minutes=3))
+    data = _data(sub.pull_events(), ev.SUBSCRIPTION_RESUMED)
+    assert data["reason"] == "scheduled" and data["next_renewal_at"] == "2026-03-31T12:00:00Z"
+
+
+def test_a_resume_one_second_after_a_cycle_start_skips_that_cycle() -> None:
+    sub = subscription()
+    cycle_3 = sub.cycle_starts_at(3)
+    sub.pause(NOW, cycle_3 + timedelta(seconds=1))
+    sub.resume_as_scheduled(cycle_3 + timedelta(seconds=1))
+    assert sub.next_cycle == 4
+
+
+def test_a_scheduled_resume_before_it_is_due_or_without_a_date_is_refused() -> None:
+    sub = subscription()
+    sub.pause(NOW, NOW + timedelta(days=5))
+    with pytest.raises(DomainError):
+        sub.resume_as_scheduled(NOW + timedelta(days=4))
+    indefinite = subscription()
+    indefinite.pause(NOW)
+    with pytest.raises(DomainError):
+        indefinite.resume_as_scheduled(NOW + timedelta(days=400))
+
+
+def test_a_manual_resume_clears_the_scheduled_one() -> None:
+    # Given
+    sub = subscription()
+    sub.pause(NOW, NOW + timedelta(days=60))
+    sub.pull_events()
+    # When
+    sub.resume(NOW + timedelta(days=1))
+    # Then
+    assert sub.resume_at is None and not sub.resume_due(NOW + timedelta(days=61))
+    assert _data(sub.pull_events(), ev.SUBSCRIPTION_RESUMED)["reason"] == "requested"
+
+
+_CADENCES = st.builds(
+    lambda interval, count: Cadence(label="c", interval=interval, interval_count=count),
+    st.sampled_from(list(Interval)),
+    st.integers(min_value=1, max_value=6),
+)
+
+
+@given(
+    cadence=_CADENCES,
+    anchor=st.datetimes(
+        min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
+    ),
+    paused_after=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=400)),
+    pause_for=st.timedeltas(
+        min_value=timedelta(seconds=1), max_value=timedelta(days=MAX_PAUSE_DAYS)
+    ),
+    late=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=3)),
+    on_a_cycle_start=st.booleans(),
+)
+def test_after_a_scheduled_resume_the_next_renewal_is_the_first_cycle_at_or_after_it(
+    cadence: Cadence,
+    anchor: datetime,
+    paused_after: timedelta,
+    pause_for: timedelta,
+    late: timedelta,
+    on_a_cycle_start: bool,
+) -> None:
+    # Given a subscription paused at some point, until some date (sometimes exactly a cycle's
+    # start, the boundary), resumed by a worker that may run late
+    sub = subscription(cadence=cadence, now=anchor)
+    paused_at = anchor + paused_after
+    resume_at = paused_at + pause_for
+    if on_a_cycle_start:
+        start = sub.cycle_starts_at(sub.first_cycle_from(resume_at))
+        if start <= paused_at + timedelta(days=MAX_PAUSE_DAYS):
+            resume_at = start
+    next_before = sub.next_cycle
+    sub.pause(paused_at, resume_at)
+    # When
+    sub.resume_as_scheduled(resume_at + late)
+    # Then no cycle starting before resume_at is left to charge, and the next renewal is the
+    # first cycle starting at or after it
+    assert sub.status is Status.ACTIVE
+    assert sub.next_renewal_at >= resume_at
+    assert sub.next_cycle == next_before or sub.cycle_starts_at(sub.next_cycle - 1) < resume_at
+    assert sub.due_at() == sub.next_renewal_at
+
+
+def test_a_cancel_at_period_end_is_scheduled_at_the_next_renewal_with_the_fee() -> None:
+    # Given
+    sub = subscription()
+    sub.pull_events()
+    renewal = sub.next_renewal_at
+    # When
+    sub.schedule_cancel(NOW, Decimal("9.50"))
+    # Then it stays active, due at the renewal date, which is the cancel date
+    assert (sub.status, sub.cancel_at, sub.due_at()) == (Status.ACTIVE, renewal, renewal)
+    data = _data(sub.pull_events(), ev.SUBSCRIPTION_CANCEL_SCHEDULED)
+    assert data == {
+        "cancel_at": "2026-02-28T12:00:00Z",
+        "cycle": 2,
+        "early_cancel_fee": {"amount": "9.50", "currency": "USD", "status": "owed"},
+    }
+
+
+def test_at_cancel_at_it_is_cancelled_with_the_fee_recorded_at_request_time() -> None:
+    # Given
+    sub = subscription()
+    sub.schedule_cancel(NOW, Decimal("9.50"))
+    cancel_at = sub.cancel_at
+    assert cancel_at is not None
+    sub.pull_events()
+    # When / Then: not before
+    assert not sub.cancel_due(cancel_at - timedelta(seconds=1))
+    with pytest.raises(DomainError):
+        sub.cancel_as_scheduled(cancel_at - timedelta(seconds=1))
+    sub.cancel_as_scheduled(cancel_at)
+    assert (sub.status, sub.cancel_at, sub.due_at()) == (Status.CANCELLED, None, None)
+    data = _data(sub.pull_events(), ev.SUBSCRIPTION_CANCELLED)
+    assert data["reason"] == "period_end" and data["cancel_at"] == "2026-02-28T12:00:00Z"
+    assert data["early_cancel_fee"] == {"amount": "9.50", "currency": "USD", "status": "owed"}
+
+
+def test_a_paused_subscription_is_still_due_at_its_scheduled_cancel() -> None:
+    # Given a cancel at period end, then an indefinite pause
+    sub = subscription()
+    sub.schedule_cancel(NOW)
+    sub.pause(NOW)
+    # Then
+    assert sub.due_at() == sub.cancel_at
+    # And a pause until later than the cancel is due at the cancel
+    other = subscription()
+    other.schedule_cancel(NOW)
+    other.pause(NOW, NOW + timedelta(days=90))
+    assert other.due_at() == other.cancel_at
+
+
+@pytest.mark.parametrize("status_change", ["pause", "past_due", "cancel"])
+def test_only_trialing_or_active_subscriptions_can_cancel_at_period_end(
+    status_change: str,
+) -> None:
+    # Given
+    sub = subscription()
+    if status_change == "pause":
+        sub.pause(NOW)
+    elif status_change == "cancel":
+        sub.cancel(NOW)
+    else:
+        sub.record_payment_failure(cycle=2, order_id=1, code=30104, reason="soft", now=NOW)
+    # When / Then
+    with pytest.raises(CancelAtPeriodEndUnavailable) as refused:
+        sub.schedule_cancel(NOW)
+    assert refused.value.code == "cancel_at_period_end_unavailable"
+    assert "immediately" in str(refused.value)
+
+
+def test_a_trialing_subscription_cancels_at_the_end_of_its_trial() -> None:
+    sub = subscription(trial_days=14)
+    sub.schedule_cancel(NOW)
+    assert sub.cancel_at == NOW + timedelta(days=14)
+
+
+def test_a_second_cancel_at_period_end_and_one_inside_the_commitment_are_refused() -> None:
+    sub = subscription()
+    sub.schedule_cancel(NOW)
+    with pytest.raises(CancelAlreadyScheduled):
+        sub.schedule_cancel(NOW)
+    committed = subscription(terms=PlanTerms(commitment_count=3))
+    with pytest.raises(CommitmentNotMet):
+        committed.schedule_cancel(NOW)
+    assert committed.cancel_at is None
+
+
+def test_withdrawing_a_scheduled_cancel_records_the_change() -> None:
+    # Given
+    sub = subscription()
+    sub.schedule_cancel(NOW, Decimal("9.50"))
+    sub.pull_events()
+    # When
+    sub.withdraw_scheduled_cancel(NOW)
+    # Then
+    assert (sub.cancel_at, sub.scheduled_cancel_fee) == (None, None)
+    data = _data(sub.pull_events(), ev.SUBSCRIPTION_UPDATED)
+    assert data["changes"] == {"cancel_at": ["2026-02-28T12:00:00Z", None]}
+    with pytest.raises(NoScheduledCancel):
+        sub.withdraw_scheduled_cancel(NOW)
+
+
+def test_an_immediate_cancel_ends_a_scheduled_one() -> None:
+    sub = subscription()
+    sub.schedule_cancel(NOW)
+    sub.cancel(NOW)
+    assert sub.cancel_at is None
+    with pytest.raises(NoScheduledCancel):
+        sub.withdraw_scheduled_cancel(NOW)
+    with pytest.raises(InvalidTransition):
+        sub.resume(NOW)
