@@ -24,6 +24,7 @@ from bc_subscriptions.entrypoints.api_models import (
     CancelView,
     OpsQueue,
     OpsQueueItem,
+    PauseRequest,
     QuantityChange,
     RetryScheduled,
     SubscriptionDetail,
@@ -33,6 +34,7 @@ from bc_subscriptions.entrypoints.api_models import (
 )
 from bc_subscriptions.entrypoints.responses import error, json_response
 from bc_subscriptions.entrypoints.subscription_routes import (
+    checked_resume_at,
     conflict,
     invalid_request,
     not_found,
@@ -148,8 +150,9 @@ def get_subscription(subscription_id: str) -> SubscriptionDetail:
 
 
 @app.post("/admin/subscriptions/<subscription_id>/pause")
-def pause(subscription_id: str) -> SubscriptionView:
-    return _change(subscription_id, admin.pause)
+def pause(subscription_id: str, request: PauseRequest | None = None) -> SubscriptionView:
+    """Pause indefinitely, or until `resume_at`."""
+    return _change(subscription_id, lambda now: admin.pause(now, checked_resume_at(request, now)))
 
 
 @app.post("/admin/subscriptions/<subscription_id>/resume")
@@ -173,11 +176,18 @@ def cancel(subscription_id: str, request: CancelRequest) -> CancelView:
         ops=c.ops_events,
         limiter=c.rate_limiter,
         now=c.clock.now(),
+        when=request.when,
     )
     return CancelView(
         **SubscriptionView.of(done.subscription).model_dump(),
         early_cancel_fee=done.early_cancel_fee,
     )
+
+
+@app.delete("/admin/subscriptions/<subscription_id>/scheduled-cancel")
+def withdraw_scheduled_cancel(subscription_id: str) -> SubscriptionView:
+    """Withdraw a cancel scheduled at period end; the subscription renews as before."""
+    return _change(subscription_id, admin.withdraw_scheduled_cancel)
 
 
 @app.post("/admin/subscriptions/<subscription_id>/quantity")

@@ -20,6 +20,7 @@ from bc_subscriptions.entrypoints.api_models import (
     CadenceChange,
     CancelRequest,
     CancelView,
+    PauseRequest,
     QuantityChange,
     SubscriptionDetail,
     SubscriptionList,
@@ -27,6 +28,7 @@ from bc_subscriptions.entrypoints.api_models import (
 )
 from bc_subscriptions.entrypoints.responses import error
 from bc_subscriptions.entrypoints.subscription_routes import (
+    checked_resume_at,
     conflict,
     invalid_request,
     not_found,
@@ -101,8 +103,9 @@ def get_subscription(subscription_id: str) -> SubscriptionDetail:
 
 
 @app.post("/portal/subscriptions/<subscription_id>/pause")
-def pause(subscription_id: str) -> SubscriptionView:
-    return _change(subscription_id, admin.pause)
+def pause(subscription_id: str, request: PauseRequest | None = None) -> SubscriptionView:
+    """Pause indefinitely, or until `resume_at`."""
+    return _change(subscription_id, lambda now: admin.pause(now, checked_resume_at(request, now)))
 
 
 @app.post("/portal/subscriptions/<subscription_id>/resume")
@@ -127,6 +130,7 @@ def cancel(subscription_id: str, request: CancelRequest) -> CancelView:
         limiter=c.rate_limiter,
         now=c.clock.now(),
         customer_id=shopper.customer_id,
+        when=request.when,
     )
     return CancelView(
         **SubscriptionView.of(done.subscription).model_dump(),
@@ -146,6 +150,12 @@ def put_payment_method(request: PaymentMethodRequest) -> SubscriptionList:
         now=c.clock.now(),
     )
     return SubscriptionList(items=[SubscriptionView.of(s) for s in subs], next_cursor=None)
+
+
+@app.delete("/portal/subscriptions/<subscription_id>/scheduled-cancel")
+def withdraw_scheduled_cancel(subscription_id: str) -> SubscriptionView:
+    """Withdraw a cancel scheduled at period end; the subscription renews as before."""
+    return _change(subscription_id, admin.withdraw_scheduled_cancel)
 
 
 @app.post("/portal/subscriptions/<subscription_id>/quantity")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from ..domain.subscription import Subscription
+from ..domain.subscription import MAX_PAUSE_DAYS, Subscription
 
 
 class LineView(BaseModel):
@@ -31,6 +31,12 @@ class SubscriptionView(BaseModel):
     paid_cycles: int
     commitment_count: int
     shipping_address: dict[str, str] | None
+    resume_at: datetime | None = Field(
+        default=None, description="A paused subscription resumes then; null: no end scheduled"
+    )
+    cancel_at: datetime | None = Field(
+        default=None, description="Cancelled then instead of renewed; null: none scheduled"
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -57,6 +63,8 @@ class SubscriptionView(BaseModel):
             paid_cycles=sub.paid_cycles,
             commitment_count=sub.terms.commitment_count,
             shipping_address=sub.shipping_address,
+            resume_at=sub.resume_at,
+            cancel_at=sub.cancel_at,
             created_at=sub.created_at,
             updated_at=sub.updated_at,
         )
@@ -65,7 +73,8 @@ class SubscriptionView(BaseModel):
 class CancelView(SubscriptionView):
     early_cancel_fee: Decimal | None = Field(
         default=None,
-        description="Owed for cancelling early (recorded, not charged); null: no fee",
+        description="Owed for cancelling early (recorded, not charged; for a cancel at period "
+        "end, decided now and owed once it takes effect); null: no fee",
     )
 
 
@@ -125,8 +134,23 @@ class SubscriptionDetail(BaseModel):
 class CancelRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    # Only immediate cancellation exists today; the field is explicit so clients say so.
-    when: str = Field(default="immediately", pattern="^immediately$")
+    when: Literal["immediately", "period_end"] = Field(
+        default="immediately",
+        description="immediately, or period_end: runs until the next renewal date, which is "
+        "cancelled instead of charged (trialing and active subscriptions only)",
+    )
+
+
+class PauseRequest(BaseModel):
+    """An optional body: without it (or with `resume_at` null) the pause is indefinite."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    resume_at: AwareDatetime | None = Field(
+        default=None,
+        description=f"Resume automatically at this time (future, at most {MAX_PAUSE_DAYS} days "
+        "ahead); cycles starting before it are skipped, the first starting at or after it renews",
+    )
 
 
 class ApiError(BaseModel):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from ..domain.errors import DomainError, InvalidTransition
+from ..domain.subscription import resume_at_problem
 from ..services.cancel_flow import CancelLocked, ContractNoticePeriod, RateLimited
+from .api_models import PauseRequest
 from .responses import error, json_response
 
 
@@ -30,6 +33,16 @@ def conflict(failure: DomainError) -> Response[str]:
     if isinstance(failure, ContractNoticePeriod):
         body["window_opens_at"] = failure.window_opens_at.isoformat().replace("+00:00", "Z")
     return json_response(409, body)
+
+
+def checked_resume_at(request: PauseRequest | None, now: datetime) -> datetime | None:
+    """The pause's end, if one was asked for; one in the past or too far ahead is a 422."""
+    resume_at = None if request is None else request.resume_at
+    if resume_at is not None and (problem := resume_at_problem(resume_at, now)) is not None:
+        raise RequestValidationError(
+            [{"loc": ("body", "resume_at"), "msg": problem, "type": "value_error"}]
+        )
+    return resume_at
 
 
 def invalid_request(failure: RequestValidationError) -> Response[str]:

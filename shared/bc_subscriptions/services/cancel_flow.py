@@ -8,6 +8,12 @@ through the lifecycle resolver, its event in the same transaction (carrying the 
 early-cancel fee as owed, when one applies) → an ops item so the merchant's operator sees the
 cancellation, and another for an owed fee. The fee is not charged: nothing here creates a
 BigCommerce order or payment for it.
+
+`when="period_end"` runs the same guards and decides the fee at request time, but instead of
+cancelling it schedules the cancel at the next renewal date (`subscription.cancel_scheduled`);
+the renewal worker cancels then instead of renewing. Only a trialing or active subscription
+has such a period end (`cancel_at_period_end_unavailable`), and one at a time
+(`cancel_already_scheduled`).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Literal
 
 from ..domain.errors import DomainError
 from ..domain.lifecycle import Command, resolve
@@ -90,6 +97,7 @@ def cancel_subscription(
     limiter: RateLimiter,
     now: datetime,
     customer_id: int | None = None,
+    when: Literal["immediately", "period_end"] = "immediately",
 ) -> Cancelled:
     with uow_factory() as uow:
         config: TenantConfig = uow.tenant_configs.get(store_hash)
@@ -110,6 +118,8 @@ def cancel_subscription(
         earliest = earliest_cancel_at(sub)
         if earliest is not None:
             raise CancelLocked(earliest, sub.terms.commitment_count - sub.paid_cycles)
+        if when == "period_end":
+            sub.ensure_cancel_schedulable()
         if guard is not None and guard.guards(now):
             resolve(sub.status, Command.CANCEL)  # an invalid transition answers as such
             if guard.mode == "block":
@@ -118,7 +128,10 @@ def cancel_subscription(
             routed.append(guard.window_opens_at)
             return
         fee = None if fee_policy is None else fee_policy.owed(sub.paid_cycles)
-        sub.cancel(now, fee)
+        if when == "period_end":
+            sub.schedule_cancel(now, fee)
+        else:
+            sub.cancel(now, fee)
         if fee is not None:
             fees.append(fee)
 
@@ -135,15 +148,39 @@ def cancel_subscription(
             )
         )
         raise CancelRoutedToLegal(routed[0])
+    fee = fees[0] if fees else None
+    _report(ops, sub, actor=actor, when=when, fee=fee, now=now)
+    return Cancelled(sub, fee)
+
+
+def _report(
+    ops: OpsEvents,
+    sub: Subscription,
+    *,
+    actor: str,
+    when: str,
+    fee: Decimal | None,
+    now: datetime,
+) -> None:
+    """Ops items for the merchant's operator: the cancel, and a fee owed for it."""
+    store_hash = sub.store_hash
+    # A scheduled cancel says when it takes effect (the fee is owed from then on).
+    scheduled = {} if sub.cancel_at is None else {"cancel_at": _iso(sub.cancel_at)}
     ops.record(
         OpsEvent(
             store_hash,
             "subscription.cancel_requested",
-            {"subscription_id": sub.id, "customer_id": sub.customer_id, "actor": actor},
+            {
+                "subscription_id": sub.id,
+                "customer_id": sub.customer_id,
+                "actor": actor,
+                "when": when,
+                **scheduled,
+            },
             now,
         )
     )
-    if fees:
+    if fee is not None:
         ops.record(
             OpsEvent(
                 store_hash,
@@ -151,10 +188,14 @@ def cancel_subscription(
                 {
                     "subscription_id": sub.id,
                     "customer_id": sub.customer_id,
-                    "amount": str(fees[0]),
+                    "amount": str(fee),
                     "currency": sub.currency,
+                    **scheduled,
                 },
                 now,
             )
         )
-    return Cancelled(sub, fees[0] if fees else None)
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")

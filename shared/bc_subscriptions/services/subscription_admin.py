@@ -140,8 +140,8 @@ def _owned(
     return sub
 
 
-def pause(now: datetime) -> Callable[[Subscription], None]:
-    return lambda sub: sub.pause(now)
+def pause(now: datetime, resume_at: datetime | None = None) -> Callable[[Subscription], None]:
+    return lambda sub: sub.pause(now, resume_at)
 
 
 def resume(now: datetime) -> Callable[[Subscription], None]:
@@ -150,3 +150,7 @@ def resume(now: datetime) -> Callable[[Subscription], None]:
 
 def skip(now: datetime) -> Callable[[Subscription], None]:
     return lambda sub: sub.skip_next_cycle(now)
+
+
+def withdraw_scheduled_cancel(now: datetime) -> Callable[[Subscription], None]:
+    return lambda sub: sub.withdraw_scheduled_cancel(now)
