@@ -1,6 +1,6 @@
 """Scheduled changes of the Subscription: a pause until a date, and a cancel at period end."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -54,6 +54,13 @@ def test_a_resume_date_not_in_the_future_or_too_far_ahead_is_refused(offset: tim
     with pytest.raises(InvalidResumeAt):
         sub.pause(NOW, NOW + offset)
     assert sub.status is Status.ACTIVE and sub.resume_at is None
+
+
+def test_a_resume_date_in_another_zone_is_kept_in_utc() -> None:
+    sub = subscription()
+    sub.pause(NOW, datetime(2026, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=2))))
+    assert sub.resume_at == datetime(2026, 3, 1, 7, 0, tzinfo=UTC)
+    assert _data(sub.pull_events(), ev.SUBSCRIPTION_PAUSED)["resume_at"] == "2026-03-01T07:00:00Z"
 
 
 def test_the_furthest_resume_date_allowed_is_max_pause_days_ahead() -> None:

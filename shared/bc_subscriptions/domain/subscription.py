@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -392,10 +392,10 @@ class Subscription(BaseModel):
         if resume_at is not None and (problem := resume_at_problem(resume_at, now)) is not None:
             raise InvalidResumeAt(f"resume_at {problem}")
         self._apply(Command.PAUSE, now)
-        self.resume_at = resume_at
+        self.resume_at = None if resume_at is None else resume_at.astimezone(UTC)
         data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
-        if resume_at is not None:
-            data["resume_at"] = _iso(resume_at)
+        if self.resume_at is not None:
+            data["resume_at"] = _iso(self.resume_at)
         self._record(ev.SUBSCRIPTION_PAUSED, now, data)
 
     def resume(self, now: datetime) -> None:
