@@ -4,14 +4,11 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from bc_subscriptions.adapters.dynamodb.subscription_reads import InvalidCursor
 from bc_subscriptions.bootstrap import container
-from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.plan_metafield import InvalidPlan
 from bc_subscriptions.domain.tenant_config import InvalidTenantConfig
@@ -33,21 +30,19 @@ from bc_subscriptions.entrypoints.api_models import (
 )
 from bc_subscriptions.entrypoints.responses import error, json_response
 from bc_subscriptions.entrypoints.subscription_routes import (
-    conflict,
-    invalid_request,
-    not_found,
-    rate_limited,
+    register_error_handlers,
 )
 from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.services import subscription_admin as admin
 from bc_subscriptions.services import subscription_changes as changes
 from bc_subscriptions.services.admin_session import InvalidSession
-from bc_subscriptions.services.cancel_flow import RateLimited, cancel_subscription
+from bc_subscriptions.services.cancel_flow import cancel_subscription
 from bc_subscriptions.services.endpoints import EndpointNotFound, InvalidEndpoint
 from bc_subscriptions.services.plans import ProductNotFound, publish_plan
 from bc_subscriptions.services.webhook_replay import ReplayRefused
 
 app = APIGatewayHttpResolver(enable_validation=True)
+register_error_handlers(app)
 
 
 app.include_router(admin_settings.router)
@@ -235,11 +230,6 @@ def _unauthorized(failure: InvalidSession) -> Response[str]:
     return error(401, "unauthorized", f"session token: {failure.code}")
 
 
-@app.exception_handler(admin.SubscriptionNotFound)
-def _not_found(_: admin.SubscriptionNotFound) -> Response[str]:
-    return not_found()
-
-
 @app.exception_handler(InvalidPlan)
 def _invalid_plan(failure: InvalidPlan) -> Response[str]:
     return error(422, "invalid_plan", str(failure))
@@ -270,31 +260,6 @@ def _no_endpoint(_: EndpointNotFound) -> Response[str]:
 def _replay_refused(failure: ReplayRefused) -> Response[str]:
     status = 404 if failure.code == "endpoint_not_found" else 409
     return error(status, failure.code, str(failure))
-
-
-@app.exception_handler(RateLimited)
-def _rate_limited(failure: RateLimited) -> Response[str]:
-    return rate_limited(failure)
-
-
-@app.exception_handler(DomainError)
-def _conflict(failure: DomainError) -> Response[str]:
-    return conflict(failure)
-
-
-@app.exception_handler(InvalidCursor)
-def _bad_cursor(failure: InvalidCursor) -> Response[str]:
-    return error(400, "invalid_cursor", str(failure))
-
-
-@app.exception_handler(RequestValidationError)
-def _invalid(failure: RequestValidationError) -> Response[str]:
-    return invalid_request(failure)
-
-
-@app.not_found
-def _no_route(_: Exception) -> Response[str]:
-    return error(404, "no_route", "no such route")
 
 
 @logger.inject_lambda_context(
