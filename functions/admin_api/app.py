@@ -21,6 +21,7 @@ from bc_subscriptions.entrypoints.api_models import (
     CancelView,
     OpsQueue,
     OpsQueueItem,
+    PlanView,
     QuantityChange,
     RetryScheduled,
     SubscriptionDetail,
@@ -38,7 +39,7 @@ from bc_subscriptions.services import subscription_changes as changes
 from bc_subscriptions.services.admin_session import InvalidSession
 from bc_subscriptions.services.cancel_flow import cancel_subscription
 from bc_subscriptions.services.endpoints import EndpointNotFound, InvalidEndpoint
-from bc_subscriptions.services.plans import ProductNotFound, publish_plan
+from bc_subscriptions.services.plans import ProductNotFound, publish_plan, read_plan
 from bc_subscriptions.services.webhook_replay import ReplayRefused
 
 app = APIGatewayHttpResolver(enable_validation=True)
@@ -131,6 +132,14 @@ def put_plan(product_id: int) -> dict[str, Any]:
         now=c.clock.now(),
     )
     return plan.model_dump(mode="json")
+
+
+@app.get("/admin/plans/<product_id>")
+def get_plan(product_id: int) -> PlanView:
+    """A product's plan as BigCommerce holds it now; an invalid one comes back with its error."""
+    c = container()
+    entry = read_plan(_store(), product_id, catalog=c.plan_catalog, now=c.clock.now())
+    return PlanView.of(entry)
 
 
 @app.get("/admin/subscriptions/<subscription_id>")

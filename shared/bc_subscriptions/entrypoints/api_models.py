@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain.subscription import Subscription
+from ..ports.storage import CachedPlan
 
 
 class LineView(BaseModel):
@@ -132,6 +133,23 @@ class CancelRequest(BaseModel):
 class ApiError(BaseModel):
     error: str
     message: str
+
+
+class PlanView(BaseModel):
+    """A product's plan as BigCommerce holds it: `plan` null with no `error` means the
+    product is not subscribable; an invalid metafield comes back as `error`."""
+
+    product_id: int
+    plan: dict[str, Any] | None
+    error: str | None
+    read_at: datetime | None
+
+    @classmethod
+    def of(cls, entry: CachedPlan) -> PlanView:
+        plan = None if entry.plan is None else entry.plan.model_dump(mode="json")
+        return cls(
+            product_id=entry.product_id, plan=plan, error=entry.error, read_at=entry.refreshed_at
+        )
 
 
 class VariantSwap(BaseModel):
