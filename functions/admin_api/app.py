@@ -9,6 +9,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.domain.contract import ContractGuard
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.plan_metafield import InvalidPlan
 from bc_subscriptions.domain.tenant_config import InvalidTenantConfig
@@ -205,6 +206,18 @@ def swap_variant(subscription_id: str, request: VariantSwap) -> SubscriptionView
         now=c.clock.now(),
     )
     return SubscriptionView.of(sub)
+
+
+@app.put("/admin/subscriptions/<subscription_id>/contract")
+def set_contract(subscription_id: str, request: ContractGuard) -> SubscriptionView:
+    """This subscription's own contract term: its cancels are guarded by it, not the store's."""
+    return _change(subscription_id, lambda now: lambda sub: sub.set_contract(request, now))
+
+
+@app.delete("/admin/subscriptions/<subscription_id>/contract")
+def remove_contract(subscription_id: str) -> SubscriptionView:
+    """Back to the store's contract term (if it has one)."""
+    return _change(subscription_id, lambda now: lambda sub: sub.set_contract(None, now))
 
 
 @app.put("/admin/subscriptions/<subscription_id>/shipping-address")

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field, PrivateAttr
 
 from . import events as ev
+from .contract import ContractGuard
 from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
 from .dunning import DunningState, Next
 from .errors import DomainError, NothingToRetry
@@ -81,6 +82,8 @@ class Subscription(BaseModel):
     paid_cycles: int = 0
     dunning: DunningState | None = None
     action_link: ActionLink | None = None
+    # A contract term negotiated for this subscription; it wins over the store's.
+    contract: ContractGuard | None = None
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
 
     @classmethod
@@ -454,6 +457,14 @@ class Subscription(BaseModel):
         self.anchor_at, self.anchor_cycle = self.next_renewal_at, self.next_cycle
         self.cadence = cadence
         self._amended(now, {"cadence": [before, cadence.label]})
+
+    def set_contract(self, contract: ContractGuard | None, now: datetime) -> None:
+        """The merchant sets (or, with None, removes) this subscription's contract term; its
+        cancels are then guarded by it instead of by the store's."""
+        self._apply(Command.AMEND, now)
+        before, self.contract = self.contract, contract
+        dumped = [None if c is None else c.model_dump(mode="json") for c in (before, contract)]
+        self._amended(now, {"contract": dumped})
 
     def change_shipping_address(self, address: dict[str, str], now: datetime) -> None:
         """Renewals from the next one on ship here (fields not given stay as they were)."""

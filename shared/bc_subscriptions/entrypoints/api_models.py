@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..domain.contract import ContractGuard
 from ..domain.subscription import Subscription
 from ..ports.storage import CachedPlan
 
@@ -32,6 +33,8 @@ class SubscriptionView(BaseModel):
     paid_cycles: int
     commitment_count: int
     shipping_address: dict[str, str] | None
+    # The subscription's own contract term (null: the store's applies, if any).
+    contract: ContractGuard | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -58,6 +61,7 @@ class SubscriptionView(BaseModel):
             paid_cycles=sub.paid_cycles,
             commitment_count=sub.terms.commitment_count,
             shipping_address=sub.shipping_address,
+            contract=sub.contract,
             created_at=sub.created_at,
             updated_at=sub.updated_at,
         )
