@@ -6,15 +6,12 @@ A shopper sees and changes only the subscriptions they own; anything else is not
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
-from bc_subscriptions.adapters.dynamodb.subscription_reads import InvalidCursor
 from bc_subscriptions.bootstrap import container
-from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.entrypoints.api_models import (
     AddressChange,
     CadenceChange,
@@ -29,16 +26,13 @@ from bc_subscriptions.entrypoints.api_models import (
 from bc_subscriptions.entrypoints.responses import error
 from bc_subscriptions.entrypoints.subscription_routes import (
     checked_resume_at,
-    conflict,
-    invalid_request,
-    not_found,
-    rate_limited,
+    register_error_handlers,
 )
 from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.services import subscription_admin as admin
 from bc_subscriptions.services import subscription_changes as changes
 from bc_subscriptions.services.admin_session import InvalidSession, bearer
-from bc_subscriptions.services.cancel_flow import RateLimited, cancel_subscription
+from bc_subscriptions.services.cancel_flow import cancel_subscription
 from bc_subscriptions.services.customer_jwt import (
     InvalidCustomerToken,
     Shopper,
@@ -50,6 +44,7 @@ from bc_subscriptions.services.payment_method_change import (
 )
 
 app = APIGatewayHttpResolver(enable_validation=True)
+register_error_handlers(app)
 
 
 class PaymentMethodRequest(BaseModel):
@@ -207,39 +202,9 @@ def _unauthorized(failure: InvalidCustomerToken) -> Response[str]:
     return error(401, "unauthorized", f"customer token: {failure.code}")
 
 
-@app.exception_handler(admin.SubscriptionNotFound)
-def _not_found(_: admin.SubscriptionNotFound) -> Response[str]:
-    return not_found()
-
-
 @app.exception_handler(UnknownInstrument)
 def _unknown_instrument(_: UnknownInstrument) -> Response[str]:
     return error(422, "unknown_instrument", "not one of your stored payment methods")
-
-
-@app.exception_handler(RateLimited)
-def _rate_limited(failure: RateLimited) -> Response[str]:
-    return rate_limited(failure)
-
-
-@app.exception_handler(DomainError)
-def _conflict(failure: DomainError) -> Response[str]:
-    return conflict(failure)
-
-
-@app.exception_handler(InvalidCursor)
-def _bad_cursor(failure: InvalidCursor) -> Response[str]:
-    return error(400, "invalid_cursor", str(failure))
-
-
-@app.exception_handler(RequestValidationError)
-def _invalid(failure: RequestValidationError) -> Response[str]:
-    return invalid_request(failure)
-
-
-@app.not_found
-def _no_route(_: Exception) -> Response[str]:
-    return error(404, "no_route", "no such route")
 
 
 @logger.inject_lambda_context(

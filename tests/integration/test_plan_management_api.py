@@ -39,6 +39,11 @@ def _put(world: World, product_id: int, body: Any) -> Any:
     return world.stack.runtime.http("PUT", f"/admin/plans/{product_id}", raw.encode(), headers)
 
 
+def _get(world: World, product_id: int, token: str | None = None) -> Any:
+    headers = {"authorization": f"Bearer {token or session_token(world)}"}
+    return world.stack.runtime.http("GET", f"/admin/plans/{product_id}", b"", headers)
+
+
 def _bc(world: World, product_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     store = world.emulator.stores[world.store_hash]
     fields = [
@@ -124,3 +129,49 @@ def test_a_product_without_a_plan_gets_a_new_metafield(world: World) -> None:
     assert json.loads(field["value"])["cadence_option_id"] == modifier["id"]
     [cached] = DynamoPlanCache().get_many(world.store_hash, [444]).values()
     assert cached.plan is not None and cached.plan.product_id == 444
+
+
+def test_reading_a_plan_answers_what_bigcommerce_holds_now(world: World) -> None:
+    # Given a plan was set, then edited in BigCommerce directly (not through us)
+    assert _put(world, PRODUCT_ID, PLAN).status == 200
+    [field], _ = _bc(world, PRODUCT_ID)
+    edited = {**json.loads(field["value"]), "default_cadence": "Every 2 weeks"}
+    world.stack.put_plan_json(world.store_hash, PRODUCT_ID, json.dumps(edited))
+    # When the merchant reads the plan
+    reply = _get(world, PRODUCT_ID)
+    # Then the answer is BigCommerce's current plan, and the cache holds it too
+    assert reply.status == 200, reply.body
+    body = reply.json()
+    assert body["product_id"] == PRODUCT_ID and body["error"] is None
+    assert body["plan"]["default_cadence"] == "Every 2 weeks"
+    [cached] = DynamoPlanCache().get_many(world.store_hash, [PRODUCT_ID]).values()
+    assert cached.plan is not None and cached.plan.default_cadence == "Every 2 weeks"
+
+
+def test_reading_an_invalid_plan_shows_why_without_an_ops_event(world: World) -> None:
+    # Given the product's metafield is broken
+    world.stack.put_plan_json(world.store_hash, PRODUCT_ID, '{"cadences": []}')
+    # When the merchant reads it
+    reply = _get(world, PRODUCT_ID)
+    # Then the answer says why, and no ops item is written for a mere read
+    assert reply.status == 200, reply.body
+    assert reply.json()["plan"] is None and "cadences" in reply.json()["error"]
+    assert world.of_kind("ops_event") == []
+
+
+def test_reading_a_product_without_a_plan_answers_null(world: World) -> None:
+    world.stack.add_product(world.store_hash, 444, "Tea", "9.00")
+    reply = _get(world, 444)
+    assert reply.status == 200, reply.body
+    assert reply.json()["plan"] is None and reply.json()["error"] is None
+
+
+def test_reading_another_stores_product_plan_is_not_found(world: World, other: World) -> None:
+    # Given a product with a plan that exists only in the other store
+    other.stack.add_product(other.store_hash, 333, "Tea", "9.00")
+    assert _put(other, 333, PLAN).status == 200
+    # When this store's merchant reads it, or reads without a session
+    reply, anonymous = _get(world, 333), _get(world, 333, token="forged")
+    # Then it is not found, and the forged token is refused
+    assert reply.status == 404 and reply.json()["error"] == "not_found"
+    assert anonymous.status == 401

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field, PrivateAttr
 
 from . import events as ev
+from .contract import ContractGuard
 from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
 from .dunning import DunningState, Next
 from .errors import DomainError, NothingToRetry
@@ -126,6 +127,8 @@ class Subscription(BaseModel):
     # not renewed), with the early-cancel fee decided when it was asked for.
     cancel_at: datetime | None = None
     scheduled_cancel_fee: Decimal | None = None
+    # A contract term negotiated for this subscription; it wins over the store's.
+    contract: ContractGuard | None = None
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
 
     @classmethod
@@ -598,6 +601,14 @@ class Subscription(BaseModel):
         self.anchor_at, self.anchor_cycle = self.next_renewal_at, self.next_cycle
         self.cadence = cadence
         self._amended(now, {"cadence": [before, cadence.label]})
+
+    def set_contract(self, contract: ContractGuard | None, now: datetime) -> None:
+        """The merchant sets (or, with None, removes) this subscription's contract term; its
+        cancels are then guarded by it instead of by the store's."""
+        self._apply(Command.AMEND, now)
+        before, self.contract = self.contract, contract
+        dumped = [None if c is None else c.model_dump(mode="json") for c in (before, contract)]
+        self._amended(now, {"contract": dumped})
 
     def change_shipping_address(self, address: dict[str, str], now: datetime) -> None:
         """Renewals from the next one on ship here (fields not given stay as they were)."""

@@ -7,12 +7,10 @@ improved preset reaches every store that did not override that field.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -20,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from .contract import ContractGuard
 from .errors import DomainError
 
 FinalAction = Literal["cancel", "pause"]
@@ -66,26 +65,6 @@ class DunningPolicy(BaseModel):
         if failed_attempts >= self.max_attempts:
             return None
         return self.retry_offsets_days[failed_attempts - 1]
-
-
-class ContractGuard(BaseModel):
-    """A store-wide contract term (one term for every subscription of the store, e.g. a B2B
-    store on an annual agreement): before `window_opens_at` a cancel is refused (`block`) or
-    handed to the merchant's legal team (`route`)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    term_end_at: AwareDatetime
-    notice_period_days: int = Field(ge=0, le=366)
-    mode: Literal["block", "route"]
-
-    @property
-    def window_opens_at(self) -> datetime:
-        return self.term_end_at - timedelta(days=self.notice_period_days)
-
-    def guards(self, now: datetime) -> bool:
-        """Whether a cancel at `now` falls before the notice window opens."""
-        return now < self.window_opens_at
 
 
 class EarlyCancelFee(BaseModel):

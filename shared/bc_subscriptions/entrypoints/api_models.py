@@ -8,7 +8,9 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from ..domain.contract import ContractGuard
 from ..domain.subscription import MAX_PAUSE_DAYS, Subscription
+from ..ports.storage import CachedPlan
 
 
 class LineView(BaseModel):
@@ -37,6 +39,8 @@ class SubscriptionView(BaseModel):
     cancel_at: datetime | None = Field(
         default=None, description="Cancelled then instead of renewed; null: none scheduled"
     )
+    # The subscription's own contract term (null: the store's applies, if any).
+    contract: ContractGuard | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -65,6 +69,7 @@ class SubscriptionView(BaseModel):
             shipping_address=sub.shipping_address,
             resume_at=sub.resume_at,
             cancel_at=sub.cancel_at,
+            contract=sub.contract,
             created_at=sub.created_at,
             updated_at=sub.updated_at,
         )
@@ -156,6 +161,23 @@ class PauseRequest(BaseModel):
 class ApiError(BaseModel):
     error: str
     message: str
+
+
+class PlanView(BaseModel):
+    """A product's plan as BigCommerce holds it: `plan` null with no `error` means the
+    product is not subscribable; an invalid metafield comes back as `error`."""
+
+    product_id: int
+    plan: dict[str, Any] | None
+    error: str | None
+    read_at: datetime | None
+
+    @classmethod
+    def of(cls, entry: CachedPlan) -> PlanView:
+        plan = None if entry.plan is None else entry.plan.model_dump(mode="json")
+        return cls(
+            product_id=entry.product_id, plan=plan, error=entry.error, read_at=entry.refreshed_at
+        )
 
 
 class VariantSwap(BaseModel):

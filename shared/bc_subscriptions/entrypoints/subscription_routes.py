@@ -7,18 +7,36 @@ import math
 from datetime import datetime
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
+from ..adapters.dynamodb.subscription_reads import InvalidCursor
 from ..domain.errors import DomainError, InvalidTransition
 from ..domain.subscription import resume_at_problem
 from ..services.cancel_flow import CancelLocked, ContractNoticePeriod, RateLimited
+from ..services.subscription_admin import SubscriptionNotFound
 from .api_models import PauseRequest
 from .responses import error, json_response
 
 
+def register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    """The answers the admin and portal APIs give alike: 404 for a subscription that is not
+    the caller's (never revealing it exists), 409 for a refused change, 429, 400 for a bad
+    cursor, 422 listing the invalid fields, and a JSON 404 for an unknown route."""
+    app.exception_handler(SubscriptionNotFound)(lambda _: not_found())
+    app.exception_handler(RateLimited)(rate_limited)
+    app.exception_handler(DomainError)(conflict)
+    app.exception_handler(InvalidCursor)(bad_cursor)
+    app.exception_handler(RequestValidationError)(invalid_request)
+    app.not_found(lambda _: error(404, "no_route", "no such route"))
+
+
 def not_found() -> Response[str]:
     return error(404, "not_found", "no such subscription")
+
+
+def bad_cursor(failure: InvalidCursor) -> Response[str]:
+    return error(400, "invalid_cursor", str(failure))
 
 
 def conflict(failure: DomainError) -> Response[str]:

@@ -1,9 +1,10 @@
 """The one cancel flow the admin and portal APIs share.
 
 ownership (not found otherwise) → rate limit (`RateLimited`, with the seconds to wait) →
-commitment lock (`cancel_locked`, with the earliest date a cancel is allowed) → the store's
-contract guard before its notice window opens (`contract_notice_period`, or, in `route` mode,
-a `subscription.cancel_routed` event and `cancel_routed_to_legal`) → cancel
+commitment lock (`cancel_locked`, with the earliest date a cancel is allowed) → the contract
+guard (the subscription's own term, else the store's) before its notice window opens
+(`contract_notice_period`, or, in `route` mode, a `subscription.cancel_routed` event and
+`cancel_routed_to_legal`) → cancel
 through the lifecycle resolver, its event in the same transaction (carrying the store's
 early-cancel fee as owed, when one applies) → an ops item so the merchant's operator sees the
 cancellation, and another for an owed fee. The fee is not charged: nothing here creates a
@@ -101,7 +102,7 @@ def cancel_subscription(
 ) -> Cancelled:
     with uow_factory() as uow:
         config: TenantConfig = uow.tenant_configs.get(store_hash)
-    guard, fee_policy = config.contract_guard, config.early_cancel_fee
+    store_guard, fee_policy = config.contract_guard, config.early_cancel_fee
     routed: list[datetime] = []
     fees: list[Decimal] = []
 
@@ -120,6 +121,7 @@ def cancel_subscription(
             raise CancelLocked(earliest, sub.terms.commitment_count - sub.paid_cycles)
         if when == "period_end":
             sub.ensure_cancel_schedulable()
+        guard = sub.contract if sub.contract is not None else store_guard
         if guard is not None and guard.guards(now):
             resolve(sub.status, Command.CANCEL)  # an invalid transition answers as such
             if guard.mode == "block":

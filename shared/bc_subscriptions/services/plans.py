@@ -39,11 +39,16 @@ class PlanCatalog:
                 plans[product_id] = entry.plan
         return plans
 
-    def refresh(self, store_hash: str, product_id: int, now: datetime) -> CachedPlan:
-        """Read the product's metafield again and cache what it says (an ops event if invalid)."""
+    def refresh(
+        self, store_hash: str, product_id: int, now: datetime, *, reading: bool = False
+    ) -> CachedPlan:
+        """Read the product's metafield again and cache what it says (an ops event if invalid,
+        unless the merchant is only `reading` it: they see the error in the answer)."""
         try:
             fields = self._bc.get_product_metafields(store_hash, product_id, NAMESPACE, KEY)
-        except NotFound:
+        except NotFound as exc:
+            if reading:
+                raise ProductNotFound(product_id) from exc
             fields = []  # a deleted product sells nothing new
         plan, error = None, None
         if fields:
@@ -53,7 +58,7 @@ class PlanCatalog:
                 error = str(invalid)
         entry = CachedPlan(product_id, plan, error, now)
         self._cache.put(store_hash, entry)
-        if error is not None:
+        if error is not None and not reading:
             logger.warning("invalid plan skipped", product_id=product_id, error=error)
             data: dict[str, object] = {"product_id": product_id, "error": error}
             self._ops.record(OpsEvent(store_hash, PLAN_INVALID, data, now))
@@ -96,3 +101,11 @@ def publish_plan(
     entry = catalog.refresh(store_hash, product_id, now)
     assert entry.plan is not None, entry.error  # what we just wrote validated above
     return entry.plan
+
+
+def read_plan(
+    store_hash: str, product_id: int, *, catalog: PlanCatalog, now: datetime
+) -> CachedPlan:
+    """The product's plan as BigCommerce holds it now (the cache is refreshed on the way), or
+    why it is invalid; ProductNotFound for a product the store does not have."""
+    return catalog.refresh(store_hash, product_id, now, reading=True)
