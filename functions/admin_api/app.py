@@ -15,7 +15,7 @@ from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.plan_metafield import InvalidPlan
 from bc_subscriptions.domain.tenant_config import InvalidTenantConfig
-from bc_subscriptions.entrypoints import admin_settings
+from bc_subscriptions.entrypoints import admin_ops, admin_settings
 from bc_subscriptions.entrypoints.admin_auth import session_store
 from bc_subscriptions.entrypoints.api_models import (
     AddressChange,
@@ -51,6 +51,7 @@ app = APIGatewayHttpResolver(enable_validation=True)
 
 
 app.include_router(admin_settings.router)
+app.include_router(admin_ops.router)
 
 
 def _store() -> str:

@@ -110,7 +110,7 @@ class Container:
 
     @cached_property
     def subscription_reads(self) -> SubscriptionReads:
-        return SubscriptionReads()
+        return SubscriptionReads(self.settings.due_index_shards)
 
     @cached_property
     def outbox(self) -> Outbox:
