@@ -13,7 +13,7 @@ from bc_subscriptions.domain.contract import ContractGuard
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.plan_metafield import InvalidPlan
 from bc_subscriptions.domain.tenant_config import InvalidTenantConfig
-from bc_subscriptions.entrypoints import admin_settings
+from bc_subscriptions.entrypoints import admin_ops, admin_settings
 from bc_subscriptions.entrypoints.admin_auth import session_store
 from bc_subscriptions.entrypoints.api_models import (
     AddressChange,
@@ -50,6 +50,7 @@ register_error_handlers(app)
 
 
 app.include_router(admin_settings.router)
+app.include_router(admin_ops.router)
 
 
 def _store() -> str:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.services.dead_letters import record_renewal_failure
 from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.renewal_workflow import (
     RenewalDeps,
@@ -44,12 +45,41 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
     )
     try:
         outcome = run_renewal(cmd, deps)
-    except SubscriptionNotFound:
+    except SubscriptionNotFound as exc:
         logger.error("renewal message rejected", error="unknown_subscription")
+        _record_if_last_receive(record, cmd, exc, unknown_subscription=True)
+        raise
+    except Exception as exc:
+        _record_if_last_receive(record, cmd, exc, unknown_subscription=False)
         raise
     metrics.add_metric(f"Renewal_{outcome.outcome}", MetricUnit.Count, 1)
     logger.info("renewal", outcome=outcome.outcome, order_id=outcome.order_id)
     return outcome.outcome
+
+
+def _record_if_last_receive(
+    record: SQSRecord, cmd: RenewSubscription, exc: Exception, *, unknown_subscription: bool
+) -> None:
+    """On its last allowed receive the failing message is about to be dead-lettered by the
+    redrive policy: record it under its store first, for the merchant's ops view."""
+    c = container()
+    try:
+        letter = record_renewal_failure(
+            cmd,
+            exc,
+            receive_count=int(record.attributes.approximate_receive_count),
+            max_receives=c.settings.renewal_max_receive_count,
+            unknown_subscription=unknown_subscription,
+            letters=c.dead_letters,
+            installs=c.installs,
+            now=c.clock.now(),
+        )
+    except Exception:
+        # The message fails either way; the DLQ still holds it.
+        logger.exception("dead letter not recorded")
+        return
+    if letter is not None:
+        logger.warning("renewal dead-lettered", dead_letter_id=letter.dead_letter_id)
 
 
 @logger.inject_lambda_context(clear_state=True)

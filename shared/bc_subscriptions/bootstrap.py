@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ulid import ULID
 
 from .adapters.clock import ShiftedClock, SystemClock
+from .adapters.dynamodb.dead_letters import DynamoDeadLetters
 from .adapters.dynamodb.delivery_log import DeliveryLog
 from .adapters.dynamodb.endpoints import Endpoints
 from .adapters.dynamodb.event_log import EventLog
@@ -96,6 +97,10 @@ class Container:
         return DeliveryLog()
 
     @cached_property
+    def dead_letters(self) -> DynamoDeadLetters:
+        return DynamoDeadLetters()
+
+    @cached_property
     def event_log(self) -> EventLog:
         return EventLog()
 
@@ -105,7 +110,7 @@ class Container:
 
     @cached_property
     def subscription_reads(self) -> SubscriptionReads:
-        return SubscriptionReads()
+        return SubscriptionReads(self.settings.due_index_shards)
 
     @cached_property
     def outbox(self) -> Outbox:
@@ -187,6 +192,7 @@ class Container:
             clock=self.clock,
             wall_clock=self.wall_clock,
             jitter=random.random,
+            dead_letters=self.dead_letters,
         )
 
     def client_secret(self) -> str:

@@ -26,6 +26,8 @@ class Settings(BaseModel):
     bc_app_id: str = "bc-subscriptions"
     app_base_url: str = ""
     due_index_shards: int = Field(default=8, ge=1, le=64)
+    # The RenewalQueue's maxReceiveCount: a record failing on this receive is dead-lettered.
+    renewal_max_receive_count: int = Field(default=5, ge=1, le=1000)
     local_mode: bool = False
     local_clock_file: str = ""
 

@@ -48,6 +48,8 @@ ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "enable", None),
     ("POST", "replay", {"event_ids": ["evt_x_000001"]}),
 ]
+# Another store's redrive is tried with a real dead letter in test_admin_ops_stuck_and_dead_letters.
+DEAD_LETTER_ROUTES: list[tuple[str, str, Any]] = [("POST", "redrive", None)]
 # Routes that name no resource of another store: they write only the caller's own store
 # (or shopper), which their own tests show.
 CALLER_SCOPED = {
@@ -87,6 +89,8 @@ def test_every_mutating_admin_route_is_in_the_tables(stack: LocalStack) -> None:
     listed = {f"{m} /admin/subscriptions/<subscription_id>/{r}" for m, r, _ in SUBSCRIPTION_ROUTES}
     listed |= {f"{m} /admin/subscriptions/<subscription_id>/{r}" for m, r, _ in ADMIN_ONLY_ROUTES}
     listed |= {f"{m} /admin/webhooks/endpoints/<endpoint_id>/{r}" for m, r, _ in ENDPOINT_ROUTES}
+    dead_letter = "/admin/ops/dead-letters/<dead_letter_id>"
+    listed |= {f"{m} {dead_letter}/{r}" for m, r, _ in DEAD_LETTER_ROUTES}
     listed |= {r for r in CALLER_SCOPED if r.split(" ")[1].startswith("/admin")}
     assert _mutating_routes(stack, "AdminApiFunction") == listed
 

@@ -194,6 +194,19 @@ def test_every_queue_a_function_consumes_has_a_dead_letter_queue() -> None:
         assert declared[dlq_id].message_retention > queue.message_retention
 
 
+def test_the_renewal_worker_knows_its_queues_max_receive_count() -> None:
+    # Given the renewal queue's redrive policy and the worker's environment
+    redrive = queues(TEMPLATE)["RenewalQueue"].redrive
+    assert redrive is not None
+    worker = FUNCTIONS["RenewalWorkerFunction"]
+    from bc_subscriptions.config import Settings
+
+    # Then the worker records a dead letter on exactly the receive SQS gives up after, and
+    # the setting's default (what the local stack runs with) is the same number
+    assert int(worker.environment["RENEWAL_MAX_RECEIVE_COUNT"]) == redrive[1]
+    assert Settings.model_fields["renewal_max_receive_count"].default == redrive[1]
+
+
 def test_every_queue_a_function_consumes_hides_messages_for_six_worker_timeouts() -> None:
     # Given every SQS event source
     declared = queues(TEMPLATE)

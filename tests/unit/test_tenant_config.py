@@ -1,5 +1,6 @@
 """Tenant config: presets, per-store overrides, and every validation error reported at once."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -156,3 +157,21 @@ def test_an_invalid_early_cancel_fee_is_refused_naming_the_field(
         effective_config({"early_cancel_fee": fee})
     # Then
     assert [e["loc"] for e in refused.value.errors] == [f"early_cancel_fee.{field}"]
+
+
+def test_stuck_workflows_are_flagged_after_an_hour_unless_the_store_says_otherwise() -> None:
+    # Given / When / Then
+    assert effective_config(None).stuck_after_minutes == 60
+    assert effective_config({"stuck_after_minutes": 240}).stuck_after_minutes == 240
+
+
+@pytest.mark.parametrize("minutes", [0, 14, 10081, "soon"])
+def test_a_stuck_threshold_shorter_than_a_few_sweeps_or_longer_than_a_week_is_refused(
+    minutes: object,
+) -> None:
+    # Given a threshold under three 5-minute sweeps, over a week, or not a number
+    # When
+    with pytest.raises(InvalidTenantConfig) as refused:
+        parse_overrides(json.dumps({"stuck_after_minutes": minutes}))
+    # Then
+    assert [e["loc"] for e in refused.value.errors] == ["stuck_after_minutes"]

@@ -103,6 +103,9 @@ class TenantConfig(BaseModel):
     contract_guard: ContractGuard | None = None
     # Owed by an early cancel on request; null (the default): no fee.
     early_cancel_fee: EarlyCancelFee | None = None
+    # A due renewal still unfinished this long after its due time is listed as stuck (the
+    # sweep runs every 5 minutes, so a healthy renewal is done within about ten).
+    stuck_after_minutes: int = Field(default=60, ge=15, le=10080)
 
 
 PRESETS: dict[str, DunningPolicy] = {

@@ -279,6 +279,58 @@ class SubscriptionPage:
     cursor: str | None
 
 
+@dataclass(frozen=True)
+class OverdueRenewal:
+    """A row of the store's due index whose due time has passed, with the subscription and
+    the cycle's charge as they are now (no charge: no worker ever claimed the cycle)."""
+
+    due: DueSubscription
+    subscription: Subscription
+    charge: Charge | None
+
+
+@dataclass(frozen=True)
+class OverduePage:
+    items: list[OverdueRenewal]
+    cursor: str | None
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A message given up on (its queue's dead-letter queue holds it), recorded under its
+    store so the merchant sees only their own: `renewal` or `webhook_delivery`."""
+
+    store_hash: str
+    dead_letter_id: str
+    kind: str
+    at: datetime
+    attempts: int
+    error: str
+    subscription_id: str | None = None
+    cycle: int | None = None
+    endpoint_id: str | None = None
+    event_id: str | None = None
+    event_type: str | None = None
+    redriven_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DeadLetterPage:
+    items: list[DeadLetter]
+    cursor: str | None
+
+
+class DeadLetters(Protocol):
+    def record(self, letter: DeadLetter) -> None: ...
+    def get(self, store_hash: str, dead_letter_id: str) -> DeadLetter | None: ...
+    def page(self, store_hash: str, *, cursor: str | None, limit: int) -> DeadLetterPage: ...
+    def mark_redriven(self, store_hash: str, dead_letter_id: str, at: datetime) -> bool:
+        """Mark it redriven unless it already is; False when someone else marked it first."""
+        ...
+
+    def unmark_redriven(self, store_hash: str, dead_letter_id: str) -> None: ...
+
+
 class SubscriptionReader(Protocol):
     def page(
         self, store_hash: str, *, customer_id: int | None, cursor: str | None, limit: int
@@ -289,6 +341,11 @@ class SubscriptionReader(Protocol):
     def ops_queue(
         self, store_hash: str, queue: str, *, cursor: str | None, limit: int
     ) -> SubscriptionPage: ...
+    def overdue(
+        self, store_hash: str, due_before: datetime, *, cursor: str | None, limit: int
+    ) -> OverduePage:
+        """The store's due-index rows due at or before `due_before`, oldest first."""
+        ...
 
 
 class RateLimiter(Protocol):

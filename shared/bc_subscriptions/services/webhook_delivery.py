@@ -18,7 +18,8 @@ from standardwebhooks.webhooks import Webhook
 from ..domain.webhook_retry import next_retry_delay, should_disable
 from ..ports.clock import Clock
 from ..ports.queues import DeliveryQueue, SendResult, WebhookSender
-from ..ports.storage import DeliveryAttempt, Endpoint
+from ..ports.storage import DeadLetters, DeliveryAttempt, Endpoint
+from .dead_letters import record_webhook_failure
 from .messages import DeliverWebhook
 
 
@@ -47,6 +48,7 @@ class DeliveryDeps:
     clock: Clock  # schedules retries and stamps the log
     wall_clock: Clock  # signs: consumers check `webhook-timestamp` against real time
     jitter: Callable[[], float]  # uniform in [0, 1)
+    dead_letters: DeadLetters  # the store's record of what went to the DLQ, for its ops view
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def _after_failure(
     delay = next_retry_delay(cmd.attempt, jitter=deps.jitter(), retry_after=retry_after)
     if delay is None:
         deps.queue.dead_letter(cmd.model_dump_json())
+        record_webhook_failure(cmd, _last_error(sent), letters=deps.dead_letters, now=now)
         return "failed", None
     # Whole seconds, as the delivery log shows them, so the log tells the exact retry time.
     next_at = (now + delay + timedelta(seconds=1)).replace(microsecond=0)
@@ -134,3 +137,9 @@ def _logged(
         now,
         next_at,
     )
+
+
+def _last_error(sent: SendResult) -> str:
+    if sent.status is None:
+        return f"no answer: {sent.excerpt}"[:200]
+    return f"HTTP {sent.status}: {sent.excerpt}"[:200]

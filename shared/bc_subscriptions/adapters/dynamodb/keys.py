@@ -124,3 +124,11 @@ def ops_keys(store_hash: str, queue: str, since: datetime, subscription_id: str)
 
 def ops_pk(store_hash: str, queue: str) -> str:
     return f"OPS#{store_hash}#{queue}"
+
+
+DEAD_LETTER = "DEADLETTER#"
+
+
+def dead_letter_key(store_hash: str, dead_letter_id: str) -> tuple[str, str]:
+    """A dead-lettered message, in its store's partition; ids are ULIDs, so newest sorts last."""
+    return store_pk(store_hash), f"{DEAD_LETTER}{dead_letter_id}"

@@ -300,3 +300,23 @@ class RateLimitItem(_Item):
     store_hash = UnicodeAttribute()
     hits = NumberAttribute(default=0)
     ttl = NumberAttribute()
+
+
+class DeadLetterItem(_Item):
+    """A message its queue gave up on, recorded in its store's partition (SQS dead-letter
+    queues are shared by every store); expires after 30 days."""
+
+    KIND = "dead_letter"
+    store_hash = UnicodeAttribute()
+    dead_letter_id = UnicodeAttribute()
+    letter_kind = UnicodeAttribute()  # renewal | webhook_delivery
+    at = UnicodeAttribute()
+    attempts = NumberAttribute()
+    error = UnicodeAttribute(default="")
+    subscription_id = UnicodeAttribute(null=True)
+    cycle = NumberAttribute(null=True)
+    endpoint_id = UnicodeAttribute(null=True)
+    event_id = UnicodeAttribute(null=True)
+    event_type = UnicodeAttribute(null=True)
+    redriven_at = UnicodeAttribute(null=True)
+    ttl = NumberAttribute()

@@ -6,10 +6,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import datetime
 from typing import Any
 
+from ...domain.charge import Charge
 from ...domain.subscription import Subscription
-from ...ports.storage import SubscriptionPage
+from ...ports.storage import DueSubscription, OverduePage, OverdueRenewal, SubscriptionPage
 from . import keys
 from .errors import translated_errors
 from .models import ChargeItem, CustomerLinkItem, DeliveryItem, EventItem, SubscriptionItem
@@ -22,6 +24,9 @@ class InvalidCursor(ValueError):
 
 
 class SubscriptionReads:
+    def __init__(self, due_shards: int = 8) -> None:
+        self.due_shards = due_shards
+
     def page(
         self, store_hash: str, *, customer_id: int | None, cursor: str | None, limit: int
     ) -> SubscriptionPage:
@@ -53,6 +58,65 @@ class SubscriptionReads:
             last = rows.last_evaluated_key
             subs = self._load(store_hash, [_id_of(item.pk, store_hash) for item in found])
         return SubscriptionPage(subs, _encode_ops(last, store_hash, queue) if last else None)
+
+    def overdue(
+        self, store_hash: str, due_before: datetime, *, cursor: str | None, limit: int
+    ) -> OverduePage:
+        """The store's own DueIndex partitions (one per shard), merged oldest first.
+
+        Each shard is read from the cursor's position up to `due_before`, at most `limit + 1`
+        rows, so a page costs `shards` queries whatever the store holds; the sort key (due
+        time, store, subscription) is unique, so the cursor is a position in all shards.
+        """
+        after = _decode_due(cursor, store_hash) if cursor else None
+        upper = f"{keys.timestamp(due_before)}~"  # '~' sorts after '#': all keys at that second
+        if after is not None and after > upper:
+            return OverduePage([], None)  # the threshold moved back since the cursor was made
+        rows: list[SubscriptionItem] = []
+        with translated_errors():
+            for shard in range(self.due_shards):
+                condition = (
+                    SubscriptionItem.due_sk <= upper
+                    if after is None
+                    else SubscriptionItem.due_sk.between(after, upper)
+                )
+                query = SubscriptionItem.due_index.query(
+                    keys.due_pk(store_hash, shard), condition, limit=limit + 1
+                )
+                rows.extend(r for r in query if r.due_sk != after)
+        rows.sort(key=lambda r: str(r.due_sk))
+        page, more = rows[:limit], len(rows) > limit
+        due = [
+            DueSubscription(
+                store_hash,
+                str(r.subscription_id),
+                int(r.next_cycle),
+                datetime.strptime(str(r.due_sk).split("#", 1)[0], "%Y-%m-%dT%H:%M:%S%z"),
+            )
+            for r in page
+        ]
+        with translated_errors():
+            subs = {s.id: s for s in self._load(store_hash, [d.subscription_id for d in due])}
+            charges = self._charges(store_hash, due)
+        items = [
+            OverdueRenewal(d, subs[d.subscription_id], charges.get((d.subscription_id, d.cycle)))
+            for d in due
+            if d.subscription_id in subs
+        ]
+        next_cursor = _encode_due(str(page[-1].due_sk), store_hash) if more else None
+        return OverduePage(items, next_cursor)
+
+    @staticmethod
+    def _charges(store_hash: str, due: list[DueSubscription]) -> dict[tuple[str, int], Charge]:
+        if not due:
+            return {}
+        wanted = [
+            (keys.sub_pk(store_hash, d.subscription_id), keys.charge_sk(d.cycle)) for d in due
+        ]
+        return {
+            (item.subscription_id, int(item.cycle)): Charge.model_validate_json(item.doc)
+            for item in ChargeItem.batch_get(wanted)
+        }
 
     def partition(self, store_hash: str, subscription_id: str) -> dict[str, list[dict[str, Any]]]:
         """Charges, deliveries and events of one subscription, in key order."""
@@ -124,3 +188,24 @@ def _decode_ops(cursor: str, store_hash: str, queue: str) -> dict[str, Any]:
         "ops_pk": {"S": keys.ops_pk(store_hash, queue)},
         "ops_sk": {"S": sk},
     }
+
+
+def _encode_due(sk: str, store_hash: str) -> str:
+    doc = {"s": store_hash, "q": "stuck", "k": sk}
+    return base64.urlsafe_b64encode(json.dumps(doc).encode()).decode().rstrip("=")
+
+
+def _decode_due(cursor: str, store_hash: str) -> str:
+    """A DueIndex position back from a cursor, refused unless this store's stuck listing's."""
+    refused = InvalidCursor("cursor is not one this listing handed out")
+    try:
+        doc = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError) as exc:
+        raise refused from exc
+    if not isinstance(doc, dict) or doc.get("s") != store_hash or doc.get("q") != "stuck":
+        raise refused
+    sk = doc.get("k")
+    parts = sk.split("#") if isinstance(sk, str) else []
+    if len(parts) != 3 or parts[1] != store_hash:
+        raise refused
+    return str(sk)
