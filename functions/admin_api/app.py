@@ -222,13 +222,13 @@ def swap_variant(subscription_id: str, request: VariantSwap) -> SubscriptionView
 @app.put("/admin/subscriptions/<subscription_id>/contract")
 def set_contract(subscription_id: str, request: ContractGuard) -> SubscriptionView:
     """This subscription's own contract term: its cancels are guarded by it, not the store's."""
-    return _change(subscription_id, lambda now: lambda sub: sub.set_contract(request, now))
+    return _change(subscription_id, lambda now: changes.contract(request, now))
 
 
 @app.delete("/admin/subscriptions/<subscription_id>/contract")
 def remove_contract(subscription_id: str) -> SubscriptionView:
     """Back to the store's contract term (if it has one)."""
-    return _change(subscription_id, lambda now: lambda sub: sub.set_contract(None, now))
+    return _change(subscription_id, lambda now: changes.contract(None, now))
 
 
 @app.put("/admin/subscriptions/<subscription_id>/shipping-address")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from ..domain.contract import ContractGuard
 from ..domain.errors import DomainError
 from ..domain.subscription import Subscription
 from ..ports.bigcommerce import BigCommerce
@@ -31,6 +32,10 @@ def quantity(product_id: int, units: int, now: datetime) -> Callable[[Subscripti
 
 def shipping_address(address: dict[str, str], now: datetime) -> Callable[[Subscription], None]:
     return lambda sub: sub.change_shipping_address(address, now)
+
+
+def contract(term: ContractGuard | None, now: datetime) -> Callable[[Subscription], None]:
+    return lambda sub: sub.set_contract(term, now)
 
 
 def change_cadence(
