@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, request
 
+from . import clock
 from .auth import store_view
 from .responses import NOT_FOUND, json_response, v3_error
 from .state import Store
@@ -161,4 +161,4 @@ def put_metafield(
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")
