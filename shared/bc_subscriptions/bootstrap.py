@@ -172,6 +172,7 @@ class Container:
             self.settings.webhook_delivery_queue_url,
             self.settings.webhook_delivery_dlq_url,
             max_delay_s=0 if self.settings.local_mode else MAX_DELAY_S,
+            clock=self.clock,
         )
 
     @cached_property
