@@ -85,10 +85,20 @@ def test_setting_the_plan_again_updates_the_same_metafield_and_modifier(world: W
     assert reply.status == 200, reply.body
     [field_after], [modifier_after] = _bc(world, PRODUCT_ID)
     assert (field_after["id"], modifier_after["id"]) == (field["id"], modifier["id"])
-    assert [v["label"] for v in modifier_after["option_values"]] == ["Monthly"]
-    assert [c["label"] for c in json.loads(field_after["value"])["cadences"]] == ["Monthly"]
+    # And the dropped cadence keeps its option value (same id) with purchasing disabled, and
+    # stays in the plan as retired, so subscriptions bought with it still renew
+    values = {v["label"]: v for v in modifier_after["option_values"]}
+    before = {v["label"]: v["id"] for v in modifier["option_values"]}
+    assert {label: v["id"] for label, v in values.items()} == before
+    assert values["Every 2 weeks"]["adjusters"]["purchasing_disabled"]["status"] is True
+    assert values["Monthly"]["adjusters"]["purchasing_disabled"]["status"] is False
+    stored = json.loads(field_after["value"])["cadences"]
+    assert [(c["label"], c.get("retired", False)) for c in stored] == [
+        ("Monthly", False),
+        ("Every 2 weeks", True),
+    ]
     [cached] = DynamoPlanCache().get_many(world.store_hash, [PRODUCT_ID]).values()
-    assert cached.plan is not None and [c.label for c in cached.plan.cadences] == ["Monthly"]
+    assert cached.plan is not None and [c.label for c in cached.plan.offered()] == ["Monthly"]
 
 
 @pytest.mark.parametrize(
@@ -122,10 +132,12 @@ def test_a_product_without_a_plan_gets_a_new_metafield(world: World) -> None:
     world.stack.add_product(world.store_hash, 444, "Tea", "9.00")
     # When the merchant sets one
     reply = _put(world, 444, PLAN)
-    # Then the metafield is created (readable by our app only) and the plan is cached
+    # Then the metafield is created (ours, readable by other apps and the storefront, writable
+    # only by us) and the plan is cached
     assert reply.status == 200, reply.body
     [field], [modifier] = _bc(world, 444)
-    assert field["permission_set"] == "app_only"
+    assert field["permission_set"] == "read_and_sf_access"
+    assert field["owner_client_id"] == world.emulator.client_id
     assert json.loads(field["value"])["cadence_option_id"] == modifier["id"]
     [cached] = DynamoPlanCache().get_many(world.store_hash, [444]).values()
     assert cached.plan is not None and cached.plan.product_id == 444

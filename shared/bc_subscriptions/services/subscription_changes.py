@@ -51,7 +51,7 @@ def change_cadence(
 
     def _change(sub: Subscription) -> None:
         plan = plans.plans.get(store_hash, sub.lines[0].product_id)
-        offered = {c.label: c for c in plan.cadences} if plan else {}
+        offered = {c.label: c for c in plan.offered()} if plan else {}  # retired: not sold
         if label not in offered:
             raise CadenceNotOffered(f"the plan offers {sorted(offered)}, not {label!r}")
         sub.change_cadence(offered[label], now)
