@@ -4,6 +4,7 @@ the cadence modifier; our cache is refreshed from it."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -187,3 +188,70 @@ def test_reading_another_stores_product_plan_is_not_found(world: World, other: W
     # Then it is not found, and the forged token is refused
     assert reply.status == 404 and reply.json()["error"] == "not_found"
     assert anonymous.status == 401
+
+
+def test_a_republished_plan_keeps_live_subscriptions_renewing(world: World) -> None:
+    # Given a plan on sale, and a shopper who subscribed every 2 weeks through its modifier
+    assert _put(world, PRODUCT_ID, PLAN).status == 200
+    _, [modifier] = _bc(world, PRODUCT_ID)
+    fortnightly = next(v for v in modifier["option_values"] if v["label"] == "Every 2 weeks")
+    option = {
+        "option_id": modifier["id"],
+        "value": str(fortnightly["id"]),
+        "display_name": "Subscription",
+        "display_value": "Every 2 weeks",
+    }
+    world.checkout(
+        world.shopper(), [{"product_id": PRODUCT_ID, "quantity": 1, "product_options": [option]}]
+    )
+    world.stack.pump()
+    [sub] = world.of_kind("subscription")
+    # When the merchant republishes without that cadence and with a new one
+    weekly = {"label": "Weekly", "interval": "week"}
+    edited = {"cadences": [PLAN["cadences"][1], weekly], "default_cadence": "Monthly"}  # type: ignore[index]
+    assert _put(world, PRODUCT_ID, edited).status == 200
+    # And the subscription comes due
+    world.stack.advance_clock(timedelta(days=15))
+    world.stack.fire("RenewalSweepFunction")
+    world.stack.pump()
+    # Then it renewed with the option value it was bought with, which BigCommerce still has
+    [order] = world.renewal_orders()
+    [line] = world.emulator.stores[world.store_hash].lines[order["id"]]
+    [renewed] = line["product_options"]
+    assert (renewed["value"], renewed["display_value"]) == (str(fortnightly["id"]), "Every 2 weeks")
+    _, [after] = _bc(world, PRODUCT_ID)
+    assert fortnightly["id"] in [v["id"] for v in after["option_values"]]
+    [charge] = [
+        c for c in world.of_kind("charge") if c["subscription_id"] == sub["subscription_id"]
+    ]
+    assert charge["stage"] == "completed"
+    # And the retired cadence can no longer be bought
+    with pytest.raises(ValueError, match="cannot be purchased"):
+        world.checkout(
+            world.shopper(),
+            [{"product_id": PRODUCT_ID, "quantity": 1, "product_options": [option]}],
+        )
+
+
+def test_another_apps_private_plan_field_is_not_ours_to_read(world: World) -> None:
+    # Given a product whose only plan field is another app's, private to it
+    world.stack.add_product(world.store_hash, 444, "Tea", "9.00")
+    world.emulator.set_product_metafield(
+        world.store_hash,
+        444,
+        NAMESPACE,
+        KEY,
+        json.dumps(PLAN),
+        permission_set="app_only",
+        owner_client_id="another-app",
+    )
+    # When the merchant reads the plan, then sets one
+    unseen = _get(world, 444)
+    reply = _put(world, 444, PLAN)
+    # Then we saw none, and ours was written beside theirs without touching it
+    assert unseen.status == 200 and unseen.json()["plan"] is None
+    assert reply.status == 200, reply.body
+    fields, _ = _bc(world, 444)
+    assert sorted(f["owner_client_id"] for f in fields) == sorted(
+        ["another-app", world.emulator.client_id]
+    )
