@@ -14,7 +14,7 @@ from bc_subscriptions.adapters.dynamodb.plan_cache import DynamoPlanCache
 from bc_subscriptions.domain.plan_metafield import KEY, NAMESPACE
 from devstack.stack import LocalStack
 
-from .admin_api_client import session_token
+from .admin_api_client import call, session_token
 from .world import PRODUCT_ID, World
 
 PLAN = {
@@ -225,12 +225,17 @@ def test_a_republished_plan_keeps_live_subscriptions_renewing(world: World) -> N
         c for c in world.of_kind("charge") if c["subscription_id"] == sub["subscription_id"]
     ]
     assert charge["stage"] == "completed"
-    # And the retired cadence can no longer be bought
+    # And the retired cadence can no longer be bought, nor changed to; the new one can
     with pytest.raises(ValueError, match="cannot be purchased"):
         world.checkout(
             world.shopper(),
             [{"product_id": PRODUCT_ID, "quantity": 1, "product_options": [option]}],
         )
+    path = f"/admin/subscriptions/{sub['subscription_id']}/cadence"
+    token = session_token(world)
+    refused = call(world, "POST", path, token, {"cadence": "Every 2 weeks"})
+    assert refused.status == 409 and refused.json()["error"] == "cadence_not_offered"
+    assert call(world, "POST", path, token, {"cadence": "Weekly"}).status == 200
 
 
 def test_another_apps_private_plan_field_is_not_ours_to_read(world: World) -> None:
