@@ -634,7 +634,8 @@ class Subscription(BaseModel):
             "status": self.status.value,
             "customer_id": self.customer_id,
             "origin_order_id": self.origin_order_id,
-            "cadence": self.cadence.model_dump(mode="json"),
+            # Whether the plan still sells the cadence is the plan's business, not the contract's.
+            "cadence": self.cadence.model_dump(mode="json", exclude={"retired"}),
             "currency": self.currency,
             "lines": [line.model_dump(mode="json") for line in self.lines],
             "next_renewal_at": _iso(self.next_renewal_at),
