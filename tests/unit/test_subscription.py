@@ -204,9 +204,7 @@ def test_giving_up_applies_the_final_action_even_within_a_commitment(
     assert sub.pull_events()[-1].data == {"reason": "dunning_exhausted", "cycle": 2}
 
 
-def test_a_subscription_on_a_retired_cadence_announces_its_cadence_without_the_plans_flag() -> (
-    None
-):
+def test_a_subscription_on_a_retired_cadence_announces_its_cadence_without_the_plans_flag() -> None:
     # Given a subscription captured from an order placed before its cadence was retired
     retired = MONTHLY.model_copy(update={"retired": True})
     sub = subscription(cadence=retired)
