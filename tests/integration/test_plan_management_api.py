@@ -236,6 +236,15 @@ def test_a_republished_plan_keeps_live_subscriptions_renewing(world: World) -> N
     refused = call(world, "POST", path, token, {"cadence": "Every 2 weeks"})
     assert refused.status == 409 and refused.json()["error"] == "cadence_not_offered"
     assert call(world, "POST", path, token, {"cadence": "Weekly"}).status == 200
+    # And the next renewal names the new cadence's option value, as a checkout would have
+    weekly_value = next(v for v in after["option_values"] if v["label"] == "Weekly")
+    world.stack.advance_clock(timedelta(days=15))
+    world.stack.fire("RenewalSweepFunction")
+    world.stack.pump()
+    [_, second] = sorted(world.renewal_orders(), key=lambda o: int(o["id"]))
+    [line] = world.emulator.stores[world.store_hash].lines[second["id"]]
+    [renewed] = line["product_options"]
+    assert (renewed["value"], renewed["display_value"]) == (str(weekly_value["id"]), "Weekly")
 
 
 def test_another_apps_private_plan_field_is_not_ours_to_read(world: World) -> None:

@@ -25,6 +25,8 @@ class Cadence(BaseModel):
     # No longer sold: a republished plan that drops a cadence keeps it here, retired, so
     # orders placed before and live subscriptions still name it, but nobody new can pick it.
     retired: bool = False
+    # The cadence modifier's option value naming this cadence (set when the plan is published).
+    option_value_id: int | None = None
 
 
 class Tier(BaseModel):

@@ -142,7 +142,12 @@ def publish_plan(
     written = bc.put_dropdown_modifier(
         store_hash, product_id, CADENCE_MODIFIER, values, modifier.id if modifier else None
     )
-    plan = plan.model_copy(update={"cadence_option_id": written.id})
+    ids = {v.label.strip().casefold(): v.id for v in written.option_values}
+    cadences = [
+        c.model_copy(update={"option_value_id": ids.get(c.label.strip().casefold())})
+        for c in plan.cadences
+    ]
+    plan = plan.model_copy(update={"cadence_option_id": written.id, "cadences": cadences})
     value = plan.model_dump_json(exclude={"product_id"}, exclude_defaults=True)
     field = MetafieldWrite(
         namespace=NAMESPACE, key=KEY, value=value, permission_set=PLAN_PERMISSION_SET
