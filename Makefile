@@ -28,8 +28,11 @@ venv: $(STAMP)
 
 test: lint typecheck template pytest
 
+# Two workers: the machines this runs on have two cores; worksteal evens out slow files.
+PYTEST_WORKERS ?= 2
+
 pytest: $(STAMP)
-	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist worksteal tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -56,7 +56,7 @@ def _control(stack: LocalStack, request: Request) -> Response:
 
 
 def main() -> None:
-    with LocalStack(server=True, log_level="INFO") as stack:
+    with LocalStack(server=True, log_level="INFO", start_at=None) as stack:
         stack.install_store("demostore")
         stack.add_product("demostore", 111, "Coffee beans", "25.00")
         stack.put_plan(

@@ -3,8 +3,9 @@ that created them, and shown to other clients only as their `permission_set` all
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
+
+from . import clock
 
 PERMISSION_SETS = ("app_only", "read", "write", "read_and_sf_access", "write_and_sf_access")
 # Field -> longest value the spec allows.
@@ -65,4 +66,4 @@ def changes_owned_fields(field: dict[str, Any], body: dict[str, Any]) -> bool:
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")

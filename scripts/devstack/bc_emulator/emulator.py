@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import httpx
 
+from . import clock as emulator_clock
 from .app import build_app
 from .app_callbacks import AppCallbacks
 from .catalog_modifiers import invalid_order_options
@@ -25,7 +27,15 @@ from .webhooks import WebhookDelivery, WebhookOutbox, signed_headers
 class BigCommerceEmulator(StoreSetup, AppCallbacks):
     """Thread-safe: one lock guards all state; the Flask routes and this API share it."""
 
-    def __init__(self, *, client_id: str, client_secret: str) -> None:
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """`clock`: the business clock BigCommerce's dates follow (None: real time)."""
+        emulator_clock.use(clock)
         self.client_id, self.client_secret = client_id, client_secret
         self.lock = threading.RLock()
         self.stores: dict[str, Store] = {}
