@@ -148,7 +148,12 @@ class Container:
     def plan_catalog(self) -> PlanCatalog:
         from .services.plans import PlanCatalog
 
-        return PlanCatalog(cache=DynamoPlanCache(), bc=self.bigcommerce, ops=self.ops_events)
+        return PlanCatalog(
+            cache=DynamoPlanCache(),
+            bc=self.bigcommerce,
+            ops=self.ops_events,
+            client_id=self.settings.bc_client_id,
+        )
 
     @cached_property
     def oauth(self) -> HttpOAuthClient:

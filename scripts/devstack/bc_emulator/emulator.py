@@ -12,6 +12,7 @@ import httpx
 from . import clock as emulator_clock
 from .app import build_app
 from .app_callbacks import AppCallbacks
+from .catalog_modifiers import invalid_order_options
 from .faults import FaultPlan
 from .fixtures import StoreSetup
 from .orders import checkout_order
@@ -63,6 +64,9 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
         """A storefront checkout paid by card (saved when `save_card`); fires order/created."""
         with self.lock:
             store = self.stores[store_hash]
+            # The storefront offers only the catalog's live values of each modifier.
+            if problem := invalid_order_options(store, lines, storefront=True):
+                raise ValueError(problem)
             order = checkout_order(
                 store,
                 customer_id,
