@@ -7,12 +7,15 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from bc_subscriptions.bootstrap import container
+
 from .conftest import Site, shoot
 
 
 def _open(page: Any, site: Site) -> None:
     page.goto(site.load_url())
     expect(page.locator("[data-screen=dashboard]")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_count(0)
 
 
 def test_the_merchant_sees_a_new_subscription_and_pauses_and_resumes_it(
@@ -93,6 +96,9 @@ def test_an_invalid_setting_is_shown_beside_its_field_and_nothing_is_saved(
     expect(page.get_by_text("Some settings are not valid")).to_be_visible()
     expect(page.get_by_text(re.compile("greater than or equal to 15"))).to_be_visible()
     shoot(page, "settings-field-error")
+    # And the store's config is unchanged
+    with container().unit_of_work() as uow:
+        assert uow.tenant_configs.get(site.world.store_hash).stuck_after_minutes == 60
 
 
 def test_a_forged_payload_shows_the_reload_page(site: Site, page: Any) -> None:
@@ -119,8 +125,57 @@ def test_a_session_that_ends_while_the_app_is_open_shows_the_reload_page(
             body='{"error": "unauthorized", "message": "session token: expired"}',
         ),
     )
-    page.get_by_role("navigation").get_by_role("link", name="Subscriptions").click()
+    page.evaluate("window.location.hash = '#/subscriptions'")
     # Then the app asks to reload, never a blank frame
     expect(page.get_by_text("Please reload the app")).to_be_visible()
     expect(page.locator("[data-screen=reload]")).to_be_visible()
     shoot(page, "reload-session-ended")
+
+
+def test_the_merchant_sets_a_plan_and_sees_why_an_invalid_one_is_refused(
+    site: Site, page: Any
+) -> None:
+    # Given the plan of the subscription product
+    _open(page, site)
+    page.goto(page.url.split("#")[0] + "#/plans/111")
+    editor = page.get_by_label("Plan (JSON)")
+    expect(editor).to_contain_text("Monthly")
+    # When the merchant offers a second cadence and saves
+    editor.fill(
+        '{"cadences": [{"label": "Monthly", "interval": "month"},'
+        ' {"label": "Every 2 weeks", "interval": "week", "interval_count": 2}]}'
+    )
+    page.get_by_role("button", name="Save plan").click()
+    # Then it is set in BigCommerce, cadence modifier included
+    expect(page.get_by_text("The plan is set in BigCommerce")).to_be_visible()
+    expect(editor).to_contain_text("cadence_option_id")
+    shoot(page, "plans")
+    # When the merchant saves a plan without cadences
+    editor.fill('{"cadences": []}')
+    page.get_by_role("button", name="Save plan").click()
+    # Then the reason is shown beside the editor, with its code
+    expect(page.get_by_text(re.compile(r"\(invalid_plan\)"))).to_be_visible()
+    shoot(page, "plans-invalid")
+
+
+def test_a_new_endpoints_secret_is_shown_once_and_its_delivery_log_opens(
+    site: Site, page: Any
+) -> None:
+    # Given the webhooks screen
+    _open(page, site)
+    page.get_by_role("navigation").get_by_role("link", name="Webhooks").click()
+    # When the merchant adds an endpoint
+    page.get_by_label("URL").fill("https://merchant.example.test/other-hooks")
+    page.get_by_role("button", name="Add endpoint").click()
+    # Then its signing secret is shown, once
+    expect(page.get_by_text(re.compile(r"^whsec_"))).to_be_visible()
+    shoot(page, "webhooks-added")
+    # When the merchant opens the first endpoint's delivery log
+    page.get_by_role("link", name=site.stack.urls["merchant"]).click()
+    # Then its log and the replay form are shown, without an error
+    expect(page.locator("[data-screen=deliveries]")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Delivery log of ep_"))).to_be_visible()
+    expect(page.get_by_role("status")).to_have_count(0)
+    expect(page.locator("[data-error-code]")).to_have_count(0)
+    expect(page.get_by_role("button", name="Replay")).to_be_visible()
+    shoot(page, "deliveries")
