@@ -29,14 +29,18 @@ class Asset:
     digest: str
 
 
-def frame_ancestors(store_hash: str) -> str:
+def frame_ancestors(store_hash: str | None) -> str:
+    """The control panel's origins; any store's (None) only for pages that carry no session."""
     # The control panel lives on the store's own mybigcommerce host; deep links open it
-    # through login.bigcommerce.com first.
-    return f"https://store-{store_hash}.mybigcommerce.com https://login.bigcommerce.com"
+    # through login.bigcommerce.com first. CSP allows a wildcard only as the leftmost label.
+    host = f"store-{store_hash}" if store_hash else "*"
+    return f"https://{host}.mybigcommerce.com https://login.bigcommerce.com"
 
 
 def security_headers(store_hash: str | None) -> dict[str, str]:
-    ancestors = frame_ancestors(store_hash) if store_hash else "'none'"
+    # A page for an unverified payload names no store yet; it holds nothing but the advice to
+    # reload, so any store's control panel may show it (a refused frame would be blank).
+    ancestors = frame_ancestors(store_hash)
     # styled-components (BigDesign's styling) writes <style> elements at run time.
     policy = (
         "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
