@@ -26,7 +26,7 @@ $(STAMP):
 
 venv: $(STAMP)
 
-test: lint typecheck template pytest
+test: web lint typecheck template pytest
 
 # Two workers: the machines this runs on have two cores; worksteal evens out slow files.
 PYTEST_WORKERS ?= 2
@@ -65,6 +65,26 @@ bench: $(STAMP)
 
 build: $(STAMP)
 	$(OFFLINE_AWS) $(BIN)/sam build --template template.yaml
+
+# The control-panel app (web/admin): npm ci once per lockfile, a build when its sources change.
+WEB := web/admin
+WEB_STAMP := $(WEB)/node_modules/.installed-$(shell cat $(WEB)/package-lock.json | cksum | cut -d' ' -f1)
+WEB_BUNDLE := functions/app_lifecycle/static/admin.js
+WEB_SOURCES := $(shell find $(WEB)/src -type f) $(WEB)/vite.config.ts $(WEB)/package.json
+
+.PHONY: web web-bundle
+
+$(WEB_STAMP): $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund
+	rm -f $(WEB)/node_modules/.installed-* && touch $(WEB_STAMP)
+
+$(WEB_BUNDLE): $(WEB_STAMP) $(WEB_SOURCES)
+	cd $(WEB) && npm run build
+
+web-bundle: $(WEB_BUNDLE)
+
+web: $(WEB_BUNDLE)
+	cd $(WEB) && npm run check-api-types && npm run typecheck && npm run lint && npm test
 
 clean:
 	rm -rf $(VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache
