@@ -31,7 +31,8 @@ test: web lint typecheck template pytest
 # Two workers: the machines this runs on have two cores; worksteal evens out slow files.
 PYTEST_WORKERS ?= 2
 
-pytest: $(STAMP)
+# The /load page and the browser tests serve the built control-panel bundle.
+pytest: $(STAMP) web-bundle
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist worksteal tests
 
 lint: $(STAMP)
@@ -57,13 +58,13 @@ e2e: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m devstack.demo
 
-dev: $(STAMP)
+dev: $(STAMP) web-bundle
 	$(BIN)/python -m devstack.dev
 
 bench: $(STAMP)
 	$(BIN)/python -m devstack.bench
 
-build: $(STAMP)
+build: $(STAMP) web-bundle
 	$(OFFLINE_AWS) $(BIN)/sam build --template template.yaml
 
 # The control-panel app (web/admin): npm ci once per lockfile, a build when its sources change.
