@@ -178,7 +178,7 @@ class Container:
     def webhook_sender(self) -> HttpxWebhookSender:
         from .adapters.http_sender import HttpxWebhookSender
 
-        return HttpxWebhookSender(self._webhook_transport)
+        return HttpxWebhookSender(self._webhook_transport, allow_private=self.settings.local_mode)
 
     def delivery_deps(self) -> DeliveryDeps:
         from .services.webhook_delivery import DeliveryDeps
