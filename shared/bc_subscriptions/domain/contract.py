@@ -25,7 +25,7 @@ class ContractGuard(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     term_end_at: AwareDatetime
-    notice_period_days: int = Field(ge=0, le=366)
+    notice_period_days: int = Field(ge=0, le=366, strict=True)
     mode: Literal["block", "route"]
 
     @field_validator("term_end_at")
