@@ -12,7 +12,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-from .hs256 import InvalidToken, check_lifetime, sign, verified_claims
+from .jwt_tokens import InvalidToken, check_lifetime, sign, verified_claims
 
 AUDIENCE = "bc-subscriptions-admin"
 SESSION_TTL_S = 3600
@@ -43,9 +43,7 @@ def mint_session_token(
 
 
 def verify_session_token(token: str, *, client_secret: str, now: datetime) -> AdminSession:
-    claims = verified_claims(token, _key(client_secret), InvalidSession)
-    if claims.get("aud") != AUDIENCE:
-        raise InvalidSession("wrong_audience")
+    claims = verified_claims(token, _key(client_secret), InvalidSession, audience=AUDIENCE)
     # Our own tokens: no clock skew to allow for.
     check_lifetime(claims, now, InvalidSession, leeway_s=0)
     store_hash, user_id = claims.get("store_hash"), claims.get("user_id")

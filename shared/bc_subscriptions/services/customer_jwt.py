@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .hs256 import InvalidToken, check_lifetime, verified_claims
+from .jwt_tokens import InvalidToken, check_lifetime, verified_claims
 
 
 class InvalidCustomerToken(InvalidToken):
@@ -26,9 +26,9 @@ class Shopper:
 def verify_customer_jwt(
     token: str, *, client_secret: str, client_id: str, now: datetime
 ) -> Shopper:
-    claims = verified_claims(token, client_secret.encode(), InvalidCustomerToken)
-    if claims.get("aud") != client_id:
-        raise InvalidCustomerToken("wrong_audience")
+    claims = verified_claims(
+        token, client_secret.encode(), InvalidCustomerToken, audience=client_id
+    )
     check_lifetime(claims, now, InvalidCustomerToken)
     if claims.get("operation") != "current_customer":
         raise InvalidCustomerToken("wrong_operation")
