@@ -1,4 +1,5 @@
-"""AppLifecycleFunction: BigCommerce's app callbacks `/auth`, `/load` and `/uninstall`."""
+"""AppLifecycleFunction: BigCommerce's app callbacks `/auth`, `/load`, `/uninstall` and
+`/remove_user`."""
 
 import html
 from typing import Any
@@ -11,10 +12,11 @@ from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.responses import error, json_response
 from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.ports.bigcommerce import BigCommerceError
-from bc_subscriptions.services.admin_session import mint_session_token
+from bc_subscriptions.services.admin_session import install_mark, mint_session_token
 from bc_subscriptions.services.app_lifecycle import (
     InstallCallbackRejected,
     install_from_callback,
+    remove_user,
     uninstall,
 )
 from bc_subscriptions.services.signed_payload import (
@@ -73,7 +75,11 @@ def load() -> Response[str]:
     if isinstance(user_id, int) and install is not None and install.status == "installed":
         # The admin UI reads this header and sends it back as `Authorization: Bearer`.
         page.headers["X-Bcs-Session"] = mint_session_token(
-            store_hash, user_id, client_secret=c.client_secret(), now=c.wall_clock.now()
+            store_hash,
+            user_id,
+            client_secret=c.client_secret(),
+            now=c.wall_clock.now(),
+            install=install_mark(install),
         )
     return page
 
@@ -87,6 +93,29 @@ def uninstall_callback() -> Response[str]:
     changed = uninstall(store_hash, installs=c.installs, now=c.clock.now())
     logger.info("store uninstalled", store_hash=store_hash, changed=changed)
     return json_response(200, {"status": "uninstalled" if changed else "not_installed"})
+
+
+@app.get("/remove_user")
+def remove_user_callback() -> Response[str]:
+    """A store admin took a user's access to the app away: that user's sessions stop."""
+    c, query = container(), app.current_event.query_string_parameters or {}
+    try:
+        store_hash, claims = verified_payload(
+            query.get("signed_payload_jwt", ""),
+            client_secret=c.client_secret(),
+            client_id=c.settings.bc_client_id,
+            now=c.wall_clock.now(),
+        )
+    except InvalidSignedPayload as invalid:
+        logger.warning("signed payload rejected", code=invalid.code)
+        return error(401, "invalid_signed_payload", f"signed_payload_jwt: {invalid.code}")
+    user = claims.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    if isinstance(user_id, bool) or not isinstance(user_id, int):
+        return error(400, "no_user", "signed_payload_jwt names no user")
+    remove_user(store_hash, user_id, removed=c.removed_users, now=c.wall_clock.now())
+    logger.info("store user removed", store_hash=store_hash, user_id=user_id)
+    return json_response(200, {"status": "removed"})
 
 
 def _verified_store() -> str | Response[str]:

@@ -17,6 +17,7 @@ from .adapters.dynamodb.event_log import EventLog
 from .adapters.dynamodb.outbox import Outbox
 from .adapters.dynamodb.plan_cache import DynamoOpsEvents, DynamoPlanCache
 from .adapters.dynamodb.rate_limits import DynamoRateLimiter
+from .adapters.dynamodb.removed_users import RemovedUsers
 from .adapters.dynamodb.store_records import (
     DueSubscriptions,
     Inbox,
@@ -79,6 +80,10 @@ class Container:
     @cached_property
     def installs(self) -> Installs:
         return Installs()
+
+    @cached_property
+    def removed_users(self) -> RemovedUsers:
+        return RemovedUsers()
 
     @cached_property
     def endpoints(self) -> Endpoints:

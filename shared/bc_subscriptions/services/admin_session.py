@@ -3,6 +3,10 @@
 HS256 with a key derived from the app's client secret, so a BigCommerce signed payload is
 never accepted as a session (and a session never as a payload). Store and user are in the
 token; every admin query is scoped to that store.
+
+A session names the install it was issued under (the instant the store was last installed),
+so it stops working when the store is uninstalled and is not revived by a reinstall; and it
+stops working once BigCommerce tells us (`/remove_user`) that its user was removed.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
+from ..ports.storage import Install
 from .jwt_tokens import InvalidToken, check_lifetime, sign, verified_claims
 
 AUDIENCE = "bc-subscriptions-admin"
@@ -26,16 +32,39 @@ class InvalidSession(InvalidToken):
 class AdminSession:
     store_hash: str
     user_id: int
+    issued_at: int = 0  # epoch seconds
+    install: str = ""  # `install_mark` of the install it was issued under
+
+
+class InstallLookup(Protocol):
+    def get(self, store_hash: str) -> Install | None: ...
+
+
+class RemovedUserLookup(Protocol):
+    def removed_at(self, store_hash: str, user_id: int) -> int | None: ...
+
+
+def install_mark(install: Install) -> str:
+    """What ties a session to one install: a reinstall gives another."""
+    return install.changed_at.isoformat() if install.changed_at is not None else ""
 
 
 def mint_session_token(
-    store_hash: str, user_id: int, *, client_secret: str, now: datetime, ttl_s: int = SESSION_TTL_S
+    store_hash: str,
+    user_id: int,
+    *,
+    client_secret: str,
+    now: datetime,
+    ttl_s: int = SESSION_TTL_S,
+    install: str = "",
 ) -> str:
+    """`install` is the `install_mark` of the store's current install."""
     issued = int(now.timestamp())
     claims = {
         "aud": AUDIENCE,
         "store_hash": store_hash,
         "user_id": user_id,
+        "install": install,
         "iat": issued,
         "exp": issued + ttl_s,
     }
@@ -47,9 +76,32 @@ def verify_session_token(token: str, *, client_secret: str, now: datetime) -> Ad
     # Our own tokens: no clock skew to allow for.
     check_lifetime(claims, now, InvalidSession, leeway_s=0)
     store_hash, user_id = claims.get("store_hash"), claims.get("user_id")
-    if not isinstance(store_hash, str) or not store_hash or not isinstance(user_id, int):
+    install, issued = claims.get("install"), claims.get("iat")
+    if (
+        not isinstance(store_hash, str)
+        or not store_hash
+        or isinstance(user_id, bool)
+        or not isinstance(user_id, int)
+        or not isinstance(install, str)
+        or isinstance(issued, bool)
+        or not isinstance(issued, int)
+    ):
         raise InvalidSession("malformed")
-    return AdminSession(store_hash, user_id)
+    return AdminSession(store_hash, user_id, issued, install)
+
+
+def check_session_current(
+    session: AdminSession, *, installs: InstallLookup, removed_users: RemovedUserLookup
+) -> None:
+    """Refuse (`revoked`) a session of a store no longer installed, of an earlier install, or
+    of a user removed from the app after it was issued."""
+    install = installs.get(session.store_hash)
+    if install is None or install.status != "installed" or install_mark(install) != session.install:
+        raise InvalidSession("revoked")
+    removed_at = removed_users.removed_at(session.store_hash, session.user_id)
+    # Issued in the second of the removal or before it: revoked (the user loads the app again).
+    if removed_at is not None and session.issued_at <= removed_at:
+        raise InvalidSession("revoked")
 
 
 def bearer(authorization: str | None) -> str:
