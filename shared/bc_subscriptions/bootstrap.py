@@ -123,7 +123,9 @@ class Container:
 
     def unit_of_work(self) -> DynamoUnitOfWork:
         return DynamoUnitOfWork(
-            region=self.settings.aws_region, due_shards=self.settings.due_index_shards
+            region=self.settings.aws_region,
+            due_shards=self.settings.due_index_shards,
+            seal=self.vault.encrypt,
         )
 
     @cached_property
