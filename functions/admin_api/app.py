@@ -73,16 +73,12 @@ def renew_session() -> SessionRenewal:
     c = container()
     renewed = renew_session_token(
         bearer(app.current_event.headers.get("authorization")),
-        installed=_installed,
+        installs=c.installs,
+        removed_users=c.removed_users,
         client_secret=c.client_secret(),
         now=c.wall_clock.now(),
     )
     return SessionRenewal(token=renewed.token, expires_at=renewed.expires_at)
-
-
-def _installed(store_hash: str) -> bool:
-    install = container().installs.get(store_hash)
-    return install is not None and install.status == "installed"
 
 
 @app.get("/admin/subscriptions")

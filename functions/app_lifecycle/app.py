@@ -1,5 +1,5 @@
-"""AppLifecycleFunction: BigCommerce's app callbacks `/auth`, `/load` and `/uninstall`, and the
-control-panel app's files."""
+"""AppLifecycleFunction: BigCommerce's app callbacks `/auth`, `/load`, `/uninstall` and
+`/remove_user`, and the control-panel app's files."""
 
 import html
 from pathlib import Path
@@ -14,10 +14,15 @@ from bc_subscriptions.entrypoints import app_shell
 from bc_subscriptions.entrypoints.responses import error, json_response
 from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.ports.bigcommerce import BigCommerceError
-from bc_subscriptions.services.admin_session import SESSION_TTL_S, mint_session_token
+from bc_subscriptions.services.admin_session import (
+    SESSION_TTL_S,
+    install_mark,
+    mint_session_token,
+)
 from bc_subscriptions.services.app_lifecycle import (
     InstallCallbackRejected,
     install_from_callback,
+    remove_user,
     uninstall,
 )
 from bc_subscriptions.services.signed_payload import (
@@ -80,7 +85,13 @@ def load() -> Response[str]:
     if not isinstance(user_id, int):
         return _refused(store_hash, "no_user", "BigCommerce did not say which user opened the app.")
     now = c.wall_clock.now()
-    token = mint_session_token(store_hash, user_id, client_secret=c.client_secret(), now=now)
+    token = mint_session_token(
+        store_hash,
+        user_id,
+        client_secret=c.client_secret(),
+        now=now,
+        install=install_mark(install),
+    )
     boot = {
         "store_hash": store_hash,
         "user_id": user_id,
@@ -113,6 +124,29 @@ def uninstall_callback() -> Response[str]:
     changed = uninstall(store_hash, installs=c.installs, now=c.clock.now())
     logger.info("store uninstalled", store_hash=store_hash, changed=changed)
     return json_response(200, {"status": "uninstalled" if changed else "not_installed"})
+
+
+@app.get("/remove_user")
+def remove_user_callback() -> Response[str]:
+    """A store admin took a user's access to the app away: that user's sessions stop."""
+    c, query = container(), app.current_event.query_string_parameters or {}
+    try:
+        store_hash, claims = verified_payload(
+            query.get("signed_payload_jwt", ""),
+            client_secret=c.client_secret(),
+            client_id=c.settings.bc_client_id,
+            now=c.wall_clock.now(),
+        )
+    except InvalidSignedPayload as invalid:
+        logger.warning("signed payload rejected", code=invalid.code)
+        return error(401, "invalid_signed_payload", f"signed_payload_jwt: {invalid.code}")
+    user = claims.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    if isinstance(user_id, bool) or not isinstance(user_id, int):
+        return error(400, "no_user", "signed_payload_jwt names no user")
+    remove_user(store_hash, user_id, removed=c.removed_users, now=c.wall_clock.now())
+    logger.info("store user removed", store_hash=store_hash, user_id=user_id)
+    return json_response(200, {"status": "removed"})
 
 
 def _verified_store() -> str | Response[str]:

@@ -23,6 +23,7 @@ from bc_subscriptions.entrypoints.api_models import (
     SubscriptionList,
     SubscriptionView,
 )
+from bc_subscriptions.entrypoints.input_types import SingleLine
 from bc_subscriptions.entrypoints.responses import error
 from bc_subscriptions.entrypoints.subscription_routes import (
     checked_resume_at,
@@ -50,7 +51,7 @@ register_error_handlers(app)
 class PaymentMethodRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    instrument_token: str = Field(min_length=1, max_length=200)
+    instrument_token: SingleLine = Field(min_length=1, max_length=200)
 
 
 def _shopper() -> Shopper:

@@ -28,7 +28,8 @@ class MerchantReceiver:
         self.secrets: list[str] = []  # one per endpoint that points here
         self.received: list[Received] = []
         self.fail_with: int | None = None  # answer this status instead of 200, to test retries
-        self.retry_after: int | None = None  # with a failure, ask for this many seconds
+        self.retry_after: int | str | None = None  # with a failure, send this Retry-After
+        self.content_type: str | None = None  # with a failure, answer text of this type
         self.attempts = 0
         self.attempted_ids: list[str] = []
         self._lock = threading.Lock()
@@ -67,13 +68,17 @@ class MerchantReceiver:
             lambda req: httpx.Response(
                 self.accept(req.content, dict(req.headers), req.url.path),
                 headers=self._reply_headers(),
+                content=b"busy" if self.content_type else b"",
             )
         )
 
     def _reply_headers(self) -> dict[str, str]:
+        headers: dict[str, str] = {}
         if self.fail_with is not None and self.retry_after is not None:
-            return {"Retry-After": str(self.retry_after)}
-        return {}
+            headers["Retry-After"] = str(self.retry_after)
+        if self.fail_with is not None and self.content_type is not None:
+            headers["Content-Type"] = self.content_type
+        return headers
 
     def serve(self, host: str = "127.0.0.1") -> tuple[str, Any]:
         """Serve on a free port; returns (url, stop)."""

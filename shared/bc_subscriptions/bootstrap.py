@@ -17,6 +17,7 @@ from .adapters.dynamodb.event_log import EventLog
 from .adapters.dynamodb.outbox import Outbox
 from .adapters.dynamodb.plan_cache import DynamoOpsEvents, DynamoPlanCache
 from .adapters.dynamodb.rate_limits import DynamoRateLimiter
+from .adapters.dynamodb.removed_users import RemovedUsers
 from .adapters.dynamodb.store_records import (
     DueSubscriptions,
     Inbox,
@@ -81,6 +82,10 @@ class Container:
         return Installs()
 
     @cached_property
+    def removed_users(self) -> RemovedUsers:
+        return RemovedUsers()
+
+    @cached_property
     def endpoints(self) -> Endpoints:
         return Endpoints(self.settings.due_index_shards, self.settings.aws_region)
 
@@ -118,7 +123,9 @@ class Container:
 
     def unit_of_work(self) -> DynamoUnitOfWork:
         return DynamoUnitOfWork(
-            region=self.settings.aws_region, due_shards=self.settings.due_index_shards
+            region=self.settings.aws_region,
+            due_shards=self.settings.due_index_shards,
+            seal=self.vault.encrypt,
         )
 
     @cached_property
@@ -184,7 +191,7 @@ class Container:
     def webhook_sender(self) -> HttpxWebhookSender:
         from .adapters.http_sender import HttpxWebhookSender
 
-        return HttpxWebhookSender(self._webhook_transport)
+        return HttpxWebhookSender(self._webhook_transport, allow_private=self.settings.local_mode)
 
     def delivery_deps(self) -> DeliveryDeps:
         from .services.webhook_delivery import DeliveryDeps

@@ -6,6 +6,7 @@ import boto3
 
 from devstack.stack import APP_BASE_URL, LocalStack
 
+from .admin_api_client import boot_data
 from .world import World
 
 HOOK_SCOPES = ["store/order/created", "store/order/statusUpdated", "store/shipment/created"]
@@ -84,7 +85,7 @@ def _bad_payloads(world: World) -> dict[str, str]:
 def test_invalid_signed_payloads_are_401_and_change_nothing(world: World) -> None:
     # Given every kind of bad payload
     for name, jwt in _bad_payloads(world).items():
-        for path in ("/load", "/uninstall"):
+        for path in ("/load", "/uninstall", "/remove_user"):
             # When
             reply = world.stack.runtime.http("GET", path, query={"signed_payload_jwt": jwt})
             # Then
@@ -137,3 +138,45 @@ def test_an_uninstalled_store_is_never_called_or_charged_until_it_reinstalls(
     # Then no BigCommerce call was made for the store: no order, no charge
     assert world.emulator.calls == []
     assert world.renewal_orders() == []
+
+
+def _load_session(world: World, user_id: int = 1) -> str:
+    jwt = world.emulator.signed_payload(world.store_hash, user_id=user_id)
+    reply = world.stack.runtime.http("GET", "/load", query={"signed_payload_jwt": jwt})
+    assert reply.status == 200
+    return str(boot_data(reply)["session"])
+
+
+def _admin_status(world: World, token: str) -> int:
+    headers = {"authorization": f"Bearer {token}"}
+    return world.stack.runtime.http("GET", "/admin/subscriptions", headers=headers).status
+
+
+def test_an_admin_session_stops_at_uninstall_and_a_reinstall_does_not_revive_it(
+    world: World,
+) -> None:
+    # Given a working admin session
+    old = _load_session(world)
+    assert _admin_status(world, old) == 200
+    # When the merchant uninstalls
+    jwt = world.emulator.uninstall_app(world.store_hash)
+    world.stack.runtime.http("GET", "/uninstall", query={"signed_payload_jwt": jwt})
+    # Then the session is refused
+    assert _admin_status(world, old) == 401
+    # And after a reinstall it is still refused, while a new /load works
+    world.stack.install_app(world.store_hash)
+    assert _admin_status(world, old) == 401
+    assert _admin_status(world, _load_session(world)) == 200
+
+
+def test_remove_user_stops_that_users_sessions_and_no_one_elses(world: World) -> None:
+    # Given the owner and a clerk, each with a session
+    owner, clerk = _load_session(world, 1), _load_session(world, 7)
+    assert _admin_status(world, clerk) == 200
+    # When the owner removes the clerk's access to the app
+    jwt = world.emulator.remove_user(world.store_hash, 7)
+    reply = world.stack.runtime.http("GET", "/remove_user", query={"signed_payload_jwt": jwt})
+    # Then the callback verified, the clerk's session is refused and the owner's is not
+    assert (reply.status, reply.json()["status"]) == (200, "removed")
+    assert _admin_status(world, clerk) == 401
+    assert _admin_status(world, owner) == 200

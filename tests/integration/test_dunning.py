@@ -14,6 +14,7 @@ from bc_subscriptions.domain.tenant_config import InvalidTenantConfig
 from bc_subscriptions.services.action_links import InvalidActionLink, redeem_action_link
 from bc_subscriptions.services.tenant_settings import update_tenant_config
 
+from .admin_api_client import call, session_token
 from .world import World
 
 DAY = timedelta(days=1)
@@ -209,3 +210,25 @@ def test_an_invalid_tenant_config_is_refused_with_its_errors_and_nothing_is_writ
     assert world.items(f"STORE#{world.store_hash}") and not [
         i for i in world.items(f"STORE#{world.store_hash}") if i["kind"] == "tenant_config"
     ]
+
+
+def test_the_action_link_token_is_stored_nowhere_in_plain_text_yet_reaches_the_merchant(
+    world: World,
+) -> None:
+    # Given a renewal that needs the shopper to authenticate
+    _declining(world, "requires_action")
+    [received] = [
+        r for r in world.stack.receiver.received if r.event_type == "subscription.requires_action"
+    ]
+    token = received.body["data"]["action_token"]
+    # Then the merchant got the token in a delivery that verifies
+    assert received.verified and len(token) >= 32
+    # And no item of the table holds it (events, subscription, queue records alike)
+    assert all(token not in json.dumps(item, default=str) for item in world.items(prefix=""))
+    [event] = [e for e in world.of_kind("event") if e["type"] == "subscription.requires_action"]
+    assert "action_token_sealed" in json.loads(event["envelope"])["data"]
+    # And the merchant's subscription detail shows neither the token nor its sealed form
+    sub_id = str(_sub(world)["subscription_id"])
+    detail = call(world, "GET", f"/admin/subscriptions/{sub_id}", session_token(world))
+    assert detail.status == 200 and "subscription.requires_action" in detail.body
+    assert token not in detail.body and "action_token_sealed" not in detail.body

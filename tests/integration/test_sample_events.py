@@ -44,9 +44,12 @@ def test_http_samples_get_their_documented_answer(
     assert "error" in json.loads(reply["body"])
 
 
-def test_the_uninstall_sample_is_refused_for_its_placeholder_signature(stack: LocalStack) -> None:
+@pytest.mark.parametrize("sample_name", ["app_lifecycle_uninstall", "app_lifecycle_remove_user"])
+def test_the_uninstall_and_remove_user_samples_are_refused_for_their_placeholder_signature(
+    stack: LocalStack, sample_name: str
+) -> None:
     # Given / When
-    sample = json.loads((REPO_ROOT / "events" / "app_lifecycle_uninstall.json").read_text())
+    sample = json.loads((REPO_ROOT / "events" / f"{sample_name}.json").read_text())
     reply = stack.runtime.invoke("AppLifecycleFunction", sample)
     # Then
     assert reply["statusCode"] == 401

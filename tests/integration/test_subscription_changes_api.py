@@ -132,3 +132,31 @@ def test_invalid_change_bodies_are_422_listing_the_fields(world: World) -> None:
     assert {"first_name", "street_1", "zip", "country_iso2"} <= {
         f["field"] for f in reply.json()["fields"]
     }
+
+
+def test_booleans_for_numbers_and_control_or_bidi_characters_in_text_are_422_naming_the_field(
+    world: World,
+) -> None:
+    # Given a subscription, its merchant and its shopper
+    customer, _ = world.subscribe()
+    [sub_id] = subscription_ids(world)
+    admin, shopper = session_token(world), _portal_token(world, customer.id)
+    events = world.event_types()
+    refused: list[tuple[str, str, str, dict[str, Any], str]] = [
+        (admin, "POST", "quantity", {"product_id": PRODUCT_ID, "quantity": True}, "quantity"),
+        (shopper, "POST", "quantity", {"product_id": True, "quantity": 2}, "product_id"),
+        (admin, "POST", "cadence", {"cadence": "Monthly\x00"}, "cadence"),
+        (admin, "PUT", "shipping-address", ADDRESS | {"street_1": "1 Navy\x00 Way"}, "street_1"),
+        (shopper, "PUT", "shipping-address", ADDRESS | {"city": "Arl\u202eington"}, "city"),
+        (shopper, "PUT", "shipping-address", ADDRESS | {"last_name": "Hop\u2066per"}, "last_name"),
+        (admin, "PUT", "shipping-address", ADDRESS | {"zip": "22202\n"}, "zip"),
+    ]
+    for token, method, change, body, field in refused:
+        api = "admin" if token == admin else "portal"
+        # When the change is sent
+        reply = call(world, method, f"/{api}/subscriptions/{sub_id}/{change}", token, body)
+        # Then it is refused, naming the field
+        assert reply.status == 422, (change, body, reply.body)
+        assert [f["field"] for f in reply.json()["fields"]] == [field]
+    # And nothing was written
+    assert world.event_types() == events

@@ -134,3 +134,21 @@ def test_another_store_cannot_set_or_remove_a_term_and_shoppers_have_no_such_rou
     # Then
     assert [r.status for r in attempts] == [404, 404, 401, 404]
     assert world.event_types() == events
+
+
+def test_a_term_at_the_ends_of_the_calendar_is_422_and_cancels_keep_working(
+    world: World,
+) -> None:
+    # Given a subscription, and terms ending in year 1 or year 9999
+    sub_id, shopper = _subscribe(world)
+    token = session_token(world)
+    for end in ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"):
+        term = {"term_end_at": end, "notice_period_days": 30, "mode": "block"}
+        # When the merchant sets one
+        reply = call(world, "PUT", f"/admin/subscriptions/{sub_id}/contract", token, term)
+        # Then it is refused, naming the field
+        assert reply.status == 422
+        assert [f["field"] for f in reply.json()["fields"]] == ["term_end_at"]
+    # And the shopper can still cancel
+    reply = call(world, "POST", f"/portal/subscriptions/{sub_id}/cancel", shopper, {})
+    assert reply.status == 200 and reply.json()["status"] == "cancelled"

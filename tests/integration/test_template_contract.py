@@ -53,6 +53,7 @@ ROUTES = {
     ("GET", "/load"): "AppLifecycleFunction",
     ("GET", "/uninstall"): "AppLifecycleFunction",
     ("GET", "/app/assets/{proxy+}"): "AppLifecycleFunction",
+    ("GET", "/remove_user"): "AppLifecycleFunction",
     ("ANY", "/admin/{proxy+}"): "AdminApiFunction",
     ("ANY", "/portal/{proxy+}"): "PortalApiFunction",
 }

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import boto3
 import httpx
+import pytest
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.webhook_retry import RETRY_DELAYS
@@ -221,3 +222,34 @@ def test_a_slow_endpoint_does_not_hold_back_the_others_in_its_batch(world: World
     # Then the fast endpoint was served while the slow one was still hanging
     assert saw_others_first == [True]
     assert len(receiver.received) == 1
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "content_type"),
+    [
+        ("9" * 40, None),
+        ("-30", None),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", None),
+        ("whenever", "text/plain; charset=rot13"),
+        (None, "text/plain; charset=\x7fgarbage"),
+    ],
+)
+def test_an_odd_answer_is_logged_and_retried_like_any_failure(
+    world: World, retry_after: str | None, content_type: str | None
+) -> None:
+    # Given an endpoint failing with an odd Retry-After or an unusable charset
+    receiver = world.stack.receiver
+    receiver.fail_with, receiver.retry_after = 503, retry_after
+    receiver.content_type = content_type
+    # When a shopper subscribes and the delivery is attempted
+    world.checkout(world.shopper())
+    world.stack.pump()
+    # Then the attempt was one POST, logged, with its retry at most a day out
+    [first] = _log(world, _endpoint_id(world))
+    assert receiver.attempts == 1
+    assert (first.outcome, first.status_code, first.attempt) == ("retrying", 503, 1)
+    assert first.next_attempt_at is not None
+    assert first.next_attempt_at - first.attempted_at <= timedelta(hours=24) + SECOND
+    # And the next attempt comes when the log says, once
+    _advance(world, first.next_attempt_at - world.stack.now())
+    assert receiver.attempts == 2

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bc_subscriptions.services.customer_jwt import verify_customer_jwt
-from bc_subscriptions.services.hs256 import sign
+from bc_subscriptions.services.jwt_tokens import sign
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 CLAIMS = {

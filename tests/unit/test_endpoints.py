@@ -57,7 +57,19 @@ def test_a_public_https_endpoint_is_stored_with_an_encrypted_whsec_secret() -> N
 
 
 @pytest.mark.parametrize(
-    "address", ["10.0.0.5", "127.0.0.1", "169.254.169.254", "192.168.1.2", "::1", "fd00::1"]
+    "address",
+    [
+        "10.0.0.5",
+        "127.0.0.1",
+        "169.254.169.254",
+        "192.168.1.2",
+        "::1",
+        "fd00::1",
+        "::169.254.169.254",
+        "64:ff9b::7f00:1",
+        "2002:a9fe:a9fe::1",
+        "224.0.0.1",
+    ],
 )
 def test_a_host_resolving_to_an_internal_address_is_refused(address: str) -> None:
     # Given / When / Then

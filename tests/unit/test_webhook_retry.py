@@ -1,6 +1,6 @@
 """Outbound retry schedule: Standard Webhooks delays, jitter that only lengthens, Retry-After."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -8,8 +8,10 @@ from hypothesis import strategies as st
 
 from bc_subscriptions.domain.webhook_retry import (
     MAX_ATTEMPTS,
+    MAX_RETRY_AFTER,
     RETRY_DELAYS,
     next_retry_delay,
+    retry_after_seconds,
     should_disable,
 )
 
@@ -73,3 +75,18 @@ def test_no_retry_outside_the_schedule(attempt: int) -> None:
 def test_an_endpoint_is_disabled_after_five_days_of_failure() -> None:
     assert not should_disable(timedelta(days=4, hours=23, minutes=59))
     assert should_disable(timedelta(days=5))
+
+
+@given(st.text(max_size=80))
+def test_any_retry_after_text_is_a_bounded_number_of_seconds_or_nothing(text: str) -> None:
+    # Given any header value / When it is read
+    seconds = retry_after_seconds(text, datetime(2026, 1, 1, tzinfo=UTC))
+    # Then it is nothing, or whole seconds within what we ever honour
+    assert seconds is None or 0 <= seconds <= MAX_RETRY_AFTER.total_seconds()
+
+
+@given(st.integers(min_value=-(10**40), max_value=10**40))
+def test_a_numeric_retry_after_is_capped_and_a_negative_one_ignored(value: int) -> None:
+    seconds = retry_after_seconds(str(value), datetime(2026, 1, 1, tzinfo=UTC))
+    cap = int(MAX_RETRY_AFTER.total_seconds())
+    assert seconds == (None if value < 0 else min(value, cap))

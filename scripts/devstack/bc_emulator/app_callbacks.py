@@ -1,4 +1,5 @@
-"""The app's side of a store: install codes, signed load/uninstall payloads, uninstalling."""
+"""The app's side of a store: install codes, signed load/uninstall/remove_user payloads,
+uninstalling and removing a user's access."""
 
 from __future__ import annotations
 
@@ -53,9 +54,12 @@ class AppCallbacks:
         lifetime_s: int = PAYLOAD_LIFETIME_S,
         client_id: str | None = None,
         client_secret: str | None = None,
+        user_id: int = 1,
     ) -> str:
-        """`signed_payload_jwt` as `/load` and `/uninstall` receive it (HS256, client secret)."""
+        """`signed_payload_jwt` as `/load`, `/uninstall` and `/remove_user` receive it (HS256,
+        client secret); `user` is the store owner (1) or another user of the store."""
         now = int(time.time())
+        email = "owner@example.com" if user_id == 1 else f"user{user_id}@example.com"
         claims = {
             "aud": client_id or self.client_id,
             "iss": "bc",
@@ -64,7 +68,7 @@ class AppCallbacks:
             "exp": now + lifetime_s,
             "jti": str(uuid.uuid4()),
             "sub": f"stores/{store_hash}",
-            "user": {"id": 1, "email": "owner@example.com", "locale": "en-US"},
+            "user": {"id": user_id, "email": email, "locale": "en-US"},
             "owner": {"id": 1, "email": "owner@example.com"},
             "url": "/",
             "channel_id": None,
@@ -112,6 +116,16 @@ class AppCallbacks:
             store.access_token = f"revoked-{secrets.token_hex(8)}"
             self._revoked.add(store_hash)
         return self.signed_payload(store_hash)
+
+    def remove_user(self, store_hash: str, user_id: int) -> str:
+        """The store owner takes a user's access to the app away: the `/remove_user` payload
+        (`user` is the removed user). The owner's own access cannot be removed."""
+        if user_id == 1:
+            raise ValueError("the store owner's access cannot be removed")
+        with self.lock:
+            if store_hash not in self.stores:
+                raise KeyError(store_hash)
+        return self.signed_payload(store_hash, user_id=user_id)
 
 
 def _segment(value: dict[str, object]) -> str:

@@ -9,7 +9,8 @@ after it is back.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 RETRY_DELAYS: tuple[timedelta, ...] = (
     timedelta(seconds=5),
@@ -46,6 +47,32 @@ def next_retry_delay(
     if retry_after is not None:
         delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
     return timedelta(seconds=round(delay.total_seconds(), 3))
+
+
+def retry_after_seconds(value: str, now: datetime) -> int | None:
+    """A consumer's `Retry-After` (delay seconds or an HTTP-date) as whole seconds from `now`,
+    within [0, MAX_RETRY_AFTER]; None when it is absent or not a valid value.
+
+    Whatever the header says (a 40-digit number, a negative one, a date in year 1 or 9999),
+    the answer is a small bounded number or None, never an error.
+    """
+    text = value.strip()
+    cap = int(MAX_RETRY_AFTER.total_seconds())
+    if text.isascii() and text.isdigit():
+        return cap if len(text) > 12 else min(int(text), cap)
+    if not text or len(text) > 64 or text[0] in "+-":
+        return None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        return None  # an HTTP-date is always GMT; a zoneless one is not an HTTP-date
+    try:
+        seconds = (when - now).total_seconds()
+    except OverflowError:
+        return None
+    return int(min(max(seconds, 0), cap))
 
 
 def should_disable(failing_for: timedelta) -> bool:

@@ -19,6 +19,7 @@ from ..services import endpoints as svc
 from ..services.tenant_settings import update_tenant_config
 from ..services.webhook_replay import replay_events, replay_range
 from .admin_auth import session_store
+from .input_types import MultiLine, SingleLine
 from .responses import json_response
 
 router = Router()  # type: ignore[no-untyped-call]
@@ -49,9 +50,9 @@ class EndpointView(BaseModel):
 class NewEndpoint(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(min_length=1, max_length=2000)
-    event_types: list[str] = Field(default_factory=list, max_length=100)
-    description: str = ""
+    url: SingleLine = Field(min_length=1, max_length=2000)
+    event_types: list[SingleLine] = Field(default_factory=list, max_length=100)
+    description: MultiLine = ""
 
 
 class EndpointWithSecret(BaseModel):
@@ -62,7 +63,7 @@ class EndpointWithSecret(BaseModel):
 class ReplayRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    event_ids: list[str] = Field(default_factory=list, max_length=500)
+    event_ids: list[SingleLine] = Field(default_factory=list, max_length=500)
     since: datetime | None = None
     until: datetime | None = None
 

@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from ..domain.contract import ContractGuard
 from ..domain.subscription import MAX_PAUSE_DAYS, Subscription
 from ..ports.storage import CachedPlan
+from .input_types import Id, SingleLine, StrictCount
 
 
 class LineView(BaseModel):
@@ -188,21 +189,23 @@ class PlanView(BaseModel):
 class VariantSwap(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    product_id: int = Field(ge=1)
-    variant_id: int = Field(ge=1)
+    product_id: Id
+    variant_id: Id
 
 
 class QuantityChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    product_id: int = Field(ge=1)
-    quantity: int = Field(ge=1, le=10_000)
+    product_id: Id
+    quantity: StrictCount = Field(ge=1, le=10_000)
 
 
 class CadenceChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    cadence: str = Field(min_length=1, max_length=100, description="a cadence label of the plan")
+    cadence: SingleLine = Field(
+        min_length=1, max_length=100, description="a cadence label of the plan"
+    )
 
 
 class AddressChange(BaseModel):
@@ -210,15 +213,15 @@ class AddressChange(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
-    street_1: str = Field(min_length=1, max_length=255)
-    street_2: str | None = Field(default=None, max_length=255)
-    city: str = Field(min_length=1, max_length=100)
-    state: str | None = Field(default=None, max_length=100)
-    zip: str = Field(min_length=1, max_length=20)
-    country_iso2: str = Field(pattern="^[A-Z]{2}$")
-    phone: str | None = Field(default=None, max_length=50)
+    first_name: SingleLine = Field(min_length=1, max_length=100)
+    last_name: SingleLine = Field(min_length=1, max_length=100)
+    street_1: SingleLine = Field(min_length=1, max_length=255)
+    street_2: SingleLine | None = Field(default=None, max_length=255)
+    city: SingleLine = Field(min_length=1, max_length=100)
+    state: SingleLine | None = Field(default=None, max_length=100)
+    zip: SingleLine = Field(min_length=1, max_length=20)
+    country_iso2: SingleLine = Field(pattern="^[A-Z]{2}$")
+    phone: SingleLine | None = Field(default=None, max_length=50)
 
     def fields(self) -> dict[str, str]:
         return {k: v for k, v in self.model_dump().items() if v is not None}

@@ -1,4 +1,5 @@
-"""The app's callbacks: install (OAuth code exchange), uninstall (keep history, stop work)."""
+"""The app's callbacks: install (OAuth code exchange), uninstall (keep history, stop work),
+remove a user (their admin sessions stop)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ class InstallCallbackRejected(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code, self.message = code, message
+
+
+class RemovedUsers(Protocol):
+    def remove(self, store_hash: str, user_id: int, at: datetime) -> None: ...
 
 
 class Installs(Protocol):
@@ -81,3 +86,9 @@ def uninstall(store_hash: str, *, installs: Installs, now: datetime) -> bool:
         now,
     )
     return True
+
+
+def remove_user(store_hash: str, user_id: int, *, removed: RemovedUsers, now: datetime) -> None:
+    """Sessions the user was issued until `now` stop working; a later `/load` (the user was
+    given access again) issues one that works. `now` is the clock sessions are issued by."""
+    removed.remove(store_hash, user_id, now)

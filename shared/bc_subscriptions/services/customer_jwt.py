@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from .hs256 import InvalidToken, check_lifetime, verified_claims
+from .jwt_tokens import InvalidToken, check_lifetime, verified_claims
 
 
 class InvalidCustomerToken(InvalidToken):
@@ -41,9 +41,9 @@ def storefront_token(body: str) -> str:
 def verify_customer_jwt(
     token: str, *, client_secret: str, client_id: str, now: datetime
 ) -> Shopper:
-    claims = verified_claims(storefront_token(token), client_secret.encode(), InvalidCustomerToken)
-    if claims.get("aud") != client_id:
-        raise InvalidCustomerToken("wrong_audience")
+    claims = verified_claims(
+        storefront_token(token), client_secret.encode(), InvalidCustomerToken, audience=client_id
+    )
     check_lifetime(claims, now, InvalidCustomerToken)
     if claims.get("operation") != "current_customer":
         raise InvalidCustomerToken("wrong_operation")

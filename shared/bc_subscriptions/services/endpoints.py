@@ -4,7 +4,6 @@ enabling/disabling (re-enabling offers a replay of what the endpoint missed)."""
 from __future__ import annotations
 
 import base64
-import ipaddress
 import secrets
 import socket
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from typing import Protocol
 from urllib.parse import urlparse
 
 from ..domain.events import EVENT_TYPES
+from ..domain.public_address import is_public_address
 from ..ports.storage import Endpoint
 
 MAX_DESCRIPTION = 500
@@ -168,6 +168,7 @@ def _url_errors(url: str, local_mode: bool, resolve: Resolver) -> list[str]:
         addresses = resolve(parsed.hostname)
     except OSError:
         return [f"url host {parsed.hostname} does not resolve"]
-    # A webhook must never let a merchant make us call our own network (SSRF).
-    internal = [a for a in addresses if not ipaddress.ip_address(a).is_global]
+    # A webhook must never let a merchant make us call our own network (SSRF). The sender
+    # checks again at every attempt, against the address it connects to.
+    internal = [a for a in addresses if not is_public_address(a)]
     return [f"url host resolves to a non-public address ({internal[0]})"] if internal else []

@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from .hs256 import InvalidToken, check_lifetime, verified_claims
+from .jwt_tokens import InvalidToken, check_lifetime, verified_claims
 
 _SUB = re.compile(r"^stores/([A-Za-z0-9]+)$")
 
@@ -25,10 +25,13 @@ def verified_payload(
     token: str, *, client_secret: str, client_id: str, now: datetime
 ) -> tuple[str, dict[str, Any]]:
     """The store hash and the claims (e.g. `user`), once signature and claims verified."""
-    claims = verified_claims(token, client_secret.encode(), InvalidSignedPayload)
-    audience = claims.get("aud")
-    if audience != client_id and not (isinstance(audience, list) and client_id in audience):
-        raise InvalidSignedPayload("wrong_audience")
+    claims = verified_claims(
+        token,
+        client_secret.encode(),
+        InvalidSignedPayload,
+        audience=client_id,
+        audience_list=True,
+    )
     check_lifetime(claims, now, InvalidSignedPayload)
     match = _SUB.match(str(claims.get("sub", "")))
     if match is None:

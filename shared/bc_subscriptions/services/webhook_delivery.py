@@ -15,6 +15,7 @@ from typing import Protocol
 
 from standardwebhooks.webhooks import Webhook
 
+from ..domain.sealed_fields import opened_envelope
 from ..domain.webhook_retry import next_retry_delay, should_disable
 from ..ports.clock import Clock
 from ..ports.queues import DeliveryQueue, SendResult, WebhookSender
@@ -82,8 +83,10 @@ def deliver_webhook(cmd: DeliverWebhook, deps: DeliveryDeps) -> DeliveryResult:
         # Deleted or disabled: re-enabling offers a replay of what it missed meanwhile.
         return DeliveryResult("skipped")
     secrets = [deps.vault.decrypt(cmd.store_hash, c) for c in endpoint.signing_secrets(now)]
-    headers = sign(secrets, cmd.event_id, deps.wall_clock.now(), cmd.body)
-    sent = deps.sender.post(endpoint.url, cmd.body.encode(), headers)
+    # Secret fields travel sealed up to here (event log, queue) and are opened only to send.
+    body = opened_envelope(cmd.body, lambda sealed: deps.vault.decrypt(cmd.store_hash, sealed))
+    headers = sign(secrets, cmd.event_id, deps.wall_clock.now(), body)
+    sent = deps.sender.post(endpoint.url, body.encode(), headers)
     next_at: datetime | None = None
     if sent.status is not None and 200 <= sent.status < 300:
         outcome = "delivered"

@@ -60,6 +60,10 @@ def plan_sk(product_id: int) -> str:
     return f"PLAN#{product_id}"
 
 
+def removed_user_sk(user_id: int) -> str:
+    return f"REMOVED_USER#{user_id}"
+
+
 def endpoint_sk(endpoint_id: str) -> str:
     return f"ENDPOINT#{endpoint_id}"
 

@@ -336,3 +336,12 @@ class DeadLetterItem(_Item):
     event_type = UnicodeAttribute(null=True)
     redriven_at = UnicodeAttribute(null=True)
     ttl = NumberAttribute()
+
+
+class RemovedUserItem(_Item):
+    """A store user BigCommerce removed from the app: sessions issued before it stop working."""
+
+    KIND = "removed_user"
+    store_hash = UnicodeAttribute()
+    user_id = NumberAttribute()
+    removed_at = NumberAttribute()  # epoch seconds, on the clock sessions are issued by

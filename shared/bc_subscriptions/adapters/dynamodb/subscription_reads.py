@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from ...domain.charge import Charge
+from ...domain.sealed_fields import without_sealed
 from ...domain.subscription import Subscription
 from ...ports.storage import DueSubscription, OverduePage, OverdueRenewal, SubscriptionPage
 from . import keys
@@ -128,7 +129,7 @@ class SubscriptionReads:
             for d in DeliveryItem.query(pk, DeliveryItem.sk.startswith("DELIVERY#")):
                 out["deliveries"].append(json.loads(d.doc))
             for e in EventItem.query(pk, EventItem.sk.startswith("EVENT#")):
-                out["events"].append(json.loads(e.envelope))
+                out["events"].append(without_sealed(json.loads(e.envelope)))
         return out
 
     @staticmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -14,6 +15,7 @@ from ...domain.delivery import DeliveryInstance
 from ...domain.events import DomainEvent
 from ...domain.lifecycle import Status
 from ...domain.plan import Plan
+from ...domain.sealed_fields import has_secrets, sealed
 from ...domain.subscription import Subscription
 from ...domain.tenant_config import TenantConfig, effective_config
 from ...ports.storage import OrderLink
@@ -50,6 +52,8 @@ class DynamoUnitOfWork:
 
     region: str
     due_shards: int
+    # Seals an event's secret fields for the store (KMS); None: such an event cannot be stored.
+    seal: Callable[[str, str], str] | None = None
     _staged: list[_Staged] = field(default_factory=list)
     _loaded: dict[tuple[str, str], Any] = field(default_factory=dict)
 
@@ -107,7 +111,17 @@ class DynamoUnitOfWork:
 
     def stage_events(self, events: list[DomainEvent]) -> None:
         for event in events:
+            if has_secrets(event.data):
+                event = self._sealed(event)
             self.stage(event_item(event, self.due_shards), EventItem.pk.does_not_exist())
+
+    def _sealed(self, event: DomainEvent) -> DomainEvent:
+        seal = self.seal
+        if seal is None:
+            raise RuntimeError(f"{event.type} holds a secret and this unit of work cannot seal")
+        return event.model_copy(
+            update={"data": sealed(event.data, lambda value: seal(event.store_hash, value))}
+        )
 
 
 class _Subscriptions:
