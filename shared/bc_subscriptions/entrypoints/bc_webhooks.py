@@ -11,7 +11,7 @@ import binascii
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ..bootstrap import container
 from ..observability import logger
@@ -52,13 +52,11 @@ def handle_bc_webhook(
             installs=c.installs,
             vault=c.vault,
             now=c.wall_clock.now(),
+            data_model=data_model,
         )
-        data_model.model_validate(payload.data)
     except WebhookRejected as rejected:
         logger.warning("webhook rejected", code=rejected.code)
         return error(rejected.status, rejected.code, rejected.message)
-    except ValidationError as invalid:
-        return error(400, "invalid_payload", f"data: {invalid.errors()[0]['msg']}")
     logger.append_keys(store_hash=payload.store_hash, webhook_hash=payload.hash)
     try:
         outcome = accept_once(payload, inbox=c.inbox, queue=c.bc_webhook_queue, now=c.clock.now())

@@ -73,12 +73,14 @@ def authenticate(
     installs: InstallReader,
     vault: SecretReader,
     now: datetime,
+    data_model: type[BaseModel] | None = None,
 ) -> BcWebhook:
     """Size, signature (Standard Webhooks, key = the app's client secret), shape, store, secret.
 
     The store is the one named by the registered store header (the body's `producer` for hooks
     registered before that header existed); its secret must match, then the body must agree.
-    `now` is real time: the signature's timestamp is.
+    `now` is real time: the signature's timestamp is. `data` is checked against `data_model`
+    before the store id is remembered, so a refused delivery writes nothing.
     """
     lowered = {k.lower(): v for k, v in headers.items()}
     payload = _signed_payload(raw_body, lowered, client_secret=client_secret, now=now)
@@ -92,6 +94,11 @@ def authenticate(
         raise WebhookRejected(401, "invalid_secret", "webhook secret header does not match")
     if payload.store_hash != store_hash:
         raise WebhookRejected(403, "store_mismatch", "producer names another store")
+    if data_model is not None:
+        try:
+            data_model.model_validate(payload.data)
+        except ValidationError as exc:
+            raise WebhookRejected(400, "invalid_payload", "data." + _first_error(exc)) from exc
     if install.store_id is None:
         installs.remember_store_id(store_hash, str(payload.store_id))
     elif str(payload.store_id) != install.store_id:
