@@ -21,6 +21,8 @@ from devstack import lambda_events
 from .world import World
 
 ROUTES = {
+    "/webhooks/bigcommerce/app-uninstalled": ("AppUninstalledFunction", "store/app/uninstalled"),
+    "/webhooks/bigcommerce/customer-deleted": ("CustomerDeletedFunction", "store/customer/deleted"),
     "/webhooks/bigcommerce/order-created": ("OrderCreatedFunction", "store/order/created"),
     "/webhooks/bigcommerce/shipment-created": ("ShipmentCreatedFunction", "store/shipment/created"),
     "/webhooks/bigcommerce/order-status-updated": (

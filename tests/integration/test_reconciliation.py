@@ -142,8 +142,10 @@ def test_deactivated_and_deleted_hooks_are_repaired(world: World) -> None:
     result = _sweep(world)
     # Then every scope has an active hook with the store's headers again
     repaired = world.emulator.hooks(world.store_hash)
-    assert result["hooks_repaired"] == 3
+    assert result["hooks_repaired"] == 5
     assert sorted(h["scope"] for h in repaired) == [
+        "store/app/uninstalled",
+        "store/customer/deleted",
         "store/order/created",
         "store/order/statusUpdated",
         "store/shipment/created",

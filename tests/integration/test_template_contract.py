@@ -35,6 +35,8 @@ FUNCTION_FOLDERS = {
     "ShipmentCreatedFunction": "shipment_created",
     "OrderStatusUpdatedFunction": "order_status_updated",
     "BcWebhookWorkerFunction": "bc_webhook_worker",
+    "AppUninstalledFunction": "app_uninstalled",
+    "CustomerDeletedFunction": "customer_deleted",
     "RenewalSweepFunction": "renewal_sweep",
     "RenewalWorkerFunction": "renewal_worker",
     "AuthExpirySweepFunction": "auth_expiry_sweep",
@@ -50,6 +52,8 @@ ROUTES = {
     ("POST", "/webhooks/bigcommerce/order-created"): "OrderCreatedFunction",
     ("POST", "/webhooks/bigcommerce/shipment-created"): "ShipmentCreatedFunction",
     ("POST", "/webhooks/bigcommerce/order-status-updated"): "OrderStatusUpdatedFunction",
+    ("POST", "/webhooks/bigcommerce/app-uninstalled"): "AppUninstalledFunction",
+    ("POST", "/webhooks/bigcommerce/customer-deleted"): "CustomerDeletedFunction",
     ("GET", "/auth"): "AppLifecycleFunction",
     ("GET", "/load"): "AppLifecycleFunction",
     ("GET", "/uninstall"): "AppLifecycleFunction",
@@ -228,6 +232,8 @@ def test_the_bc_webhook_worker_consumes_the_queue_the_webhook_routes_may_send_to
     # Then each BigCommerce webhook route may send to it and to nothing else, and calls no
     # worker-only table operation (it answers before any processing)
     for route_fn in (
+        "AppUninstalledFunction",
+        "CustomerDeletedFunction",
         "OrderCreatedFunction",
         "ShipmentCreatedFunction",
         "OrderStatusUpdatedFunction",

@@ -202,3 +202,29 @@ def test_giving_up_applies_the_final_action_even_within_a_commitment(
     # Then
     assert sub.status is status and sub.due_at() is None and sub.dunning is None
     assert sub.pull_events()[-1].data == {"reason": "dunning_exhausted", "cycle": 2}
+
+
+def test_a_deleted_customers_subscription_stops_even_within_its_commitment() -> None:
+    # Given a subscription twelve cycles short of its commitment
+    sub = subscription(terms=PlanTerms(commitment_count=12))
+    sub.pull_events()
+    # When the store deletes its customer
+    sub.stop_for_deleted_customer(NOW + timedelta(days=3))
+    # Then it is cancelled, with one event saying why and no fee
+    assert sub.status == Status.CANCELLED
+    [event] = sub.pull_events()
+    assert (event.type, event.data) == (
+        ev.SUBSCRIPTION_CANCELLED,
+        {"reason": "customer_deleted", "cycle": 2},
+    )
+
+
+def test_a_cancelled_subscription_is_not_stopped_twice() -> None:
+    # Given a subscription already stopped
+    sub = subscription()
+    sub.stop_for_deleted_customer(NOW)
+    sub.pull_events()
+    # When / Then a second stop is refused by the resolver, and records nothing
+    with pytest.raises(DomainError):
+        sub.stop_for_deleted_customer(NOW)
+    assert sub.pull_events() == []

@@ -85,6 +85,15 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
             if previous != status_id:
                 self.outbox.status_change(store, order_id, previous, status_id)
 
+    def delete_customer(self, store_hash: str, customer_id: int) -> None:
+        """The merchant deletes a customer (and their stored cards); fires customer/deleted."""
+        with self.lock:
+            store = self.stores[store_hash]
+            del store.customers[customer_id]
+            self.queue_webhook(
+                store, "store/customer/deleted", {"type": "customer", "id": customer_id}
+            )
+
     def create_shipment(
         self, store_hash: str, order_id: int, items: list[dict[str, Any]] | None = None
     ) -> dict[str, Any]:

@@ -44,3 +44,16 @@ class StatusData(_Data):
     type: str
     id: BcId
     status: StatusIds
+
+
+class StoreRef(_Data):
+    """`data` of store-scoped callbacks such as `store/app/uninstalled`: `{"type": "store"}`."""
+
+    type: str
+
+
+class CustomerRef(_Data):
+    """`data` of customer-scoped callbacks: `{"type": "customer", "id": 32}`."""
+
+    type: str
+    id: BcId

@@ -9,12 +9,14 @@ from pydantic import BaseModel, ValidationError
 
 from ..bootstrap import Container
 from ..ports.storage import UnitOfWork
+from ..services.app_lifecycle import uninstall
 from ..services.bc_webhook_work import DeliveryGivenUp, Processor
+from ..services.customer_deleted import stop_customer_subscriptions
 from ..services.order_status import StatusChange, react, start_subscriptions_when_paid
 from ..services.payment_actions import ActionDeps
 from ..services.payment_reactions import capture_when_fulfilled, void_when_cancelled
 from ..services.shipments import on_shipment
-from .bc_webhook_models import OrderRef, ShipmentData, StatusData
+from .bc_webhook_models import CustomerRef, OrderRef, ShipmentData, StatusData, StoreRef
 from .capture import capture_order
 
 M = TypeVar("M", bound=BaseModel)
@@ -54,9 +56,27 @@ def processors(c: Container) -> dict[str, Processor]:
         ]
         return react(change, reactions)
 
+    def app_uninstalled(store_hash: str, data: dict[str, Any]) -> str:
+        _parsed(StoreRef, data)
+        # As the `/uninstall` callback does: the store leaves the sweeps' index.
+        closed = uninstall(store_hash, installs=c.installs, now=c.clock.now())
+        return "uninstalled" if closed else "not_installed"
+
+    def customer_deleted(store_hash: str, data: dict[str, Any]) -> str:
+        customer = _parsed(CustomerRef, data)
+        stopped = stop_customer_subscriptions(
+            store_hash,
+            customer.id,
+            uow_factory=lambda: cast(UnitOfWork, c.unit_of_work()),
+            now=c.clock.now(),
+        )
+        return f"stopped:{stopped}"
+
     table: dict[str, Callable[[str, dict[str, Any]], str]] = {
         "store/order/created": order_created,
         "store/shipment/created": shipment_created,
         "store/order/statusUpdated": status_updated,
+        "store/app/uninstalled": app_uninstalled,
+        "store/customer/deleted": customer_deleted,
     }
     return table

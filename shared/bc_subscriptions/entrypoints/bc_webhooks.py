@@ -39,7 +39,11 @@ def raw_body(event: APIGatewayProxyEventV2) -> bytes:
 
 
 def handle_bc_webhook(
-    event: APIGatewayProxyEventV2, *, scope: str, data_model: type[BaseModel]
+    event: APIGatewayProxyEventV2,
+    *,
+    scope: str,
+    data_model: type[BaseModel],
+    accept_uninstalled: bool = False,
 ) -> Response[str]:
     """401/400/413 with nothing written for bad deliveries; 200 once queued or seen before."""
     c = container()
@@ -53,6 +57,7 @@ def handle_bc_webhook(
             vault=c.vault,
             now=c.wall_clock.now(),
             data_model=data_model,
+            accept_uninstalled=accept_uninstalled,
         )
     except WebhookRejected as rejected:
         logger.warning("webhook rejected", code=rejected.code)

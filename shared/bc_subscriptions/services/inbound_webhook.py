@@ -74,6 +74,7 @@ def authenticate(
     vault: SecretReader,
     now: datetime,
     data_model: type[BaseModel] | None = None,
+    accept_uninstalled: bool = False,
 ) -> BcWebhook:
     """Size, signature (Standard Webhooks, key = the app's client secret), shape, store, secret.
 
@@ -81,13 +82,15 @@ def authenticate(
     registered before that header existed); its secret must match, then the body must agree.
     `now` is real time: the signature's timestamp is. `data` is checked against `data_model`
     before the store id is remembered, so a refused delivery writes nothing.
+    `accept_uninstalled` lets `store/app/uninstalled` in after the `/uninstall` callback closed
+    the store: refusing it would only make BigCommerce retry it for two days.
     """
     lowered = {k.lower(): v for k, v in headers.items()}
     payload = _signed_payload(raw_body, lowered, client_secret=client_secret, now=now)
     if payload.scope != expected_scope:
         raise WebhookRejected(400, "unexpected_scope", f"this endpoint takes {expected_scope}")
     store_hash = lowered.get(STORE_HEADER.lower()) or payload.store_hash
-    install = _installed(store_hash, installs)
+    install = _installed(store_hash, installs, accept_uninstalled)
     expected = vault.decrypt(store_hash, install.webhook_secret_ciphertext)
     given = lowered.get(SECRET_HEADER.lower(), "")
     if not hmac.compare_digest(given.encode(errors="replace"), expected.encode()):
@@ -145,11 +148,12 @@ def _signed_payload(
         raise WebhookRejected(400, "invalid_payload", _first_error(exc)) from exc
 
 
-def _installed(store_hash: str, installs: InstallReader) -> Install:
+def _installed(store_hash: str, installs: InstallReader, accept_uninstalled: bool) -> Install:
     if not _STORE_HASH.match(store_hash):
         raise WebhookRejected(401, "unknown_store", "store is not installed")
     install = installs.get(store_hash)
-    if install is None or install.status != "installed":
+    allowed = {"installed", "uninstalled"} if accept_uninstalled else {"installed"}
+    if install is None or install.status not in allowed:
         raise WebhookRejected(401, "unknown_store", "store is not installed")
     return install
 
