@@ -12,6 +12,7 @@ HOOK_SCOPES = [
     "store/app/uninstalled",
     "store/customer/deleted",
     "store/order/created",
+    "store/order/refund/created",
     "store/order/statusUpdated",
     "store/shipment/created",
 ]

@@ -23,6 +23,10 @@ from .world import World
 ROUTES = {
     "/webhooks/bigcommerce/app-uninstalled": ("AppUninstalledFunction", "store/app/uninstalled"),
     "/webhooks/bigcommerce/customer-deleted": ("CustomerDeletedFunction", "store/customer/deleted"),
+    "/webhooks/bigcommerce/order-refund-created": (
+        "OrderRefundCreatedFunction",
+        "store/order/refund/created",
+    ),
     "/webhooks/bigcommerce/order-created": ("OrderCreatedFunction", "store/order/created"),
     "/webhooks/bigcommerce/shipment-created": ("ShipmentCreatedFunction", "store/shipment/created"),
     "/webhooks/bigcommerce/order-status-updated": (
@@ -141,7 +145,7 @@ def test_any_signed_body_is_answered_without_a_500_and_refusals_write_nothing(
             "data": st.one_of(
                 st.fixed_dictionaries(
                     {"type": st.just("order"), "id": json_value},
-                    optional={"orderId": json_value, "status": json_value},
+                    optional={"orderId": json_value, "status": json_value, "refund": json_value},
                 ),
                 json_value,
             ),

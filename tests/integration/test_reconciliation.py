@@ -88,8 +88,8 @@ def test_a_parked_delivery_whose_order_is_gone_is_given_up_and_missed_orders_sti
     first = _sweep(world)
     second = _sweep(world)
     # Then the missed order became a subscription, and the gone one is given up with why
-    assert (first["failed_stores"], first["orders_captured"]) == (0, 1)
-    assert second["failed_stores"] == 0
+    assert (first["failed_stores"], first["orders_captured"], first["given_up"]) == (0, 1, 1)
+    assert (second["failed_stores"], second["given_up"]) == (0, 0)
     assert len(world.of_kind("subscription")) == 1
     assert _parked_status(world) == {"gone1": ("given_up", "not_found_at_bigcommerce")}
     [row] = [i for i in world.of_kind("inbox") if i["status"] == "given_up"]
@@ -127,7 +127,7 @@ def test_a_parked_delivery_that_fails_again_stays_parked_without_stopping_the_st
     result = _sweep(world)
     world.emulator.faults.clear()
     # Then the other parked delivery and the order listing still ran
-    assert result["failed_stores"] == 0
+    assert (result["failed_stores"], result["retry_failed"], result["retried"]) == (0, 1, 1)
     assert _parked_status(world) == {"fail1": ("failed", None), "fine1": ("processed", None)}
     assert len(world.of_kind("subscription")) == 2
 
@@ -142,11 +142,12 @@ def test_deactivated_and_deleted_hooks_are_repaired(world: World) -> None:
     result = _sweep(world)
     # Then every scope has an active hook with the store's headers again
     repaired = world.emulator.hooks(world.store_hash)
-    assert result["hooks_repaired"] == 5
+    assert result["hooks_repaired"] == 6
     assert sorted(h["scope"] for h in repaired) == [
         "store/app/uninstalled",
         "store/customer/deleted",
         "store/order/created",
+        "store/order/refund/created",
         "store/order/statusUpdated",
         "store/shipment/created",
     ]

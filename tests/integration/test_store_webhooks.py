@@ -93,3 +93,36 @@ def test_a_deleted_customers_subscriptions_stop_with_their_event(world: World) -
     ]
     assert len(cancelled) == 2
     assert all("customer_deleted" in json.dumps(e, default=str) for e in cancelled)
+
+
+def test_a_refunded_renewal_order_is_recorded_on_its_charge_with_one_event(
+    world: World,
+) -> None:
+    # Given a subscription that renewed once
+    world.subscribe()
+    world.renew()
+    [renewal] = world.renewal_orders()
+    # When the merchant refunds the renewal order, and BigCommerce tells us twice
+    refund_id = world.emulator.refund_order(world.store_hash, renewal["id"])
+    [delivery] = world.emulator.drain_webhooks()
+    route = "/webhooks/bigcommerce/order-refund-created"
+    for _ in range(2):
+        world.stack.runtime.http("POST", route, delivery.body, delivery.headers)
+    world.stack.pump()
+    # Then the cycle's charge records the refund, and charge.refunded was written once
+    [charge] = [json.loads(c["doc"]) for c in world.of_kind("charge")]
+    assert charge["refund_ids"] == [refund_id]
+    assert world.event_types().count("charge.refunded") == 1
+
+
+def test_a_refund_of_the_checkout_order_touches_no_charge(world: World) -> None:
+    # Given a subscription bought at checkout, not yet renewed
+    _, order = world.subscribe()
+    # When the checkout order is refunded
+    world.emulator.refund_order(world.store_hash, order["id"])
+    world.stack.pump()
+    # Then no charge event is written, and the delivery is done
+    assert "charge.refunded" not in world.event_types()
+    assert [
+        i["status"] for i in world.of_kind("inbox") if i["scope"].endswith("refund/created")
+    ] == ["processed"]

@@ -37,6 +37,7 @@ FUNCTION_FOLDERS = {
     "BcWebhookWorkerFunction": "bc_webhook_worker",
     "AppUninstalledFunction": "app_uninstalled",
     "CustomerDeletedFunction": "customer_deleted",
+    "OrderRefundCreatedFunction": "order_refund_created",
     "RenewalSweepFunction": "renewal_sweep",
     "RenewalWorkerFunction": "renewal_worker",
     "AuthExpirySweepFunction": "auth_expiry_sweep",
@@ -54,6 +55,7 @@ ROUTES = {
     ("POST", "/webhooks/bigcommerce/order-status-updated"): "OrderStatusUpdatedFunction",
     ("POST", "/webhooks/bigcommerce/app-uninstalled"): "AppUninstalledFunction",
     ("POST", "/webhooks/bigcommerce/customer-deleted"): "CustomerDeletedFunction",
+    ("POST", "/webhooks/bigcommerce/order-refund-created"): "OrderRefundCreatedFunction",
     ("GET", "/auth"): "AppLifecycleFunction",
     ("GET", "/load"): "AppLifecycleFunction",
     ("GET", "/uninstall"): "AppLifecycleFunction",
@@ -234,6 +236,7 @@ def test_the_bc_webhook_worker_consumes_the_queue_the_webhook_routes_may_send_to
     for route_fn in (
         "AppUninstalledFunction",
         "CustomerDeletedFunction",
+        "OrderRefundCreatedFunction",
         "OrderCreatedFunction",
         "ShipmentCreatedFunction",
         "OrderStatusUpdatedFunction",

@@ -94,6 +94,17 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
                 store, "store/customer/deleted", {"type": "customer", "id": customer_id}
             )
 
+    def refund_order(self, store_hash: str, order_id: int) -> int:
+        """The merchant refunds an order in the control panel; fires order/refund/created."""
+        with self.lock:
+            store = self.stores[store_hash]
+            if order_id not in store.orders:
+                raise KeyError(order_id)
+            refund_id = store.take_id("refund_id")
+            data = {"type": "order", "id": order_id, "refund": {"refund_id": refund_id}}
+            self.queue_webhook(store, "store/order/refund/created", data)
+            return refund_id
+
     def create_shipment(
         self, store_hash: str, order_id: int, items: list[dict[str, Any]] | None = None
     ) -> dict[str, Any]:

@@ -57,3 +57,15 @@ class CustomerRef(_Data):
 
     type: str
     id: BcId
+
+
+class RefundRef(_Data):
+    refund_id: BcId
+
+
+class RefundData(_Data):
+    """`data` of `store/order/refund/created`: `{"type": "order", "id", "refund": {...}}`."""
+
+    type: str
+    id: BcId
+    refund: RefundRef

@@ -15,8 +15,16 @@ from ..services.customer_deleted import stop_customer_subscriptions
 from ..services.order_status import StatusChange, react, start_subscriptions_when_paid
 from ..services.payment_actions import ActionDeps
 from ..services.payment_reactions import capture_when_fulfilled, void_when_cancelled
+from ..services.refunds import record_refund
 from ..services.shipments import on_shipment
-from .bc_webhook_models import CustomerRef, OrderRef, ShipmentData, StatusData, StoreRef
+from .bc_webhook_models import (
+    CustomerRef,
+    OrderRef,
+    RefundData,
+    ShipmentData,
+    StatusData,
+    StoreRef,
+)
 from .capture import capture_order
 
 M = TypeVar("M", bound=BaseModel)
@@ -72,11 +80,22 @@ def processors(c: Container) -> dict[str, Processor]:
         )
         return f"stopped:{stopped}"
 
+    def refund_created(store_hash: str, data: dict[str, Any]) -> str:
+        refund = _parsed(RefundData, data)
+        return record_refund(
+            store_hash,
+            refund.id,
+            refund.refund.refund_id,
+            uow=cast(UnitOfWork, c.unit_of_work()),
+            now=c.clock.now(),
+        )
+
     table: dict[str, Callable[[str, dict[str, Any]], str]] = {
         "store/order/created": order_created,
         "store/shipment/created": shipment_created,
         "store/order/statusUpdated": status_updated,
         "store/app/uninstalled": app_uninstalled,
         "store/customer/deleted": customer_deleted,
+        "store/order/refund/created": refund_created,
     }
     return table

@@ -23,6 +23,8 @@ WEBHOOK_ROUTES = {
     "store/app/uninstalled": "/webhooks/bigcommerce/app-uninstalled",
     # The customer is gone: their subscriptions stop.
     "store/customer/deleted": "/webhooks/bigcommerce/customer-deleted",
+    # A refund of a renewal order is recorded on its charge.
+    "store/order/refund/created": "/webhooks/bigcommerce/order-refund-created",
 }
 
 

@@ -176,6 +176,8 @@ class SweepSummary:
     orders_seen: int = 0
     orders_captured: int = 0
     retried: int = 0
+    retry_failed: int = 0
+    given_up: int = 0
     hooks_repaired: int = 0
     complete: bool = True  # False: stores were left for the next run
 
@@ -206,6 +208,8 @@ def reconcile_stores(
             summary.orders_seen += done.orders_seen
             summary.orders_captured += done.orders_captured
             summary.retried += done.retried
+            summary.retry_failed += done.retry_failed
+            summary.given_up += done.given_up
             summary.hooks_repaired += done.hooks.created + done.hooks.updated
             summary.complete &= done.caught_up
         summary.stores += 1
