@@ -179,6 +179,10 @@ class Container:
         return SqsQueue(self.settings.renewal_queue_url)
 
     @cached_property
+    def bc_webhook_queue(self) -> SqsQueue:
+        return SqsQueue(self.settings.bc_webhook_queue_url)
+
+    @cached_property
     def webhook_queue(self) -> SqsDeliveryQueue:
         return SqsDeliveryQueue(
             self.settings.webhook_delivery_queue_url,

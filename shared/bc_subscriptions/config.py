@@ -16,6 +16,7 @@ class Settings(BaseModel):
     renewal_queue_url: str = ""
     webhook_delivery_queue_url: str = ""
     webhook_delivery_dlq_url: str = ""
+    bc_webhook_queue_url: str = ""
     token_key_id: str = ""
     bc_api_url: str = "https://api.bigcommerce.com"
     bc_payments_url: str = "https://payments.bigcommerce.com"
@@ -28,6 +29,8 @@ class Settings(BaseModel):
     due_index_shards: int = Field(default=8, ge=1, le=64)
     # The RenewalQueue's maxReceiveCount: a record failing on this receive is dead-lettered.
     renewal_max_receive_count: int = Field(default=5, ge=1, le=1000)
+    # The BcWebhookQueue's maxReceiveCount, likewise.
+    bc_webhook_max_receive_count: int = Field(default=5, ge=1, le=1000)
     local_mode: bool = False
     local_clock_file: str = ""
 

@@ -9,7 +9,14 @@ from devstack.stack import APP_BASE_URL, LocalStack
 from .admin_api_client import boot_data
 from .world import World
 
-HOOK_SCOPES = ["store/order/created", "store/order/statusUpdated", "store/shipment/created"]
+HOOK_SCOPES = [
+    "store/app/uninstalled",
+    "store/customer/deleted",
+    "store/order/created",
+    "store/order/refund/created",
+    "store/order/statusUpdated",
+    "store/shipment/created",
+]
 
 
 def _install_item(stack: LocalStack, store_hash: str) -> dict:

@@ -103,11 +103,13 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
         container().unit_of_work(), misconfigured.store_hash, '{"capture_timing": "on_ship"}'
     )
     misconfigured.subscribe()
-    # When the month passes, and one renewal ships while the other is cancelled
+    # When the month passes, one renewal ships while the other is cancelled, and one of the
+    # first store's renewal orders is refunded
     world.renew()
     shipped, cancelled = shipping.renewal_orders()
     shipping.emulator.create_shipment(shipping.store_hash, shipped["id"])
     shipping.emulator.set_order_status(shipping.store_hash, cancelled["id"], 5)
+    world.emulator.refund_order(world.store_hash, world.renewal_orders()[0]["id"])
     world.stack.pump()
     # Then every payload the merchant received validates against its type's schema
     received = world.stack.receiver.received

@@ -1,7 +1,12 @@
 """store/order/created -> subscriptions, exactly once, and nothing written for bad requests."""
 
 import base64
+import hashlib
+import hmac
 import json
+import time
+
+import pytest
 
 from devstack.stack import LocalStack
 
@@ -34,11 +39,12 @@ def test_the_same_delivery_twice_creates_one_subscription(world: World) -> None:
     # Given one store/order/created delivery
     world.checkout(world.shopper())
     [delivery] = _deliveries(world)
-    # When it arrives twice
+    # When it arrives twice, and the worker then runs
     first = world.stack.runtime.http("POST", ROUTE, delivery.body, delivery.headers)
     second = world.stack.runtime.http("POST", ROUTE, delivery.body, delivery.headers)
-    # Then the second changes nothing
-    assert (first.status, first.json()["status"]) == (200, "created")
+    world.stack.pump()
+    # Then the first is queued, the second changes nothing
+    assert (first.status, first.json()["status"]) == (200, "accepted")
     assert (second.status, second.json()["status"]) == (200, "duplicate")
     assert len(world.of_kind("subscription")) == 1
 
@@ -96,6 +102,7 @@ def test_a_body_sent_base64_encoded_is_verified_on_its_decoded_bytes(world: Worl
     )
     # When
     reply = world.stack.runtime.invoke("OrderCreatedFunction", event)
+    world.stack.pump()
     # Then
     assert reply["statusCode"] == 200
     assert len(world.of_kind("subscription")) == 1
@@ -243,3 +250,125 @@ def test_a_status_update_without_its_status_ids_is_a_400(world: World) -> None:
     # Then
     assert (reply.status, reply.json()["error"]) == (400, "invalid_payload")
     assert world.of_kind("inbox") == []
+
+
+def test_the_route_answers_before_any_bigcommerce_call_and_the_worker_does_them(
+    world: World,
+) -> None:
+    # Given a checkout order's delivery
+    world.checkout(world.shopper())
+    [delivery] = _deliveries(world)
+    world.emulator.reset_calls()
+    # When the route answers
+    reply = world.stack.runtime.http("POST", ROUTE, delivery.body, delivery.headers)
+    # Then it made no BigCommerce call and wrote only the inbox row
+    assert (reply.status, reply.json()["status"]) == (200, "accepted")
+    assert world.emulator.calls == []
+    assert world.of_kind("subscription") == []
+    assert [i["status"] for i in world.of_kind("inbox")] == ["received"]
+    # And the worker behind the queue then makes the subscription
+    world.stack.pump()
+    assert len(world.of_kind("subscription")) == 1
+    assert world.emulator.calls != []
+    assert [i["status"] for i in world.of_kind("inbox")] == ["processed"]
+
+
+def test_an_order_bigcommerce_no_longer_has_is_given_up_not_parked(world: World) -> None:
+    # Given a delivery of an order that was deleted before the worker ran
+    order = world.checkout(world.shopper())
+    [delivery] = _deliveries(world)
+    with world.emulator.lock:
+        del world.emulator.stores[world.store_hash].orders[order["id"]]
+    # When it is delivered and the worker runs
+    world.stack.runtime.http("POST", ROUTE, delivery.body, delivery.headers)
+    world.stack.pump(retry_failed=True)
+    # Then it is given up with its reason: not parked, not dead-lettered, not retried
+    [row] = world.of_kind("inbox")
+    assert (row["status"], row["reason"]) == ("given_up", "not_found_at_bigcommerce")
+    assert world.of_kind("inbox_retry") == [] and world.of_kind("dead_letter") == []
+
+
+def test_a_delivery_without_created_at_is_accepted(world: World) -> None:
+    # Given a correctly signed delivery that omits created_at
+    world.checkout(world.shopper())
+    [d] = _deliveries(world)
+    body, headers = _resigned(world, d.body, d.headers)
+    doc = json.loads(body)
+    del doc["created_at"]
+    body, headers = _resigned(world, json.dumps(doc).encode(), headers)
+    # When
+    reply = world.stack.runtime.http("POST", ROUTE, body, headers)
+    world.stack.pump()
+    # Then
+    assert reply.status == 200
+    assert len(world.of_kind("subscription")) == 1
+
+
+@pytest.mark.parametrize(
+    "order_id", [-1, 0, 10**30, True, "250", 2.5, None], ids=lambda v: repr(v)[:12]
+)
+def test_a_signed_delivery_whose_id_is_no_order_id_is_a_400(world: World, order_id: object) -> None:
+    # Given a correctly signed delivery whose data.id cannot name an order
+    world.checkout(world.shopper())
+    [d] = _deliveries(world)
+    body, headers = _resigned(world, d.body, d.headers, data={"type": "order", "id": order_id})
+    # When / Then it is refused, nothing written (it could only ever be parked)
+    _assert_rejected(world, body, headers, 400, "invalid_payload")
+
+
+@pytest.mark.parametrize(
+    "signature",
+    ["v1", "v1,a,b", "v1,abc v1", "v1,%%%", "v1,"],
+    ids=["no comma", "two", "mixed", "b64", "empty"],
+)
+def test_a_malformed_signature_header_is_a_401_not_a_500(world: World, signature: str) -> None:
+    # Given a delivery whose signature header is malformed
+    world.checkout(world.shopper())
+    [d] = _deliveries(world)
+    # When / Then
+    _assert_rejected(
+        world, d.body, {**d.headers, "webhook-signature": signature}, 401, "invalid_signature"
+    )
+
+
+@pytest.mark.parametrize("stamp", ["soon", "1e12", "-1", "9" * 40])
+def test_a_malformed_timestamp_header_is_a_401_not_a_500(world: World, stamp: str) -> None:
+    # Given / When / Then
+    world.checkout(world.shopper())
+    [d] = _deliveries(world)
+    _assert_rejected(
+        world, d.body, {**d.headers, "webhook-timestamp": stamp}, 401, "invalid_signature"
+    )
+
+
+def test_a_signed_body_that_is_not_utf8_is_a_400_not_a_500(world: World) -> None:
+    # Given a correctly signed body that is not UTF-8, handed over base64-encoded
+    from devstack import lambda_events
+
+    body = b'{"scope": "\xff\xfe"}'
+    stamp = str(int(time.time()))
+    secret = world.emulator.client_secret.encode()
+    mac = hmac.new(secret, f"msg_1.{stamp}.".encode() + body, hashlib.sha256).digest()
+    headers = {
+        "webhook-id": "msg_1",
+        "webhook-timestamp": stamp,
+        "webhook-signature": "v1," + base64.b64encode(mac).decode(),
+    }
+    event = lambda_events.http_api_event(
+        "POST", ROUTE, f"POST {ROUTE}", body, headers, base64_body=True
+    )
+    # When
+    reply = world.stack.runtime.invoke("OrderCreatedFunction", event)
+    # Then
+    assert reply["statusCode"] == 400
+    assert json.loads(reply["body"])["error"] == "invalid_payload"
+    assert world.of_kind("inbox") == []
+
+
+def test_a_correctly_signed_one_mebibyte_callback_is_a_413(world: World) -> None:
+    # Given a valid delivery padded to 1 MiB and signed anew
+    world.checkout(world.shopper())
+    [d] = _deliveries(world)
+    body, headers = _resigned(world, d.body, d.headers, padding="x" * (1 << 20))
+    # When / Then
+    _assert_rejected(world, body, headers, 413, "payload_too_large")

@@ -34,14 +34,18 @@ def test_an_order_whose_webhook_never_came_is_captured_by_the_sweep(world: World
 
 
 def test_a_delivery_that_failed_is_retried_by_the_sweep(world: World) -> None:
-    # Given a delivery whose processing failed (BigCommerce answered 500 three times)
+    # Given a delivery whose processing failed on every receive (BigCommerce answered 500)
     world.checkout(world.shopper())
-    world.emulator.faults.inject("GET", "/stores/*/v2/orders/*", "5xx_before", times=3)
+    world.emulator.faults.inject("GET", "/stores/*/v2/orders/*", "5xx_before", times=1000)
     [delivery] = world.emulator.drain_webhooks()
     reply = world.stack.runtime.http("POST", ROUTE, delivery.body, delivery.headers)
-    assert reply.status == 503
+    assert reply.status == 200
+    world.stack.pump(retry_failed=True)
+    world.emulator.faults.clear()
     [inbox] = world.of_kind("inbox")
     assert inbox["status"] == "failed"
+    [letter] = world.of_kind("dead_letter")
+    assert (letter["letter_kind"], letter["event_type"]) == ("bc_webhook", "store/order/created")
     # When the sweep runs
     result = _sweep(world)
     # Then the parked delivery was processed and resolved, and the order captured once
@@ -51,6 +55,81 @@ def test_a_delivery_that_failed_is_retried_by_the_sweep(world: World) -> None:
     # And BigCommerce's own retry of that delivery is now a duplicate
     again = world.stack.runtime.http("POST", ROUTE, delivery.body, delivery.headers)
     assert again.json()["status"] == "duplicate"
+
+
+def _park(world: World, delivery_hash: str, resource_id: str) -> None:
+    """A delivery parked for reconciliation, as the worker parks one after its last receive."""
+    inbox, now = container().inbox, world.stack.now()
+    inbox.record(world.store_hash, delivery_hash, "store/order/created", resource_id, now)
+    inbox.mark(world.store_hash, delivery_hash, "failed")
+    inbox.park(world.store_hash, delivery_hash, "store/order/created", resource_id, now)
+
+
+def _parked_status(world: World) -> dict[str, tuple[str, str | None]]:
+    return {
+        str(i["delivery_hash"]): (str(i["status"]), i.get("reason"))
+        for i in world.of_kind("inbox_retry")
+    }
+
+
+def test_a_parked_delivery_whose_order_is_gone_is_given_up_and_missed_orders_still_come_in(
+    world: World,
+) -> None:
+    # Given a parked delivery of an order BigCommerce no longer has (404)
+    gone = world.checkout(world.shopper())
+    world.emulator.drain_webhooks()
+    with world.emulator.lock:
+        del world.emulator.stores[world.store_hash].orders[gone["id"]]
+    _park(world, "gone1", str(gone["id"]))
+    # And a paid order whose webhook never came
+    world.checkout(world.shopper())
+    world.emulator.drain_webhooks()
+    # When the sweep runs, twice
+    first = _sweep(world)
+    second = _sweep(world)
+    # Then the missed order became a subscription, and the gone one is given up with why
+    assert (first["failed_stores"], first["orders_captured"], first["given_up"]) == (0, 1, 1)
+    assert (second["failed_stores"], second["given_up"]) == (0, 0)
+    assert len(world.of_kind("subscription")) == 1
+    assert _parked_status(world) == {"gone1": ("given_up", "not_found_at_bigcommerce")}
+    [row] = [i for i in world.of_kind("inbox") if i["status"] == "given_up"]
+    assert row["reason"] == "not_found_at_bigcommerce"
+
+
+@pytest.mark.parametrize("resource_id", ["-1", "0", str(10**30), "True", "abc", ""])
+def test_a_parked_delivery_with_an_id_that_is_no_order_id_is_given_up(
+    world: World, resource_id: str
+) -> None:
+    # Given a parked delivery whose id could never name an order, and a missed order
+    _park(world, "bad1", resource_id)
+    world.checkout(world.shopper())
+    world.emulator.drain_webhooks()
+    # When
+    result = _sweep(world)
+    # Then the store's run went on, and the bad one will not be retried again
+    assert (result["failed_stores"], result["orders_captured"]) == (0, 1)
+    assert _parked_status(world) == {"bad1": ("given_up", "invalid_order_id")}
+
+
+def test_a_parked_delivery_that_fails_again_stays_parked_without_stopping_the_store(
+    world: World,
+) -> None:
+    # Given two parked deliveries: one whose order BigCommerce still fails to return
+    failing = world.checkout(world.shopper())
+    fine = world.checkout(world.shopper())
+    world.emulator.drain_webhooks()
+    _park(world, "fail1", str(failing["id"]))
+    _park(world, "fine1", str(fine["id"]))
+    world.emulator.faults.inject(
+        "GET", f"/stores/*/v2/orders/{failing['id']}", "5xx_before", times=1000
+    )
+    # When the sweep runs
+    result = _sweep(world)
+    world.emulator.faults.clear()
+    # Then the other parked delivery and the order listing still ran
+    assert (result["failed_stores"], result["retry_failed"], result["retried"]) == (0, 1, 1)
+    assert _parked_status(world) == {"fail1": ("failed", None), "fine1": ("processed", None)}
+    assert len(world.of_kind("subscription")) == 2
 
 
 def test_deactivated_and_deleted_hooks_are_repaired(world: World) -> None:
@@ -63,9 +142,12 @@ def test_deactivated_and_deleted_hooks_are_repaired(world: World) -> None:
     result = _sweep(world)
     # Then every scope has an active hook with the store's headers again
     repaired = world.emulator.hooks(world.store_hash)
-    assert result["hooks_repaired"] == 3
+    assert result["hooks_repaired"] == 6
     assert sorted(h["scope"] for h in repaired) == [
+        "store/app/uninstalled",
+        "store/customer/deleted",
         "store/order/created",
+        "store/order/refund/created",
         "store/order/statusUpdated",
         "store/shipment/created",
     ]

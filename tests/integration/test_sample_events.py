@@ -29,6 +29,9 @@ def test_every_function_has_a_sample_event(logical_id: str) -> None:
         ("OrderCreatedFunction", 401),  # the sample's signature is a placeholder: refused
         ("ShipmentCreatedFunction", 401),  # placeholder signature too
         ("OrderStatusUpdatedFunction", 401),  # placeholder signature too
+        ("AppUninstalledFunction", 401),  # placeholder signature too
+        ("CustomerDeletedFunction", 401),  # placeholder signature too
+        ("OrderRefundCreatedFunction", 401),  # placeholder signature too
         ("AppLifecycleFunction", 401),  # the sample's code was never issued: BigCommerce refuses it
         ("AdminApiFunction", 401),  # the sample carries no session token
         ("PortalApiFunction", 401),  # no current-customer token either

@@ -34,6 +34,10 @@ FUNCTION_FOLDERS = {
     "OrderCreatedFunction": "order_created",
     "ShipmentCreatedFunction": "shipment_created",
     "OrderStatusUpdatedFunction": "order_status_updated",
+    "BcWebhookWorkerFunction": "bc_webhook_worker",
+    "AppUninstalledFunction": "app_uninstalled",
+    "CustomerDeletedFunction": "customer_deleted",
+    "OrderRefundCreatedFunction": "order_refund_created",
     "RenewalSweepFunction": "renewal_sweep",
     "RenewalWorkerFunction": "renewal_worker",
     "AuthExpirySweepFunction": "auth_expiry_sweep",
@@ -49,6 +53,9 @@ ROUTES = {
     ("POST", "/webhooks/bigcommerce/order-created"): "OrderCreatedFunction",
     ("POST", "/webhooks/bigcommerce/shipment-created"): "ShipmentCreatedFunction",
     ("POST", "/webhooks/bigcommerce/order-status-updated"): "OrderStatusUpdatedFunction",
+    ("POST", "/webhooks/bigcommerce/app-uninstalled"): "AppUninstalledFunction",
+    ("POST", "/webhooks/bigcommerce/customer-deleted"): "CustomerDeletedFunction",
+    ("POST", "/webhooks/bigcommerce/order-refund-created"): "OrderRefundCreatedFunction",
     ("GET", "/auth"): "AppLifecycleFunction",
     ("GET", "/load"): "AppLifecycleFunction",
     ("GET", "/uninstall"): "AppLifecycleFunction",
@@ -207,6 +214,47 @@ def test_the_renewal_worker_knows_its_queues_max_receive_count() -> None:
     # the setting's default (what the local stack runs with) is the same number
     assert int(worker.environment["RENEWAL_MAX_RECEIVE_COUNT"]) == redrive[1]
     assert Settings.model_fields["renewal_max_receive_count"].default == redrive[1]
+
+
+def test_the_bc_webhook_worker_knows_its_queues_max_receive_count() -> None:
+    # Given the BigCommerce delivery queue's redrive policy and the worker's environment
+    redrive = queues(TEMPLATE)["BcWebhookQueue"].redrive
+    assert redrive is not None
+    worker = FUNCTIONS["BcWebhookWorkerFunction"]
+    from bc_subscriptions.config import Settings
+
+    # Then the worker records and parks a delivery on exactly the receive SQS gives up after
+    assert int(worker.environment["BC_WEBHOOK_MAX_RECEIVE_COUNT"]) == redrive[1]
+    assert Settings.model_fields["bc_webhook_max_receive_count"].default == redrive[1]
+
+
+def test_the_bc_webhook_worker_consumes_the_queue_the_webhook_routes_may_send_to() -> None:
+    # Given the queue the worker reads
+    [source] = [e for e in FUNCTIONS["BcWebhookWorkerFunction"].events if e.type == "SQS"]
+    queue_id = referenced_id(source.properties["Queue"])
+    assert queue_id == "BcWebhookQueue"
+    # Then each BigCommerce webhook route may send to it and to nothing else, and calls no
+    # worker-only table operation (it answers before any processing)
+    for route_fn in (
+        "AppUninstalledFunction",
+        "CustomerDeletedFunction",
+        "OrderRefundCreatedFunction",
+        "OrderCreatedFunction",
+        "ShipmentCreatedFunction",
+        "OrderStatusUpdatedFunction",
+    ):
+        statements = [
+            st
+            for policy in TEMPLATE["Resources"][route_fn]["Properties"]["Policies"]
+            if isinstance(policy, dict) and "Statement" in policy
+            for st in policy["Statement"]
+        ]
+        sends = [st for st in statements if "sqs:SendMessage" in str(st["Action"])]
+        assert [referenced_id(st["Resource"]) for st in sends] == [queue_id], route_fn
+        table_actions = {
+            a for st in statements if "dynamodb" in str(st["Action"]) for a in st["Action"]
+        }
+        assert table_actions <= {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"}
 
 
 def test_every_queue_a_function_consumes_hides_messages_for_six_worker_timeouts() -> None:

@@ -215,3 +215,29 @@ def test_a_subscription_on_a_retired_cadence_announces_its_cadence_without_the_p
         "interval_count": 1,
         "discount_percent": "0",
     }
+
+
+def test_a_deleted_customers_subscription_stops_even_within_its_commitment() -> None:
+    # Given a subscription twelve cycles short of its commitment
+    sub = subscription(terms=PlanTerms(commitment_count=12))
+    sub.pull_events()
+    # When the store deletes its customer
+    sub.stop_for_deleted_customer(NOW + timedelta(days=3))
+    # Then it is cancelled, with one event saying why and no fee
+    assert sub.status == Status.CANCELLED
+    [event] = sub.pull_events()
+    assert (event.type, event.data) == (
+        ev.SUBSCRIPTION_CANCELLED,
+        {"reason": "customer_deleted", "cycle": 2},
+    )
+
+
+def test_a_cancelled_subscription_is_not_stopped_twice() -> None:
+    # Given a subscription already stopped
+    sub = subscription()
+    sub.stop_for_deleted_customer(NOW)
+    sub.pull_events()
+    # When / Then a second stop is refused by the resolver, and records nothing
+    with pytest.raises(DomainError):
+        sub.stop_for_deleted_customer(NOW)
+    assert sub.pull_events() == []

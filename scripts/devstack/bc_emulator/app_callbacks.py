@@ -13,6 +13,7 @@ import time
 import uuid
 
 from .state import Store
+from .webhooks import WebhookOutbox
 
 PAYLOAD_LIFETIME_S = 24 * 3600  # BigCommerce's signed payloads live a day
 CUSTOMER_JWT_LIFETIME_S = 15 * 60  # the storefront's current-customer token
@@ -27,6 +28,7 @@ class AppCallbacks:
     client_secret: str
     _auth_codes: dict[str, str]
     _revoked: set[str]
+    outbox: WebhookOutbox
 
     def issue_auth_code(self, store_hash: str) -> str:
         """A one-time code, as the install callback receives, for `POST /oauth2/token`.
@@ -109,9 +111,11 @@ class AppCallbacks:
         return f"{head}.{body}.{_b64(signature)}"
 
     def uninstall_app(self, store_hash: str) -> str:
-        """The merchant uninstalls: hooks deleted, token revoked; the `/uninstall` payload."""
+        """The merchant uninstalls: `store/app/uninstalled` sent, then hooks deleted and the
+        token revoked; the `/uninstall` payload."""
         with self.lock:
             store = self.stores[store_hash]
+            self.outbox.queue(store, "store/app/uninstalled", {"type": "store"})
             store.hooks.clear()
             store.access_token = f"revoked-{secrets.token_hex(8)}"
             self._revoked.add(store_hash)

@@ -99,6 +99,26 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
             if previous != status_id:
                 self.outbox.status_change(store, order_id, previous, status_id)
 
+    def delete_customer(self, store_hash: str, customer_id: int) -> None:
+        """The merchant deletes a customer (and their stored cards); fires customer/deleted."""
+        with self.lock:
+            store = self.stores[store_hash]
+            del store.customers[customer_id]
+            self.queue_webhook(
+                store, "store/customer/deleted", {"type": "customer", "id": customer_id}
+            )
+
+    def refund_order(self, store_hash: str, order_id: int) -> int:
+        """The merchant refunds an order in the control panel; fires order/refund/created."""
+        with self.lock:
+            store = self.stores[store_hash]
+            if order_id not in store.orders:
+                raise KeyError(order_id)
+            refund_id = store.take_id("refund_id")
+            data = {"type": "order", "id": order_id, "refund": {"refund_id": refund_id}}
+            self.queue_webhook(store, "store/order/refund/created", data)
+            return refund_id
+
     def create_shipment(
         self, store_hash: str, order_id: int, items: list[dict[str, Any]] | None = None
     ) -> dict[str, Any]:

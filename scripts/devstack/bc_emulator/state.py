@@ -92,6 +92,7 @@ class Store:
     next_order_id: int = 100
     next_customer_id: int = 1
     next_line_id: int = 1
+    next_refund_id: int = 1
     next_tx_id: int = 1
     next_hook_id: int = 1
     next_metafield_id: int = 1

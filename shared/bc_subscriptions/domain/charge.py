@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .authorization import Authorization, AuthState
 from .declines import DeclineClass
@@ -58,6 +58,8 @@ class Charge(BaseModel):
     fulfilment_only: bool = False
     # An authorized payment waiting to be captured (capture timing), or what became of it.
     authorization: Authorization | None = None
+    # Refunds BigCommerce reported against the cycle's order (`store/order/refund/created`).
+    refund_ids: list[int] = Field(default_factory=list)
     lease_owner: str | None = None
     lease_until: datetime | None = None
     created_at: datetime
@@ -112,6 +114,14 @@ class Charge(BaseModel):
         self.decline_code, self.decline_reason = None, "authorization_voided"
         self.decline_class = DeclineClass.SOFT
         self.advance(Stage.PAYMENT_FAILED, now)
+
+    def record_refund(self, refund_id: int, now: datetime) -> bool:
+        """Remember a refund of the cycle's order; False when it was recorded before."""
+        if refund_id in self.refund_ids:
+            return False
+        self.refund_ids.append(refund_id)
+        self.updated_at = now
+        return True
 
     def advance(self, stage: Stage, now: datetime) -> None:
         self.stage, self.updated_at = stage, now

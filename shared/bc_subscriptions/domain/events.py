@@ -22,6 +22,7 @@ SUBSCRIPTION_EXPIRED = "subscription.expired"
 SUBSCRIPTION_CYCLE_SKIPPED = "subscription.cycle_skipped"
 CHARGE_CAPTURED = "charge.captured"
 CHARGE_VOIDED = "charge.voided"
+CHARGE_REFUNDED = "charge.refunded"
 DELIVERY_FULFILLED = "delivery.fulfilled"
 # The store wants to capture later, but its gateway took the money at once (purchase).
 CAPTURE_TIMING_UNSUPPORTED = "config.capture_timing_unsupported"
@@ -58,6 +59,7 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_CYCLE_SKIPPED,
         CHARGE_CAPTURED,
         CHARGE_VOIDED,
+        CHARGE_REFUNDED,
         DELIVERY_FULFILLED,
         CAPTURE_TIMING_UNSUPPORTED,
         SUBSCRIPTION_PAYMENT_METHOD_UPDATED,

@@ -456,6 +456,13 @@ class Subscription(BaseModel):
             data["early_cancel_fee"] = self._owed(early_cancel_fee)
         self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
 
+    def stop_for_deleted_customer(self, now: datetime) -> None:
+        """The store deleted the customer: nobody is left to bill or ship to, so the
+        subscription is cancelled whatever its commitment, and no early-cancel fee is owed."""
+        self._apply(Command.CANCEL, now)
+        data: dict[str, Any] = {"reason": "customer_deleted", "cycle": self.next_cycle}
+        self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
+
     def ensure_cancel_schedulable(self) -> None:
         """A cancel at period end needs a running period and none scheduled already."""
         if self.cancel_at is not None:

@@ -74,7 +74,7 @@ class StuckWorkflowQueue(BaseModel):
 
 class DeadLetterView(BaseModel):
     id: str
-    kind: str = Field(description="renewal | webhook_delivery")
+    kind: str = Field(description="renewal | webhook_delivery | bc_webhook")
     at: datetime
     attempts: int
     error: str

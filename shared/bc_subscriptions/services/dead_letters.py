@@ -3,7 +3,9 @@
 The SQS dead-letter queues are shared by every store, so the merchant's view is the record
 written here at the moment a message is given up on: by the webhook delivery after its last
 attempt, and by the renewal worker when a record fails on its last allowed receive (the
-queue's redrive policy then moves it to the DLQ).
+queue's redrive policy then moves it to the DLQ), and by the BigCommerce webhook worker
+likewise (`bc_webhook`: its delivery is also parked, and the reconciliation sweep retries it,
+so it is not redriven from here).
 
 A redrive marks the record first (a conditional write: a double click sends once), then sends:
 a renewal goes back to the renewal queue (the worker is idempotent per cycle), a webhook
@@ -21,12 +23,13 @@ from ulid import ULID
 
 from ..ports.queues import MessageQueue
 from ..ports.storage import DeadLetter, DeadLetterPage, DeadLetters, Install
-from .messages import DeliverWebhook, RenewSubscription
+from .messages import DeliverWebhook, ProcessBcWebhook, RenewSubscription
 from .webhook_replay import EndpointReader, EventReader, ReplayRefused, replay_events
 
 MAX_PAGE = 100
 RENEWAL = "renewal"
 WEBHOOK_DELIVERY = "webhook_delivery"
+BC_WEBHOOK = "bc_webhook"
 _ERROR_CHARS = 300
 # Anything shaped like a credential (long opaque tokens, bearer values) never reaches the record.
 _SECRETISH = re.compile(r"(?i)\b(bearer|pat|token|secret)\b[\s=:]+\S+|[A-Za-z0-9_\-+/=]{40,}")
@@ -94,6 +97,30 @@ def record_renewal_failure(
     return letter
 
 
+def record_bc_webhook_failure(
+    cmd: ProcessBcWebhook,
+    exc: BaseException,
+    *,
+    receive_count: int,
+    letters: DeadLetters,
+    now: datetime,
+) -> DeadLetter:
+    """Record a BigCommerce delivery whose work failed on its last allowed receive; the
+    caller checked the store's inbox row exists, so the partition is an installed store's."""
+    letter = DeadLetter(
+        store_hash=cmd.store_hash,
+        dead_letter_id=new_dead_letter_id(now),
+        kind=BC_WEBHOOK,
+        at=now,
+        attempts=receive_count,
+        error=describe_error(exc),
+        event_id=cmd.delivery_hash,
+        event_type=cmd.scope,
+    )
+    letters.record(letter)
+    return letter
+
+
 def record_webhook_failure(
     cmd: DeliverWebhook, last_error: str, *, letters: DeadLetters, now: datetime
 ) -> DeadLetter:
@@ -135,6 +162,10 @@ def redrive(
     letter = letters.get(store_hash, dead_letter_id)
     if letter is None:
         raise DeadLetterNotFound(dead_letter_id)
+    if letter.kind == BC_WEBHOOK:
+        raise RedriveRefused(
+            "retried_by_reconciliation", "the reconciliation sweep retries this delivery"
+        )
     if letter.redriven_at is not None or not letters.mark_redriven(store_hash, dead_letter_id, now):
         raise RedriveRefused("already_redriven", "this dead letter was already redriven")
     try:

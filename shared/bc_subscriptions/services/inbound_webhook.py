@@ -1,18 +1,28 @@
-"""Authenticate a BigCommerce webhook delivery and process it at most once per `hash`."""
+"""Authenticate a BigCommerce webhook delivery and queue it at most once per `hash`.
+
+The route only verifies, records and queues (BigCommerce asks for the answer before any work);
+`services/bc_webhook_work.py` does the BigCommerce calls in the worker behind the queue.
+"""
 
 from __future__ import annotations
 
-import base64
 import hmac
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from pydantic import BaseModel, Field, ValidationError
-from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+from pydantic import BaseModel, Field, StrictInt, StrictStr, ValidationError
 
+from ..ports.queues import MessageQueue
 from ..ports.storage import Install
+from .bc_signature import SignatureInvalid, verify_signature
 from .install_store import SECRET_HEADER, STORE_HEADER
+from .messages import ProcessBcWebhook
+
+# BigCommerce callbacks carry ids only (well under 1 KiB); anything near this is not one.
+MAX_BODY_BYTES = 64 * 1024
+_STORE_HASH = re.compile(r"^[A-Za-z0-9]{1,64}$")
 
 
 class WebhookRejected(Exception):
@@ -26,12 +36,12 @@ class WebhookRejected(Exception):
 class BcWebhook(BaseModel):
     """BigCommerce callback body: light, ids only; `hash` is identical across redeliveries."""
 
-    scope: str = Field(min_length=1)
-    store_id: str | int
-    producer: str = Field(pattern=r"^stores/[A-Za-z0-9]+$")
+    scope: str = Field(min_length=1, max_length=128)
+    store_id: StrictStr | StrictInt = Field(union_mode="left_to_right")
+    producer: str = Field(pattern=r"^stores/[A-Za-z0-9]{1,64}$")
     data: dict[str, Any]
     hash: str = Field(min_length=1, max_length=128)
-    created_at: int
+    created_at: int | None = None  # BigCommerce documents it, but a delivery may omit it
 
     @property
     def store_hash(self) -> str:
@@ -52,9 +62,6 @@ class InboxStore(Protocol):
         self, store_hash: str, delivery_hash: str, scope: str, resource_id: str, now: datetime
     ) -> bool: ...
     def mark(self, store_hash: str, delivery_hash: str, status: str) -> None: ...
-    def park(
-        self, store_hash: str, delivery_hash: str, scope: str, resource_id: str, now: datetime
-    ) -> None: ...
 
 
 def authenticate(
@@ -65,34 +72,36 @@ def authenticate(
     client_secret: str,
     installs: InstallReader,
     vault: SecretReader,
+    now: datetime,
+    data_model: type[BaseModel] | None = None,
+    accept_uninstalled: bool = False,
 ) -> BcWebhook:
-    """Signature (Standard Webhooks, key = the app's client secret), shape, store, secret header.
+    """Size, signature (Standard Webhooks, key = the app's client secret), shape, store, secret.
 
     The store is the one named by the registered store header (the body's `producer` for hooks
     registered before that header existed); its secret must match, then the body must agree.
+    `now` is real time: the signature's timestamp is. `data` is checked against `data_model`
+    before the store id is remembered, so a refused delivery writes nothing.
+    `accept_uninstalled` lets `store/app/uninstalled` in after the `/uninstall` callback closed
+    the store: refusing it would only make BigCommerce retry it for two days.
     """
     lowered = {k.lower(): v for k, v in headers.items()}
-    key = base64.b64encode(client_secret.encode()).decode()
-    try:
-        Webhook(key).verify(raw_body, lowered, json_parse=False)
-    except WebhookVerificationError as exc:
-        raise WebhookRejected(401, "invalid_signature", "webhook signature did not verify") from exc
-    try:
-        payload = BcWebhook.model_validate_json(raw_body)
-    except ValidationError as exc:
-        raise WebhookRejected(400, "invalid_payload", _first_error(exc)) from exc
+    payload = _signed_payload(raw_body, lowered, client_secret=client_secret, now=now)
     if payload.scope != expected_scope:
         raise WebhookRejected(400, "unexpected_scope", f"this endpoint takes {expected_scope}")
     store_hash = lowered.get(STORE_HEADER.lower()) or payload.store_hash
-    install = installs.get(store_hash)
-    if install is None or install.status != "installed":
-        raise WebhookRejected(401, "unknown_store", "store is not installed")
+    install = _installed(store_hash, installs, accept_uninstalled)
     expected = vault.decrypt(store_hash, install.webhook_secret_ciphertext)
     given = lowered.get(SECRET_HEADER.lower(), "")
-    if not hmac.compare_digest(given.encode(), expected.encode()):
+    if not hmac.compare_digest(given.encode(errors="replace"), expected.encode()):
         raise WebhookRejected(401, "invalid_secret", "webhook secret header does not match")
     if payload.store_hash != store_hash:
         raise WebhookRejected(403, "store_mismatch", "producer names another store")
+    if data_model is not None:
+        try:
+            data_model.model_validate(payload.data)
+        except ValidationError as exc:
+            raise WebhookRejected(400, "invalid_payload", "data." + _first_error(exc)) from exc
     if install.store_id is None:
         installs.remember_store_id(store_hash, str(payload.store_id))
     elif str(payload.store_id) != install.store_id:
@@ -100,21 +109,53 @@ def authenticate(
     return payload
 
 
-def process_once(
-    payload: BcWebhook, *, inbox: InboxStore, now: datetime, process: Callable[[BcWebhook], str]
+def accept_once(
+    payload: BcWebhook, *, inbox: InboxStore, queue: MessageQueue, now: datetime
 ) -> str:
-    """Run `process` unless this delivery was already handled; a failure leaves it retryable."""
-    resource_id = str(payload.data.get("id", ""))
+    """Record the delivery, then queue it for the worker; a repeat of a recorded one is a
+    `duplicate`. If queueing fails the row is marked failed, so BigCommerce's retry is
+    recorded again instead of being taken for a duplicate."""
+    resource_id = str(payload.data.get("id", ""))[:64]
     if not inbox.record(payload.store_hash, payload.hash, payload.scope, resource_id, now):
         return "duplicate"
+    message = ProcessBcWebhook(
+        store_hash=payload.store_hash,
+        delivery_hash=payload.hash,
+        scope=payload.scope,
+        data=payload.data,
+    )
     try:
-        outcome = process(payload)
+        queue.send_batch([message.model_dump_json()])
     except Exception:
         inbox.mark(payload.store_hash, payload.hash, "failed")
-        inbox.park(payload.store_hash, payload.hash, payload.scope, resource_id, now)
         raise
-    inbox.mark(payload.store_hash, payload.hash, "processed")
-    return outcome
+    return "accepted"
+
+
+def _signed_payload(
+    raw_body: bytes, lowered: Mapping[str, str], *, client_secret: str, now: datetime
+) -> BcWebhook:
+    """The body, if small enough, signed by BigCommerce and in its callback shape."""
+    if len(raw_body) > MAX_BODY_BYTES:
+        raise WebhookRejected(413, "payload_too_large", f"body over {MAX_BODY_BYTES} bytes")
+    try:
+        verify_signature(raw_body, lowered, key=client_secret.encode(), now=now)
+    except SignatureInvalid as exc:
+        raise WebhookRejected(401, "invalid_signature", "webhook signature did not verify") from exc
+    try:
+        return BcWebhook.model_validate_json(raw_body)
+    except ValidationError as exc:
+        raise WebhookRejected(400, "invalid_payload", _first_error(exc)) from exc
+
+
+def _installed(store_hash: str, installs: InstallReader, accept_uninstalled: bool) -> Install:
+    if not _STORE_HASH.match(store_hash):
+        raise WebhookRejected(401, "unknown_store", "store is not installed")
+    install = installs.get(store_hash)
+    allowed = {"installed", "uninstalled"} if accept_uninstalled else {"installed"}
+    if install is None or install.status not in allowed:
+        raise WebhookRejected(401, "unknown_store", "store is not installed")
+    return install
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -19,6 +19,12 @@ WEBHOOK_ROUTES = {
     "store/order/created": "/webhooks/bigcommerce/order-created",
     "store/order/statusUpdated": "/webhooks/bigcommerce/order-status-updated",
     "store/shipment/created": "/webhooks/bigcommerce/shipment-created",
+    # A backup of the `/uninstall` callback: the store closed, stop sweeping it.
+    "store/app/uninstalled": "/webhooks/bigcommerce/app-uninstalled",
+    # The customer is gone: their subscriptions stop.
+    "store/customer/deleted": "/webhooks/bigcommerce/customer-deleted",
+    # A refund of a renewal order is recorded on its charge.
+    "store/order/refund/created": "/webhooks/bigcommerce/order-refund-created",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -27,3 +28,12 @@ class DeliverWebhook(BaseModel):
     # A retry is due at this time; SQS delays stop at 15 minutes, so the worker may still
     # receive it early and then waits out the rest on the message's visibility.
     not_before: datetime | None = None
+
+
+class ProcessBcWebhook(BaseModel):
+    """Command: do the work of one verified BigCommerce delivery (its inbox row exists)."""
+
+    store_hash: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9]+$")
+    delivery_hash: str = Field(min_length=1, max_length=128)
+    scope: str = Field(min_length=1, max_length=128)
+    data: dict[str, Any]

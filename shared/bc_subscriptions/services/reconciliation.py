@@ -14,6 +14,7 @@ from typing import Protocol
 from ..observability import logger
 from ..ports.bigcommerce import BigCommerce, BigCommerceError, Order
 from ..ports.storage import Install, ParkedDelivery, ReconCheckpoint
+from .bc_webhook_work import permanent_reason
 from .capture_from_order import CaptureResult
 from .install_store import HookRepair, ensure_hooks
 
@@ -34,6 +35,7 @@ class Checkpoints(Protocol):
 class ParkedDeliveries(Protocol):
     def failed(self, store_hash: str, limit: int) -> list[ParkedDelivery]: ...
     def resolve(self, store_hash: str, delivery_hash: str) -> None: ...
+    def give_up(self, store_hash: str, delivery_hash: str, reason: str) -> None: ...
 
 
 @dataclass
@@ -42,6 +44,8 @@ class StoreReconciliation:
     orders_seen: int = 0
     orders_captured: int = 0
     retried: int = 0
+    retry_failed: int = 0  # parked deliveries that failed again (they stay parked)
+    given_up: int = 0  # parked deliveries that can never succeed (recorded with the reason)
     hooks: HookRepair = field(default_factory=HookRepair)
     caught_up: bool = False  # every order modified up to this run's window end was seen
 
@@ -63,10 +67,7 @@ def reconcile_store(
     result = StoreReconciliation(store_hash)
     result.hooks = ensure_hooks(store_hash, webhook_secret, bc=bc, app_base_url=app_base_url)
     for delivery in parked.failed(store_hash, max_retries):
-        if delivery.scope in ORDER_SCOPES:
-            capture(store_hash, int(delivery.resource_id), None)
-        parked.resolve(store_hash, delivery.delivery_hash)
-        result.retried += 1
+        _retry_parked(delivery, parked, capture, result)
     checkpoint = _window(install, checkpoints.get(store_hash), now)
     end = checkpoint.window_end or now
     try:
@@ -79,6 +80,50 @@ def reconcile_store(
         # Even after a failure: pages fully read stay read; the failed page is read again.
         checkpoints.put(checkpoint)
     return result
+
+
+def _retry_parked(
+    delivery: ParkedDelivery,
+    parked: ParkedDeliveries,
+    capture: Capture,
+    result: StoreReconciliation,
+) -> None:
+    """One parked delivery; its failure is its own: the next one and the order listing run."""
+    store_hash = delivery.store_hash
+    try:
+        if delivery.scope in ORDER_SCOPES:
+            capture(store_hash, _order_id(delivery.resource_id), None)
+        parked.resolve(store_hash, delivery.delivery_hash)
+        result.retried += 1
+    except Exception as exc:
+        reason = _permanent(exc)
+        if reason is None:
+            logger.exception("parked delivery failed again", delivery_hash=delivery.delivery_hash)
+            result.retry_failed += 1
+            return
+        logger.warning("parked delivery given up", delivery_hash=delivery.delivery_hash)
+        parked.give_up(store_hash, delivery.delivery_hash, reason)
+        result.given_up += 1
+
+
+class _InvalidOrderId(Exception):
+    pass
+
+
+def _order_id(resource_id: str) -> int:
+    """A BigCommerce order id (positive, 32-bit); anything else was never one."""
+    if not (resource_id.isascii() and resource_id.isdigit() and len(resource_id) <= 10):
+        raise _InvalidOrderId(resource_id)
+    value = int(resource_id)
+    if not 1 <= value <= 2**31 - 1:
+        raise _InvalidOrderId(resource_id)
+    return value
+
+
+def _permanent(exc: Exception) -> str | None:
+    if isinstance(exc, _InvalidOrderId):
+        return "invalid_order_id"
+    return permanent_reason(exc)
 
 
 def _window(install: Install, checkpoint: ReconCheckpoint | None, now: datetime) -> ReconCheckpoint:
@@ -131,6 +176,8 @@ class SweepSummary:
     orders_seen: int = 0
     orders_captured: int = 0
     retried: int = 0
+    retry_failed: int = 0
+    given_up: int = 0
     hooks_repaired: int = 0
     complete: bool = True  # False: stores were left for the next run
 
@@ -161,6 +208,8 @@ def reconcile_stores(
             summary.orders_seen += done.orders_seen
             summary.orders_captured += done.orders_captured
             summary.retried += done.retried
+            summary.retry_failed += done.retry_failed
+            summary.given_up += done.given_up
             summary.hooks_repaired += done.hooks.created + done.hooks.updated
             summary.complete &= done.caught_up
         summary.stores += 1

@@ -197,9 +197,10 @@ class InboxItem(_Item):
     store_hash = UnicodeAttribute()
     scope = UnicodeAttribute()
     resource_id = UnicodeAttribute()
-    status = UnicodeAttribute()
+    status = UnicodeAttribute()  # received | processed | failed | given_up
     attempts = NumberAttribute(default=0)
     received_at = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)  # why it was given up
     ttl = NumberAttribute()
 
 
@@ -211,7 +212,8 @@ class InboxRetryItem(_Item):
     delivery_hash = UnicodeAttribute()
     scope = UnicodeAttribute()
     resource_id = UnicodeAttribute()
-    status = UnicodeAttribute()  # failed | processed
+    status = UnicodeAttribute()  # failed | processed | given_up
+    reason = UnicodeAttribute(null=True)
     ttl = NumberAttribute()
 
 

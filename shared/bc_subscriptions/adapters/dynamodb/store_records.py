@@ -23,6 +23,8 @@ from .models import (
     SweepCursorItem,
 )
 
+# Longer than the inbound signature tolerance (about 48 h, BigCommerce's retry window): a
+# replayed delivery still finds its row and is a duplicate.
 INBOX_RETENTION = timedelta(days=7)
 
 
@@ -108,6 +110,30 @@ class Inbox:
             InboxItem(keys.inbox_pk(store_hash, delivery_hash), "INBOX").update(
                 actions=[InboxItem.status.set(status)]
             )
+
+    def status(self, store_hash: str, delivery_hash: str) -> str | None:
+        """The delivery's row status, or None when it was never recorded (or expired)."""
+        with translated_errors():
+            try:
+                item = InboxItem.get(keys.inbox_pk(store_hash, delivery_hash), "INBOX")
+            except InboxItem.DoesNotExist:
+                return None
+        return str(item.status)
+
+    def give_up(self, store_hash: str, delivery_hash: str, reason: str) -> None:
+        """The delivery can never be processed: its row and any retry marker say why."""
+        for item, cls in (
+            (InboxItem(keys.inbox_pk(store_hash, delivery_hash), "INBOX"), InboxItem),
+            (InboxRetryItem(keys.store_pk(store_hash), f"RETRY#{delivery_hash}"), InboxRetryItem),
+        ):
+            try:
+                with translated_errors():
+                    item.update(
+                        actions=[cls.status.set("given_up"), cls.reason.set(reason)],
+                        condition=cls.pk.exists(),
+                    )
+            except ConcurrencyConflict:
+                pass  # no such row (a delivery is parked only after failing): nothing to mark
 
     def park(
         self, store_hash: str, delivery_hash: str, scope: str, resource_id: str, now: datetime

@@ -1,0 +1,77 @@
+"""BcWebhookWorkerFunction: the BigCommerce calls of one queued delivery per BcWebhookQueue
+message, partial batch failures."""
+
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
+from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.bc_webhook_processors import processors
+from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.services.bc_webhook_work import process_delivery
+from bc_subscriptions.services.dead_letters import record_bc_webhook_failure
+from bc_subscriptions.services.messages import ProcessBcWebhook
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
+    # A bad message fails only its own record: retried, then dead-lettered by the redrive policy.
+    try:
+        cmd = ProcessBcWebhook.model_validate_json(record.body)
+    except ValidationError:
+        logger.error("bc webhook message rejected", error="malformed_message", id=record.message_id)
+        raise
+    c = container()
+    logger.append_keys(store_hash=cmd.store_hash, webhook_hash=cmd.delivery_hash, scope=cmd.scope)
+    try:
+        outcome = process_delivery(cmd, inbox=c.inbox, processors=processors(c))
+    except Exception as exc:
+        _give_over_if_last_receive(record, cmd, exc)
+        raise
+    metrics.add_metric(
+        "BcWebhookGivenUp" if outcome == "given_up" else "BcWebhookProcessed", MetricUnit.Count, 1
+    )
+    logger.info("bc webhook processed", outcome=outcome)
+    return outcome
+
+
+def _give_over_if_last_receive(record: SQSRecord, cmd: ProcessBcWebhook, exc: Exception) -> None:
+    """On its last allowed receive the message is about to be dead-lettered: record it under
+    its store for the ops view, and park the delivery so the reconciliation sweep retries it."""
+    c = container()
+    receive_count = int(record.attributes.approximate_receive_count)
+    if receive_count < c.settings.bc_webhook_max_receive_count:
+        return
+    try:
+        if c.inbox.status(cmd.store_hash, cmd.delivery_hash) is None:
+            return  # not a delivery of ours: nothing to record in that partition
+        resource_id = str(cmd.data.get("id", ""))[:64]
+        now = c.clock.now()
+        c.inbox.mark(cmd.store_hash, cmd.delivery_hash, "failed")
+        c.inbox.park(cmd.store_hash, cmd.delivery_hash, cmd.scope, resource_id, now)
+        letter = record_bc_webhook_failure(
+            cmd, exc, receive_count=receive_count, letters=c.dead_letters, now=now
+        )
+    except Exception:
+        # The message fails either way; the DLQ still holds it.
+        logger.exception("dead letter not recorded")
+        return
+    logger.warning("bc webhook dead-lettered", dead_letter_id=letter.dead_letter_id)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,101 @@
+"""What the worker does for each BigCommerce scope, wired to the container's adapters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel, ValidationError
+
+from ..bootstrap import Container
+from ..ports.storage import UnitOfWork
+from ..services.app_lifecycle import uninstall
+from ..services.bc_webhook_work import DeliveryGivenUp, Processor
+from ..services.customer_deleted import stop_customer_subscriptions
+from ..services.order_status import StatusChange, react, start_subscriptions_when_paid
+from ..services.payment_actions import ActionDeps
+from ..services.payment_reactions import capture_when_fulfilled, void_when_cancelled
+from ..services.refunds import record_refund
+from ..services.shipments import on_shipment
+from .bc_webhook_models import (
+    CustomerRef,
+    OrderRef,
+    RefundData,
+    ShipmentData,
+    StatusData,
+    StoreRef,
+)
+from .capture import capture_order
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parsed(model: type[M], data: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        # The route validated it; a message that still fails can never succeed.
+        raise DeliveryGivenUp("invalid_data") from exc
+
+
+def processors(c: Container) -> dict[str, Processor]:
+    """Scope -> processor; a scope missing here is given up on, never retried."""
+
+    def action_deps() -> ActionDeps:
+        return ActionDeps(cast(UnitOfWork, c.unit_of_work()), c.bigcommerce, c.clock)
+
+    def order_created(store_hash: str, data: dict[str, Any]) -> str:
+        order = _parsed(OrderRef, data)
+        return capture_order(c, store_hash, order.id).outcome
+
+    def shipment_created(store_hash: str, data: dict[str, Any]) -> str:
+        shipment = _parsed(ShipmentData, data)
+        return on_shipment(store_hash, shipment.order_id, action_deps())
+
+    def status_updated(store_hash: str, data: dict[str, Any]) -> str:
+        status = _parsed(StatusData, data)
+        change = StatusChange(
+            store_hash, status.id, status.status.previous_status_id, status.status.new_status_id
+        )
+        reactions = [
+            start_subscriptions_when_paid(lambda store, order: capture_order(c, store, order)),
+            capture_when_fulfilled(action_deps),
+            void_when_cancelled(action_deps),
+        ]
+        return react(change, reactions)
+
+    def app_uninstalled(store_hash: str, data: dict[str, Any]) -> str:
+        _parsed(StoreRef, data)
+        # As the `/uninstall` callback does: the store leaves the sweeps' index.
+        closed = uninstall(store_hash, installs=c.installs, now=c.clock.now())
+        return "uninstalled" if closed else "not_installed"
+
+    def customer_deleted(store_hash: str, data: dict[str, Any]) -> str:
+        customer = _parsed(CustomerRef, data)
+        stopped = stop_customer_subscriptions(
+            store_hash,
+            customer.id,
+            uow_factory=lambda: cast(UnitOfWork, c.unit_of_work()),
+            now=c.clock.now(),
+        )
+        return f"stopped:{stopped}"
+
+    def refund_created(store_hash: str, data: dict[str, Any]) -> str:
+        refund = _parsed(RefundData, data)
+        return record_refund(
+            store_hash,
+            refund.id,
+            refund.refund.refund_id,
+            uow=cast(UnitOfWork, c.unit_of_work()),
+            now=c.clock.now(),
+        )
+
+    table: dict[str, Callable[[str, dict[str, Any]], str]] = {
+        "store/order/created": order_created,
+        "store/shipment/created": shipment_created,
+        "store/order/statusUpdated": status_updated,
+        "store/app/uninstalled": app_uninstalled,
+        "store/customer/deleted": customer_deleted,
+        "store/order/refund/created": refund_created,
+    }
+    return table

@@ -1,0 +1,33 @@
+"""`store/customer/deleted`: every subscription of the deleted customer stops, with its event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from ..domain.errors import InvalidTransition
+from ..ports.storage import UnitOfWork
+from .subscription_admin import SubscriptionNotFound, change_subscription
+
+
+def stop_customer_subscriptions(
+    store_hash: str, customer_id: int, *, uow_factory: Callable[[], UnitOfWork], now: datetime
+) -> int:
+    """Cancel (reason `customer_deleted`) each of the customer's subscriptions through the
+    lifecycle resolver; one already cancelled or expired is left as it is. Returns how many
+    stopped. A repeat delivery stops nothing more."""
+    with uow_factory() as uow:
+        links = uow.customer_links.for_customer(store_hash, customer_id)
+    stopped = 0
+    for link in links:
+        try:
+            change_subscription(
+                store_hash,
+                link.subscription_id,
+                lambda sub: sub.stop_for_deleted_customer(now),
+                uow_factory=uow_factory,
+            )
+        except (InvalidTransition, SubscriptionNotFound):
+            continue  # already over (or gone): nothing to stop
+        stopped += 1
+    return stopped
