@@ -10,6 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.bc_webhooks import OrderRef, handle_bc_webhook
 from bc_subscriptions.entrypoints.capture import capture_order
+from bc_subscriptions.entrypoints.pipeline_metrics import SUBSCRIPTIONS_CREATED
 from bc_subscriptions.observability import logger, metrics, tracer
 from bc_subscriptions.services.inbound_webhook import BcWebhook
 
@@ -25,7 +26,7 @@ def order_created() -> Response[str]:
 
 def capture(payload: BcWebhook) -> str:
     result = capture_order(container(), payload.store_hash, int(payload.data["id"]))
-    metrics.add_metric("SubscriptionsCreated", MetricUnit.Count, len(result.subscription_ids))
+    metrics.add_metric(SUBSCRIPTIONS_CREATED, MetricUnit.Count, len(result.subscription_ids))
     return result.outcome
 
 

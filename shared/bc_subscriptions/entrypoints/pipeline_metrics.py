@@ -29,6 +29,11 @@ WEBHOOK_HELD = "WebhookHeld"  # received before its retry time, hidden again
 RECONCILIATION_FAILED = "ReconciliationFailed"
 ORDERS_RECOVERED = "OrdersRecovered"
 
+# The other handlers' counts.
+SUBSCRIPTIONS_CREATED = "SubscriptionsCreated"
+EVENTS_CAUGHT_UP = "EventsCaughtUp"
+AUTHORIZATIONS_SEEN = "AuthorizationsSeen"
+
 _RENEWAL_STEPS = {
     "claimed": RENEWAL_CLAIMED,
     "retried": RENEWAL_RETRIED,
