@@ -7,7 +7,8 @@ BigCommerce webhooks duplicated and delivered out of order (and redelivered when
 answer 2xx, as BigCommerce does), cards that start declining and are fixed, and shoppers who
 pause, skip and cancel through the portal while their renewal is already on the queue.
 
-    python -m devstack.bench_soak --subscriptions 2000 --days 31 --fault-rate 0.03 --seed 1
+    python -m devstack.bench_soak --subscriptions 2000 --days 35 --fault-rate 0.03 --seed 1
+    make bench SOAK_SUBSCRIPTIONS=2000
 """
 
 from __future__ import annotations
@@ -37,18 +38,24 @@ from .stack import LocalStack
 
 STORE = "soak"
 MONTHLY, WEEKLY = 1, 2  # product ids: most shoppers renew monthly, some weekly
+ROUND = timedelta(minutes=3)  # longer than a renewal's lease
 _ORDER_KEY = re.compile(r"^bcsub-(?P<sub>.+)-c(?P<cycle>\d+)$")
 console = Console()
 
 
 @dataclass(frozen=True)
 class SoakConfig:
-    subscriptions: int = 2000
-    days: int = 31
+    # On moto every query walks the whole table, so the run's cost grows with the square of
+    # the subscriptions: the default fits a few minutes of an idle 2-core machine; pass
+    # --subscriptions (or SOAK_SUBSCRIPTIONS to make bench) for thousands.
+    subscriptions: int = 100
+    # Shoppers arrive over the first three days: 35 days give every monthly subscription its
+    # renewal (and the weekly ones four or five).
+    days: int = 35
     fault_rate: float = 0.03
     seed: int = 1
     # The sweep's 5 minutes would be 9,000 steps; renewals run up to a step late instead.
-    step: timedelta = timedelta(hours=4)
+    step: timedelta = timedelta(hours=6)
     weekly_share: float = 0.2
     duplicate_share: float = 0.1  # of BigCommerce webhooks delivered twice
     late_share: float = 0.1  # of BigCommerce webhooks held back to a later round
@@ -138,8 +145,8 @@ class Soak:
         # One store's thousands of renewals would mostly wait out the 150 per 30 s quota in
         # real time; 429s still come, from the random faults.
         emu.rate_limit_quota = 1_000_000
-        # A failed message comes back after its visibility timeout, in real seconds: make that
-        # the next step of the business clock, as the six minutes it is in AWS.
+        # A failed message comes back after its visibility timeout, which moto counts in real
+        # seconds: one, so it comes back in a later round of the pump (see ROUND).
         sqs = boto3.client("sqs")
         for queue in ("RenewalQueue", "WebhookDeliveryQueue"):
             sqs.set_queue_attributes(
@@ -159,7 +166,14 @@ class Soak:
             self.customers.append(customer)
 
     def pump(self) -> None:
-        self.stack.runtime.pump(deliver_webhooks=self.webhooks.deliver)
+        self.stack.runtime.pump(deliver_webhooks=self._round)
+
+    def _round(self) -> int:
+        """One round of the pump takes a few business minutes: a renewal that failed holding
+        its cycle's lease comes back after the lease, as SQS's visibility timeout (six
+        minutes) brings it back in AWS, not at the same instant."""
+        self.stack.advance_clock(ROUND)
+        return self.webhooks.deliver()
 
     def shopper_changes(self) -> None:
         """A few shoppers act on their subscriptions right after the sweep queued renewals."""
