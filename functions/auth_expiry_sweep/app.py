@@ -7,6 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.adapters.dynamodb.open_authorizations import OpenAuthorizations
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.pipeline_metrics import AUTHORIZATIONS_SEEN
 from bc_subscriptions.entrypoints.sweeps import SweepInvocation
 from bc_subscriptions.observability import logger, metrics, tracer
 from bc_subscriptions.ports.storage import UnitOfWork
@@ -30,7 +31,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         deps=deps,
         time_left_ms=context.get_remaining_time_in_millis,
     )
-    metrics.add_metric("AuthorizationsSeen", MetricUnit.Count, result.seen)
+    metrics.add_metric(AUTHORIZATIONS_SEEN, MetricUnit.Count, result.seen)
     summary = {"seen": result.seen, **result.outcomes}
     logger.info("auth-expiry sweep", execution_id=invocation.execution_id, **summary)
     return summary

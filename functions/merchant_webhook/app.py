@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.pipeline_metrics import WEBHOOK_HELD, webhook_metrics
 from bc_subscriptions.observability import logger, metrics, tracer
 from bc_subscriptions.services.messages import DeliverWebhook
 from bc_subscriptions.services.webhook_delivery import deliver_webhook
@@ -36,7 +37,7 @@ def deliver(record: SQSRecord) -> str:
     result = deliver_webhook(cmd, c.delivery_deps())
     if result.outcome == "early" and result.wait is not None:
         c.webhook_queue.hold(record.receipt_handle, result.wait)
-        metrics.add_metric("Webhook_held", MetricUnit.Count, 1)
+        metrics.add_metric(WEBHOOK_HELD, MetricUnit.Count, 1)
         raise HeldUntilDue(f"{cmd.event_id} attempt {cmd.attempt} is due in {result.wait}")
     logger.info(
         "delivery attempt",
@@ -48,7 +49,8 @@ def deliver(record: SQSRecord) -> str:
             "status": result.status,
         },
     )
-    metrics.add_metric(f"Webhook_{result.outcome}", MetricUnit.Count, 1)
+    for name in webhook_metrics(result.outcome):
+        metrics.add_metric(name, MetricUnit.Count, 1)
     return result.outcome
 
 

@@ -7,6 +7,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.pipeline_metrics import EVENTS_CAUGHT_UP
 from bc_subscriptions.entrypoints.sweeps import SweepInvocation
 from bc_subscriptions.observability import logger, metrics, tracer
 from bc_subscriptions.services.outbox_relay import catch_up
@@ -25,6 +26,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         queue=c.webhook_queue,
         time_left_ms=context.get_remaining_time_in_millis,
     )
-    metrics.add_metric("EventsCaughtUp", MetricUnit.Count, result.relayed)
+    metrics.add_metric(EVENTS_CAUGHT_UP, MetricUnit.Count, result.relayed)
     logger.info("outbox catch-up", execution_id=invocation.execution_id, **asdict(result))
     return asdict(result)

@@ -7,6 +7,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.pipeline_metrics import ORDERS_RECOVERED, RECONCILIATION_FAILED
 from bc_subscriptions.entrypoints.reconciliation import reconcile_installed_store
 from bc_subscriptions.entrypoints.sweeps import SweepInvocation
 from bc_subscriptions.observability import logger, metrics, tracer
@@ -25,6 +26,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         reconcile=lambda store_hash: reconcile_installed_store(c, store_hash),
         time_left_ms=context.get_remaining_time_in_millis,
     )
-    metrics.add_metric("OrdersRecovered", MetricUnit.Count, summary.orders_captured)
+    metrics.add_metric(ORDERS_RECOVERED, MetricUnit.Count, summary.orders_captured)
+    metrics.add_metric(RECONCILIATION_FAILED, MetricUnit.Count, summary.failed_stores)
     logger.info("reconciliation sweep", execution_id=invocation.execution_id, **asdict(summary))
     return asdict(summary)

@@ -7,6 +7,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.pipeline_metrics import RENEWALS_DUE, STUCK_WORKFLOWS
 from bc_subscriptions.entrypoints.sweeps import SweepInvocation
 from bc_subscriptions.observability import logger, metrics, tracer
 from bc_subscriptions.services.renewal_sweep import sweep_due_renewals
@@ -24,7 +25,9 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         queue=c.renewal_queue,
         time_left_ms=context.get_remaining_time_in_millis,
     )
-    metrics.add_metric("RenewalsEnqueued", MetricUnit.Count, result.enqueued)
+    metrics.add_metric(RENEWALS_DUE, MetricUnit.Count, result.enqueued)
+    # Every sweep re-enqueues what is still due, so each run's figure is the stuck count now.
+    metrics.add_metric(STUCK_WORKFLOWS, MetricUnit.Count, result.overdue)
     summary = {k: v for k, v in asdict(result).items() if k != "per_store"}
     logger.info("renewal sweep", execution_id=invocation.execution_id, **summary)
     return summary

@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.pipeline_metrics import renewal_metrics
 from bc_subscriptions.observability import logger, metrics, tracer
 from bc_subscriptions.services.dead_letters import record_renewal_failure
 from bc_subscriptions.services.messages import RenewSubscription
@@ -52,7 +53,8 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
     except Exception as exc:
         _record_if_last_receive(record, cmd, exc, unknown_subscription=False)
         raise
-    metrics.add_metric(f"Renewal_{outcome.outcome}", MetricUnit.Count, 1)
+    for name in renewal_metrics(outcome.outcome, outcome.steps):
+        metrics.add_metric(name, MetricUnit.Count, 1)
     logger.info("renewal", outcome=outcome.outcome, order_id=outcome.order_id)
     return outcome.outcome
 

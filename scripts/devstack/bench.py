@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -18,7 +20,7 @@ from rich.table import Table
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 
-from . import bench_sweep
+from . import bench_soak, bench_sweep
 from .bench_webhooks import delivery_rows
 from .stack import LocalStack
 from .template import REPO_ROOT, functions, load_template
@@ -162,15 +164,28 @@ def cold_start_rows() -> list[tuple[str, str]]:
     return rows
 
 
-def main() -> int:
-    table = Table(
-        "measure", "value", title=f"bc-subscriptions bench ({SUBSCRIPTIONS} subscriptions)"
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__)
+    parser.add_argument(
+        "--soak-subscriptions",
+        type=int,
+        # `make bench SOAK_SUBSCRIPTIONS=N` reaches here through the environment.
+        default=int(os.environ.get("SOAK_SUBSCRIPTIONS", bench_soak.SoakConfig.subscriptions)),
+        help="subscriptions of the soak's store (0 skips the soak)",
     )
-    rows = [*pipeline_costs(), *bench_sweep.rows(count_aws_calls), *cold_start_rows()]
-    for row in [*rows, *delivery_rows()]:
-        table.add_row(*row)
-    console.print(table)
-    return 0
+    parser.add_argument("--soak-only", action="store_true", help="run only the soak")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if not args.soak_only:
+        table = Table(
+            "measure", "value", title=f"bc-subscriptions bench ({SUBSCRIPTIONS} subscriptions)"
+        )
+        rows = [*pipeline_costs(), *bench_sweep.rows(count_aws_calls), *cold_start_rows()]
+        for row in [*rows, *delivery_rows()]:
+            table.add_row(*row)
+        console.print(table)
+    if args.soak_subscriptions <= 0:
+        return 0
+    return bench_soak.main(["--subscriptions", str(args.soak_subscriptions)])
 
 
 if __name__ == "__main__":

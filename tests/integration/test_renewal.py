@@ -180,3 +180,25 @@ def test_a_poison_message_is_dead_lettered_without_blocking_its_batch(world: Wor
     assert len(world.renewal_orders()) == 1
     dlq = sqs.receive_message(QueueUrl=world.stack.physical["RenewalDLQ"], MaxNumberOfMessages=10)
     assert [json.loads(m["Body"]) for m in dlq.get("Messages", [])] == [{"nope": True}]
+
+
+def test_a_renewal_run_reports_the_pipeline_steps_it_took(world: World) -> None:
+    # Given a due subscription whose card declines
+    customer, _ = world.subscribe()
+    world.emulator.set_card_behavior(world.store_hash, customer.instrument_token, "decline")
+    world.stack.advance_clock(timedelta(days=31))
+    cmd = RenewSubscription(
+        store_hash=world.store_hash, subscription_id=_sub(world)["subscription_id"], cycle=2
+    )
+    # When the first run claims, orders and is declined
+    first = run_renewal(cmd, _worker("a"))
+    # Then it reports claimed and ordered, not retried
+    assert (first.outcome, first.steps) == ("payment_failed", {"claimed", "ordered"})
+    # When the card works again and the dunning retry comes due
+    world.emulator.set_card_behavior(world.store_hash, customer.instrument_token, "ok")
+    world.stack.advance_clock(timedelta(days=3))
+    retry = run_renewal(cmd, _worker("b"))
+    # Then the retry pays the same order: claimed and retried, no new order
+    assert (retry.outcome, retry.steps) == ("renewed", {"claimed", "retried"})
+    # And a run with nothing left to do reports no step
+    assert run_renewal(cmd, _worker("c")).steps == frozenset()

@@ -63,7 +63,7 @@ def test_the_sweep_sample_runs_and_finds_nothing_due_in_an_empty_store(stack: Lo
     # Given / When
     result = stack.runtime.invoke("RenewalSweepFunction", _sample("RenewalSweepFunction"))
     # Then
-    assert result == {"enqueued": 0, "stores": 0, "complete": True}
+    assert result == {"enqueued": 0, "stores": 0, "complete": True, "overdue": 0}
 
 
 def test_a_sweep_input_without_a_schedule_time_is_refused(stack: LocalStack) -> None:

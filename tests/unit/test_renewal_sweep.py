@@ -1,7 +1,7 @@
 """The sweep's fair share: every store with something due gets its turn in every run."""
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import count
 
 from bc_subscriptions.ports.storage import DueSubscription
@@ -97,3 +97,29 @@ def test_nothing_installed_means_nothing_to_do() -> None:
     result = sweep_due_renewals(NOW, due=_Due({}), queue=_Queue())
     # Then
     assert (result.enqueued, result.stores, result.complete) == (0, 0, True)
+
+
+class _DueAt:
+    """One store whose due renewals fell due at the given times."""
+
+    def __init__(self, due_at: list[datetime]) -> None:
+        self._due_at = due_at
+
+    def stores(self) -> list[str]:
+        return ["s"]
+
+    def due(self, now: object, store_hash: str) -> Iterator[DueSubscription]:
+        for i, at in enumerate(self._due_at):
+            yield DueSubscription(store_hash, f"sub_{i}", 2, at)
+
+
+def test_renewals_due_for_more_than_an_hour_are_counted_as_stuck() -> None:
+    # Given renewals due just now, 59 minutes ago, an hour ago and a day ago
+    due = _DueAt(
+        [NOW, NOW - timedelta(minutes=59), NOW - timedelta(minutes=60), NOW - timedelta(days=1)]
+    )
+    # When the sweep runs
+    result = sweep_due_renewals(NOW, due=due, queue=_Queue())
+    # Then all four are enqueued and the two due an hour or more ago count as stuck
+    assert result.enqueued == 4
+    assert result.overdue == 2

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import islice
 from typing import Protocol
 
@@ -21,6 +21,10 @@ from .messages import RenewSubscription
 
 # Schedule period of the sweep: the starting store rotates once per run.
 RUN_PERIOD_S = 300
+# A renewal still due this long after its due time has missed about a dozen sweeps: its worker
+# keeps failing or the backlog outgrows the sweeps. The tenant default of the stuck-workflow
+# ops queue, so the alarm and the merchant's view agree on what is stuck.
+STUCK_AFTER = timedelta(minutes=60)
 
 
 class DueReader(Protocol):
@@ -37,6 +41,7 @@ class SweepResult:
     stores: int
     complete: bool  # False when the budget or the time ran out; the next run continues
     per_store: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0  # of those enqueued, due more than STUCK_AFTER ago: stuck workflows
 
 
 @dataclass
@@ -44,6 +49,7 @@ class _Store:
     store_hash: str
     rows: Iterator[DueSubscription]
     sent: int = 0
+    overdue: int = 0
     exhausted: bool = False
 
 
@@ -68,7 +74,9 @@ def sweep_due_renewals(
         for store in hungry:
             if time_left_ms() < reserve_ms or left <= 0:
                 return _result(states, budget - left, complete=False)
-            bodies = [_body(d) for d in islice(store.rows, min(share, left))]
+            rows = list(islice(store.rows, min(share, left)))
+            store.overdue += sum(1 for d in rows if d.due_at <= now - STUCK_AFTER)
+            bodies = [_body(d) for d in rows]
             if bodies:
                 queue.send_batch(bodies)
             store.sent += len(bodies)
@@ -86,4 +94,5 @@ def _body(d: DueSubscription) -> str:
 
 def _result(states: list[_Store], sent: int, *, complete: bool) -> SweepResult:
     per_store = {s.store_hash: s.sent for s in states if s.sent}
-    return SweepResult(sent, len(states), complete, per_store)
+    overdue = sum(s.overdue for s in states)
+    return SweepResult(sent, len(states), complete, per_store, overdue)

@@ -53,6 +53,9 @@ class RenewalOutcome:
     # | resumed (a scheduled end of a pause: the next sweep renews it when due)
     outcome: str
     order_id: int | None = None
+    # What this run did on the way, for the pipeline metrics: claimed (took the cycle's lease),
+    # retried (reopened a declined cycle for a dunning retry), ordered (created its order).
+    steps: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -70,7 +73,8 @@ def run_renewal(cmd: RenewSubscription, deps: RenewalDeps) -> RenewalOutcome:
         claimed = _claim(cmd, deps)
         if isinstance(claimed, RenewalOutcome):
             return claimed
-        sub, charge = claimed
+        sub, charge, retried = claimed
+        steps = {"claimed", "retried"} if retried else {"claimed"}
         if charge.stage == Stage.CLAIMED:
             # Locked prices with the cadence discount and volume tiers, never today's catalog;
             # a prepaid cycle covered by an earlier charge costs nothing.
@@ -85,18 +89,22 @@ def run_renewal(cmd: RenewSubscription, deps: RenewalDeps) -> RenewalOutcome:
                 OrderLink(sub.store_hash, order.id, "renewal", (sub.id,), charge.cycle)
             )
             _commit_stage(deps, sub, charge, Stage.ORDER_CREATED)
+            steps.add("ordered")
         if charge.stage == Stage.ORDER_CREATED and not charge.fulfilment_only:
             _pay(sub, charge, deps)
         outcome = _complete(sub, charge, deps)
         if outcome.outcome == "renewed":
             _capture_if_immediate(sub, charge, deps)
-        return outcome
+        return RenewalOutcome(outcome.outcome, outcome.order_id, frozenset(steps))
 
 
 def _claim(
     cmd: RenewSubscription, deps: RenewalDeps
-) -> RenewalOutcome | tuple[Subscription, Charge]:
+) -> RenewalOutcome | tuple[Subscription, Charge, bool]:
+    """The cycle's subscription and charge under this worker's lease, and whether this claim
+    reopened a declined cycle for a dunning retry; or the outcome when nothing is to be done."""
     uow, now = deps.uow, deps.clock.now()
+    retried = False
     sub = _load(cmd, deps)
     if (scheduled := _apply_scheduled_changes(sub, deps, now)) is not None:
         return scheduled
@@ -112,6 +120,7 @@ def _claim(
         # A dunning retry: the same order is paid again; only a voided one gets a replacement.
         charge.reopen_for_retry(deps.worker_id, now)
         uow.charges.save(charge)
+        retried = True
     elif charge is None:
         if cmd.cycle != sub.next_cycle or not sub.is_due(now):
             return RenewalOutcome("not_due")
@@ -135,7 +144,7 @@ def _claim(
     else:
         raise RetryLater(f"cycle {cmd.cycle} of {sub.id} is leased until {charge.lease_until}")
     _commit(deps, f"cycle {cmd.cycle} of {sub.id} was claimed concurrently")
-    return sub, charge
+    return sub, charge, retried
 
 
 def _load(cmd: RenewSubscription, deps: RenewalDeps) -> Subscription:
