@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ValidationError
 
 from ..bootstrap import Container
+from ..observability import metrics
 from ..ports.storage import UnitOfWork
 from ..services.app_lifecycle import uninstall
 from ..services.bc_webhook_work import DeliveryGivenUp, Processor
@@ -26,6 +28,7 @@ from .bc_webhook_models import (
     StoreRef,
 )
 from .capture import capture_order
+from .pipeline_metrics import SUBSCRIPTIONS_CREATED
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -46,7 +49,9 @@ def processors(c: Container) -> dict[str, Processor]:
 
     def order_created(store_hash: str, data: dict[str, Any]) -> str:
         order = _parsed(OrderRef, data)
-        return capture_order(c, store_hash, order.id).outcome
+        result = capture_order(c, store_hash, order.id)
+        metrics.add_metric(SUBSCRIPTIONS_CREATED, MetricUnit.Count, len(result.subscription_ids))
+        return result.outcome
 
     def shipment_created(store_hash: str, data: dict[str, Any]) -> str:
         shipment = _parsed(ShipmentData, data)
