@@ -62,7 +62,9 @@ class Bc:
 
     def charge(self, order_id: int, token: str | None) -> Any:
         pat = self.client.create_payment_access_token(STORE, order_id)
-        return self.client.process_stored_payment(STORE, pat, token or "", "stripe.card", instrument_type="stored_card")
+        return self.client.process_stored_payment(
+            STORE, pat, token or "", "stripe.card", instrument_type="stored_card"
+        )
 
 
 def renewal(customer_id: int, key: str = "sub_1-2", product_id: int = BEANS) -> NewOrder:
@@ -266,10 +268,14 @@ def test_a_payment_access_token_works_once(bc: Bc) -> None:
     order = bc.renewal_order(ada)
     pat = bc.client.create_payment_access_token(STORE, order.id)
     with pytest.raises(PaymentDeclined):
-        bc.client.process_stored_payment(STORE, pat, ada.instrument_token or "", "stripe.card", instrument_type="stored_card")
+        bc.client.process_stored_payment(
+            STORE, pat, ada.instrument_token or "", "stripe.card", instrument_type="stored_card"
+        )
     # When the same token is used again
     with pytest.raises(BigCommerceError) as raised:
-        bc.client.process_stored_payment(STORE, pat, ada.instrument_token or "", "stripe.card", instrument_type="stored_card")
+        bc.client.process_stored_payment(
+            STORE, pat, ada.instrument_token or "", "stripe.card", instrument_type="stored_card"
+        )
     # Then it is refused without a decline code
     assert raised.value.status == 422 and not isinstance(raised.value, PaymentDeclined)
 
@@ -303,7 +309,9 @@ def test_an_order_edited_after_its_token_was_created_is_a_totals_mismatch(bc: Bc
     bc.emu.stores[STORE].orders[order.id]["total_inc_tax"] = "99.0000"
     # When / Then
     with pytest.raises(PaymentDeclined) as raised:
-        bc.client.process_stored_payment(STORE, pat, ada.instrument_token or "", "stripe.card", instrument_type="stored_card")
+        bc.client.process_stored_payment(
+            STORE, pat, ada.instrument_token or "", "stripe.card", instrument_type="stored_card"
+        )
     assert raised.value.code == 30004
 
 
