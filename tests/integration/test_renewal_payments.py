@@ -166,3 +166,21 @@ def test_an_order_created_and_tagged_before_a_crash_is_found_by_its_metafield(
     assert order["status_id"] == 11
     paths = [p.split("/", 3)[-1] for _, p in world.emulator.calls]
     assert "v3/orders/metafields" in paths and "v2/orders" not in paths
+
+
+def test_a_lost_pending_answer_is_recognised_and_never_paid_twice(world: World) -> None:
+    # Given a pending gateway whose answer to the payment is lost
+    _subscribe(world)
+    world.emulator.set_payment_answer(world.store_hash, "pending")
+    world.emulator.faults.inject("POST", "/stores/*/payments", "5xx_after", times=1)
+    world.renew()
+    # When the cycle is swept again, then settled, then swept once more
+    _resweep(world)
+    [order] = world.renewal_orders()
+    world.emulator.settle_pending_payment(world.store_hash, order["id"])
+    _resweep(world)
+    # Then one payment request reached the gateway, and the cycle is paid once
+    events = [t["event"] for t in world.emulator.transactions(world.store_hash, order["id"])]
+    assert events == ["pending", "purchase"]
+    assert _doc(world)["next_cycle"] == 3
+    assert world.event_types().count("charge.succeeded") == 1

@@ -294,7 +294,9 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
     if charge.payment_attempts and _record_if_paid(sub, charge, deps):
         return
     if charge.payment_pending:
-        _settle_pending(sub, charge, deps)
+        # Read back above: the pending payment ended without the money.
+        charge.payment_pending = False
+        _fail(sub, charge, None, DeclineClass.SOFT, "pending payment was not settled", deps)
         return
     if sub.payment_method is None:
         _fail(sub, charge, None, DeclineClass.HARD, "no stored payment method", deps)
@@ -338,14 +340,23 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
     _commit_stage(deps, sub, charge, stage)
 
 
-def _settle_pending(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
-    """A pending payment read back (no successful payment among the transactions yet): a
-    failed one is a decline, anything else is still pending and is not paid again."""
-    assert charge.bc_order_id is not None
-    transactions = deps.bc.list_order_transactions(sub.store_hash, charge.bc_order_id)
-    if any(t.status == "error" and t.event in _PAYMENT_EVENTS for t in transactions):
-        charge.payment_pending = False
-        _fail(sub, charge, None, DeclineClass.SOFT, "pending payment was not settled", deps)
+def _still_pending(charge: Charge, transactions: list[Transaction], deps: RenewalDeps) -> bool:
+    """True when a pending payment has no outcome yet (nothing may be paid again meanwhile);
+    also how a lost answer that was `pending` is recognised."""
+    pending = [t.id for t in transactions if t.event == "pending" and t.status == "ok"]
+    if not pending:
+        return False
+    failed = any(
+        t.status == "error" and t.event in _PAYMENT_EVENTS and t.id > max(pending)
+        for t in transactions
+    )
+    if failed:
+        return False
+    if not charge.payment_pending:
+        charge.payment_pending = True
+        deps.uow.charges.save(charge)
+        _commit(deps, f"lost the lease on {charge.subscription_id} cycle {charge.cycle}")
+    return True
 
 
 def _wait_for_settlement(charge: Charge, deps: RenewalDeps) -> RenewalOutcome:
@@ -398,7 +409,7 @@ def _record_if_paid(sub: Subscription, charge: Charge, deps: RenewalDeps) -> boo
     transactions = deps.bc.list_order_transactions(charge.store_hash, charge.bc_order_id)
     tx = _successful_payment(transactions)
     if tx is None:
-        return False
+        return _still_pending(charge, transactions, deps)
     event = "purchase" if tx.event == "settled" else tx.event
     charge.transaction_id, charge.transaction_type = str(tx.id), event
     charge.payment_pending = False
