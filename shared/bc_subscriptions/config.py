@@ -24,7 +24,10 @@ class Settings(BaseModel):
     bc_client_id: str = ""
     bc_client_secret: SecretStr | None = None
     bc_client_secret_arn: str = ""
-    bc_app_id: str = "bc-subscriptions"
+    # The app's numeric id in BigCommerce's Developer Portal: the `external_source` of every
+    # order we create (marketplace approval requires it) and how we know our own orders.
+    # "0" is for local runs only.
+    bc_app_id: str = Field(default="0", pattern=r"^[0-9]{1,12}$")
     app_base_url: str = ""
     due_index_shards: int = Field(default=8, ge=1, le=64)
     # The RenewalQueue's maxReceiveCount: a record failing on this receive is dead-lettered.

@@ -62,7 +62,9 @@ class Bc:
 
     def charge(self, order_id: int, token: str | None) -> Any:
         pat = self.client.create_payment_access_token(STORE, order_id)
-        return self.client.process_stored_card_payment(STORE, pat, token or "", "stripe.card")
+        return self.client.process_stored_payment(
+            STORE, pat, token or "", "stripe.card", instrument_type="stored_card"
+        )
 
 
 def renewal(customer_id: int, key: str = "sub_1-2", product_id: int = BEANS) -> NewOrder:
@@ -180,8 +182,9 @@ def test_a_renewal_order_is_created_incomplete_found_by_its_key_and_charged(bc: 
     assert (paid.status_id, paid.payment_status) == (11, "captured")
     [tx] = bc.client.list_order_transactions(STORE, order.id)
     assert (tx.event, tx.status, tx.amount) == ("purchase", "ok", Decimal("22.5"))
-    # Each call reached BigCommerce once: no retries on the happy path
-    assert [m for m, _ in bc.emu.calls] == ["POST", "GET", "POST", "POST", "GET", "GET"]
+    # Each call reached BigCommerce once (the look-up asks the Incomplete list and the default
+    # one): no retries on the happy path
+    assert [m for m, _ in bc.emu.calls] == ["POST", "GET", "GET", "POST", "POST", "GET", "GET"]
 
 
 def test_an_api_order_keeps_its_shipping_address_and_option_labels(bc: Bc) -> None:
@@ -265,10 +268,14 @@ def test_a_payment_access_token_works_once(bc: Bc) -> None:
     order = bc.renewal_order(ada)
     pat = bc.client.create_payment_access_token(STORE, order.id)
     with pytest.raises(PaymentDeclined):
-        bc.client.process_stored_card_payment(STORE, pat, ada.instrument_token or "", "stripe.card")
+        bc.client.process_stored_payment(
+            STORE, pat, ada.instrument_token or "", "stripe.card", instrument_type="stored_card"
+        )
     # When the same token is used again
     with pytest.raises(BigCommerceError) as raised:
-        bc.client.process_stored_card_payment(STORE, pat, ada.instrument_token or "", "stripe.card")
+        bc.client.process_stored_payment(
+            STORE, pat, ada.instrument_token or "", "stripe.card", instrument_type="stored_card"
+        )
     # Then it is refused without a decline code
     assert raised.value.status == 422 and not isinstance(raised.value, PaymentDeclined)
 
@@ -302,7 +309,9 @@ def test_an_order_edited_after_its_token_was_created_is_a_totals_mismatch(bc: Bc
     bc.emu.stores[STORE].orders[order.id]["total_inc_tax"] = "99.0000"
     # When / Then
     with pytest.raises(PaymentDeclined) as raised:
-        bc.client.process_stored_card_payment(STORE, pat, ada.instrument_token or "", "stripe.card")
+        bc.client.process_stored_payment(
+            STORE, pat, ada.instrument_token or "", "stripe.card", instrument_type="stored_card"
+        )
     assert raised.value.code == 30004
 
 
@@ -362,12 +371,14 @@ def test_order_lists_filter_page_and_answer_204_when_empty(bc: Bc) -> None:
     )
     # When
     incomplete = http.get("/v2/orders", params={"status_id": 0}).json()
-    page_two = http.get("/v2/orders", params={"limit": 2, "page": 2}).json()
+    listed = http.get("/v2/orders").json()
+    page_two = http.get("/v2/orders", params={"status_id": 0, "limit": 1, "page": 2}).json()
     later = http.get("/v2/orders", params={"min_date_modified": "2999-01-01T00:00:00Z"})
     none = http.get("/v2/orders", params={"external_order_id": "nope"})
-    # Then
+    # Then Incomplete orders are listed only when asked for by status
     assert [o["id"] for o in incomplete] == [first.id, second.id]
-    assert len(page_two) == 1
+    assert [o["status_id"] for o in listed] == [11]
+    assert [o["id"] for o in page_two] == [second.id]
     assert (later.status_code, later.content, none.status_code) == (204, b"", 204)
     assert int(none.headers["X-Rate-Limit-Requests-Quota"]) == 150
 
@@ -537,8 +548,8 @@ def test_over_http_the_client_runs_a_renewal_against_the_served_emulator(
     # When
     order = client.create_order(STORE, renewal(ada.id))
     pat = client.create_payment_access_token(STORE, order.id)
-    result = client.process_stored_card_payment(
-        STORE, pat, ada.instrument_token or "", "stripe.card"
+    result = client.process_stored_payment(
+        STORE, pat, ada.instrument_token or "", "stripe.card", instrument_type="stored_card"
     )
     # Then
     assert result.status == "success" and client.get_order(STORE, order.id).status_id == 11

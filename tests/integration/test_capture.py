@@ -128,6 +128,7 @@ def test_the_line_is_locked_as_bought_with_its_variant_options_shipping_and_curr
     world: World,
 ) -> None:
     # Given a euro order of a tea variant at a discounted, taxed price, shipped by courier
+    world.emulator.enable_currency(world.store_hash, "EUR")
     _tea_plan(world)
     line = _tea("Monthly", 3, variant_id=42, price_ex_tax="8.00", price_inc_tax="9.60")
     world.checkout(world.shopper(), [line], currency="EUR", shipping_method="Courier")
@@ -277,9 +278,15 @@ def test_bigcommerce_calls_per_captured_order(world: World) -> None:
     for _ in range(10):
         world.checkout(world.shopper())
     world.stack.pump()
-    # Then each took: order, products, shipping address, transactions, stored instruments
+    # Then each took three: the order with its lines and consignments, its transactions and
+    # the shopper's stored instruments
     assert len(world.of_kind("subscription")) == 11
-    assert len(world.emulator.calls) / 10 == 5
+    assert len(world.emulator.calls) / 10 == 3
+    assert {path.split("/", 4)[-1] for _, path in world.emulator.calls[:3]} == {
+        "orders/101",
+        "orders/101/transactions",
+        f"customers/{world.emulator.orders(world.store_hash)[1]['customer_id']}/stored-instruments",
+    }
 
 
 def test_each_subscription_is_filed_under_its_customer_with_the_stored_card(

@@ -149,7 +149,8 @@ def test_a_worker_crashing_after_any_recorded_stage_is_resumed_without_paying_tw
 
 
 @pytest.mark.parametrize(
-    "call", ["create_order", "create_payment_access_token", "process_stored_card_payment"]
+    "call",
+    ["create_order", "tag_order", "create_payment_access_token", "process_stored_payment"],
 )
 def test_a_worker_crashing_after_a_call_was_applied_is_resumed_without_paying_twice(
     world: World, call: str

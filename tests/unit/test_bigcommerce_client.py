@@ -133,17 +133,90 @@ def test_no_order_with_that_external_id_is_an_empty_list(empty: httpx.Response) 
     assert script.requests[0].url.params["external_order_id"] == "sub_1-2"
 
 
-def test_a_new_order_goes_out_with_decimal_strings_and_without_nulls() -> None:
-    # Given
+def test_a_new_order_sends_line_prices_as_numbers_and_order_money_as_strings_without_nulls() -> (
+    None
+):
+    # Given an order with shipping, in a currency, on a channel
     script = Script(ok(order_json(), status=201))
+    order = new_order().model_copy(
+        update={
+            "shipping_cost_ex_tax": Decimal("5.00"),
+            "shipping_cost_inc_tax": Decimal("5.50"),
+            "default_currency_code": "EUR",
+            "channel_id": 2,
+        }
+    )
     # When
-    order = script.client().create_order("abc123", new_order())
-    # Then
+    created = script.client().create_order("abc123", order)
+    # Then prices are typed as the create-order schema types them
     body = script.body()
-    assert body["products"][0]["price_inc_tax"] == "12.60"
-    assert "variant_id" not in body["products"][0]
-    assert "default_currency_code" not in body
-    assert body["status_id"] == 0 and order.id == 7
+    assert body["products"][0]["price_inc_tax"] == 12.6
+    assert body["products"][0]["price_ex_tax"] == 10.5
+    assert (body["shipping_cost_ex_tax"], body["shipping_cost_inc_tax"]) == ("5.00", "5.50")
+    assert (body["default_currency_code"], body["channel_id"]) == ("EUR", 2)
+    assert "variant_id" not in body["products"][0] and "payment_method" not in body
+    assert body["status_id"] == 0 and created.id == 7
+
+
+def test_the_external_id_lookup_asks_for_incomplete_orders_too() -> None:
+    # Given the default list leaves the Incomplete order out, the status_id=0 list has it
+    script = Script(ok([order_json(9)]), httpx.Response(204))
+    # When
+    found = script.client().find_orders_by_external_id("abc123", "bcsub-s1-c2")
+    # Then both lists were asked for, and the order was found
+    first, second = script.requests
+    assert first.url.params["status_id"] == "0"
+    assert "status_id" not in second.url.params
+    assert {first.url.params["external_order_id"], second.url.params["external_order_id"]} == {
+        "bcsub-s1-c2"
+    }
+    assert [o.id for o in found] == [9]
+
+
+def test_a_refused_payment_access_token_is_a_classified_decline() -> None:
+    # Given BigCommerce refuses the token because the store has no gateway configured
+    body = {"status": 422, "title": "No config", "type": "about:blank", "code": 30000}
+    script = Script(httpx.Response(422, json=body))
+    # When / Then
+    with pytest.raises(PaymentDeclined) as refused:
+        script.client().create_payment_access_token("abc123", 7)
+    assert refused.value.code == 30000 and refused.value.status == 422
+
+
+def test_an_order_is_read_with_its_consignments_in_one_call() -> None:
+    # Given an order shipping to two addresses, one line each
+    line = {
+        "order_id": 7,
+        "product_id": 111,
+        "quantity": 1,
+        "price_ex_tax": "5",
+        "price_inc_tax": "5",
+    }
+    consignments = {
+        "shipping": [
+            {
+                "id": 31,
+                "zip": "1",
+                "shipping_method": "Flat",
+                "cost_inc_tax": 4.5,
+                "line_items": [line | {"id": 2}],
+            },
+            {"id": 32, "zip": "2", "line_items": [line | {"id": 1}]},
+        ],
+        "downloads": [],
+        "pickups": [],
+        "email": {"gift_certificates": []},
+    }
+    script = Script(ok(order_json(consignments=consignments)))
+    # When
+    order = script.client().get_order_with_consignments("abc123", 7)
+    # Then one request asked for the object structure, and every line and address came back
+    [request] = script.requests
+    assert request.url.params["include"] == "consignments.line_items"
+    assert request.url.params["consignment_structure"] == "object"
+    assert [line.id for line in order.lines] == [1, 2]
+    assert [c.id for c in order.consignments.shipping] == [31, 32]
+    assert order.consignments.shipping[0].cost_inc_tax == Decimal("4.5")
 
 
 def test_a_payment_access_token_is_asked_for_a_recurring_charge() -> None:
@@ -168,7 +241,9 @@ def test_a_stored_card_payment_uses_the_pat_on_the_payments_host(answer: dict[st
     # Given the payments host answers in the new (data) or the old (bare) shape
     script = Script(ok(answer, status=201))
     # When
-    result = script.client().process_stored_card_payment("abc123", "PAT1", "tok", "stripe.card")
+    result = script.client().process_stored_payment(
+        "abc123", "PAT1", "tok", "stripe.card", instrument_type="stored_card"
+    )
     # Then
     [request] = script.requests
     assert str(request.url) == f"{PAYMENTS}/stores/abc123/payments"
@@ -266,7 +341,9 @@ def test_a_payment_refusal_with_a_code_is_a_decline_carrying_that_code(
     script = Script(decline(422, body))
     # When / Then
     with pytest.raises(PaymentDeclined) as raised:
-        script.client().process_stored_card_payment("abc123", "PAT1", "tok", "stripe.card")
+        script.client().process_stored_payment(
+            "abc123", "PAT1", "tok", "stripe.card", instrument_type="stored_card"
+        )
     assert (raised.value.status, raised.value.code) == (422, code)
     assert len(script.requests) == 1
 
@@ -276,7 +353,9 @@ def test_a_payment_refusal_without_a_code_is_not_mistaken_for_a_decline() -> Non
     script = Script(decline(401, {"status": 401, "title": "Unauthorized"}))
     # When / Then
     with pytest.raises(BigCommerceError) as raised:
-        script.client().process_stored_card_payment("abc123", "PAT1", "tok", "stripe.card")
+        script.client().process_stored_payment(
+            "abc123", "PAT1", "tok", "stripe.card", instrument_type="stored_card"
+        )
     assert not isinstance(raised.value, PaymentDeclined)
     assert raised.value.status == 401
 
@@ -428,7 +507,9 @@ def test_a_429_that_outlasts_the_attempts_is_rate_limited_with_the_wait() -> Non
     script = Script(httpx.Response(429, headers={"X-Rate-Limit-Time-Reset-Ms": "1500"}))
     # When
     with pytest.raises(RateLimited) as raised:
-        script.client().process_stored_card_payment("abc123", "PAT1", "tok", "stripe.card")
+        script.client().process_stored_payment(
+            "abc123", "PAT1", "tok", "stripe.card", instrument_type="stored_card"
+        )
     # Then
     assert raised.value.retry_after_ms == 1500 and raised.value.status == 429
     assert len(script.requests) == 3 and script.sleeps == [1.5, 1.5]

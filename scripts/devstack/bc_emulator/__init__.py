@@ -2,7 +2,14 @@
 
 from .emulator import BigCommerceEmulator
 from .server import serve_in_thread
+from .shipments import ShipmentRefused
 from .state import Customer
 from .webhooks import WebhookDelivery
 
-__all__ = ["BigCommerceEmulator", "Customer", "WebhookDelivery", "serve_in_thread"]
+__all__ = [
+    "BigCommerceEmulator",
+    "Customer",
+    "ShipmentRefused",
+    "WebhookDelivery",
+    "serve_in_thread",
+]

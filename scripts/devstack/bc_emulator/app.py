@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
 
-from . import routes_catalog, routes_control, routes_orders, routes_payments, routes_platform
+from . import (
+    routes_catalog,
+    routes_control,
+    routes_order_metafields,
+    routes_orders,
+    routes_payments,
+    routes_platform,
+)
 from .responses import v3_error
 from .transport import FAULT_HEADER
 
@@ -56,6 +63,7 @@ def build_app(emu: BigCommerceEmulator) -> Flask:
         return response
 
     routes_orders.register(app, emu)
+    routes_order_metafields.register(app, emu)
     routes_payments.register(app, emu)
     routes_platform.register(app, emu)
     routes_catalog.register(app, emu)

@@ -17,8 +17,9 @@ from .faults import FaultPlan
 from .fixtures import StoreSetup
 from .orders import checkout_order
 from .payment_actions import settle
+from .payments import settle_pending
 from .ratelimit import RateWindows
-from .shipments import ship
+from .shipments import ShipmentRefused, ship, shipment_problem
 from .state import Store
 from .transport import EmulatorTransport
 from .webhooks import WebhookDelivery, WebhookOutbox, signed_headers
@@ -60,8 +61,12 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
         status_id: int = 11,
         currency: str = "USD",
         shipping_method: str | None = "Flat Rate",
+        display_currency: str | None = None,
+        channel_id: int = 1,
+        destinations: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """A storefront checkout paid by card (saved when `save_card`); fires order/created."""
+        """A storefront checkout paid with the shopper's instrument (saved when `save_card`)
+        in `currency`, shown in `display_currency`; fires order/created."""
         with self.lock:
             store = self.stores[store_hash]
             # The storefront offers only the catalog's live values of each modifier.
@@ -75,6 +80,9 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
                 status_id=status_id,
                 currency=currency,
                 shipping_method=shipping_method,
+                display_currency=display_currency,
+                channel_id=channel_id,
+                destinations=destinations,
             )
             self.queue_webhook(store, "store/order/created", {"type": "order", "id": order["id"]})
             return dict(order)
@@ -120,11 +128,30 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
             return refund_id
 
     def create_shipment(
-        self, store_hash: str, order_id: int, items: list[dict[str, Any]] | None = None
+        self,
+        store_hash: str,
+        order_id: int,
+        items: list[dict[str, Any]] | None = None,
+        order_address_id: int | None = None,
     ) -> dict[str, Any]:
-        """The merchant ships `items` (all that is left when None); fires shipment/created."""
+        """The merchant ships `items` (all that is left when None) to one of the order's
+        addresses (the first when None); fires shipment/created. Raises ShipmentRefused
+        where BigCommerce would refuse it (an order with no address to ship to)."""
         with self.lock:
-            return dict(ship(self, self.stores[store_hash], order_id, items))
+            store = self.stores[store_hash]
+            addresses = store.shipping.get(order_id, [])
+            if order_address_id is None and addresses:
+                order_address_id = int(addresses[0]["id"])
+            if problem := shipment_problem(store, order_id, order_address_id):
+                raise ShipmentRefused(problem)
+            assert order_address_id is not None
+            return dict(ship(self, store, order_id, items, order_address_id))
+
+    def settle_pending_payment(self, store_hash: str, order_id: int, *, ok: bool = True) -> None:
+        """The gateway settles the order's pending payment: a transaction (and its webhook)
+        says whether the money came."""
+        with self.lock:
+            settle_pending(self, self.stores[store_hash], order_id, ok=ok)
 
     def settle_payment_actions(self, store_hash: str, order_id: int) -> None:
         """The gateway answers the order's pending capture or void now."""

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import catalog_metafields
-from .state import CARD_BEHAVIORS, Customer, Store
+from .state import CARD_BEHAVIORS, INSTRUMENT_METHODS, Customer, Store
 
 
 class StoreSetup:
@@ -19,14 +19,48 @@ class StoreSetup:
     client_id: str
 
     def create_store(
-        self, store_hash: str, *, access_token: str, gateway_mode: str = "purchase"
+        self,
+        store_hash: str,
+        *,
+        access_token: str,
+        gateway_mode: str = "purchase",
+        currency: str = "USD",
+        transactional_currencies: tuple[str, ...] = (),
     ) -> None:
-        """A store on a gateway that either captures (`purchase`) or only authorizes."""
+        """A store on a gateway that either captures (`purchase`) or only authorizes, whose
+        default `currency` and `transactional_currencies` shoppers may pay in (any other
+        currency is display only)."""
         if gateway_mode not in ("purchase", "authorization"):
             raise ValueError(f"gateway_mode must be purchase or authorization: {gateway_mode!r}")
         with self.lock:
             store_id = str(1_000_001 + len(self.stores))
-            self.stores[store_hash] = Store(store_hash, store_id, access_token, gateway_mode)
+            store = Store(store_hash, store_id, access_token, gateway_mode, currency=currency)
+            store.transactional_currencies = {currency, *transactional_currencies}
+            self.stores[store_hash] = store
+
+    def enable_currency(self, store_hash: str, currency: str) -> None:
+        """Multi-currency: shoppers may now pay in `currency` (a transactional currency)."""
+        with self.lock:
+            self.stores[store_hash].transactional_currencies.add(currency)
+
+    def add_channel(self, store_hash: str, channel_id: int) -> None:
+        """Another storefront or sales channel of the store."""
+        with self.lock:
+            self.stores[store_hash].channels.add(channel_id)
+
+    def set_payment_answer(self, store_hash: str, answer: str) -> None:
+        """How the store's gateway answers payments: "success", or "pending" (settled later
+        with `settle_pending_payment`)."""
+        if answer not in ("success", "pending"):
+            raise ValueError(f"answer must be success or pending: {answer!r}")
+        with self.lock:
+            self.stores[store_hash].payment_answer = answer
+
+    def refuse_payment_tokens(self, store_hash: str, code: int | None) -> None:
+        """The store's set-up makes `POST /v3/payments/access_tokens` answer with `code`
+        (e.g. 30000: no gateway configured); None: tokens are issued again."""
+        with self.lock:
+            self.stores[store_hash].pat_refusal = code
 
     def add_product(
         self, store_hash: str, *, product_id: int, name: str, price: Decimal, sku: str = ""
@@ -95,14 +129,20 @@ class StoreSetup:
         first_name: str = "",
         last_name: str = "",
         card: str | None = "ok",
+        instrument_type: str = "stored_card",
     ) -> Customer:
-        """A shopper with one stored card behaving as `card` (None: no stored card)."""
+        """A shopper with one stored instrument behaving as `card` (None: nothing stored): a
+        card, or a `stored_paypal_account` or `stored_bank_account`."""
         _check_card(card)
+        if instrument_type not in INSTRUMENT_METHODS:
+            raise ValueError(f"instrument_type must be one of {sorted(INSTRUMENT_METHODS)}")
         with self.lock:
             store = self.stores[store_hash]
             token = secrets.token_hex(32) if card else None
             customer_id = store.take_id("customer_id")
-            customer = Customer(customer_id, email, first_name, last_name, token, card)
+            customer = Customer(
+                customer_id, email, first_name, last_name, token, card, instrument_type
+            )
             store.customers[customer_id] = customer
             return customer
 

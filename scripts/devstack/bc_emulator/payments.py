@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 from flask import Response
 
 from .responses import json_response, payment_error, v3_error
-from .state import DECLINES, Store
+from .state import DECLINES, INSTRUMENT_METHODS, Store
 
 if TYPE_CHECKING:
     from .emulator import BigCommerceEmulator
 
 PAT_TTL_S = 3600
+PENDING, AWAITING_FULFILLMENT = 1, 11
 PAYMENTS_ACCEPT = "application/vnd.bc.v1+json"
 
 
@@ -35,7 +36,7 @@ def mint_pat(store: Store, order: dict[str, Any]) -> str:
             "store_id": int(store.store_id),
             "order_id": order["id"],
             "amount": int(amount * 100),
-            "currency": order["currency_code"],
+            "currency": order["default_currency_code"],
         },
     }
     token = ".".join(
@@ -70,8 +71,12 @@ def charge(emu: BigCommerceEmulator, store: Store, token: str, body: Any) -> Res
     customer = store.customers.get(order["customer_id"])
     if customer is None or not customer.instrument_token:
         return payment_error(422, "Stored payment instrument could not be found", 30051)
-    if instrument.get("type") != "stored_card" or instrument.get("token") != (
-        customer.instrument_token
+    # The instrument is found by its own type and token, through the method that holds it.
+    method_id = str(payment.get("payment_method_id") or "")
+    if (
+        instrument.get("type") != customer.instrument_type
+        or instrument.get("token") != customer.instrument_token
+        or method_id != INSTRUMENT_METHODS[customer.instrument_type][0]
     ):
         return payment_error(422, "Stored payment instrument could not be found", 30051)
     if Decimal(order["total_inc_tax"]) != pat["amount"]:
@@ -79,19 +84,56 @@ def charge(emu: BigCommerceEmulator, store: Store, token: str, body: Any) -> Res
     # The gateway saw the request: this token is spent whatever the card says.
     pat["used"] = True
     kind = "authorization" if store.gateway_mode == "authorization" else "purchase"
-    method_id = str(payment.get("payment_method_id") or "")
     if customer.card in DECLINES:
         tx = store.record_transaction(order, kind, "error", customer.instrument_token, method_id)
         emu.outbox.transaction(store, order["id"], tx["id"])
         return payment_error(422, "Payment was declined", DECLINES[customer.card])
-    tx = store.record_transaction(order, kind, "ok", customer.instrument_token, method_id)
-    previous = store.set_status(order, 11)
-    order["payment_status"] = "authorized" if kind == "authorization" else "captured"
-    order["payment_method"] = "Credit Card"
-    emu.outbox.transaction(store, order["id"], tx["id"])
-    emu.outbox.status_change(store, order["id"], previous, 11)
+    order["payment_method"] = order.get("payment_method") or "Credit Card"
+    if store.payment_answer == "pending":
+        # Accepted, not settled: a `pending` transaction, the order waits in Pending.
+        store.pending_payments[order["id"]] = kind
+        tx = store.record_transaction(order, "pending", "ok", customer.instrument_token, method_id)
+        previous = store.set_status(order, PENDING)
+        order["payment_status"] = "pending"
+        emu.outbox.transaction(store, order["id"], tx["id"])
+        emu.outbox.status_change(store, order["id"], previous, PENDING)
+        result = {"id": str(uuid.uuid4()), "transaction_type": kind, "status": "pending"}
+        return json_response({"data": result}, 201)
+    _paid(emu, store, order, kind, customer.instrument_token, method_id)
     result = {"id": str(uuid.uuid4()), "transaction_type": kind, "status": "success"}
     return json_response({"data": result}, 201)
+
+
+def settle_pending(emu: BigCommerceEmulator, store: Store, order_id: int, *, ok: bool) -> None:
+    """The gateway settles a pending payment: paid (the payment's own transaction, the order
+    awaits fulfilment), or failed (an error transaction, the order is Incomplete again)."""
+    kind = store.pending_payments.pop(order_id)
+    order = store.orders[order_id]
+    pending = next(t for t in store.transactions[order_id] if t["event"] == "pending")
+    token, method_id = pending["payment_instrument_token"], pending["payment_method_id"]
+    if ok:
+        _paid(emu, store, order, kind, token, method_id)
+        return
+    tx = store.record_transaction(order, kind, "error", token, method_id)
+    previous = store.set_status(order, 0)
+    order["payment_status"] = ""
+    emu.outbox.transaction(store, order_id, tx["id"])
+    emu.outbox.status_change(store, order_id, previous, 0)
+
+
+def _paid(
+    emu: BigCommerceEmulator,
+    store: Store,
+    order: dict[str, Any],
+    kind: str,
+    token: str | None,
+    method_id: str,
+) -> None:
+    tx = store.record_transaction(order, kind, "ok", token, method_id)
+    previous = store.set_status(order, AWAITING_FULFILLMENT)
+    order["payment_status"] = "authorized" if kind == "authorization" else "captured"
+    emu.outbox.transaction(store, order["id"], tx["id"])
+    emu.outbox.status_change(store, order["id"], previous, AWAITING_FULFILLMENT)
 
 
 def _b64(raw: bytes) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, request
 
 from .auth import store_view
+from .instruments import accepted_methods
 from .payment_actions import request_action, settle
 from .payments import PAYMENTS_ACCEPT, charge, mint_pat
 from .responses import NOT_FOUND, json_response, no_content, payment_error, v3_error
@@ -26,11 +27,27 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
         order_ref = body.get("order") if isinstance(body, dict) else None
         order_id = order_ref.get("id") if isinstance(order_ref, dict) else None
         order = store.orders.get(int(order_id)) if isinstance(order_id, int) else None
+        if store.pat_refusal is not None:
+            return payment_error(
+                422, "Payment access token could not be created", store.pat_refusal
+            )
         if order is None:
             return payment_error(422, "Order could not be found", 30003)
         if order["status_id"] != 0:
             return payment_error(422, "Order is invalid", 30101)
         return json_response({"data": {"id": mint_pat(store, order)}, "meta": {}}, 201)
+
+    @app.get("/stores/<store_hash>/v3/payments/methods")
+    @store_view(emu)
+    def payment_methods(store: Store) -> Any:
+        order_id = request.args.get("order_id", "")
+        if not order_id.isdigit() and not request.args.get("checkout_id"):
+            return payment_error(400, "order_id or checkout_id is required", 10001)
+        order = store.orders.get(int(order_id)) if order_id.isdigit() else None
+        if order is None:
+            return payment_error(400, "Order could not be found", 30003)
+        customer = store.customers.get(int(order["customer_id"]))
+        return json_response({"data": accepted_methods(store, customer), "meta": {}})
 
     @app.post("/stores/<store_hash>/payments")
     def pay(store_hash: str) -> Any:

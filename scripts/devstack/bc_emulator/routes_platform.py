@@ -8,6 +8,7 @@ from flask import Flask, request
 
 from . import clock
 from .auth import store_view
+from .instruments import stored_instrument
 from .responses import NOT_FOUND, json_response, v3_error
 from .state import Store
 
@@ -28,33 +29,8 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             return v3_error(404, NOT_FOUND)
         if customer.instrument_token is None:
             return json_response([])
-        address = store.address(customer_id)
-        card = {
-            "type": "stored_card",
-            "token": customer.instrument_token,
-            "is_default": True,
-            "brand": "visa",
-            "last_4": "4242",
-            "expiry_month": 12,
-            "expiry_year": clock.now().year + (-1 if customer.card == "expired" else 3),
-            "issuer_identification_number": "424242",
-            "billing_address": {
-                "first_name": address["first_name"],
-                "last_name": address["last_name"],
-                "email": address["email"],
-                "company": "",
-                "address1": address["street_1"],
-                "address2": "",
-                "city": address["city"],
-                "postal_code": address["zip"],
-                "state_or_province": address["state"],
-                "state_or_province_code": "TX",
-                "country_code": address["country_iso2"],
-                "phone": "",
-            },
-        }
         # A bare array: this endpoint has no `data` envelope.
-        return json_response([card])
+        return json_response([stored_instrument(store, customer)])
 
     @app.route("/stores/<store_hash>/v3/hooks", methods=["GET", "POST"])
     @store_view(emu)

@@ -12,8 +12,32 @@ if TYPE_CHECKING:
 SHIPPED, PARTIALLY_SHIPPED = 2, 3
 
 
+class ShipmentRefused(ValueError):
+    """What BigCommerce answers with a 400 to `POST /v2/orders/{id}/shipments`."""
+
+
+def shipment_problem(store: Store, order_id: int, order_address_id: Any) -> str | None:
+    """Why a shipment of the order to `order_address_id` would be refused, or None."""
+    addresses = {int(a["id"]) for a in store.shipping.get(order_id, [])}
+    if not addresses:
+        return "The order has no shipping address: a shipment needs an 'order_address_id'."
+    if order_address_id is None or str(order_address_id).strip() == "":
+        return "The required field 'order_address_id' was not supplied."
+    try:
+        wanted = int(order_address_id)
+    except (TypeError, ValueError):
+        return "The field 'order_address_id' is invalid."
+    if wanted not in addresses:
+        return f"The field 'order_address_id' is invalid: {wanted} is not an address of the order."
+    return None
+
+
 def ship(
-    emu: BigCommerceEmulator, store: Store, order_id: int, items: list[dict[str, Any]] | None
+    emu: BigCommerceEmulator,
+    store: Store,
+    order_id: int,
+    items: list[dict[str, Any]] | None,
+    order_address_id: int,
 ) -> dict[str, Any]:
     """Record a shipment of `items` (every unshipped line when None) and fire its webhooks."""
     order = store.orders[order_id]
@@ -34,7 +58,7 @@ def ship(
         "id": store.take_id("shipment_id"),
         "order_id": order_id,
         "customer_id": order["customer_id"],
-        "order_address_id": 1,
+        "order_address_id": order_address_id,
         "date_created": rfc2822(),
         "tracking_number": "",
         "items": [

@@ -37,6 +37,12 @@ DECLINES = {
     "requires_action": 30102,
 }
 CARD_BEHAVIORS = frozenset({"ok", *DECLINES})
+# Stored instrument types, and the gateway method that charges each (checkout and renewals).
+INSTRUMENT_METHODS = {
+    "stored_card": ("stripe.card", "card", "credit_card"),
+    "stored_paypal_account": ("braintree.paypal", "paypal", "electronic_wallet"),
+    "stored_bank_account": ("stripe.ach", "bank_account", "offsite"),
+}
 
 
 def money(value: Decimal) -> str:
@@ -51,7 +57,8 @@ def rfc2822(when: datetime | None = None) -> str:
 
 @dataclass
 class Customer:
-    """A shopper; `card` is the behaviour of their one stored card (None: no stored card)."""
+    """A shopper; `card` is the behaviour of their one stored instrument (None: none stored),
+    a card unless `instrument_type` says it is a PayPal or bank account."""
 
     id: int
     email: str
@@ -59,6 +66,7 @@ class Customer:
     last_name: str
     instrument_token: str | None
     card: str | None
+    instrument_type: str = "stored_card"
 
 
 @dataclass
@@ -69,7 +77,20 @@ class Store:
     store_id: str
     access_token: str
     gateway_mode: str
+    # The store's default currency; shoppers may pay in any of `transactional_currencies`
+    # and see prices in others (display only).
     currency: str = "USD"
+    transactional_currencies: set[str] = field(default_factory=lambda: {"USD"})
+    channels: set[int] = field(default_factory=lambda: {1})
+    # How the gateway answers a payment: "success", or "pending" (settled later).
+    payment_answer: str = "success"
+    # Orders whose payment the gateway has not settled yet (order id -> purchase|authorization).
+    pending_payments: dict[int, str] = field(default_factory=dict)
+    # A Payments code `POST /v3/payments/access_tokens` refuses every order with (store set-up).
+    pat_refusal: int | None = None
+    # order id -> address id -> the line ids shipping there (first address: every line).
+    consignment_lines: dict[int, dict[int, list[int]]] = field(default_factory=dict)
+    order_metafields: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
     products: dict[int, dict[str, Any]] = field(default_factory=dict)
     variants: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
     modifiers: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
@@ -100,6 +121,7 @@ class Store:
     next_variant_id: int = 1
     next_modifier_id: int = 1
     next_option_value_id: int = 1
+    next_address_id: int = 1
 
     def take_id(self, counter: str) -> int:
         """The next value of `next_<counter>`, advancing it."""
@@ -139,17 +161,21 @@ class Store:
         event: str,
         status: str,
         instrument_token: str | None,
-        method_id: str = "stripe.card",
+        method_id: str = "",
     ) -> dict[str, Any]:
         """Append a v3 transaction to the order, as the gateway would report it."""
+        kind = self.instrument_type_of(instrument_token)
+        default_method, _, method = INSTRUMENT_METHODS[kind]
+        method_id = method_id or default_method
         tx = {
             "id": self.take_id("tx_id"),
             "order_id": str(order["id"]),
             "event": event,
-            "method": "credit_card",
+            "method": method,
             "amount": float(Decimal(order["total_inc_tax"])),
-            "currency": order["currency_code"],
-            "gateway": "stripe",
+            # Gateways charge the transactional currency, never the display one.
+            "currency": order["default_currency_code"],
+            "gateway": method_id.split(".")[0],
             "gateway_transaction_id": f"ch_{uuid.uuid4().hex[:24]}",
             "payment_method_id": method_id,
             "status": status,
@@ -161,3 +187,10 @@ class Store:
         }
         self.transactions[order["id"]].append(tx)
         return tx
+
+    def instrument_type_of(self, token: str | None) -> str:
+        """The type of the stored instrument with `token` (a card when unknown)."""
+        for customer in self.customers.values():
+            if token and customer.instrument_token == token:
+                return customer.instrument_type
+        return "stored_card"

@@ -43,7 +43,12 @@ class Charge(BaseModel):
     currency: str = "USD"
     bc_order_id: int | None = None
     order_attempted: bool = False
+    # The order carries our metafield naming the subscription and cycle (a second way to find
+    # it, independent of order-list filters).
+    order_tagged: bool = False
     payment_attempts: int = 0
+    # The gateway answered `pending`: nothing is paid until the order's transactions say so.
+    payment_pending: bool = False
     transaction_id: str | None = None
     transaction_type: str | None = None
     decline_code: int | None = None
@@ -100,6 +105,7 @@ class Charge(BaseModel):
             # The voided order cannot be paid again: one new order, found again by its key.
             self.reorders += 1
             self.bc_order_id, self.order_attempted, self.payment_attempts = None, False, 0
+            self.order_tagged = self.payment_pending = False
             self.transaction_id = self.transaction_type = None
             self.authorization = None
             self.advance(Stage.PRICED, now)

@@ -41,6 +41,8 @@ class DunningState(BaseModel):
     decline_class: DeclineClass
     next: Next
     next_retry_at: datetime | None = None
+    # Why the last attempt failed, as the merchant reads it in the failed-charges queue.
+    reason: str = ""
     # When the policy's final action (cancel or pause) applies if the cycle is still unpaid.
     final_action_at: datetime
 
@@ -63,6 +65,7 @@ def after_decline(
     cycle: int,
     decline: DeclineClass,
     now: datetime,
+    reason: str = "",
 ) -> DunningState:
     """The dunning state once attempt number `failed_attempts` of `cycle` has been declined."""
     ongoing = previous if previous is not None and previous.cycle == cycle else None
@@ -81,6 +84,7 @@ def after_decline(
             next=next_,
             next_retry_at=retry_at,
             final_action_at=final_action_at,
+            reason=reason,
         )
 
     if decline in _SHOPPER_FIXES:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from .schedule import Interval
 
@@ -53,6 +53,8 @@ class PlanTerms(BaseModel):
     # Renewals charge the price as bought. Charging today's catalog price ("catalog") is not
     # supported: a plan asking for it is refused rather than silently charged the locked price.
     price_source: Literal["locked"] = "locked"
+    # Renewals ship free; otherwise each paid renewal keeps the checkout's shipping cost.
+    free_shipping: StrictBool = False
 
     @field_validator("tiers")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr
 
@@ -37,6 +37,11 @@ class PaymentMethod(BaseModel):
 
     instrument_token: str
     payment_method_id: str
+    # The stored instrument's own type, sent back with every payment (records from before it
+    # was kept were all cards).
+    instrument_type: Literal["stored_card", "stored_paypal_account", "stored_bank_account"] = (
+        "stored_card"
+    )
     # When the card last proved good (checkout, a paid renewal, or a verification). BigCommerce
     # does not expose the network transaction id itself, so its age stands in for the NTI's.
     verified_at: datetime | None = None
@@ -107,7 +112,18 @@ class Subscription(BaseModel):
     currency: str
     lines: list[LockedLine] = Field(min_length=1)
     billing_address: dict[str, str]
+    # Where renewals ship and by which method (`shipping_method` in the address); an order
+    # that shipped to several addresses keeps the others here, in the checkout's order.
     shipping_address: dict[str, str] | None = None
+    extra_shipping_addresses: list[dict[str, str]] = Field(default_factory=list)
+    # The shipping the shopper agreed to at checkout, charged on every paid renewal (like the
+    # price lock) unless the plan ships free. Records from before it was kept ship at zero.
+    shipping_cost_ex_tax: Decimal = Field(default=Decimal("0"), ge=0)
+    shipping_cost_inc_tax: Decimal = Field(default=Decimal("0"), ge=0)
+    # The storefront channel the checkout came through; renewals land in the same one.
+    channel_id: int = Field(default=1, ge=1)
+    # The checkout order's payment method name (e.g. "Credit Card"), shown on renewal orders.
+    order_payment_method: str = ""
     payment_method: PaymentMethod | None = None
     terms: PlanTerms = Field(default_factory=PlanTerms)
     origin_order_id: int
@@ -218,8 +234,22 @@ class Subscription(BaseModel):
             for line in self.lines
         ]
 
+    @property
+    def shipping_addresses(self) -> list[dict[str, str]]:
+        """Every address renewals ship to, the primary one first."""
+        first = [self.shipping_address] if self.shipping_address else []
+        return first + self.extra_shipping_addresses
+
+    def renewal_shipping(self) -> tuple[Decimal, Decimal]:
+        """(ex tax, inc tax) shipping of a paid renewal: the checkout's, or none on a free
+        shipping plan or an order with nowhere to ship."""
+        if self.terms.free_shipping or not self.shipping_addresses:
+            return Decimal("0"), Decimal("0")
+        return self.shipping_cost_ex_tax, self.shipping_cost_inc_tax
+
     def renewal_total(self) -> Decimal:
-        return order_total(self.renewal_lines())
+        """What a paid renewal order comes to, shipping included (tax included)."""
+        return order_total(self.renewal_lines()) + self.renewal_shipping()[1]
 
     @property
     def fixed_length_done(self) -> bool:

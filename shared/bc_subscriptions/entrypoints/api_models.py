@@ -97,6 +97,7 @@ class DunningView(BaseModel):
     next: str = Field(description="retry, new_card, authenticate or give_up")
     next_retry_at: datetime | None = Field(description="The scheduled retry; null: none")
     final_action_at: datetime
+    reason: str = Field(description="Why the last attempt failed, with BigCommerce's code")
 
 
 class OpsQueueItem(BaseModel):
@@ -116,6 +117,7 @@ class OpsQueueItem(BaseModel):
                 next=d.next.value,
                 next_retry_at=d.next_retry_at,
                 final_action_at=d.final_action_at,
+                reason=d.reason,
             )
         return cls(subscription=SubscriptionView.of(sub), dunning=view)
 

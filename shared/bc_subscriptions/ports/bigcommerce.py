@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 
 class _BcModel(BaseModel):
@@ -43,7 +43,13 @@ class Order(_BcModel):
     status_id: int
     status: str = ""
     payment_status: str = ""
+    payment_method: str = ""
+    # `currency_code` is only the display currency; the shopper pays in `default_currency_code`.
     currency_code: str = "USD"
+    default_currency_code: str = ""
+    channel_id: int = 1
+    shipping_cost_ex_tax: Decimal = Decimal("0")
+    shipping_cost_inc_tax: Decimal = Decimal("0")
     subtotal_ex_tax: Decimal = Decimal("0")
     subtotal_inc_tax: Decimal = Decimal("0")
     total_ex_tax: Decimal = Decimal("0")
@@ -81,6 +87,49 @@ class OrderProduct(_BcModel):
     product_options: list[ProductOption] = Field(default_factory=list)
 
 
+class LineItems(_BcModel):
+    """A consignment's lines, as `include=consignments.line_items` fills them in."""
+
+    line_items: list[OrderProduct] = Field(default_factory=list)
+
+
+class ShippingConsignment(ShippingAddress):
+    """One shipping consignment: an order address (its `id`), what ships there and the cost."""
+
+    id: int
+    line_items: list[OrderProduct] = Field(default_factory=list)
+    cost_ex_tax: Decimal = Decimal("0")
+    cost_inc_tax: Decimal = Decimal("0")
+
+
+class EmailConsignments(_BcModel):
+    gift_certificates: list[LineItems] = Field(default_factory=list)
+
+
+class Consignments(_BcModel):
+    """`consignments` with `consignment_structure=object`: every line is in one of these."""
+
+    shipping: list[ShippingConsignment] = Field(default_factory=list)
+    pickups: list[LineItems] = Field(default_factory=list)
+    downloads: list[LineItems] = Field(default_factory=list)
+    email: EmailConsignments = Field(default_factory=EmailConsignments)
+
+
+class OrderWithConsignments(Order):
+    """`GET /v2/orders/{id}?include=consignments.line_items&consignment_structure=object`."""
+
+    consignments: Consignments = Field(default_factory=Consignments)
+
+    @property
+    def lines(self) -> list[OrderProduct]:
+        """Every line of the order once, lowest id first, whatever consignment holds it."""
+        c = self.consignments
+        shipped = [line for s in c.shipping for line in s.line_items]
+        others = [*c.pickups, *c.downloads, *c.email.gift_certificates]
+        found = {line.id: line for line in shipped + [li for g in others for li in g.line_items]}
+        return [found[i] for i in sorted(found)]
+
+
 class NewOrderLine(_BcModel):
     """A catalog line of `POST /v2/orders`; both prices are set so BC never re-prices."""
 
@@ -90,6 +139,11 @@ class NewOrderLine(_BcModel):
     price_ex_tax: Decimal
     price_inc_tax: Decimal
     product_options: list[dict[str, Any]] = Field(default_factory=list)
+
+    @field_serializer("price_ex_tax", "price_inc_tax")
+    def _as_number(self, price: Decimal) -> float:
+        # The create-order schema types line prices as numbers (order-level money is strings).
+        return float(price)
 
 
 class NewOrder(_BcModel):
@@ -102,8 +156,17 @@ class NewOrder(_BcModel):
     products: list[NewOrderLine]
     external_source: str
     external_order_id: str
+    # The transactional currency; without it BigCommerce uses the store's default.
     default_currency_code: str | None = None
+    channel_id: int | None = None
+    payment_method: str | None = None
+    # Order-level money goes out as decimal strings, as the schema types it; both or neither.
+    shipping_cost_ex_tax: Decimal | None = None
+    shipping_cost_inc_tax: Decimal | None = None
     staff_notes: str = ""
+
+
+InstrumentType = Literal["stored_card", "stored_paypal_account", "stored_bank_account"]
 
 
 class StoredInstrument(_BcModel):
@@ -134,6 +197,15 @@ class Transaction(_BcModel):
     date_created: str = ""
 
 
+class AcceptedMethod(_BcModel):
+    """One item of `GET /v3/payments/methods?order_id=` (`data` envelope): a method that can
+    pay this order, with the shopper's stored instruments it accepts."""
+
+    id: str
+    type: str = ""
+    stored_instruments: list[StoredInstrument] = Field(default_factory=list)
+
+
 class PaymentResult(_BcModel):
     """`POST payments.bigcommerce.com/stores/{hash}/payments` success body (`data`)."""
 
@@ -153,7 +225,8 @@ class Webhook(_BcModel):
 
 
 class Metafield(_BcModel):
-    """`/v3/catalog/products/{id}/metafields` item (`data` envelope); `value` is a string."""
+    """`/v3/catalog/products/{id}/metafields` or `/v3/orders/{id}/metafields` item (`data`
+    envelope); `value` is a string."""
 
     id: int
     namespace: str
@@ -260,6 +333,10 @@ class BigCommerce(Protocol):
 
     def get_order(self, store_hash: str, order_id: int) -> Order: ...
 
+    def get_order_with_consignments(self, store_hash: str, order_id: int) -> OrderWithConsignments:
+        """The order, its lines and every consignment (address, method, cost) in one read."""
+        ...
+
     def get_order_products(self, store_hash: str, order_id: int) -> list[OrderProduct]: ...
 
     def get_order_shipping_addresses(
@@ -300,19 +377,41 @@ class BigCommerce(Protocol):
         values (a value without an id is a new one; a value left out is deleted)."""
         ...
 
-    def find_orders_by_external_id(
-        self, store_hash: str, external_order_id: str
-    ) -> list[Order]: ...
+    def find_orders_by_external_id(self, store_hash: str, external_order_id: str) -> list[Order]:
+        """Orders carrying the id, Incomplete ones included (lists leave those out unless
+        asked for by status)."""
+        ...
 
     def create_order(self, store_hash: str, order: NewOrder) -> Order: ...
+
+    def tag_order(
+        self, store_hash: str, order_id: int, namespace: str, key: str, value: str
+    ) -> Metafield:
+        """An order metafield the merchant and other apps can read."""
+        ...
+
+    def find_orders_by_metafield(self, store_hash: str, namespace: str, key: str) -> list[int]:
+        """Ids of the orders carrying the metafield `namespace`/`key`."""
+        ...
 
     def update_order_status(self, store_hash: str, order_id: int, status_id: int) -> Order: ...
 
     def create_payment_access_token(self, store_hash: str, order_id: int) -> str: ...
 
-    def process_stored_card_payment(
-        self, store_hash: str, access_token: str, instrument_token: str, payment_method_id: str
-    ) -> PaymentResult: ...
+    def process_stored_payment(
+        self,
+        store_hash: str,
+        access_token: str,
+        instrument_token: str,
+        payment_method_id: str,
+        *,
+        instrument_type: str,
+    ) -> PaymentResult:
+        """Pay the PAT's order with a stored instrument of `instrument_type` (stored_card,
+        stored_paypal_account or stored_bank_account)."""
+        ...
+
+    def list_payment_methods(self, store_hash: str, order_id: int) -> list[AcceptedMethod]: ...
 
     def list_stored_instruments(
         self, store_hash: str, customer_id: int

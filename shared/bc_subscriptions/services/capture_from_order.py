@@ -8,14 +8,23 @@ from datetime import datetime
 from typing import Protocol
 
 from ..domain.plan import Cadence, Plan, PlanTerms
+from ..domain.shipping import Consignment, ShipTo, ship_to
 from ..domain.subscription import LockedLine, PaymentMethod, Subscription
-from ..ports.bigcommerce import BigCommerce, Order, OrderProduct
+from ..ports.bigcommerce import (
+    BigCommerce,
+    Order,
+    OrderProduct,
+    OrderWithConsignments,
+    ShippingAddress,
+)
 from ..ports.clock import Clock
 from ..ports.storage import ConcurrencyConflict, CustomerLink, OrderLink, UnitOfWork
 
 # Awaiting Fulfillment, Awaiting Shipment, Shipped, Partially Shipped, Completed, Awaiting Pickup.
 PAID_STATUSES = frozenset({11, 9, 2, 3, 10, 8})
 RENEWAL_ORDER_PREFIX = "bcsub-"
+# Stored instruments the Payments API charges without the shopper present.
+INSTRUMENT_TYPES = frozenset({"stored_card", "stored_paypal_account", "stored_bank_account"})
 
 
 class PlanLookup(Protocol):
@@ -44,43 +53,42 @@ def capture_from_order(
 ) -> CaptureResult:
     """Create the order's subscriptions; a repeat or concurrent call creates nothing more.
 
-    `order` is the order as just listed (reconciliation), which saves reading it again.
+    `order` is the order as just listed (reconciliation): one that is ours or unpaid is
+    settled without reading it again. Otherwise one read brings the order with its lines and
+    every consignment; with the plans cached a captured order costs three calls (the order,
+    its transactions, the shopper's stored instruments).
     """
     with uow:
         if (link := uow.order_links.get(store_hash, order_id)) is not None:
             return _already(link)
-    order = (
-        order if order is not None and order.id == order_id else bc.get_order(store_hash, order_id)
-    )
-    if _is_our_renewal(order, app_id):
-        return CaptureResult("own_renewal")
-    if order.status_id not in PAID_STATUSES:
-        return CaptureResult("not_paid")
-    products = bc.get_order_products(store_hash, order_id)
+    listed = order if order is not None and order.id == order_id else None
+    if listed is not None and (outcome := _not_capturable(listed, app_id)) is not None:
+        return outcome
+    full = bc.get_order_with_consignments(store_hash, order_id)
+    if (outcome := _not_capturable(full, app_id)) is not None:
+        return outcome
+    products = full.lines
     now = clock.now()
     groups = _group_by_cadence(products, plans.plans_for(store_hash, _ids(products), now))
     if not groups:
         return CaptureResult("no_subscription_lines")
-    payment_method = _stored_payment_method(store_hash, order, bc)
-    shipping = _shipping_address(store_hash, order, bc)
+    payment_method = _stored_payment_method(store_hash, full, bc)
+    consignments = _shipping_consignments(full)
     with uow:
         subs = [
-            Subscription.start(
-                now=now,
-                trial_days=trial_days,
+            _start(
+                full,
                 store_hash=store_hash,
                 id=new_id(),
-                customer_id=order.customer_id,
+                now=now,
                 cadence=cadence,
-                currency=order.currency_code,
-                lines=lines,
-                billing_address=order.billing_address.model_dump(),
-                shipping_address=shipping,
-                payment_method=payment_method,
                 terms=terms,
-                origin_order_id=order.id,
+                lines=lines,
+                trial_days=trial_days,
+                ship=ship_to(line_ids, consignments),
+                payment_method=payment_method,
             )
-            for (cadence, terms), (lines, trial_days) in groups.items()
+            for (cadence, terms), (lines, trial_days, line_ids) in groups.items()
         ]
         for sub in subs:
             uow.subscriptions.add(sub)
@@ -96,6 +104,51 @@ def capture_from_order(
             link = uow.order_links.get(store_hash, order_id)
             return _already(link) if link else CaptureResult("already_captured")
     return CaptureResult("created", ids)
+
+
+def _not_capturable(order: Order, app_id: str) -> CaptureResult | None:
+    if _is_our_renewal(order, app_id):
+        return CaptureResult("own_renewal")
+    if order.status_id not in PAID_STATUSES:
+        return CaptureResult("not_paid")
+    return None
+
+
+def _start(
+    order: OrderWithConsignments,
+    *,
+    store_hash: str,
+    id: str,
+    now: datetime,
+    cadence: Cadence,
+    terms: PlanTerms,
+    lines: list[LockedLine],
+    trial_days: int,
+    ship: ShipTo,
+    payment_method: PaymentMethod | None,
+) -> Subscription:
+    first = ship.addresses[0] if ship.addresses else None
+    return Subscription.start(
+        now=now,
+        trial_days=trial_days,
+        store_hash=store_hash,
+        id=id,
+        customer_id=order.customer_id,
+        cadence=cadence,
+        # The transactional currency; `currency_code` is only what the storefront displayed.
+        currency=order.default_currency_code or order.currency_code,
+        lines=lines,
+        billing_address=order.billing_address.model_dump(),
+        shipping_address=first,
+        extra_shipping_addresses=ship.addresses[1:],
+        shipping_cost_ex_tax=ship.cost_ex_tax,
+        shipping_cost_inc_tax=ship.cost_inc_tax,
+        channel_id=order.channel_id,
+        order_payment_method=order.payment_method,
+        payment_method=payment_method,
+        terms=terms,
+        origin_order_id=order.id,
+    )
 
 
 def _already(link: OrderLink) -> CaptureResult:
@@ -114,11 +167,13 @@ def _ids(products: list[OrderProduct]) -> list[int]:
     return sorted({line.product_id for line in products})
 
 
-def _group_by_cadence(
-    products: list[OrderProduct], plans: dict[int, Plan]
-) -> dict[tuple[Cadence, PlanTerms], tuple[list[LockedLine], int]]:
-    """Lines that renew together: the same cadence under the same plan terms."""
-    groups: dict[tuple[Cadence, PlanTerms], tuple[list[LockedLine], int]] = {}
+Groups = dict[tuple[Cadence, PlanTerms], tuple[list[LockedLine], int, set[int]]]
+
+
+def _group_by_cadence(products: list[OrderProduct], plans: dict[int, Plan]) -> Groups:
+    """Lines that renew together: the same cadence under the same plan terms (with the
+    trial days and the order line ids of each group)."""
+    groups: Groups = {}
     for line in products:
         plan = plans.get(line.product_id)
         if plan is None:
@@ -142,17 +197,25 @@ def _group_by_cadence(
                 for o in line.product_options
             ],
         )
-        lines, _ = groups.setdefault((cadence, plan.terms()), ([], plan.trial_days))
+        lines, _, ids = groups.setdefault((cadence, plan.terms()), ([], plan.trial_days, set()))
         lines.append(locked)
+        ids.add(line.id)
     return groups
 
 
-def _shipping_address(store_hash: str, order: Order, bc: BigCommerce) -> dict[str, str] | None:
-    """Where renewals ship, and how: the order's first address (none for digital orders)."""
-    if order.shipping_address_count == 0:
-        return None
-    addresses = bc.get_order_shipping_addresses(store_hash, order.id)
-    return addresses[0].model_dump() if addresses else None
+def _shipping_consignments(order: OrderWithConsignments) -> list[Consignment]:
+    """Each address the order ships to, with its method, its cost and the lines it carries
+    (none for a digital order)."""
+    address_fields = set(ShippingAddress.model_fields)
+    return [
+        Consignment(
+            address=c.model_dump(include=address_fields),
+            cost_ex_tax=c.cost_ex_tax,
+            cost_inc_tax=c.cost_inc_tax,
+            line_totals={line.id: line.price_inc_tax * line.quantity for line in c.line_items},
+        )
+        for c in order.consignments.shipping
+    ]
 
 
 def _stored_payment_method(store_hash: str, order: Order, bc: BigCommerce) -> PaymentMethod | None:
@@ -166,10 +229,15 @@ def _stored_payment_method(store_hash: str, order: Order, bc: BigCommerce) -> Pa
     ]
     if not paid:
         return None
-    stored = {i.token for i in bc.list_stored_instruments(store_hash, order.customer_id)}
+    stored = {i.token: i for i in bc.list_stored_instruments(store_hash, order.customer_id)}
     tx = next((t for t in paid if t.payment_instrument_token in stored), None)
     if tx is None or tx.payment_instrument_token is None or tx.payment_method_id is None:
         return None
+    instrument = stored[tx.payment_instrument_token]
+    if instrument.type not in INSTRUMENT_TYPES:
+        return None  # nothing the Payments API can charge without the shopper
     return PaymentMethod(
-        instrument_token=tx.payment_instrument_token, payment_method_id=tx.payment_method_id
+        instrument_token=tx.payment_instrument_token,
+        payment_method_id=tx.payment_method_id,
+        instrument_type=instrument.type,
     )

@@ -25,6 +25,7 @@ def record_failure(sub: Subscription, charge: Charge, uow: UnitOfWork, now: date
         cycle=charge.cycle,
         decline=charge.decline_class or DeclineClass.SOFT,
         now=now,
+        reason=charge.decline_reason or "",
     )
     link, token = None, None
     if dunning.next == Next.AUTHENTICATE:

@@ -7,15 +7,17 @@ BigCommerce before it is attempted again (at most one order and one payment per 
 
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from ..domain.charge import PAID_STAGES, Charge, Stage
-from ..domain.declines import DeclineClass, classify
+from ..domain.declines import DeclineClass, classify, reason
 from ..domain.events import CHARGE_STAGES
 from ..domain.lifecycle import Status
-from ..domain.subscription import Subscription
+from ..domain.subscription import PaymentMethod, Subscription
 from ..ports.bigcommerce import (
     Address,
     BigCommerce,
@@ -25,6 +27,7 @@ from ..ports.bigcommerce import (
     Order,
     OutcomeUnknown,
     PaymentDeclined,
+    ShippingAddress,
     Transaction,
 )
 from ..ports.clock import Clock
@@ -35,8 +38,13 @@ from .renewal_authorization import fetch_transactions, record_payment
 from .renewal_deliveries import materialize_deliveries
 from .renewal_dunning import card_still_valid, record_failure
 
-_PAYMENT_EVENTS = frozenset({"purchase", "authorization", "capture"})
+_PAYMENT_EVENTS = frozenset({"purchase", "authorization", "capture", "settled"})
 AWAITING_FULFILLMENT = 11
+# The order metafield naming the subscription and cycle; its key is the order's external id.
+ORDER_METAFIELD_NAMESPACE = "bc_subscriptions"
+INSTRUMENT_NOT_FOUND = 30051
+
+log = logging.getLogger(__name__)
 
 
 class SubscriptionNotFound(Exception):
@@ -51,6 +59,7 @@ class RetryLater(Exception):
 class RenewalOutcome:
     # renewed | delivered | payment_failed | not_due | already_done | expired | cancelled | paused
     # | resumed (a scheduled end of a pause: the next sweep renews it when due)
+    # | payment_pending (the gateway has not settled: the next sweep reads the transactions)
     outcome: str
     order_id: int | None = None
     # What this run did on the way, for the pipeline metrics: claimed (took the cycle's lease),
@@ -92,6 +101,8 @@ def run_renewal(cmd: RenewSubscription, deps: RenewalDeps) -> RenewalOutcome:
             steps.add("ordered")
         if charge.stage == Stage.ORDER_CREATED and not charge.fulfilment_only:
             _pay(sub, charge, deps)
+            if charge.stage == Stage.ORDER_CREATED and charge.payment_pending:
+                return _wait_for_settlement(charge, deps)
         outcome = _complete(sub, charge, deps)
         if outcome.outcome == "renewed":
             _capture_if_immediate(sub, charge, deps)
@@ -218,25 +229,57 @@ def _find_or_create_order(sub: Subscription, charge: Charge, deps: RenewalDeps) 
         deps, sub, charge
     )  # recorded before the call: a crash after it means "look first"
     try:
-        return deps.bc.create_order(sub.store_hash, _renewal_order(sub, charge, deps.app_id))
+        order = deps.bc.create_order(sub.store_hash, _renewal_order(sub, charge, deps.app_id))
     except OutcomeUnknown:
         if (found := _find_order(sub, charge, deps)) is not None:
             return found
         raise
+    _tag_order(sub, charge, order.id, deps)
+    return order
+
+
+def _tag_order(sub: Subscription, charge: Charge, order_id: int, deps: RenewalDeps) -> None:
+    """Name the subscription and cycle on the order, for the merchant, other apps and our own
+    look-up. A failure costs the order nothing: it still carries its external id."""
+    value = json.dumps({"subscription_id": sub.id, "cycle": charge.cycle}, separators=(",", ":"))
+    try:
+        deps.bc.tag_order(
+            sub.store_hash, order_id, ORDER_METAFIELD_NAMESPACE, charge.external_order_id, value
+        )
+    except BigCommerceError as exc:
+        log.warning("renewal order %s not tagged: %s", order_id, exc)
+        return
+    charge.order_tagged = True
 
 
 def _find_order(sub: Subscription, charge: Charge, deps: RenewalDeps) -> Order | None:
-    orders = deps.bc.find_orders_by_external_id(sub.store_hash, charge.external_order_id)
+    """The cycle's order if an earlier attempt created it: by our metafield (no list filter
+    involved), else by external id (Incomplete orders asked for explicitly)."""
+    key = charge.external_order_id
+    tagged = deps.bc.find_orders_by_metafield(sub.store_hash, ORDER_METAFIELD_NAMESPACE, key)
+    if tagged:
+        charge.order_tagged = True
+        return deps.bc.get_order(sub.store_hash, min(tagged))
+    orders = deps.bc.find_orders_by_external_id(sub.store_hash, key)
     return min(orders, key=lambda o: o.id) if orders else None
 
 
 def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
     free = charge.fulfilment_only
+    addresses = [ShippingAddress.model_validate(a) for a in sub.shipping_addresses]
+    # A prepaid delivery's shipping was paid with its charge; otherwise the kept cost.
+    ship_ex, ship_inc = (Decimal("0"), Decimal("0")) if free else sub.renewal_shipping()
     return NewOrder(
         customer_id=sub.customer_id,
         # Nothing to pay on a prepaid delivery: the order goes straight to fulfilment.
         status_id=AWAITING_FULFILLMENT if free else 0,
         billing_address=Address.model_validate(sub.billing_address),
+        shipping_addresses=addresses,
+        shipping_cost_ex_tax=ship_ex if addresses else None,
+        shipping_cost_inc_tax=ship_inc if addresses else None,
+        default_currency_code=sub.currency,
+        channel_id=sub.channel_id,
+        payment_method=sub.order_payment_method or None,
         products=[
             NewOrderLine(
                 product_id=priced.product_id,
@@ -259,6 +302,11 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
     assert charge.bc_order_id is not None
     if charge.payment_attempts and _record_if_paid(sub, charge, deps):
         return
+    if charge.payment_pending:
+        # Read back above: the pending payment ended without the money.
+        charge.payment_pending = False
+        _fail(sub, charge, None, DeclineClass.SOFT, "pending payment was not settled", deps)
+        return
     if sub.payment_method is None:
         _fail(sub, charge, None, DeclineClass.HARD, "no stored payment method", deps)
         return
@@ -267,13 +315,15 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
         return
     charge.payment_attempts += 1
     _commit_stage(deps, sub, charge)
+    method = sub.payment_method
     try:
         pat = deps.bc.create_payment_access_token(sub.store_hash, charge.bc_order_id)
-        result = deps.bc.process_stored_card_payment(
+        result = deps.bc.process_stored_payment(
             sub.store_hash,
             pat,
-            sub.payment_method.instrument_token,
-            sub.payment_method.payment_method_id,
+            method.instrument_token,
+            method.payment_method_id,
+            instrument_type=method.instrument_type,
         )
     except PaymentDeclined as declined:
         _handle_decline(sub, charge, declined, deps)
@@ -283,6 +333,11 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
             raise
         return
     charge.transaction_id, charge.transaction_type = result.id, result.transaction_type
+    if result.status == "pending":
+        # Accepted, not paid: the order's transactions will say how it ends.
+        charge.payment_pending = True
+        _commit_stage(deps, sub, charge)
+        return
     config = deps.uow.tenant_configs.get(sub.store_hash)
     txs = fetch_transactions(deps.bc, charge, result.transaction_type, config)
     record_payment(sub, charge, result.transaction_type, txs, config, deps.clock.now())
@@ -292,6 +347,33 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
         else Stage.PAYMENT_AUTHORIZED
     )
     _commit_stage(deps, sub, charge, stage)
+
+
+def _still_pending(charge: Charge, transactions: list[Transaction], deps: RenewalDeps) -> bool:
+    """True when a pending payment has no outcome yet (nothing may be paid again meanwhile);
+    also how a lost answer that was `pending` is recognised."""
+    pending = [t.id for t in transactions if t.event == "pending" and t.status == "ok"]
+    if not pending:
+        return False
+    failed = any(
+        t.status == "error" and t.event in _PAYMENT_EVENTS and t.id > max(pending)
+        for t in transactions
+    )
+    if failed:
+        return False
+    if not charge.payment_pending:
+        charge.payment_pending = True
+        deps.uow.charges.save(charge)
+        _commit(deps, f"lost the lease on {charge.subscription_id} cycle {charge.cycle}")
+    return True
+
+
+def _wait_for_settlement(charge: Charge, deps: RenewalDeps) -> RenewalOutcome:
+    """Leave the cycle open with the lease released; the sweep brings it back while it is due."""
+    charge.release_lease(deps.clock.now())
+    deps.uow.charges.save(charge)
+    _commit(deps, f"lost the lease on {charge.subscription_id} cycle {charge.cycle}")
+    return RenewalOutcome("payment_pending", charge.bc_order_id)
 
 
 def _handle_decline(
@@ -305,7 +387,30 @@ def _handle_decline(
         return
     if decline == DeclineClass.NETWORK:
         raise RetryLater(f"transient payment error {declined.code}") from declined
-    _fail(sub, charge, declined.code, decline, decline.value, deps)
+    if declined.code == INSTRUMENT_NOT_FOUND and _switch_method(sub, charge, deps):
+        raise RetryLater("the stored instrument pays through another method now") from declined
+    _fail(sub, charge, declined.code, decline, reason(declined.code), deps)
+
+
+def _switch_method(sub: Subscription, charge: Charge, deps: RenewalDeps) -> bool:
+    """Ask BigCommerce which method can pay this order with the shopper's instrument; True
+    when that is another method or type than ours (kept for the prompt retry)."""
+    assert charge.bc_order_id is not None and sub.payment_method is not None
+    mine = sub.payment_method
+    for method in deps.bc.list_payment_methods(sub.store_hash, charge.bc_order_id):
+        for instrument in method.stored_instruments:
+            if instrument.token != mine.instrument_token:
+                continue
+            if (method.id, instrument.type) == (mine.payment_method_id, mine.instrument_type):
+                return False
+            sub.payment_method = PaymentMethod.model_validate(
+                mine.model_dump()
+                | {"payment_method_id": method.id, "instrument_type": instrument.type}
+            )
+            deps.uow.subscriptions.save(sub)
+            _commit_stage(deps, sub, charge)
+            return True
+    return False
 
 
 def _record_if_paid(sub: Subscription, charge: Charge, deps: RenewalDeps) -> bool:
@@ -313,11 +418,13 @@ def _record_if_paid(sub: Subscription, charge: Charge, deps: RenewalDeps) -> boo
     transactions = deps.bc.list_order_transactions(charge.store_hash, charge.bc_order_id)
     tx = _successful_payment(transactions)
     if tx is None:
-        return False
-    charge.transaction_id, charge.transaction_type = str(tx.id), tx.event
+        return _still_pending(charge, transactions, deps)
+    event = "purchase" if tx.event == "settled" else tx.event
+    charge.transaction_id, charge.transaction_type = str(tx.id), event
+    charge.payment_pending = False
     config = deps.uow.tenant_configs.get(sub.store_hash)
-    record_payment(sub, charge, tx.event, transactions, config, deps.clock.now())
-    stage = Stage.PAYMENT_AUTHORIZED if tx.event == "authorization" else Stage.PAYMENT_CAPTURED
+    record_payment(sub, charge, event, transactions, config, deps.clock.now())
+    stage = Stage.PAYMENT_AUTHORIZED if event == "authorization" else Stage.PAYMENT_CAPTURED
     _commit_stage(deps, sub, charge, stage)
     return True
 

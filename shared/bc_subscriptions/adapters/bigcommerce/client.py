@@ -10,6 +10,8 @@ import httpx
 from pydantic import BaseModel
 
 from ...ports.bigcommerce import (
+    AcceptedMethod,
+    BigCommerceError,
     Metafield,
     MetafieldWrite,
     Modifier,
@@ -17,6 +19,8 @@ from ...ports.bigcommerce import (
     NewOrder,
     Order,
     OrderProduct,
+    OrderWithConsignments,
+    PaymentDeclined,
     PaymentResult,
     ProductVariant,
     ShippingAddress,
@@ -32,6 +36,9 @@ DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 PAGE_SIZE = 250  # the v2 and v3 maximum
 MAX_PAGES = 100  # a collection that never ends is a broken answer, not 25,000 variants
 M = TypeVar("M", bound=BaseModel)
+INCOMPLETE = 0
+# Order metafields we write: readable by the merchant and other apps, writable only by us.
+ORDER_METAFIELD_PERMISSION = "read"
 
 
 class HttpBigCommerce:
@@ -62,6 +69,13 @@ class HttpBigCommerce:
     def get_order(self, store_hash: str, order_id: int) -> Order:
         """`GET /v2/orders/{id}`."""
         return self._rest.one(Order, store_hash, "GET", f"/v2/orders/{order_id}")
+
+    def get_order_with_consignments(self, store_hash: str, order_id: int) -> OrderWithConsignments:
+        """`GET /v2/orders/{id}?include=consignments.line_items&consignment_structure=object`:
+        the lines and every consignment with its address, method and cost, in one answer."""
+        params = {"include": "consignments.line_items", "consignment_structure": "object"}
+        path = f"/v2/orders/{order_id}"
+        return self._rest.one(OrderWithConsignments, store_hash, "GET", path, params=params)
 
     def get_order_products(self, store_hash: str, order_id: int) -> list[OrderProduct]:
         """`GET /v2/orders/{id}/products`, every page."""
@@ -164,14 +178,42 @@ class HttpBigCommerce:
         raise unreadable("GET", path, f"more than {MAX_PAGES} pages")
 
     def find_orders_by_external_id(self, store_hash: str, external_order_id: str) -> list[Order]:
-        """`GET /v2/orders?external_order_id=`; BigCommerce answers 204 when none match."""
-        params = {"external_order_id": external_order_id}
-        return self._rest.many(Order, store_hash, "GET", "/v2/orders", params=params)
+        """`GET /v2/orders?external_order_id=`, asked twice: order lists may leave Incomplete
+        orders out unless `status_id=0` is asked for. 204 when none match."""
+        found: dict[int, Order] = {}
+        for status in (INCOMPLETE, None):
+            params: dict[str, Any] = {"external_order_id": external_order_id}
+            if status is not None:
+                params["status_id"] = status
+            for order in self._rest.many(Order, store_hash, "GET", "/v2/orders", params=params):
+                found.setdefault(order.id, order)
+        return [found[i] for i in sorted(found)]
 
     def create_order(self, store_hash: str, order: NewOrder) -> Order:
-        """`POST /v2/orders`; money goes out as decimal strings."""
+        """`POST /v2/orders`: line prices as numbers, order-level money as decimal strings."""
         body = order.model_dump(mode="json", exclude_none=True)
         return self._rest.one(Order, store_hash, "POST", "/v2/orders", json=body)
+
+    def tag_order(
+        self, store_hash: str, order_id: int, namespace: str, key: str, value: str
+    ) -> Metafield:
+        """`POST /v3/orders/{id}/metafields`, readable by the merchant and other apps."""
+        body = {
+            "namespace": namespace,
+            "key": key,
+            "value": value,
+            "permission_set": ORDER_METAFIELD_PERMISSION,
+        }
+        path = f"/v3/orders/{order_id}/metafields"
+        return self._rest.one(Metafield, store_hash, "POST", path, envelope=True, json=body)
+
+    def find_orders_by_metafield(self, store_hash: str, namespace: str, key: str) -> list[int]:
+        """`GET /v3/orders/metafields?namespace=&key=`: the orders (`resource_id`) carrying it."""
+        params = {"namespace": namespace, "key": key}
+        found = self._rest.many(
+            Metafield, store_hash, "GET", "/v3/orders/metafields", envelope=True, params=params
+        )
+        return sorted({m.resource_id for m in found})
 
     def update_order_status(self, store_hash: str, order_id: int, status_id: int) -> Order:
         """`PUT /v2/orders/{id}` with a new `status_id`."""
@@ -182,19 +224,32 @@ class HttpBigCommerce:
     def create_payment_access_token(self, store_hash: str, order_id: int) -> str:
         """`POST /v3/payments/access_tokens` for a recurring charge; the PAT is single use."""
         path, body = "/v3/payments/access_tokens", {"order": {"id": order_id, "is_recurring": True}}
-        reply = self._rest.call(store_hash, "POST", path, json=body)
+        try:
+            reply = self._rest.call(store_hash, "POST", path, json=body)
+        except BigCommerceError as exc:
+            # A refusal with a Payments code (30000-30003, 30100, 30101) is classified like a
+            # payment's; anything else (401, 5xx, unknown outcome) stays what it was.
+            if type(exc) is BigCommerceError and exc.code is not None and exc.status:
+                raise PaymentDeclined(str(exc), status=exc.status, code=exc.code) from exc
+            raise
         try:
             return str(reply["data"]["id"])
         except (KeyError, TypeError) as exc:
             raise unreadable("POST", path, "no data.id in the answer") from exc
 
-    def process_stored_card_payment(
-        self, store_hash: str, access_token: str, instrument_token: str, payment_method_id: str
+    def process_stored_payment(
+        self,
+        store_hash: str,
+        access_token: str,
+        instrument_token: str,
+        payment_method_id: str,
+        *,
+        instrument_type: str,
     ) -> PaymentResult:
         """`POST {payments}/stores/{hash}/payments` with the PAT; declines raise PaymentDeclined."""
         body = {
             "payment": {
-                "instrument": {"type": "stored_card", "token": instrument_token},
+                "instrument": {"type": instrument_type, "token": instrument_token},
                 "payment_method_id": payment_method_id,
             }
         }
@@ -206,6 +261,14 @@ class HttpBigCommerce:
         # The 2026 spec wraps the result in `data`; the older one answered a bare object.
         data = reply.get("data", reply) if isinstance(reply, dict) else reply
         return validate(PaymentResult, data, "POST", url)
+
+    def list_payment_methods(self, store_hash: str, order_id: int) -> list[AcceptedMethod]:
+        """`GET /v3/payments/methods?order_id=`: what can pay this order, stored instruments
+        included."""
+        params = {"order_id": order_id}
+        return self._rest.many(
+            AcceptedMethod, store_hash, "GET", "/v3/payments/methods", envelope=True, params=params
+        )
 
     def list_stored_instruments(self, store_hash: str, customer_id: int) -> list[StoredInstrument]:
         """`GET /v3/customers/{id}/stored-instruments` (a bare array)."""
