@@ -15,6 +15,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Protocol
 
+from ..observability import logger
 from ..ports.queues import MessageQueue
 from ..ports.storage import DueSubscription
 from .messages import RenewSubscription
@@ -37,6 +38,7 @@ class SweepResult:
     stores: int
     complete: bool  # False when the budget or the time ran out; the next run continues
     per_store: dict[str, int] = field(default_factory=dict)
+    failed_stores: int = 0
 
 
 @dataclass
@@ -45,6 +47,7 @@ class _Store:
     rows: Iterator[DueSubscription]
     sent: int = 0
     exhausted: bool = False
+    failed: bool = False
 
 
 def sweep_due_renewals(
@@ -68,14 +71,27 @@ def sweep_due_renewals(
         for store in hungry:
             if time_left_ms() < reserve_ms or left <= 0:
                 return _result(states, budget - left, complete=False)
-            bodies = [_body(d) for d in islice(store.rows, min(share, left))]
-            if bodies:
-                queue.send_batch(bodies)
-            store.sent += len(bodies)
-            left -= len(bodies)
-            store.exhausted = len(bodies) < share
+            sent = _serve(store, min(share, left), queue)
+            left -= sent
+            store.exhausted = store.failed or sent < share
         hungry = [s for s in hungry if not s.exhausted]
     return _result(states, budget - left, complete=not hungry)
+
+
+def _serve(store: _Store, count: int, queue: MessageQueue) -> int:
+    """Enqueue up to `count` of the store's due renewals. One store's failure (an unreadable
+    row, a refused send) ends only its own turn: what it did not send stays due for the next
+    run, and the other stores are served as usual."""
+    try:
+        bodies = [_body(d) for d in islice(store.rows, count)]
+        if bodies:
+            queue.send_batch(bodies)
+    except Exception:
+        logger.exception("renewal sweep of a store failed", store_hash=store.store_hash)
+        store.failed = True
+        return 0
+    store.sent += len(bodies)
+    return len(bodies)
 
 
 def _body(d: DueSubscription) -> str:
@@ -86,4 +102,5 @@ def _body(d: DueSubscription) -> str:
 
 def _result(states: list[_Store], sent: int, *, complete: bool) -> SweepResult:
     per_store = {s.store_hash: s.sent for s in states if s.sent}
-    return SweepResult(sent, len(states), complete, per_store)
+    failed = sum(1 for s in states if s.failed)
+    return SweepResult(sent, len(states), complete and not failed, per_store, failed)
