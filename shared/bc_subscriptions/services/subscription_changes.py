@@ -57,7 +57,12 @@ def change_cadence(
         sub.change_cadence(offered[label], now)
 
     return change_subscription(
-        store_hash, subscription_id, _change, uow_factory=uow_factory, customer_id=customer_id
+        store_hash,
+        subscription_id,
+        _change,
+        uow_factory=uow_factory,
+        now=now,
+        customer_id=customer_id,
     )
 
 
@@ -91,5 +96,10 @@ def swap_variant(
         )
 
     return change_subscription(
-        store_hash, subscription_id, _change, uow_factory=uow_factory, customer_id=customer_id
+        store_hash,
+        subscription_id,
+        _change,
+        uow_factory=uow_factory,
+        now=now,
+        customer_id=customer_id,
     )
