@@ -47,15 +47,24 @@ from bc_subscriptions.services.plans import ProductNotFound, publish_plan, read_
 from bc_subscriptions.services.webhook_replay import ReplayRefused
 
 app = APIGatewayHttpResolver(enable_validation=True)
-register_error_handlers(app)
-
-
-app.include_router(admin_settings.router)
-app.include_router(admin_ops.router)
 
 
 def _store() -> str:
     return session_store(app.current_event.headers)
+
+
+def _anonymous() -> Response[str] | None:
+    """The 401 for a caller without a valid session, before anything they sent is read."""
+    try:
+        _store()
+    except InvalidSession as failure:
+        return _unauthorized(failure)
+    return None
+
+
+register_error_handlers(app, _anonymous)
+app.include_router(admin_settings.router)
+app.include_router(admin_ops.router)
 
 
 @app.get("/admin/openapi.json", include_in_schema=False)
@@ -146,7 +155,7 @@ def put_plan(product_id: int) -> dict[str, Any]:
     plan = publish_plan(
         _store(),
         product_id,
-        app.current_event.body or "",
+        app.current_event.decoded_body or "",
         bc=c.bigcommerce,
         catalog=c.plan_catalog,
         now=c.clock.now(),
@@ -196,7 +205,6 @@ def cancel(subscription_id: str, request: CancelRequest) -> CancelView:
         actor="merchant",
         uow_factory=c.unit_of_work,
         ops=c.ops_events,
-        limiter=c.rate_limiter,
         now=c.clock.now(),
         when=request.when,
     )
@@ -267,8 +275,9 @@ def change_cadence(subscription_id: str, request: CadenceChange) -> Subscription
 
 def _change(subscription_id: str, operation: Any) -> SubscriptionView:
     store_hash, c = _store(), container()
+    now = c.clock.now()
     sub = admin.change_subscription(
-        store_hash, subscription_id, operation(c.clock.now()), uow_factory=c.unit_of_work
+        store_hash, subscription_id, operation(now), uow_factory=c.unit_of_work, now=now
     )
     return SubscriptionView.of(sub)
 

@@ -15,7 +15,10 @@ from bc_subscriptions.observability import logger, metrics, tracer
 from bc_subscriptions.ports.storage import StoredEvent
 from bc_subscriptions.services.outbox_relay import relay_event
 
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+# A batch of only failing records is reported record by record like any other, not raised.
+processor = BatchProcessor(
+    event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False
+)
 
 
 def record_handler(record: DynamoDBRecord) -> int:

@@ -45,7 +45,6 @@ from bc_subscriptions.services.payment_method_change import (
 )
 
 app = APIGatewayHttpResolver(enable_validation=True)
-register_error_handlers(app)
 
 
 class PaymentMethodRequest(BaseModel):
@@ -67,6 +66,20 @@ def _shopper() -> Shopper:
     if install is None or install.status != "installed":
         raise InvalidCustomerToken("store_not_installed")
     return shopper
+
+
+def _anonymous() -> Response[str] | None:
+    """The 401 for a caller without a valid customer token, before anything they sent is read."""
+    try:
+        _shopper()
+    except InvalidSession as failure:
+        return _no_token(failure)
+    except InvalidCustomerToken as failure:
+        return _unauthorized(failure)
+    return None
+
+
+register_error_handlers(app, _anonymous)
 
 
 @app.get("/portal/subscriptions")
@@ -123,7 +136,6 @@ def cancel(subscription_id: str, request: CancelRequest) -> CancelView:
         actor="shopper",
         uow_factory=c.unit_of_work,
         ops=c.ops_events,
-        limiter=c.rate_limiter,
         now=c.clock.now(),
         customer_id=shopper.customer_id,
         when=request.when,
@@ -182,11 +194,13 @@ def change_cadence(subscription_id: str, request: CadenceChange) -> Subscription
 
 def _change(subscription_id: str, operation: Any) -> SubscriptionView:
     shopper, c = _shopper(), container()
+    now = c.clock.now()
     sub = admin.change_subscription(
         shopper.store_hash,
         subscription_id,
-        operation(c.clock.now()),
+        operation(now),
         uow_factory=c.unit_of_work,
+        now=now,
         customer_id=shopper.customer_id,
     )
     return SubscriptionView.of(sub)

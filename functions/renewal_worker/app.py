@@ -23,7 +23,9 @@ from bc_subscriptions.services.renewal_workflow import (
     run_renewal,
 )
 
-processor = BatchProcessor(event_type=EventType.SQS)
+# A batch of only failing records is reported record by record like any other, not raised:
+# the redrive policy retries and dead-letters each one, and a function error means a crash.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:

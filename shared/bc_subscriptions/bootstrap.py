@@ -16,7 +16,6 @@ from .adapters.dynamodb.endpoints import Endpoints
 from .adapters.dynamodb.event_log import EventLog
 from .adapters.dynamodb.outbox import Outbox
 from .adapters.dynamodb.plan_cache import DynamoOpsEvents, DynamoPlanCache
-from .adapters.dynamodb.rate_limits import DynamoRateLimiter
 from .adapters.dynamodb.removed_users import RemovedUsers
 from .adapters.dynamodb.store_records import (
     DueSubscriptions,
@@ -108,10 +107,6 @@ class Container:
     @cached_property
     def event_log(self) -> EventLog:
         return EventLog()
-
-    @cached_property
-    def rate_limiter(self) -> DynamoRateLimiter:
-        return DynamoRateLimiter()
 
     @cached_property
     def subscription_reads(self) -> SubscriptionReads:

@@ -1,5 +1,7 @@
 """The DynamoDB unit of work: optimistic locking, and state never written without its events."""
 
+from datetime import timedelta
+
 import pytest
 
 from bc_subscriptions.adapters.dynamodb.unit_of_work import DynamoUnitOfWork
@@ -94,3 +96,23 @@ def test_reads_never_cross_stores(stack: LocalStack) -> None:
     with _uow() as uow:
         # Then it does not exist there
         assert uow.subscriptions.get("store2", sub.id) is None
+
+
+def test_a_rate_limit_hit_lands_only_with_its_commit(stack: LocalStack) -> None:
+    # Given a limit of two attempts an hour, one spent in a unit of work that was left
+    window = timedelta(hours=1)
+
+    def spend(commit: bool) -> float | None:
+        with _uow() as uow:
+            wait = uow.rate_limits.spend("store1", "k", limit=2, window=window, now=NOW)
+            if commit:
+                uow.commit()
+        return wait
+
+    assert spend(commit=False) is None
+    # When two more are spent and committed
+    first, second = spend(commit=True), spend(commit=True)
+    # Then both fitted (the left one was never counted), and the next must wait for the window
+    assert (first, second) == (None, None)
+    wait = spend(commit=True)
+    assert wait is not None and 0 < wait <= window.total_seconds()

@@ -123,3 +123,22 @@ def test_renewals_due_for_more_than_an_hour_are_counted_as_stuck() -> None:
     # Then all four are enqueued and the two due an hour or more ago count as stuck
     assert result.enqueued == 4
     assert result.overdue == 2
+
+
+class _BrokenStore(_Due):
+    """A store whose due rows cannot be read (or, alike, whose messages cannot be sent)."""
+
+    def due(self, now: object, store_hash: str) -> Iterator[DueSubscription]:
+        if store_hash == "broken":
+            raise ValueError("a due row we cannot read")
+        yield from super().due(now, store_hash)
+
+
+def test_one_store_whose_due_renewals_cannot_be_read_does_not_stop_the_others() -> None:
+    # Given a store that fails between two that have renewals due
+    due, queue = _BrokenStore({"a": 3, "broken": 5, "c": 2}), _Queue()
+    # When the sweep runs
+    result = sweep_due_renewals(NOW, due=due, queue=queue, budget=300)
+    # Then the other stores were served in full, and the failure was counted
+    assert queue.per_store() == {"a": 3, "c": 2}
+    assert (result.enqueued, result.failed_stores, result.complete) == (5, 1, False)

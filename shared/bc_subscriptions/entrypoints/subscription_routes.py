@@ -4,35 +4,83 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
 from ..adapters.dynamodb.subscription_reads import InvalidCursor
 from ..domain.errors import DomainError, InvalidTransition
 from ..domain.subscription import resume_at_problem
-from ..services.cancel_flow import CancelLocked, ContractNoticePeriod, RateLimited
+from ..ports.storage import ConcurrencyConflict, RetryableStorageError
+from ..services.cancel_flow import CancelLocked, ContractNoticePeriod
+from ..services.change_limits import RateLimited
 from ..services.subscription_admin import SubscriptionNotFound
 from .api_models import PauseRequest
 from .responses import error, json_response
 
+# The 401 answer for a caller who is not authenticated, or None for one who is.
+Authenticate = Callable[[], Response[str] | None]
 
-def register_error_handlers(app: APIGatewayHttpResolver) -> None:
+
+def register_error_handlers(app: APIGatewayHttpResolver, authenticate: Authenticate) -> None:
     """The answers the admin and portal APIs give alike: 404 for a subscription that is not
     the caller's (never revealing it exists), 409 for a refused change, 429, 400 for a bad
-    cursor, 422 listing the invalid fields, and a JSON 404 for an unknown route."""
+    cursor, 422 listing the invalid fields, and a JSON 404 for an unknown route. A change that
+    lost a race with another change of the same record is a 409 `concurrent_change` (nothing
+    of it was written: read again and retry); storage throttling is a 503 with Retry-After.
+
+    What is wrong with the request itself (an unknown route, invalid fields, a body that is
+    not UTF-8, JSON nested too deeply, a content type we do not read) is found before the
+    route runs, so the caller is authenticated first: an anonymous caller always gets 401.
+    """
     app.exception_handler(SubscriptionNotFound)(lambda _: not_found())
     app.exception_handler(RateLimited)(rate_limited)
+    app.exception_handler(ConcurrencyConflict)(lambda _: concurrent_change())
+    app.exception_handler(RetryableStorageError)(lambda _: storage_busy())
     app.exception_handler(DomainError)(conflict)
     app.exception_handler(InvalidCursor)(bad_cursor)
-    app.exception_handler(RequestValidationError)(invalid_request)
-    app.not_found(lambda _: error(404, "no_route", "no such route"))
+    refusals: dict[type[Exception], Callable[[Any], Response[str]]] = {
+        RequestValidationError: invalid_request,
+        RequestUnsupportedContentType: lambda _: error(
+            415, "unsupported_media_type", "send the body as application/json"
+        ),
+        UnicodeDecodeError: lambda _: error(400, "invalid_body", "the body is not UTF-8 text"),
+        RecursionError: lambda _: error(400, "invalid_body", "the body is nested too deeply"),
+    }
+    for failure, answer in refusals.items():
+        app.exception_handler(failure)(_authenticated_first(authenticate, answer))
+    app.not_found(
+        _authenticated_first(authenticate, lambda _: error(404, "no_route", "no such route"))
+    )
+
+
+def _authenticated_first(
+    authenticate: Authenticate, answer: Callable[[Any], Response[str]]
+) -> Callable[[Any], Response[str]]:
+    return lambda failure: authenticate() or answer(failure)
 
 
 def not_found() -> Response[str]:
     return error(404, "not_found", "no such subscription")
+
+
+def concurrent_change() -> Response[str]:
+    return error(409, "concurrent_change", "changed by another request meanwhile; read it again")
+
+
+def storage_busy() -> Response[str]:
+    return Response(
+        status_code=503,
+        content_type="application/json",
+        body=json.dumps({"error": "storage_busy", "message": "busy right now; try again"}),
+        headers={"Retry-After": "1"},
+    )
 
 
 def bad_cursor(failure: InvalidCursor) -> Response[str]:

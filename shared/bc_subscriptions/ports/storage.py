@@ -264,6 +264,7 @@ class UnitOfWork(Protocol):
     customer_links: CustomerLinkRepository
     tenant_configs: TenantConfigRepository
     deliveries: DeliveryRepository
+    rate_limits: RateLimits
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...
@@ -348,7 +349,10 @@ class SubscriptionReader(Protocol):
         ...
 
 
-class RateLimiter(Protocol):
-    def allow(
+class RateLimits(Protocol):
+    def spend(
         self, store_hash: str, key: str, *, limit: int, window: timedelta, now: datetime
-    ) -> float | None: ...
+    ) -> float | None:
+        """None when one more attempt fits the window, staged to land with `commit()`; else
+        the seconds until the next window (nothing staged)."""
+        ...

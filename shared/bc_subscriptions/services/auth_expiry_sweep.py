@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Protocol
 
 from ..domain.authorization import AuthState
+from ..observability import logger
 from ..ports.bigcommerce import BigCommerceError
 from ..ports.storage import AuthorizationDue
 from .payment_actions import ActionDeps, RenewalCharge, settle_authorization
@@ -48,10 +49,24 @@ def sweep_authorizations(
         if time_left_ms() < RESERVE_MS:
             break
         result.seen += 1
+        # The index is shared by every store: one row's failure must not stop the others.
+        # A failed row stays in the index, so the next run tries it again.
         try:
             outcome = _handle(row, now, deps())
         except BigCommerceError:
-            outcome = "bigcommerce_unavailable"  # still in the index: the next run tries again
+            outcome = "bigcommerce_unavailable"
+        except LookupError:
+            # Uninstalled: its token is revoked, so nothing may be called for it.
+            logger.warning("authorization of an uninstalled store", store_hash=row.store_hash)
+            outcome = "store_not_installed"
+        except Exception:
+            logger.exception(
+                "authorization check failed",
+                store_hash=row.store_hash,
+                subscription_id=row.subscription_id,
+                cycle=row.cycle,
+            )
+            outcome = "failed"
         result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
     return result
 

@@ -1,6 +1,7 @@
 """The one cancel flow the admin and portal APIs share.
 
-ownership (not found otherwise) → rate limit (`RateLimited`, with the seconds to wait) →
+ownership (not found otherwise) → rate limit (`RateLimited`, with the seconds to wait; see
+`change_limits`) →
 commitment lock (`cancel_locked`, with the earliest date a cancel is allowed) → the contract
 guard (the subscription's own term, else the store's) before its notice window opens
 (`contract_notice_period`, or, in `route` mode, a `subscription.cancel_routed` event and
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -29,20 +30,9 @@ from ..domain.errors import DomainError
 from ..domain.lifecycle import Command, resolve
 from ..domain.subscription import Subscription
 from ..domain.tenant_config import TenantConfig
-from ..ports.storage import OpsEvent, OpsEvents, RateLimiter, UnitOfWork
+from ..ports.storage import OpsEvent, OpsEvents, UnitOfWork
+from .change_limits import cancel_limit
 from .subscription_admin import change_subscription
-
-# Cancel attempts per actor in a fixed window: a shopper, or a store's merchant (who may be
-# cleaning up many subscriptions at once).
-CANCEL_LIMIT = 5
-MERCHANT_CANCEL_LIMIT = 300
-CANCEL_WINDOW = timedelta(hours=1)
-
-
-class RateLimited(Exception):
-    def __init__(self, retry_after_s: float):
-        super().__init__(f"too many cancel attempts; retry in {retry_after_s:.0f} s")
-        self.retry_after_s = retry_after_s
 
 
 class CancelLocked(DomainError):
@@ -95,7 +85,6 @@ def cancel_subscription(
     actor: str,
     uow_factory: Callable[[], UnitOfWork],
     ops: OpsEvents,
-    limiter: RateLimiter,
     now: datetime,
     customer_id: int | None = None,
     when: Literal["immediately", "period_end"] = "immediately",
@@ -107,15 +96,6 @@ def cancel_subscription(
     fees: list[Decimal] = []
 
     def _cancel(sub: Subscription) -> None:
-        # Counted after ownership, so probing others' ids does not spend a shopper's budget.
-        key, limit = (
-            (f"cancel#{actor}", MERCHANT_CANCEL_LIMIT)
-            if customer_id is None
-            else (f"cancel#customer#{customer_id}", CANCEL_LIMIT)
-        )
-        wait = limiter.allow(store_hash, key, limit=limit, window=CANCEL_WINDOW, now=now)
-        if wait is not None:
-            raise RateLimited(wait)
         earliest = earliest_cancel_at(sub)
         if earliest is not None:
             raise CancelLocked(earliest, sub.terms.commitment_count - sub.paid_cycles)
@@ -137,8 +117,16 @@ def cancel_subscription(
         if fee is not None:
             fees.append(fee)
 
+    # Counted after ownership, so probing others' ids does not spend a shopper's budget, and
+    # with the outcome, so an attempt that fails (a concurrent change won) is not counted.
     sub = change_subscription(
-        store_hash, subscription_id, _cancel, uow_factory=uow_factory, customer_id=customer_id
+        store_hash,
+        subscription_id,
+        _cancel,
+        uow_factory=uow_factory,
+        now=now,
+        customer_id=customer_id,
+        limit=cancel_limit(actor, customer_id),
     )
     if routed:
         ops.record(

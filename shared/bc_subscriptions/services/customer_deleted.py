@@ -7,7 +7,6 @@ from datetime import datetime
 
 from ..domain.errors import InvalidTransition
 from ..ports.storage import UnitOfWork
-from .subscription_admin import SubscriptionNotFound, change_subscription
 
 
 def stop_customer_subscriptions(
@@ -20,14 +19,16 @@ def stop_customer_subscriptions(
         links = uow.customer_links.for_customer(store_hash, customer_id)
     stopped = 0
     for link in links:
-        try:
-            change_subscription(
-                store_hash,
-                link.subscription_id,
-                lambda sub: sub.stop_for_deleted_customer(now),
-                uow_factory=uow_factory,
-            )
-        except (InvalidTransition, SubscriptionNotFound):
-            continue  # already over (or gone): nothing to stop
+        # BigCommerce's own event, not a caller's change: no change rate limit applies.
+        with uow_factory() as uow:
+            sub = uow.subscriptions.get(store_hash, link.subscription_id)
+            if sub is None:
+                continue  # gone: nothing to stop
+            try:
+                sub.stop_for_deleted_customer(now)
+            except InvalidTransition:
+                continue  # already over: nothing to stop
+            uow.subscriptions.save(sub)
+            uow.commit()
         stopped += 1
     return stopped

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from ..observability import logger
 from ..ports.queues import MessageQueue
 from ..ports.storage import Endpoint, StoredEvent
 from .messages import DeliverWebhook
@@ -54,6 +55,7 @@ def relay_event(
 class CatchUpResult:
     relayed: int
     complete: bool  # False when the time budget ran out; the next run continues
+    failed: int = 0  # events (or shard reads) that failed; still pending, the next run retries
 
 
 def catch_up(
@@ -66,12 +68,29 @@ def catch_up(
     time_left_ms: Callable[[], int] = lambda: 60_000,
     reserve_ms: int = 5_000,
 ) -> CatchUpResult:
-    """Relay events the stream path missed (stream lag beyond retention, relay failures)."""
-    relayed = 0
+    """Relay events the stream path missed (stream lag beyond retention, relay failures).
+
+    One event that cannot be relayed, or one shard that cannot be read, is logged and counted
+    and the others go on: it stays pending, so the next run tries it again.
+    """
+    relayed = failed = 0
     for shard in range(outbox.shards):
-        for event in outbox.pending(now - CATCH_UP_AFTER, shard, per_shard_limit):
-            if time_left_ms() < reserve_ms:
-                return CatchUpResult(relayed, complete=False)
-            relay_event(event, endpoints=endpoints, queue=queue, outbox=outbox)
-            relayed += 1
-    return CatchUpResult(relayed, complete=True)
+        try:
+            for event in outbox.pending(now - CATCH_UP_AFTER, shard, per_shard_limit):
+                if time_left_ms() < reserve_ms:
+                    return CatchUpResult(relayed, complete=False, failed=failed)
+                try:
+                    relay_event(event, endpoints=endpoints, queue=queue, outbox=outbox)
+                except Exception:
+                    logger.exception(
+                        "catch-up relay failed",
+                        store_hash=event.store_hash,
+                        event_id=event.event_id,
+                    )
+                    failed += 1
+                else:
+                    relayed += 1
+        except Exception:
+            logger.exception("catch-up read of an outbox shard failed", shard=shard)
+            failed += 1
+    return CatchUpResult(relayed, complete=not failed, failed=failed)

@@ -1,5 +1,6 @@
 """A shopper picks another stored instrument: every live subscription of theirs moves to it,
-in one transaction with one event each, and their customer links follow."""
+in one transaction with one event each, and their customer links follow. The change counts
+against the shopper's limit (`change_limits`) in that transaction."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ..domain.lifecycle import Status
 from ..domain.subscription import PaymentMethod, Subscription
 from ..ports.bigcommerce import BigCommerce
 from ..ports.storage import CustomerLink, UnitOfWork
+from .change_limits import RateLimited, payment_method_limit
 
 _ENDED = (Status.CANCELLED, Status.EXPIRED)
 
@@ -37,7 +39,13 @@ def change_payment_method(
     stored = bc.list_stored_instruments(store_hash, customer_id)
     if instrument_token not in {i.token for i in stored}:
         raise UnknownInstrument(instrument_token)
+    limit = payment_method_limit(customer_id)
     with uow_factory() as uow:
+        wait = uow.rate_limits.spend(
+            store_hash, limit.key, limit=limit.limit, window=limit.window, now=now
+        )
+        if wait is not None:
+            raise RateLimited(wait)
         links = uow.customer_links.for_customer(store_hash, customer_id)
         subs = [
             s

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from ..observability import logger
-from ..ports.bigcommerce import BigCommerce, BigCommerceError, Order
+from ..ports.bigcommerce import BigCommerce, Order
 from ..ports.storage import Install, ParkedDelivery, ReconCheckpoint
 from .bc_webhook_work import permanent_reason
 from .capture_from_order import CaptureResult
@@ -200,8 +200,9 @@ def reconcile_stores(
             break
         try:
             done = reconcile(store_hash)
-        except (BigCommerceError, LookupError):
-            # One store's outage must not starve the others; its checkpoint holds its place.
+        except Exception:
+            # One store's failure, whatever it is (an outage, an uninstall, an answer we cannot
+            # read), must not starve the others; its checkpoint holds its place.
             logger.exception("store reconciliation failed", store_hash=store_hash)
             summary.failed_stores += 1
         else:

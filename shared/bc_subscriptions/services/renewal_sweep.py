@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from itertools import islice
 from typing import Protocol
 
+from ..observability import logger
 from ..ports.queues import MessageQueue
 from ..ports.storage import DueSubscription
 from .messages import RenewSubscription
@@ -42,6 +43,7 @@ class SweepResult:
     complete: bool  # False when the budget or the time ran out; the next run continues
     per_store: dict[str, int] = field(default_factory=dict)
     overdue: int = 0  # of those enqueued, due more than STUCK_AFTER ago: stuck workflows
+    failed_stores: int = 0
 
 
 @dataclass
@@ -51,6 +53,7 @@ class _Store:
     sent: int = 0
     overdue: int = 0
     exhausted: bool = False
+    failed: bool = False
 
 
 def sweep_due_renewals(
@@ -74,16 +77,28 @@ def sweep_due_renewals(
         for store in hungry:
             if time_left_ms() < reserve_ms or left <= 0:
                 return _result(states, budget - left, complete=False)
-            rows = list(islice(store.rows, min(share, left)))
-            store.overdue += sum(1 for d in rows if d.due_at <= now - STUCK_AFTER)
-            bodies = [_body(d) for d in rows]
-            if bodies:
-                queue.send_batch(bodies)
-            store.sent += len(bodies)
-            left -= len(bodies)
-            store.exhausted = len(bodies) < share
+            sent = _serve(store, min(share, left), queue, now)
+            left -= sent
+            store.exhausted = store.failed or sent < share
         hungry = [s for s in hungry if not s.exhausted]
     return _result(states, budget - left, complete=not hungry)
+
+
+def _serve(store: _Store, count: int, queue: MessageQueue, now: datetime) -> int:
+    """Enqueue up to `count` of the store's due renewals. One store's failure (an unreadable
+    row, a refused send) ends only its own turn: what it did not send stays due for the next
+    run, and the other stores are served as usual."""
+    try:
+        rows = list(islice(store.rows, count))
+        if rows:
+            queue.send_batch([_body(d) for d in rows])
+    except Exception:
+        logger.exception("renewal sweep of a store failed", store_hash=store.store_hash)
+        store.failed = True
+        return 0
+    store.overdue += sum(1 for d in rows if d.due_at <= now - STUCK_AFTER)
+    store.sent += len(rows)
+    return len(rows)
 
 
 def _body(d: DueSubscription) -> str:
@@ -95,4 +110,7 @@ def _body(d: DueSubscription) -> str:
 def _result(states: list[_Store], sent: int, *, complete: bool) -> SweepResult:
     per_store = {s.store_hash: s.sent for s in states if s.sent}
     overdue = sum(s.overdue for s in states)
-    return SweepResult(sent, len(states), complete, per_store, overdue)
+    failed = sum(1 for s in states if s.failed)
+    return SweepResult(
+        sent, len(states), complete and not failed, per_store, overdue, failed_stores=failed
+    )

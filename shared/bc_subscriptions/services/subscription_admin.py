@@ -7,18 +7,23 @@ together. A subscription of another store, or not the shopper's, is reported as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..domain.errors import DomainError
 from ..domain.lifecycle import Status
 from ..domain.subscription import Subscription
 from ..ports.queues import MessageQueue
-from ..ports.storage import SubscriptionReader, UnitOfWork
+from ..ports.storage import ConcurrencyConflict, SubscriptionReader, UnitOfWork
+from .change_limits import ChangeLimit, RateLimited, change_limit
 from .messages import RenewSubscription
 
 MAX_PAGE = 100
+_SUBSCRIPTION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 # The ops queues: which statuses wait in each (the index is updated with the subscription, so
 # the status check below only drops what changed between the index read and the item read).
@@ -96,7 +101,9 @@ def retry_payment_now(
     def bring_forward(sub: Subscription) -> None:
         cycles.append(sub.retry_payment_now(now))
 
-    sub = change_subscription(store_hash, subscription_id, bring_forward, uow_factory=uow_factory)
+    sub = change_subscription(
+        store_hash, subscription_id, bring_forward, uow_factory=uow_factory, now=now
+    )
     body = RenewSubscription(store_hash=store_hash, subscription_id=sub.id, cycle=cycles[0])
     queue.send_batch([body.model_dump_json()])
     return sub, cycles[0]
@@ -120,20 +127,47 @@ def change_subscription(
     operation: Callable[[Subscription], None],
     *,
     uow_factory: Callable[[], UnitOfWork],
+    now: datetime,
     customer_id: int | None = None,
+    limit: ChangeLimit | None = None,
 ) -> Subscription:
-    """Apply one domain operation and commit it with its events; domain errors propagate."""
+    """Apply one domain operation and commit it with its events; domain errors propagate.
+
+    The attempt is counted against `limit` (by default the subscription's change limit for
+    this caller) in the same transaction: see `change_limits`. A concurrent change committed
+    first raises `ConcurrencyConflict` and nothing of this one is written.
+    """
+    limit = limit or change_limit(subscription_id, customer_id)
     with uow_factory() as uow:
         sub = _owned(uow, store_hash, subscription_id, customer_id)
-        operation(sub)
+        wait = uow.rate_limits.spend(
+            store_hash, limit.key, limit=limit.limit, window=limit.window, now=now
+        )
+        if wait is not None:
+            raise RateLimited(wait)
+        try:
+            operation(sub)
+        except DomainError:
+            _count_refused(uow)
+            raise
         uow.subscriptions.save(sub)
         uow.commit()
     return sub
 
 
+def _count_refused(uow: UnitOfWork) -> None:
+    """A refused attempt still counts: only its counter is committed."""
+    # Another attempt may have taken the last place in the window: the refusal stands.
+    with suppress(ConcurrencyConflict):
+        uow.commit()
+
+
 def _owned(
     uow: UnitOfWork, store_hash: str, subscription_id: str, customer_id: int | None
 ) -> Subscription:
+    # An id no subscription can have is not looked up: a key past DynamoDB's size limit fails.
+    if not _SUBSCRIPTION_ID.fullmatch(subscription_id):
+        raise SubscriptionNotFound(subscription_id)
     sub = uow.subscriptions.get(store_hash, subscription_id)
     if sub is None or (customer_id is not None and sub.customer_id != customer_id):
         raise SubscriptionNotFound(subscription_id)

@@ -62,7 +62,12 @@ def change_cadence(
         sub.change_cadence(cadence, now, option=option)
 
     return change_subscription(
-        store_hash, subscription_id, _change, uow_factory=uow_factory, customer_id=customer_id
+        store_hash,
+        subscription_id,
+        _change,
+        uow_factory=uow_factory,
+        now=now,
+        customer_id=customer_id,
     )
 
 
@@ -96,5 +101,10 @@ def swap_variant(
         )
 
     return change_subscription(
-        store_hash, subscription_id, _change, uow_factory=uow_factory, customer_id=customer_id
+        store_hash,
+        subscription_id,
+        _change,
+        uow_factory=uow_factory,
+        now=now,
+        customer_id=customer_id,
     )

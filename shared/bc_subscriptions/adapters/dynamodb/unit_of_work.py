@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Self
 
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ...domain.charge import Charge
@@ -33,6 +34,7 @@ from .models import (
     SubscriptionItem,
     TenantConfigItem,
 )
+from .rate_limits import RateLimits
 
 # DynamoDB's TransactWriteItems limit; a change plus its events must fit in one transaction.
 MAX_TRANSACTION_ITEMS = 100
@@ -44,6 +46,7 @@ OPS_QUEUES = {Status.PAST_DUE: keys.OPS_FAILED, Status.REQUIRES_ACTION: keys.OPS
 class _Staged:
     item: Any
     condition: Condition | None
+    actions: list[Action] | None = None  # an update of these attributes instead of a put
 
 
 @dataclass
@@ -65,6 +68,7 @@ class DynamoUnitOfWork:
         self.customer_links = CustomerLinks(self)
         self.tenant_configs = _TenantConfigs(self)
         self.deliveries = _Deliveries(self)
+        self.rate_limits = RateLimits(self)
         self._connection = shared_connection(self.region)
 
     def __enter__(self) -> Self:
@@ -82,7 +86,10 @@ class DynamoUnitOfWork:
         staged, self._staged = self._staged, []
         with translated_errors(), TransactWrite(connection=self._connection) as tx:
             for write in staged:
-                tx.save(write.item, condition=write.condition)
+                if write.actions is not None:
+                    tx.update(write.item, actions=write.actions, condition=write.condition)
+                else:
+                    tx.save(write.item, condition=write.condition)
 
     def rollback(self) -> None:
         self._staged.clear()
@@ -91,6 +98,10 @@ class DynamoUnitOfWork:
         self._staged.append(_Staged(item, condition))
         # A staged item is this unit of work's current copy: later saves build on its version.
         self._loaded[(item.pk, item.sk)] = item
+
+    def stage_update(self, item: Any, actions: list[Action], condition: Condition) -> None:
+        """An update of an item's attributes (a counter), committed with the rest."""
+        self._staged.append(_Staged(item, condition, actions))
 
     def load(self, model: Any, pk: str, sk: str) -> Any | None:
         with translated_errors():
