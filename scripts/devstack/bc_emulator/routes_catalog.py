@@ -123,7 +123,7 @@ def _values(store: Store, modifier_id: int, values: list[dict[str, Any]]) -> lis
             "option_id": modifier_id,
             "label": str(v["label"]),
             "sort_order": int(v.get("sort_order", i)),
-            "value_data": v.get("value_data"),
+            "value_data": v.get("value_data") or {},
             "is_default": bool(v.get("is_default", False)),
             "adjusters": v.get("adjusters") or {},
         }
