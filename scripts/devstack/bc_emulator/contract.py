@@ -60,7 +60,8 @@ LOG = ContractLog()
 
 @dataclass(frozen=True)
 class Refusal:
-    """What BigCommerce answers to a request that breaks the contract."""
+    """What BigCommerce answers to a request that breaks the contract; with no `reasons` (only
+    `tolerated` ones) the request is served."""
 
     status: int
     body: Any
@@ -201,22 +202,25 @@ class Endpoint:
         validator = self._validator(f"response:{status}", documented["schema"])
         return [f"status {status} body{e}" for e in _errors(validator, value)]
 
-    def refusal(self, url_reasons: list[str], body_reasons: list[str]) -> Refusal | None:
+    def refusal(self, url_reasons: list[str], body_reasons: list[str]) -> Refusal:
         """BigCommerce's answer: v2 a 400 error list; v3 a 422 (400 for the URL) error object.
 
-        None when every reason is a known deviation (served, and recorded as tolerated).
+        Without reasons left when every one is a known deviation (served, recorded as tolerated).
         """
         known = tuple(r for r in url_reasons + body_reasons if tolerated(self.key, r))
         url_reasons = [r for r in url_reasons if r not in known]
         body_reasons = [r for r in body_reasons if r not in known]
         if not (url_reasons or body_reasons):
-            return None if not known else Refusal(0, None, (), known)
+            return Refusal(0, None, (), known)
         reasons = tuple(url_reasons + body_reasons)
         if self.flavour == "v2":
             return Refusal(400, [{"status": 400, "message": "; ".join(reasons)}], reasons, known)
         documented = self.facts["responses"]
         status = 422 if body_reasons and not url_reasons and "422" in documented else 400
-        errors = {reason.split(":")[0]: reason.partition(": ")[2] for reason in reasons}
+        errors: dict[str, str] = {}
+        for reason in reasons:
+            field, _, message = reason.partition(": ")
+            errors[field] = f"{errors[field]}; {message}" if field in errors else message
         title = "Input is invalid" if status == 422 else "The request is malformed"
         body = {"status": status, "title": title, "type": STATUS_DOCS, "errors": errors}
         return Refusal(status, body, reasons, known)

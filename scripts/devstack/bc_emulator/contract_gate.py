@@ -58,8 +58,8 @@ def check_requests(app: Flask, emu: BigCommerceEmulator) -> None:
         url, body = endpoint.check_request(
             path, request.args.to_dict(flat=False), dict(request.headers), request.get_data()
         )
-        refusal = endpoint.refusal(url, body) if url or body else None
-        if refusal is None:
+        if not (url or body):
             return None
+        refusal = endpoint.refusal(url, body)
         g.contract_refused, g.contract_tolerated = refusal.reasons, refusal.tolerated
         return json_response(refusal.body, refusal.status) if refusal.reasons else None
