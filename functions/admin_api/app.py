@@ -26,6 +26,7 @@ from bc_subscriptions.entrypoints.api_models import (
     PlanView,
     QuantityChange,
     RetryScheduled,
+    SessionRenewal,
     SubscriptionDetail,
     SubscriptionList,
     SubscriptionView,
@@ -39,7 +40,7 @@ from bc_subscriptions.entrypoints.subscription_routes import (
 from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.services import subscription_admin as admin
 from bc_subscriptions.services import subscription_changes as changes
-from bc_subscriptions.services.admin_session import InvalidSession
+from bc_subscriptions.services.admin_session import InvalidSession, bearer, renew_session_token
 from bc_subscriptions.services.cancel_flow import cancel_subscription
 from bc_subscriptions.services.endpoints import EndpointNotFound, InvalidEndpoint
 from bc_subscriptions.services.plans import ProductNotFound, publish_plan, read_plan
@@ -63,6 +64,25 @@ def openapi() -> Response[str]:
         title="bc-subscriptions admin API", version="1.0.0", openapi_version="3.1.0"
     )
     return Response(status_code=200, content_type="application/json", body=schema)
+
+
+@app.post("/admin/session")
+def renew_session() -> SessionRenewal:
+    """A fresh session token for a valid one (the control-panel app renews before expiry);
+    `401 unauthorized` with `reload_required` once the app must be reopened from BigCommerce."""
+    c = container()
+    renewed = renew_session_token(
+        bearer(app.current_event.headers.get("authorization")),
+        installed=_installed,
+        client_secret=c.client_secret(),
+        now=c.wall_clock.now(),
+    )
+    return SessionRenewal(token=renewed.token, expires_at=renewed.expires_at)
+
+
+def _installed(store_hash: str) -> bool:
+    install = container().installs.get(store_hash)
+    return install is not None and install.status == "installed"
 
 
 @app.get("/admin/subscriptions")

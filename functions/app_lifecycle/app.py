@@ -1,6 +1,8 @@
-"""AppLifecycleFunction: BigCommerce's app callbacks `/auth`, `/load` and `/uninstall`."""
+"""AppLifecycleFunction: BigCommerce's app callbacks `/auth`, `/load` and `/uninstall`, and the
+control-panel app's files."""
 
 import html
+from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -8,10 +10,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints import app_shell
 from bc_subscriptions.entrypoints.responses import error, json_response
 from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.ports.bigcommerce import BigCommerceError
-from bc_subscriptions.services.admin_session import mint_session_token
+from bc_subscriptions.services.admin_session import SESSION_TTL_S, mint_session_token
 from bc_subscriptions.services.app_lifecycle import (
     InstallCallbackRejected,
     install_from_callback,
@@ -24,6 +27,8 @@ from bc_subscriptions.services.signed_payload import (
 )
 
 app = APIGatewayHttpResolver()
+# Built from web/admin by `make web`; packaged with this function.
+ASSETS = Path(__file__).parent / "static"
 
 
 @app.get("/auth")
@@ -54,6 +59,8 @@ def auth() -> Response[str]:
 
 @app.get("/load")
 def load() -> Response[str]:
+    """The control-panel app's shell with a session for this store and user; a browser that
+    cannot be let in gets a page saying to reload the app, a script gets JSON."""
     c, query = container(), app.current_event.query_string_parameters or {}
     try:
         store_hash, claims = verified_payload(
@@ -64,18 +71,37 @@ def load() -> Response[str]:
         )
     except InvalidSignedPayload as invalid:
         logger.warning("signed payload rejected", code=invalid.code)
-        return error(401, "invalid_signed_payload", f"signed_payload_jwt: {invalid.code}")
+        return _refused(None, "invalid_signed_payload", f"signed_payload_jwt: {invalid.code}")
     install = c.installs.get(store_hash)
-    state = install.status if install else "not installed"
     user = claims.get("user")
     user_id = user.get("id") if isinstance(user, dict) else None
-    page = _page(f"bc-subscriptions for store {store_hash}: {state}.")
-    if isinstance(user_id, int) and install is not None and install.status == "installed":
-        # The admin UI reads this header and sends it back as `Authorization: Bearer`.
-        page.headers["X-Bcs-Session"] = mint_session_token(
-            store_hash, user_id, client_secret=c.client_secret(), now=c.wall_clock.now()
-        )
-    return page
+    if install is None or install.status != "installed":
+        return _refused(store_hash, "not_installed", "The app is not installed on this store.")
+    if not isinstance(user_id, int):
+        return _refused(store_hash, "no_user", "BigCommerce did not say which user opened the app.")
+    now = c.wall_clock.now()
+    token = mint_session_token(store_hash, user_id, client_secret=c.client_secret(), now=now)
+    boot = {
+        "store_hash": store_hash,
+        "user_id": user_id,
+        "session": token,
+        "expires_at": int(now.timestamp()) + SESSION_TTL_S,
+        "api_base": "",
+    }
+    return app_shell.shell_page(boot, assets=ASSETS, store_hash=store_hash)
+
+
+@app.get("/app/assets/<name>")
+def asset(name: str) -> Response[str]:
+    version = (app.current_event.query_string_parameters or {}).get("v")
+    return app_shell.asset_response(ASSETS, name, version)
+
+
+def _refused(store_hash: str | None, code: str, reason: str) -> Response[str]:
+    status = 401 if code == "invalid_signed_payload" else 403
+    if "text/html" in (app.current_event.headers.get("accept") or ""):
+        return app_shell.reload_page(status, code, reason, store_hash)
+    return error(status, code, reason)
 
 
 @app.get("/uninstall")

@@ -56,7 +56,7 @@ def _control(stack: LocalStack, request: Request) -> Response:
 
 
 def main() -> None:
-    with LocalStack(server=True, log_level="INFO") as stack:
+    with LocalStack(server=True, log_level="INFO", start_at=None) as stack:
         stack.install_store("demostore")
         stack.add_product("demostore", 111, "Coffee beans", "25.00")
         stack.put_plan(
@@ -69,6 +69,9 @@ def main() -> None:
         state = {
             **stack.urls,
             "api": f"http://127.0.0.1:{API_PORT}",
+            # The control-panel app as BigCommerce opens it (the payload is valid for a day).
+            "control_panel": f"http://127.0.0.1:{API_PORT}/load?signed_payload_jwt="
+            + stack.emulator.signed_payload("demostore"),
             "clock_file": str(stack.clock_file),
             # What scripts/webhooks --local needs to reach this stack's table, queues and key.
             "env": {**stack.function_env, "AWS_ENDPOINT_URL": stack.urls["aws"]},

@@ -67,7 +67,14 @@ class LocalRuntime:
         self._modules: dict[str, ModuleType] = {}
         self._iterators: dict[str, str] = {}
         self.invocations: list[str] = []
+        self._clients: dict[str, Any] = {}
         self._read_events()
+
+    def _client(self, service: str) -> Any:
+        """One client per service for the runtime's life: building one costs more than a poll."""
+        if service not in self._clients:
+            self._clients[service] = boto3.client(service)
+        return self._clients[service]
 
     def _read_events(self) -> None:
         for fid, fn in self.functions.items():
@@ -167,7 +174,7 @@ class LocalRuntime:
         return len(self._read_stream())
 
     def _read_stream(self) -> list[dict[str, Any]]:
-        streams = boto3.client("dynamodbstreams")
+        streams = self._client("dynamodbstreams")
         arn = self.physical["SubscriptionsTable.StreamArn"]
         records: list[dict[str, Any]] = []
         for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
@@ -217,7 +224,7 @@ class LocalRuntime:
         return {f["itemIdentifier"] for f in reply.get("batchItemFailures", [])}
 
     def _poll_queues(self, retry_failed: bool) -> dict[str, int]:
-        sqs = boto3.client("sqs")
+        sqs = self._client("sqs")
         counts: dict[str, int] = {}
         for qid, (fid, batch) in self.queue_sources.items():
             url, arn = self.physical[qid], self.physical[f"{qid}.Arn"]
@@ -255,8 +262,7 @@ class LocalRuntime:
 
     def _hold_early(self, url: str, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The messages that are due; the others are hidden until `_release_due` frees them."""
-        now, due = self.clock(), []
-        sqs = boto3.client("sqs")
+        now, due, sqs = self.clock(), [], self._client("sqs")
         for m in messages:
             raw = m.get("MessageAttributes", {}).get("not_before", {}).get("StringValue")
             not_before = datetime.fromisoformat(raw) if raw else None
@@ -270,7 +276,7 @@ class LocalRuntime:
         return due
 
     def _release_due(self) -> None:
-        now, sqs = self.clock(), boto3.client("sqs")
+        now, sqs = self.clock(), self._client("sqs")
         for held in [h for h in self._held if h[2] <= now]:
             sqs.change_message_visibility(
                 QueueUrl=held[0], ReceiptHandle=held[1], VisibilityTimeout=0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -27,6 +27,12 @@ APP_BASE_URL = "https://bcs.local.test"
 PREFIX = "bcs-local"
 APP_SCOPES = "store_v2_orders store_v2_products store_stored_payment_instruments store_payments"
 TABLE_NAME = f"{PREFIX}-table"
+# Where the business clock of a stack starts unless told otherwise, so that nothing a test
+# or the demo shows depends on the day it runs. Real time drives it on from there.
+PINNED_START = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
+
+# The endpoint the process's DynamoDB client was built for (None: in-process moto).
+_dynamodb_endpoint: str | None = None
 
 _AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -46,14 +52,24 @@ class LocalStack:
         server: bool = False,
         log_level: str = "WARNING",
         lambda_stdout: TextIO | None = None,
+        start_at: datetime | None = PINNED_START,
     ) -> None:
+        """`start_at`: the business clock's first instant (None: today, for `make dev`)."""
+        from bc_subscriptions.adapters.clock import ShiftedClock, SystemClock
+
         self.server = server
         self.log_level, self.lambda_stdout = log_level, lambda_stdout
-        self.emulator = BigCommerceEmulator(client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
-        self.receiver = MerchantReceiver()
-        self._stops: list[Any] = []
         self._workdir = tempfile.TemporaryDirectory(prefix="bcs-local-")
         self.clock_file = Path(self._workdir.name) / "clock_offset_seconds"
+        offset = (start_at - SystemClock().now()).total_seconds() if start_at else 0.0
+        self.clock_file.write_text(str(offset))
+        self.emulator = BigCommerceEmulator(
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            clock=ShiftedClock(self.clock_file).now,
+        )
+        self.receiver = MerchantReceiver()
+        self._stops: list[Any] = []
         self.urls: dict[str, str] = {}
         self.function_env: dict[str, str] = {}
 
@@ -110,15 +126,17 @@ class LocalStack:
         os.environ.update(env)
         self.function_env = env
         from bc_subscriptions import bootstrap
-        from bc_subscriptions.adapters.dynamodb import models, unit_of_work
+        from bc_subscriptions.adapters.dynamodb import models
         from bc_subscriptions.config import get_settings
 
         get_settings.cache_clear()
         settings = get_settings()
-        # pynamodb caches a botocore client per model; a new stack may have a new endpoint.
-        for model in models.item_models():
-            model._connection = None
-        unit_of_work.shared_connection.cache_clear()
+        # The DynamoDB client is built once per process and kept across stacks; only a stack
+        # on another endpoint (a server on a new port) needs a new one.
+        global _dynamodb_endpoint
+        if self.urls.get("aws") != _dynamodb_endpoint:
+            models.reset_connections()
+            _dynamodb_endpoint = self.urls.get("aws")
         bootstrap.use(
             bootstrap.Container(
                 settings,
@@ -156,7 +174,7 @@ class LocalStack:
         return len(statuses)
 
     def advance_clock(self, delta: timedelta) -> None:
-        current = float(self.clock_file.read_text()) if self.clock_file.exists() else 0.0
+        current = float(self.clock_file.read_text())
         self.clock_file.write_text(str(current + delta.total_seconds()))
 
     def now(self) -> Any:

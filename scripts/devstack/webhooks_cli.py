@@ -11,7 +11,7 @@ import argparse
 import json
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
@@ -78,7 +78,8 @@ def _run(args: argparse.Namespace) -> None:
     from bc_subscriptions.bootstrap import container
     from bc_subscriptions.services import endpoints as svc
 
-    c, store, now = container(), args.store, datetime.now(UTC)
+    c, store = container(), args.store
+    now = c.clock.now()
     if args.command == "list":
         _print_endpoints(c.endpoints.list(store))
     elif args.command == "add":

@@ -148,7 +148,12 @@ class Container:
     def plan_catalog(self) -> PlanCatalog:
         from .services.plans import PlanCatalog
 
-        return PlanCatalog(cache=DynamoPlanCache(), bc=self.bigcommerce, ops=self.ops_events)
+        return PlanCatalog(
+            cache=DynamoPlanCache(),
+            bc=self.bigcommerce,
+            ops=self.ops_events,
+            client_id=self.settings.bc_client_id,
+        )
 
     @cached_property
     def oauth(self) -> HttpOAuthClient:
@@ -172,6 +177,7 @@ class Container:
             self.settings.webhook_delivery_queue_url,
             self.settings.webhook_delivery_dlq_url,
             max_delay_s=0 if self.settings.local_mode else MAX_DELAY_S,
+            clock=self.clock,
         )
 
     @cached_property

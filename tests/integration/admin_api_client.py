@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from devstack.runtime import HttpResponse
@@ -11,10 +12,23 @@ from .world import World
 
 
 def session_token(world: World) -> str:
+    return str(boot_data(load_page(world))["session"])
+
+
+def load_page(world: World) -> HttpResponse:
+    """The app shell `/load` answers when the merchant opens the app."""
     jwt = world.emulator.signed_payload(world.store_hash)
     reply = world.stack.runtime.http("GET", "/load", query={"signed_payload_jwt": jwt})
-    assert reply.status == 200
-    return str({k.lower(): v for k, v in reply.headers.items()}["x-bcs-session"])
+    assert reply.status == 200, reply.body
+    return reply
+
+
+def boot_data(page: HttpResponse) -> dict[str, Any]:
+    """The JSON the shell embeds for the app: store, user, session and its expiry."""
+    found = re.search(r'<script type="application/json" id="bcs-boot">(.*?)</script>', page.body)
+    assert found is not None, page.body
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
 
 
 def call(

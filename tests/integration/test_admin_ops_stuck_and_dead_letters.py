@@ -51,11 +51,13 @@ def _queue_messages(world: World, queue: str) -> list[dict[str, Any]]:
 
 
 def _fail_first_renewal_until_dead_lettered(world: World) -> str:
-    """A due renewal whose order call fails once (5xx): the worker keeps the cycle's lease, so
-    every receive fails until the redrive policy dead-letters the message."""
+    """A renewal, 90 minutes overdue (past the default 60-minute stuck threshold), whose order
+    call fails once (5xx): the worker keeps the cycle's lease, so every receive fails until the
+    redrive policy dead-letters the message."""
     world.subscribe()
     sub_id = _newest_subscription(world)
-    world.stack.advance_clock(timedelta(days=31))
+    overdue = _due_at(world, sub_id) + timedelta(minutes=90)
+    world.stack.advance_clock(overdue - world.stack.now())
     world.emulator.faults.inject(*ORDERS, "5xx_before", times=1)
     world.stack.fire("RenewalSweepFunction")
     world.stack.pump(retry_failed=True)

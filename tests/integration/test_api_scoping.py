@@ -57,6 +57,7 @@ CALLER_SCOPED = {
     "POST /admin/webhooks/endpoints",
     "PUT /admin/plans/<product_id>",
     "PUT /portal/payment-method",
+    "POST /admin/session",
 }
 MUTATING = ("POST", "PUT", "PATCH", "DELETE")
 

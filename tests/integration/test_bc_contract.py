@@ -27,13 +27,7 @@ STORE, TOKEN = "probe1", "probe-token"
 # Requests our client still sends off contract, each served only because an entry of
 # `known_deviations.py` names it with the issue that fixes it. Remove a line with its fix.
 ALLOWED_DEVIATIONS = {
-    "PUT /stores/{store_hash}/v3/catalog/products/{product_id}/modifiers/{modifier_id}": (
-        "issue 13: modifier PUT without type and required"
-    ),
     "POST /stores/{store_hash}/v2/orders": "issue 13: renewal prices as decimal strings",
-    "PUT /stores/{store_hash}/v3/catalog/products/{product_id}/metafields/{metafield_id}": (
-        "issue 13: metafield PUT without namespace, key and permission_set"
-    ),
 }
 
 

@@ -610,12 +610,21 @@ def test_over_http_the_emulator_hands_out_load_payloads_and_customer_tokens(
     customer = http.post(f"/_emulator/stores/{STORE}/customers", json={"email": "d@e.com"}).json()
     # When
     load = http.get(f"/_emulator/stores/{STORE}/load").json()["signed_payload_jwt"]
-    jwt = http.get(f"/_emulator/stores/{STORE}/customers/{customer['id']}/current.jwt").json()
+    jwt_url = f"/_emulator/stores/{STORE}/customers/{customer['id']}/current.jwt"
+    answer = http.get(jwt_url, params={"app_client_id": bc.emu.client_id})
     # Then both verify with the app's client secret, for this store and this shopper
     now = datetime.now(UTC)
     assert verify_signed_payload(load, client_secret=SECRET, client_id=bc.emu.client_id, now=now)
+    assert answer.headers["content-type"].startswith("text/plain")
     shopper = verify_customer_jwt(
-        jwt["token"], client_secret=SECRET, client_id=bc.emu.client_id, now=now
+        answer.text, client_secret=SECRET, client_id=bc.emu.client_id, now=now
     )
     assert (shopper.store_hash, shopper.customer_id) == (STORE, customer["id"])
+    # And a guest, or a request without the app's client id, gets no token
+    guest = http.get(
+        f"/_emulator/stores/{STORE}/customers/999/current.jwt",
+        params={"app_client_id": bc.emu.client_id},
+    )
+    assert guest.status_code == 404
+    assert http.get(jwt_url).status_code == 400
     http.close()

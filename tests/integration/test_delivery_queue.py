@@ -5,6 +5,7 @@ from datetime import timedelta
 import boto3
 
 from bc_subscriptions.adapters.sqs import SqsDeliveryQueue
+from bc_subscriptions.bootstrap import container
 from bc_subscriptions.services.messages import DeliverWebhook
 from devstack import lambda_events as le
 
@@ -14,7 +15,10 @@ from .world import World
 def _queue(world: World, max_delay_s: int = 900) -> SqsDeliveryQueue:
     physical = world.stack.physical
     return SqsDeliveryQueue(
-        physical["WebhookDeliveryQueue"], physical["WebhookDeliveryDLQ"], max_delay_s=max_delay_s
+        physical["WebhookDeliveryQueue"],
+        physical["WebhookDeliveryDLQ"],
+        max_delay_s=max_delay_s,
+        clock=container().clock,
     )
 
 

@@ -4,6 +4,7 @@ the cadence modifier; our cache is refreshed from it."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from bc_subscriptions.adapters.dynamodb.plan_cache import DynamoPlanCache
 from bc_subscriptions.domain.plan_metafield import KEY, NAMESPACE
 from devstack.stack import LocalStack
 
-from .admin_api_client import session_token
+from .admin_api_client import call, session_token
 from .world import PRODUCT_ID, World
 
 PLAN = {
@@ -85,10 +86,20 @@ def test_setting_the_plan_again_updates_the_same_metafield_and_modifier(world: W
     assert reply.status == 200, reply.body
     [field_after], [modifier_after] = _bc(world, PRODUCT_ID)
     assert (field_after["id"], modifier_after["id"]) == (field["id"], modifier["id"])
-    assert [v["label"] for v in modifier_after["option_values"]] == ["Monthly"]
-    assert [c["label"] for c in json.loads(field_after["value"])["cadences"]] == ["Monthly"]
+    # And the dropped cadence keeps its option value (same id) with purchasing disabled, and
+    # stays in the plan as retired, so subscriptions bought with it still renew
+    values = {v["label"]: v for v in modifier_after["option_values"]}
+    before = {v["label"]: v["id"] for v in modifier["option_values"]}
+    assert {label: v["id"] for label, v in values.items()} == before
+    assert values["Every 2 weeks"]["adjusters"]["purchasing_disabled"]["status"] is True
+    assert values["Monthly"]["adjusters"]["purchasing_disabled"]["status"] is False
+    stored = json.loads(field_after["value"])["cadences"]
+    assert [(c["label"], c.get("retired", False)) for c in stored] == [
+        ("Monthly", False),
+        ("Every 2 weeks", True),
+    ]
     [cached] = DynamoPlanCache().get_many(world.store_hash, [PRODUCT_ID]).values()
-    assert cached.plan is not None and [c.label for c in cached.plan.cadences] == ["Monthly"]
+    assert cached.plan is not None and [c.label for c in cached.plan.offered()] == ["Monthly"]
 
 
 @pytest.mark.parametrize(
@@ -122,10 +133,12 @@ def test_a_product_without_a_plan_gets_a_new_metafield(world: World) -> None:
     world.stack.add_product(world.store_hash, 444, "Tea", "9.00")
     # When the merchant sets one
     reply = _put(world, 444, PLAN)
-    # Then the metafield is created (readable by our app only) and the plan is cached
+    # Then the metafield is created (ours, readable by other apps and the storefront, writable
+    # only by us) and the plan is cached
     assert reply.status == 200, reply.body
     [field], [modifier] = _bc(world, 444)
-    assert field["permission_set"] == "app_only"
+    assert field["permission_set"] == "read_and_sf_access"
+    assert field["owner_client_id"] == world.emulator.client_id
     assert json.loads(field["value"])["cadence_option_id"] == modifier["id"]
     [cached] = DynamoPlanCache().get_many(world.store_hash, [444]).values()
     assert cached.plan is not None and cached.plan.product_id == 444
@@ -175,3 +188,84 @@ def test_reading_another_stores_product_plan_is_not_found(world: World, other: W
     # Then it is not found, and the forged token is refused
     assert reply.status == 404 and reply.json()["error"] == "not_found"
     assert anonymous.status == 401
+
+
+def test_a_republished_plan_keeps_live_subscriptions_renewing(world: World) -> None:
+    # Given a plan on sale, and a shopper who subscribed every 2 weeks through its modifier
+    assert _put(world, PRODUCT_ID, PLAN).status == 200
+    _, [modifier] = _bc(world, PRODUCT_ID)
+    fortnightly = next(v for v in modifier["option_values"] if v["label"] == "Every 2 weeks")
+    option = {
+        "option_id": modifier["id"],
+        "value": str(fortnightly["id"]),
+        "display_name": "Subscription",
+        "display_value": "Every 2 weeks",
+    }
+    world.checkout(
+        world.shopper(), [{"product_id": PRODUCT_ID, "quantity": 1, "product_options": [option]}]
+    )
+    world.stack.pump()
+    [sub] = world.of_kind("subscription")
+    # When the merchant republishes without that cadence and with a new one
+    weekly = {"label": "Weekly", "interval": "week"}
+    edited = {"cadences": [PLAN["cadences"][1], weekly], "default_cadence": "Monthly"}  # type: ignore[index]
+    assert _put(world, PRODUCT_ID, edited).status == 200
+    # And the subscription comes due
+    world.stack.advance_clock(timedelta(days=15))
+    world.stack.fire("RenewalSweepFunction")
+    world.stack.pump()
+    # Then it renewed with the option value it was bought with, which BigCommerce still has
+    [order] = world.renewal_orders()
+    [line] = world.emulator.stores[world.store_hash].lines[order["id"]]
+    [renewed] = line["product_options"]
+    assert (renewed["value"], renewed["display_value"]) == (str(fortnightly["id"]), "Every 2 weeks")
+    _, [after] = _bc(world, PRODUCT_ID)
+    assert fortnightly["id"] in [v["id"] for v in after["option_values"]]
+    [charge] = [
+        c for c in world.of_kind("charge") if c["subscription_id"] == sub["subscription_id"]
+    ]
+    assert charge["stage"] == "completed"
+    # And the retired cadence can no longer be bought, nor changed to; the new one can
+    with pytest.raises(ValueError, match="cannot be purchased"):
+        world.checkout(
+            world.shopper(),
+            [{"product_id": PRODUCT_ID, "quantity": 1, "product_options": [option]}],
+        )
+    path = f"/admin/subscriptions/{sub['subscription_id']}/cadence"
+    token = session_token(world)
+    refused = call(world, "POST", path, token, {"cadence": "Every 2 weeks"})
+    assert refused.status == 409 and refused.json()["error"] == "cadence_not_offered"
+    assert call(world, "POST", path, token, {"cadence": "Weekly"}).status == 200
+    # And the next renewal names the new cadence's option value, as a checkout would have
+    weekly_value = next(v for v in after["option_values"] if v["label"] == "Weekly")
+    world.stack.advance_clock(timedelta(days=15))
+    world.stack.fire("RenewalSweepFunction")
+    world.stack.pump()
+    [_, second] = sorted(world.renewal_orders(), key=lambda o: int(o["id"]))
+    [line] = world.emulator.stores[world.store_hash].lines[second["id"]]
+    [renewed] = line["product_options"]
+    assert (renewed["value"], renewed["display_value"]) == (str(weekly_value["id"]), "Weekly")
+
+
+def test_another_apps_private_plan_field_is_not_ours_to_read(world: World) -> None:
+    # Given a product whose only plan field is another app's, private to it
+    world.stack.add_product(world.store_hash, 444, "Tea", "9.00")
+    world.emulator.set_product_metafield(
+        world.store_hash,
+        444,
+        NAMESPACE,
+        KEY,
+        json.dumps(PLAN),
+        permission_set="app_only",
+        owner_client_id="another-app",
+    )
+    # When the merchant reads the plan, then sets one
+    unseen = _get(world, 444)
+    reply = _put(world, 444, PLAN)
+    # Then we saw none, and ours was written beside theirs without touching it
+    assert unseen.status == 200 and unseen.json()["plan"] is None
+    assert reply.status == 200, reply.body
+    fields, _ = _bc(world, 444)
+    assert sorted(f["owner_client_id"] for f in fields) == sorted(
+        ["another-app", world.emulator.client_id]
+    )

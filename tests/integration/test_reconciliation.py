@@ -99,7 +99,7 @@ def test_a_large_backlog_is_read_in_bounded_runs_that_continue_from_a_checkpoint
                 capture=lambda s, o, order: reconcile_capture(s, o, order),
                 webhook_secret=_secret(world),
                 app_base_url="https://bcs.local.test",
-                now=c.wall_clock.now(),
+                now=c.clock.now(),
                 max_pages=1,
             )
         )

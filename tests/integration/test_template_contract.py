@@ -52,6 +52,7 @@ ROUTES = {
     ("GET", "/auth"): "AppLifecycleFunction",
     ("GET", "/load"): "AppLifecycleFunction",
     ("GET", "/uninstall"): "AppLifecycleFunction",
+    ("GET", "/app/assets/{proxy+}"): "AppLifecycleFunction",
     ("ANY", "/admin/{proxy+}"): "AdminApiFunction",
     ("ANY", "/portal/{proxy+}"): "PortalApiFunction",
 }

@@ -100,3 +100,20 @@ def test_swapping_another_stores_subscription_is_not_found(world: World, other: 
     # Then it is not found and nothing changes
     assert reply.status == 404
     assert other.items() == before
+
+
+def test_a_variant_beyond_the_first_page_of_the_catalog_can_be_swapped_to(world: World) -> None:
+    # Given a product with more variants than BigCommerce lists on one page (250)
+    sub_id = _subscribed(world)
+    variants = [
+        world.emulator.add_variant(
+            world.store_hash, PRODUCT_ID, price=Decimal("30.00"), sku=f"B-{n}", label=f"{n} g"
+        )
+        for n in range(260)
+    ]
+    # When the merchant swaps the line to the last one
+    reply = _swap(world, sub_id, {"product_id": PRODUCT_ID, "variant_id": variants[-1]})
+    # Then it is found on the second page and locked at its price
+    assert reply.status == 200, reply.body
+    [line] = reply.json()["lines"]
+    assert line["variant_id"] == variants[-1] and Decimal(line["price_inc_tax"]) == Decimal("30.00")

@@ -16,6 +16,8 @@ from bc_subscriptions.adapters.bigcommerce.oauth import HttpOAuthClient
 from bc_subscriptions.ports.bigcommerce import (
     Address,
     BigCommerceError,
+    MetafieldWrite,
+    ModifierValue,
     NewOrder,
     NewOrderLine,
 )
@@ -65,9 +67,6 @@ def _recorded_client_calls() -> list[tuple[str, str]]:
 
     def answer(request: httpx.Request) -> httpx.Response:
         sent.append((request.method, request.url.path))
-        if request.method == "GET" and request.url.path.endswith("/metafields"):
-            # An existing metafield, so the plan write goes down its PUT branch too.
-            return httpx.Response(200, json={"data": [_metafield()]})
         return httpx.Response(204)
 
     client = HttpBigCommerce(
@@ -95,8 +94,8 @@ def _recorded_client_calls() -> list[tuple[str, str]]:
     return sent
 
 
-def _metafield() -> dict[str, Any]:
-    return {"id": 7, "namespace": "n", "key": "k", "value": "{}", "permission_set": "app_only"}
+def _field() -> MetafieldWrite:
+    return MetafieldWrite(namespace="n", key="k", value="{}", permission_set="app_only")
 
 
 def _order() -> NewOrder:
@@ -122,11 +121,14 @@ _CALLS: dict[str, Any] = {
     ),
     "get_product_metafields": lambda c: c.get_product_metafields(S, 1, "n", "k"),
     "get_product_variants": lambda c: c.get_product_variants(S, 1),
-    "put_product_metafield": lambda c: c.put_product_metafield(S, 1, "n", "k", "{}"),
+    "put_product_metafield": lambda c: (
+        c.put_product_metafield(S, 1, _field(), None),
+        c.put_product_metafield(S, 1, _field(), 7),
+    ),
     "list_product_modifiers": lambda c: c.list_product_modifiers(S, 1),
     "put_dropdown_modifier": lambda c: (
-        c.put_dropdown_modifier(S, 1, "Deliver", ["Monthly"], None),
-        c.put_dropdown_modifier(S, 1, "Deliver", ["Monthly"], 5),
+        c.put_dropdown_modifier(S, 1, "Deliver", [ModifierValue(label="Monthly")], None),
+        c.put_dropdown_modifier(S, 1, "Deliver", [ModifierValue(id=3, label="Monthly")], 5),
     ),
     "find_orders_by_external_id": lambda c: c.find_orders_by_external_id(S, "sub-c2"),
     "create_order": lambda c: c.create_order(S, _order()),

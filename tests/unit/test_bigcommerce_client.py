@@ -15,6 +15,8 @@ from bc_subscriptions.ports.bigcommerce import (
     Address,
     BigCommerceError,
     BigCommerceUnavailable,
+    MetafieldWrite,
+    ModifierValue,
     NewOrder,
     NewOrderLine,
     NotFound,
@@ -461,3 +463,77 @@ def test_an_answer_with_quota_to_spare_clears_the_wait() -> None:
     client.get_order("abc123", 7)
     # Then
     assert len(script.sleeps) == 1
+
+
+def _variant(variant_id: int) -> dict[str, Any]:
+    return {"id": variant_id, "product_id": 111, "calculated_price": 12.5}
+
+
+def _page(items: list[Any], current: int, total_pages: int) -> httpx.Response:
+    pagination = {"current_page": current, "total_pages": total_pages, "count": len(items)}
+    return ok({"data": items, "meta": {"pagination": pagination}})
+
+
+def test_variants_are_read_page_by_page_to_the_last_page() -> None:
+    # Given three pages of variants
+    script = Script(
+        _page([_variant(1), _variant(2)], 1, 3),
+        _page([_variant(3)], 2, 3),
+        _page([_variant(4)], 3, 3),
+    )
+    # When
+    variants = script.client().get_product_variants("abc123", 111)
+    # Then every page was asked for, at the largest page size
+    assert [v.id for v in variants] == [1, 2, 3, 4]
+    assert [(r.url.params["page"], r.url.params["limit"]) for r in script.requests] == [
+        ("1", "250"),
+        ("2", "250"),
+        ("3", "250"),
+    ]
+
+
+def test_a_modifier_update_carries_type_required_and_the_ids_of_kept_values() -> None:
+    # Given
+    modifier = {"id": 5, "product_id": 111, "display_name": "Subscription", "type": "dropdown"}
+    script = Script(ok({"data": modifier}))
+    disabled = {"purchasing_disabled": {"status": True, "message": "Gone"}}
+    values = [
+        ModifierValue(id=31, label="Monthly", sort_order=0, is_default=True),
+        ModifierValue(label="Yearly", sort_order=1),
+        ModifierValue(id=30, label="Weekly", sort_order=2, adjusters=disabled),
+    ]
+    # When
+    script.client().put_dropdown_modifier("abc123", 111, "Subscription", values, 5)
+    # Then
+    body = script.body()
+    assert script.requests[0].url.path == "/stores/abc123/v3/catalog/products/111/modifiers/5"
+    assert (body["type"], body["required"], body["display_name"]) == (
+        "dropdown",
+        True,
+        "Subscription",
+    )
+    assert [(v.get("id"), v["label"], v["sort_order"]) for v in body["option_values"]] == [
+        (31, "Monthly", 0),
+        (None, "Yearly", 1),
+        (30, "Weekly", 2),
+    ]
+    assert (
+        body["option_values"][2]["adjusters"]["purchasing_disabled"]
+        == disabled["purchasing_disabled"]
+    )
+    assert body["option_values"][0]["adjusters"]["purchasing_disabled"]["status"] is False
+
+
+def test_a_metafield_update_sends_every_required_field() -> None:
+    # Given
+    field = {"id": 8, "namespace": "n", "key": "k", "value": "v", "resource_id": 111}
+    script = Script(ok({"data": field}))
+    write = MetafieldWrite(namespace="n", key="k", value="v", permission_set="read")
+    # When
+    script.client().put_product_metafield("abc123", 111, write, 8)
+    # Then
+    assert (script.requests[0].method, script.requests[0].url.path) == (
+        "PUT",
+        "/stores/abc123/v3/catalog/products/111/metafields/8",
+    )
+    assert script.body() == {"namespace": "n", "key": "k", "value": "v", "permission_set": "read"}

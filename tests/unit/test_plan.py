@@ -81,3 +81,56 @@ def test_invalid_plan_terms_are_refused(bad: dict[str, object]) -> None:
         Plan.model_validate(
             {"product_id": 7, "cadences": [{"label": "M", "interval": "month"}], **bad}
         )
+
+
+RETIRED_WEEKLY = WEEKLY.model_copy(update={"retired": True})
+
+
+def test_a_retired_cadence_is_not_offered_but_an_order_placed_with_it_still_finds_it() -> None:
+    # Given a plan whose fortnightly cadence was dropped
+    plan = Plan(product_id=1, cadences=[MONTHLY, RETIRED_WEEKLY], cadence_option_id=9)
+    # When / Then nobody new may pick it, but an order that named it still subscribes
+    assert plan.offered() == [MONTHLY]
+    assert plan.cadence_for([(9, "Every 2 weeks")]) == RETIRED_WEEKLY
+
+
+def test_a_line_without_the_modifier_never_gets_a_retired_cadence() -> None:
+    # Given / When / Then
+    plan = Plan(product_id=1, cadences=[RETIRED_WEEKLY, MONTHLY], cadence_option_id=9)
+    assert plan.cadence_for([(4, "Red")]) == MONTHLY
+
+
+@pytest.mark.parametrize(
+    ("cadences", "default", "reason"),
+    [
+        ([RETIRED_WEEKLY], None, "not be retired"),
+        ([MONTHLY, RETIRED_WEEKLY], "Every 2 weeks", "is retired"),
+        ([MONTHLY, MONTHLY.model_copy(update={"label": "MONTHLY"})], None, "distinct"),
+    ],
+)
+def test_a_plan_with_nothing_on_sale_a_retired_default_or_twin_labels_is_refused(
+    cadences: list[Cadence], default: str | None, reason: str
+) -> None:
+    # Given / When / Then
+    with pytest.raises(ValidationError, match=reason):
+        Plan(product_id=1, cadences=cadences, default_cadence=default)
+
+
+def test_republishing_without_a_cadence_keeps_it_retired_and_a_new_one_is_offered() -> None:
+    # Given the plan on sale, and the merchant's new one: weekly dropped, yearly added
+    yearly = Cadence(label="Yearly", interval=Interval.YEAR)
+    new = Plan(product_id=1, cadences=[MONTHLY, yearly])
+    # When
+    merged = new.keeping_retired(PLAN)
+    # Then
+    assert merged.cadences == [MONTHLY, yearly, RETIRED_WEEKLY]
+    assert merged.offered() == [MONTHLY, yearly]
+
+
+def test_a_retired_cadence_listed_again_is_on_sale_again() -> None:
+    # Given / When
+    merged = Plan(product_id=1, cadences=[WEEKLY]).keeping_retired(
+        Plan(product_id=1, cadences=[MONTHLY, RETIRED_WEEKLY])
+    )
+    # Then
+    assert merged.cadences == [WEEKLY, MONTHLY.model_copy(update={"retired": True})]

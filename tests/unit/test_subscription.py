@@ -17,7 +17,7 @@ from bc_subscriptions.domain.plan import PlanTerms
 from bc_subscriptions.domain.subscription import Subscription
 from bc_subscriptions.domain.tenant_config import PRESETS
 
-from .factories import NOW, line, subscription
+from .factories import MONTHLY, NOW, line, subscription
 
 
 def test_a_paid_order_starts_an_active_subscription_due_one_period_later() -> None:
@@ -202,3 +202,16 @@ def test_giving_up_applies_the_final_action_even_within_a_commitment(
     # Then
     assert sub.status is status and sub.due_at() is None and sub.dunning is None
     assert sub.pull_events()[-1].data == {"reason": "dunning_exhausted", "cycle": 2}
+
+
+def test_a_subscription_on_a_retired_cadence_announces_its_cadence_without_the_plans_flag() -> None:
+    # Given a subscription captured from an order placed before its cadence was retired
+    retired = MONTHLY.model_copy(update={"retired": True})
+    sub = subscription(cadence=retired)
+    # When / Then its events carry the cadence as the event schema has it
+    assert sub.summary()["cadence"] == {
+        "label": "Monthly",
+        "interval": "month",
+        "interval_count": 1,
+        "discount_percent": "0",
+    }

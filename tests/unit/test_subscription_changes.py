@@ -101,3 +101,18 @@ def test_an_address_change_keeps_the_fields_not_given() -> None:
     sub = subscription(shipping_address={"city": "Oslo", "shipping_method": "Ground"})
     sub.change_shipping_address({"city": "Paris"}, NOW)
     assert sub.shipping_address == {"city": "Paris", "shipping_method": "Ground"}
+
+
+def test_a_cadence_change_makes_that_products_lines_name_the_new_cadences_option_value() -> None:
+    # Given a subscription whose coffee line was bought with the fortnightly value (id 31)
+    coffee = line(product_id=111).model_copy(
+        update={"product_options": [{"id": 9, "value": "31"}, {"id": 4, "value": "7"}]}
+    )
+    mug = line(product_id=222).model_copy(update={"product_options": [{"id": 9, "value": "31"}]})
+    sub = subscription(lines=[coffee, mug])
+    weekly = Cadence(label="Weekly", interval=Interval.WEEK, option_value_id=32)
+    # When it moves to weekly, whose value in the coffee's cadence modifier (9) is 32
+    sub.change_cadence(weekly, NOW, option=(111, 9, 32))
+    # Then the coffee line names value 32 and keeps its other options; the mug is untouched
+    assert sub.lines[0].product_options == [{"id": 4, "value": "7"}, {"id": 9, "value": "32"}]
+    assert sub.lines[1].product_options == [{"id": 9, "value": "31"}]

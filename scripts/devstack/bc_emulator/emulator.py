@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import httpx
 
+from . import clock as emulator_clock
 from .app import build_app
 from .app_callbacks import AppCallbacks
+from .catalog_modifiers import invalid_order_options
 from .contract import record_callback
 from .faults import FaultPlan
 from .fixtures import StoreSetup
@@ -25,7 +28,15 @@ from .webhooks import WebhookDelivery, WebhookOutbox, signed_headers
 class BigCommerceEmulator(StoreSetup, AppCallbacks):
     """Thread-safe: one lock guards all state; the Flask routes and this API share it."""
 
-    def __init__(self, *, client_id: str, client_secret: str) -> None:
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        """`clock`: the business clock BigCommerce's dates follow (None: real time)."""
+        emulator_clock.use(clock)
         self.client_id, self.client_secret = client_id, client_secret
         self.lock = threading.RLock()
         self.stores: dict[str, Store] = {}
@@ -54,6 +65,9 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
         """A storefront checkout paid by card (saved when `save_card`); fires order/created."""
         with self.lock:
             store = self.stores[store_hash]
+            # The storefront offers only the catalog's live values of each modifier.
+            if problem := invalid_order_options(store, lines, storefront=True):
+                raise ValueError(problem)
             order = checkout_order(
                 store,
                 customer_id,

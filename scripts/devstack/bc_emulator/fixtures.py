@@ -7,7 +7,7 @@ import threading
 from decimal import Decimal
 from typing import Any
 
-from .routes_catalog import put_metafield
+from . import catalog_metafields
 from .state import CARD_BEHAVIORS, Customer, Store
 
 
@@ -16,6 +16,7 @@ class StoreSetup:
 
     lock: threading.RLock
     stores: dict[str, Store]
+    client_id: str
 
     def create_store(
         self, store_hash: str, *, access_token: str, gateway_mode: str = "purchase"
@@ -57,20 +58,34 @@ class StoreSetup:
             return variant_id
 
     def set_product_metafield(
-        self, store_hash: str, product_id: int, namespace: str, key: str, value: str
+        self,
+        store_hash: str,
+        product_id: int,
+        namespace: str,
+        key: str,
+        value: str,
+        *,
+        permission_set: str = "read_and_sf_access",
+        owner_client_id: str | None = None,
     ) -> None:
-        """What a merchant's admin does: create or overwrite one metafield of a product."""
+        """Create or overwrite one metafield of a product, as the API client `owner_client_id`
+        (the app's own by default, as if the app had written it) would."""
+        owner = self.client_id if owner_client_id is None else owner_client_id
         with self.lock:
             store = self.stores[store_hash]
             for field in store.metafields.get(product_id, {}).values():
-                if field["namespace"] == namespace and field["key"] == key:
-                    field["value"] = value
+                if (field["owner_client_id"], field["namespace"], field["key"]) == (
+                    owner,
+                    namespace,
+                    key,
+                ):
+                    field.update(value=value, permission_set=permission_set)
                     return
             body = {"namespace": namespace, "key": key, "value": value}
-            body["permission_set"] = "app_only"
-            created = put_metafield(store, product_id, body, "")
-            if isinstance(created, str):
-                raise ValueError(created)
+            body["permission_set"] = permission_set
+            if errors := catalog_metafields.problems(body):
+                raise ValueError(errors)
+            catalog_metafields.create(store, product_id, body, owner)
 
     def add_customer(
         self,

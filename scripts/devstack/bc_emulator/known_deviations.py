@@ -19,16 +19,6 @@ class Deviation(NamedTuple):
 
 KNOWN_DEVIATIONS: tuple[Deviation, ...] = (
     Deviation(
-        "PUT /stores/{store_hash}/v3/catalog/products/{product_id}/modifiers/{modifier_id}",
-        re.compile(r"^body: '(type|required)' is a required property$"),
-        "issue 13, plan publishing: the modifier PUT omits type and required",
-    ),
-    Deviation(
-        "PUT /stores/{store_hash}/v3/catalog/products/{product_id}/metafields/{metafield_id}",
-        re.compile(r"^body: '(key|namespace|permission_set)' is a required property$"),
-        "issue 13, plan publishing: the metafield PUT sends only value; the spec requires all four",
-    ),
-    Deviation(
         "POST /stores/{store_hash}/v2/orders",
         re.compile(
             r"^body\.products\[\d+\]\.price_(ex|inc)_tax: '-?\d+(\.\d+)?' is not of type 'number'$"

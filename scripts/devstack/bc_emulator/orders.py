@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .catalog_modifiers import catalog_labels
 from .state import STATUS_NAMES, Store, money, rfc2822
 
 UNPAID_STATUSES = frozenset({0, 1, 6, 7})
@@ -110,7 +111,9 @@ def _option(
     if "display_name" in given or "display_value" in given:
         labels = (str(given.get("display_name", "")), str(given.get("display_value", value)))
         store.option_labels[key] = labels
-    name, display = store.option_labels.get(key, ("", value))
+    name, display = catalog_labels(store, product_id, option_id, value) or store.option_labels.get(
+        key, ("", value)
+    )
     return {
         "id": line_id * 100 + n,
         "option_id": option_id,

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, request
+from flask import Flask, Response, request
 
 from .responses import json_response, v3_error
 
@@ -62,8 +62,19 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
 
     @app.get("/_emulator/stores/<store_hash>/customers/<int:customer_id>/current.jwt")
     def control_current_customer(store_hash: str, customer_id: int) -> Any:
-        # The storefront serves this at /customer/current.jwt for the logged-in shopper.
-        return json_response({"token": emu.current_customer_jwt(store_hash, customer_id)})
+        # The storefront's /customer/current.jwt?app_client_id= as this shopper sees it: the
+        # JWT as plain text; a guest (no such shopper) gets a 404. The emulator can sign only
+        # for the app it knows, so another client id is answered like a guest.
+        client_id = request.args.get("app_client_id")
+        if not client_id:
+            return v3_error(400, "app_client_id is required")
+        with emu.lock:
+            store = emu.stores.get(store_hash)
+            known = store is not None and customer_id in store.customers
+        if not known or client_id != emu.client_id:
+            return v3_error(404, "No customer is signed in")
+        token = emu.current_customer_jwt(store_hash, customer_id)
+        return Response(token, status=200, mimetype="text/plain")
 
     @app.post("/_emulator/stores/<store_hash>/checkout")
     def control_checkout(store_hash: str) -> Any:

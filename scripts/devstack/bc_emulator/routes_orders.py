@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, request
 
 from .auth import store_view
+from .catalog_modifiers import invalid_order_options
 from .filters import invalid_new_order, matching, page
 from .orders import add_order
 from .responses import NOT_FOUND, json_response, no_content, v2_error
@@ -35,7 +36,9 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return v2_error(400, "The request body is not valid JSON.")
-        problem = invalid_new_order(body, store.products)
+        problem = invalid_new_order(body, store.products) or invalid_order_options(
+            store, body["products"], storefront=False
+        )
         if problem:
             return v2_error(400, problem, invalid_reason=problem)
         customer_id = int(body.get("customer_id") or 0)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, request
 
+from . import clock
 from .auth import store_view
 from .responses import NOT_FOUND, json_response, v3_error
 from .state import Store
@@ -36,7 +36,7 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             "brand": "visa",
             "last_4": "4242",
             "expiry_month": 12,
-            "expiry_year": datetime.now(UTC).year + (-1 if customer.card == "expired" else 3),
+            "expiry_year": clock.now().year + (-1 if customer.card == "expired" else 3),
             "issuer_identification_number": "424242",
             "billing_address": {
                 "first_name": address["first_name"],
@@ -65,7 +65,7 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
         body = request.get_json(silent=True) or {}
         if problem := _invalid_hook(body):
             return v3_error(422, problem)
-        now = int(datetime.now(UTC).timestamp())
+        now = int(clock.now().timestamp())
         hook = {
             "id": store.take_id("hook_id"),
             "client_id": emu.client_id,
@@ -93,7 +93,7 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             changed = {**found, **{k: body[k] for k in HOOK_FIELDS if k in body}}
             if problem := _invalid_hook(changed):
                 return v3_error(422, problem)
-            found.update(changed, updated_at=int(datetime.now(UTC).timestamp()))
+            found.update(changed, updated_at=int(clock.now().timestamp()))
         return json_response({"data": found, "meta": {}})
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from email.utils import format_datetime
 from typing import Any
+
+from . import clock
 
 STATUS_NAMES = {
     0: "Incomplete",
@@ -44,7 +46,7 @@ def money(value: Decimal) -> str:
 
 def rfc2822(when: datetime | None = None) -> str:
     """v2 dates, e.g. `Tue, 05 Mar 2024 10:00:00 +0000`."""
-    return format_datetime(when or datetime.now(UTC))
+    return format_datetime(when or clock.now())
 
 
 @dataclass
@@ -152,7 +154,7 @@ class Store:
             "status": status,
             "test": True,
             "fraud_review": False,
-            "date_created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "date_created": clock.now().isoformat(timespec="seconds"),
             "payment_instrument_token": instrument_token,
         }
         self.transactions[order["id"]].append(tx)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from standardwebhooks.webhooks import Webhook
 
+from . import clock
+
 if TYPE_CHECKING:
     from .state import Store
 
@@ -33,7 +35,7 @@ def callback_body(scope: str, store_id: str, store_hash: str, data: dict[str, An
         "store_id": store_id,
         "data": data,
         "hash": digest,
-        "created_at": int(datetime.now(UTC).timestamp()),
+        "created_at": int(clock.now().timestamp()),
         "producer": f"stores/{store_hash}",
     }
     return json.dumps(body).encode()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
+
+from ..ports.clock import Clock
+from .clock import SystemClock
 
 _BATCH = 10
 
@@ -52,14 +55,21 @@ class SqsDeliveryQueue(SqsQueue):
     """
 
     def __init__(
-        self, url: str, dlq_url: str, client: Any | None = None, max_delay_s: int = MAX_DELAY_S
+        self,
+        url: str,
+        dlq_url: str,
+        client: Any | None = None,
+        max_delay_s: int = MAX_DELAY_S,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(url, client)
         self.dlq_url = dlq_url
         self.max_delay_s = max_delay_s
+        # `not_before` is business time, so the delay is counted on the same clock.
+        self.clock = clock or SystemClock()
 
     def send_later(self, body: str, not_before: datetime) -> None:
-        wait = (not_before - datetime.now(UTC)).total_seconds()
+        wait = (not_before - self.clock.now()).total_seconds()
         self.client.send_message(
             QueueUrl=self.url,
             MessageBody=body,

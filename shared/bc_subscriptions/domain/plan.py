@@ -22,6 +22,11 @@ class Cadence(BaseModel):
     interval_count: int = Field(default=1, ge=1, le=365)
     # Percent off the locked line price on renewals of this cadence (0 = the price as bought).
     discount_percent: Decimal = Field(default=Decimal("0"), ge=0, le=100)
+    # No longer sold: a republished plan that drops a cadence keeps it here, retired, so
+    # orders placed before and live subscriptions still name it, but nobody new can pick it.
+    retired: bool = False
+    # The cadence modifier's option value naming this cadence (set when the plan is published).
+    option_value_id: int | None = None
 
 
 class Tier(BaseModel):
@@ -71,9 +76,41 @@ class Plan(PlanTerms):
 
     @model_validator(mode="after")
     def _default_is_a_cadence(self) -> Plan:
-        if self.default_cadence is not None and self._find(self.default_cadence) is None:
-            raise ValueError(f"default_cadence {self.default_cadence!r} is not one of the cadences")
+        labels = [c.label.casefold() for c in self.cadences]
+        if len(set(labels)) != len(labels):
+            raise ValueError("cadence labels must be distinct")
+        if not self.offered():
+            raise ValueError("at least one cadence must not be retired")
+        if self.default_cadence is not None:
+            default = self._find(self.default_cadence)
+            if default is None:
+                raise ValueError(
+                    f"default_cadence {self.default_cadence!r} is not one of the cadences"
+                )
+            if default.retired:
+                raise ValueError(f"default_cadence {self.default_cadence!r} is retired")
         return self
+
+    def offered(self) -> list[Cadence]:
+        """The cadences a shopper may pick now (for a new subscription or a change)."""
+        return [c for c in self.cadences if not c.retired]
+
+    def default(self) -> Cadence:
+        """The cadence of a line that names none."""
+        chosen = self._find(self.default_cadence) if self.default_cadence else None
+        return chosen or self.offered()[0]
+
+    def keeping_retired(self, previous: Plan | None) -> Plan:
+        """This plan, plus every cadence of `previous` it no longer lists, retired: a
+        subscription or an order in flight may still name it."""
+        if previous is None:
+            return self
+        kept = [
+            c.model_copy(update={"retired": True})
+            for c in previous.cadences
+            if self._find(c.label) is None
+        ]
+        return self.model_copy(update={"cadences": [*self.cadences, *kept]}) if kept else self
 
     def terms(self) -> PlanTerms:
         return PlanTerms.model_validate(self.model_dump(include=set(PlanTerms.model_fields)))
@@ -85,11 +122,13 @@ class Plan(PlanTerms):
     def cadence_for(self, options: list[tuple[int, str]]) -> Cadence | None:
         """The cadence a line asked for, given its (option_id, display value) pairs.
 
-        None means the line is a one-time purchase and starts no subscription.
+        None means the line is a one-time purchase and starts no subscription. A retired
+        cadence is still found: the order was placed while it was sold (the storefront no
+        longer offers it).
         """
         chosen = next((v for oid, v in options if oid == self.cadence_option_id), None)
         if chosen is None:
-            return self._find(self.default_cadence) if self.default_cadence else self.cadences[0]
+            return self.default()
         if chosen.strip().casefold() in ONE_TIME_VALUES:
             return None
         return self._find(chosen)

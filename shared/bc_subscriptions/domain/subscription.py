@@ -593,13 +593,34 @@ class Subscription(BaseModel):
             raise DomainError(f"product {product_id} is not part of this subscription")
         return lines[0]
 
-    def change_cadence(self, cadence: Cadence, now: datetime) -> None:
+    def change_cadence(
+        self, cadence: Cadence, now: datetime, *, option: tuple[int, int, int] | None = None
+    ) -> None:
         """The new cadence counts from the next renewal, whose date does not move: the cycle in
-        progress was paid for at the old cadence and runs to its end (no proration)."""
+        progress was paid for at the old cadence and runs to its end (no proration).
+
+        `option` is (product id, cadence option id, the new cadence's option value id): that
+        product's lines then renew naming the new cadence's value, as a checkout would have."""
         self._apply(Command.AMEND, now)
         before = self.cadence.label
         self.anchor_at, self.anchor_cycle = self.next_renewal_at, self.next_cycle
         self.cadence = cadence
+        if option is not None:
+            product_id, option_id, value_id = option
+            chosen = {"id": option_id, "value": str(value_id)}
+            self.lines = [
+                line.model_copy(
+                    update={
+                        "product_options": [
+                            *(o for o in line.product_options if o.get("id") != option_id),
+                            chosen,
+                        ]
+                    }
+                )
+                if line.product_id == product_id
+                else line
+                for line in self.lines
+            ]
         self._amended(now, {"cadence": [before, cadence.label]})
 
     def set_contract(self, contract: ContractGuard | None, now: datetime) -> None:
@@ -634,7 +655,8 @@ class Subscription(BaseModel):
             "status": self.status.value,
             "customer_id": self.customer_id,
             "origin_order_id": self.origin_order_id,
-            "cadence": self.cadence.model_dump(mode="json"),
+            # Whether the plan still sells the cadence is the plan's business, not the contract's.
+            "cadence": self.cadence.model_dump(mode="json", exclude={"retired", "option_value_id"}),
             "currency": self.currency,
             "lines": [line.model_dump(mode="json") for line in self.lines],
             "next_renewal_at": _iso(self.next_renewal_at),

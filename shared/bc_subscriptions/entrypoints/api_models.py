@@ -124,6 +124,11 @@ class OpsQueue(BaseModel):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")
 
 
+class SessionRenewal(BaseModel):
+    token: str = Field(description="Send as `Authorization: Bearer`; replaces the old one")
+    expires_at: int = Field(description="Epoch seconds; renew before then")
+
+
 class RetryScheduled(BaseModel):
     subscription: SubscriptionView
     cycle: int

@@ -19,6 +19,6 @@ def reconcile_installed_store(c: Container, store_hash: str) -> StoreReconciliat
         capture=lambda store, order_id, order: capture_order(c, store, order_id, order),
         webhook_secret=c.vault.decrypt(store_hash, install.webhook_secret_ciphertext),
         app_base_url=c.settings.app_base_url,
-        # BigCommerce's modified times are real time, whatever the business clock says.
-        now=c.wall_clock.now(),
+        # BigCommerce's modified times: real time in production, the stack's clock locally.
+        now=c.clock.now(),
     )

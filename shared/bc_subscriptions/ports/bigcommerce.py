@@ -160,6 +160,20 @@ class Metafield(_BcModel):
     key: str
     value: str
     resource_id: int
+    permission_set: str = ""
+    # The API client that created it: only that client may change it.
+    owner_client_id: str = ""
+
+
+class MetafieldWrite(_BcModel):
+    """The body of a metafield create or full update: every field is required."""
+
+    namespace: str
+    key: str
+    value: str
+    permission_set: Literal[
+        "app_only", "read", "write", "read_and_sf_access", "write_and_sf_access"
+    ]
 
 
 class ProductVariant(_BcModel):
@@ -174,12 +188,19 @@ class ProductVariant(_BcModel):
 
 
 class ModifierValue(_BcModel):
-    """One option value of a product modifier."""
+    """One option value of a product modifier; an order line names it by `id`."""
 
     id: int | None = None
     label: str
     sort_order: int = 0
     is_default: bool = False
+    adjusters: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def purchasing_disabled(self) -> bool:
+        """The storefront will not sell this value."""
+        disabled = self.adjusters.get("purchasing_disabled")
+        return bool(disabled.get("status")) if isinstance(disabled, dict) else False
 
 
 class Modifier(_BcModel):
@@ -256,9 +277,13 @@ class BigCommerce(Protocol):
     def get_product_variants(self, store_hash: str, product_id: int) -> list[ProductVariant]: ...
 
     def put_product_metafield(
-        self, store_hash: str, product_id: int, namespace: str, key: str, value: str
+        self,
+        store_hash: str,
+        product_id: int,
+        field: MetafieldWrite,
+        metafield_id: int | None,
     ) -> Metafield:
-        """Create the product's metafield, or overwrite its value if it exists."""
+        """Create the product's metafield, or replace `metafield_id` (ours) in full."""
         ...
 
     def list_product_modifiers(self, store_hash: str, product_id: int) -> list[Modifier]: ...
@@ -268,10 +293,11 @@ class BigCommerce(Protocol):
         store_hash: str,
         product_id: int,
         display_name: str,
-        labels: list[str],
+        values: list[ModifierValue],
         modifier_id: int | None,
     ) -> Modifier:
-        """Create a required dropdown modifier, or replace the values of `modifier_id`."""
+        """Create a required dropdown modifier, or make `modifier_id` one with exactly these
+        values (a value without an id is a new one; a value left out is deleted)."""
         ...
 
     def find_orders_by_external_id(

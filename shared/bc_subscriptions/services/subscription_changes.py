@@ -51,10 +51,15 @@ def change_cadence(
 
     def _change(sub: Subscription) -> None:
         plan = plans.plans.get(store_hash, sub.lines[0].product_id)
-        offered = {c.label: c for c in plan.cadences} if plan else {}
+        offered = {c.label: c for c in plan.offered()} if plan else {}  # retired: not sold
         if label not in offered:
             raise CadenceNotOffered(f"the plan offers {sorted(offered)}, not {label!r}")
-        sub.change_cadence(offered[label], now)
+        cadence = offered[label]
+        value_id, option_id = cadence.option_value_id, plan.cadence_option_id if plan else None
+        option = None
+        if plan is not None and option_id is not None and value_id is not None:
+            option = (plan.product_id, option_id, value_id)
+        sub.change_cadence(cadence, now, option=option)
 
     return change_subscription(
         store_hash, subscription_id, _change, uow_factory=uow_factory, customer_id=customer_id

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel
 
 from ...ports.bigcommerce import (
     Metafield,
+    MetafieldWrite,
     Modifier,
+    ModifierValue,
     NewOrder,
     Order,
     OrderProduct,
@@ -22,11 +25,13 @@ from ...ports.bigcommerce import (
     Webhook,
 )
 from .errors import unreadable
-from .rest import StoreApi, validate
+from .rest import StoreApi, many, validate
 from .session import Session
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
-PAGE_SIZE = 250  # the v2 maximum
+PAGE_SIZE = 250  # the v2 and v3 maximum
+MAX_PAGES = 100  # a collection that never ends is a broken answer, not 25,000 variants
+M = TypeVar("M", bound=BaseModel)
 
 
 class HttpBigCommerce:
@@ -97,53 +102,66 @@ class HttpBigCommerce:
         return self._rest.many(Metafield, store_hash, "GET", path, envelope=True, params=params)
 
     def get_product_variants(self, store_hash: str, product_id: int) -> list[ProductVariant]:
-        """`GET /v3/catalog/products/{id}/variants` (one page of 250: more is not supported)."""
+        """`GET /v3/catalog/products/{id}/variants`, every page (`meta.pagination`)."""
         path = f"/v3/catalog/products/{product_id}/variants"
-        params = {"limit": "250"}
-        return self._rest.many(
-            ProductVariant, store_hash, "GET", path, envelope=True, params=params
-        )
+        return self._v3_pages(ProductVariant, store_hash, path)
 
     def put_product_metafield(
-        self, store_hash: str, product_id: int, namespace: str, key: str, value: str
+        self,
+        store_hash: str,
+        product_id: int,
+        field: MetafieldWrite,
+        metafield_id: int | None,
     ) -> Metafield:
-        """`POST /v3/catalog/products/{id}/metafields`, or `PUT .../{metafield_id}` if it exists."""
+        """`POST /v3/catalog/products/{id}/metafields`, or `PUT .../{metafield_id}` with every
+        field (the update schema requires all four, like the create)."""
         path = f"/v3/catalog/products/{product_id}/metafields"
-        found = self.get_product_metafields(store_hash, product_id, namespace, key)
-        if found:
-            body: dict[str, Any] = {"value": value}
-            return self._rest.one(
-                Metafield, store_hash, "PUT", f"{path}/{found[0].id}", envelope=True, json=body
-            )
-        body = {"namespace": namespace, "key": key, "value": value, "permission_set": "app_only"}
+        body = field.model_dump()
+        if metafield_id is not None:
+            where = f"{path}/{metafield_id}"
+            return self._rest.one(Metafield, store_hash, "PUT", where, envelope=True, json=body)
         return self._rest.one(Metafield, store_hash, "POST", path, envelope=True, json=body)
 
     def list_product_modifiers(self, store_hash: str, product_id: int) -> list[Modifier]:
-        """`GET /v3/catalog/products/{id}/modifiers`."""
+        """`GET /v3/catalog/products/{id}/modifiers`, every page."""
         path = f"/v3/catalog/products/{product_id}/modifiers"
-        return self._rest.many(Modifier, store_hash, "GET", path, envelope=True)
+        return self._v3_pages(Modifier, store_hash, path)
 
     def put_dropdown_modifier(
         self,
         store_hash: str,
         product_id: int,
         display_name: str,
-        labels: list[str],
+        values: list[ModifierValue],
         modifier_id: int | None,
     ) -> Modifier:
-        """`POST /v3/catalog/products/{id}/modifiers`, or `PUT .../{modifier_id}`."""
+        """`POST /v3/catalog/products/{id}/modifiers`, or `PUT .../{modifier_id}`; both carry
+        `type` and `required` (the update requires them too) and each value's id when it has
+        one, since a value sent without its id is replaced by a new one."""
         path = f"/v3/catalog/products/{product_id}/modifiers"
-        values = [
-            {"label": label, "sort_order": i, "is_default": i == 0}
-            for i, label in enumerate(labels)
-        ]
-        body: dict[str, Any] = {"display_name": display_name, "option_values": values}
+        body: dict[str, Any] = {
+            "type": "dropdown",
+            "required": True,
+            "display_name": display_name,
+            "option_values": [_value_body(v) for v in values],
+        }
         if modifier_id is not None:
             return self._rest.one(
                 Modifier, store_hash, "PUT", f"{path}/{modifier_id}", envelope=True, json=body
             )
-        body |= {"type": "dropdown", "required": True}
         return self._rest.one(Modifier, store_hash, "POST", path, envelope=True, json=body)
+
+    def _v3_pages(self, model: type[M], store_hash: str, path: str) -> list[M]:
+        """Every item of a v3 collection, page by page until `meta.pagination` says the last."""
+        items: list[M] = []
+        for page in range(1, MAX_PAGES + 1):
+            params = {"page": page, "limit": PAGE_SIZE}
+            reply = self._rest.call(store_hash, "GET", path, params=params)
+            items += many(model, (reply or {}).get("data"), "GET", path)
+            pagination = ((reply or {}).get("meta") or {}).get("pagination") or {}
+            if page >= int(pagination.get("total_pages") or 1):
+                return items
+        raise unreadable("GET", path, f"more than {MAX_PAGES} pages")
 
     def find_orders_by_external_id(self, store_hash: str, external_order_id: str) -> list[Order]:
         """`GET /v2/orders?external_order_id=`; BigCommerce answers 204 when none match."""
@@ -224,3 +242,20 @@ class HttpBigCommerce:
         """`PUT /v3/hooks/{id}`: new headers, and re-activation of a deactivated hook."""
         path, body = f"/v3/hooks/{webhook_id}", {"is_active": is_active, "headers": headers}
         return self._rest.one(Webhook, store_hash, "PUT", path, envelope=True, json=body)
+
+
+def _value_body(value: ModifierValue) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "label": value.label,
+        "sort_order": value.sort_order,
+        "is_default": value.is_default,
+        "adjusters": {
+            "purchasing_disabled": {
+                "status": value.purchasing_disabled,
+                "message": value.adjusters.get("purchasing_disabled", {}).get("message", ""),
+            }
+        },
+    }
+    if value.id is not None:
+        body["id"] = value.id
+    return body

@@ -58,10 +58,15 @@ class StoreApi:
         reply = self.call(store_hash, method, path, **kwargs)
         if envelope and isinstance(reply, dict):
             reply = reply.get("data")
-        try:
-            return TypeAdapter(list[model]).validate_python(reply or [])  # type: ignore[valid-type]
-        except ValidationError as exc:
-            raise unreadable(method, path, f"unexpected list of {model.__name__}") from exc
+        return many(model, reply, method, path)
+
+
+def many(model: type[M], data: Any, method: str, where: str) -> list[M]:
+    """A list of `model` from an answer (None, BigCommerce's 204, is an empty list)."""
+    try:
+        return TypeAdapter(list[model]).validate_python(data or [])  # type: ignore[valid-type]
+    except ValidationError as exc:
+        raise unreadable(method, where, f"unexpected list of {model.__name__}") from exc
 
 
 def validate(model: type[M], data: Any, method: str, where: str) -> M:

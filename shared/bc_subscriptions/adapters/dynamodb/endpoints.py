@@ -8,10 +8,10 @@ from pynamodb.transactions import TransactWrite
 
 from ...ports.storage import ConcurrencyConflict, Endpoint
 from . import keys
+from .connection import shared_connection
 from .errors import translated_errors
 from .event_items import event_item
 from .models import EndpointItem, EventItem
-from .unit_of_work import shared_connection
 
 
 def _time(value: str | None) -> datetime | None:

@@ -10,10 +10,12 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
+from pynamodb.connection.table import TableConnection
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from ...config import get_settings
+from .connection import adopt, forget_clients
 
 _settings = get_settings()
 
@@ -100,10 +102,24 @@ class _Item(Model):
 
     KIND = ""
 
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        table = super()._get_connection()
+        if table.connection._client is None:
+            adopt(table.connection)
+        return table
+
 
 def item_models() -> list[type[Model]]:
-    """Every item type of the table (the local stack resets their cached connections)."""
+    """Every item type of the table."""
     return list(_Item.__subclasses__())
+
+
+def reset_connections() -> None:
+    """Forget every model's connection and the shared client: the AWS endpoint has changed."""
+    for model in item_models():
+        model._connection = None
+    forget_clients()
 
 
 class SubscriptionItem(_Item):

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Self
 
-from pynamodb.connection import Connection
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
@@ -20,6 +18,7 @@ from ...domain.subscription import Subscription
 from ...domain.tenant_config import TenantConfig, effective_config
 from ...ports.storage import OrderLink
 from . import keys
+from .connection import shared_connection
 from .customer_links import CustomerLinks
 from .errors import translated_errors
 from .event_items import event_item
@@ -32,13 +31,6 @@ from .models import (
     SubscriptionItem,
     TenantConfigItem,
 )
-
-
-@lru_cache(maxsize=4)
-def shared_connection(region: str) -> Connection:
-    """One botocore client per container: building one costs more than the transaction."""
-    return Connection(region=region)
-
 
 # DynamoDB's TransactWriteItems limit; a change plus its events must fit in one transaction.
 MAX_TRANSACTION_ITEMS = 100

@@ -1,0 +1,91 @@
+"""Browser tests: Debian's Chromium, driven by Playwright, against the local stack as servers.
+
+The app is served as API Gateway would serve it (`make dev`'s API server on a free port), and
+each screen is photographed into tests/browser/screenshots/ for review.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from devstack.dev import api_app
+from devstack.stack import LocalStack
+
+from ..integration.world import World
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if not Path(CHROMIUM).is_file():
+    pytest.skip(
+        "Chromium is not installed (apt-get install -y chromium; .ci/run installs it)",
+        allow_module_level=True,
+    )
+
+
+class Site:
+    """The local stack's API on localhost, a store with the app installed, and a browser."""
+
+    def __init__(self, stack: LocalStack, world: World, base: str, browser: Any) -> None:
+        self.stack, self.world, self.base, self.browser = stack, world, base, browser
+
+    def load_url(self) -> str:
+        jwt = self.world.emulator.signed_payload(self.world.store_hash)
+        return f"{self.base}/load?signed_payload_jwt={jwt}"
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    from playwright.sync_api import expect, sync_playwright
+
+    # Every API call runs a handler against moto on a shared machine: allow for it.
+    expect.set_options(timeout=20_000)
+
+    with LocalStack(server=True) as stack:
+        world = World.create(stack)  # installs the app through /auth, as BigCommerce does
+        server = make_server("127.0.0.1", 0, api_app(stack), threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        SCREENSHOTS.mkdir(exist_ok=True)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+                )
+                try:
+                    yield Site(stack, world, f"http://127.0.0.1:{server.server_port}", browser)
+                finally:
+                    browser.close()
+        finally:
+            server.shutdown()
+
+
+@pytest.fixture
+def page(site: Site) -> Iterator[Any]:
+    context = site.browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert errors == [], f"the page threw: {errors}"
+
+
+def shoot(page: Any, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,86 @@
+// Every error code the admin API answers, in words a merchant can act on.
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fields: FieldError[];
+  readonly details: Record<string, unknown>;
+
+  constructor(status: number, code: string, message: string, fields: FieldError[] = [], details: Record<string, unknown> = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+    this.details = details;
+  }
+}
+
+const WORDS: Record<string, string> = {
+  unauthorized: "Your session has ended. Reload the app from the BigCommerce control panel.",
+  not_found: "It no longer exists, or it belongs to another store.",
+  no_route: "This version of the app asked for something the server does not offer; reload the app.",
+  invalid_request: "Some values are not valid; see the fields marked below.",
+  invalid_cursor: "The list changed since this page was loaded; start again from the first page.",
+  rate_limited: "Too many attempts in a short time; wait a moment and try again.",
+  invalid_transition: "The subscription's current status does not allow this.",
+  cancel_locked: "The subscription is still in its commitment period and cannot be cancelled yet.",
+  contract_notice_period: "The contract's notice window has not opened yet, so it cannot be cancelled now.",
+  cancel_routed_to_legal: "Cancelling during the contract term was sent to your legal team for review; nothing changed yet.",
+  cancel_at_period_end_unavailable: "Only a trialing or active subscription can be cancelled at period end; cancel it now instead.",
+  cancel_already_scheduled: "A cancel at period end is already scheduled.",
+  no_scheduled_cancel: "No cancel is scheduled.",
+  nothing_to_retry: "There is no declined payment waiting for a retry.",
+  cadence_not_offered: "The product's plan does not offer that cadence.",
+  variant_not_offered: "That variant cannot be bought.",
+  commitment_not_met: "The commitment has not been met yet.",
+  payment_method_unknown: "That payment method is not one of the customer's stored cards.",
+  invalid_plan: "The plan is not valid.",
+  invalid_tenant_config: "Some settings are not valid; see the fields marked below.",
+  invalid_endpoint: "The endpoint is not valid; see the fields marked below.",
+  already_redriven: "It was already sent again.",
+  endpoint_not_found: "The webhook endpoint no longer exists.",
+  endpoint_disabled: "The webhook endpoint is disabled; enable it first.",
+  nothing_to_replay: "There is nothing to replay in that range.",
+  invalid_range: "The time range is not valid.",
+  too_many_events: "That range holds too many events; choose a shorter one.",
+  network_error: "The server could not be reached. Check your connection and try again.",
+  server_error: "Something went wrong on our side. Try again in a moment.",
+};
+
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) {
+    const words = WORDS[error.code];
+    if (words) return words;
+    return error.message || `The request failed (${error.status}).`;
+  }
+  return WORDS.server_error!;
+}
+
+export function errorFor(fields: FieldError[], name: string): string | undefined {
+  const mine = fields.filter((f) => f.field === name || f.field.startsWith(`${name}.`));
+  return mine.length ? mine.map((f) => f.message).join("; ") : undefined;
+}
+
+// The API's error bodies come in three shapes; this reads all of them.
+export function parseErrorBody(status: number, body: unknown): ApiError {
+  const b = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+  const code = typeof b.error === "string" ? b.error : status >= 500 ? "server_error" : "unknown";
+  const message = typeof b.message === "string" ? b.message : "";
+  const fields: FieldError[] = [];
+  if (Array.isArray(b.fields)) {
+    for (const f of b.fields as Array<Record<string, unknown>>) {
+      const field = Array.isArray(f.field) ? f.field.join(".") : String(f.field ?? "");
+      fields.push({ field, message: String(f.message ?? "") });
+    }
+  }
+  if (Array.isArray(b.errors)) {
+    // Endpoint validation lists plain sentences, not tied to one field.
+    for (const e of b.errors as unknown[]) fields.push({ field: "", message: String(e) });
+  }
+  return new ApiError(status, code, message, fields, b);
+}

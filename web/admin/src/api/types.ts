@@ -1,0 +1,31 @@
+// Names for the generated admin API types (src/api/schema.ts, from openapi.json).
+import type { components } from "./schema";
+
+type Schemas = components["schemas"];
+
+export type Status = Schemas["Status"];
+export type Subscription = Schemas["SubscriptionView"];
+export type SubscriptionList = Schemas["SubscriptionList"];
+export type SubscriptionDetail = Schemas["SubscriptionDetail"];
+export type OpsQueue = Schemas["OpsQueue"];
+export type OpsQueueItem = Schemas["OpsQueueItem"];
+export type StuckWorkflowQueue = Schemas["StuckWorkflowQueue"];
+export type StuckWorkflowItem = Schemas["StuckWorkflowItem"];
+export type DeadLetterList = Schemas["DeadLetterList"];
+export type DeadLetter = Schemas["DeadLetterView"];
+export type CancelView = Schemas["CancelView"];
+export type Endpoint = Schemas["EndpointView"];
+export type EndpointWithSecret = Schemas["EndpointWithSecret"];
+export type Delivery = Schemas["DeliveryView"];
+export type SessionRenewal = Schemas["SessionRenewal"];
+
+export const STATUSES: Status[] = [
+  "pending",
+  "trialing",
+  "active",
+  "past_due",
+  "requires_action",
+  "paused",
+  "cancelled",
+  "expired",
+];

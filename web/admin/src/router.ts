@@ -1,0 +1,76 @@
+// Screens are addressed by the URL's hash, so the iframe's own URL (with BigCommerce's
+// signed payload) is never touched and a reload of the frame lands on the same screen.
+import { useEffect, useState } from "react";
+import { STATUSES, type Status } from "./api/types";
+
+export const QUEUES = ["failed-charges", "requires-action", "stuck-workflows", "dead-letters"] as const;
+export type Queue = (typeof QUEUES)[number];
+
+export type Route =
+  | { screen: "dashboard" }
+  | { screen: "subscriptions"; status?: Status }
+  | { screen: "subscription"; id: string }
+  | { screen: "ops"; queue: Queue }
+  | { screen: "settings" }
+  | { screen: "webhooks" }
+  | { screen: "deliveries"; endpointId: string }
+  | { screen: "plans"; productId?: number }
+  | { screen: "not_found"; hash: string };
+
+export function parseRoute(hash: string): Route {
+  const [path = "", query = ""] = hash.replace(/^#/, "").split("?");
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const params = new URLSearchParams(query);
+  const [first, second, ...rest] = parts;
+  if (rest.length) return { screen: "not_found", hash };
+  if (!first) return { screen: "dashboard" };
+  if (first === "subscriptions" && !second) {
+    const status = params.get("status");
+    const known = STATUSES.find((s) => s === status);
+    return known ? { screen: "subscriptions", status: known } : { screen: "subscriptions" };
+  }
+  if (first === "subscriptions" && second) return { screen: "subscription", id: second };
+  if (first === "ops") {
+    const queue = QUEUES.find((q) => q === second);
+    if (queue) return { screen: "ops", queue };
+  }
+  if (first === "settings" && !second) return { screen: "settings" };
+  if (first === "plans" && !second) return { screen: "plans" };
+  if (first === "plans" && second && /^[1-9]\d*$/.test(second)) return { screen: "plans", productId: Number(second) };
+  if (first === "webhooks" && !second) return { screen: "webhooks" };
+  if (first === "webhooks" && second) return { screen: "deliveries", endpointId: second };
+  return { screen: "not_found", hash };
+}
+
+export function href(route: Route): string {
+  switch (route.screen) {
+    case "dashboard":
+      return "#/";
+    case "subscriptions":
+      return route.status ? `#/subscriptions?status=${route.status}` : "#/subscriptions";
+    case "subscription":
+      return `#/subscriptions/${encodeURIComponent(route.id)}`;
+    case "ops":
+      return `#/ops/${route.queue}`;
+    case "settings":
+      return "#/settings";
+    case "webhooks":
+      return "#/webhooks";
+    case "deliveries":
+      return `#/webhooks/${encodeURIComponent(route.endpointId)}`;
+    case "plans":
+      return route.productId ? `#/plans/${route.productId}` : "#/plans";
+    case "not_found":
+      return route.hash;
+  }
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  useEffect(() => {
+    const changed = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener("hashchange", changed);
+    return () => window.removeEventListener("hashchange", changed);
+  }, []);
+  return route;
+}

@@ -1,0 +1,119 @@
+// Counts that need the merchant's attention, each linking to its list.
+import { Badge, Flex, Grid, Link, Panel, Text } from "@bigcommerce/big-design";
+import type { AdminApi } from "../api/client";
+import { STATUSES, type Status } from "../api/types";
+import { Loaded } from "../components/States";
+import { countLabel, statusVariant, statusWords } from "../format";
+import { href, QUEUES, type Queue } from "../router";
+import { useLoad } from "../useApi";
+
+// One page of at most 100 is read per count: past that, "100+" is what matters.
+const PAGE = 100;
+
+export interface Count {
+  count: number;
+  more: boolean;
+}
+
+export interface DashboardData {
+  byStatus: Record<Status, Count>;
+  queues: Record<Queue, Count>;
+}
+
+export const QUEUE_WORDS: Record<Queue, string> = {
+  "failed-charges": "Failed charges",
+  "requires-action": "Requires action",
+  "stuck-workflows": "Stuck workflows",
+  "dead-letters": "Dead letters",
+};
+
+async function count(api: AdminApi, path: string, query: Record<string, string> = {}): Promise<Count> {
+  const page = await api.get<{ items: unknown[]; next_cursor: string | null }>(path, { ...query, limit: PAGE });
+  return { count: page.items.length, more: page.next_cursor !== null };
+}
+
+export async function readDashboard(api: AdminApi): Promise<DashboardData> {
+  const statuses = await Promise.all(STATUSES.map((s) => count(api, "/admin/subscriptions", { status: s })));
+  const queues = await Promise.all(QUEUES.map((q) => count(api, `/admin/ops/${q}`)));
+  return {
+    byStatus: Object.fromEntries(STATUSES.map((s, i) => [s, statuses[i]!])) as Record<Status, Count>,
+    queues: Object.fromEntries(QUEUES.map((q, i) => [q, queues[i]!])) as Record<Queue, Count>,
+  };
+}
+
+export function Dashboard() {
+  const [load, reload] = useLoad(readDashboard, "dashboard");
+  return (
+    <div data-screen="dashboard">
+      <Loaded load={load} what="the dashboard" retry={reload}>
+        {(data) => <DashboardView data={data} />}
+      </Loaded>
+    </div>
+  );
+}
+
+export function DashboardView({ data }: { data: DashboardData }) {
+  const total = STATUSES.reduce((sum, s) => sum + data.byStatus[s].count, 0);
+  return (
+    <>
+      <Panel header="Needs attention">
+        <Grid gridColumns="repeat(4, 1fr)" gridGap="1rem">
+          {QUEUES.map((q) => (
+            <Tile key={q} label={QUEUE_WORDS[q]} value={data.queues[q]} to={href({ screen: "ops", queue: q })} alert />
+          ))}
+        </Grid>
+      </Panel>
+      <Panel header="Subscriptions by status">
+        {total === 0 ? (
+          <Text>
+            No subscriptions yet. They appear here when shoppers buy a product that has a subscription plan.
+          </Text>
+        ) : (
+          <Grid gridColumns="repeat(4, 1fr)" gridGap="1rem">
+            {STATUSES.map((s) => (
+              <Tile
+                key={s}
+                label={statusWords(s)}
+                value={data.byStatus[s]}
+                to={href({ screen: "subscriptions", status: s })}
+                badge={statusVariant(s)}
+              />
+            ))}
+          </Grid>
+        )}
+      </Panel>
+    </>
+  );
+}
+
+function Tile({
+  label,
+  value,
+  to,
+  alert,
+  badge,
+}: {
+  label: string;
+  value: Count;
+  to: string;
+  alert?: boolean;
+  badge?: ReturnType<typeof statusVariant>;
+}) {
+  const text = countLabel(value.count, value.more);
+  return (
+    <Flex flexDirection="column" data-tile={label}>
+      <Text marginBottom="xSmall" color="secondary60">
+        {label}
+      </Text>
+      <Link href={to} aria-label={`${label}: ${text}`}>
+        {badge || (alert && value.count > 0) ? (
+          <Badge label={text} variant={badge ?? "danger"} />
+        ) : (
+          <Text as="span" bold>
+            {text}
+          </Text>
+        )}
+      </Link>
+    </Flex>
+  );
+}
