@@ -23,6 +23,7 @@ from .operations import (
     OPERATIONS,
     RESPONSE_RELAXATIONS,
     SERVER_PREFIX,
+    SORT_WITH_DIRECTION,
     V2_ERROR,
     V3_ERROR,
     WEBHOOKS,
@@ -224,6 +225,10 @@ def derive_operation(deriver: Deriver, operation: Operation) -> dict[str, Any]:
     op = item[operation.method.lower()]
     params = deriver.parameters(op, item, operation.spec)
     responses = deriver.responses(op, operation.spec)
+    sort = params["query"].get("sort", {}).get("schema", {})
+    if operation.spec in SORT_WITH_DIRECTION and "enum" in sort:
+        fields = "|".join(sort.pop("enum"))
+        sort["pattern"] = f"^({fields})(:(asc|desc))?$"
     if (operation.method, operation.spec_path) in EMPTY_COLLECTION_204:
         responses.setdefault("204", {"content_type": None, "schema": None})
     return {

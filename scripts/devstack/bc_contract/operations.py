@@ -88,6 +88,10 @@ RESPONSE_RELAXATIONS = (
     ("GET /stores/{store_hash}/v3/hooks", "200", "/properties/data", "minItems"),
 )
 
+# v2's `sort` names a field from its enum, optionally followed by `:asc` or `:desc` (the
+# parameter's own description says so; its enum lists the fields alone).
+SORT_WITH_DIRECTION = frozenset({ORDERS_V2})
+
 SERVER_PREFIX = {
     "https://api.bigcommerce.com/stores/{store_hash}/v2": ("api", API_V2),
     "https://api.bigcommerce.com/stores/{store_hash}/v3": ("api", API_V3),
