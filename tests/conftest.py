@@ -19,3 +19,6 @@ os.environ.update(
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
+
+# Every test is held to BigCommerce's contract (the emulator's answers, the endpoints called).
+from tests.contract_guard import bc_contract_guard, pytest_terminal_summary  # noqa: F401

@@ -602,8 +602,8 @@ def test_over_http_the_control_routes_and_token_exchange_work_with_curl_shapes(
         "grant_type": "authorization_code",
         "redirect_uri": "https://bcs.example.test/auth",
     }
-    token = http.post("/oauth2/token", data=form)
-    replay = http.post("/oauth2/token", data=form)
+    token = http.post("/oauth2/token", json=form)
+    replay = http.post("/oauth2/token", json=form)
     # Then
     assert order["total_inc_tax"] == "9.9900" and len(customer["instrument_token"]) == 64
     assert token.json()["access_token"] == TOKEN and token.json()["context"] == f"stores/{STORE}"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, Response, g, request
 
 from . import (
+    contract_gate,
     routes_catalog,
     routes_control,
     routes_order_metafields,
@@ -15,7 +16,7 @@ from . import (
     routes_payments,
     routes_platform,
 )
-from .responses import v3_error
+from .responses import api_error
 from .transport import FAULT_HEADER
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 def build_app(emu: BigCommerceEmulator) -> Flask:
     """One app for the API host, the payments host and the login host."""
     app = Flask("bc_emulator")
+    contract_gate.check_answers(app, emu)
 
     @app.before_request
     def _gate() -> Response | None:
@@ -36,9 +38,9 @@ def build_app(emu: BigCommerceEmulator) -> Flask:
         g.fault_after = kind if kind in ("5xx_after", "timeout_after") else None
         if kind in ("5xx_before", "timeout_before"):
             _stall_if_timeout(emu, kind)
-            return v3_error(500, "Internal Server Error")
+            return api_error(request.path, 500, "Internal Server Error")
         if kind == "429":
-            response = v3_error(429, "Too Many Requests")
+            response = api_error(path, 429, "Too Many Requests")
             response.headers.update(
                 {"X-Rate-Limit-Time-Reset-Ms": "50", "X-Rate-Limit-Requests-Left": "0"}
             )
@@ -48,7 +50,7 @@ def build_app(emu: BigCommerceEmulator) -> Flask:
                 path.split("/")[2], emu.rate_limit_quota
             )
         if not allowed:
-            response = v3_error(429, "Too Many Requests")
+            response = api_error(path, 429, "Too Many Requests")
             response.headers.update(g.rate_headers)
             return response
         return None
@@ -58,9 +60,11 @@ def build_app(emu: BigCommerceEmulator) -> Flask:
         if kind := getattr(g, "fault_after", None):
             # Applied, but the answer is lost: the caller cannot know it worked.
             _stall_if_timeout(emu, kind)
-            return v3_error(500, "Internal Server Error")
+            return api_error(request.path, 500, "Internal Server Error")
         response.headers.update(getattr(g, "rate_headers", {}))
         return response
+
+    contract_gate.check_requests(app, emu)
 
     routes_orders.register(app, emu)
     routes_order_metafields.register(app, emu)

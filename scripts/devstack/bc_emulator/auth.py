@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Response, request
 
-from .responses import v3_error
+from .responses import api_error
 from .state import Store
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def authorized_store(emu: BigCommerceEmulator, store_hash: str) -> Store | Respo
     store = emu.stores.get(store_hash)
     given = request.headers.get("X-Auth-Token", "")
     if store is None or not hmac.compare_digest(given.encode(), store.access_token.encode()):
-        return v3_error(401, "You are not authorized to access this resource")
+        return api_error(request.path, 401, "You are not authorized to access this resource")
     return store
 
 

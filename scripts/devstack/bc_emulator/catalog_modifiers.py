@@ -72,7 +72,7 @@ def stored_values(
             "option_id": modifier_id,
             "label": str(v["label"]),
             "sort_order": int(v.get("sort_order", i)),
-            "value_data": v.get("value_data"),
+            "value_data": v.get("value_data") or {},
             "is_default": bool(v.get("is_default", False)),
             "adjusters": _adjusters(v.get("adjusters")),
         }

@@ -13,6 +13,7 @@ from . import clock as emulator_clock
 from .app import build_app
 from .app_callbacks import AppCallbacks
 from .catalog_modifiers import invalid_order_options
+from .contract import record_callback
 from .faults import FaultPlan
 from .fixtures import StoreSetup
 from .orders import checkout_order
@@ -216,8 +217,11 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
         return signed_headers(self.client_secret, body)
 
     def drain_webhooks(self) -> list[WebhookDelivery]:
-        """Take every queued callback, oldest first."""
-        return self.outbox.drain()
+        """Take every queued callback, oldest first (each checked against the contract)."""
+        deliveries = self.outbox.drain()
+        for delivery in deliveries:
+            record_callback(delivery.body)
+        return deliveries
 
     def deliver_webhooks(self, send: Callable[[WebhookDelivery], int]) -> list[int]:
         """Drain the queue through `send`, which returns the receiver's status code."""

@@ -79,7 +79,7 @@ def add_order(
         "items_total": sum(line["quantity"] for line in stored),
         "items_shipped": 0,
         "external_source": None,
-        "external_order_id": None,
+        "external_order_id": "",
         "staff_notes": "",
         "customer_message": "",
         "order_source": source,

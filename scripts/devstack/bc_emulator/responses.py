@@ -43,4 +43,9 @@ def v2_error(status: int, message: str, **details: Any) -> Response:
     return json_response([item], status)
 
 
+def api_error(path: str, status: int, title: str) -> Response:
+    """An error in the shape of the API `path` belongs to (v2 list, else v3 object)."""
+    return v2_error(status, title) if "/v2/" in path else v3_error(status, title)
+
+
 NOT_FOUND = "The requested resource was not found."

@@ -75,7 +75,7 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
         add_addresses(store, order, destinations)
         # BigCommerce fires order/created for API-created orders too (our renewals).
         emu.queue_webhook(store, "store/order/created", {"type": "order", "id": order["id"]})
-        return json_response(order, 201)
+        return json_response(order)  # the spec documents 200 for this create
 
     @app.get("/stores/<store_hash>/v2/orders/<int:order_id>")
     @store_view(emu)

@@ -181,7 +181,6 @@ class Store:
             "status": status,
             "test": True,
             "fraud_review": False,
-            "reference_transaction_id": None,
             "date_created": clock.now().isoformat(timespec="seconds"),
             "payment_instrument_token": instrument_token,
         }

@@ -84,8 +84,15 @@ class WebhookOutbox:
         self.queue(store, "store/order/updated", {"type": "order", "id": order_id})
 
     def transaction(self, store: Store, order_id: int, transaction_id: int) -> None:
-        """`store/order/transaction/created`; `order_id` is a string there, as BC sends it."""
-        data = {"type": "transaction", "order_id": str(order_id), "transaction_id": transaction_id}
+        """`store/order/transaction/created`; ids are strings there, as BC sends them."""
+        tx = next(t for t in store.transactions[order_id] if t["id"] == transaction_id)
+        data = {
+            "type": "transaction",
+            "order_id": str(order_id),
+            "transaction_id": str(transaction_id),
+            "transaction_status": "complete" if tx["status"] == "ok" else "failed",
+            "transaction_type": tx["event"],
+        }
         self.queue(store, "store/order/transaction/created", data)
 
     def drain(self) -> list[WebhookDelivery]:

@@ -38,7 +38,8 @@ class HttpOAuthClient:
         }
         try:
             with httpx.Client(transport=self._transport, timeout=TIMEOUT) as client:
-                response = client.post(self._url, data=form)
+                # The app guide documents a JSON body for this exchange.
+                response = client.post(self._url, json=form, headers={"Accept": "application/json"})
         except httpx.TransportError as exc:
             raise BigCommerceUnavailable("POST /oauth2/token: no answer") from exc
         if not response.is_success:
