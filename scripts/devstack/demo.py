@@ -43,13 +43,27 @@ def subscriptions(stack: LocalStack) -> list[dict[str, Any]]:
 
 
 def deliver_order_created(stack: LocalStack, label: str) -> list[Any]:
-    """Hand BigCommerce's pending callbacks to our API route and say what each became."""
+    """Hand BigCommerce's pending callbacks to our API route, then to the worker behind its
+    queue, and say what each became."""
     deliveries = stack.emulator.drain_webhooks()
     for d in deliveries:
         reply = stack.runtime.http("POST", urlparse(d.url).path, d.body, d.headers)
         scope = json.loads(d.body)["scope"]
         say(f"BigCommerce → {scope} ({label}) → {reply.status} {reply.json()['status']}")
+    stack.runtime.drain_queue("BcWebhookQueue")
+    for d in deliveries:
+        say(f"   worker: {json.loads(d.body)['scope']} → {_outcome(stack, d.body)}")
     return [d for d in deliveries if json.loads(d.body)["scope"] == "store/order/created"]
+
+
+def _outcome(stack: LocalStack, body: bytes) -> str:
+    """What the worker recorded for the delivery on its inbox row."""
+    from bc_subscriptions.adapters.dynamodb import keys
+
+    table = boto3.resource("dynamodb").Table(stack.physical["SubscriptionsTable"])
+    row = table.get_item(Key={"pk": keys.inbox_pk(STORE, json.loads(body)["hash"]), "sk": "INBOX"})
+    item = row.get("Item", {})
+    return str(item.get("outcome") or item.get("reason") or item.get("status", "not recorded"))
 
 
 def install(stack: LocalStack) -> None:

@@ -169,6 +169,14 @@ class LocalRuntime:
                 return stats
         raise RuntimeError("the pipeline did not settle; something is looping")
 
+    def drain_queue(self, queue_id: str) -> int:
+        """Hand one queue's waiting messages to its function, and nothing else: the stream
+        and the other queues wait (a test stands in for an outage of the rest)."""
+        handled = 0
+        while count := self._poll_queues(False, only=queue_id).get(queue_id, 0):
+            handled += count
+        return handled
+
     def discard_stream_records(self) -> int:
         """Read and drop every pending stream record, as a relay outage past retention would."""
         return len(self._read_stream())
@@ -223,10 +231,12 @@ class LocalRuntime:
             return set(ids)
         return {f["itemIdentifier"] for f in reply.get("batchItemFailures", [])}
 
-    def _poll_queues(self, retry_failed: bool) -> dict[str, int]:
+    def _poll_queues(self, retry_failed: bool, only: str | None = None) -> dict[str, int]:
         sqs = self._client("sqs")
         counts: dict[str, int] = {}
         for qid, (fid, batch) in self.queue_sources.items():
+            if only is not None and qid != only:
+                continue
             url, arn = self.physical[qid], self.physical[f"{qid}.Arn"]
             received = sqs.receive_message(
                 QueueUrl=url,

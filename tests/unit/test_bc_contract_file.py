@@ -134,9 +134,13 @@ _CALLS: dict[str, Any] = {
     "create_order": lambda c: c.create_order(S, _order()),
     "update_order_status": lambda c: c.update_order_status(S, 1, 11),
     "create_payment_access_token": lambda c: c.create_payment_access_token(S, 1),
-    "process_stored_card_payment": lambda c: c.process_stored_card_payment(
-        S, "pat", "t" * 64, "stripe.card"
+    "process_stored_payment": lambda c: c.process_stored_payment(
+        S, "pat", "t" * 64, "stripe.card", instrument_type="stored_card"
     ),
+    "get_order_with_consignments": lambda c: c.get_order_with_consignments(S, 1),
+    "tag_order": lambda c: c.tag_order(S, 1, "bc_subscriptions", "sub-c2", "{}"),
+    "find_orders_by_metafield": lambda c: c.find_orders_by_metafield(S, "bc_subscriptions", "k"),
+    "list_payment_methods": lambda c: c.list_payment_methods(S, 1),
     "list_stored_instruments": lambda c: c.list_stored_instruments(S, 1),
     "list_order_transactions": lambda c: c.list_order_transactions(S, 1),
     "request_payment_action": lambda c: (

@@ -13,12 +13,17 @@ class FakeInbox:
     def __init__(self, status: str | None = "received") -> None:
         self.rows: dict[str, str] = {} if status is None else {"h1": status}
         self.reasons: dict[str, str] = {}
+        self.outcomes: dict[str, str] = {}
 
     def status(self, store_hash: str, delivery_hash: str) -> str | None:
         return self.rows.get(delivery_hash)
 
-    def mark(self, store_hash: str, delivery_hash: str, status: str) -> None:
+    def mark(
+        self, store_hash: str, delivery_hash: str, status: str, outcome: str | None = None
+    ) -> None:
         self.rows[delivery_hash] = status
+        if outcome is not None:
+            self.outcomes[delivery_hash] = outcome
 
     def give_up(self, store_hash: str, delivery_hash: str, reason: str) -> None:
         self.rows[delivery_hash] = "given_up"
@@ -48,7 +53,7 @@ def test_a_recorded_delivery_is_processed_once_and_marked() -> None:
     second = process_delivery(CMD, inbox=inbox, processors=_recording(calls))
     # Then the work ran once
     assert (first, second, calls) == ("created", "duplicate", [7])
-    assert inbox.rows["h1"] == "processed"
+    assert (inbox.rows["h1"], inbox.outcomes["h1"]) == ("processed", "created")
 
 
 def test_an_order_bigcommerce_no_longer_has_is_given_up_with_its_reason() -> None:

@@ -44,6 +44,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", ORDERS_V3, "/orders/{order_id}/transactions"),
     Operation("POST", ORDERS_V3, "/orders/{order_id}/payment_actions/capture"),
     Operation("POST", ORDERS_V3, "/orders/{order_id}/payment_actions/void"),
+    Operation("GET", ORDERS_V3, "/orders/metafields"),
     Operation("GET", ORDERS_V3, "/orders/{order_id}/metafields"),
     Operation("POST", ORDERS_V3, "/orders/{order_id}/metafields"),
     Operation("PUT", ORDERS_V3, "/orders/{order_id}/metafields/{metafield_id}"),

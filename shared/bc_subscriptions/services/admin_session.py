@@ -58,8 +58,12 @@ class RemovedUserLookup(Protocol):
 
 
 def install_mark(install: Install) -> str:
-    """What ties a session to one install: a reinstall gives another."""
-    return install.changed_at.isoformat() if install.changed_at is not None else ""
+    """What ties a session to one install: a reinstall gives another.
+
+    Each install (or new authorization) stores a fresh KMS ciphertext of its access token (KMS
+    encryption is randomized), so its digest names that install; a timestamp would not tell
+    apart an uninstall and reinstall within the same second."""
+    return hashlib.sha256(install.access_token_ciphertext.encode()).hexdigest()[:32]
 
 
 def mint_session_token(

@@ -29,7 +29,9 @@ class DeliveryGivenUp(Exception):
 
 class WorkInbox(Protocol):
     def status(self, store_hash: str, delivery_hash: str) -> str | None: ...
-    def mark(self, store_hash: str, delivery_hash: str, status: str) -> None: ...
+    def mark(
+        self, store_hash: str, delivery_hash: str, status: str, outcome: str | None = None
+    ) -> None: ...
     def give_up(self, store_hash: str, delivery_hash: str, reason: str) -> None: ...
 
 
@@ -62,5 +64,5 @@ def process_delivery(
             raise
         inbox.give_up(cmd.store_hash, cmd.delivery_hash, reason)
         return "given_up"
-    inbox.mark(cmd.store_hash, cmd.delivery_hash, "processed")
+    inbox.mark(cmd.store_hash, cmd.delivery_hash, "processed", outcome)
     return outcome

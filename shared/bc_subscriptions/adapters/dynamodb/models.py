@@ -201,6 +201,7 @@ class InboxItem(_Item):
     attempts = NumberAttribute(default=0)
     received_at = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)  # why it was given up
+    outcome = UnicodeAttribute(null=True)  # what processing it did (created, own_renewal, ...)
     ttl = NumberAttribute()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from pynamodb.expressions.update import Action
+
 from ...ports.storage import (
     ConcurrencyConflict,
     DueSubscription,
@@ -105,11 +107,14 @@ class Inbox:
             return False
         return True
 
-    def mark(self, store_hash: str, delivery_hash: str, status: str) -> None:
+    def mark(
+        self, store_hash: str, delivery_hash: str, status: str, outcome: str | None = None
+    ) -> None:
+        actions: list[Action] = [InboxItem.status.set(status)]
+        if outcome is not None:
+            actions.append(InboxItem.outcome.set(outcome))
         with translated_errors():
-            InboxItem(keys.inbox_pk(store_hash, delivery_hash), "INBOX").update(
-                actions=[InboxItem.status.set(status)]
-            )
+            InboxItem(keys.inbox_pk(store_hash, delivery_hash), "INBOX").update(actions=actions)
 
     def status(self, store_hash: str, delivery_hash: str) -> str | None:
         """The delivery's row status, or None when it was never recorded (or expired)."""

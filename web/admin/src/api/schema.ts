@@ -639,7 +639,7 @@ export interface components {
             id: string;
             /**
              * Kind
-             * @description renewal | webhook_delivery
+             * @description renewal | webhook_delivery | bc_webhook
              */
             kind: string;
             /** Redriven At */
@@ -699,6 +699,11 @@ export interface components {
              * @description The scheduled retry; null: none
              */
             next_retry_at: string | null;
+            /**
+             * Reason
+             * @description Why the last attempt failed, with BigCommerce's code
+             */
+            reason: string;
         };
         /** EndpointView */
         EndpointView: {
