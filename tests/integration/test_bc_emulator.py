@@ -320,7 +320,7 @@ def test_an_order_edited_after_its_token_was_created_is_a_totals_mismatch(bc: Bc
     [
         ({"products": [{"product_id": 999, "quantity": 1}]}, "does not exist"),
         ({"billing_address": {"zip": "7"}}, "zip"),
-        ({"products": [{"product_id": BEANS, "quantity": 1, "price_ex_tax": "1.00"}]}, "Both"),
+        ({"products": [{"product_id": BEANS, "quantity": 1, "price_ex_tax": 1.00}]}, "Both"),
     ],
 )
 def test_an_invalid_order_is_refused_with_a_v2_error_list(

@@ -21,7 +21,12 @@ def _http(bc: Bc) -> httpx.Client:
     return httpx.Client(
         transport=bc.emu.transport(),
         base_url=f"https://bc.test/stores/{STORE}",
-        headers={"X-Auth-Token": TOKEN},
+        # Every call as our client makes it: the specs require both headers on each request.
+        headers={
+            "X-Auth-Token": TOKEN,
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        },
     )
 
 
@@ -75,7 +80,7 @@ def test_a_transactional_currency_is_accepted_and_shown_beside_the_stores_defaul
     reply = _http(bc).post("/v2/orders", json=_body(bc.shopper().id, default_currency_code="EUR"))
     # Then
     order = reply.json()
-    assert reply.status_code == 201
+    assert reply.status_code == 200  # what the spec documents for a created order
     assert (order["default_currency_code"], order["store_default_currency_code"]) == ("EUR", "USD")
 
 
@@ -103,7 +108,15 @@ def test_a_shipment_needs_one_of_the_orders_addresses(bc: Bc) -> None:
     assert ok.status_code == 201 and ok.json()["order_address_id"] == address["id"]
 
 
-def test_consignments_come_as_an_object_only_when_asked_for(bc: Bc) -> None:
+@pytest.fixture
+def bc_contract_probe() -> None:
+    """Marks a test that probes what the published schemas leave out (the contract guard then
+    leaves its exchanges alone): the legacy consignment array, and an `include` it refuses."""
+
+
+def test_consignments_come_as_an_object_only_when_asked_for(
+    bc: Bc, bc_contract_probe: None
+) -> None:
     # Given
     order = bc.renewal_order(bc.shopper())
     http = _http(bc)

@@ -28,7 +28,12 @@ def _bc(world: World) -> httpx.Client:
     return httpx.Client(
         transport=world.emulator.transport(),
         base_url=f"https://bc.test/stores/{world.store_hash}",
-        headers={"X-Auth-Token": store.access_token},
+        # The specs require both headers on every request, as our client sends them.
+        headers={
+            "X-Auth-Token": store.access_token,
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        },
     )
 
 

@@ -109,8 +109,10 @@ class Deriver:
             if key in seen:
                 return {}  # a recursive structure: below the first level anything goes
             return self.schema(target, target_spec, direction, (*seen, key))
+        # The specs' oneOf branches overlap (objects that require nothing match each other's
+        # values), so "exactly one" fails on valid answers; "at least one" keeps the facts.
         out = {
-            key: self._keyword(key, value, spec, direction, seen)
+            ("anyOf" if key == "oneOf" else key): self._keyword(key, value, spec, direction, seen)
             for key, value in node.items()
             if key in SCHEMA_FACTS
         }

@@ -85,8 +85,20 @@ EMPTY_COLLECTION_204 = frozenset(
 # Where a derived fact cannot be what BigCommerce answers: (endpoint, status, JSON pointer into
 # the response schema, keyword removed). An app's first install lists no hooks, and the spec
 # offers no answer for that but a `data` list it says is never empty.
+# The payment-methods schema describes stored instruments and supported instrument types as
+# cards only, while stored instruments also hold PayPal and bank accounts (the customers
+# spec lists `stored_paypal_account` and `stored_bank_account`), which carry no card fields.
+_METHODS = "GET /stores/{store_hash}/v3/payments/methods"
+_METHOD = "/properties/data/items/properties"
 RESPONSE_RELAXATIONS = (
     ("GET /stores/{store_hash}/v3/hooks", "200", "/properties/data", "minItems"),
+    (_METHODS, "200", f"{_METHOD}/stored_instruments/items", "required"),
+    (
+        _METHODS,
+        "200",
+        f"{_METHOD}/supported_instruments/items/properties/instrument_type",
+        "enum",
+    ),
 )
 
 # v2's `sort` names a field from its enum, optionally followed by `:asc` or `:desc` (the

@@ -219,14 +219,31 @@ class Endpoint:
         status = 422 if body_reasons and not url_reasons and "422" in documented else 400
         errors: dict[str, str] = {}
         for reason in reasons:
-            field, _, message = reason.partition(": ")
+            field, message = _field_of(reason)
             errors[field] = f"{errors[field]}; {message}" if field in errors else message
         title = "Input is invalid" if status == 422 else "The request is malformed"
-        body = {"status": status, "title": title, "type": STATUS_DOCS, "errors": errors}
+        body = {
+            "status": status,
+            "title": title,
+            "type": STATUS_DOCS,
+            "detail": "; ".join(reasons),
+            "errors": errors,
+        }
         return Refusal(status, body, reasons, known)
 
 
 STATUS_DOCS = "https://developer.bigcommerce.com/api-docs/getting-started/api-status-codes"
+_REQUIRED = re.compile(r"^'([^']+)' is a required property$")
+
+
+def _field_of(reason: str) -> tuple[str, str]:
+    """The field a v3 error names, as BigCommerce keys `errors`: the body's own field path
+    (a missing field named itself), without the `body` prefix."""
+    where, _, message = reason.partition(": ")
+    if missing := _REQUIRED.match(message):
+        where = f"{where}.{missing.group(1)}"
+    field = where.removeprefix("body").removeprefix(".")
+    return field or where, message
 
 
 def _is_refusal_status(status: int, flavour: str) -> bool:
