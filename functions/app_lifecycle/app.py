@@ -66,23 +66,16 @@ def auth() -> Response[str]:
 def load() -> Response[str]:
     """The control-panel app's shell with a session for this store and user; a browser that
     cannot be let in gets a page saying to reload the app, a script gets JSON."""
-    c, query = container(), app.current_event.query_string_parameters or {}
+    c = container()
     try:
-        store_hash, claims = verified_payload(
-            query.get("signed_payload_jwt", ""),
-            client_secret=c.client_secret(),
-            client_id=c.settings.bc_client_id,
-            now=c.wall_clock.now(),
-        )
+        store_hash, claims = _signed_payload()
     except InvalidSignedPayload as invalid:
         logger.warning("signed payload rejected", code=invalid.code)
         return _refused(None, "invalid_signed_payload", f"signed_payload_jwt: {invalid.code}")
-    install = c.installs.get(store_hash)
-    user = claims.get("user")
-    user_id = user.get("id") if isinstance(user, dict) else None
+    install, user_id = c.installs.get(store_hash), _user_id(claims)
     if install is None or install.status != "installed":
         return _refused(store_hash, "not_installed", "The app is not installed on this store.")
-    if not isinstance(user_id, int):
+    if user_id is None:
         return _refused(store_hash, "no_user", "BigCommerce did not say which user opened the app.")
     now = c.wall_clock.now()
     token = mint_session_token(
@@ -129,24 +122,36 @@ def uninstall_callback() -> Response[str]:
 @app.get("/remove_user")
 def remove_user_callback() -> Response[str]:
     """A store admin took a user's access to the app away: that user's sessions stop."""
-    c, query = container(), app.current_event.query_string_parameters or {}
+    c = container()
     try:
-        store_hash, claims = verified_payload(
-            query.get("signed_payload_jwt", ""),
-            client_secret=c.client_secret(),
-            client_id=c.settings.bc_client_id,
-            now=c.wall_clock.now(),
-        )
+        store_hash, claims = _signed_payload()
     except InvalidSignedPayload as invalid:
         logger.warning("signed payload rejected", code=invalid.code)
         return error(401, "invalid_signed_payload", f"signed_payload_jwt: {invalid.code}")
-    user = claims.get("user")
-    user_id = user.get("id") if isinstance(user, dict) else None
-    if isinstance(user_id, bool) or not isinstance(user_id, int):
+    user_id = _user_id(claims)
+    if user_id is None:
         return error(400, "no_user", "signed_payload_jwt names no user")
     remove_user(store_hash, user_id, removed=c.removed_users, now=c.wall_clock.now())
     logger.info("store user removed", store_hash=store_hash, user_id=user_id)
     return json_response(200, {"status": "removed"})
+
+
+def _signed_payload() -> tuple[str, dict[str, Any]]:
+    """This callback's verified `signed_payload_jwt`: its store and its claims."""
+    c, query = container(), app.current_event.query_string_parameters or {}
+    return verified_payload(
+        query.get("signed_payload_jwt", ""),
+        client_secret=c.client_secret(),
+        client_id=c.settings.bc_client_id,
+        now=c.wall_clock.now(),
+    )
+
+
+def _user_id(claims: dict[str, Any]) -> int | None:
+    """The BigCommerce user the payload names, if it names one."""
+    user = claims.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    return user_id if isinstance(user_id, int) and not isinstance(user_id, bool) else None
 
 
 def _verified_store() -> str | Response[str]:
