@@ -15,6 +15,7 @@ HOOK_SCOPES = [
     "store/order/created",
     "store/order/refund/created",
     "store/order/statusUpdated",
+    "store/order/transaction/created",
     "store/shipment/created",
 ]
 

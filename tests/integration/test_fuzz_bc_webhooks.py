@@ -27,6 +27,10 @@ ROUTES = {
         "OrderRefundCreatedFunction",
         "store/order/refund/created",
     ),
+    "/webhooks/bigcommerce/order-transaction-created": (
+        "OrderTransactionCreatedFunction",
+        "store/order/transaction/created",
+    ),
     "/webhooks/bigcommerce/order-created": ("OrderCreatedFunction", "store/order/created"),
     "/webhooks/bigcommerce/shipment-created": ("ShipmentCreatedFunction", "store/shipment/created"),
     "/webhooks/bigcommerce/order-status-updated": (

@@ -145,13 +145,14 @@ def test_deactivated_and_deleted_hooks_are_repaired(world: World) -> None:
     result = _sweep(world)
     # Then every scope has an active hook with the store's headers again
     repaired = world.emulator.hooks(world.store_hash)
-    assert result["hooks_repaired"] == 6
+    assert result["hooks_repaired"] == 7
     assert sorted(h["scope"] for h in repaired) == [
         "store/app/uninstalled",
         "store/customer/deleted",
         "store/order/created",
         "store/order/refund/created",
         "store/order/statusUpdated",
+        "store/order/transaction/created",
         "store/shipment/created",
     ]
     assert all(h["is_active"] for h in repaired)

@@ -102,6 +102,27 @@ def test_a_pending_payment_is_not_paid_until_its_transaction_settles_it(world: W
     assert charge["stage"] == "completed"
 
 
+def test_a_pending_payment_settles_when_bigcommerce_reports_its_transaction(
+    world: World,
+) -> None:
+    # Given a renewal paid on a gateway that answered pending
+    _subscribe(world)
+    world.emulator.set_payment_answer(world.store_hash, "pending")
+    world.renew()
+    [order] = world.renewal_orders()
+    assert _doc(world)["next_cycle"] == 2
+    # When the gateway settles it and BigCommerce sends store/order/transaction/created,
+    # with no sweep run and the clock where it was
+    world.emulator.settle_pending_payment(world.store_hash, order["id"])
+    world.stack.pump()
+    # Then the cycle is paid once, from that delivery alone
+    assert _doc(world)["next_cycle"] == 3
+    assert world.event_types().count("charge.succeeded") == 1
+    # And a later transaction of that order (a refund, say) settles nothing again
+    [charge] = world.of_kind("charge")
+    assert charge["stage"] == "completed"
+
+
 def test_a_pending_payment_that_fails_goes_to_dunning(world: World) -> None:
     # Given a pending payment the gateway later fails
     _subscribe(world)

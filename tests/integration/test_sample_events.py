@@ -31,6 +31,7 @@ def test_every_function_has_a_sample_event(logical_id: str) -> None:
         ("AppUninstalledFunction", 401),  # placeholder signature too
         ("CustomerDeletedFunction", 401),  # placeholder signature too
         ("OrderRefundCreatedFunction", 401),  # placeholder signature too
+        ("OrderTransactionCreatedFunction", 401),
         ("AppLifecycleFunction", 401),  # the sample's code was never issued: BigCommerce refuses it
         ("AdminApiFunction", 401),  # the sample carries no session token
         ("PortalApiFunction", 401),  # no current-customer token either

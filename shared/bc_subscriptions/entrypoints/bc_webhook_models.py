@@ -33,6 +33,18 @@ class ShipmentData(_Data):
     order_id: BcId = Field(alias="orderId")
 
 
+class TransactionData(_Data):
+    """`data` of `store/order/transaction/created`; BigCommerce sends its ids as strings."""
+
+    type: str
+    order_id: Annotated[str, Field(pattern=r"^[1-9][0-9]{0,9}$")]
+    transaction_id: Annotated[str, Field(min_length=1, max_length=64)]
+
+    @property
+    def order(self) -> int:
+        return int(self.order_id)
+
+
 class StatusIds(_Data):
     previous_status_id: StatusId
     new_status_id: StatusId

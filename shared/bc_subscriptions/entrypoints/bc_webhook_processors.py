@@ -17,6 +17,7 @@ from ..services.customer_deleted import stop_customer_subscriptions
 from ..services.order_status import StatusChange, react, start_subscriptions_when_paid
 from ..services.payment_actions import ActionDeps
 from ..services.payment_reactions import capture_when_fulfilled, void_when_cancelled
+from ..services.pending_payments import settle_on_transaction
 from ..services.refunds import record_refund
 from ..services.shipments import on_shipment
 from .bc_webhook_models import (
@@ -26,6 +27,7 @@ from .bc_webhook_models import (
     ShipmentData,
     StatusData,
     StoreRef,
+    TransactionData,
 )
 from .capture import capture_order
 from .pipeline_metrics import SUBSCRIPTIONS_CREATED
@@ -85,6 +87,15 @@ def processors(c: Container) -> dict[str, Processor]:
         )
         return f"stopped:{stopped}"
 
+    def transaction_created(store_hash: str, data: dict[str, Any]) -> str:
+        transaction = _parsed(TransactionData, data)
+        return settle_on_transaction(
+            store_hash,
+            transaction.order,
+            uow=cast(UnitOfWork, c.unit_of_work()),
+            queue=c.renewal_queue,
+        )
+
     def refund_created(store_hash: str, data: dict[str, Any]) -> str:
         refund = _parsed(RefundData, data)
         return record_refund(
@@ -102,5 +113,6 @@ def processors(c: Container) -> dict[str, Processor]:
         "store/app/uninstalled": app_uninstalled,
         "store/customer/deleted": customer_deleted,
         "store/order/refund/created": refund_created,
+        "store/order/transaction/created": transaction_created,
     }
     return table

@@ -25,6 +25,8 @@ WEBHOOK_ROUTES = {
     "store/customer/deleted": "/webhooks/bigcommerce/customer-deleted",
     # A refund of a renewal order is recorded on its charge.
     "store/order/refund/created": "/webhooks/bigcommerce/order-refund-created",
+    # A renewal payment left pending is settled as soon as its transaction is reported.
+    "store/order/transaction/created": "/webhooks/bigcommerce/order-transaction-created",
 }
 
 

@@ -1,0 +1,30 @@
+"""OrderTransactionCreatedFunction: a verified `store/order/transaction/created` delivery is
+recorded and queued; the worker settles a renewal payment the gateway left pending."""
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from bc_subscriptions.entrypoints.bc_webhook_models import TransactionData
+from bc_subscriptions.entrypoints.bc_webhooks import handle_bc_webhook
+from bc_subscriptions.observability import logger, metrics, tracer
+
+app = APIGatewayHttpResolver()
+
+
+@app.post("/webhooks/bigcommerce/order-transaction-created")
+def order_transaction_created() -> Response[str]:
+    return handle_bc_webhook(
+        app.current_event, scope="store/order/transaction/created", data_model=TransactionData
+    )
+
+
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
+)
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
