@@ -42,22 +42,29 @@ def create(
     same = (client_id, body["namespace"], body["key"])
     if any((m["owner_client_id"], m["namespace"], m["key"]) == same for m in fields.values()):
         return None
+    field = record(store, body, "product", product_id, client_id)
+    fields[field["id"]] = field
+    return field
+
+
+def record(
+    store: Any, body: dict[str, Any], resource_type: str, resource_id: int, client_id: str
+) -> dict[str, Any]:
+    """A new metafield as BigCommerce keeps it, on a product or an order, owned by `client_id`."""
     now = now_iso()
-    field = {
+    return {
         "id": store.take_id("metafield_id"),
         "namespace": body["namespace"],
         "key": body["key"],
         "value": body["value"],
         "permission_set": body["permission_set"],
         "description": str(body.get("description", "")),
-        "resource_type": "product",
-        "resource_id": product_id,
+        "resource_type": resource_type,
+        "resource_id": resource_id,
         "date_created": now,
         "date_modified": now,
         "owner_client_id": client_id,
     }
-    fields[field["id"]] = field
-    return field
 
 
 def changes_owned_fields(field: dict[str, Any], body: dict[str, Any]) -> bool:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, request
 
-from . import clock
+from . import catalog_metafields as metafields
 from .auth import store_view
 from .responses import NOT_FOUND, json_response, v3_error
 from .state import Store
@@ -14,9 +14,7 @@ from .state import Store
 if TYPE_CHECKING:
     from .emulator import BigCommerceEmulator
 
-PERMISSION_SETS = frozenset(
-    {"app_only", "read", "write", "read_and_sf_access", "write_and_sf_access"}
-)
+PERMISSION_SETS = metafields.PERMISSION_SETS
 LIMITS = {"namespace": 64, "key": 64, "value": 65535}
 
 
@@ -37,20 +35,7 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
             (m["namespace"], m["key"]) == (body["namespace"], body["key"]) for m in fields.values()
         ):
             return v3_error(409, "A metafield with this namespace and key already exists")
-        now = clock.now().isoformat(timespec="seconds")
-        field = {
-            "id": store.take_id("metafield_id"),
-            "namespace": body["namespace"],
-            "key": body["key"],
-            "value": body["value"],
-            "permission_set": body["permission_set"],
-            "description": str(body.get("description", "")),
-            "resource_type": "order",
-            "resource_id": order_id,
-            "date_created": now,
-            "date_modified": now,
-            "owner_client_id": emu.client_id,
-        }
+        field = metafields.record(store, body, "order", order_id, emu.client_id)
         fields[field["id"]] = field
         return json_response({"data": field, "meta": {}})
 
