@@ -17,6 +17,7 @@ from .lifecycle import RENEWABLE, Command, Status, resolve
 from .plan import Cadence, PlanTerms
 from .pricing import PricedLine, order_total, price_line
 from .schedule import Interval, shift
+from .timestamps import iso_timestamp
 
 
 class LockedLine(BaseModel):
@@ -291,7 +292,11 @@ class Subscription(BaseModel):
         self._record(
             ev.SUBSCRIPTION_RENEWED,
             now,
-            {"cycle": cycle, "order_id": order_id, "next_renewal_at": _iso(self.next_renewal_at)},
+            {
+                "cycle": cycle,
+                "order_id": order_id,
+                "next_renewal_at": iso_timestamp(self.next_renewal_at),
+            },
         )
 
     def record_payment_failure(
@@ -325,7 +330,9 @@ class Subscription(BaseModel):
             failed |= {
                 "attempt": dunning.failed_attempts,
                 "decline_class": dunning.decline_class.value,
-                "next_retry_at": _iso(dunning.next_retry_at) if dunning.next_retry_at else None,
+                "next_retry_at": iso_timestamp(dunning.next_retry_at)
+                if dunning.next_retry_at
+                else None,
             }
         self._record(ev.CHARGE_FAILED, now, failed)
         if dunning is not None and dunning.next == Next.NEW_CARD:
@@ -350,7 +357,11 @@ class Subscription(BaseModel):
         self._record(
             ev.SUBSCRIPTION_RENEWED,
             now,
-            {"cycle": cycle, "order_id": order_id, "next_renewal_at": _iso(self.next_renewal_at)},
+            {
+                "cycle": cycle,
+                "order_id": order_id,
+                "next_renewal_at": iso_timestamp(self.next_renewal_at),
+            },
         )
 
     def record_action_required(
@@ -365,7 +376,7 @@ class Subscription(BaseModel):
                 "cycle": cycle,
                 "order_id": order_id,
                 "action_token": token,
-                "expires_at": _iso(self.action_link.expires_at),
+                "expires_at": iso_timestamp(self.action_link.expires_at),
             },
         )
 
@@ -417,7 +428,7 @@ class Subscription(BaseModel):
         self._record(
             ev.SUBSCRIPTION_CYCLE_SKIPPED,
             now,
-            {"cycle": skipped, "next_renewal_at": _iso(self.next_renewal_at)},
+            {"cycle": skipped, "next_renewal_at": iso_timestamp(self.next_renewal_at)},
         )
 
     def pause(self, now: datetime, resume_at: datetime | None = None) -> None:
@@ -428,7 +439,7 @@ class Subscription(BaseModel):
         self.resume_at = None if resume_at is None else resume_at.astimezone(UTC)
         data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
         if self.resume_at is not None:
-            data["resume_at"] = _iso(self.resume_at)
+            data["resume_at"] = iso_timestamp(self.resume_at)
         self._record(ev.SUBSCRIPTION_PAUSED, now, data)
 
     def resume(self, now: datetime) -> None:
@@ -440,7 +451,7 @@ class Subscription(BaseModel):
         self._record(
             ev.SUBSCRIPTION_RESUMED,
             now,
-            {"reason": "requested", "next_renewal_at": _iso(self.next_renewal_at)},
+            {"reason": "requested", "next_renewal_at": iso_timestamp(self.next_renewal_at)},
         )
 
     def first_cycle_from(self, when: datetime) -> int:
@@ -468,8 +479,8 @@ class Subscription(BaseModel):
             now,
             {
                 "reason": "scheduled",
-                "resume_at": _iso(resume_at),
-                "next_renewal_at": _iso(self.next_renewal_at),
+                "resume_at": iso_timestamp(resume_at),
+                "next_renewal_at": iso_timestamp(self.next_renewal_at),
             },
         )
 
@@ -496,7 +507,9 @@ class Subscription(BaseModel):
     def ensure_cancel_schedulable(self) -> None:
         """A cancel at period end needs a running period and none scheduled already."""
         if self.cancel_at is not None:
-            raise CancelAlreadyScheduled(f"a cancel is already scheduled at {_iso(self.cancel_at)}")
+            raise CancelAlreadyScheduled(
+                f"a cancel is already scheduled at {iso_timestamp(self.cancel_at)}"
+            )
         if self.status not in RENEWABLE:
             raise CancelAtPeriodEndUnavailable(self.status)
 
@@ -511,7 +524,10 @@ class Subscription(BaseModel):
             )
         self.cancel_at, self.scheduled_cancel_fee = self.next_renewal_at, early_cancel_fee
         self.updated_at = now
-        data: dict[str, Any] = {"cancel_at": _iso(self.cancel_at), "cycle": self.next_cycle}
+        data: dict[str, Any] = {
+            "cancel_at": iso_timestamp(self.cancel_at),
+            "cycle": self.next_cycle,
+        }
         if early_cancel_fee is not None:
             data["early_cancel_fee"] = self._owed(early_cancel_fee)
         self._record(ev.SUBSCRIPTION_CANCEL_SCHEDULED, now, data)
@@ -530,7 +546,7 @@ class Subscription(BaseModel):
         data: dict[str, Any] = {
             "reason": "period_end",
             "cycle": self.next_cycle,
-            "cancel_at": _iso(cancel_at),
+            "cancel_at": iso_timestamp(cancel_at),
         }
         if fee is not None:
             data["early_cancel_fee"] = self._owed(fee)
@@ -543,7 +559,7 @@ class Subscription(BaseModel):
         before = self.cancel_at
         self._apply(Command.AMEND, now)
         self.cancel_at, self.scheduled_cancel_fee = None, None
-        self._amended(now, {"cancel_at": [_iso(before), None]})
+        self._amended(now, {"cancel_at": [iso_timestamp(before), None]})
 
     def _owed(self, fee: Decimal) -> dict[str, str]:
         return {"amount": str(fee), "currency": self.currency, "status": "owed"}
@@ -558,7 +574,9 @@ class Subscription(BaseModel):
             now,
             {
                 "customer_id": self.customer_id,
-                "window_opens_at": None if window_opens_at is None else _iso(window_opens_at),
+                "window_opens_at": None
+                if window_opens_at is None
+                else iso_timestamp(window_opens_at),
             },
         )
 
@@ -681,7 +699,7 @@ class Subscription(BaseModel):
             {
                 "changes": changes,
                 "effective_cycle": self.next_cycle,
-                "next_renewal_at": _iso(self.next_renewal_at),
+                "next_renewal_at": iso_timestamp(self.next_renewal_at),
                 "next_renewal_total": str(self.renewal_total()),
             },
         )
@@ -696,7 +714,7 @@ class Subscription(BaseModel):
             "cadence": self.cadence.model_dump(mode="json", exclude={"retired", "option_value_id"}),
             "currency": self.currency,
             "lines": [line.model_dump(mode="json") for line in self.lines],
-            "next_renewal_at": _iso(self.next_renewal_at),
+            "next_renewal_at": iso_timestamp(self.next_renewal_at),
         }
 
     def pull_events(self) -> list[ev.DomainEvent]:
@@ -726,7 +744,3 @@ class Subscription(BaseModel):
                 data=data,
             )
         )
-
-
-def _iso(value: datetime) -> str:
-    return value.isoformat().replace("+00:00", "Z")
