@@ -12,12 +12,12 @@ import pytest
 
 from bc_subscriptions.adapters.dynamodb.subscription_doc import subscription_doc
 from bc_subscriptions.domain.lifecycle import Status
-from bc_subscriptions.domain.subscription import (
+from bc_subscriptions.domain.scheduled_change import (
     CancelAlreadyScheduled,
     CancelAtPeriodEndUnavailable,
     NoScheduledCancel,
-    Subscription,
 )
+from bc_subscriptions.domain.subscription import Subscription
 
 from .factories import NOW, subscription
 

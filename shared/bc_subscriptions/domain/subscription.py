@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
 from . import events as ev
 from .contract import ContractGuard
@@ -17,6 +17,15 @@ from .lifecycle import RENEWABLE, Command, Status, resolve
 from .plan import Cadence, PlanTerms
 from .pricing import PricedLine, order_total, price_line
 from .schedule import Interval, shift
+from .scheduled_change import (
+    CancelAlreadyScheduled,
+    CancelAtPeriodEndUnavailable,
+    ChangeKind,
+    InvalidResumeAt,
+    NoScheduledCancel,
+    ScheduledChange,
+    resume_at_problem,
+)
 from .timestamps import iso_timestamp
 
 
@@ -63,45 +72,6 @@ class CommitmentNotMet(DomainError):
     code = "commitment_not_met"
 
 
-# The furthest a pause may be scheduled to end: a longer break is an indefinite pause.
-MAX_PAUSE_DAYS = 365
-
-
-class InvalidResumeAt(DomainError):
-    """A scheduled resume must lie in the future and at most MAX_PAUSE_DAYS ahead."""
-
-    code = "invalid_resume_at"
-
-
-class CancelAtPeriodEndUnavailable(DomainError):
-    """Only a trialing or active subscription has a period whose end a cancel can wait for."""
-
-    code = "cancel_at_period_end_unavailable"
-
-    def __init__(self, status: Status):
-        super().__init__(
-            f"a {status.value} subscription cannot be cancelled at period end; "
-            "cancel it immediately instead"
-        )
-
-
-class CancelAlreadyScheduled(DomainError):
-    code = "cancel_already_scheduled"
-
-
-class NoScheduledCancel(DomainError):
-    code = "no_scheduled_cancel"
-
-
-def resume_at_problem(resume_at: datetime, now: datetime) -> str | None:
-    """Why `resume_at` cannot end a pause requested at `now` (None: it can)."""
-    if resume_at <= now:
-        return "must be in the future"
-    if resume_at > now + timedelta(days=MAX_PAUSE_DAYS):
-        return f"must be at most {MAX_PAUSE_DAYS} days ahead"
-    return None
-
-
 class Subscription(BaseModel):
     """One current record per subscription; every change goes through `resolve`."""
 
@@ -138,15 +108,19 @@ class Subscription(BaseModel):
     paid_cycles: int = 0
     dunning: DunningState | None = None
     action_link: ActionLink | None = None
-    # A pause with an end: the worker resumes the subscription at this time.
-    resume_at: datetime | None = None
-    # A cancel at period end: the worker cancels at this time (the start of the cycle that is
-    # not renewed), with the early-cancel fee decided when it was asked for.
-    cancel_at: datetime | None = None
-    scheduled_cancel_fee: Decimal | None = None
+    # The end of a pause and a cancel at period end (the start of the cycle not renewed), at
+    # most one of each; the renewal worker applies them when they come.
+    scheduled: tuple[ScheduledChange, ...] = ()
     # A contract term negotiated for this subscription; it wins over the store's.
     contract: ContractGuard | None = None
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
+
+    @field_validator("scheduled")
+    @classmethod
+    def _one_of_each_kind(cls, value: tuple[ScheduledChange, ...]) -> tuple[ScheduledChange, ...]:
+        if len({change.kind for change in value}) != len(value):
+            raise ValueError("at most one scheduled change of each kind")
+        return value
 
     @classmethod
     def start(cls, *, now: datetime, trial_days: int = 0, **fields: Any) -> Subscription:
@@ -205,16 +179,26 @@ class Subscription(BaseModel):
     def due_at(self) -> datetime | None:
         """When a sweep should pick the subscription up (None: not swept at all): the renewal,
         the dunning step, the end of a scheduled pause, or a scheduled cancel if earlier."""
-        due: datetime | None = None
+        due = [change.at for change in self.scheduled if not change.ended_by(self.status)]
         if self.status in RENEWABLE:
-            due = self.next_renewal_at
+            due.append(self.next_renewal_at)
         elif self.status in (Status.PAST_DUE, Status.REQUIRES_ACTION) and self.dunning is not None:
-            due = self.dunning.due_at
-        elif self.status == Status.PAUSED and self.resume_at is not None:
-            due = self.resume_at
-        if self.cancel_at is not None:
-            due = self.cancel_at if due is None else min(due, self.cancel_at)
-        return due
+            due.append(self.dunning.due_at)
+        return min(due, default=None)
+
+    def scheduled_change(self, kind: ChangeKind) -> ScheduledChange | None:
+        return next((change for change in self.scheduled if change.kind is kind), None)
+
+    def scheduled_at(self, kind: ChangeKind) -> datetime | None:
+        """When the scheduled change of `kind` takes effect (None: none is scheduled)."""
+        change = self.scheduled_change(kind)
+        return None if change is None else change.at
+
+    def _schedule(self, change: ScheduledChange) -> None:
+        self.scheduled = (*self._unscheduled(change.kind), change)
+
+    def _unscheduled(self, kind: ChangeKind) -> tuple[ScheduledChange, ...]:
+        return tuple(change for change in self.scheduled if change.kind is not kind)
 
     def is_due(self, now: datetime) -> bool:
         due_at = self.due_at()
@@ -436,10 +420,12 @@ class Subscription(BaseModel):
         if resume_at is not None and (problem := resume_at_problem(resume_at, now)) is not None:
             raise InvalidResumeAt(f"resume_at {problem}")
         self._apply(Command.PAUSE, now)
-        self.resume_at = None if resume_at is None else resume_at.astimezone(UTC)
+        self.scheduled = self._unscheduled(ChangeKind.RESUME)
         data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
-        if self.resume_at is not None:
-            data["resume_at"] = iso_timestamp(self.resume_at)
+        if resume_at is not None:
+            change = ScheduledChange.resume(resume_at)
+            self._schedule(change)
+            data["resume_at"] = iso_timestamp(change.at)
         self._record(ev.SUBSCRIPTION_PAUSED, now, data)
 
     def resume(self, now: datetime) -> None:
@@ -463,13 +449,14 @@ class Subscription(BaseModel):
 
     def resume_due(self, now: datetime) -> bool:
         """A scheduled end of the pause has come."""
-        return self.status == Status.PAUSED and self.resume_at is not None and self.resume_at <= now
+        change = self.scheduled_change(ChangeKind.RESUME)
+        return self.status == Status.PAUSED and change is not None and change.is_due(now)
 
     def resume_as_scheduled(self, now: datetime) -> None:
         """The pause's end came: active again. Cycles starting before `resume_at` are skipped;
         the first one starting at or after it renews as usual (even if that is already past,
         when the worker runs late)."""
-        resume_at = self.resume_at
+        resume_at = self.scheduled_at(ChangeKind.RESUME)
         if resume_at is None or not self.resume_due(now):
             raise DomainError("no scheduled resume is due")
         self._apply(Command.RESUME, now)
@@ -506,9 +493,9 @@ class Subscription(BaseModel):
 
     def ensure_cancel_schedulable(self) -> None:
         """A cancel at period end needs a running period and none scheduled already."""
-        if self.cancel_at is not None:
+        if (cancel_at := self.scheduled_at(ChangeKind.CANCEL)) is not None:
             raise CancelAlreadyScheduled(
-                f"a cancel is already scheduled at {iso_timestamp(self.cancel_at)}"
+                f"a cancel is already scheduled at {iso_timestamp(cancel_at)}"
             )
         if self.status not in RENEWABLE:
             raise CancelAtPeriodEndUnavailable(self.status)
@@ -522,10 +509,10 @@ class Subscription(BaseModel):
             raise CommitmentNotMet(
                 f"{self.paid_cycles} of {self.terms.commitment_count} committed cycles paid"
             )
-        self.cancel_at, self.scheduled_cancel_fee = self.next_renewal_at, early_cancel_fee
+        self._schedule(ScheduledChange.cancel(self.next_renewal_at, early_cancel_fee))
         self.updated_at = now
         data: dict[str, Any] = {
-            "cancel_at": iso_timestamp(self.cancel_at),
+            "cancel_at": iso_timestamp(self.next_renewal_at),
             "cycle": self.next_cycle,
         }
         if early_cancel_fee is not None:
@@ -534,13 +521,15 @@ class Subscription(BaseModel):
 
     def cancel_due(self, now: datetime) -> bool:
         """A scheduled cancel has come."""
-        return self.cancel_at is not None and self.cancel_at <= now
+        change = self.scheduled_change(ChangeKind.CANCEL)
+        return change is not None and change.is_due(now)
 
     def cancel_as_scheduled(self, now: datetime) -> None:
         """`cancel_at` came: cancelled, nothing charged for the cycle starting then."""
-        cancel_at, fee = self.cancel_at, self.scheduled_cancel_fee
-        if cancel_at is None or not self.cancel_due(now):
+        change = self.scheduled_change(ChangeKind.CANCEL)
+        if change is None or not self.cancel_due(now):
             raise DomainError("no scheduled cancel is due")
+        cancel_at, fee = change.at, change.early_cancel_fee
         self._apply(Command.CANCEL, now)
         self.dunning, self.action_link = None, None
         data: dict[str, Any] = {
@@ -554,11 +543,11 @@ class Subscription(BaseModel):
 
     def withdraw_scheduled_cancel(self, now: datetime) -> None:
         """The shopper keeps the subscription after all: the scheduled cancel is dropped."""
-        if self.cancel_at is None:
+        before = self.scheduled_at(ChangeKind.CANCEL)
+        if before is None:
             raise NoScheduledCancel("no cancel is scheduled")
-        before = self.cancel_at
         self._apply(Command.AMEND, now)
-        self.cancel_at, self.scheduled_cancel_fee = None, None
+        self.scheduled = self._unscheduled(ChangeKind.CANCEL)
         self._amended(now, {"cancel_at": [iso_timestamp(before), None]})
 
     def _owed(self, fee: Decimal) -> dict[str, str]:
@@ -726,10 +715,7 @@ class Subscription(BaseModel):
         self.status = resolve(self.status, command)
         self.updated_at = now
         # Scheduled changes end with the state they were scheduled for.
-        if self.status != Status.PAUSED:
-            self.resume_at = None
-        if self.status in (Status.CANCELLED, Status.EXPIRED):
-            self.cancel_at, self.scheduled_cancel_fee = None, None
+        self.scheduled = tuple(c for c in self.scheduled if not c.ended_by(self.status))
 
     def _record(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
         self.event_seq += 1

@@ -16,7 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from ..adapters.dynamodb.subscription_reads import InvalidCursor
 from ..domain.errors import DomainError, InvalidTransition
-from ..domain.subscription import resume_at_problem
+from ..domain.scheduled_change import resume_at_problem
 from ..domain.timestamps import iso_timestamp
 from ..ports.storage import ConcurrencyConflict, RetryableStorageError
 from ..services.cancel_flow import CancelLocked, ContractNoticePeriod
