@@ -9,6 +9,13 @@ from typing import Any
 
 import pytest
 
+from bc_subscriptions.domain.amendments import (
+    AddressAmendment,
+    CadenceAmendment,
+    ContractAmendment,
+    QuantityAmendment,
+    VariantAmendment,
+)
 from bc_subscriptions.domain.contract import ContractGuard
 from bc_subscriptions.domain.errors import DomainError, InvalidTransition
 from bc_subscriptions.domain.plan import Cadence
@@ -37,7 +44,7 @@ def test_a_quantity_change_records_before_and_after_and_the_next_total() -> None
     # Given a subscription of two products
     sub = _fresh("sub_q1", lines=[line("20.00", 1), line("5.00", 2, product_id=222)])
     # When the second product's quantity goes to 4
-    sub.change_quantity(222, 4, LATER)
+    sub.amend(QuantityAmendment(222, 4), LATER)
     # Then only that line changed, and the event says so with the next renewal's total
     assert [(li.product_id, li.quantity) for li in sub.lines] == [(111, 1), (222, 4)]
     assert _updated(sub) == (
@@ -66,7 +73,7 @@ def test_a_quantity_change_is_refused_for_a_bad_quantity_or_an_unknown_product(
     sub = _fresh("sub_q2")
     # When / Then the change is refused with its reason, under the generic code
     with pytest.raises(DomainError) as refused:
-        sub.change_quantity(product_id, quantity, LATER)
+        sub.amend(QuantityAmendment(product_id, quantity), LATER)
     assert (str(refused.value), refused.value.code) == (message, "domain_error")
     assert (sub.lines[0].quantity, sub.pull_events(), sub.updated_at) == (1, [], NOW)
 
@@ -77,7 +84,7 @@ def test_a_bad_quantity_is_refused_before_the_lifecycle_is_asked() -> None:
     sub.cancel(NOW)
     # When / Then a zero quantity is refused for the quantity, not for the state
     with pytest.raises(DomainError) as refused:
-        sub.change_quantity(111, 0, LATER)
+        sub.amend(QuantityAmendment(111, 0), LATER)
     assert not isinstance(refused.value, InvalidTransition)
 
 
@@ -94,7 +101,7 @@ def test_a_variant_swap_locks_the_new_price_at_the_line_tax_ratio() -> None:
     )
     sub = _fresh("sub_v1", lines=[bought])
     # When the variant is swapped for one at 12.34 ex tax
-    sub.swap_variant(111, variant_id=6, sku="NEW", price_ex_tax=Decimal("12.34"), now=LATER)
+    sub.amend(VariantAmendment(111, 6, "NEW", Decimal("12.34")), LATER)
     # Then the line renews the new variant at 14.81 inc tax (the 1.2 ratio), options dropped
     assert sub.lines[0].model_dump() == {
         "product_id": 111,
@@ -125,7 +132,7 @@ def test_a_variant_swap_of_a_free_line_keeps_the_price_without_tax() -> None:
     # Given a line bought at zero
     sub = _fresh("sub_v2", lines=[line("0.00")])
     # When it is swapped for a priced variant
-    sub.swap_variant(111, variant_id=6, sku="NEW", price_ex_tax=Decimal("3.00"), now=LATER)
+    sub.amend(VariantAmendment(111, 6, "NEW", Decimal("3.00")), LATER)
     # Then the tax-inclusive price is the catalog price (ratio 1)
     assert sub.lines[0].price_inc_tax == Decimal("3.00")
 
@@ -135,7 +142,7 @@ def test_a_variant_swap_of_an_unknown_product_is_refused() -> None:
     sub = _fresh("sub_v3")
     # When / Then
     with pytest.raises(DomainError) as refused:
-        sub.swap_variant(999, variant_id=6, sku="X", price_ex_tax=Decimal("1.00"), now=LATER)
+        sub.amend(VariantAmendment(999, 6, "X", Decimal("1.00")), LATER)
     assert (str(refused.value), refused.value.code) == (
         "product 999 is not part of this subscription",
         "domain_error",
@@ -154,7 +161,7 @@ def test_a_cadence_change_reanchors_at_the_next_renewal_and_names_the_option() -
     )
     sub = _fresh("sub_k1", lines=[first, line("5.00", product_id=222)])
     # When it changes to weekly, naming option value 32 of option 9 on product 111
-    sub.change_cadence(WEEKLY, LATER, option=(111, 9, 32))
+    sub.amend(CadenceAmendment(WEEKLY, (111, 9, 32)), LATER)
     # Then the next renewal keeps its date, the following come weekly from it
     assert (sub.anchor_at, sub.anchor_cycle, sub.cadence) == (
         datetime(2026, 2, 28, 12, 0, tzinfo=UTC),
@@ -182,7 +189,7 @@ def test_a_shipping_address_change_merges_and_names_the_fields_given() -> None:
     # Given a subscription shipping to Lyon
     sub = _fresh("sub_a1", shipping_address={"city": "Lyon", "zip": "69001", "street_1": "x"})
     # When the city and zip change
-    sub.change_shipping_address({"zip": "75001", "city": "Paris"}, LATER)
+    sub.amend(AddressAmendment({"zip": "75001", "city": "Paris"}), LATER)
     # Then the other fields stay, and the event lists the changed fields sorted
     assert sub.shipping_address == {"city": "Paris", "zip": "75001", "street_1": "x"}
     assert _updated(sub) == (
@@ -203,9 +210,9 @@ def test_a_contract_set_then_removed_records_both_terms() -> None:
         {"term_end_at": "2026-12-31T00:00:00Z", "notice_period_days": 30, "mode": "route"}
     )
     # When a term is set, then removed
-    sub.set_contract(term, LATER)
+    sub.amend(ContractAmendment(term), LATER)
     set_event = _updated(sub)
-    sub.set_contract(None, LATER)
+    sub.amend(ContractAmendment(None), LATER)
     removed_event = _updated(sub)
     # Then each event carries the term before and after, as JSON
     dumped = {"term_end_at": "2026-12-31T00:00:00Z", "notice_period_days": 30, "mode": "route"}
@@ -226,13 +233,11 @@ def test_a_contract_set_then_removed_records_both_terms() -> None:
 @pytest.mark.parametrize(
     "amend",
     [
-        lambda sub: sub.change_quantity(111, 2, LATER),
-        lambda sub: sub.swap_variant(
-            111, variant_id=6, sku="X", price_ex_tax=Decimal("1.00"), now=LATER
-        ),
-        lambda sub: sub.change_cadence(WEEKLY, LATER),
-        lambda sub: sub.change_shipping_address({"city": "Paris"}, LATER),
-        lambda sub: sub.set_contract(None, LATER),
+        lambda sub: sub.amend(QuantityAmendment(111, 2), LATER),
+        lambda sub: sub.amend(VariantAmendment(111, 6, "X", Decimal("1.00")), LATER),
+        lambda sub: sub.amend(CadenceAmendment(WEEKLY), LATER),
+        lambda sub: sub.amend(AddressAmendment({"city": "Paris"}), LATER),
+        lambda sub: sub.amend(ContractAmendment(None), LATER),
     ],
     ids=["quantity", "variant", "cadence", "address", "contract"],
 )

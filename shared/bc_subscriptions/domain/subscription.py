@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
 from . import events as ev
+from .amendments import Amendment
 from .contract import ContractGuard
 from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
 from .dunning import DunningState, Next
@@ -581,105 +582,12 @@ class Subscription(BaseModel):
             {"customer_id": self.customer_id, "payment_method_id": method.payment_method_id},
         )
 
-    def change_quantity(self, product_id: int, quantity: int, now: datetime) -> None:
-        """From the next renewal on, the line of `product_id` renews `quantity` units.
-
-        No proration: the cycle in progress was paid at the old terms and runs to its end.
-        """
-        if quantity < 1:
-            raise DomainError("quantity must be at least 1")
-        lines = [i for i, line in enumerate(self.lines) if line.product_id == product_id]
-        if not lines:
-            raise DomainError(f"product {product_id} is not part of this subscription")
+    def amend(self, amendment: Amendment, now: datetime) -> None:
+        """Change what renews from the next renewal on (see `amendments`): the amendment's own
+        refusals first, then the lifecycle's, then the change and its `subscription.updated`."""
+        amendment.check(self)
         self._apply(Command.AMEND, now)
-        before = self.lines[lines[0]].quantity
-        self.lines[lines[0]] = self.lines[lines[0]].model_copy(update={"quantity": quantity})
-        self._amended(now, {"product_id": product_id, "quantity": [before, quantity]})
-
-    def swap_variant(
-        self,
-        product_id: int,
-        *,
-        variant_id: int,
-        sku: str,
-        price_ex_tax: Decimal,
-        now: datetime,
-    ) -> None:
-        """From the next renewal on, the line of `product_id` renews another variant at the
-        price given (the catalog's at swap time, locked from then on). The tax-inclusive price
-        keeps the line's tax ratio: the catalog's price carries no tax. No proration."""
-        index = self._line_of(product_id)
-        before = self.lines[index]
-        self._apply(Command.AMEND, now)
-        ratio = before.price_inc_tax / before.price_ex_tax if before.price_ex_tax else Decimal(1)
-        price_inc_tax = (price_ex_tax * ratio).quantize(Decimal("0.01"))
-        self.lines[index] = before.model_copy(
-            update={
-                "variant_id": variant_id,
-                "sku": sku,
-                "price_ex_tax": price_ex_tax,
-                "price_inc_tax": price_inc_tax,
-                "product_options": [],
-            }
-        )
-        self._amended(
-            now,
-            {
-                "product_id": product_id,
-                "variant_id": [before.variant_id, variant_id],
-                "price_inc_tax": [str(before.price_inc_tax), str(price_inc_tax)],
-            },
-        )
-
-    def _line_of(self, product_id: int) -> int:
-        lines = [i for i, line in enumerate(self.lines) if line.product_id == product_id]
-        if not lines:
-            raise DomainError(f"product {product_id} is not part of this subscription")
-        return lines[0]
-
-    def change_cadence(
-        self, cadence: Cadence, now: datetime, *, option: tuple[int, int, int] | None = None
-    ) -> None:
-        """The new cadence counts from the next renewal, whose date does not move: the cycle in
-        progress was paid for at the old cadence and runs to its end (no proration).
-
-        `option` is (product id, cadence option id, the new cadence's option value id): that
-        product's lines then renew naming the new cadence's value, as a checkout would have."""
-        self._apply(Command.AMEND, now)
-        before = self.cadence.label
-        self.anchor_at, self.anchor_cycle = self.next_renewal_at, self.next_cycle
-        self.cadence = cadence
-        if option is not None:
-            product_id, option_id, value_id = option
-            chosen = {"id": option_id, "value": str(value_id)}
-            self.lines = [
-                line.model_copy(
-                    update={
-                        "product_options": [
-                            *(o for o in line.product_options if o.get("id") != option_id),
-                            chosen,
-                        ]
-                    }
-                )
-                if line.product_id == product_id
-                else line
-                for line in self.lines
-            ]
-        self._amended(now, {"cadence": [before, cadence.label]})
-
-    def set_contract(self, contract: ContractGuard | None, now: datetime) -> None:
-        """The merchant sets (or, with None, removes) this subscription's contract term; its
-        cancels are then guarded by it instead of by the store's."""
-        self._apply(Command.AMEND, now)
-        before, self.contract = self.contract, contract
-        dumped = [None if c is None else c.model_dump(mode="json") for c in (before, contract)]
-        self._amended(now, {"contract": dumped})
-
-    def change_shipping_address(self, address: dict[str, str], now: datetime) -> None:
-        """Renewals from the next one on ship here (fields not given stay as they were)."""
-        self._apply(Command.AMEND, now)
-        self.shipping_address = {**(self.shipping_address or {}), **address}
-        self._amended(now, {"shipping_address": sorted(address)})
+        self._amended(now, amendment.apply(self))
 
     def _amended(self, now: datetime, changes: dict[str, Any]) -> None:
         self._record(
