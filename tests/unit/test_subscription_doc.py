@@ -101,3 +101,17 @@ def test_a_stored_fee_keeps_its_decimal_places() -> None:
     # Then the fee is as stored
     assert doc["scheduled_cancel_fee"] == "9.5"
     assert Decimal(doc["scheduled_cancel_fee"]) == Decimal("9.50")
+
+
+def test_the_document_is_encoded_as_the_model_encodes_it_non_ascii_text_included() -> None:
+    # Given a subscription with non-ASCII text, quotes and a line break in its fields
+    sub = subscription(
+        id="sub_text",
+        billing_address={"first_name": 'Zoë "Ø" Łukasz', "street_1": "Straße 1\nHof"},
+    )
+    # When it is written
+    written = subscription_doc(sub)
+    # Then it is byte for byte the model's own JSON, with the flat scheduled attributes
+    flat = '"resume_at":null,"cancel_at":null,"scheduled_cancel_fee":null'
+    assert written == sub.model_dump_json().replace('"scheduled":[]', flat)
+    assert subscription_from_doc(written).billing_address == sub.billing_address
