@@ -19,8 +19,16 @@ from bc_subscriptions.adapters.dynamodb import keys
 from bc_subscriptions.adapters.dynamodb.connection import shared_connection
 from bc_subscriptions.adapters.dynamodb.event_items import stored_event
 from bc_subscriptions.adapters.dynamodb.models import EventItem
+from bc_subscriptions.adapters.dynamodb.open_authorizations import OpenAuthorizations
+from bc_subscriptions.adapters.dynamodb.store_records import DueSubscriptions
 from bc_subscriptions.adapters.dynamodb.unit_of_work import DynamoUnitOfWork
-from bc_subscriptions.adapters.memory import MemoryStore, MemoryUnitOfWork
+from bc_subscriptions.adapters.memory import (
+    MemoryDueSubscriptions,
+    MemoryOpenAuthorizations,
+    MemoryStore,
+    MemoryUnitOfWork,
+)
+from bc_subscriptions.domain.authorization import Authorization, AuthState
 from bc_subscriptions.domain.charge import Charge, Stage
 from bc_subscriptions.domain.delivery import DeliveryInstance, DeliveryStatus
 from bc_subscriptions.domain.plan import Cadence, Plan
@@ -33,6 +41,8 @@ from bc_subscriptions.ports.storage import (
     StoredEvent,
     UnitOfWork,
 )
+from bc_subscriptions.services.auth_expiry_sweep import AuthorizationIndex
+from bc_subscriptions.services.renewal_sweep import DueReader
 from devstack import template
 from devstack.stack import TABLE_NAME
 
@@ -46,6 +56,8 @@ class Backend:
     name: str
     new: Callable[..., UnitOfWork]
     events: Callable[[str, str], list[StoredEvent]]
+    due: Callable[[], DueReader]
+    authorizations: Callable[[], AuthorizationIndex]
 
     def uow(self, seal: Callable[[str, str], str] | None = None) -> UnitOfWork:
         return self.new(seal)
@@ -68,6 +80,8 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
             "memory",
             lambda seal: MemoryUnitOfWork(store, seal=seal),
             lambda store_hash, sub_id: store.events(store_hash, sub_id),
+            lambda: MemoryDueSubscriptions(store, shards=4),
+            lambda: MemoryOpenAuthorizations(store),
         )
         return
     with mock_aws():
@@ -78,6 +92,8 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
             "dynamodb",
             lambda seal: DynamoUnitOfWork(region="us-east-1", due_shards=4, seal=seal),
             _dynamodb_events,
+            lambda: DueSubscriptions(4),
+            OpenAuthorizations,
         )
 
 
@@ -693,3 +709,71 @@ def test_rate_limits_count_per_store_key_and_window(backend: Backend) -> None:
         assert uow.rate_limits.spend("store1", "j", limit=1, window=window, now=NOW) is None
         later = NOW + window
         assert uow.rate_limits.spend("store1", "k", limit=1, window=window, now=later) is None
+
+
+# -- the sparse indexes the sweeps read --------------------------------------------------------
+def test_the_due_index_lists_what_is_due_by_now_per_store(backend: Backend) -> None:
+    # Given three subscriptions of store1 renewing a month, a month and a day, and two months
+    # on (one started later), and one of store2
+    soon, later = subscription(), subscription(now=NOW + timedelta(days=1, seconds=1))
+    much_later, other_store = (
+        subscription(now=NOW + timedelta(days=31)),
+        subscription(store_hash="store2"),
+    )
+    for sub in (soon, later, much_later, other_store):
+        _stored(backend, sub)
+    due_at = soon.next_renewal_at
+    # When the index is read at the first one's due time, and a day later
+    first = list(backend.due().due(due_at, "store1"))
+    second = list(backend.due().due(due_at + timedelta(days=1, seconds=1), "store1"))
+    # Then each lists what is due by then, with its cycle and due time, and nothing of store2
+    assert [(d.store_hash, d.subscription_id, d.cycle, d.due_at) for d in first] == [
+        ("store1", soon.id, 2, due_at)
+    ]
+    assert sorted(d.subscription_id for d in second) == sorted([soon.id, later.id])
+
+
+def test_a_subscription_leaves_the_due_index_when_it_has_nothing_due(backend: Backend) -> None:
+    # Given a due subscription that is then cancelled at once
+    sub = _stored(backend, subscription())
+    with backend.uow() as uow:
+        copy = uow.subscriptions.get(sub.store_hash, sub.id)
+        assert copy is not None
+        copy.cancel(NOW)
+        uow.subscriptions.save(copy)
+        uow.commit()
+    # When / Then
+    assert list(backend.due().due(sub.next_renewal_at + timedelta(days=90), "store1")) == []
+
+
+def _authorized(sub: Subscription, cycle: int, state: AuthState = AuthState.OPEN) -> Charge:
+    charge = _charge(sub, cycle)
+    charge.authorization = Authorization(
+        amount=Decimal("20.00"),
+        currency="USD",
+        transaction_id=f"tx{cycle}",
+        authorized_at=NOW,
+        expires_at=NOW + timedelta(days=7),
+        state=state,
+    )
+    return charge
+
+
+def test_the_authorization_index_lists_open_authorizations_due_for_a_look(
+    backend: Backend,
+) -> None:
+    # Given an open authorization (looked at a day before it expires), a captured one, and a
+    # charge without any
+    sub = subscription()
+    with backend.uow() as uow:
+        uow.charges.add(_authorized(sub, 2))
+        uow.charges.add(_authorized(sub, 3, AuthState.CAPTURED))
+        uow.charges.add(_charge(sub, 4))
+        uow.commit()
+    check_at = NOW + timedelta(days=6)
+    # When the index is read just before and at its check time
+    # Then only the open one is listed, and only from then on
+    assert list(backend.authorizations().due(check_at - timedelta(seconds=1))) == []
+    assert [
+        (a.store_hash, a.subscription_id, a.cycle) for a in backend.authorizations().due(check_at)
+    ] == [("store1", sub.id, 2)]

@@ -4,7 +4,16 @@
 unit of work, so the two cannot drift apart.
 """
 
+from .indexes import MemoryDueSubscriptions, MemoryOpenAuthorizations
+from .plan_cache import MemoryOpsEvents, MemoryPlanCache
 from .store import MemoryStore
 from .unit_of_work import MemoryUnitOfWork
 
-__all__ = ["MemoryStore", "MemoryUnitOfWork"]
+__all__ = [
+    "MemoryDueSubscriptions",
+    "MemoryOpenAuthorizations",
+    "MemoryOpsEvents",
+    "MemoryPlanCache",
+    "MemoryStore",
+    "MemoryUnitOfWork",
+]

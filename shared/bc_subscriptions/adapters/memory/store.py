@@ -104,6 +104,17 @@ class MemoryStore:
         with self._lock:
             return list(self._rows)
 
+    def scan(self, pk_prefix: str, sk_prefix: str = "") -> list[tuple[tuple[str, str], Row]]:
+        """Every row whose keys start so, in key order (what a sparse index would list)."""
+        with self._lock:
+            self.queries += 1
+            found = [
+                (key, Row(row.value, row.version))
+                for key, row in self._rows.items()
+                if key[0].startswith(pk_prefix) and key[1].startswith(sk_prefix)
+            ]
+        return sorted(found, key=lambda pair: pair[0])
+
     def _holds(self, write: Write) -> bool:
         row = self._rows.get(write.key)
         if write.must_not_exist and row is not None:
