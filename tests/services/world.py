@@ -14,7 +14,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from ulid import ULID
 
@@ -114,7 +114,7 @@ class MemoryWorld:
 
     # -- adapters ----------------------------------------------------------------------------
     def uow(self) -> UnitOfWork:
-        return cast(UnitOfWork, MemoryUnitOfWork(self.store, seal=_seal))
+        return MemoryUnitOfWork(self.store, seal=_seal)
 
     def deps(self, worker: str, *, uow: Any = None, bc: Any = None) -> RenewalDeps:
         return RenewalDeps(

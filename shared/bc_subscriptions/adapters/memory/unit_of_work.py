@@ -22,7 +22,20 @@ from ...domain.plan import Plan
 from ...domain.sealed_fields import has_secrets, sealed
 from ...domain.subscription import Subscription
 from ...domain.tenant_config import TenantConfig, effective_config
-from ...ports.storage import CustomerLink, OrderLink, StoredEvent
+from ...ports.storage import (
+    ChargeRepository,
+    CustomerLink,
+    CustomerLinkRepository,
+    DeliveryRepository,
+    OrderLink,
+    OrderLinkRepository,
+    PlanRepository,
+    RateLimits,
+    StoredEvent,
+    SubscriptionRepository,
+    TenantConfigRepository,
+    UnitOfWork,
+)
 from ..dynamodb import keys
 from .store import MAX_TRANSACTION_ITEMS, MemoryStore, Seen, Write
 
@@ -36,14 +49,15 @@ class MemoryUnitOfWork:
         self.seal = seal
         self._staged: list[Write] = []
         self._seen: dict[tuple[str, str], Seen] = {}
-        self.subscriptions = _Subscriptions(self)
-        self.charges = _Charges(self)
-        self.order_links = _OrderLinks(self)
-        self.plans = _Plans(self)
-        self.customer_links = _CustomerLinks(self)
-        self.tenant_configs = _TenantConfigs(self)
-        self.deliveries = _Deliveries(self)
-        self.rate_limits = _RateLimits(self)
+        # Typed as the port's repositories: mypy holds each one to its protocol.
+        self.subscriptions: SubscriptionRepository = _Subscriptions(self)
+        self.charges: ChargeRepository = _Charges(self)
+        self.order_links: OrderLinkRepository = _OrderLinks(self)
+        self.plans: PlanRepository = _Plans(self)
+        self.customer_links: CustomerLinkRepository = _CustomerLinks(self)
+        self.tenant_configs: TenantConfigRepository = _TenantConfigs(self)
+        self.deliveries: DeliveryRepository = _Deliveries(self)
+        self.rate_limits: RateLimits = _RateLimits(self)
 
     def __enter__(self) -> Self:
         return self
@@ -278,3 +292,8 @@ class _RateLimits:
         # Attempts racing for the last place: one commits, the others conflict.
         self._uow.stage_count(counter_key, limit)
         return None
+
+
+def _is_a_unit_of_work(uow: MemoryUnitOfWork) -> UnitOfWork:
+    """Never called: mypy holds the class to the storage port here (no cast needed)."""
+    return uow
