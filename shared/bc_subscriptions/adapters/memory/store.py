@@ -6,6 +6,7 @@ collides here: two events with one sequence number, two links of one order.
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,9 +50,14 @@ class Write:
 
 @dataclass
 class MemoryStore:
-    """Thread-safe: a commit checks every condition and applies every write under one lock."""
+    """Thread-safe: a commit checks every condition and applies every write under one lock.
 
-    _rows: dict[tuple[str, str], Row] = field(default_factory=dict)
+    Rows are kept per partition, partitions in key order, so a read, a partition's query and a
+    prefix scan cost what they return rather than the size of the table (benches hold many).
+    """
+
+    _partitions: dict[str, dict[str, Row]] = field(default_factory=dict)
+    _pks: list[str] = field(default_factory=list)  # sorted partition keys
     _events: list[StoredEvent] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     # What a DynamoDB table would have been asked for (benches count requests per operation).
@@ -62,17 +68,16 @@ class MemoryStore:
     def read(self, key: tuple[str, str]) -> Row | None:
         with self._lock:
             self.reads += 1
-            row = self._rows.get(key)
+            row = self._get(key)
             return None if row is None else Row(row.value, row.version)
 
     def query(self, pk: str, low: str, high: str) -> list[tuple[str, Row]]:
         """Rows of partition `pk` with low <= sort key <= high, in sort key order."""
         with self._lock:
             self.queries += 1
+            rows = self._partitions.get(pk, {})
             found = [
-                (sk, Row(row.value, row.version))
-                for (row_pk, sk), row in self._rows.items()
-                if row_pk == pk and low <= sk <= high
+                (sk, Row(row.value, row.version)) for sk, row in rows.items() if low <= sk <= high
             ]
         return sorted(found, key=lambda pair: pair[0])
 
@@ -102,21 +107,37 @@ class MemoryStore:
 
     def keys(self) -> Iterable[tuple[str, str]]:
         with self._lock:
-            return list(self._rows)
+            return [(pk, sk) for pk in self._pks for sk in sorted(self._partitions[pk])]
 
     def scan(self, pk_prefix: str, sk_prefix: str = "") -> list[tuple[tuple[str, str], Row]]:
         """Every row whose keys start so, in key order (what a sparse index would list)."""
         with self._lock:
             self.queries += 1
-            found = [
-                (key, Row(row.value, row.version))
-                for key, row in self._rows.items()
-                if key[0].startswith(pk_prefix) and key[1].startswith(sk_prefix)
-            ]
+            first = bisect.bisect_left(self._pks, pk_prefix)
+            found: list[tuple[tuple[str, str], Row]] = []
+            for pk in self._pks[first:]:
+                if not pk.startswith(pk_prefix):
+                    break
+                found.extend(
+                    ((pk, sk), Row(row.value, row.version))
+                    for sk, row in self._partitions[pk].items()
+                    if sk.startswith(sk_prefix)
+                )
         return sorted(found, key=lambda pair: pair[0])
 
+    def _get(self, key: tuple[str, str]) -> Row | None:
+        partition = self._partitions.get(key[0])
+        return None if partition is None else partition.get(key[1])
+
+    def _put(self, key: tuple[str, str], row: Row) -> None:
+        partition = self._partitions.get(key[0])
+        if partition is None:
+            partition = self._partitions[key[0]] = {}
+            bisect.insort(self._pks, key[0])
+        partition[key[1]] = row
+
     def _holds(self, write: Write) -> bool:
-        row = self._rows.get(write.key)
+        row = self._get(write.key)
         if write.must_not_exist and row is not None:
             return False
         if write.counter_limit is not None:
@@ -130,13 +151,13 @@ class MemoryStore:
 
     def _land(self, write: Write) -> None:
         if write.counter_limit is not None:
-            row = self._rows.get(write.key)
-            self._rows[write.key] = Row((0 if row is None else int(row.value)) + 1)
+            row = self._get(write.key)
+            self._put(write.key, Row((0 if row is None else int(row.value)) + 1))
             return
         version = None
         if write.versioned:
             seen = write.seen.version if write.seen is not None else None
             version = (seen or 0) + 1
-        self._rows[write.key] = Row(write.value, version)
+        self._put(write.key, Row(write.value, version))
         if write.event is not None:
             self._events.append(write.event)
