@@ -49,6 +49,7 @@ def auth() -> Response[str]:
             vault=c.vault,
             bc=c.bigcommerce,
             app_base_url=c.settings.app_base_url,
+            client_id=c.settings.bc_client_id,
             now=c.clock.now(),
         )
     except InstallCallbackRejected as rejected:

@@ -5,7 +5,7 @@ A shopper sees and changes only the subscriptions they own; anything else is not
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -44,7 +44,10 @@ from bc_subscriptions.services.payment_method_change import (
     change_payment_method,
 )
 
-app = APIGatewayHttpResolver(enable_validation=True)
+# The storefront script calls us from the store's own domains, which we cannot list (custom
+# domains, channels). Any origin may: the shopper's token is the credential, sent as a header
+# and never as a cookie, so a page elsewhere holds nothing to spend.
+app = APIGatewayHttpResolver(enable_validation=True, cors=CORSConfig(allow_origin="*", max_age=600))
 
 
 class PaymentMethodRequest(BaseModel):
