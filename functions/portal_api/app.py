@@ -149,6 +149,30 @@ def cancel(subscription_id: str, request: CancelRequest) -> CancelView:
     )
 
 
+class StoredCardView(BaseModel):
+    """One of the shopper's stored instruments in BigCommerce, as they may pick it."""
+
+    token: str
+    type: str
+    brand: str
+    last_4: str
+    expiry_month: int | None
+    expiry_year: int | None
+    is_default: bool
+
+
+class StoredCardList(BaseModel):
+    items: list[StoredCardView]
+
+
+@app.get("/portal/payment-methods")
+def list_payment_methods() -> StoredCardList:
+    """The shopper's stored instruments, any of which `PUT /portal/payment-method` accepts."""
+    shopper, c = _shopper(), container()
+    stored = c.bigcommerce.list_stored_instruments(shopper.store_hash, shopper.customer_id)
+    return StoredCardList(items=[StoredCardView(**i.model_dump()) for i in stored])
+
+
 @app.put("/portal/payment-method")
 def put_payment_method(request: PaymentMethodRequest) -> SubscriptionList:
     shopper, c = _shopper(), container()
