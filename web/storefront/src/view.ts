@@ -283,6 +283,6 @@ function style(): HTMLElement {
     {},
     ".bcs-portal{margin:1.5rem 0}.bcs-sub{border:1px solid #ddd;border-radius:6px;padding:1rem;margin:1rem 0}" +
       ".bcs-portal button{margin:.25rem .5rem .25rem 0}.bcs-field{margin-right:.5rem}" +
-      ".bcs-portal [role=alert]{color:#b00020}.bcs-cancel{margin:.75rem 0}.bcs-address label{display:block}",
+      ".bcs-portal [role=alert]{color:#b00020}.bcs-cancel{margin:.75rem 0}.bcs-cancel label{display:block}.bcs-address label{display:block}",
   );
 }
