@@ -4,10 +4,12 @@ which shows their subscriptions and changes them through the portal API."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from playwright.sync_api import expect
 
+from bc_subscriptions.bootstrap import container
 from devstack.stack import APP_BASE_URL
 
 from .conftest import Site, shoot
@@ -27,6 +29,11 @@ def _sign_in(page: Any, site: Site, email: str) -> None:
 def _subscription_of(site: Site, customer_id: int) -> dict[str, Any]:
     [sub] = [s for s in site.world.of_kind("subscription") if s["customer_id"] == customer_id]
     return sub
+
+
+def _stored(site: Site, sub_id: str) -> Any:
+    with container().unit_of_work() as uow:
+        return uow.subscriptions.get(site.world.store_hash, sub_id)
 
 
 def test_a_shopper_sees_their_subscription_skips_a_cycle_and_cancels(site: Site, page: Any) -> None:
@@ -63,6 +70,44 @@ def test_a_shopper_sees_their_subscription_skips_a_cycle_and_cancels(site: Site,
     expect(article.get_by_role("button")).to_have_count(0)
     assert _subscription_of(site, customer.id)["status"] == "cancelled"
     shoot(page, "storefront-cancelled")
+
+
+def test_a_shopper_pauses_until_a_date_resumes_and_reads_why_a_second_cancel_is_refused(
+    site: Site, page: Any
+) -> None:
+    # Given a shopper with a subscription on their account page
+    customer, _ = site.world.subscribe()
+    sub_id = _subscription_of(site, customer.id)["subscription_id"]
+    _sign_in(page, site, customer.email)
+    article = page.locator(f"[data-subscription-id={sub_id}]")
+    # When they pause it until a day a month from the stack's today
+    resume_on = (site.stack.now() + timedelta(days=30)).date()
+    article.get_by_label("Resume on (optional)").fill(resume_on.isoformat())
+    article.get_by_role("button", name="Pause").click()
+    # Then it is paused until then
+    expect(article).to_have_attribute("data-status", "paused")
+    expect(article).to_contain_text("Paused until")
+    assert _stored(site, sub_id).resume_at.date() == resume_on
+    shoot(page, "storefront-paused")
+    # When they resume it
+    article.get_by_role("button", name="Resume").click()
+    expect(article).to_have_attribute("data-status", "active")
+    # And ask twice to cancel at the end of the period
+    for _ in range(2):
+        article.get_by_role("button", name="Cancel subscription…").click()
+        page.locator("[data-cancel-flow]").get_by_label(re.compile("At the end")).check()
+        page.get_by_role("button", name="Confirm cancellation").click()
+        expect(page.locator("[aria-busy=true]")).to_have_count(0)
+    # Then the second is refused, in words, with the API's code
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_text("This subscription already ends with its current period.")
+    expect(alert).to_have_attribute("data-error-code", "cancel_already_scheduled")
+    expect(article).to_contain_text("it will not renew")
+    shoot(page, "storefront-refused")
+    # When they keep it after all
+    article.get_by_role("button", name="Keep my subscription").click()
+    expect(page.get_by_text("Your subscription will keep renewing.")).to_be_visible()
+    assert _stored(site, sub_id).cancel_at is None
 
 
 def test_another_shopper_never_sees_the_first_shoppers_subscription(site: Site, page: Any) -> None:

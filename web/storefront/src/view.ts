@@ -170,7 +170,7 @@ export class PortalView {
           (answer) => cancelled(answer as { cancel_at: string | null; early_cancel_fee: string | null; currency: string }),
         );
       }),
-      this.button("Keep subscription", () => {
+      this.button("Close", () => {
         this.cancelling = null;
         this.render();
       }),
