@@ -121,7 +121,7 @@ export class PortalView {
               this.button("Keep my subscription", () =>
                 this.act(() => p.keep(sub.id), () => "Your subscription will keep renewing."),
               ),
-            !this.cancelling || this.cancelling !== sub.id
+            this.cancelling !== sub.id
               ? this.button("Cancel subscription…", () => {
                   this.cancelling = sub.id;
                   this.error = null;
