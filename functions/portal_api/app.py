@@ -5,7 +5,7 @@ A shopper sees and changes only the subscriptions they own; anything else is not
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -16,7 +16,10 @@ from bc_subscriptions.observability import logger, tracer
 from bc_subscriptions.services.admin_session import InvalidSession
 from bc_subscriptions.services.customer_jwt import InvalidCustomerToken
 
-app = APIGatewayHttpResolver(enable_validation=True)
+# The storefront script calls us from the store's own domains, which we cannot list (custom
+# domains, channels). Any origin may: the shopper's token is the credential, sent as a header
+# and never as a cookie, so a page elsewhere holds nothing to spend.
+app = APIGatewayHttpResolver(enable_validation=True, cors=CORSConfig(allow_origin="*", max_age=600))
 # Every route's caller is the shopper of the verified customer token, scoped to what they own.
 app.dependency_overrides[current_caller] = shopper_auth.shopper
 app.exception_handler(InvalidSession)(shopper_auth.no_token)

@@ -1,5 +1,5 @@
-"""Routes only a shopper has: the list of their own subscriptions, and moving them all to
-another of their stored payment instruments."""
+"""Routes only a shopper has: the list of their own subscriptions, their stored cards, and
+moving every subscription to another of those cards."""
 
 from __future__ import annotations
 
@@ -42,6 +42,30 @@ def list_subscriptions(
         limit=limit,
     )
     return SubscriptionList(items=[SubscriptionView.of(s) for s in subs], next_cursor=next_cursor)
+
+
+class StoredCardView(BaseModel):
+    """One of the shopper's stored instruments in BigCommerce, as they may pick it."""
+
+    token: str
+    type: str
+    brand: str
+    last_4: str
+    expiry_month: int | None
+    expiry_year: int | None
+    is_default: bool
+
+
+class StoredCardList(BaseModel):
+    items: list[StoredCardView]
+
+
+@router.get("/payment-methods")
+def list_payment_methods(caller: CurrentCaller) -> StoredCardList:
+    """The shopper's stored instruments, any of which `PUT /portal/payment-method` accepts."""
+    assert caller.customer_id is not None  # the portal's caller is always a shopper
+    stored = container().bigcommerce.list_stored_instruments(caller.store_hash, caller.customer_id)
+    return StoredCardList(items=[StoredCardView(**i.model_dump()) for i in stored])
 
 
 @router.put("/payment-method")
