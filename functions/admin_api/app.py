@@ -37,7 +37,7 @@ from bc_subscriptions.entrypoints.subscription_routes import (
     checked_resume_at,
     register_error_handlers,
 )
-from bc_subscriptions.observability import logger, tracer
+from bc_subscriptions.observability import logger
 from bc_subscriptions.services import subscription_admin as admin
 from bc_subscriptions.services import subscription_changes as changes
 from bc_subscriptions.services.admin_session import InvalidSession, bearer, renew_session_token
@@ -323,6 +323,5 @@ def _replay_refused(failure: ReplayRefused) -> Response[str]:
 @logger.inject_lambda_context(
     correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
 )
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
