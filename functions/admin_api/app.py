@@ -16,7 +16,7 @@ from bc_subscriptions.entrypoints import (
 )
 from bc_subscriptions.entrypoints.change_pipeline import current_caller
 from bc_subscriptions.entrypoints.subscription_routes import register_error_handlers
-from bc_subscriptions.observability import logger, tracer
+from bc_subscriptions.observability import logger
 from bc_subscriptions.services.admin_session import InvalidSession
 
 app = APIGatewayHttpResolver(enable_validation=True)
@@ -46,6 +46,5 @@ def openapi() -> Response[str]:
 @logger.inject_lambda_context(
     correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
 )
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints import app_shell
 from bc_subscriptions.entrypoints.responses import error, json_response
-from bc_subscriptions.observability import logger, tracer
+from bc_subscriptions.observability import logger
 from bc_subscriptions.ports.bigcommerce import BigCommerceError
 from bc_subscriptions.services.admin_session import (
     SESSION_TTL_S,
@@ -180,6 +180,5 @@ def _page(text: str) -> Response[str]:
 @logger.inject_lambda_context(
     correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
 )
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

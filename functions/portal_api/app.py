@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from bc_subscriptions.entrypoints import shopper_auth, shopper_router, subscription_router
 from bc_subscriptions.entrypoints.change_pipeline import current_caller
 from bc_subscriptions.entrypoints.subscription_routes import register_error_handlers
-from bc_subscriptions.observability import logger, tracer
+from bc_subscriptions.observability import logger
 from bc_subscriptions.services.admin_session import InvalidSession
 from bc_subscriptions.services.customer_jwt import InvalidCustomerToken
 
@@ -32,6 +32,5 @@ for router in (shopper_router.router, subscription_router.router):
 @logger.inject_lambda_context(
     correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
 )
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

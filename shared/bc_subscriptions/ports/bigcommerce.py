@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 
 class _BcModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    # Built on first use: a handler pays only for the shapes of the calls it makes.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
 
 class Address(_BcModel):
