@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from werkzeug.serving import make_server
@@ -33,6 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+T = TypeVar("T")
+
 if not Path(CHROMIUM).is_file():
     pytest.skip(
         "Chromium is not installed (apt-get install -y chromium; .ci/run installs it)",
@@ -45,6 +48,21 @@ class Site:
 
     def __init__(self, stack: LocalStack, world: World, base: str, browser: Any) -> None:
         self.stack, self.world, self.base, self.browser = stack, world, base, browser
+
+    def off_loop(self, work: Callable[[], T]) -> T:
+        """Run store-side work (a checkout, the pipeline) on a thread of its own.
+
+        Playwright's sync API keeps an asyncio loop running on the test's thread, and the
+        merchant webhook worker starts its own loop with `asyncio.run`, which refuses to run
+        inside another: pumped from the test's thread, every delivery failed and the delivery
+        log stayed empty. Lambda never has a loop running, so the harness moves, not the code.
+        """
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(work).result()
+
+    def subscribe(self) -> tuple[Any, dict[str, Any]]:
+        """A shopper buys the subscription product and the pipeline settles."""
+        return self.off_loop(self.world.subscribe)
 
     def load_url(self) -> str:
         jwt = self.world.emulator.signed_payload(self.world.store_hash)

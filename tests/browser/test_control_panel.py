@@ -29,7 +29,7 @@ def test_the_merchant_sees_a_new_subscription_and_pauses_and_resumes_it(
     shoot(page, "dashboard-empty")
 
     # Given a shopper buys the subscription product
-    site.world.subscribe()
+    site.subscribe()
     # When the merchant reloads the app
     _open(page, site)
     # Then the dashboard counts it as active and links to the list
@@ -161,7 +161,8 @@ def test_the_merchant_sets_a_plan_and_sees_why_an_invalid_one_is_refused(
 def test_a_new_endpoints_secret_is_shown_once_and_its_delivery_log_opens(
     site: Site, page: Any
 ) -> None:
-    # Given the webhooks screen
+    # Given a subscription whose created event was delivered, and the webhooks screen
+    site.subscribe()
     _open(page, site)
     page.get_by_role("navigation").get_by_role("link", name="Webhooks").click()
     # When the merchant adds an endpoint
@@ -178,4 +179,5 @@ def test_a_new_endpoints_secret_is_shown_once_and_its_delivery_log_opens(
     expect(page.get_by_role("status")).to_have_count(0)
     expect(page.locator("[data-error-code]")).to_have_count(0)
     expect(page.get_by_role("button", name="Replay")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("subscription.created"))).to_be_visible()
     shoot(page, "deliveries")
