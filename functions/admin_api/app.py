@@ -13,7 +13,13 @@ from bc_subscriptions.domain.contract import ContractGuard
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.plan_metafield import InvalidPlan
 from bc_subscriptions.domain.tenant_config import InvalidTenantConfig
-from bc_subscriptions.entrypoints import admin_ops, admin_settings
+from bc_subscriptions.entrypoints import (
+    admin_catalog,
+    admin_dashboard,
+    admin_onboarding,
+    admin_ops,
+    admin_settings,
+)
 from bc_subscriptions.entrypoints.admin_auth import session_store
 from bc_subscriptions.entrypoints.api_models import (
     AddressChange,
@@ -65,6 +71,8 @@ def _anonymous() -> Response[str] | None:
 register_error_handlers(app, _anonymous)
 app.include_router(admin_settings.router)
 app.include_router(admin_ops.router)
+for _router in (admin_catalog.router, admin_onboarding.router, admin_dashboard.router):
+    app.include_router(_router)
 
 
 @app.get("/admin/openapi.json", include_in_schema=False)
