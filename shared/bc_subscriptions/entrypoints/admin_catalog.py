@@ -49,7 +49,7 @@ class CatalogUnavailable(Exception):
     """BigCommerce did not answer the search."""
 
 
-@router.exception_handler(CatalogUnavailable)
+@router.exception_handler(CatalogUnavailable)  # type: ignore[untyped-decorator]
 def _unavailable(_: CatalogUnavailable) -> Response[str]:
     return error(502, "bigcommerce_unavailable", "BigCommerce did not answer; try again")
 
