@@ -15,6 +15,7 @@ from bc_subscriptions.domain.plan_metafield import InvalidPlan
 from bc_subscriptions.domain.tenant_config import InvalidTenantConfig
 from bc_subscriptions.entrypoints import (
     admin_catalog,
+    admin_config_presets,
     admin_dashboard,
     admin_onboarding,
     admin_ops,
@@ -71,7 +72,12 @@ def _anonymous() -> Response[str] | None:
 register_error_handlers(app, _anonymous)
 app.include_router(admin_settings.router)
 app.include_router(admin_ops.router)
-for _router in (admin_catalog.router, admin_onboarding.router, admin_dashboard.router):
+for _router in (
+    admin_catalog.router,
+    admin_onboarding.router,
+    admin_dashboard.router,
+    admin_config_presets.router,
+):
     app.include_router(_router)
 
 

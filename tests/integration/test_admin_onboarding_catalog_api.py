@@ -139,3 +139,14 @@ def test_the_renewals_due_within_seven_days_are_counted_with_their_amount(world:
     assert later["days"] == 7 and later["count"] == 1 and later["more"] is False
     assert later["totals"] == [{"currency": sub.currency, "amount": str(sub.renewal_total())}]
     assert Decimal(later["totals"][0]["amount"]) >= Decimal("50")
+
+
+def test_each_presets_config_is_listed_so_only_differences_are_saved(world: World) -> None:
+    # Given / When
+    token = session_token(world)
+    presets = call(world, "GET", "/admin/config/presets", token).json()
+    # Then every preset is there as its effective config, and lenient pauses where it gives up
+    assert sorted(presets) == ["aggressive", "lenient", "standard"]
+    assert presets["lenient"]["preset"] == "lenient"
+    assert presets["lenient"]["dunning"]["final_action"] == "pause"
+    assert presets["standard"] == call(world, "GET", "/admin/config", token).json()

@@ -66,6 +66,7 @@ WORDS = [
     "onboarding",
     "renewals",
     "upcoming",
+    "presets",
 ]
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
