@@ -6,6 +6,8 @@ import { Session } from "./api/session";
 import { Failed } from "./components/States";
 import { DashboardView } from "./screens/Dashboard";
 
+const NO_RENEWALS = { days: 7, count: 0, more: false, totals: [] };
+
 function reply(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }
@@ -57,6 +59,7 @@ describe("screens", () => {
         data={{
           byStatus: { pending: none, trialing: none, active: { count: 100, more: true }, past_due: { count: 2, more: false }, requires_action: none, paused: none, cancelled: none, expired: none },
           queues: { "failed-charges": { count: 2, more: false }, "requires-action": none, "stuck-workflows": none, "dead-letters": none },
+          upcoming: NO_RENEWALS,
         }}
       />,
     );
@@ -67,7 +70,7 @@ describe("screens", () => {
   it("say so when the store has no subscriptions yet", () => {
     const none = { count: 0, more: false };
     const statuses = { pending: none, trialing: none, active: none, past_due: none, requires_action: none, paused: none, cancelled: none, expired: none };
-    render(<DashboardView data={{ byStatus: statuses, queues: { "failed-charges": none, "requires-action": none, "stuck-workflows": none, "dead-letters": none } }} />);
+    render(<DashboardView data={{ byStatus: statuses, queues: { "failed-charges": none, "requires-action": none, "stuck-workflows": none, "dead-letters": none }, upcoming: NO_RENEWALS }} />);
     expect(screen.getByText(/No subscriptions yet/)).toBeTruthy();
   });
 });
