@@ -6,6 +6,7 @@ each screen is photographed into tests/browser/screenshots/ for review.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -19,7 +20,7 @@ from werkzeug.serving import make_server
 from devstack.dev import api_app
 from devstack.stack import LocalStack
 
-from ..integration.world import World
+from ..integration.world import ONE_TIME_PRODUCT_ID, PRODUCT_ID, World
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -35,6 +36,7 @@ CHROMIUM_ARGS = [
 ]
 
 T = TypeVar("T")
+_fresh = itertools.count(1)
 
 if not Path(CHROMIUM).is_file():
     pytest.skip(
@@ -64,8 +66,21 @@ class Site:
         """A shopper buys the subscription product and the pipeline settles."""
         return self.off_loop(self.world.subscribe)
 
-    def load_url(self) -> str:
-        jwt = self.world.emulator.signed_payload(self.world.store_hash)
+    def new_store(self) -> World:
+        """A store that just installed the app: hooks registered, products, no plan yet."""
+
+        def install() -> World:
+            store_hash = f"fresh{next(_fresh)}"
+            self.stack.install_store(store_hash)
+            self.stack.add_product(store_hash, PRODUCT_ID, "Coffee beans", "25.00")
+            self.stack.add_product(store_hash, ONE_TIME_PRODUCT_ID, "Mug", "12.00")
+            return World(self.stack, store_hash)
+
+        return self.off_loop(install)
+
+    def load_url(self, world: World | None = None) -> str:
+        store_hash = (world or self.world).store_hash
+        jwt = self.world.emulator.signed_payload(store_hash)
         return f"{self.base}/load?signed_payload_jwt={jwt}"
 
 

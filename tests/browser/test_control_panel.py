@@ -47,13 +47,13 @@ def test_the_merchant_sees_a_new_subscription_and_pauses_and_resumes_it(
     expect(page.locator("[data-screen=subscription]")).to_be_visible()
     expect(page.get_by_text("Coffee beans (#111)")).to_be_visible()
     shoot(page, "subscription")
-    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Pause", exact=True).click()
     # Then it is paused, and says so
     expect(page.get_by_text("The subscription is paused.")).to_be_visible()
     expect(page.locator("[data-status=paused]")).to_be_visible()
     shoot(page, "subscription-paused")
     # When the merchant resumes it
-    page.get_by_role("button", name="Resume").click()
+    page.get_by_role("button", name="Resume", exact=True).click()
     # Then it is active again
     expect(page.get_by_text("The subscription is active again.")).to_be_visible()
     expect(page.locator("[data-status=active]")).to_be_visible()
@@ -179,5 +179,6 @@ def test_a_new_endpoints_secret_is_shown_once_and_its_delivery_log_opens(
     expect(page.get_by_role("status")).to_have_count(0)
     expect(page.locator("[data-error-code]")).to_have_count(0)
     expect(page.get_by_role("button", name="Replay")).to_be_visible()
-    expect(page.get_by_role("row", name=re.compile("subscription.created"))).to_be_visible()
+    delivered = page.get_by_role("row", name=re.compile(r"subscription\.created .* delivered 200"))
+    expect(delivered.first).to_be_visible()
     shoot(page, "deliveries")

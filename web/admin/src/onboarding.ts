@@ -56,7 +56,7 @@ export function checkWords(check: Check): CheckWords {
     case "endpoints_disabled":
       return { title, text: "Every endpoint is disabled; events are kept for replay.", fix: { label: "Enable one", to: to({ screen: "webhooks" }) } };
     case "no_endpoint":
-      return { title, text: "Optional: add an endpoint to receive subscription events on your own server.", fix: { label: "Add an endpoint", to: to({ screen: "webhooks" }) } };
+      return { title, text: "No endpoint yet: add one to receive subscription events on your own server.", fix: { label: "Add an endpoint", to: to({ screen: "webhooks" }) } };
     case "gateway_in_test_mode":
       return { title, text: "Your gateway is in test mode: renewals take no real money. Switch it to live in BigCommerce's payment settings before going live." };
     case "gateway_live":

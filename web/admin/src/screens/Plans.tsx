@@ -31,7 +31,7 @@ function CatalogSearch() {
   return (
     <>
       <Form
-        aria-label="Find a product"
+        aria-label="Product search"
         onSubmit={(e) => {
           e.preventDefault();
           setKeyword(typed.trim());
