@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -182,3 +183,19 @@ def test_a_new_endpoints_secret_is_shown_once_and_its_delivery_log_opens(
     delivered = page.get_by_role("row", name=re.compile(r"subscription\.created .* delivered 200"))
     expect(delivered.first).to_be_visible()
     shoot(page, "deliveries")
+
+
+def test_settings_store_only_what_differs_from_the_preset(site: Site, page: Any) -> None:
+    # Given the settings screen of a new store on the standard preset
+    store = site.new_store()
+    page.goto(site.load_url(store) + "#/settings")
+    field = page.get_by_label("Stuck after (minutes)")
+    expect(field).to_be_visible()
+    # When the merchant changes one value and saves
+    field.fill("90")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Settings saved.")).to_be_visible()
+    shoot(page, "settings-saved")
+    # Then the store's overrides hold that value alone, not every value shown
+    (item,) = store.of_kind("tenant_config")
+    assert json.loads(str(item["overrides"])) == {"preset": "standard", "stuck_after_minutes": 90}
