@@ -137,6 +137,7 @@ def test_the_renewals_due_within_seven_days_are_counted_with_their_amount(world:
     # Then nothing is due this week, and the renewal is due within the week after
     assert (now["count"], now["totals"]) == (0, [])
     assert later["days"] == 7 and later["count"] == 1 and later["more"] is False
+    assert later["until"].startswith((world.stack.now() + timedelta(days=7)).date().isoformat())
     assert later["totals"] == [{"currency": sub.currency, "amount": str(sub.renewal_total())}]
     assert Decimal(later["totals"][0]["amount"]) >= Decimal("50")
 

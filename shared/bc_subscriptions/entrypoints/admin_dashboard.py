@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated
 
@@ -23,6 +24,7 @@ class RenewalTotal(BaseModel):
 
 class UpcomingRenewalsView(BaseModel):
     days: int
+    until: datetime = Field(description="The window's end, on the store's clock")
     count: int
     more: bool = Field(description="More renewals are due than were counted (count is a floor)")
     totals: list[RenewalTotal] = Field(description="Per currency, shipping and tax included")
@@ -32,9 +34,11 @@ class UpcomingRenewalsView(BaseModel):
 def upcoming(days: Annotated[int, Query(ge=1, le=31)] = 7) -> UpcomingRenewalsView:
     """Renewals due within `days` (late ones included) and their amounts."""
     store_hash, c = session_store(router.current_event.headers), container()
-    found = upcoming_renewals(store_hash, reader=c.subscription_reads, now=c.clock.now(), days=days)
+    now = c.clock.now()
+    found = upcoming_renewals(store_hash, reader=c.subscription_reads, now=now, days=days)
     return UpcomingRenewalsView(
         days=days,
+        until=now + timedelta(days=days),
         count=found.count,
         more=found.more,
         totals=[RenewalTotal(currency=k, amount=v) for k, v in sorted(found.totals.items())],

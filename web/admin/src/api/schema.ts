@@ -1117,6 +1117,12 @@ export interface components {
              * @description Per currency, shipping and tax included
              */
             totals: components["schemas"]["RenewalTotal"][];
+            /**
+             * Until
+             * Format: date-time
+             * @description The window's end, on the store's clock
+             */
+            until: string;
         };
         /** ValidationError */
         ValidationError: {

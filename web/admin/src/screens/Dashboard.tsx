@@ -80,8 +80,11 @@ export function DashboardView({ data }: { data: DashboardData }) {
         {due.count === 0 ? (
           <Text>No renewal is due in the next {due.days} days.</Text>
         ) : (
-          <Text aria-label={`Renewals due: ${countLabel(due.count, due.more)}`}>
-            <strong>{countLabel(due.count, due.more)}</strong> renewal(s) due, for{" "}
+          <Text>
+            <Link href={upcomingList(due.until)} aria-label={`Renewals due: ${countLabel(due.count, due.more)}`}>
+              <strong>{countLabel(due.count, due.more)}</strong> renewal(s) due
+            </Link>
+            , for{" "}
             <strong>{due.totals.map((t) => money(String(t.amount), t.currency)).join(" + ")}</strong>
             {due.more ? " (at least)" : ""}.
           </Text>
@@ -115,6 +118,15 @@ export function DashboardView({ data }: { data: DashboardData }) {
       </Panel>
     </>
   );
+}
+
+// The list of active subscriptions renewing before the window's end (whole UTC days, so the
+// window's last day is included).
+export function upcomingList(until: string): string {
+  const end = new Date(until);
+  if (Number.isNaN(end.getTime())) return href({ screen: "subscriptions", status: "active" });
+  end.setUTCDate(end.getUTCDate() + 1);
+  return href({ screen: "subscriptions", status: "active", renews_before: end.toISOString().slice(0, 10) });
 }
 
 function Tile({
