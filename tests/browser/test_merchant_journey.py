@@ -88,6 +88,19 @@ def test_from_install_to_a_paused_and_resumed_subscription(site: Site, page: Any
     expect(quantity.get_by_text(re.compile("greater than or equal to 1"))).to_be_visible()
     shoot(page, "subscription-changes-field-error")
 
+    # When the merchant gives it a contract term and then tries to cancel it now
+    contract = page.locator("[data-change=contract]")
+    contract.get_by_label("Term ends on").fill("2027-12-31")
+    contract.get_by_role("button", name="Set contract term").click()
+    expect(page.get_by_text(re.compile(r"^Contract term until Dec 31, 2027"))).to_be_visible()
+    page.get_by_role("button", name="Cancel now").click()
+    # Then the guard's answer says when a cancel becomes possible, and nothing changed
+    expect(
+        page.get_by_text(re.compile(r"notice window opens Dec 1, 2027.*contract_notice_period"))
+    ).to_be_visible()
+    expect(page.locator("[data-status=active]")).to_be_visible()
+    shoot(page, "subscription-cancel-guard")
+
     # When the merchant pauses it and resumes it
     page.get_by_role("button", name="Pause", exact=True).click()
     expect(page.locator("[data-status=paused]")).to_be_visible()
