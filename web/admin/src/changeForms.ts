@@ -43,7 +43,13 @@ const ADDRESS: Array<[string, string]> = [
   ["phone", "Phone"],
 ];
 
-export function changeSpecs(sub: Pick<Subscription, "lines">): ChangeSpec[] {
+// The cadence labels a plan offers now (retired ones are no longer sold).
+export function offeredCadences(plan: Record<string, unknown> | null | undefined): string[] {
+  const cadences = Array.isArray(plan?.cadences) ? (plan.cadences as Array<Record<string, unknown>>) : [];
+  return cadences.filter((c) => typeof c.label === "string" && !c.retired).map((c) => String(c.label));
+}
+
+export function changeSpecs(sub: Pick<Subscription, "lines">, cadences: string[] = []): ChangeSpec[] {
   const lines = sub.lines.map((l) => ({ value: String(l.product_id), content: `${l.name} (#${l.product_id})` }));
   const line: FieldSpec = { name: "product_id", label: "Line", options: lines };
   return [
@@ -73,7 +79,11 @@ export function changeSpecs(sub: Pick<Subscription, "lines">): ChangeSpec[] {
       submit: "Change cadence",
       method: "POST",
       path: "cadence",
-      fields: [{ name: "cadence", label: "Cadence", description: "A cadence label of the product's plan, e.g. Monthly." }],
+      fields: [
+        cadences.length
+          ? { name: "cadence", label: "Cadence", options: cadences.map((c) => ({ value: c, content: c })) }
+          : { name: "cadence", label: "Cadence", description: "A cadence label of the product's plan, e.g. Monthly." },
+      ],
       done: "The cadence is changed.",
       body: (v) => ({ cadence: (v.cadence ?? "").trim() }),
     },

@@ -2,7 +2,7 @@ import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { ApiError, guardAnswer, parseErrorBody } from "./api/errors";
 import type { Check, Subscription } from "./api/types";
-import { changeSpecs, initialValues } from "./changeForms";
+import { changeSpecs, initialValues, offeredCadences } from "./changeForms";
 import { checkWords } from "./onboarding";
 import { href, parseRoute } from "./router";
 import { Checklist } from "./screens/Onboarding";
@@ -51,6 +51,14 @@ describe("change forms", () => {
     contract: null,
   } as unknown as Subscription;
   const spec = (key: string) => changeSpecs(sub).find((s) => s.key === key)!;
+
+  it("offer the plan's cadences still sold, or a typed label without a plan", () => {
+    const plan = { cadences: [{ label: "Monthly" }, { label: "Weekly", retired: true }, { label: "Every 2 months" }] };
+    expect(offeredCadences(plan)).toEqual(["Monthly", "Every 2 months"]);
+    const cadence = changeSpecs(sub, offeredCadences(plan)).find((s) => s.key === "cadence")!;
+    expect(cadence.fields[0]!.options?.map((o) => o.value)).toEqual(["Monthly", "Every 2 months"]);
+    expect(spec("cadence").fields[0]!.options).toBeUndefined();
+  });
 
   it("start from the subscription's own values", () => {
     expect(initialValues(spec("quantity"), sub)).toEqual({ product_id: "111", quantity: "2" });

@@ -3,16 +3,24 @@ import { Button, Fieldset, Form, FormGroup, Input, Message, Panel, Select } from
 import { useState } from "react";
 import { ApiError, describeError, errorFor, type FieldError } from "../api/errors";
 import type { Subscription } from "../api/types";
-import { changeSpecs, initialValues, type ChangeSpec } from "../changeForms";
-import { useAdminApi } from "../useApi";
+import type { components } from "../api/schema";
+import { changeSpecs, initialValues, offeredCadences, type ChangeSpec } from "../changeForms";
+import { useAdminApi, useLoad } from "../useApi";
 
 export function SubscriptionChanges({ sub, done }: { sub: Subscription; done: () => void }) {
+  const product = sub.lines[0]?.product_id;
+  // The plan's cadences to choose from; without them (not read, or refused) the label is typed.
+  const [plan] = useLoad(
+    (api) => (product ? api.get<components["schemas"]["PlanView"]>(`/admin/plans/${product}`) : Promise.resolve(null)),
+    `plan-${product ?? ""}`,
+  );
   const live = !["cancelled", "expired"].includes(sub.status);
   if (!live) return null;
+  const cadences = plan.state === "ready" ? offeredCadences(plan.data?.plan) : [];
   return (
     <Panel header="Change the subscription">
-      {changeSpecs(sub).map((spec) => (
-        <ChangeForm key={spec.key} spec={spec} sub={sub} done={done} />
+      {changeSpecs(sub, cadences).map((spec) => (
+        <ChangeForm key={`${spec.key}-${cadences.length}`} spec={spec} sub={sub} done={done} />
       ))}
       <RemoveContract sub={sub} done={done} />
     </Panel>
