@@ -82,10 +82,24 @@ $(WEB_STAMP): $(WEB)/package-lock.json
 $(WEB_BUNDLE): $(WEB_STAMP) $(WEB_SOURCES)
 	cd $(WEB) && npm run build
 
-web-bundle: $(WEB_BUNDLE)
+# The storefront portal's script (web/storefront), served beside it.
+SF := web/storefront
+SF_STAMP := $(SF)/node_modules/.installed-$(shell cat $(SF)/package-lock.json | cksum | cut -d' ' -f1)
+SF_BUNDLE := functions/app_lifecycle/storefront/storefront.js
+SF_SOURCES := $(shell find $(SF)/src -type f) $(SF)/vite.config.ts $(SF)/package.json
 
-web: $(WEB_BUNDLE)
+$(SF_STAMP): $(SF)/package-lock.json
+	cd $(SF) && npm ci --no-audit --no-fund
+	rm -f $(SF)/node_modules/.installed-* && touch $(SF_STAMP)
+
+$(SF_BUNDLE): $(SF_STAMP) $(SF_SOURCES)
+	cd $(SF) && npm run build
+
+web-bundle: $(WEB_BUNDLE) $(SF_BUNDLE)
+
+web: $(WEB_BUNDLE) $(SF_BUNDLE)
 	cd $(WEB) && npm run check-api-types && npm run typecheck && npm run lint && npm test
+	cd $(SF) && npm run typecheck && npm run lint && npm test
 
 clean:
 	rm -rf $(VENV) .aws-sam .mypy_cache .ruff_cache .pytest_cache

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints import app_shell
 from bc_subscriptions.entrypoints.responses import error, json_response
-from bc_subscriptions.observability import logger, tracer
+from bc_subscriptions.observability import logger
 from bc_subscriptions.ports.bigcommerce import BigCommerceError
 from bc_subscriptions.services.admin_session import (
     SESSION_TTL_S,
@@ -32,8 +32,9 @@ from bc_subscriptions.services.signed_payload import (
 )
 
 app = APIGatewayHttpResolver()
-# Built from web/admin by `make web`; packaged with this function.
+# Built from web/admin and web/storefront by `make web`; packaged with this function.
 ASSETS = Path(__file__).parent / "static"
+STOREFRONT_ASSETS = Path(__file__).parent / "storefront"
 
 
 @app.get("/auth")
@@ -49,6 +50,7 @@ def auth() -> Response[str]:
             vault=c.vault,
             bc=c.bigcommerce,
             app_base_url=c.settings.app_base_url,
+            client_id=c.settings.bc_client_id,
             now=c.clock.now(),
         )
     except InstallCallbackRejected as rejected:
@@ -98,7 +100,9 @@ def load() -> Response[str]:
 @app.get("/app/assets/<name>")
 def asset(name: str) -> Response[str]:
     version = (app.current_event.query_string_parameters or {}).get("v")
-    return app_shell.asset_response(ASSETS, name, version)
+    # The storefront script has its own folder: each build empties only its own.
+    folder = STOREFRONT_ASSETS if name == "storefront.js" else ASSETS
+    return app_shell.asset_response(folder, name, version)
 
 
 def _refused(store_hash: str | None, code: str, reason: str) -> Response[str]:
@@ -176,6 +180,5 @@ def _page(text: str) -> Response[str]:
 @logger.inject_lambda_context(
     correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
 )
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

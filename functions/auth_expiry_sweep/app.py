@@ -9,7 +9,7 @@ from bc_subscriptions.adapters.dynamodb.open_authorizations import OpenAuthoriza
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.pipeline_metrics import AUTHORIZATIONS_SEEN
 from bc_subscriptions.entrypoints.sweeps import SweepInvocation
-from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.ports.storage import UnitOfWork
 from bc_subscriptions.services.auth_expiry_sweep import sweep_authorizations
 from bc_subscriptions.services.payment_actions import ActionDeps
@@ -17,7 +17,6 @@ from bc_subscriptions.services.payment_actions import ActionDeps
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     invocation = SweepInvocation.model_validate(event)
     c = container()

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.bc_webhook_processors import processors
-from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.services.bc_webhook_work import process_delivery
 from bc_subscriptions.services.dead_letters import record_bc_webhook_failure
 from bc_subscriptions.services.messages import ProcessBcWebhook
@@ -70,7 +70,6 @@ def _give_over_if_last_receive(record: SQSRecord, cmd: ProcessBcWebhook, exc: Ex
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context

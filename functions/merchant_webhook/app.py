@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.pipeline_metrics import WEBHOOK_HELD, webhook_metrics
-from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.services.messages import DeliverWebhook
 from bc_subscriptions.services.webhook_delivery import deliver_webhook
 
@@ -60,7 +60,6 @@ async def record_handler(record: SQSRecord) -> str:
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return async_process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context

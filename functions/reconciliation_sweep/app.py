@@ -10,13 +10,12 @@ from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.pipeline_metrics import ORDERS_RECOVERED, RECONCILIATION_FAILED
 from bc_subscriptions.entrypoints.reconciliation import reconcile_installed_store
 from bc_subscriptions.entrypoints.sweeps import SweepInvocation
-from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.services.reconciliation import reconcile_stores
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     invocation = SweepInvocation.model_validate(event)
     c = container()

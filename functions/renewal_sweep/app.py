@@ -9,13 +9,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.pipeline_metrics import RENEWALS_DUE, STUCK_WORKFLOWS
 from bc_subscriptions.entrypoints.sweeps import SweepInvocation
-from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.services.renewal_sweep import sweep_due_renewals
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     invocation = SweepInvocation.model_validate(event)
     c = container()

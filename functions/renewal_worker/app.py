@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.pipeline_metrics import renewal_metrics
-from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.services.dead_letters import record_renewal_failure
 from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.renewal_workflow import (
@@ -88,7 +88,6 @@ def _record_if_last_receive(
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Request, Response
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 
-from .stack import LocalStack
+from .stack import APP_BASE_URL, LocalStack
 from .template import REPO_ROOT
 
 API_PORT = 3000
@@ -66,9 +66,14 @@ def main() -> None:
         stack.register_endpoint("demostore")
         server = make_server("127.0.0.1", API_PORT, api_app(stack), threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
+        # The storefront loads our script from the app's public host; here that is this API.
+        stack.emulator.serve_app_host(APP_BASE_URL, f"http://127.0.0.1:{API_PORT}")
         state = {
             **stack.urls,
             "api": f"http://127.0.0.1:{API_PORT}",
+            # Sign in with store demostore and a customer's email; the account page shows the
+            # storefront portal.
+            "storefront": f"{stack.urls['bigcommerce']}/login.php",
             # The control-panel app as BigCommerce opens it (the payload is valid for a day).
             "control_panel": f"http://127.0.0.1:{API_PORT}/load?signed_payload_jwt="
             + stack.emulator.signed_payload("demostore"),

@@ -25,7 +25,10 @@ CLIENT_ID = "local-client-id"
 CLIENT_SECRET = "local-client-secret"  # the emulator signs webhooks with it, as BigCommerce does
 APP_BASE_URL = "https://bcs.local.test"
 PREFIX = "bcs-local"
-APP_SCOPES = "store_v2_orders store_v2_products store_stored_payment_instruments store_payments"
+APP_SCOPES = (
+    "store_v2_orders store_v2_products store_stored_payment_instruments store_payments"
+    " store_v2_content"  # the storefront portal's script (Scripts API)
+)
 TABLE_NAME = f"{PREFIX}-table"
 # Where the business clock of a stack starts unless told otherwise, so that nothing a test
 # or the demo shows depends on the day it runs. Real time drives it on from there.

@@ -2,6 +2,8 @@
 
 Whatever fails around the capture (timeouts and 5xx before or after BigCommerce applied it,
 a declined capture), retrying ends with exactly one successful capture and one event.
+The whole matrix runs on the in-memory unit of work (`tests/services/test_capture_faults.py`);
+here a scenario of each kind runs through the whole topology.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from devstack.stack import LocalStack
 
 from .test_capture_timing import _auth, _renewed, _retry, _store, _txs, _voided_at_expiry
 
-KINDS = ["timeout_before", "timeout_after", "5xx_before", "5xx_after"]
 CALLS = [
     ("POST", "/stores/*/v3/orders/*/payment_actions/capture"),
     ("GET", "/stores/*/v3/orders/*/transactions"),
@@ -42,8 +43,8 @@ def _ship(store_hash: str, order_id: int) -> str:
         return f"failed: {type(exc).__name__}"
 
 
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize(("method", "path"), CALLS)
+@pytest.mark.parametrize("kind", ["timeout_after"])
+@pytest.mark.parametrize(("method", "path"), CALLS[:1])
 def test_a_capture_whose_call_fails_is_read_back_and_never_doubled(
     stack: LocalStack, kind: str, method: str, path: str
 ) -> None:
@@ -106,7 +107,7 @@ def test_a_declined_capture_is_retried_after_reading_the_transactions(
     assert _auth(world)["state"] == "captured"
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", ["5xx_after"])
 def test_a_void_whose_call_fails_is_read_back_and_never_doubled(
     stack: LocalStack, kind: str
 ) -> None:
@@ -134,15 +135,8 @@ def test_a_void_whose_call_fails_is_read_back_and_never_doubled(
     assert world.event_types().count("charge.voided") == 1
 
 
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [
-        ("POST", "/stores/*/v2/orders"),
-        ("POST", "/stores/*/v3/payments/access_tokens"),
-        ("POST", "/stores/*/payments"),
-    ],
-)
+@pytest.mark.parametrize("kind", ["timeout_after"])
+@pytest.mark.parametrize(("method", "path"), [("POST", "/stores/*/payments")])
 def test_a_fault_on_the_replacement_order_still_makes_one_order_paid_once(
     stack: LocalStack, method: str, path: str, kind: str
 ) -> None:

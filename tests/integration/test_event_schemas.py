@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.domain.amendments import QuantityAmendment
 from bc_subscriptions.domain.events import EVENT_TYPES
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
 from bc_subscriptions.services.tenant_settings import update_tenant_config
@@ -73,7 +74,9 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
         ),
     )
     _change(
-        world, changer.id, lambda sub, now: sub.change_quantity(sub.lines[0].product_id, 3, now)
+        world,
+        changer.id,
+        lambda sub, now: sub.amend(QuantityAmendment(sub.lines[0].product_id, 3), now),
     )
     pause_until, _ = world.subscribe()
     _change(world, pause_until.id, lambda sub, now: sub.pause(now, now + timedelta(days=10)))

@@ -2,12 +2,14 @@
 
 Every case ends the same way after re-sweeping: exactly one renewal order, exactly one
 successful payment, the subscription active on its next cycle, and each stage recorded once.
+The whole matrix runs on the in-memory unit of work (`tests/services/test_renewal_faults.py`);
+here a scenario of each kind runs through the whole topology (sweep, queue, worker, DynamoDB),
+and a message dead-lettered by the queue's redrive policy runs only here.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -18,56 +20,8 @@ from bc_subscriptions.bootstrap import container
 from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.renewal_workflow import RenewalDeps, RetryLater, run_renewal
 
+from ..services.crashing import HAPPY_COMMITS, CommitHook, Crash, CrashAfterCall, die_after
 from .world import World
-
-KINDS = ["timeout_before", "timeout_after", "5xx_before", "5xx_after"]
-# The happy path commits: claim, priced, order attempted, order created, payment attempted,
-# payment captured, completed.
-HAPPY_COMMITS = 7
-
-
-class Crash(Exception):
-    """The worker's process died here."""
-
-
-class _Uow:
-    """The real unit of work, with a hook after each successful commit."""
-
-    def __init__(self, inner: Any, after_commit: Callable[[int], None]) -> None:
-        self._inner, self._after, self.commits = inner, after_commit, 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-    def __enter__(self) -> _Uow:
-        self._inner.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._inner.__exit__(*exc)
-
-    def commit(self) -> None:
-        self._inner.commit()
-        self.commits += 1
-        self._after(self.commits)
-
-
-class _Bc:
-    """The real BigCommerce client; `crash_after` names a call whose answer is never seen."""
-
-    def __init__(self, inner: Any, crash_after: str) -> None:
-        self._inner, self._crash_after = inner, crash_after
-
-    def __getattr__(self, name: str) -> Any:
-        call = getattr(self._inner, name)
-        if name != self._crash_after:
-            return call
-
-        def crashing(*args: Any, **kwargs: Any) -> Any:
-            call(*args, **kwargs)
-            raise Crash(f"died right after {name} was applied")
-
-        return crashing
 
 
 def _deps(worker: str, *, uow: Any = None, bc: Any = None) -> RenewalDeps:
@@ -121,7 +75,7 @@ def _assert_exactly_one_paid_renewal(world: World) -> None:
 def test_a_happy_renewal_commits_once_per_stage(world: World) -> None:
     # Given
     cmd = _due_command(world)
-    uow = _Uow(container().unit_of_work(), lambda n: None)
+    uow = CommitHook(container().unit_of_work(), lambda n: None)
     # When
     assert run_renewal(cmd, _deps("w", uow=uow)).outcome == "renewed"
     # Then the crash cases below cover every commit
@@ -129,29 +83,24 @@ def test_a_happy_renewal_commits_once_per_stage(world: World) -> None:
     _assert_exactly_one_paid_renewal(world)
 
 
-@pytest.mark.parametrize("crash_after", range(1, HAPPY_COMMITS + 1))
+# Of the seven commits: after the order was attempted, and after the payment was attempted.
+@pytest.mark.parametrize("crash_after", [3, 5])
 def test_a_worker_crashing_after_any_recorded_stage_is_resumed_without_paying_twice(
     world: World, crash_after: int
 ) -> None:
     # Given a worker that dies right after its n-th commit
     cmd = _due_command(world)
-
-    def die(n: int) -> None:
-        if n == crash_after:
-            raise Crash(f"after commit {n}")
-
     # When it runs, then the cycle is swept again
     with pytest.raises(Crash):
-        run_renewal(cmd, _deps("dying", uow=_Uow(container().unit_of_work(), die)))
+        run_renewal(
+            cmd, _deps("dying", uow=CommitHook(container().unit_of_work(), die_after(crash_after)))
+        )
     _resweep(world)
     # Then
     _assert_exactly_one_paid_renewal(world)
 
 
-@pytest.mark.parametrize(
-    "call",
-    ["create_order", "tag_order", "create_payment_access_token", "process_stored_payment"],
-)
+@pytest.mark.parametrize("call", ["process_stored_payment"])
 def test_a_worker_crashing_after_a_call_was_applied_is_resumed_without_paying_twice(
     world: World, call: str
 ) -> None:
@@ -159,19 +108,16 @@ def test_a_worker_crashing_after_a_call_was_applied_is_resumed_without_paying_tw
     cmd = _due_command(world)
     # When
     with pytest.raises(Crash):
-        run_renewal(cmd, _deps("dying", bc=_Bc(container().bigcommerce, call)))
+        run_renewal(cmd, _deps("dying", bc=CrashAfterCall(container().bigcommerce, call)))
     _resweep(world)
     # Then
     _assert_exactly_one_paid_renewal(world)
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", ["timeout_after"])
 @pytest.mark.parametrize(
     ("first", "then"),
-    [
-        (("POST", "/stores/*/v2/orders"), ("GET", "/stores/*/v2/orders")),
-        (("POST", "/stores/*/payments"), ("GET", "/stores/*/v3/orders/*/transactions")),
-    ],
+    [(("POST", "/stores/*/payments"), ("GET", "/stores/*/v3/orders/*/transactions"))],
 )
 def test_a_failing_read_back_after_an_unknown_outcome_still_ends_with_one_payment(
     world: World, first: tuple[str, str], then: tuple[str, str], kind: str
@@ -188,7 +134,7 @@ def test_a_failing_read_back_after_an_unknown_outcome_still_ends_with_one_paymen
     _assert_exactly_one_paid_renewal(world)
 
 
-@pytest.mark.parametrize("interleave_at", range(1, HAPPY_COMMITS + 1))
+@pytest.mark.parametrize("interleave_at", [5])
 def test_two_workers_on_the_same_cycle_make_one_order_and_one_payment(
     world: World, interleave_at: int
 ) -> None:
@@ -206,7 +152,7 @@ def test_two_workers_on_the_same_cycle_make_one_order_and_one_payment(
     # When A runs around B
     try:
         outcomes.append(
-            run_renewal(cmd, _deps("a", uow=_Uow(container().unit_of_work(), b_runs))).outcome
+            run_renewal(cmd, _deps("a", uow=CommitHook(container().unit_of_work(), b_runs))).outcome
         )
     except RetryLater:
         outcomes.append("a_backed_off")
@@ -240,11 +186,8 @@ def test_the_same_retry_message_twice_makes_one_payment_attempt(world: World) ->
     assert json.loads(world.of_kind("charge")[0]["doc"])["retries"] == 1
 
 
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize(
-    ("method", "path"),
-    [("POST", "/stores/*/v3/payments/access_tokens"), ("POST", "/stores/*/payments")],
-)
+@pytest.mark.parametrize("kind", ["5xx_after"])
+@pytest.mark.parametrize(("method", "path"), [("POST", "/stores/*/payments")])
 def test_a_fault_during_a_dunning_retry_still_pays_the_one_order_once(
     world: World, method: str, path: str, kind: str
 ) -> None:

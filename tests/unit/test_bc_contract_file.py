@@ -21,6 +21,7 @@ from bc_subscriptions.ports.bigcommerce import (
     NewOrder,
     NewOrderLine,
 )
+from bc_subscriptions.services.storefront_script import portal_script
 from devstack.bc_contract import CONTRACT_FILE, load_contract
 from devstack.bc_emulator.contract import contract
 
@@ -151,6 +152,11 @@ _CALLS: dict[str, Any] = {
     "create_webhook": lambda c: c.create_webhook(S, "store/order/created", "https://a.test", {}),
     "list_webhooks": lambda c: c.list_webhooks(S),
     "update_webhook": lambda c: c.update_webhook(S, 1, {}),
+    "list_scripts": lambda c: c.list_scripts(S),
+    "create_script": lambda c: c.create_script(S, portal_script("https://a.test", "id")),
+    "update_script": lambda c: c.update_script(
+        S, "03805148-a592-4803-9482-e91fe5c1be12", portal_script("https://a.test", "id")
+    ),
 }
 
 

@@ -12,16 +12,19 @@ from bc_subscriptions.domain.errors import DomainError, InvalidTransition
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.plan import Cadence, PlanTerms
 from bc_subscriptions.domain.schedule import Interval
-from bc_subscriptions.domain.subscription import (
+from bc_subscriptions.domain.scheduled_change import (
     MAX_PAUSE_DAYS,
     CancelAlreadyScheduled,
     CancelAtPeriodEndUnavailable,
-    CommitmentNotMet,
+    ChangeKind,
     InvalidResumeAt,
     NoScheduledCancel,
 )
+from bc_subscriptions.domain.subscription import CommitmentNotMet
 
 from .factories import NOW, subscription
+
+RESUME, CANCEL = ChangeKind.RESUME, ChangeKind.CANCEL
 
 
 def _data(sub_events: list[ev.DomainEvent], type_: str) -> dict[str, object]:
@@ -37,7 +40,11 @@ def test_a_pause_until_a_date_is_due_at_that_date_and_says_so() -> None:
     # When
     sub.pause(NOW, resume_at)
     # Then
-    assert (sub.status, sub.resume_at, sub.due_at()) == (Status.PAUSED, resume_at, resume_at)
+    assert (sub.status, sub.scheduled_at(RESUME), sub.due_at()) == (
+        Status.PAUSED,
+        resume_at,
+        resume_at,
+    )
     assert _data(sub.pull_events(), ev.SUBSCRIPTION_PAUSED)["resume_at"] == "2026-03-17T12:00:00Z"
     assert not sub.resume_due(resume_at - timedelta(seconds=1))
     assert sub.resume_due(resume_at)
@@ -53,20 +60,20 @@ def test_a_resume_date_not_in_the_future_or_too_far_ahead_is_refused(offset: tim
     # When / Then
     with pytest.raises(InvalidResumeAt):
         sub.pause(NOW, NOW + offset)
-    assert sub.status is Status.ACTIVE and sub.resume_at is None
+    assert sub.status is Status.ACTIVE and sub.scheduled_at(RESUME) is None
 
 
 def test_a_resume_date_in_another_zone_is_kept_in_utc() -> None:
     sub = subscription()
     sub.pause(NOW, datetime(2026, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=2))))
-    assert sub.resume_at == datetime(2026, 3, 1, 7, 0, tzinfo=UTC)
+    assert sub.scheduled_at(RESUME) == datetime(2026, 3, 1, 7, 0, tzinfo=UTC)
     assert _data(sub.pull_events(), ev.SUBSCRIPTION_PAUSED)["resume_at"] == "2026-03-01T07:00:00Z"
 
 
 def test_the_furthest_resume_date_allowed_is_max_pause_days_ahead() -> None:
     sub = subscription()
     sub.pause(NOW, NOW + timedelta(days=MAX_PAUSE_DAYS))
-    assert sub.resume_at == NOW + timedelta(days=MAX_PAUSE_DAYS)
+    assert sub.scheduled_at(RESUME) == NOW + timedelta(days=MAX_PAUSE_DAYS)
 
 
 def test_the_scheduled_resume_skips_cycles_before_it_and_renews_one_starting_at_it() -> None:
@@ -79,7 +86,7 @@ def test_the_scheduled_resume_skips_cycles_before_it_and_renews_one_starting_at_
     # When the worker applies it
     sub.resume_as_scheduled(cycle_3 + timedelta(minutes=3))
     # Then cycle 2 (before resume_at) is skipped, cycle 3 (at it) is the next renewal, due now
-    assert (sub.status, sub.next_cycle, sub.resume_at) == (Status.ACTIVE, 3, None)
+    assert (sub.status, sub.next_cycle, sub.scheduled_at(RESUME)) == (Status.ACTIVE, 3, None)
     assert sub.is_due(cycle_3 + timedelta(minutes=3))
     data = _data(sub.pull_events(), ev.SUBSCRIPTION_RESUMED)
     assert data["reason"] == "scheduled" and data["next_renewal_at"] == "2026-03-31T12:00:00Z"
@@ -112,7 +119,7 @@ def test_a_manual_resume_clears_the_scheduled_one() -> None:
     # When
     sub.resume(NOW + timedelta(days=1))
     # Then
-    assert sub.resume_at is None and not sub.resume_due(NOW + timedelta(days=61))
+    assert sub.scheduled_at(RESUME) is None and not sub.resume_due(NOW + timedelta(days=61))
     assert _data(sub.pull_events(), ev.SUBSCRIPTION_RESUMED)["reason"] == "requested"
 
 
@@ -172,7 +179,7 @@ def test_a_cancel_at_period_end_is_scheduled_at_the_next_renewal_with_the_fee() 
     # When
     sub.schedule_cancel(NOW, Decimal("9.50"))
     # Then it stays active, due at the renewal date, which is the cancel date
-    assert (sub.status, sub.cancel_at, sub.due_at()) == (Status.ACTIVE, renewal, renewal)
+    assert (sub.status, sub.scheduled_at(CANCEL), sub.due_at()) == (Status.ACTIVE, renewal, renewal)
     data = _data(sub.pull_events(), ev.SUBSCRIPTION_CANCEL_SCHEDULED)
     assert data == {
         "cancel_at": "2026-02-28T12:00:00Z",
@@ -185,7 +192,7 @@ def test_at_cancel_at_it_is_cancelled_with_the_fee_recorded_at_request_time() ->
     # Given
     sub = subscription()
     sub.schedule_cancel(NOW, Decimal("9.50"))
-    cancel_at = sub.cancel_at
+    cancel_at = sub.scheduled_at(CANCEL)
     assert cancel_at is not None
     sub.pull_events()
     # When / Then: not before
@@ -193,7 +200,7 @@ def test_at_cancel_at_it_is_cancelled_with_the_fee_recorded_at_request_time() ->
     with pytest.raises(DomainError):
         sub.cancel_as_scheduled(cancel_at - timedelta(seconds=1))
     sub.cancel_as_scheduled(cancel_at)
-    assert (sub.status, sub.cancel_at, sub.due_at()) == (Status.CANCELLED, None, None)
+    assert (sub.status, sub.scheduled_at(CANCEL), sub.due_at()) == (Status.CANCELLED, None, None)
     data = _data(sub.pull_events(), ev.SUBSCRIPTION_CANCELLED)
     assert data["reason"] == "period_end" and data["cancel_at"] == "2026-02-28T12:00:00Z"
     assert data["early_cancel_fee"] == {"amount": "9.50", "currency": "USD", "status": "owed"}
@@ -205,12 +212,12 @@ def test_a_paused_subscription_is_still_due_at_its_scheduled_cancel() -> None:
     sub.schedule_cancel(NOW)
     sub.pause(NOW)
     # Then
-    assert sub.due_at() == sub.cancel_at
+    assert sub.due_at() == sub.scheduled_at(CANCEL)
     # And a pause until later than the cancel is due at the cancel
     other = subscription()
     other.schedule_cancel(NOW)
     other.pause(NOW, NOW + timedelta(days=90))
-    assert other.due_at() == other.cancel_at
+    assert other.due_at() == other.scheduled_at(CANCEL)
 
 
 @pytest.mark.parametrize("status_change", ["pause", "past_due", "cancel"])
@@ -235,7 +242,7 @@ def test_only_trialing_or_active_subscriptions_can_cancel_at_period_end(
 def test_a_trialing_subscription_cancels_at_the_end_of_its_trial() -> None:
     sub = subscription(trial_days=14)
     sub.schedule_cancel(NOW)
-    assert sub.cancel_at == NOW + timedelta(days=14)
+    assert sub.scheduled_at(CANCEL) == NOW + timedelta(days=14)
 
 
 def test_a_second_cancel_at_period_end_and_one_inside_the_commitment_are_refused() -> None:
@@ -246,7 +253,7 @@ def test_a_second_cancel_at_period_end_and_one_inside_the_commitment_are_refused
     committed = subscription(terms=PlanTerms(commitment_count=3))
     with pytest.raises(CommitmentNotMet):
         committed.schedule_cancel(NOW)
-    assert committed.cancel_at is None
+    assert committed.scheduled_at(CANCEL) is None
 
 
 def test_withdrawing_a_scheduled_cancel_records_the_change() -> None:
@@ -257,7 +264,7 @@ def test_withdrawing_a_scheduled_cancel_records_the_change() -> None:
     # When
     sub.withdraw_scheduled_cancel(NOW)
     # Then
-    assert (sub.cancel_at, sub.scheduled_cancel_fee) == (None, None)
+    assert (sub.scheduled_change(CANCEL), sub.scheduled) == (None, ())
     data = _data(sub.pull_events(), ev.SUBSCRIPTION_UPDATED)
     assert data["changes"] == {"cancel_at": ["2026-02-28T12:00:00Z", None]}
     with pytest.raises(NoScheduledCancel):
@@ -268,7 +275,7 @@ def test_an_immediate_cancel_ends_a_scheduled_one() -> None:
     sub = subscription()
     sub.schedule_cancel(NOW)
     sub.cancel(NOW)
-    assert sub.cancel_at is None
+    assert sub.scheduled_at(CANCEL) is None
     with pytest.raises(NoScheduledCancel):
         sub.withdraw_scheduled_cancel(NOW)
     with pytest.raises(InvalidTransition):

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bc_subscriptions.domain.amendments import AddressAmendment, CadenceAmendment, QuantityAmendment
 from bc_subscriptions.domain.errors import DomainError, InvalidTransition
 from bc_subscriptions.domain.plan import Cadence
 from bc_subscriptions.domain.pricing import price_line
@@ -40,7 +41,7 @@ def test_a_quantity_change_prices_the_next_renewal_at_the_new_quantity_on_its_da
     sub = subscription(lines=[line(str(price), before)])
     due = sub.next_renewal_at
     # When the quantity changes
-    sub.change_quantity(111, after, NOW + timedelta(days=elapsed_days))
+    sub.amend(QuantityAmendment(111, after), NOW + timedelta(days=elapsed_days))
     # Then the renewal date stays, and the renewal total is exactly the new quantity's price
     assert sub.next_renewal_at == due
     expected = price_line(
@@ -62,7 +63,7 @@ def test_a_cadence_change_keeps_the_next_date_and_spaces_the_following_ones_by_i
         sub.skip_next_cycle(NOW)
     due, cycle = sub.next_renewal_at, sub.next_cycle
     # When the shopper switches cadence mid-cycle
-    sub.change_cadence(new, NOW + timedelta(days=elapsed_days))
+    sub.amend(CadenceAmendment(new), NOW + timedelta(days=elapsed_days))
     # Then the paid cycle runs to its end, and every later cycle follows the new cadence
     assert (sub.next_renewal_at, sub.next_cycle) == (due, cycle)
     for ahead in range(1, 4):
@@ -89,17 +90,17 @@ def test_earliest_cancel_date_is_the_start_of_the_last_committed_cycle(
 def test_changes_are_refused_once_cancelled_and_for_unknown_products() -> None:
     sub = subscription()
     with pytest.raises(DomainError):
-        sub.change_quantity(999, 2, NOW)
+        sub.amend(QuantityAmendment(999, 2), NOW)
     sub.cancel(NOW)
     with pytest.raises(InvalidTransition):
-        sub.change_quantity(111, 2, NOW)
+        sub.amend(QuantityAmendment(111, 2), NOW)
     with pytest.raises(InvalidTransition):
-        sub.change_shipping_address({"city": "Paris"}, NOW)
+        sub.amend(AddressAmendment({"city": "Paris"}), NOW)
 
 
 def test_an_address_change_keeps_the_fields_not_given() -> None:
     sub = subscription(shipping_address={"city": "Oslo", "shipping_method": "Ground"})
-    sub.change_shipping_address({"city": "Paris"}, NOW)
+    sub.amend(AddressAmendment({"city": "Paris"}), NOW)
     assert sub.shipping_address == {"city": "Paris", "shipping_method": "Ground"}
 
 
@@ -112,7 +113,7 @@ def test_a_cadence_change_makes_that_products_lines_name_the_new_cadences_option
     sub = subscription(lines=[coffee, mug])
     weekly = Cadence(label="Weekly", interval=Interval.WEEK, option_value_id=32)
     # When it moves to weekly, whose value in the coffee's cadence modifier (9) is 32
-    sub.change_cadence(weekly, NOW, option=(111, 9, 32))
+    sub.amend(CadenceAmendment(weekly, (111, 9, 32)), NOW)
     # Then the coffee line names value 32 and keeps its other options; the mug is untouched
     assert sub.lines[0].product_options == [{"id": 4, "value": "7"}, {"id": 9, "value": "32"}]
     assert sub.lines[1].product_options == [{"id": 9, "value": "31"}]

@@ -28,6 +28,7 @@ MODIFIERS = "catalog/product-modifiers_catalog.v3.yml"
 PRODUCTS = "catalog/products_catalog.v3.yml"
 VARIANTS = "catalog/product-variants_catalog.v3.yml"
 HOOKS = "webhooks.v3.yml"
+SCRIPTS = "scripts.v3.yml"
 
 OPERATIONS: tuple[Operation, ...] = (
     # v2 orders: renewals, capture, reconciliation, dedupe.
@@ -69,6 +70,12 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", HOOKS, "/hooks/{webhook_id}"),
     Operation("PUT", HOOKS, "/hooks/{webhook_id}"),
     Operation("DELETE", HOOKS, "/hooks/{webhook_id}"),
+    # The storefront portal's script, registered at install (found again by name on reinstall).
+    Operation("GET", SCRIPTS, "/content/scripts"),
+    Operation("POST", SCRIPTS, "/content/scripts"),
+    Operation("GET", SCRIPTS, "/content/scripts/{uuid}"),
+    Operation("PUT", SCRIPTS, "/content/scripts/{uuid}"),
+    Operation("DELETE", SCRIPTS, "/content/scripts/{uuid}"),
     # The storefront's current-customer token (the portal's sign-in).
     Operation("GET", "current_customer.yml", "/customer/current.jwt"),
 )

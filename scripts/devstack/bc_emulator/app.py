@@ -15,6 +15,8 @@ from . import (
     routes_orders,
     routes_payments,
     routes_platform,
+    routes_scripts,
+    routes_storefront,
 )
 from .responses import api_error
 from .transport import FAULT_HEADER
@@ -70,6 +72,8 @@ def build_app(emu: BigCommerceEmulator) -> Flask:
     routes_order_metafields.register(app, emu)
     routes_payments.register(app, emu)
     routes_platform.register(app, emu)
+    routes_scripts.register(app, emu)
+    routes_storefront.register(app, emu)
     routes_catalog.register(app, emu)
     routes_control.register(app, emu)
     return app

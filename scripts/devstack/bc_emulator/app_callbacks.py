@@ -111,12 +111,18 @@ class AppCallbacks:
         return f"{head}.{body}.{_b64(signature)}"
 
     def uninstall_app(self, store_hash: str) -> str:
-        """The merchant uninstalls: `store/app/uninstalled` sent, then hooks deleted and the
-        token revoked; the `/uninstall` payload."""
+        """The merchant uninstalls: `store/app/uninstalled` sent, then hooks (and scripts that
+        asked for it) deleted and the token revoked; the `/uninstall` payload."""
         with self.lock:
             store = self.stores[store_hash]
             self.outbox.queue(store, "store/app/uninstalled", {"type": "store"})
             store.hooks.clear()
+            # Scripts asking for it leave with the app (`auto_uninstall`).
+            store.scripts = {
+                k: s
+                for k, s in store.scripts.items()
+                if not (s["auto_uninstall"] and s["api_client_id"] == self.client_id)
+            }
             store.access_token = f"revoked-{secrets.token_hex(8)}"
             self._revoked.add(store_hash)
         return self.signed_payload(store_hash)

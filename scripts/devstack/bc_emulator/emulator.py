@@ -49,6 +49,8 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
         self.outbox = WebhookOutbox(client_secret, self.lock)
         self._auth_codes: dict[str, str] = {}
         self._revoked: set[str] = set()
+        # Public origin of an app -> where it is served locally (the storefront's DNS).
+        self.app_hosts: dict[str, str] = {}
         self.wsgi_app = build_app(self)
 
     # -- shopper actions ------------------------------------------------------------------------
@@ -169,6 +171,16 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
         with self.lock:
             data = {"type": "order", "id": order_id, "resent": True}
             self.queue_webhook(self.stores[store_hash], "store/order/created", data)
+
+    def serve_app_host(self, public_origin: str, local_origin: str) -> None:
+        """Storefront pages load scripts registered under `public_origin` from `local_origin`."""
+        with self.lock:
+            self.app_hosts[public_origin.rstrip("/")] = local_origin.rstrip("/")
+
+    def scripts(self, store_hash: str) -> list[dict[str, Any]]:
+        """The scripts registered on the store through the Scripts API."""
+        with self.lock:
+            return [dict(s) for s in self.stores[store_hash].scripts.values()]
 
     # -- inspection -----------------------------------------------------------------------------
     def orders(self, store_hash: str) -> list[dict[str, Any]]:

@@ -106,6 +106,8 @@ class Store:
     capture_behavior: str = "ok"
     shipments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     hooks: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # uuid -> script (v3 shape) registered through the Scripts API.
+    scripts: dict[str, dict[str, Any]] = field(default_factory=dict)
     # product_id -> metafield id -> metafield (v3 shape)
     metafields: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
     # (product_id, option id, value) -> (display_name, display_value), learnt from checkouts.

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from .timestamps import iso_timestamp
+
 SUBSCRIPTION_CREATED = "subscription.created"
 SUBSCRIPTION_RENEWED = "subscription.renewed"
 SUBSCRIPTION_PAST_DUE = "subscription.past_due"
@@ -90,7 +92,7 @@ class DomainEvent(BaseModel):
         """The Standard Webhooks body merchants receive: `{type, timestamp, data}`."""
         return {
             "type": self.type,
-            "timestamp": self.occurred_at.isoformat().replace("+00:00", "Z"),
+            "timestamp": iso_timestamp(self.occurred_at),
             "data": {
                 "event_id": self.id,
                 "store_hash": self.store_hash,

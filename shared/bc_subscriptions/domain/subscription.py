@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
 from . import events as ev
+from .amendments import Amendment
 from .contract import ContractGuard
 from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
 from .dunning import DunningState, Next
@@ -17,6 +18,16 @@ from .lifecycle import RENEWABLE, Command, Status, resolve
 from .plan import Cadence, PlanTerms
 from .pricing import PricedLine, order_total, price_line
 from .schedule import Interval, shift
+from .scheduled_change import (
+    CancelAlreadyScheduled,
+    CancelAtPeriodEndUnavailable,
+    ChangeKind,
+    InvalidResumeAt,
+    NoScheduledCancel,
+    ScheduledChange,
+    resume_at_problem,
+)
+from .timestamps import iso_timestamp
 
 
 class LockedLine(BaseModel):
@@ -62,45 +73,6 @@ class CommitmentNotMet(DomainError):
     code = "commitment_not_met"
 
 
-# The furthest a pause may be scheduled to end: a longer break is an indefinite pause.
-MAX_PAUSE_DAYS = 365
-
-
-class InvalidResumeAt(DomainError):
-    """A scheduled resume must lie in the future and at most MAX_PAUSE_DAYS ahead."""
-
-    code = "invalid_resume_at"
-
-
-class CancelAtPeriodEndUnavailable(DomainError):
-    """Only a trialing or active subscription has a period whose end a cancel can wait for."""
-
-    code = "cancel_at_period_end_unavailable"
-
-    def __init__(self, status: Status):
-        super().__init__(
-            f"a {status.value} subscription cannot be cancelled at period end; "
-            "cancel it immediately instead"
-        )
-
-
-class CancelAlreadyScheduled(DomainError):
-    code = "cancel_already_scheduled"
-
-
-class NoScheduledCancel(DomainError):
-    code = "no_scheduled_cancel"
-
-
-def resume_at_problem(resume_at: datetime, now: datetime) -> str | None:
-    """Why `resume_at` cannot end a pause requested at `now` (None: it can)."""
-    if resume_at <= now:
-        return "must be in the future"
-    if resume_at > now + timedelta(days=MAX_PAUSE_DAYS):
-        return f"must be at most {MAX_PAUSE_DAYS} days ahead"
-    return None
-
-
 class Subscription(BaseModel):
     """One current record per subscription; every change goes through `resolve`."""
 
@@ -137,15 +109,19 @@ class Subscription(BaseModel):
     paid_cycles: int = 0
     dunning: DunningState | None = None
     action_link: ActionLink | None = None
-    # A pause with an end: the worker resumes the subscription at this time.
-    resume_at: datetime | None = None
-    # A cancel at period end: the worker cancels at this time (the start of the cycle that is
-    # not renewed), with the early-cancel fee decided when it was asked for.
-    cancel_at: datetime | None = None
-    scheduled_cancel_fee: Decimal | None = None
+    # The end of a pause and a cancel at period end (the start of the cycle not renewed), at
+    # most one of each; the renewal worker applies them when they come.
+    scheduled: tuple[ScheduledChange, ...] = ()
     # A contract term negotiated for this subscription; it wins over the store's.
     contract: ContractGuard | None = None
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
+
+    @field_validator("scheduled")
+    @classmethod
+    def _one_of_each_kind(cls, value: tuple[ScheduledChange, ...]) -> tuple[ScheduledChange, ...]:
+        if len({change.kind for change in value}) != len(value):
+            raise ValueError("at most one scheduled change of each kind")
+        return value
 
     @classmethod
     def start(cls, *, now: datetime, trial_days: int = 0, **fields: Any) -> Subscription:
@@ -204,16 +180,26 @@ class Subscription(BaseModel):
     def due_at(self) -> datetime | None:
         """When a sweep should pick the subscription up (None: not swept at all): the renewal,
         the dunning step, the end of a scheduled pause, or a scheduled cancel if earlier."""
-        due: datetime | None = None
+        due = [change.at for change in self.scheduled if not change.ended_by(self.status)]
         if self.status in RENEWABLE:
-            due = self.next_renewal_at
+            due.append(self.next_renewal_at)
         elif self.status in (Status.PAST_DUE, Status.REQUIRES_ACTION) and self.dunning is not None:
-            due = self.dunning.due_at
-        elif self.status == Status.PAUSED and self.resume_at is not None:
-            due = self.resume_at
-        if self.cancel_at is not None:
-            due = self.cancel_at if due is None else min(due, self.cancel_at)
-        return due
+            due.append(self.dunning.due_at)
+        return min(due, default=None)
+
+    def scheduled_change(self, kind: ChangeKind) -> ScheduledChange | None:
+        return next((change for change in self.scheduled if change.kind is kind), None)
+
+    def scheduled_at(self, kind: ChangeKind) -> datetime | None:
+        """When the scheduled change of `kind` takes effect (None: none is scheduled)."""
+        change = self.scheduled_change(kind)
+        return None if change is None else change.at
+
+    def _schedule(self, change: ScheduledChange) -> None:
+        self.scheduled = (*self._unscheduled(change.kind), change)
+
+    def _unscheduled(self, kind: ChangeKind) -> tuple[ScheduledChange, ...]:
+        return tuple(change for change in self.scheduled if change.kind is not kind)
 
     def is_due(self, now: datetime) -> bool:
         due_at = self.due_at()
@@ -291,7 +277,11 @@ class Subscription(BaseModel):
         self._record(
             ev.SUBSCRIPTION_RENEWED,
             now,
-            {"cycle": cycle, "order_id": order_id, "next_renewal_at": _iso(self.next_renewal_at)},
+            {
+                "cycle": cycle,
+                "order_id": order_id,
+                "next_renewal_at": iso_timestamp(self.next_renewal_at),
+            },
         )
 
     def record_payment_failure(
@@ -325,7 +315,9 @@ class Subscription(BaseModel):
             failed |= {
                 "attempt": dunning.failed_attempts,
                 "decline_class": dunning.decline_class.value,
-                "next_retry_at": _iso(dunning.next_retry_at) if dunning.next_retry_at else None,
+                "next_retry_at": iso_timestamp(dunning.next_retry_at)
+                if dunning.next_retry_at
+                else None,
             }
         self._record(ev.CHARGE_FAILED, now, failed)
         if dunning is not None and dunning.next == Next.NEW_CARD:
@@ -350,7 +342,11 @@ class Subscription(BaseModel):
         self._record(
             ev.SUBSCRIPTION_RENEWED,
             now,
-            {"cycle": cycle, "order_id": order_id, "next_renewal_at": _iso(self.next_renewal_at)},
+            {
+                "cycle": cycle,
+                "order_id": order_id,
+                "next_renewal_at": iso_timestamp(self.next_renewal_at),
+            },
         )
 
     def record_action_required(
@@ -365,7 +361,7 @@ class Subscription(BaseModel):
                 "cycle": cycle,
                 "order_id": order_id,
                 "action_token": token,
-                "expires_at": _iso(self.action_link.expires_at),
+                "expires_at": iso_timestamp(self.action_link.expires_at),
             },
         )
 
@@ -417,7 +413,7 @@ class Subscription(BaseModel):
         self._record(
             ev.SUBSCRIPTION_CYCLE_SKIPPED,
             now,
-            {"cycle": skipped, "next_renewal_at": _iso(self.next_renewal_at)},
+            {"cycle": skipped, "next_renewal_at": iso_timestamp(self.next_renewal_at)},
         )
 
     def pause(self, now: datetime, resume_at: datetime | None = None) -> None:
@@ -425,10 +421,12 @@ class Subscription(BaseModel):
         if resume_at is not None and (problem := resume_at_problem(resume_at, now)) is not None:
             raise InvalidResumeAt(f"resume_at {problem}")
         self._apply(Command.PAUSE, now)
-        self.resume_at = None if resume_at is None else resume_at.astimezone(UTC)
+        self.scheduled = self._unscheduled(ChangeKind.RESUME)
         data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
-        if self.resume_at is not None:
-            data["resume_at"] = _iso(self.resume_at)
+        if resume_at is not None:
+            change = ScheduledChange.resume(resume_at)
+            self._schedule(change)
+            data["resume_at"] = iso_timestamp(change.at)
         self._record(ev.SUBSCRIPTION_PAUSED, now, data)
 
     def resume(self, now: datetime) -> None:
@@ -440,7 +438,7 @@ class Subscription(BaseModel):
         self._record(
             ev.SUBSCRIPTION_RESUMED,
             now,
-            {"reason": "requested", "next_renewal_at": _iso(self.next_renewal_at)},
+            {"reason": "requested", "next_renewal_at": iso_timestamp(self.next_renewal_at)},
         )
 
     def first_cycle_from(self, when: datetime) -> int:
@@ -452,13 +450,14 @@ class Subscription(BaseModel):
 
     def resume_due(self, now: datetime) -> bool:
         """A scheduled end of the pause has come."""
-        return self.status == Status.PAUSED and self.resume_at is not None and self.resume_at <= now
+        change = self.scheduled_change(ChangeKind.RESUME)
+        return self.status == Status.PAUSED and change is not None and change.is_due(now)
 
     def resume_as_scheduled(self, now: datetime) -> None:
         """The pause's end came: active again. Cycles starting before `resume_at` are skipped;
         the first one starting at or after it renews as usual (even if that is already past,
         when the worker runs late)."""
-        resume_at = self.resume_at
+        resume_at = self.scheduled_at(ChangeKind.RESUME)
         if resume_at is None or not self.resume_due(now):
             raise DomainError("no scheduled resume is due")
         self._apply(Command.RESUME, now)
@@ -468,8 +467,8 @@ class Subscription(BaseModel):
             now,
             {
                 "reason": "scheduled",
-                "resume_at": _iso(resume_at),
-                "next_renewal_at": _iso(self.next_renewal_at),
+                "resume_at": iso_timestamp(resume_at),
+                "next_renewal_at": iso_timestamp(self.next_renewal_at),
             },
         )
 
@@ -495,8 +494,10 @@ class Subscription(BaseModel):
 
     def ensure_cancel_schedulable(self) -> None:
         """A cancel at period end needs a running period and none scheduled already."""
-        if self.cancel_at is not None:
-            raise CancelAlreadyScheduled(f"a cancel is already scheduled at {_iso(self.cancel_at)}")
+        if (cancel_at := self.scheduled_at(ChangeKind.CANCEL)) is not None:
+            raise CancelAlreadyScheduled(
+                f"a cancel is already scheduled at {iso_timestamp(cancel_at)}"
+            )
         if self.status not in RENEWABLE:
             raise CancelAtPeriodEndUnavailable(self.status)
 
@@ -509,28 +510,33 @@ class Subscription(BaseModel):
             raise CommitmentNotMet(
                 f"{self.paid_cycles} of {self.terms.commitment_count} committed cycles paid"
             )
-        self.cancel_at, self.scheduled_cancel_fee = self.next_renewal_at, early_cancel_fee
+        self._schedule(ScheduledChange.cancel(self.next_renewal_at, early_cancel_fee))
         self.updated_at = now
-        data: dict[str, Any] = {"cancel_at": _iso(self.cancel_at), "cycle": self.next_cycle}
+        data: dict[str, Any] = {
+            "cancel_at": iso_timestamp(self.next_renewal_at),
+            "cycle": self.next_cycle,
+        }
         if early_cancel_fee is not None:
             data["early_cancel_fee"] = self._owed(early_cancel_fee)
         self._record(ev.SUBSCRIPTION_CANCEL_SCHEDULED, now, data)
 
     def cancel_due(self, now: datetime) -> bool:
         """A scheduled cancel has come."""
-        return self.cancel_at is not None and self.cancel_at <= now
+        change = self.scheduled_change(ChangeKind.CANCEL)
+        return change is not None and change.is_due(now)
 
     def cancel_as_scheduled(self, now: datetime) -> None:
         """`cancel_at` came: cancelled, nothing charged for the cycle starting then."""
-        cancel_at, fee = self.cancel_at, self.scheduled_cancel_fee
-        if cancel_at is None or not self.cancel_due(now):
+        change = self.scheduled_change(ChangeKind.CANCEL)
+        if change is None or not self.cancel_due(now):
             raise DomainError("no scheduled cancel is due")
+        cancel_at, fee = change.at, change.early_cancel_fee
         self._apply(Command.CANCEL, now)
         self.dunning, self.action_link = None, None
         data: dict[str, Any] = {
             "reason": "period_end",
             "cycle": self.next_cycle,
-            "cancel_at": _iso(cancel_at),
+            "cancel_at": iso_timestamp(cancel_at),
         }
         if fee is not None:
             data["early_cancel_fee"] = self._owed(fee)
@@ -538,12 +544,12 @@ class Subscription(BaseModel):
 
     def withdraw_scheduled_cancel(self, now: datetime) -> None:
         """The shopper keeps the subscription after all: the scheduled cancel is dropped."""
-        if self.cancel_at is None:
+        before = self.scheduled_at(ChangeKind.CANCEL)
+        if before is None:
             raise NoScheduledCancel("no cancel is scheduled")
-        before = self.cancel_at
         self._apply(Command.AMEND, now)
-        self.cancel_at, self.scheduled_cancel_fee = None, None
-        self._amended(now, {"cancel_at": [_iso(before), None]})
+        self.scheduled = self._unscheduled(ChangeKind.CANCEL)
+        self._amended(now, {"cancel_at": [iso_timestamp(before), None]})
 
     def _owed(self, fee: Decimal) -> dict[str, str]:
         return {"amount": str(fee), "currency": self.currency, "status": "owed"}
@@ -558,7 +564,9 @@ class Subscription(BaseModel):
             now,
             {
                 "customer_id": self.customer_id,
-                "window_opens_at": None if window_opens_at is None else _iso(window_opens_at),
+                "window_opens_at": None
+                if window_opens_at is None
+                else iso_timestamp(window_opens_at),
             },
         )
 
@@ -574,105 +582,12 @@ class Subscription(BaseModel):
             {"customer_id": self.customer_id, "payment_method_id": method.payment_method_id},
         )
 
-    def change_quantity(self, product_id: int, quantity: int, now: datetime) -> None:
-        """From the next renewal on, the line of `product_id` renews `quantity` units.
-
-        No proration: the cycle in progress was paid at the old terms and runs to its end.
-        """
-        if quantity < 1:
-            raise DomainError("quantity must be at least 1")
-        lines = [i for i, line in enumerate(self.lines) if line.product_id == product_id]
-        if not lines:
-            raise DomainError(f"product {product_id} is not part of this subscription")
+    def amend(self, amendment: Amendment, now: datetime) -> None:
+        """Change what renews from the next renewal on (see `amendments`): the amendment's own
+        refusals first, then the lifecycle's, then the change and its `subscription.updated`."""
+        amendment.check(self)
         self._apply(Command.AMEND, now)
-        before = self.lines[lines[0]].quantity
-        self.lines[lines[0]] = self.lines[lines[0]].model_copy(update={"quantity": quantity})
-        self._amended(now, {"product_id": product_id, "quantity": [before, quantity]})
-
-    def swap_variant(
-        self,
-        product_id: int,
-        *,
-        variant_id: int,
-        sku: str,
-        price_ex_tax: Decimal,
-        now: datetime,
-    ) -> None:
-        """From the next renewal on, the line of `product_id` renews another variant at the
-        price given (the catalog's at swap time, locked from then on). The tax-inclusive price
-        keeps the line's tax ratio: the catalog's price carries no tax. No proration."""
-        index = self._line_of(product_id)
-        before = self.lines[index]
-        self._apply(Command.AMEND, now)
-        ratio = before.price_inc_tax / before.price_ex_tax if before.price_ex_tax else Decimal(1)
-        price_inc_tax = (price_ex_tax * ratio).quantize(Decimal("0.01"))
-        self.lines[index] = before.model_copy(
-            update={
-                "variant_id": variant_id,
-                "sku": sku,
-                "price_ex_tax": price_ex_tax,
-                "price_inc_tax": price_inc_tax,
-                "product_options": [],
-            }
-        )
-        self._amended(
-            now,
-            {
-                "product_id": product_id,
-                "variant_id": [before.variant_id, variant_id],
-                "price_inc_tax": [str(before.price_inc_tax), str(price_inc_tax)],
-            },
-        )
-
-    def _line_of(self, product_id: int) -> int:
-        lines = [i for i, line in enumerate(self.lines) if line.product_id == product_id]
-        if not lines:
-            raise DomainError(f"product {product_id} is not part of this subscription")
-        return lines[0]
-
-    def change_cadence(
-        self, cadence: Cadence, now: datetime, *, option: tuple[int, int, int] | None = None
-    ) -> None:
-        """The new cadence counts from the next renewal, whose date does not move: the cycle in
-        progress was paid for at the old cadence and runs to its end (no proration).
-
-        `option` is (product id, cadence option id, the new cadence's option value id): that
-        product's lines then renew naming the new cadence's value, as a checkout would have."""
-        self._apply(Command.AMEND, now)
-        before = self.cadence.label
-        self.anchor_at, self.anchor_cycle = self.next_renewal_at, self.next_cycle
-        self.cadence = cadence
-        if option is not None:
-            product_id, option_id, value_id = option
-            chosen = {"id": option_id, "value": str(value_id)}
-            self.lines = [
-                line.model_copy(
-                    update={
-                        "product_options": [
-                            *(o for o in line.product_options if o.get("id") != option_id),
-                            chosen,
-                        ]
-                    }
-                )
-                if line.product_id == product_id
-                else line
-                for line in self.lines
-            ]
-        self._amended(now, {"cadence": [before, cadence.label]})
-
-    def set_contract(self, contract: ContractGuard | None, now: datetime) -> None:
-        """The merchant sets (or, with None, removes) this subscription's contract term; its
-        cancels are then guarded by it instead of by the store's."""
-        self._apply(Command.AMEND, now)
-        before, self.contract = self.contract, contract
-        dumped = [None if c is None else c.model_dump(mode="json") for c in (before, contract)]
-        self._amended(now, {"contract": dumped})
-
-    def change_shipping_address(self, address: dict[str, str], now: datetime) -> None:
-        """Renewals from the next one on ship here (fields not given stay as they were)."""
-        self._apply(Command.AMEND, now)
-        self.shipping_address = {**(self.shipping_address or {}), **address}
-        self._amended(now, {"shipping_address": sorted(address)})
+        self._amended(now, amendment.apply(self))
 
     def _amended(self, now: datetime, changes: dict[str, Any]) -> None:
         self._record(
@@ -681,7 +596,7 @@ class Subscription(BaseModel):
             {
                 "changes": changes,
                 "effective_cycle": self.next_cycle,
-                "next_renewal_at": _iso(self.next_renewal_at),
+                "next_renewal_at": iso_timestamp(self.next_renewal_at),
                 "next_renewal_total": str(self.renewal_total()),
             },
         )
@@ -696,7 +611,7 @@ class Subscription(BaseModel):
             "cadence": self.cadence.model_dump(mode="json", exclude={"retired", "option_value_id"}),
             "currency": self.currency,
             "lines": [line.model_dump(mode="json") for line in self.lines],
-            "next_renewal_at": _iso(self.next_renewal_at),
+            "next_renewal_at": iso_timestamp(self.next_renewal_at),
         }
 
     def pull_events(self) -> list[ev.DomainEvent]:
@@ -708,10 +623,7 @@ class Subscription(BaseModel):
         self.status = resolve(self.status, command)
         self.updated_at = now
         # Scheduled changes end with the state they were scheduled for.
-        if self.status != Status.PAUSED:
-            self.resume_at = None
-        if self.status in (Status.CANCELLED, Status.EXPIRED):
-            self.cancel_at, self.scheduled_cancel_fee = None, None
+        self.scheduled = tuple(c for c in self.scheduled if not c.ended_by(self.status))
 
     def _record(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
         self.event_seq += 1
@@ -726,7 +638,3 @@ class Subscription(BaseModel):
                 data=data,
             )
         )
-
-
-def _iso(value: datetime) -> str:
-    return value.isoformat().replace("+00:00", "Z")

@@ -14,13 +14,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..bootstrap import container
+from ..domain.tenant_config import InvalidTenantConfig
 from ..ports.storage import Endpoint, UnitOfWork
 from ..services import endpoints as svc
 from ..services.tenant_settings import update_tenant_config
-from ..services.webhook_replay import replay_events, replay_range
+from ..services.webhook_replay import ReplayRefused, replay_events, replay_range
 from .admin_auth import session_store
 from .input_types import MultiLine, SingleLine
-from .responses import json_response
+from .responses import error, json_response
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -199,3 +200,25 @@ def replay(endpoint_id: str, request: ReplayRequest) -> ReplayView:
     return ReplayView(
         queued=result.queued, not_subscribed=result.not_subscribed, unknown=list(result.unknown)
     )
+
+
+@router.exception_handler(InvalidTenantConfig)  # type: ignore[untyped-decorator]
+def _invalid_config(failure: InvalidTenantConfig) -> Response[str]:
+    fields = [{"field": e["loc"], "message": e["msg"]} for e in failure.errors]
+    return json_response(422, {"error": failure.code, "fields": fields})
+
+
+@router.exception_handler(svc.InvalidEndpoint)  # type: ignore[untyped-decorator]
+def _invalid_endpoint(failure: svc.InvalidEndpoint) -> Response[str]:
+    return json_response(422, {"error": "invalid_endpoint", "errors": failure.errors})
+
+
+@router.exception_handler(svc.EndpointNotFound)  # type: ignore[untyped-decorator]
+def _no_endpoint(_: svc.EndpointNotFound) -> Response[str]:
+    return error(404, "not_found", "no such endpoint")
+
+
+@router.exception_handler(ReplayRefused)  # type: ignore[untyped-decorator]
+def _replay_refused(failure: ReplayRefused) -> Response[str]:
+    status = 404 if failure.code == "endpoint_not_found" else 409
+    return error(status, failure.code, str(failure))

@@ -9,7 +9,8 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from ..domain.contract import ContractGuard
-from ..domain.subscription import MAX_PAUSE_DAYS, Subscription
+from ..domain.scheduled_change import MAX_PAUSE_DAYS, ChangeKind
+from ..domain.subscription import Subscription
 from ..ports.storage import CachedPlan
 from .input_types import Id, SingleLine, StrictCount
 
@@ -68,8 +69,8 @@ class SubscriptionView(BaseModel):
             paid_cycles=sub.paid_cycles,
             commitment_count=sub.terms.commitment_count,
             shipping_address=sub.shipping_address,
-            resume_at=sub.resume_at,
-            cancel_at=sub.cancel_at,
+            resume_at=sub.scheduled_at(ChangeKind.RESUME),
+            cancel_at=sub.scheduled_at(ChangeKind.CANCEL),
             contract=sub.contract,
             created_at=sub.created_at,
             updated_at=sub.updated_at,

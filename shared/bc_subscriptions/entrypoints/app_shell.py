@@ -19,7 +19,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 
 ASSET_PREFIX = "/app/assets/"
-BUNDLE = ("admin.js",)
+BUNDLE = ("admin.js", "storefront.js")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from ..adapters.dynamodb.subscription_reads import InvalidCursor
 from ..domain.errors import DomainError, InvalidTransition
-from ..domain.subscription import resume_at_problem
+from ..domain.scheduled_change import resume_at_problem
+from ..domain.timestamps import iso_timestamp
 from ..ports.storage import ConcurrencyConflict, RetryableStorageError
 from ..services.cancel_flow import CancelLocked, ContractNoticePeriod
 from ..services.change_limits import RateLimited
@@ -93,11 +94,11 @@ def conflict(failure: DomainError) -> Response[str]:
         body |= {"status": failure.status, "command": failure.command}
     if isinstance(failure, CancelLocked):
         body |= {
-            "earliest_cancel_at": failure.earliest_cancel_at.isoformat().replace("+00:00", "Z"),
+            "earliest_cancel_at": iso_timestamp(failure.earliest_cancel_at),
             "remaining_cycles": failure.remaining_cycles,
         }
     if isinstance(failure, ContractNoticePeriod):
-        body["window_opens_at"] = failure.window_opens_at.isoformat().replace("+00:00", "Z")
+        body["window_opens_at"] = iso_timestamp(failure.window_opens_at)
     return json_response(409, body)
 
 

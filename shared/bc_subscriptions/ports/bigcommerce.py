@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 
 class _BcModel(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    # Built on first use: a handler pays only for the shapes of the calls it makes.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
 
 
 class Address(_BcModel):
@@ -236,6 +237,32 @@ class Webhook(_BcModel):
     headers: dict[str, str] | None = None
 
 
+class StorefrontScript(_BcModel):
+    """`/v3/content/scripts` item (`data` envelope): a script the storefront loads."""
+
+    uuid: str
+    name: str
+    src: str | None = None
+    kind: str | None = None
+    visibility: str | None = None
+    consent_category: str | None = None
+    api_client_id: str | None = None
+
+
+class ScriptWrite(_BcModel):
+    """The body of a script create or update: a `src` script, as the storefront portal is."""
+
+    name: str
+    description: str
+    src: str
+    auto_uninstall: bool
+    load_method: Literal["default", "async", "defer"]
+    location: Literal["head", "footer"]
+    visibility: Literal["storefront", "all_pages", "checkout", "order_confirmation"]
+    kind: Literal["src"]
+    consent_category: Literal["essential", "functional", "analytics", "targeting"]
+
+
 class Metafield(_BcModel):
     """`/v3/catalog/products/{id}/metafields` or `/v3/orders/{id}/metafields` item (`data`
     envelope); `value` is a string."""
@@ -442,6 +469,14 @@ class BigCommerce(Protocol):
     def update_webhook(
         self, store_hash: str, webhook_id: int, headers: dict[str, str], *, is_active: bool = True
     ) -> Webhook: ...
+
+    def list_scripts(self, store_hash: str) -> list[StorefrontScript]: ...
+
+    def create_script(self, store_hash: str, script: ScriptWrite) -> StorefrontScript: ...
+
+    def update_script(
+        self, store_hash: str, script_uuid: str, script: ScriptWrite
+    ) -> StorefrontScript: ...
 
 
 class CatalogSearch(Protocol):

@@ -12,6 +12,7 @@ from ..domain.events import ENDPOINT_DISABLED, DomainEvent
 from ..domain.plan import Plan
 from ..domain.subscription import Subscription
 from ..domain.tenant_config import TenantConfig
+from ..domain.timestamps import iso_timestamp
 
 
 class ConcurrencyConflict(Exception):
@@ -179,13 +180,9 @@ class Endpoint:
             data={
                 "url": self.url,
                 "reason": reason,
-                "failing_since": _iso(self.failing_since) if self.failing_since else None,
+                "failing_since": iso_timestamp(self.failing_since) if self.failing_since else None,
             },
         )
-
-
-def _iso(value: datetime) -> str:
-    return value.isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)

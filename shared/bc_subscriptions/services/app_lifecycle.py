@@ -47,6 +47,7 @@ def install_from_callback(
     vault: Encrypter,
     bc: BigCommerce,
     app_base_url: str,
+    client_id: str,
     now: datetime,
 ) -> InstallResult:
     """Exchange the one-time code for the store's token; install (or reinstall) the store."""
@@ -63,6 +64,7 @@ def install_from_callback(
         vault=vault,
         bc=bc,
         app_base_url=app_base_url,
+        client_id=client_id,
         now=now,
     )
 

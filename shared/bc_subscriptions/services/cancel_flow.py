@@ -28,8 +28,10 @@ from typing import Literal
 
 from ..domain.errors import DomainError
 from ..domain.lifecycle import Command, resolve
+from ..domain.scheduled_change import ChangeKind
 from ..domain.subscription import Subscription
 from ..domain.tenant_config import TenantConfig
+from ..domain.timestamps import iso_timestamp
 from ..ports.storage import OpsEvent, OpsEvents, UnitOfWork
 from .change_limits import cancel_limit
 from .subscription_admin import change_subscription
@@ -155,7 +157,8 @@ def _report(
     """Ops items for the merchant's operator: the cancel, and a fee owed for it."""
     store_hash = sub.store_hash
     # A scheduled cancel says when it takes effect (the fee is owed from then on).
-    scheduled = {} if sub.cancel_at is None else {"cancel_at": _iso(sub.cancel_at)}
+    cancel_at = sub.scheduled_at(ChangeKind.CANCEL)
+    scheduled = {} if cancel_at is None else {"cancel_at": iso_timestamp(cancel_at)}
     ops.record(
         OpsEvent(
             store_hash,
@@ -185,7 +188,3 @@ def _report(
                 now,
             )
         )
-
-
-def _iso(value: datetime) -> str:
-    return value.isoformat().replace("+00:00", "Z")

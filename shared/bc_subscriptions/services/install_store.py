@@ -9,6 +9,7 @@ from typing import Protocol
 
 from ..ports.bigcommerce import BigCommerce
 from ..ports.storage import Install
+from .storefront_script import ScriptOutcome, ensure_storefront_script
 
 SECRET_HEADER = "X-Bcs-Webhook-Secret"  # noqa: S105 - a header name, not a secret
 # Names the store whose secret the delivery carries: the body's `producer` must agree with it.
@@ -48,6 +49,7 @@ class InstallResult:
     store_hash: str
     hooks_created: int
     hooks_reused: int
+    script: ScriptOutcome
 
 
 def install_store(
@@ -58,9 +60,11 @@ def install_store(
     vault: Encrypter,
     bc: BigCommerce,
     app_base_url: str,
+    client_id: str,
     now: datetime,
 ) -> InstallResult:
-    """Save the store with a fresh webhook secret, then make sure each hook exists once."""
+    """Save the store with a fresh webhook secret, then make sure each hook and the storefront
+    portal's script exist once."""
     webhook_secret = secrets.token_urlsafe(32)
     install = Install(
         store_hash,
@@ -70,7 +74,10 @@ def install_store(
     )
     installs.put(install, now)
     hooks = ensure_hooks(store_hash, webhook_secret, bc=bc, app_base_url=app_base_url)
-    return InstallResult(store_hash, hooks.created, hooks.updated)
+    script = ensure_storefront_script(
+        store_hash, bc=bc, app_base_url=app_base_url, client_id=client_id
+    )
+    return InstallResult(store_hash, hooks.created, hooks.updated, script)
 
 
 @dataclass(frozen=True)

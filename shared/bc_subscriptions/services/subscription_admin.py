@@ -92,6 +92,7 @@ def retry_payment_now(
     uow_factory: Callable[[], UnitOfWork],
     queue: MessageQueue,
     now: datetime,
+    customer_id: int | None = None,
 ) -> tuple[Subscription, int]:
     """Bring the cycle's scheduled dunning retry forward to now and hand it to the renewal
     worker, whose dunning path pays the cycle's existing order again. The retry time is
@@ -102,7 +103,12 @@ def retry_payment_now(
         cycles.append(sub.retry_payment_now(now))
 
     sub = change_subscription(
-        store_hash, subscription_id, bring_forward, uow_factory=uow_factory, now=now
+        store_hash,
+        subscription_id,
+        bring_forward,
+        uow_factory=uow_factory,
+        now=now,
+        customer_id=customer_id,
     )
     body = RenewSubscription(store_hash=store_hash, subscription_id=sub.id, cycle=cycles[0])
     queue.send_batch([body.model_dump_json()])

@@ -10,6 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from ..domain.amendments import (
+    AddressAmendment,
+    CadenceAmendment,
+    ContractAmendment,
+    QuantityAmendment,
+    VariantAmendment,
+    line_index,
+)
 from ..domain.contract import ContractGuard
 from ..domain.errors import DomainError
 from ..domain.subscription import Subscription
@@ -27,15 +35,15 @@ class VariantNotOffered(DomainError):
 
 
 def quantity(product_id: int, units: int, now: datetime) -> Callable[[Subscription], None]:
-    return lambda sub: sub.change_quantity(product_id, units, now)
+    return lambda sub: sub.amend(QuantityAmendment(product_id, units), now)
 
 
 def shipping_address(address: dict[str, str], now: datetime) -> Callable[[Subscription], None]:
-    return lambda sub: sub.change_shipping_address(address, now)
+    return lambda sub: sub.amend(AddressAmendment(address), now)
 
 
 def contract(term: ContractGuard | None, now: datetime) -> Callable[[Subscription], None]:
-    return lambda sub: sub.set_contract(term, now)
+    return lambda sub: sub.amend(ContractAmendment(term), now)
 
 
 def change_cadence(
@@ -59,7 +67,7 @@ def change_cadence(
         option = None
         if plan is not None and option_id is not None and value_id is not None:
             option = (plan.product_id, option_id, value_id)
-        sub.change_cadence(cadence, now, option=option)
+        sub.amend(CadenceAmendment(cadence, option), now)
 
     return change_subscription(
         store_hash,
@@ -86,19 +94,13 @@ def swap_variant(
     catalog price (`calculated_price`) at this moment is the price locked for the renewals."""
 
     def _change(sub: Subscription) -> None:
-        if all(line.product_id != product_id for line in sub.lines):
-            raise DomainError(f"product {product_id} is not part of this subscription")
+        line_index(sub, product_id)  # refused before asking BigCommerce
         variants = {v.id: v for v in bc.get_product_variants(store_hash, product_id)}
         variant = variants.get(variant_id)
         if variant is None or variant.purchasing_disabled:
             raise VariantNotOffered(f"product {product_id} has no purchasable variant {variant_id}")
-        sub.swap_variant(
-            product_id,
-            variant_id=variant.id,
-            sku=variant.sku,
-            price_ex_tax=variant.calculated_price,
-            now=now,
-        )
+        swap = VariantAmendment(product_id, variant.id, variant.sku, variant.calculated_price)
+        sub.amend(swap, now)
 
     return change_subscription(
         store_hash,

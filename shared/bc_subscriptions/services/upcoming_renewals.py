@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from ..domain.lifecycle import RENEWABLE
+from ..domain.scheduled_change import ChangeKind
 from ..ports.storage import SubscriptionReader
 
 MAX_COUNTED = 100
@@ -34,7 +35,8 @@ def upcoming_renewals(
         # The index also holds dunning steps, pause ends and cancels that come first.
         if sub.status not in RENEWABLE or sub.next_renewal_at >= until:
             continue
-        if sub.cancel_at is not None and sub.cancel_at <= sub.next_renewal_at:
+        cancel_at = sub.scheduled_at(ChangeKind.CANCEL)
+        if cancel_at is not None and cancel_at <= sub.next_renewal_at:
             continue
         count += 1
         totals[sub.currency] += sub.renewal_total()

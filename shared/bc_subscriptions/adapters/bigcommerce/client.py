@@ -24,8 +24,10 @@ from ...ports.bigcommerce import (
     PaymentDeclined,
     PaymentResult,
     ProductVariant,
+    ScriptWrite,
     ShippingAddress,
     StoredInstrument,
+    StorefrontScript,
     Transaction,
     Webhook,
 )
@@ -321,6 +323,24 @@ class HttpBigCommerce:
         """`PUT /v3/hooks/{id}`: new headers, and re-activation of a deactivated hook."""
         path, body = f"/v3/hooks/{webhook_id}", {"is_active": is_active, "headers": headers}
         return self._rest.one(Webhook, store_hash, "PUT", path, envelope=True, json=body)
+
+    # -- storefront scripts (v3: data envelope, paged) -----------------------------------------
+    def list_scripts(self, store_hash: str) -> list[StorefrontScript]:
+        """`GET /v3/content/scripts`: only the scripts this app's token created."""
+        return self._v3_pages(StorefrontScript, store_hash, "/v3/content/scripts")
+
+    def create_script(self, store_hash: str, script: ScriptWrite) -> StorefrontScript:
+        """`POST /v3/content/scripts`."""
+        body = script.model_dump()
+        path = "/v3/content/scripts"
+        return self._rest.one(StorefrontScript, store_hash, "POST", path, envelope=True, json=body)
+
+    def update_script(
+        self, store_hash: str, script_uuid: str, script: ScriptWrite
+    ) -> StorefrontScript:
+        """`PUT /v3/content/scripts/{uuid}`: every field we set, sent again."""
+        path, body = f"/v3/content/scripts/{script_uuid}", script.model_dump()
+        return self._rest.one(StorefrontScript, store_hash, "PUT", path, envelope=True, json=body)
 
 
 def _value_body(value: ModifierValue) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from ...ports.storage import DueSubscription, OverduePage, OverdueRenewal, Subsc
 from . import keys
 from .errors import translated_errors
 from .models import ChargeItem, CustomerLinkItem, DeliveryItem, EventItem, SubscriptionItem
+from .subscription_doc import subscription_from_doc
 
 _ALL = "CUSTOMER#"
 
@@ -138,7 +139,7 @@ class SubscriptionReads:
             return []
         wanted = [(keys.sub_pk(store_hash, i), keys.META) for i in ids]
         found = {item.subscription_id: item for item in SubscriptionItem.batch_get(wanted)}
-        return [Subscription.model_validate_json(found[i].doc) for i in ids if i in found]
+        return [subscription_from_doc(found[i].doc) for i in ids if i in found]
 
 
 def _encode(last: dict[str, Any], store_hash: str, prefix: str) -> str:

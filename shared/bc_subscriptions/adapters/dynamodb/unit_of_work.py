@@ -35,6 +35,7 @@ from .models import (
     TenantConfigItem,
 )
 from .rate_limits import RateLimits
+from .subscription_doc import subscription_doc, subscription_from_doc
 
 # DynamoDB's TransactWriteItems limit; a change plus its events must fit in one transaction.
 MAX_TRANSACTION_ITEMS = 100
@@ -141,7 +142,7 @@ class _Subscriptions:
 
     def get(self, store_hash: str, subscription_id: str) -> Subscription | None:
         item = self._uow.load(SubscriptionItem, keys.sub_pk(store_hash, subscription_id), keys.META)
-        return None if item is None else Subscription.model_validate_json(item.doc)
+        return None if item is None else subscription_from_doc(item.doc)
 
     def add(self, sub: Subscription) -> None:
         item = SubscriptionItem(keys.sub_pk(sub.store_hash, sub.id), keys.META)
@@ -160,7 +161,7 @@ class _Subscriptions:
             sub.customer_id,
             sub.next_cycle,
         )
-        item.doc = sub.model_dump_json()
+        item.doc = subscription_doc(sub)
         item.due_pk = item.due_sk = None
         # In the sparse DueIndex only while a sweep has something to do (renew, retry, give up).
         if (due_at := sub.due_at()) is not None:

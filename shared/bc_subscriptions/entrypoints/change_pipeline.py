@@ -1,0 +1,33 @@
+"""How a route hands its command to the one table: the caller comes in as a dependency that
+each API resolves its own way (a merchant's session, a shopper's customer token)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, TypeVar, cast
+
+from aws_lambda_powertools.event_handler.depends import Depends
+
+from ..bootstrap import container
+from ..services.command_handlers import ChangeDeps, handle
+from ..services.commands import Caller, Command
+
+R = TypeVar("R")
+
+
+def current_caller() -> Caller:
+    """Who is calling. Each API replaces this, in its `dependency_overrides`, with how it
+    authenticates its callers, so the routers it shares with the other API stay the same."""
+    raise LookupError("this API does not say how its callers are resolved")
+
+
+# A route parameter of this type is the authenticated caller; it is not part of the OpenAPI
+# document. It is resolved after the request validated and before the route body runs.
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def run(command: Command[R], caller: Caller, now: datetime | None = None) -> R:
+    """The command's answer, at `now` (the business clock's, unless the route read it already)."""
+    c = container()
+    # The container's DynamoDB unit of work is the storage port, short of mypy seeing it so.
+    return handle(command, caller, cast(ChangeDeps, c), c.clock.now() if now is None else now)

@@ -1,0 +1,52 @@
+"""The merchant's plan routes: a product's plan as BigCommerce holds it, and setting it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from ..bootstrap import container
+from ..domain.plan_metafield import InvalidPlan
+from ..services.plans import ProductNotFound, publish_plan, read_plan
+from .api_models import PlanView
+from .change_pipeline import CurrentCaller
+from .responses import error
+
+router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
+
+
+@router.put("/plans/<product_id>")
+def put_plan(product_id: int, caller: CurrentCaller, request: Request) -> dict[str, Any]:
+    """Set a product's plan (the JSON of its `bc_subscriptions.plan` metafield) in BigCommerce,
+    with the cadence modifier shoppers choose from; answers the plan as stored."""
+    c = container()
+    plan = publish_plan(
+        caller.store_hash,
+        product_id,
+        request.resolved_event.decoded_body or "",
+        bc=c.bigcommerce,
+        catalog=c.plan_catalog,
+        now=c.clock.now(),
+    )
+    return plan.model_dump(mode="json")
+
+
+@router.get("/plans/<product_id>")
+def get_plan(product_id: int, caller: CurrentCaller) -> PlanView:
+    """A product's plan as BigCommerce holds it now; an invalid one comes back with its error."""
+    c = container()
+    entry = read_plan(caller.store_hash, product_id, catalog=c.plan_catalog, now=c.clock.now())
+    return PlanView.of(entry)
+
+
+@router.exception_handler(InvalidPlan)  # type: ignore[untyped-decorator]
+def _invalid_plan(failure: InvalidPlan) -> Response[str]:
+    return error(422, "invalid_plan", str(failure))
+
+
+@router.exception_handler(ProductNotFound)  # type: ignore[untyped-decorator]
+def _no_product(_: ProductNotFound) -> Response[str]:
+    return error(404, "not_found", "no such product")

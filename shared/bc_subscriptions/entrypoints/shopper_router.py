@@ -1,0 +1,79 @@
+"""Routes only a shopper has: the list of their own subscriptions, their stored cards, and
+moving every subscription to another of those cards."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..bootstrap import container
+from ..services import subscription_admin as admin
+from ..services.commands import ChangePaymentMethod
+from ..services.payment_method_change import UnknownInstrument
+from .api_models import SubscriptionList, SubscriptionView
+from .change_pipeline import CurrentCaller, run
+from .input_types import SingleLine
+from .responses import error
+
+router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
+
+
+class PaymentMethodRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    instrument_token: SingleLine = Field(min_length=1, max_length=200)
+
+
+@router.get("/subscriptions")
+def list_subscriptions(
+    caller: CurrentCaller,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=admin.MAX_PAGE)] = 25,
+) -> SubscriptionList:
+    subs, next_cursor = admin.list_subscriptions(
+        caller.store_hash,
+        admin.Filters(customer_id=caller.customer_id),
+        reader=container().subscription_reads,
+        cursor=cursor,
+        limit=limit,
+    )
+    return SubscriptionList(items=[SubscriptionView.of(s) for s in subs], next_cursor=next_cursor)
+
+
+class StoredCardView(BaseModel):
+    """One of the shopper's stored instruments in BigCommerce, as they may pick it."""
+
+    token: str
+    type: str
+    brand: str
+    last_4: str
+    expiry_month: int | None
+    expiry_year: int | None
+    is_default: bool
+
+
+class StoredCardList(BaseModel):
+    items: list[StoredCardView]
+
+
+@router.get("/payment-methods")
+def list_payment_methods(caller: CurrentCaller) -> StoredCardList:
+    """The shopper's stored instruments, any of which `PUT /portal/payment-method` accepts."""
+    assert caller.customer_id is not None  # the portal's caller is always a shopper
+    stored = container().bigcommerce.list_stored_instruments(caller.store_hash, caller.customer_id)
+    return StoredCardList(items=[StoredCardView(**i.model_dump()) for i in stored])
+
+
+@router.put("/payment-method")
+def put_payment_method(caller: CurrentCaller, request: PaymentMethodRequest) -> SubscriptionList:
+    subs = run(ChangePaymentMethod(request.instrument_token), caller)
+    return SubscriptionList(items=[SubscriptionView.of(s) for s in subs], next_cursor=None)
+
+
+@router.exception_handler(UnknownInstrument)  # type: ignore[untyped-decorator]
+def _unknown_instrument(_: UnknownInstrument) -> Response[str]:
+    return error(422, "unknown_instrument", "not one of your stored payment methods")

@@ -1,0 +1,111 @@
+"""What a merchant or a shopper asks of their subscriptions, one small command each.
+
+A command names the change and carries its arguments; who asks is the `Caller`, passed beside
+it, so the same command means the same thing from the admin API and from the portal. The one
+table from command to handler is `command_handlers.HANDLERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Literal, TypeVar
+
+from ..domain.contract import ContractGuard
+from ..domain.subscription import Subscription
+from .cancel_flow import Cancelled
+
+R = TypeVar("R", covariant=True)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A store's merchant, or (with `customer_id`) one of its shoppers, who reaches only the
+    subscriptions they own: anything else is not found."""
+
+    store_hash: str
+    customer_id: int | None = None
+
+    @property
+    def actor(self) -> Literal["merchant", "shopper"]:
+        return "merchant" if self.customer_id is None else "shopper"
+
+
+class Command(Generic[R]):
+    """A change to run through the table; `R` is what its handler answers."""
+
+
+@dataclass(frozen=True)
+class Pause(Command[Subscription]):
+    subscription_id: str
+    resume_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Resume(Command[Subscription]):
+    subscription_id: str
+
+
+@dataclass(frozen=True)
+class Skip(Command[Subscription]):
+    subscription_id: str
+
+
+@dataclass(frozen=True)
+class Cancel(Command[Cancelled]):
+    subscription_id: str
+    when: Literal["immediately", "period_end"] = "immediately"
+
+
+@dataclass(frozen=True)
+class WithdrawScheduledCancel(Command[Subscription]):
+    subscription_id: str
+
+
+@dataclass(frozen=True)
+class ChangeQuantity(Command[Subscription]):
+    subscription_id: str
+    product_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class ChangeCadence(Command[Subscription]):
+    subscription_id: str
+    cadence: str
+
+
+@dataclass(frozen=True)
+class ChangeShippingAddress(Command[Subscription]):
+    subscription_id: str
+    address: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class SwapVariant(Command[Subscription]):
+    subscription_id: str
+    product_id: int
+    variant_id: int
+
+
+@dataclass(frozen=True)
+class SetContract(Command[Subscription]):
+    """The subscription's own contract term; None: back to the store's (if it has one)."""
+
+    subscription_id: str
+    term: ContractGuard | None
+
+
+@dataclass(frozen=True)
+class RetryPayment(Command[tuple[Subscription, int]]):
+    """Retry the declined renewal charge now; answers the subscription and the cycle."""
+
+    subscription_id: str
+
+
+@dataclass(frozen=True)
+class ChangePaymentMethod(Command[list[Subscription]]):
+    """Move every live subscription of the calling shopper to another stored instrument."""
+
+    instrument_token: str
