@@ -73,7 +73,7 @@ function SearchResults({ keyword }: { keyword: string }) {
               columns={[
                 { header: "Product", hash: "name", render: (p) => <Link href={href({ screen: "plans", productId: p.product_id })}>{p.name}</Link> },
                 { header: "SKU", hash: "sku", render: (p) => p.sku || "—" },
-                { header: "Price", hash: "price", align: "right", render: (p) => String(p.price) },
+                { header: "Price", hash: "price", align: "right", render: (p) => (Number.isFinite(Number(p.price)) ? Number(p.price).toFixed(2) : String(p.price)) },
                 { header: "Plan", hash: "plan", render: (p) => PLAN_WORDS(p.has_plan) },
                 { header: "Id", hash: "id", render: (p) => `#${p.product_id}` },
               ]}
