@@ -8,6 +8,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.entrypoints import (
     admin_auth,
+    admin_catalog,
+    admin_config_presets,
+    admin_dashboard,
+    admin_onboarding,
     admin_ops,
     admin_settings,
     merchant_router,
@@ -33,6 +37,13 @@ for router in (
     subscription_router.router,
 ):
     app.include_router(router, prefix="/admin")
+for store_router in (
+    admin_catalog.router,
+    admin_onboarding.router,
+    admin_dashboard.router,
+    admin_config_presets.router,
+):
+    app.include_router(store_router)
 
 
 @app.get("/admin/openapi.json", include_in_schema=False)

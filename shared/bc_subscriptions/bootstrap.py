@@ -147,6 +147,10 @@ class Container:
         return DynamoOpsEvents()
 
     @cached_property
+    def plan_cache(self) -> DynamoPlanCache:
+        return DynamoPlanCache()
+
+    @cached_property
     def plan_catalog(self) -> PlanCatalog:
         from .services.plans import PlanCatalog
 

@@ -6,11 +6,13 @@ each screen is photographed into tests/browser/screenshots/ for review.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from werkzeug.serving import make_server
@@ -18,7 +20,7 @@ from werkzeug.serving import make_server
 from devstack.dev import api_app
 from devstack.stack import LocalStack
 
-from ..integration.world import World
+from ..integration.world import ONE_TIME_PRODUCT_ID, PRODUCT_ID, World
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -33,6 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+T = TypeVar("T")
+_fresh = itertools.count(1)
+
 if not Path(CHROMIUM).is_file():
     pytest.skip(
         "Chromium is not installed (apt-get install -y chromium; .ci/run installs it)",
@@ -46,8 +51,36 @@ class Site:
     def __init__(self, stack: LocalStack, world: World, base: str, browser: Any) -> None:
         self.stack, self.world, self.base, self.browser = stack, world, base, browser
 
-    def load_url(self) -> str:
-        jwt = self.world.emulator.signed_payload(self.world.store_hash)
+    def off_loop(self, work: Callable[[], T]) -> T:
+        """Run store-side work (a checkout, the pipeline) on a thread of its own.
+
+        Playwright's sync API keeps an asyncio loop running on the test's thread, and the
+        merchant webhook worker starts its own loop with `asyncio.run`, which refuses to run
+        inside another: pumped from the test's thread, every delivery failed and the delivery
+        log stayed empty. Lambda never has a loop running, so the harness moves, not the code.
+        """
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(work).result()
+
+    def subscribe(self) -> tuple[Any, dict[str, Any]]:
+        """A shopper buys the subscription product and the pipeline settles."""
+        return self.off_loop(self.world.subscribe)
+
+    def new_store(self) -> World:
+        """A store that just installed the app: hooks registered, products, no plan yet."""
+
+        def install() -> World:
+            store_hash = f"fresh{next(_fresh)}"
+            self.stack.install_store(store_hash)
+            self.stack.add_product(store_hash, PRODUCT_ID, "Coffee beans", "25.00")
+            self.stack.add_product(store_hash, ONE_TIME_PRODUCT_ID, "Mug", "12.00")
+            return World(self.stack, store_hash)
+
+        return self.off_loop(install)
+
+    def load_url(self, world: World | None = None) -> str:
+        store_hash = (world or self.world).store_hash
+        jwt = self.world.emulator.signed_payload(store_hash)
         return f"{self.base}/load?signed_payload_jwt={jwt}"
 
 

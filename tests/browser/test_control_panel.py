@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -29,7 +30,7 @@ def test_the_merchant_sees_a_new_subscription_and_pauses_and_resumes_it(
     shoot(page, "dashboard-empty")
 
     # Given a shopper buys the subscription product
-    site.world.subscribe()
+    site.subscribe()
     # When the merchant reloads the app
     _open(page, site)
     # Then the dashboard counts it as active and links to the list
@@ -47,13 +48,13 @@ def test_the_merchant_sees_a_new_subscription_and_pauses_and_resumes_it(
     expect(page.locator("[data-screen=subscription]")).to_be_visible()
     expect(page.get_by_text("Coffee beans (#111)")).to_be_visible()
     shoot(page, "subscription")
-    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Pause", exact=True).click()
     # Then it is paused, and says so
     expect(page.get_by_text("The subscription is paused.")).to_be_visible()
     expect(page.locator("[data-status=paused]")).to_be_visible()
     shoot(page, "subscription-paused")
     # When the merchant resumes it
-    page.get_by_role("button", name="Resume").click()
+    page.get_by_role("button", name="Resume", exact=True).click()
     # Then it is active again
     expect(page.get_by_text("The subscription is active again.")).to_be_visible()
     expect(page.locator("[data-status=active]")).to_be_visible()
@@ -161,7 +162,8 @@ def test_the_merchant_sets_a_plan_and_sees_why_an_invalid_one_is_refused(
 def test_a_new_endpoints_secret_is_shown_once_and_its_delivery_log_opens(
     site: Site, page: Any
 ) -> None:
-    # Given the webhooks screen
+    # Given a subscription whose created event was delivered, and the webhooks screen
+    site.subscribe()
     _open(page, site)
     page.get_by_role("navigation").get_by_role("link", name="Webhooks").click()
     # When the merchant adds an endpoint
@@ -178,4 +180,22 @@ def test_a_new_endpoints_secret_is_shown_once_and_its_delivery_log_opens(
     expect(page.get_by_role("status")).to_have_count(0)
     expect(page.locator("[data-error-code]")).to_have_count(0)
     expect(page.get_by_role("button", name="Replay")).to_be_visible()
+    delivered = page.get_by_role("row", name=re.compile(r"subscription\.created .* delivered 200"))
+    expect(delivered.first).to_be_visible()
     shoot(page, "deliveries")
+
+
+def test_settings_store_only_what_differs_from_the_preset(site: Site, page: Any) -> None:
+    # Given the settings screen of a new store on the standard preset
+    store = site.new_store()
+    page.goto(site.load_url(store) + "#/settings")
+    field = page.get_by_label("Stuck after (minutes)")
+    expect(field).to_be_visible()
+    # When the merchant changes one value and saves
+    field.fill("90")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Settings saved.")).to_be_visible()
+    shoot(page, "settings-saved")
+    # Then the store's overrides hold that value alone, not every value shown
+    (item,) = store.of_kind("tenant_config")
+    assert json.loads(str(item["overrides"])) == {"preset": "standard", "stuck_after_minutes": 90}

@@ -61,6 +61,12 @@ WORDS = [
     "redrive",
     "openapi.json",
     "payment-method",
+    "catalog",
+    "products",
+    "onboarding",
+    "renewals",
+    "upcoming",
+    "presets",
 ]
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)

@@ -115,6 +115,7 @@ def _order() -> NewOrder:
 S = "abc"
 _CALLS: dict[str, Any] = {
     "get_order": lambda c: c.get_order(S, 1),
+    "search_products": lambda c: c.search_products(S, "coffee", limit=20),
     "get_order_products": lambda c: c.get_order_products(S, 1),
     "get_order_shipping_addresses": lambda c: c.get_order_shipping_addresses(S, 1),
     "list_orders_modified_since": lambda c: c.list_orders_modified_since(

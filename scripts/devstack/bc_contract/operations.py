@@ -49,7 +49,9 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", ORDERS_V3, "/orders/{order_id}/metafields"),
     Operation("POST", ORDERS_V3, "/orders/{order_id}/metafields"),
     Operation("PUT", ORDERS_V3, "/orders/{order_id}/metafields/{metafield_id}"),
-    # v3 catalog: the plan metafield, variants, the plan modifier.
+    # v3 catalog: product search (the plan screen's picker), the plan metafield, variants,
+    # the plan modifier.
+    Operation("GET", PRODUCTS, "/catalog/products"),
     Operation("GET", PRODUCTS, "/catalog/products/{product_id}/metafields"),
     Operation("POST", PRODUCTS, "/catalog/products/{product_id}/metafields"),
     Operation("PUT", PRODUCTS, "/catalog/products/{product_id}/metafields/{metafield_id}"),

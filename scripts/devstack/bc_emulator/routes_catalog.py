@@ -10,6 +10,7 @@ from flask import Flask, Response, request
 from . import catalog_metafields as mf
 from .auth import store_view
 from .catalog_modifiers import modifier_problems, stored_values, unknown_value_ids
+from .catalog_search import search
 from .paging import BadPaging, v3_page
 from .responses import NOT_FOUND, json_response, v3_error
 from .state import Store
@@ -24,7 +25,13 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
     """Add `GET|POST /v3/catalog/products/{id}/metafields`, `PUT .../{metafield_id}` and
     `GET /v3/catalog/products/{id}/variants`, `GET|POST .../modifiers` and
     `PUT .../modifiers/{modifier_id}`. Every caller holding the store's token is the app's
-    own client (`emu.client_id`): fields other clients own are shown as their set allows."""
+    own client (`emu.client_id`): fields other clients own are shown as their set allows.
+    `GET /v3/catalog/products` searches by `keyword` (see `catalog_search`)."""
+
+    @app.get("/stores/<store_hash>/v3/catalog/products")
+    @store_view(emu)
+    def products(store: Store) -> Any:
+        return _collection(search(store.products.values(), request.args))
 
     @app.route(
         "/stores/<store_hash>/v3/catalog/products/<int:product_id>/metafields",

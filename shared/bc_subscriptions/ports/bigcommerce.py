@@ -196,6 +196,8 @@ class Transaction(_BcModel):
     payment_method_id: str | None = None
     payment_instrument_token: str | None = None
     date_created: str = ""
+    # Made by a gateway in test mode: no real money moved.
+    test: bool = False
 
 
 class AcceptedMethod(_BcModel):
@@ -205,6 +207,16 @@ class AcceptedMethod(_BcModel):
     id: str
     type: str = ""
     stored_instruments: list[StoredInstrument] = Field(default_factory=list)
+
+
+class CatalogProduct(_BcModel):
+    """One item of `GET /v3/catalog/products` (`data` envelope), the fields we ask for."""
+
+    id: int
+    name: str = ""
+    sku: str = ""
+    price: Decimal = Decimal("0")
+    is_visible: bool = True
 
 
 class PaymentResult(_BcModel):
@@ -465,6 +477,14 @@ class BigCommerce(Protocol):
     def update_script(
         self, store_hash: str, script_uuid: str, script: ScriptWrite
     ) -> StorefrontScript: ...
+
+
+class CatalogSearch(Protocol):
+    """The merchant's catalog, searched the way the control panel's product search does."""
+
+    def search_products(
+        self, store_hash: str, keyword: str, *, limit: int
+    ) -> list[CatalogProduct]: ...
 
 
 class OAuthClient(Protocol):

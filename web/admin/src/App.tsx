@@ -2,8 +2,9 @@ import { Box, Flex, GlobalStyles, H1, Link, Text } from "@bigcommerce/big-design
 import { useEffect, useState } from "react";
 import type { AdminApi } from "./api/client";
 import { ReloadApp } from "./components/ReloadApp";
-import { href, type Route, useRoute } from "./router";
+import { href, type Route, type SubscriptionFilters, useRoute } from "./router";
 import { Dashboard } from "./screens/Dashboard";
+import { Onboarding } from "./screens/Onboarding";
 import { Deliveries } from "./screens/Deliveries";
 import { OpsQueueScreen } from "./screens/OpsQueues";
 import { Plans } from "./screens/Plans";
@@ -15,6 +16,7 @@ import { ApiContext } from "./useApi";
 
 const NAV: Array<[string, Route]> = [
   ["Dashboard", { screen: "dashboard" }],
+  ["Get started", { screen: "onboarding" }],
   ["Subscriptions", { screen: "subscriptions" }],
   ["Ops queues", { screen: "ops", queue: "failed-charges" }],
   ["Plans", { screen: "plans" }],
@@ -67,12 +69,20 @@ function current(route: Route, target: Route): boolean {
   return route.screen === target.screen;
 }
 
+function filtersOf(route: Extract<Route, { screen: "subscriptions" }>): SubscriptionFilters {
+  const { status, customer_id, product_id, renews_after, renews_before } = route;
+  const all = { status, customer_id, product_id, renews_after, renews_before };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as SubscriptionFilters;
+}
+
 function Screen({ route }: { route: Route }) {
   switch (route.screen) {
     case "dashboard":
       return <Dashboard />;
+    case "onboarding":
+      return <Onboarding />;
     case "subscriptions":
-      return <Subscriptions status={route.status} />;
+      return <Subscriptions filters={filtersOf(route)} />;
     case "subscription":
       return <SubscriptionPage id={route.id} />;
     case "ops":

@@ -6,6 +6,8 @@ import { Session } from "./api/session";
 import { Failed } from "./components/States";
 import { DashboardView } from "./screens/Dashboard";
 
+const NO_RENEWALS = { days: 7, until: "2027-01-08T09:30:00Z", count: 0, more: false, totals: [] };
+
 function reply(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 }
@@ -57,6 +59,7 @@ describe("screens", () => {
         data={{
           byStatus: { pending: none, trialing: none, active: { count: 100, more: true }, past_due: { count: 2, more: false }, requires_action: none, paused: none, cancelled: none, expired: none },
           queues: { "failed-charges": { count: 2, more: false }, "requires-action": none, "stuck-workflows": none, "dead-letters": none },
+          upcoming: NO_RENEWALS,
         }}
       />,
     );
@@ -64,10 +67,19 @@ describe("screens", () => {
     expect(screen.getByLabelText("Failed charges: 2").getAttribute("href")).toBe("#/ops/failed-charges");
   });
 
+  it("show the renewals due this week with their amount, linking to them", () => {
+    const none = { count: 0, more: false };
+    const statuses = { pending: none, trialing: none, active: { count: 3, more: false }, past_due: none, requires_action: none, paused: none, cancelled: none, expired: none };
+    const upcoming = { ...NO_RENEWALS, count: 2, totals: [{ currency: "USD", amount: "75.50" }] };
+    render(<DashboardView data={{ byStatus: statuses, queues: { "failed-charges": none, "requires-action": none, "stuck-workflows": none, "dead-letters": none }, upcoming }} />);
+    expect(screen.getByLabelText("Renewals due: 2").getAttribute("href")).toBe("#/subscriptions?status=active&renews_before=2027-01-09");
+    expect(screen.getByText("$75.50")).toBeTruthy();
+  });
+
   it("say so when the store has no subscriptions yet", () => {
     const none = { count: 0, more: false };
     const statuses = { pending: none, trialing: none, active: none, past_due: none, requires_action: none, paused: none, cancelled: none, expired: none };
-    render(<DashboardView data={{ byStatus: statuses, queues: { "failed-charges": none, "requires-action": none, "stuck-workflows": none, "dead-letters": none } }} />);
+    render(<DashboardView data={{ byStatus: statuses, queues: { "failed-charges": none, "requires-action": none, "stuck-workflows": none, "dead-letters": none }, upcoming: NO_RENEWALS }} />);
     expect(screen.getByText(/No subscriptions yet/)).toBeTruthy();
   });
 });

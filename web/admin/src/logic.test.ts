@@ -6,7 +6,7 @@ import { readBoot } from "./boot";
 import { countLabel, renewalTotal } from "./format";
 import { currentCursor, FIRST, next, previous } from "./paging";
 import { href, parseRoute } from "./router";
-import { toDocument, toForm, type Config } from "./settingsForm";
+import { toForm, toOverrides, withPreset, type Config } from "./settingsForm";
 
 describe("routes", () => {
   it("reads every screen from the hash and writes it back the same", () => {
@@ -134,19 +134,35 @@ describe("settings form", () => {
     contract_guard: null,
   };
 
-  it("sends what it loaded with the edits, numbers as numbers", () => {
+  const lenient: Config = {
+    ...loaded,
+    preset: "lenient",
+    dunning: { retry_offsets_days: [3, 7, 14], max_attempts: 4, grace_period_days: 30, final_action: "pause" },
+  };
+
+  it("saves only what differs from the preset, numbers as numbers", () => {
     const form = { ...toForm(loaded), "dunning.retry_offsets_days": "2, 4", stuck_after_minutes: "90" };
-    const doc = toDocument(form, loaded);
-    expect(doc.stuck_after_minutes).toBe(90);
-    expect(doc.contract_guard).toBeNull();
-    expect(doc.dunning).toEqual({ retry_offsets_days: [2, 4], max_attempts: 4, grace_period_days: 14, final_action: "cancel" });
+    expect(toOverrides(form, loaded, loaded)).toEqual({
+      preset: "standard",
+      stuck_after_minutes: 90,
+      dunning: { retry_offsets_days: [2, 4] },
+    });
+    expect(toOverrides(toForm(loaded), loaded, loaded)).toEqual({ preset: "standard" });
+  });
+
+  it("keeps an earlier override the merchant did not touch", () => {
+    const stored = { ...loaded, auth_window_days: 3 };
+    const form = { ...toForm(stored), stuck_after_minutes: "90" };
+    expect(toOverrides(form, stored, loaded)).toEqual({ preset: "standard", auth_window_days: 3, stuck_after_minutes: 90 });
   });
 
   it("keeps text that is not a number, so the API names the field", () => {
-    expect(toDocument({ ...toForm(loaded), auth_window_days: "seven" }, loaded).auth_window_days).toBe("seven");
+    expect(toOverrides({ ...toForm(loaded), auth_window_days: "seven" }, loaded, loaded).auth_window_days).toBe("seven");
   });
 
-  it("drops the dunning values when the preset changes, so the new preset's apply", () => {
-    expect(toDocument({ ...toForm(loaded), preset: "lenient" }, loaded)).not.toHaveProperty("dunning");
+  it("shows the new preset's schedule when the preset changes, and saves no dunning of its own", () => {
+    const form = withPreset(toForm(loaded), lenient);
+    expect(form["dunning.final_action"]).toBe("pause");
+    expect(toOverrides(form, loaded, lenient)).toEqual({ preset: "lenient" });
   });
 });

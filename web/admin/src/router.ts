@@ -6,9 +6,21 @@ import { STATUSES, type Status } from "./api/types";
 export const QUEUES = ["failed-charges", "requires-action", "stuck-workflows", "dead-letters"] as const;
 export type Queue = (typeof QUEUES)[number];
 
+// The list's filters as the API names them (renewal window as ISO dates, UTC).
+export interface SubscriptionFilters {
+  status?: Status;
+  customer_id?: number;
+  product_id?: number;
+  renews_after?: string;
+  renews_before?: string;
+}
+
+const FILTER_KEYS = ["status", "customer_id", "product_id", "renews_after", "renews_before"] as const;
+
 export type Route =
   | { screen: "dashboard" }
-  | { screen: "subscriptions"; status?: Status }
+  | { screen: "onboarding" }
+  | ({ screen: "subscriptions" } & SubscriptionFilters)
   | { screen: "subscription"; id: string }
   | { screen: "ops"; queue: Queue }
   | { screen: "settings" }
@@ -24,11 +36,8 @@ export function parseRoute(hash: string): Route {
   const [first, second, ...rest] = parts;
   if (rest.length) return { screen: "not_found", hash };
   if (!first) return { screen: "dashboard" };
-  if (first === "subscriptions" && !second) {
-    const status = params.get("status");
-    const known = STATUSES.find((s) => s === status);
-    return known ? { screen: "subscriptions", status: known } : { screen: "subscriptions" };
-  }
+  if (first === "onboarding" && !second) return { screen: "onboarding" };
+  if (first === "subscriptions" && !second) return { screen: "subscriptions", ...readFilters(params) };
   if (first === "subscriptions" && second) return { screen: "subscription", id: second };
   if (first === "ops") {
     const queue = QUEUES.find((q) => q === second);
@@ -46,8 +55,17 @@ export function href(route: Route): string {
   switch (route.screen) {
     case "dashboard":
       return "#/";
-    case "subscriptions":
-      return route.status ? `#/subscriptions?status=${route.status}` : "#/subscriptions";
+    case "onboarding":
+      return "#/onboarding";
+    case "subscriptions": {
+      const params = new URLSearchParams();
+      for (const key of FILTER_KEYS) {
+        const value = route[key];
+        if (value !== undefined && value !== "") params.set(key, String(value));
+      }
+      const qs = params.toString();
+      return qs ? `#/subscriptions?${qs}` : "#/subscriptions";
+    }
     case "subscription":
       return `#/subscriptions/${encodeURIComponent(route.id)}`;
     case "ops":
@@ -63,6 +81,21 @@ export function href(route: Route): string {
     case "not_found":
       return route.hash;
   }
+}
+
+function readFilters(params: URLSearchParams): SubscriptionFilters {
+  const filters: SubscriptionFilters = {};
+  const status = STATUSES.find((s) => s === params.get("status"));
+  if (status) filters.status = status;
+  for (const key of ["customer_id", "product_id"] as const) {
+    const raw = params.get(key) ?? "";
+    if (/^[1-9]\d*$/.test(raw)) filters[key] = Number(raw);
+  }
+  for (const key of ["renews_after", "renews_before"] as const) {
+    const raw = params.get(key) ?? "";
+    if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) filters[key] = raw;
+  }
+  return filters;
 }
 
 export function useRoute(): Route {

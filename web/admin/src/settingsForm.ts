@@ -1,6 +1,5 @@
 // The tenant config as form fields and back. The API answers the effective config (preset
-// plus overrides), so saving sends every shown value; a changed preset drops the dunning
-// values so the new preset's apply.
+// plus overrides); saving sends as overrides only what differs from the chosen preset.
 
 export type Config = Record<string, unknown> & { preset: string; dunning: Record<string, unknown> };
 
@@ -37,18 +36,17 @@ function number(value: string): number | string {
   return trimmed !== "" && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
 }
 
-export function toDocument(form: SettingsForm, loaded: Config): Record<string, unknown> {
-  const document: Record<string, unknown> = {
+// The config the form shows, as a whole document: the loaded one with the edits applied.
+function edited(form: SettingsForm, loaded: Config): Config {
+  return {
     ...loaded,
     preset: form.preset,
     capture_timing: form.capture_timing,
     auth_window_days: number(form.auth_window_days),
     action_link_ttl_hours: number(form.action_link_ttl_hours),
     stuck_after_minutes: number(form.stuck_after_minutes),
-  };
-  delete document.dunning;
-  if (form.preset === loaded.preset) {
-    document.dunning = {
+    dunning: {
+      ...loaded.dunning,
       retry_offsets_days: form["dunning.retry_offsets_days"]
         .split(",")
         .map((s) => s.trim())
@@ -57,7 +55,37 @@ export function toDocument(form: SettingsForm, loaded: Config): Record<string, u
       max_attempts: number(form["dunning.max_attempts"]),
       grace_period_days: number(form["dunning.grace_period_days"]),
       final_action: form["dunning.final_action"],
-    };
+    },
+  };
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+// The store's overrides: the preset, and only the values that differ from that preset's own
+// config. Earlier overrides stay (they still differ); values equal to the preset's are left
+// out, so a preset's defaults keep applying to every field the merchant did not set.
+export function toOverrides(form: SettingsForm, loaded: Config, preset: Config): Record<string, unknown> {
+  const doc = edited(form, loaded);
+  const overrides: Record<string, unknown> = { preset: form.preset };
+  for (const [key, value] of Object.entries(doc)) {
+    if (key !== "preset" && key !== "dunning" && !same(value, preset[key])) overrides[key] = value;
   }
-  return document;
+  const dunning = Object.fromEntries(Object.entries(doc.dunning).filter(([k, v]) => !same(v, preset.dunning[k])));
+  if (Object.keys(dunning).length) overrides.dunning = dunning;
+  return overrides;
+}
+
+// Choosing another preset shows its dunning schedule: the merchant sees what will apply.
+export function withPreset(form: SettingsForm, preset: Config): SettingsForm {
+  const theirs = toForm(preset);
+  return {
+    ...form,
+    preset: preset.preset,
+    "dunning.retry_offsets_days": theirs["dunning.retry_offsets_days"],
+    "dunning.max_attempts": theirs["dunning.max_attempts"],
+    "dunning.grace_period_days": theirs["dunning.grace_period_days"],
+    "dunning.final_action": theirs["dunning.final_action"],
+  };
 }

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from ...ports.bigcommerce import (
     AcceptedMethod,
     BigCommerceError,
+    CatalogProduct,
     Metafield,
     MetafieldWrite,
     Modifier,
@@ -38,6 +39,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 PAGE_SIZE = 250  # the v2 and v3 maximum
 MAX_PAGES = 100  # a collection that never ends is a broken answer, not 25,000 variants
 M = TypeVar("M", bound=BaseModel)
+CATALOG_FIELDS = ("name", "sku", "price", "is_visible")
 INCOMPLETE = 0
 # Order metafields we write: readable by the merchant and other apps, writable only by us.
 ORDER_METAFIELD_PERMISSION = "read"
@@ -116,6 +118,20 @@ class HttpBigCommerce:
         path = f"/v3/catalog/products/{product_id}/metafields"
         params = {"namespace": namespace, "key": key}
         return self._rest.many(Metafield, store_hash, "GET", path, envelope=True, params=params)
+
+    def search_products(self, store_hash: str, keyword: str, *, limit: int) -> list[CatalogProduct]:
+        """`GET /v3/catalog/products?keyword=` in the merchant's search context: products whose
+        name, description, SKU or brand match; the first page, only the fields we show."""
+        params = {
+            "keyword": keyword,
+            "keyword_context": "merchant",
+            "include_fields": ",".join(CATALOG_FIELDS),
+            "limit": min(limit, PAGE_SIZE),
+        }
+        path = "/v3/catalog/products"
+        return self._rest.many(
+            CatalogProduct, store_hash, "GET", path, envelope=True, params=params
+        )
 
     def get_product_variants(self, store_hash: str, product_id: int) -> list[ProductVariant]:
         """`GET /v3/catalog/products/{id}/variants`, every page (`meta.pagination`)."""

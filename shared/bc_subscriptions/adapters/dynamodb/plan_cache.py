@@ -25,6 +25,20 @@ class DynamoPlanCache:
             items = list(PlanItem.batch_get(wanted))
         return {int(i.product_id): self._from(i) for i in items}
 
+    def subscribable(self, store_hash: str, limit: int) -> list[int]:
+        """Up to `limit` of the store's products with a valid plan cached, in key order (one
+        query of the store's own plan items; a cached negative is skipped, not counted)."""
+        found: list[int] = []
+        with translated_errors():
+            for item in PlanItem.query(
+                keys.store_pk(store_hash), PlanItem.sk.startswith("PLAN#"), page_size=100
+            ):
+                if item.doc:
+                    found.append(int(item.product_id))
+                    if len(found) >= limit:
+                        break
+        return found
+
     def put(self, store_hash: str, entry: CachedPlan) -> None:
         with translated_errors():
             PlanItem(

@@ -48,6 +48,11 @@ const WORDS: Record<string, string> = {
   nothing_to_replay: "There is nothing to replay in that range.",
   invalid_range: "The time range is not valid.",
   too_many_events: "That range holds too many events; choose a shorter one.",
+  bigcommerce_unavailable: "BigCommerce did not answer just now; try again in a moment.",
+  concurrent_change: "Someone else changed it at the same moment; it was reloaded, try again.",
+  storage_busy: "We are busy right now; try again in a moment.",
+  invalid_body: "The request could not be read; reload the app and try again.",
+  unsupported_media_type: "The request could not be read; reload the app and try again.",
   network_error: "The server could not be reached. Check your connection and try again.",
   server_error: "Something went wrong on our side. Try again in a moment.",
 };
@@ -59,6 +64,23 @@ export function describeError(error: unknown): string {
     return error.message || `The request failed (${error.status}).`;
   }
   return WORDS.server_error!;
+}
+
+// The guards' answers to a refused cancel: when it becomes possible, in words.
+export function guardAnswer(error: unknown, when: (iso: string) => string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const d = error.details;
+  if (error.code === "cancel_locked" && typeof d.earliest_cancel_at === "string") {
+    const cycles = typeof d.remaining_cycles === "number" ? ` (${d.remaining_cycles} more paid renewal(s))` : "";
+    return `It can be cancelled from ${when(d.earliest_cancel_at)}${cycles}.`;
+  }
+  if (error.code === "contract_notice_period" && typeof d.window_opens_at === "string") {
+    return `The notice window opens ${when(d.window_opens_at)}.`;
+  }
+  if (error.code === "invalid_transition" && typeof d.status === "string") {
+    return `It is ${d.status.replace("_", " ")} now.`;
+  }
+  return undefined;
 }
 
 export function errorFor(fields: FieldError[], name: string): string | undefined {

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/admin/catalog/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/catalog/products */
+        get: operations["search_products_admin_catalog_products_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/config": {
         parameters: {
             query?: never;
@@ -15,6 +32,40 @@ export interface paths {
         get: operations["get_config_admin_config_get"];
         /** PUT /admin/config */
         put: operations["put_config_admin_config_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/config/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/config/presets */
+        get: operations["presets_admin_config_presets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/onboarding */
+        get: operations["onboarding_admin_onboarding_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -118,6 +169,23 @@ export interface paths {
         get: operations["get_plan_admin_plans__product_id__get"];
         /** PUT /admin/plans/{product_id} */
         put: operations["put_plan_admin_plans__product_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/renewals/upcoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/renewals/upcoming */
+        get: operations["upcoming_admin_renewals_upcoming_get"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -569,6 +637,26 @@ export interface components {
              */
             updated_at: string;
         };
+        /** CatalogProductView */
+        CatalogProductView: {
+            /** Has Plan */
+            has_plan: boolean | null;
+            /** Is Visible */
+            is_visible: boolean;
+            /** Name */
+            name: string;
+            /** Price */
+            price: string;
+            /** Product Id */
+            product_id: number;
+            /** Sku */
+            sku: string;
+        };
+        /** CatalogSearchResult */
+        CatalogSearchResult: {
+            /** Items */
+            items: components["schemas"]["CatalogProductView"][];
+        };
         /** ChargeState */
         ChargeState: {
             /** Lease Owner */
@@ -586,6 +674,29 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /**
+         * CheckState
+         * @enum {string}
+         */
+        CheckState: "done" | "todo" | "warning" | "unknown";
+        /** CheckView */
+        CheckView: {
+            /**
+             * Code
+             * @description Why the item is in its state, machine-readable
+             */
+            code: string;
+            /** Facts */
+            facts: {
+                [key: string]: unknown;
+            };
+            /**
+             * Key
+             * @description hooks | plan | capture | endpoint | test_mode
+             */
+            key: string;
+            state: components["schemas"]["CheckState"];
         };
         /**
          * ContractGuard
@@ -761,6 +872,21 @@ export interface components {
             /** Url */
             url: string;
         };
+        /** OnboardingView */
+        OnboardingView: {
+            /** Checks */
+            checks: components["schemas"]["CheckView"][];
+            /**
+             * Complete
+             * @description No item is left to do
+             */
+            complete: boolean;
+            /**
+             * Sample Order Id
+             * @description The checkout order capture and test mode were judged by (none yet: null)
+             */
+            sample_order_id: number | null;
+        };
         /** OpsQueue */
         OpsQueue: {
             /** Items */
@@ -810,6 +936,13 @@ export interface components {
             product_id: number;
             /** Quantity */
             quantity: number;
+        };
+        /** RenewalTotal */
+        RenewalTotal: {
+            /** Amount */
+            amount: string;
+            /** Currency */
+            currency: string;
         };
         /** ReplayRequest */
         ReplayRequest: {
@@ -968,6 +1101,29 @@ export interface components {
              */
             updated_at: string;
         };
+        /** UpcomingRenewalsView */
+        UpcomingRenewalsView: {
+            /** Count */
+            count: number;
+            /** Days */
+            days: number;
+            /**
+             * More
+             * @description More renewals are due than were counted (count is a floor)
+             */
+            more: boolean;
+            /**
+             * Totals
+             * @description Per currency, shipping and tax included
+             */
+            totals: components["schemas"]["RenewalTotal"][];
+            /**
+             * Until
+             * Format: date-time
+             * @description The window's end, on the store's clock
+             */
+            until: string;
+        };
         /** ValidationError */
         ValidationError: {
             /** Location */
@@ -991,6 +1147,38 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    search_products_admin_catalog_products_get: {
+        parameters: {
+            query: {
+                keyword: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogSearchResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_config_admin_config_get: {
         parameters: {
             query?: never;
@@ -1046,6 +1234,68 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    presets_admin_config_presets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    onboarding_admin_onboarding_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnboardingView"];
                 };
             };
             /** @description Validation Error */
@@ -1269,6 +1519,37 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upcoming_admin_renewals_upcoming_get: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpcomingRenewalsView"];
                 };
             };
             /** @description Validation Error */

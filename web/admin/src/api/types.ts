@@ -18,6 +18,12 @@ export type Endpoint = Schemas["EndpointView"];
 export type EndpointWithSecret = Schemas["EndpointWithSecret"];
 export type Delivery = Schemas["DeliveryView"];
 export type SessionRenewal = Schemas["SessionRenewal"];
+export type Onboarding = Schemas["OnboardingView"];
+export type Check = Schemas["CheckView"];
+export type CatalogProduct = Schemas["CatalogProductView"];
+export type CatalogSearch = Schemas["CatalogSearchResult"];
+export type UpcomingRenewals = Schemas["UpcomingRenewalsView"];
+export type ContractTerm = Schemas["ContractGuard"];
 
 export const STATUSES: Status[] = [
   "pending",

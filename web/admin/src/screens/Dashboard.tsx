@@ -1,9 +1,10 @@
 // Counts that need the merchant's attention, each linking to its list.
 import { Badge, Flex, Grid, Link, Panel, Text } from "@bigcommerce/big-design";
 import type { AdminApi } from "../api/client";
-import { STATUSES, type Status } from "../api/types";
+import { STATUSES, type Onboarding, type Status, type UpcomingRenewals } from "../api/types";
 import { Loaded } from "../components/States";
-import { countLabel, statusVariant, statusWords } from "../format";
+import { countLabel, money, statusVariant, statusWords } from "../format";
+import { doneCount } from "../onboarding";
 import { href, QUEUES, type Queue } from "../router";
 import { useLoad } from "../useApi";
 
@@ -18,6 +19,9 @@ export interface Count {
 export interface DashboardData {
   byStatus: Record<Status, Count>;
   queues: Record<Queue, Count>;
+  upcoming: UpcomingRenewals;
+  // The checklist is a hint here: the dashboard still opens when it cannot be read.
+  onboarding?: Onboarding;
 }
 
 export const QUEUE_WORDS: Record<Queue, string> = {
@@ -35,9 +39,15 @@ async function count(api: AdminApi, path: string, query: Record<string, string> 
 export async function readDashboard(api: AdminApi): Promise<DashboardData> {
   const statuses = await Promise.all(STATUSES.map((s) => count(api, "/admin/subscriptions", { status: s })));
   const queues = await Promise.all(QUEUES.map((q) => count(api, `/admin/ops/${q}`)));
+  const [upcoming, onboarding] = await Promise.all([
+    api.get<UpcomingRenewals>("/admin/renewals/upcoming", { days: 7 }),
+    api.get<Onboarding>("/admin/onboarding").catch(() => undefined),
+  ]);
   return {
     byStatus: Object.fromEntries(STATUSES.map((s, i) => [s, statuses[i]!])) as Record<Status, Count>,
     queues: Object.fromEntries(QUEUES.map((q, i) => [q, queues[i]!])) as Record<Queue, Count>,
+    upcoming,
+    onboarding,
   };
 }
 
@@ -54,8 +64,32 @@ export function Dashboard() {
 
 export function DashboardView({ data }: { data: DashboardData }) {
   const total = STATUSES.reduce((sum, s) => sum + data.byStatus[s].count, 0);
+  const setup = data.onboarding;
+  const due = data.upcoming;
   return (
     <>
+      {setup && !setup.complete && (
+        <Panel header="Finish setting up" data-panel="setup">
+          <Text>
+            {doneCount(setup.checks)} of {setup.checks.length} steps done.{" "}
+            <Link href={href({ screen: "onboarding" })}>Open the checklist</Link>
+          </Text>
+        </Panel>
+      )}
+      <Panel header={`Renewals in the next ${due.days} days`} data-panel="upcoming">
+        {due.count === 0 ? (
+          <Text>No renewal is due in the next {due.days} days.</Text>
+        ) : (
+          <Text>
+            <Link href={upcomingList(due.until)} aria-label={`Renewals due: ${countLabel(due.count, due.more)}`}>
+              <strong>{countLabel(due.count, due.more)}</strong> renewal(s) due
+            </Link>
+            , for{" "}
+            <strong>{due.totals.map((t) => money(String(t.amount), t.currency)).join(" + ")}</strong>
+            {due.more ? " (at least)" : ""}.
+          </Text>
+        )}
+      </Panel>
       <Panel header="Needs attention">
         <Grid gridColumns="repeat(4, 1fr)" gridGap="1rem">
           {QUEUES.map((q) => (
@@ -84,6 +118,15 @@ export function DashboardView({ data }: { data: DashboardData }) {
       </Panel>
     </>
   );
+}
+
+// The list of active subscriptions renewing before the window's end (whole UTC days, so the
+// window's last day is included).
+export function upcomingList(until: string): string {
+  const end = new Date(until);
+  if (Number.isNaN(end.getTime())) return href({ screen: "subscriptions", status: "active" });
+  end.setUTCDate(end.getUTCDate() + 1);
+  return href({ screen: "subscriptions", status: "active", renews_before: end.toISOString().slice(0, 10) });
 }
 
 function Tile({

@@ -1,43 +1,87 @@
 // A product's subscription plan, read from BigCommerce and set there. The plan is edited as
 // its JSON document (cadences, discounts, trial, prepaid, commitment, max cycles, tiers; see
 // the README's Plans section); the API's reason for refusing it is shown beside the editor.
-import { Button, Form, FormGroup, Input, Message, Panel, Text, Textarea } from "@bigcommerce/big-design";
+import { Box, Button, Form, FormGroup, Input, Link, Message, Panel, Table, Text, Textarea } from "@bigcommerce/big-design";
 import { useState } from "react";
 import { ApiError, describeError } from "../api/errors";
 import type { components } from "../api/schema";
-import { Loaded } from "../components/States";
+import { Empty, Loaded } from "../components/States";
 import { dateTime } from "../format";
 import { href } from "../router";
 import { useAdminApi, useLoad } from "../useApi";
 
 type PlanView = components["schemas"]["PlanView"];
+type CatalogSearchResult = components["schemas"]["CatalogSearchResult"];
 
 const EXAMPLE = { cadences: [{ label: "Monthly", interval: "month" }] };
 
 export function Plans({ productId }: { productId?: number }) {
-  const [typed, setTyped] = useState(productId ? String(productId) : "");
   return (
     <Panel header="Plans" data-screen="plans">
+      <CatalogSearch />
+      {productId ? <PlanEditor key={productId} productId={productId} /> : null}
+    </Panel>
+  );
+}
+
+// Picks the product by searching the store's BigCommerce catalog.
+function CatalogSearch() {
+  const [typed, setTyped] = useState("");
+  const [keyword, setKeyword] = useState("");
+  return (
+    <>
       <Form
+        aria-label="Product search"
         onSubmit={(e) => {
           e.preventDefault();
-          window.location.hash = href({ screen: "plans", productId: Number(typed) || undefined });
+          setKeyword(typed.trim());
         }}
       >
         <FormGroup>
           <Input
-            label="Product id"
-            description="The BigCommerce product whose plan to read or set."
+            label="Find a product"
+            description="Search your catalog by name or SKU, then open the product's plan."
             value={typed}
-            onChange={(e) => setTyped(e.target.value.replace(/\D/g, ""))}
+            onChange={(e) => setTyped(e.target.value)}
           />
         </FormGroup>
-        <Button type="submit" variant="secondary">
-          Open
+        <Button type="submit" variant="secondary" disabled={typed.trim() === ""}>
+          Search
         </Button>
       </Form>
-      {productId ? <PlanEditor key={productId} productId={productId} /> : null}
-    </Panel>
+      {keyword && <SearchResults key={keyword} keyword={keyword} />}
+    </>
+  );
+}
+
+const PLAN_WORDS = (has: boolean | null | undefined) =>
+  has === true ? "Has a plan" : has === false ? "No plan" : "Not read yet";
+
+function SearchResults({ keyword }: { keyword: string }) {
+  const [load, reload] = useLoad((api) => api.get<CatalogSearchResult>("/admin/catalog/products", { keyword, limit: 20 }), keyword);
+  return (
+    <Box marginTop="medium" data-results="catalog">
+      <Loaded load={load} what="products" retry={reload}>
+        {(found) =>
+          found.items.length === 0 ? (
+            <Empty heading="No products found" message={`Nothing in your catalog matches “${keyword}”.`} />
+          ) : (
+            <Table
+              keyField="product_id"
+              itemName="products"
+              items={found.items}
+              columns={[
+                { header: "Product", hash: "name", render: (p) => <Link href={href({ screen: "plans", productId: p.product_id })}>{p.name}</Link> },
+                { header: "SKU", hash: "sku", render: (p) => p.sku || "—" },
+                { header: "Price", hash: "price", align: "right", render: (p) => (Number.isFinite(Number(p.price)) ? Number(p.price).toFixed(2) : String(p.price)) },
+                { header: "Plan", hash: "plan", render: (p) => PLAN_WORDS(p.has_plan) },
+                { header: "Id", hash: "id", render: (p) => `#${p.product_id}` },
+              ]}
+            />
+          )
+        }
+      </Loaded>
+    </Box>
   );
 }
 
@@ -86,7 +130,7 @@ function Editor({ view }: { view: PlanView }) {
       <Text>
         {view.plan === null && !view.error
           ? `Product #${view.product_id} has no plan: it is not subscribable. Start from the example below.`
-          : `Product #${view.product_id}, read from BigCommerce ${dateTime(view.read_at)}.`}
+          : `Plan of product #${view.product_id}, read from BigCommerce ${dateTime(view.read_at)}.`}
       </Text>
       {saved && <Message type="success" messages={[{ text: saved }]} marginBottom="medium" />}
       <FormGroup>

@@ -3,15 +3,18 @@ import { Button, Form, FormGroup, Input, Message, Panel, Select } from "@bigcomm
 import { useState } from "react";
 import { ApiError, describeError, errorFor, type FieldError } from "../api/errors";
 import { Loaded } from "../components/States";
-import { toDocument, toForm, type Config, type SettingsForm } from "../settingsForm";
+import { toForm, toOverrides, withPreset, type Config, type SettingsForm } from "../settingsForm";
 import { useAdminApi, useLoad } from "../useApi";
 
 export function Settings() {
-  const [load, reload] = useLoad((api) => api.get<Config>("/admin/config"), "config");
+  const [load, reload] = useLoad(
+    (api) => Promise.all([api.get<Config>("/admin/config"), api.get<Record<string, Config>>("/admin/config/presets")]),
+    "config",
+  );
   return (
     <Panel header="Settings" data-screen="settings">
       <Loaded load={load} what="settings" retry={reload}>
-        {(config) => <SettingsEditor config={config} />}
+        {([config, presets]) => <SettingsEditor config={config} presets={presets} />}
       </Loaded>
     </Panel>
   );
@@ -26,7 +29,7 @@ const NUMBERS: Array<[keyof SettingsForm, string, string]> = [
   ["dunning.grace_period_days", "Grace period (days)", "Days after the first decline before the final action (0–90)."],
 ];
 
-function SettingsEditor({ config }: { config: Config }) {
+function SettingsEditor({ config, presets }: { config: Config; presets: Record<string, Config> }) {
   const api = useAdminApi();
   const [loaded, setLoaded] = useState(config);
   const [form, setForm] = useState(() => toForm(config));
@@ -38,7 +41,8 @@ function SettingsEditor({ config }: { config: Config }) {
     setSaving(true);
     setOutcome(null);
     try {
-      const saved = await api.put<Config>("/admin/config", toDocument(form, loaded));
+      const preset = presets[form.preset] ?? loaded;
+      const saved = await api.put<Config>("/admin/config", toOverrides(form, loaded, preset));
       setLoaded(saved);
       setForm(toForm(saved));
       setFields([]);
@@ -69,11 +73,14 @@ function SettingsEditor({ config }: { config: Config }) {
       <FormGroup>
         <Select
           label="Dunning preset"
-          description="Changing it applies the preset's retry schedule."
+          description="Changing it shows the preset's retry schedule; only values you change from a preset are kept as your own."
           options={["standard", "aggressive", "lenient"].map((p) => ({ value: p, content: p }))}
           value={form.preset}
           error={errorFor(fields, "preset")}
-          onOptionChange={(v) => set("preset")(v ?? "standard")}
+          onOptionChange={(v) => {
+            const chosen = presets[v ?? "standard"];
+            if (chosen) setForm((f) => withPreset(f, chosen));
+          }}
         />
       </FormGroup>
       <FormGroup>

@@ -2,12 +2,13 @@
 import { Badge, Button, Flex, H2, Link, Message, Panel, Table, Text } from "@bigcommerce/big-design";
 import { useState } from "react";
 import { ACTION_DONE, ACTION_WORDS, actionRequest, availableActions, type Action } from "../actions";
-import { describeError, ApiError } from "../api/errors";
-import type { SubscriptionDetail } from "../api/types";
+import { describeError, ApiError, guardAnswer } from "../api/errors";
+import type { CancelView, SubscriptionDetail } from "../api/types";
 import { Empty, Loaded } from "../components/States";
 import { dateTime, money, renewalTotal, statusVariant, statusWords } from "../format";
 import { href } from "../router";
 import { useAdminApi, useLoad } from "../useApi";
+import { SubscriptionChanges } from "./SubscriptionChanges";
 
 type Row = Record<string, unknown>;
 
@@ -47,6 +48,12 @@ function Detail({ detail, reload }: { detail: SubscriptionDetail; reload: () => 
           {sub.cancel_at ? ` · cancels ${dateTime(sub.cancel_at)}` : ""}
         </Text>
         <Actions id={sub.id} status={sub.status} cancelAt={sub.cancel_at ?? null} done={reload} />
+        {sub.contract && (
+          <Text marginTop="small">
+            Contract term until {dateTime(sub.contract.term_end_at)}, {sub.contract.notice_period_days} days' notice; an early cancel is{" "}
+            {sub.contract.mode === "block" ? "refused" : "sent to your legal team"}.
+          </Text>
+        )}
       </Panel>
       <Panel header="Lines">
         <Table
@@ -59,6 +66,7 @@ function Detail({ detail, reload }: { detail: SubscriptionDetail; reload: () => 
           ]}
         />
       </Panel>
+      <SubscriptionChanges key={sub.updated_at} sub={sub} done={reload} />
       <Panel header="Charges">
         <History
           rows={detail.charges}
@@ -119,12 +127,14 @@ function Actions({ id, status, cancelAt, done }: { id: string; status: string; c
     setOutcome(null);
     const { method, path, body } = actionRequest(action, id);
     try {
-      await api.request(method, path, body);
-      setOutcome({ ok: true, text: ACTION_DONE[action] });
+      const answer = await api.request<Partial<CancelView>>(method, path, body);
+      const fee = answer?.early_cancel_fee ? ` An early-cancel fee of ${answer.early_cancel_fee} is owed.` : "";
+      setOutcome({ ok: true, text: ACTION_DONE[action] + fee });
       done();
     } catch (error) {
       const code = error instanceof ApiError ? ` (${error.code})` : "";
-      setOutcome({ ok: false, text: `${describeError(error)}${code}` });
+      const guard = guardAnswer(error, dateTime);
+      setOutcome({ ok: false, text: `${describeError(error)}${guard ? ` ${guard}` : ""}${code}` });
     } finally {
       setBusy(null);
     }
