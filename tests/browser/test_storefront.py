@@ -10,6 +10,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.domain.scheduled_change import ChangeKind
 from devstack.stack import APP_BASE_URL
 
 from .conftest import Site, shoot
@@ -38,7 +39,7 @@ def _stored(site: Site, sub_id: str) -> Any:
 
 def test_a_shopper_sees_their_subscription_skips_a_cycle_and_cancels(site: Site, page: Any) -> None:
     # Given a shopper who bought the subscription product
-    customer, _ = site.world.subscribe()
+    customer, _ = site.subscribe()
     sub_id = _subscription_of(site, customer.id)["subscription_id"]
     # When they open their account page on the storefront
     _sign_in(page, site, customer.email)
@@ -76,7 +77,7 @@ def test_a_shopper_pauses_until_a_date_resumes_and_reads_why_a_second_cancel_is_
     site: Site, page: Any
 ) -> None:
     # Given a shopper with a subscription on their account page
-    customer, _ = site.world.subscribe()
+    customer, _ = site.subscribe()
     sub_id = _subscription_of(site, customer.id)["subscription_id"]
     _sign_in(page, site, customer.email)
     article = page.locator(f"[data-subscription-id={sub_id}]")
@@ -87,7 +88,8 @@ def test_a_shopper_pauses_until_a_date_resumes_and_reads_why_a_second_cancel_is_
     # Then it is paused until then
     expect(article).to_have_attribute("data-status", "paused")
     expect(article).to_contain_text("Paused until")
-    assert _stored(site, sub_id).resume_at.date() == resume_on
+    resume_at = _stored(site, sub_id).scheduled_at(ChangeKind.RESUME)
+    assert resume_at is not None and resume_at.date() == resume_on
     shoot(page, "storefront-paused")
     # When they resume it
     article.get_by_role("button", name="Resume").click()
@@ -107,13 +109,13 @@ def test_a_shopper_pauses_until_a_date_resumes_and_reads_why_a_second_cancel_is_
     # When they keep it after all
     article.get_by_role("button", name="Keep my subscription").click()
     expect(page.get_by_text("Your subscription will keep renewing.")).to_be_visible()
-    assert _stored(site, sub_id).cancel_at is None
+    assert _stored(site, sub_id).scheduled_at(ChangeKind.CANCEL) is None
 
 
 def test_another_shopper_never_sees_the_first_shoppers_subscription(site: Site, page: Any) -> None:
     # Given two shoppers of the store, each with a subscription
-    first, _ = site.world.subscribe()
-    second, _ = site.world.subscribe()
+    first, _ = site.subscribe()
+    second, _ = site.subscribe()
     theirs = _subscription_of(site, first.id)["subscription_id"]
     mine = _subscription_of(site, second.id)["subscription_id"]
     # When the second opens their account page
