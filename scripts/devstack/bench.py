@@ -62,6 +62,10 @@ def pipeline_costs() -> list[tuple[str, str]]:
         # One store renewing 50 subscriptions at once would spend most of the run waiting out
         # BigCommerce's 150 requests / 30 s quota; lift it to count calls, not waits.
         emu.rate_limit_quota = 100_000
+        # What its workers would learn from the answers: the sweep paces it by that quota.
+        from bc_subscriptions.bootstrap import container
+
+        container().api_budgets.record_quota("bench", emu.rate_limit_quota)
         for i in range(SUBSCRIPTIONS):
             c = emu.add_customer("bench", email=f"b{i}@example.com")
             emu.place_checkout_order(
