@@ -163,34 +163,35 @@ def test_a_big_backlog_is_sent_only_as_far_as_the_store_can_renew_before_the_nex
     due, queue = _Due({"pro": None, "std": 1000}), _Queue()
     # When a paced run sweeps
     result = sweep_due_renewals(NOW, due=due, queue=queue, pace=_pace)
-    # Then each got five minutes at its rate (2.25 and 0.75 renewals a second), no more
-    assert queue.per_store() == {"pro": 675, "std": 225}
+    # Then each got five minutes at its rate (3 and 1 renewals a second: 3 REST calls each
+    # within 60% of 450 or 150 per 30 s), no more
+    assert queue.per_store() == {"pro": 900, "std": 300}
     assert not result.complete
     # And the messages are spread evenly over the five minutes, starting now
     pro = queue.delays["pro"]
     assert pro[0] == 0 and max(pro) == 299 and pro == sorted(pro)
-    assert max(pro.count(second) for second in set(pro)) == 3
+    assert {pro.count(second) for second in set(pro)} == {3}
     # And the store's backlog was read only as far as it was sent (plus one window ahead)
-    assert due.read["pro"] <= 675 + 68
+    assert due.read["pro"] <= 900 + 91
     # And the message names the quota it was paced by
     assert {m.paced_quota for m in queue.sent} == {450, 150}
 
 
 def test_a_store_with_no_more_due_than_one_window_allows_sends_them_without_delays() -> None:
-    # Given a Standard store with 22 due (22 x 4 calls fit 60% of 150 requests)
+    # Given a Standard store with 30 due (30 x 3 calls fit 60% of 150 requests)
     queue = _Queue()
     # When
-    result = sweep_due_renewals(NOW, due=_Due({"std": 22}), queue=queue, pace=_pace)
+    result = sweep_due_renewals(NOW, due=_Due({"std": 30}), queue=queue, pace=_pace)
     # Then
-    assert queue.delays["std"] == [0] * 22 and result.complete
+    assert queue.delays["std"] == [0] * 30 and result.complete
 
 
 def test_a_store_with_one_more_than_a_window_allows_is_spread() -> None:
     # Given / When
     queue = _Queue()
-    sweep_due_renewals(NOW, due=_Due({"std": 23}), queue=queue, pace=_pace)
-    # Then: 0.75 a second
-    assert queue.delays["std"][:5] == [0, 1, 2, 4, 5] and queue.delays["std"][-1] == 29
+    sweep_due_renewals(NOW, due=_Due({"std": 31}), queue=queue, pace=_pace)
+    # Then: one a second
+    assert queue.delays["std"] == list(range(31))
 
 
 def test_the_paced_big_store_takes_no_more_of_a_run_than_its_allowance_whatever_the_budget() -> (
@@ -203,8 +204,8 @@ def test_the_paced_big_store_takes_no_more_of_a_run_than_its_allowance_whatever_
     sweep_due_renewals(NOW, due=_Due(stores), queue=queue, pace=_pace)
     # Then every store got its full allowance in the same run
     per_store = queue.per_store()
-    assert per_store.pop("pro") == 675
-    assert set(per_store.values()) == {225} and len(per_store) == 99
+    assert per_store.pop("pro") == 900
+    assert set(per_store.values()) == {300} and len(per_store) == 99
 
 
 def test_a_store_whose_budget_cannot_be_read_is_skipped_and_the_others_are_served() -> None:

@@ -16,10 +16,10 @@ PLAN_QUOTAS = {"standard": 150, "plus": 150, "pro": 450}
 # Until a store's own answers say otherwise, assume the smallest published quota.
 DEFAULT_REST_QUOTA = 150
 PAYMENTS_LIMIT, PAYMENTS_WINDOW_S = 50, 4.0
-# BigCommerce calls of one successful renewal (order, metafield tag, payment access token,
-# transactions on the REST quota; the payment itself on the payments host). `make bench`
+# BigCommerce calls of one successful renewal (the order, its metafield tag and the payment
+# access token on the REST quota; the payment itself on the payments host). `make bench`
 # measures the real workflow and prints its figures beside these.
-RENEWAL_REST_CALLS = 4
+RENEWAL_REST_CALLS = 3
 RENEWAL_PAYMENT_CALLS = 1
 # SQS caps a message's delay at 15 minutes.
 MAX_DELAY_S = 900
