@@ -69,8 +69,13 @@ def _record_quota_if_changed(cmd: RenewSubscription) -> None:
         return
     c = container()
     seen = c.bigcommerce.rest_quota(cmd.store_hash)
-    if seen is not None and seen != cmd.paced_quota:
+    if seen is None or seen == cmd.paced_quota:
+        return
+    try:
         c.api_budgets.record_quota(cmd.store_hash, seen)
+    except Exception:
+        # The renewal is done; the next message to see the quota records it.
+        logger.exception("store quota not recorded")
 
 
 def _record_if_last_receive(
