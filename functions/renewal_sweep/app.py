@@ -23,6 +23,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         due=c.due_subscriptions,
         queue=c.renewal_queue,
         time_left_ms=context.get_remaining_time_in_millis,
+        pace=c.api_budgets.get,
     )
     metrics.add_metric(RENEWALS_DUE, MetricUnit.Count, result.enqueued)
     # Every sweep re-enqueues what is still due, so each run's figure is the stuck count now.

@@ -55,10 +55,27 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
     except Exception as exc:
         _record_if_last_receive(record, cmd, exc, unknown_subscription=False)
         raise
+    _record_quota_if_changed(cmd)
     for name in renewal_metrics(outcome.outcome, outcome.steps):
         metrics.add_metric(name, MetricUnit.Count, 1)
     logger.info("renewal", outcome=outcome.outcome, order_id=outcome.order_id)
     return outcome.outcome
+
+
+def _record_quota_if_changed(cmd: RenewSubscription) -> None:
+    """The sweep paced the store by the quota it knew; if BigCommerce's answers give another
+    (the store's plan, or a plan change), keep it for the next run. Rare: once per change."""
+    if cmd.paced_quota is None:
+        return
+    c = container()
+    seen = c.bigcommerce.rest_quota(cmd.store_hash)
+    if seen is None or seen == cmd.paced_quota:
+        return
+    try:
+        c.api_budgets.record_quota(cmd.store_hash, seen)
+    except Exception:
+        # The renewal is done; the next message to see the quota records it.
+        logger.exception("store quota not recorded")
 
 
 def _record_if_last_receive(

@@ -19,7 +19,7 @@ from rich.table import Table
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 
-from . import bench_soak, bench_sweep
+from . import bench_renewal_day, bench_soak, bench_sweep
 from .bench_webhooks import delivery_rows
 from .stack import LocalStack
 from .template import REPO_ROOT, functions, load_template
@@ -49,8 +49,9 @@ def _ddb(counts: Counter[str]) -> int:
     return sum(n for k, n in counts.items() if k.startswith("dynamodb:"))
 
 
-def pipeline_costs() -> list[tuple[str, str]]:
+def pipeline_costs(sample: bench_renewal_day.Sample | None = None) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
+    sample = sample or bench_renewal_day.Sample()
     with LocalStack() as stack:
         stack.install_store("bench")
         stack.add_product("bench", 1, "Beans", "10.00")
@@ -61,6 +62,10 @@ def pipeline_costs() -> list[tuple[str, str]]:
         # One store renewing 50 subscriptions at once would spend most of the run waiting out
         # BigCommerce's 150 requests / 30 s quota; lift it to count calls, not waits.
         emu.rate_limit_quota = 100_000
+        # What its workers would learn from the answers: the sweep paces it by that quota.
+        from bc_subscriptions.bootstrap import container
+
+        container().api_budgets.record_quota("bench", emu.rate_limit_quota)
         for i in range(SUBSCRIPTIONS):
             c = emu.add_customer("bench", email=f"b{i}@example.com")
             emu.place_checkout_order(
@@ -76,11 +81,19 @@ def pipeline_costs() -> list[tuple[str, str]]:
         ]
         stack.advance_clock(timedelta(days=31))
         emu.reset_calls()
-        with count_aws_calls() as aws:
+        with (
+            count_aws_calls() as aws,
+            bench_renewal_day.ddb_by_function(stack.runtime, aws) as by_function,
+        ):
             stack.fire("RenewalSweepFunction")
             stack.runtime.pump()  # the renewal workflow only; our orders' echoes come next
         workflow = Counter(f"{m} {_shape(p)}" for m, p in emu.calls)
         renewal_bc = len(emu.calls)
+        payments = sum(1 for _, p in emu.calls if p.endswith("/payments"))
+        sample.rest_calls = (renewal_bc - payments) / SUBSCRIPTIONS
+        sample.payment_calls = payments / SUBSCRIPTIONS
+        sample.ddb_total = _ddb(aws) / SUBSCRIPTIONS
+        sample.ddb_by_function = {f: n / SUBSCRIPTIONS for f, n in by_function.items()}
         with count_aws_calls() as echo_aws:
             echo_deliveries = stack.deliver_bc_webhooks()
         echo_bc = len(emu.calls) - renewal_bc
@@ -190,15 +203,25 @@ def main(argv: list[str] | None = None) -> int:
         help="subscriptions of the soak's store (0 skips the soak)",
     )
     parser.add_argument("--soak-only", action="store_true", help="run only the soak")
+    parser.add_argument(
+        "--renewal-day-only",
+        action="store_true",
+        help="run only the renewal-day simulation, with the calls per renewal assumed",
+    )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.renewal_day_only:
+        console.print(bench_renewal_day.table(bench_renewal_day.Sample()))
+        return 0
     if not args.soak_only:
         table = Table(
             "measure", "value", title=f"bc-subscriptions bench ({SUBSCRIPTIONS} subscriptions)"
         )
-        rows = [*pipeline_costs(), *bench_sweep.rows(count_aws_calls), *cold_start_rows()]
+        sample = bench_renewal_day.Sample()
+        rows = [*pipeline_costs(sample), *bench_sweep.rows(count_aws_calls), *cold_start_rows()]
         for row in [*rows, *delivery_rows()]:
             table.add_row(*row)
         console.print(table)
+        console.print(bench_renewal_day.table(sample))
     if args.soak_subscriptions <= 0:
         return 0
     return bench_soak.main(["--subscriptions", str(args.soak_subscriptions)])

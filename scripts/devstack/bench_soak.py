@@ -145,6 +145,10 @@ class Soak:
         # One store's thousands of renewals would mostly wait out the 150 per 30 s quota in
         # real time; 429s still come, from the random faults.
         emu.rate_limit_quota = 1_000_000
+        # What its workers would learn from the answers: the sweep paces it by that quota.
+        from bc_subscriptions.bootstrap import container
+
+        container().api_budgets.record_quota(STORE, emu.rate_limit_quota)
         # A failed message comes back after its visibility timeout, which moto counts in real
         # seconds: one, so it comes back in a later round of the pump (see ROUND).
         sqs = boto3.client("sqs")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ulid import ULID
 
 from .adapters.clock import ShiftedClock, SystemClock
+from .adapters.dynamodb.api_budgets import StoreApiBudgets
 from .adapters.dynamodb.dead_letters import DynamoDeadLetters
 from .adapters.dynamodb.delivery_log import DeliveryLog
 from .adapters.dynamodb.endpoints import Endpoints
@@ -175,7 +176,16 @@ class Container:
 
     @cached_property
     def renewal_queue(self) -> SqsQueue:
-        return SqsQueue(self.settings.renewal_queue_url)
+        # The sweep spreads a store's renewals by delays (business time in local mode).
+        return SqsQueue(
+            self.settings.renewal_queue_url,
+            max_delay_s=0 if self.settings.local_mode else MAX_DELAY_S,
+            clock=self.clock,
+        )
+
+    @cached_property
+    def api_budgets(self) -> StoreApiBudgets:
+        return StoreApiBudgets()
 
     @cached_property
     def bc_webhook_queue(self) -> SqsQueue:

@@ -460,6 +460,34 @@ def test_the_store_quota_runs_out_and_the_client_reports_how_long_to_wait(bc: Bc
     assert all(29 < wait <= 30 for wait in paced) and between_429s == [30.0, 30.0]
 
 
+def test_a_store_on_a_plan_answers_with_its_quota_and_refuses_past_it_in_bigcommerce_shape(
+    bc: Bc,
+) -> None:
+    # Given a Pro store whose window is nearly spent
+    bc.emu.set_store_plan(STORE, "pro")
+    ada = bc.shopper()
+    for _ in range(449):
+        bc.emu.store_limits.admit(STORE, payments=False, default_quota=150)
+    http = httpx.Client(transport=bc.emu.transport(), base_url="https://bc.test")
+    path = f"/stores/{STORE}/v3/customers/{ada.id}/stored-instruments"
+    # When the last request of the window and one more are made
+    last = http.get(path, headers={"X-Auth-Token": TOKEN, "Accept": "application/json"})
+    over = http.get(path, headers={"X-Auth-Token": TOKEN, "Accept": "application/json"})
+    # Then the last one says none are left of Pro's 450; the next is a v3 429 with the wait
+    assert last.status_code == 200
+    assert last.headers["X-Rate-Limit-Requests-Quota"] == "450"
+    assert last.headers["X-Rate-Limit-Requests-Left"] == "0"
+    assert over.status_code == 429 and over.json()["status"] == 429
+    assert 0 < int(over.headers["X-Rate-Limit-Time-Reset-Ms"]) <= 30_000
+    assert int(over.headers["X-Retry-After"]) >= 1
+
+
+def test_an_unknown_store_plan_is_refused(bc: Bc) -> None:
+    # When / Then
+    with pytest.raises(ValueError, match="unknown plan"):
+        bc.emu.set_store_plan(STORE, "gold")
+
+
 # -- webhooks ---------------------------------------------------------------------------------
 
 

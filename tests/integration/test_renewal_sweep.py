@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.domain.api_budget import ApiBudget
 from bc_subscriptions.services.renewal_sweep import sweep_due_renewals
 from devstack.stack import LocalStack
 
@@ -70,3 +71,31 @@ def test_a_paused_subscription_is_not_swept_and_resumes_without_back_charges(
     world.renew()
     [order] = world.renewal_orders()
     assert order["external_order_id"].endswith("-c5")
+
+
+def test_a_backlog_beyond_one_window_is_spread_by_delays_and_the_worker_learns_the_plan(
+    world: World,
+) -> None:
+    # Given a Pro store that lets renewals use 10% of its quota, with 6 renewals due: more than
+    # one window's share of the quota the sweep assumes for a store it has not heard from
+    # (10% of 150 requests a window = 5 renewals of 3 calls, so one every 6 s)
+    world.emulator.set_store_plan(world.store_hash, "pro")
+    with container().unit_of_work() as uow:
+        uow.tenant_configs.put(world.store_hash, {"api_share_percent": 10})
+        uow.commit()
+    for _ in range(6):
+        world.subscribe()
+    world.stack.advance_clock(timedelta(days=31))
+    # When the sweep runs and the queue is worked
+    world.stack.fire("RenewalSweepFunction")
+    world.stack.pump()
+    # Then the first went at once while the others wait 6, 12 ... 30 s (the business clock
+    # runs on the machine's time too, so only the last is sure to be still waiting)
+    assert 1 <= len(world.renewal_orders()) < 6
+    # And once the last delay is over every one has been renewed, once
+    world.stack.advance_clock(timedelta(seconds=31))
+    world.stack.pump()
+    orders = world.renewal_orders()
+    assert len(orders) == 6 and len({o["external_order_id"] for o in orders}) == 6
+    # And the worker recorded the quota BigCommerce's answers gave, for the next run's pace
+    assert container().api_budgets.get(world.store_hash) == ApiBudget(rest_quota=450, share=0.1)

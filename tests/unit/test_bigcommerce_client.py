@@ -618,3 +618,36 @@ def test_a_metafield_update_sends_every_required_field() -> None:
         "/stores/abc123/v3/catalog/products/111/metafields/8",
     )
     assert script.body() == {"namespace": "n", "key": "k", "value": "v", "permission_set": "read"}
+
+
+def test_a_store_near_its_low_water_mark_waits_for_the_reset_and_its_quota_is_remembered() -> None:
+    # Given a Pro store with 23 of 450 requests left (a twentieth of its quota)
+    low = {
+        "X-Rate-Limit-Requests-Left": "23",
+        "X-Rate-Limit-Requests-Quota": "450",
+        "X-Rate-Limit-Time-Reset-Ms": "900",
+    }
+    script = Script(ok(order_json(), **low), ok(order_json()))
+    client = script.client()
+    client.get_order("abc123", 7)
+    # When the store is called again
+    client.get_order("abc123", 7)
+    # Then the call waited for the reset, and the store's quota is known
+    assert len(script.sleeps) == 1 and 0 < script.sleeps[0] <= 0.9
+    assert client.rest_quota("abc123") == 450 and client.rest_quota("other") is None
+
+
+def test_a_store_above_its_low_water_mark_is_called_at_once() -> None:
+    # Given 24 of 450 left
+    spare = {
+        "X-Rate-Limit-Requests-Left": "24",
+        "X-Rate-Limit-Requests-Quota": "450",
+        "X-Rate-Limit-Time-Reset-Ms": "900",
+    }
+    script = Script(ok(order_json(), **spare), ok(order_json()))
+    client = script.client()
+    client.get_order("abc123", 7)
+    # When
+    client.get_order("abc123", 7)
+    # Then
+    assert script.sleeps == []

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from itertools import count
 
+from bc_subscriptions.domain.api_budget import ApiBudget
 from bc_subscriptions.ports.storage import DueSubscription
 from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.renewal_sweep import RUN_PERIOD_S, sweep_due_renewals
@@ -31,9 +32,13 @@ class _Due:
 class _Queue:
     def __init__(self) -> None:
         self.sent: list[RenewSubscription] = []
+        self.delays: dict[str, list[int]] = {}
 
-    def send_batch(self, bodies: list[str]) -> int:
-        self.sent += [RenewSubscription.model_validate_json(b) for b in bodies]
+    def send_batch(self, bodies: list[str], delays_s: list[int] | None = None) -> int:
+        messages = [RenewSubscription.model_validate_json(b) for b in bodies]
+        self.sent += messages
+        for m, delay in zip(messages, delays_s or [0] * len(bodies), strict=True):
+            self.delays.setdefault(m.store_hash, []).append(delay)
         return len(bodies)
 
     def per_store(self) -> dict[str, int]:
@@ -142,3 +147,76 @@ def test_one_store_whose_due_renewals_cannot_be_read_does_not_stop_the_others() 
     # Then the other stores were served in full, and the failure was counted
     assert queue.per_store() == {"a": 3, "c": 2}
     assert (result.enqueued, result.failed_stores, result.complete) == (5, 1, False)
+
+
+# -- pacing by each store's BigCommerce budget -------------------------------------------------
+
+PRO, STANDARD = ApiBudget(rest_quota=450, share=0.6), ApiBudget(rest_quota=150, share=0.6)
+
+
+def _pace(store_hash: str) -> ApiBudget:
+    return PRO if store_hash.startswith("pro") else STANDARD
+
+
+def test_a_big_backlog_is_sent_only_as_far_as_the_store_can_renew_before_the_next_run() -> None:
+    # Given a Pro store with "a million" due and a Standard store with 1,000
+    due, queue = _Due({"pro": None, "std": 1000}), _Queue()
+    # When a paced run sweeps
+    result = sweep_due_renewals(NOW, due=due, queue=queue, pace=_pace)
+    # Then each got five minutes at its rate (3 and 1 renewals a second: 3 REST calls each
+    # within 60% of 450 or 150 per 30 s), no more
+    assert queue.per_store() == {"pro": 900, "std": 300}
+    assert not result.complete
+    # And the messages are spread evenly over the five minutes, starting now
+    pro = queue.delays["pro"]
+    assert pro[0] == 0 and max(pro) == 299 and pro == sorted(pro)
+    assert {pro.count(second) for second in set(pro)} == {3}
+    # And the store's backlog was read only as far as it was sent (plus one window ahead)
+    assert due.read["pro"] <= 900 + 91
+    # And the message names the quota it was paced by
+    assert {m.paced_quota for m in queue.sent} == {450, 150}
+
+
+def test_a_store_with_no_more_due_than_one_window_allows_sends_them_without_delays() -> None:
+    # Given a Standard store with 30 due (30 x 3 calls fit 60% of 150 requests)
+    queue = _Queue()
+    # When
+    result = sweep_due_renewals(NOW, due=_Due({"std": 30}), queue=queue, pace=_pace)
+    # Then
+    assert queue.delays["std"] == [0] * 30 and result.complete
+
+
+def test_a_store_with_one_more_than_a_window_allows_is_spread() -> None:
+    # Given / When
+    queue = _Queue()
+    sweep_due_renewals(NOW, due=_Due({"std": 31}), queue=queue, pace=_pace)
+    # Then: one a second
+    assert queue.delays["std"] == list(range(31))
+
+
+def test_the_paced_big_store_takes_no_more_of_a_run_than_its_allowance_whatever_the_budget() -> (
+    None
+):
+    # Given one Pro store with endless due beside 99 Standard stores with 1,000 each
+    stores: dict[str, int | None] = {"pro": None} | {f"std{i}": 1000 for i in range(99)}
+    queue = _Queue()
+    # When
+    sweep_due_renewals(NOW, due=_Due(stores), queue=queue, pace=_pace)
+    # Then every store got its full allowance in the same run
+    per_store = queue.per_store()
+    assert per_store.pop("pro") == 900
+    assert set(per_store.values()) == {300} and len(per_store) == 99
+
+
+def test_a_store_whose_budget_cannot_be_read_is_skipped_and_the_others_are_served() -> None:
+    # Given a budget lookup failing for one store
+    def pace(store_hash: str) -> ApiBudget:
+        if store_hash == "bad":
+            raise RuntimeError("config unreadable")
+        return STANDARD
+
+    queue = _Queue()
+    # When
+    result = sweep_due_renewals(NOW, due=_Due({"a": 3, "bad": 3}), queue=queue, pace=pace)
+    # Then
+    assert queue.per_store() == {"a": 3} and result.failed_stores == 1

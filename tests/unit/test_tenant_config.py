@@ -175,3 +175,21 @@ def test_a_stuck_threshold_shorter_than_a_few_sweeps_or_longer_than_a_week_is_re
         parse_overrides(json.dumps({"stuck_after_minutes": minutes}))
     # Then
     assert [e["loc"] for e in refused.value.errors] == ["stuck_after_minutes"]
+
+
+def test_renewals_use_at_most_sixty_percent_of_the_quota_unless_the_store_says_otherwise() -> None:
+    # Given / When / Then
+    assert effective_config(None).api_share_percent == 60
+    assert effective_config({"api_share_percent": 30}).api_share_percent == 30
+
+
+@pytest.mark.parametrize("percent", [0, 9, 91, 100, "most"])
+def test_an_api_share_that_starves_the_renewals_or_the_other_apps_is_refused(
+    percent: object,
+) -> None:
+    # Given a share under 10% (renewals would crawl), over 90% (other apps starve) or no number
+    # When
+    with pytest.raises(InvalidTenantConfig) as refused:
+        parse_overrides(json.dumps({"api_share_percent": percent}))
+    # Then
+    assert [e["loc"] for e in refused.value.errors] == ["api_share_percent"]

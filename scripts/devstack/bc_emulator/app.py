@@ -18,6 +18,7 @@ from . import (
     routes_scripts,
     routes_storefront,
 )
+from .ratelimit import is_payments
 from .responses import api_error
 from .transport import FAULT_HEADER
 
@@ -48,8 +49,8 @@ def build_app(emu: BigCommerceEmulator) -> Flask:
             )
             return response
         with emu.lock:
-            allowed, g.rate_headers = emu.rate_windows.take(
-                path.split("/")[2], emu.rate_limit_quota
+            allowed, g.rate_headers = emu.store_limits.admit(
+                path.split("/")[2], payments=is_payments(path), default_quota=emu.rate_limit_quota
             )
         if not allowed:
             response = api_error(path, 429, "Too Many Requests")

@@ -19,7 +19,7 @@ from .fixtures import StoreSetup
 from .orders import checkout_order
 from .payment_actions import settle
 from .payments import settle_pending
-from .ratelimit import RateWindows
+from .ratelimit import PLAN_QUOTAS, RateWindows, StoreLimits
 from .shipments import ShipmentRefused, ship, shipment_problem
 from .state import Store
 from .transport import EmulatorTransport
@@ -45,6 +45,7 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
         self.calls: list[tuple[str, str]] = []
         self.rate_limit_quota = 150
         self.rate_windows = RateWindows()
+        self.store_limits = StoreLimits(self.rate_windows)
         self.server_timeout_sleep = 12.0
         self.outbox = WebhookOutbox(client_secret, self.lock)
         self._auth_codes: dict[str, str] = {}
@@ -213,6 +214,14 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
         """Start counting calls afresh."""
         with self.lock:
             self.calls.clear()
+
+    def set_store_plan(self, store_hash: str, plan: str) -> None:
+        """Enforce the plan's REST quota and the Payments API limit on the store (opt in: a
+        store without a plan shares `rate_limit_quota` across every path, as before)."""
+        if plan not in PLAN_QUOTAS:
+            raise ValueError(f"unknown plan {plan!r}; one of {sorted(PLAN_QUOTAS)}")
+        with self.lock:
+            self.store_limits.plans[store_hash] = plan
 
     @staticmethod
     def is_api(path: str) -> bool:

@@ -18,9 +18,22 @@ class QueueSendFailed(Exception):
 
 
 class SqsQueue:
-    def __init__(self, url: str, client: Any | None = None) -> None:
+    """`max_delay_s` is 0 in local mode, where the local stack holds a message back until its
+    `not_before` attribute on the (shiftable) business clock instead of SQS's real time."""
+
+    def __init__(
+        self,
+        url: str,
+        client: Any | None = None,
+        *,
+        max_delay_s: int = 900,
+        clock: Clock | None = None,
+    ) -> None:
         self.url = url
         self._client = client
+        self.max_delay_s = max_delay_s
+        # `not_before` is business time, so the delay is counted on the same clock.
+        self.clock = clock or SystemClock()
 
     @property
     def client(self) -> Any:
@@ -28,11 +41,15 @@ class SqsQueue:
             self._client = boto3.client("sqs")
         return self._client
 
-    def send_batch(self, bodies: list[str]) -> int:
+    def send_batch(self, bodies: list[str], delays_s: list[int] | None = None) -> int:
+        """Send in batches of ten; `delays_s[i]` holds message i back that many seconds."""
         sent = 0
         for start in range(0, len(bodies), _BATCH):
             chunk = bodies[start : start + _BATCH]
             entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(chunk)]
+            if delays_s is not None:
+                for entry, delay in zip(entries, delays_s[start : start + _BATCH], strict=True):
+                    self._delay(entry, delay)
             reply = self.client.send_message_batch(QueueUrl=self.url, Entries=entries)
             if failed := reply.get("Failed"):
                 raise QueueSendFailed(
@@ -40,6 +57,15 @@ class SqsQueue:
                 )
             sent += len(chunk)
         return sent
+
+    def _delay(self, entry: dict[str, Any], delay_s: int) -> None:
+        if delay_s <= 0:
+            return
+        entry["DelaySeconds"] = min(delay_s, self.max_delay_s)
+        not_before = self.clock.now() + timedelta(seconds=delay_s)
+        entry["MessageAttributes"] = {
+            "not_before": {"DataType": "String", "StringValue": not_before.isoformat()}
+        }
 
 
 # SQS caps a message delay at 15 minutes and a visibility timeout at 12 hours.
@@ -62,11 +88,8 @@ class SqsDeliveryQueue(SqsQueue):
         max_delay_s: int = MAX_DELAY_S,
         clock: Clock | None = None,
     ) -> None:
-        super().__init__(url, client)
+        super().__init__(url, client, max_delay_s=max_delay_s, clock=clock)
         self.dlq_url = dlq_url
-        self.max_delay_s = max_delay_s
-        # `not_before` is business time, so the delay is counted on the same clock.
-        self.clock = clock or SystemClock()
 
     def send_later(self, body: str, not_before: datetime) -> None:
         wait = (not_before - self.clock.now()).total_seconds()

@@ -106,6 +106,9 @@ class TenantConfig(BaseModel):
     # A due renewal still unfinished this long after its due time is listed as stuck (the
     # sweep runs every 5 minutes, so a healthy renewal is done within about ten).
     stuck_after_minutes: int = Field(default=60, ge=15, le=10080)
+    # The most of the store's REST quota (shared with every other app it runs) the renewals
+    # may use; the sweep paces each store's renewals to it.
+    api_share_percent: int = Field(default=60, ge=10, le=90)
 
 
 PRESETS: dict[str, DunningPolicy] = {

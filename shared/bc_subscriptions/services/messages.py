@@ -14,6 +14,8 @@ class RenewSubscription(BaseModel):
     store_hash: str = Field(min_length=1, max_length=64)
     subscription_id: str = Field(min_length=1, max_length=64)
     cycle: int = Field(ge=2)
+    # The REST quota the sweep paced this store by; a worker that sees another one records it.
+    paced_quota: int | None = Field(default=None, ge=1)
 
 
 class DeliverWebhook(BaseModel):

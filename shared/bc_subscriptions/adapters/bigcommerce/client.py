@@ -65,6 +65,10 @@ class HttpBigCommerce:
         self._rest = StoreApi(self.session, api_url, token_provider)
         self._payments = payments_url.rstrip("/")
 
+    def rest_quota(self, store_hash: str) -> int | None:
+        """The store's REST quota per window as its last answer gave it (None: not called yet)."""
+        return self.session.limits.quotas.get(store_hash)
+
     def close(self) -> None:
         """Release pooled connections (a later call opens new ones)."""
         self.session.close()

@@ -6,27 +6,36 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
+from ...domain.api_budget import low_water
+
 MAX_WAIT_S = 30.0
 
 
 class RateLimits:
-    """Remembers each store's last `Requests-Left` and waits out the window before hitting 0."""
+    """Remembers each store's last `Requests-Left` and waits out the window before hitting 0,
+    leaving a few requests for the store's other apps and our own calls in flight."""
 
     def __init__(
         self, sleep: Callable[[float], None], clock: Callable[[], float] = time.monotonic
     ) -> None:
         self._sleep, self._clock = sleep, clock
         self._resume_at: dict[str, float] = {}
+        # Each store's quota as its last answer gave it (its plan's, which the sweep paces by).
+        self.quotas: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def observe(self, store_hash: str, headers: Mapping[str, str]) -> None:
-        """Record a response's headers; one request left or fewer means wait for the reset."""
+        """Record a response's headers; at the low-water mark of the store's quota (one
+        request without a quota header) the next call waits for the reset."""
         left = _number(headers.get("X-Rate-Limit-Requests-Left"))
         reset_ms = _number(headers.get("X-Rate-Limit-Time-Reset-Ms"))
+        quota = _number(headers.get("X-Rate-Limit-Requests-Quota"))
+        if quota is not None:
+            self.quotas[store_hash] = int(quota)
         if left is None or reset_ms is None:
             return
         with self._lock:
-            if left <= 1:
+            if left <= low_water(None if quota is None else int(quota)):
                 self._resume_at[store_hash] = self._clock() + reset_ms / 1000
             else:
                 self._resume_at.pop(store_hash, None)

@@ -348,3 +348,11 @@ class RemovedUserItem(_Item):
     store_hash = UnicodeAttribute()
     user_id = NumberAttribute()
     removed_at = NumberAttribute()  # epoch seconds, on the clock sessions are issued by
+
+
+class ApiQuotaItem(_Item):
+    """A store's REST quota per window as BigCommerce's answers last gave it (its plan's)."""
+
+    KIND = "api_quota"
+    store_hash = UnicodeAttribute()
+    quota = NumberAttribute()

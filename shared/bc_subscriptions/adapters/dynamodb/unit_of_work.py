@@ -269,14 +269,26 @@ class _Plans:
 class _TenantConfigs:
     def __init__(self, uow: DynamoUnitOfWork) -> None:
         self._uow = uow
+        # Read once per unit of work: a renewal consults the config at several stages, and
+        # one renewal runs under one config.
+        self._read: dict[str, TenantConfig] = {}
+        self._written: set[str] = set()  # put in this unit of work: always read from the table
 
     def get(self, store_hash: str) -> TenantConfig:
         """The store's effective config: its preset with its overrides (standard without any)."""
+        if (known := self._read.get(store_hash)) is not None:
+            return known
         item = self._uow.load(TenantConfigItem, keys.store_pk(store_hash), keys.TENANT_CONFIG)
-        return effective_config(None if item is None else json.loads(item.overrides))
+        config = effective_config(None if item is None else json.loads(item.overrides))
+        if store_hash not in self._written:
+            self._read[store_hash] = config
+        return config
 
     def put(self, store_hash: str, overrides: dict[str, Any]) -> None:
         effective_config(overrides)  # never store what would not load
+        # Reads see what is committed, not what is staged (and after the commit, the new one).
+        self._read.pop(store_hash, None)
+        self._written.add(store_hash)
         item = TenantConfigItem(
             keys.store_pk(store_hash),
             keys.TENANT_CONFIG,
