@@ -8,6 +8,15 @@ from typing import Any
 
 import pytest
 
+from bc_subscriptions.domain.api_budget import (
+    PAYMENTS_LIMIT,
+    PAYMENTS_WINDOW_S,
+    PLAN_QUOTAS,
+    RENEWAL_PAYMENT_CALLS,
+    RENEWAL_REST_CALLS,
+    REST_WINDOW_S,
+    ApiBudget,
+)
 from bc_subscriptions.entrypoints import pipeline_metrics
 from devstack.template import functions, load_template, queues, referenced_id, resources
 
@@ -155,24 +164,38 @@ def test_every_function_reserves_its_concurrency(logical_id: str) -> None:
     # Given a function
     props = TEMPLATE["Resources"][logical_id]["Properties"]
     reserved = props["ReservedConcurrentExecutions"]
-    # Then it has a bounded reservation
-    assert 1 <= reserved <= 50
+    # Then it has a bounded reservation (the renewal worker's is sized for a renewal day)
+    assert 1 <= reserved <= 300
     # And an SQS source never invokes it beyond that (a throttled message spends a receive)
     for event in FUNCTIONS[logical_id].events:
         if event.type == "SQS":
             assert event.properties["ScalingConfig"]["MaximumConcurrency"] == reserved
 
 
-def test_the_renewal_worker_cannot_outpace_one_stores_payments_quota() -> None:
-    # Given BigCommerce's Payments API limit of 50 requests per 4 s per store, and a renewal
-    # making one Payments call in no less than about a second
-    payments_per_second = 50 / 4
-    # When every worker renews for the same store
-    workers = TEMPLATE["Resources"]["RenewalWorkerFunction"]["Properties"][
-        "ReservedConcurrentExecutions"
+def test_the_reservations_fit_an_accounts_default_concurrency() -> None:
+    # Given an account's default 1,000 concurrent executions, of which AWS keeps 100 unreserved
+    reserved = [
+        TEMPLATE["Resources"][fid]["Properties"]["ReservedConcurrentExecutions"]
+        for fid in FUNCTIONS
     ]
-    # Then they stay within that store's quota
-    assert workers <= payments_per_second
+    # Then all our reservations fit in what is left
+    assert sum(reserved) <= 900
+
+
+@pytest.mark.parametrize("quota", sorted(set(PLAN_QUOTAS.values())))
+@pytest.mark.parametrize("share_percent", [10, 60, 90])
+def test_the_renewal_pace_cannot_outrun_one_stores_payments_quota(
+    quota: int, share_percent: int
+) -> None:
+    # Given BigCommerce's Payments API limit of 50 requests per 4 s per store, and a store of
+    # any plan whose tenant setting lets us use any allowed share of its REST quota
+    budget = ApiBudget(rest_quota=quota, share=share_percent / 100)
+    # When its renewals are paced (however many workers the template allows)
+    payments_per_second = budget.renewals_per_second() * RENEWAL_PAYMENT_CALLS
+    # Then they stay within that store's Payments quota and within our share of its REST quota
+    assert payments_per_second <= PAYMENTS_LIMIT / PAYMENTS_WINDOW_S
+    rest_per_second = budget.renewals_per_second() * RENEWAL_REST_CALLS
+    assert rest_per_second <= quota * share_percent / 100 / REST_WINDOW_S + 1e-9
 
 
 def test_the_http_api_throttles_every_route_by_default() -> None:
