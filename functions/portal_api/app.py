@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, ConfigDict, Field
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints import action_page
 from bc_subscriptions.entrypoints.api_models import (
     AddressChange,
     CadenceChange,
@@ -41,10 +42,13 @@ from bc_subscriptions.services.customer_jwt import (
 )
 from bc_subscriptions.services.payment_method_change import (
     UnknownInstrument,
+    UnusableInstrument,
     change_payment_method,
 )
 
 app = APIGatewayHttpResolver(enable_validation=True)
+# The action-link page: the shopper's other way in, by a link instead of a storefront login.
+app.include_router(action_page.router)
 
 
 class PaymentMethodRequest(BaseModel):
@@ -155,6 +159,7 @@ def put_payment_method(request: PaymentMethodRequest) -> SubscriptionList:
         request.instrument_token,
         bc=c.bigcommerce,
         uow_factory=c.unit_of_work,
+        queue=c.renewal_queue,
         now=c.clock.now(),
     )
     return SubscriptionList(items=[SubscriptionView.of(s) for s in subs], next_cursor=None)
@@ -220,6 +225,11 @@ def _unauthorized(failure: InvalidCustomerToken) -> Response[str]:
 @app.exception_handler(UnknownInstrument)
 def _unknown_instrument(_: UnknownInstrument) -> Response[str]:
     return error(422, "unknown_instrument", "not one of your stored payment methods")
+
+
+@app.exception_handler(UnusableInstrument)
+def _unusable_instrument(_: UnusableInstrument) -> Response[str]:
+    return error(422, "unusable_instrument", "that stored card has expired")
 
 
 @logger.inject_lambda_context(

@@ -65,6 +65,8 @@ ROUTES = {
     ("GET", "/remove_user"): "AppLifecycleFunction",
     ("ANY", "/admin/{proxy+}"): "AdminApiFunction",
     ("ANY", "/portal/{proxy+}"): "PortalApiFunction",
+    ("GET", "/action/{proxy+}"): "PortalApiFunction",
+    ("POST", "/action/{proxy+}"): "PortalApiFunction",
 }
 SCHEDULES = {
     "RenewalSweepFunction": ("renewal-sweep", "rate(5 minutes)"),
