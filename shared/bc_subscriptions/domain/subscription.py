@@ -284,7 +284,8 @@ class Subscription(BaseModel):
         self._apply(Command.RECORD_RENEWAL, now)
         self.paid_cycles += 1
         self.dunning = None
-        self.action_link = None
+        # A link still out is of no use any more; kept spent, so it says so when followed.
+        self._spend_link(now)
         if self.payment_method is not None:
             self.payment_method.verified_at = now
         self._record(
@@ -422,10 +423,13 @@ class Subscription(BaseModel):
         self._card_received(dunning.cycle, retry=True, now=now)
         return dunning.cycle
 
-    def _card_received(self, cycle: int, *, retry: bool, now: datetime) -> None:
-        # The link's job is done, wherever the card was chosen: it cannot be used again.
+    def _spend_link(self, now: datetime) -> None:
         if self.action_link is not None and self.action_link.used_at is None:
             self.action_link = self.action_link.model_copy(update={"used_at": now})
+
+    def _card_received(self, cycle: int, *, retry: bool, now: datetime) -> None:
+        # The link's job is done, wherever the card was chosen: it cannot be used again.
+        self._spend_link(now)
         self._record(
             ev.PAYMENT_METHOD_RECEIVED,
             now,

@@ -20,7 +20,8 @@ _STYLE = (
 ENDED = {
     LinkState.USED: (
         "This link has already been used",
-        "The choice it was sent for has been made. Nothing was changed now.",
+        "The choice it was sent for has been made, or is no longer needed. Nothing was "
+        "changed now.",
     ),
     LinkState.EXPIRED: (
         "This link has expired",
@@ -72,7 +73,8 @@ def _what(sub: Subscription, action: str) -> str:
 
 def _card(choice: CardChoice, checked: bool) -> str:
     i = choice.instrument
-    name = f"{i.brand or i.type.replace('_', ' ')} ending {i.last_4}" if i.last_4 else i.type
+    kind = (i.brand or i.type.replace("stored_", "").replace("_", " ")).title()
+    name = f"{kind} ending {i.last_4}" if i.last_4 else kind
     when = (
         f"expires {i.expiry_month:02d}/{i.expiry_year}" if i.expiry_year and i.expiry_month else ""
     )
@@ -81,7 +83,7 @@ def _card(choice: CardChoice, checked: bool) -> str:
     extra = f' <span class="error">({note})</span>' if note else ""
     return (
         f'<label class="card"><input type="radio" name="instrument_token" '
-        f'value="{escape(i.token)}"{state}> {escape(name.title())} '
+        f'value="{escape(i.token)}"{state}> {escape(name)} '
         f'<span class="muted">{escape(when)}</span>{extra}</label>'
     )
 
