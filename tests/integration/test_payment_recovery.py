@@ -246,3 +246,27 @@ def test_a_subscription_without_a_stored_card_renews_once_the_shopper_saves_one(
     world.renew()
     assert _payments(world) == (0, 1)
     assert _doc(world)["next_cycle"] == 3
+
+
+def test_a_new_default_card_reported_by_bigcommerce_pays_the_cycle_once_however_often(
+    world: World,
+) -> None:
+    # Given a hard-declined renewal
+    customer = _declined(world)
+    [order] = world.renewal_orders()
+    # When the shopper saves a new default card in the storefront, and BigCommerce reports it,
+    # then reports it again (another delivery, not a retry of the first)
+    world.emulator.replace_card(world.store_hash, customer.id, notify=True)
+    world.stack.pump()
+    with world.emulator.lock:
+        store = world.emulator.stores[world.store_hash]
+        world.emulator.queue_webhook(
+            store,
+            "store/customer/payment/instrument/default/updated",
+            {"type": "customer", "id": customer.id},
+        )
+    world.stack.pump(retry_failed=True)
+    # Then the cycle's order was paid once with it
+    assert [o["id"] for o in world.renewal_orders()] == [order["id"]]
+    assert _payments(world) == (1, 1)
+    assert _doc(world)["status"] == "active"
