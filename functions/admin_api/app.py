@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, ConfigDict, Field
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.contract import ContractGuard
@@ -32,6 +33,7 @@ from bc_subscriptions.entrypoints.api_models import (
     SubscriptionView,
     VariantSwap,
 )
+from bc_subscriptions.entrypoints.input_types import SingleLine
 from bc_subscriptions.entrypoints.responses import error, json_response
 from bc_subscriptions.entrypoints.subscription_routes import (
     checked_resume_at,
@@ -43,8 +45,22 @@ from bc_subscriptions.services import subscription_changes as changes
 from bc_subscriptions.services.admin_session import InvalidSession, bearer, renew_session_token
 from bc_subscriptions.services.cancel_flow import cancel_subscription
 from bc_subscriptions.services.endpoints import EndpointNotFound, InvalidEndpoint
+from bc_subscriptions.services.payment_recovery import UnknownInstrument, UnusableInstrument
 from bc_subscriptions.services.plans import ProductNotFound, publish_plan, read_plan
 from bc_subscriptions.services.webhook_replay import ReplayRefused
+
+
+class CardChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    instrument_token: SingleLine = Field(min_length=1, max_length=200)
+
+
+class CardChosen(BaseModel):
+    subscription: SubscriptionView
+    # The cycle being paid again at once with the card (None: nothing waited on a card).
+    retried_cycle: int | None
+
 
 app = APIGatewayHttpResolver(enable_validation=True)
 
@@ -145,6 +161,23 @@ def retry_payment(subscription_id: str) -> RetryScheduled:
         now=c.clock.now(),
     )
     return RetryScheduled(subscription=SubscriptionView.of(sub), cycle=cycle)
+
+
+@app.put("/admin/subscriptions/<subscription_id>/payment-method")
+def choose_payment_method(subscription_id: str, request: CardChoice) -> CardChosen:
+    """Put one of the customer's stored cards on the subscription; a cycle waiting on a card
+    is retried at once with it, on its existing order."""
+    store_hash, c = _store(), container()
+    sub, cycle = admin.choose_payment_method(
+        store_hash,
+        subscription_id,
+        request.instrument_token,
+        uow_factory=c.unit_of_work,
+        bc=c.bigcommerce,
+        queue=c.renewal_queue,
+        now=c.clock.now(),
+    )
+    return CardChosen(subscription=SubscriptionView.of(sub), retried_cycle=cycle)
 
 
 @app.put("/admin/plans/<product_id>")
@@ -286,6 +319,16 @@ def _change(subscription_id: str, operation: Any) -> SubscriptionView:
 def _unauthorized(failure: InvalidSession) -> Response[str]:
     logger.info("admin session rejected", code=failure.code)
     return error(401, "unauthorized", f"session token: {failure.code}")
+
+
+@app.exception_handler(UnknownInstrument)
+def _unknown_instrument(_: UnknownInstrument) -> Response[str]:
+    return error(422, "unknown_instrument", "not one of the customer's stored payment methods")
+
+
+@app.exception_handler(UnusableInstrument)
+def _unusable_instrument(_: UnusableInstrument) -> Response[str]:
+    return error(422, "unusable_instrument", "that stored card has expired")
 
 
 @app.exception_handler(InvalidPlan)

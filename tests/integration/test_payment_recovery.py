@@ -14,6 +14,7 @@ from bc_subscriptions.services.action_recovery import complete_link
 from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.payment_method_change import change_payment_method
 
+from .admin_api_client import call, session_token
 from .world import World
 
 
@@ -270,3 +271,20 @@ def test_a_new_default_card_reported_by_bigcommerce_pays_the_cycle_once_however_
     assert [o["id"] for o in world.renewal_orders()] == [order["id"]]
     assert _payments(world) == (1, 1)
     assert _doc(world)["status"] == "active"
+
+
+def test_the_merchant_choosing_a_stored_card_pays_the_waiting_cycle_once(world: World) -> None:
+    # Given a hard-declined renewal and a card the shopper saved since
+    customer = _declined(world)
+    new_token = world.emulator.replace_card(world.store_hash, customer.id)
+    path = f"/admin/subscriptions/{_doc(world)['id']}/payment-method"
+    token = session_token(world)
+    # When the merchant puts a card that is not the shopper's, then theirs, twice
+    refused = call(world, "PUT", path, token, {"instrument_token": "not-theirs"})
+    first = call(world, "PUT", path, token, {"instrument_token": new_token})
+    second = call(world, "PUT", path, token, {"instrument_token": new_token})
+    world.stack.pump(retry_failed=True)
+    # Then the foreign card is refused, and the cycle is retried once, on its order
+    assert refused.status == 422 and refused.json()["error"] == "unknown_instrument"
+    assert first.json()["retried_cycle"] == 2 and second.json()["retried_cycle"] is None
+    assert _payments(world) == (1, 1) and len(world.renewal_orders()) == 1

@@ -17,7 +17,7 @@ from ..ports.bigcommerce import BigCommerce, StoredInstrument
 from ..ports.queues import MessageQueue
 from ..ports.storage import ConcurrencyConflict, CustomerLink, UnitOfWork
 from .action_links import LinkCheck, LinkState, check_link
-from .payment_recovery import expired, method_for, send_retries, stored_instrument
+from .payment_recovery import choose_card, expired, send_retries, stored_instrument
 
 
 class DeclinedInstrument(DomainError):
@@ -96,14 +96,10 @@ def complete_link(
         declined = sub.dunning.declined_instrument if sub.dunning else None
         if link.action == "new_card" and instrument.token == declined:
             raise DeclinedInstrument("that card was just declined; choose another")
-        current = sub.payment_method
-        if current is None or current.instrument_token != instrument.token:
-            sub.change_payment_method(method_for(instrument, [sub], now), now)
-            link_to = CustomerLink(store_hash, sub.customer_id, sub.id, instrument.token)
-            uow.customer_links.add(link_to)
         # Confirming the card on this page is the cardholder being present: the payment that
         # wanted authentication is made again, on the same cycle and order.
-        cycle = sub.recover(now, authenticated=link.action == "authenticate")
+        cycle = choose_card(sub, instrument, now, authenticated=link.action == "authenticate")
+        uow.customer_links.add(CustomerLink(store_hash, sub.customer_id, sub.id, instrument.token))
         if sub.action_link is not None and sub.action_link.used_at is None:
             sub.action_link = sub.action_link.model_copy(update={"used_at": now})
         uow.subscriptions.save(sub)

@@ -64,6 +64,17 @@ def method_for(
     )
 
 
+def choose_card(
+    sub: Subscription, instrument: StoredInstrument, now: datetime, *, authenticated: bool = False
+) -> int | None:
+    """Put the chosen instrument on `sub` (unless it is there already) and ask for the retry
+    that choice allows; returns the cycle to hand to the renewal worker, if any."""
+    current = sub.payment_method
+    if current is None or current.instrument_token != instrument.token:
+        sub.change_payment_method(method_for(instrument, [sub], now), now)
+    return sub.recover(now, authenticated=authenticated)
+
+
 def send_retries(queue: MessageQueue, store_hash: str, retries: Iterable[tuple[str, int]]) -> int:
     """Hand the committed retries to the renewal worker; returns how many were sent."""
     bodies = [
