@@ -9,7 +9,12 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConf
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from bc_subscriptions.entrypoints import shopper_auth, shopper_router, subscription_router
+from bc_subscriptions.entrypoints import (
+    action_page,
+    shopper_auth,
+    shopper_router,
+    subscription_router,
+)
 from bc_subscriptions.entrypoints.change_pipeline import current_caller
 from bc_subscriptions.entrypoints.subscription_routes import register_error_handlers
 from bc_subscriptions.observability import logger
@@ -27,6 +32,8 @@ app.exception_handler(InvalidCustomerToken)(shopper_auth.unauthorized)
 register_error_handlers(app, lambda: shopper_auth.anonymous(app.current_event.headers))
 for router in (shopper_router.router, subscription_router.router):
     app.include_router(router, prefix="/portal")
+# The action-link page: the shopper's other way in, by a link instead of a storefront login.
+app.include_router(action_page.router)
 
 
 @logger.inject_lambda_context(

@@ -219,6 +219,7 @@ class Container:
             wall_clock=self.wall_clock,
             jitter=random.random,
             dead_letters=self.dead_letters,
+            link_base=self.settings.app_base_url,
         )
 
     def client_secret(self) -> str:

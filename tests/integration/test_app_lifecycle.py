@@ -12,6 +12,7 @@ from .world import World
 HOOK_SCOPES = [
     "store/app/uninstalled",
     "store/customer/deleted",
+    "store/customer/payment/instrument/default/updated",
     "store/order/created",
     "store/order/refund/created",
     "store/order/statusUpdated",

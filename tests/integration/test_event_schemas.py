@@ -13,6 +13,7 @@ from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.amendments import QuantityAmendment
 from bc_subscriptions.domain.events import EVENT_TYPES
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
+from bc_subscriptions.services.payment_method_change import change_payment_method
 from bc_subscriptions.services.tenant_settings import update_tenant_config
 from devstack.stack import LocalStack
 
@@ -48,7 +49,8 @@ def _change(
 
 def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalStack) -> None:
     # Given subscriptions that renew, decline softly, decline hard, need authentication, have
-    # no stored card, skip, pause and resume, pause until a date (resumed when it comes), cancel,
+    # no stored card (one saving one later), skip, pause and resume, pause until a date
+    # (resumed when it comes), cancel,
     # cancel at period end (cancelled when it comes) or withdraw that, route a cancel to legal,
     # and expire; and
     # a store that authorizes
@@ -57,6 +59,18 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
         declining, _ = world.subscribe()
         world.emulator.set_card_behavior(world.store_hash, declining.instrument_token, behavior)
     world.subscribe(card=None)
+    # and one with no stored card who saves one and chooses it
+    carded_later, _ = world.subscribe(card=None)
+    c = container()
+    change_payment_method(
+        world.store_hash,
+        carded_later.id,
+        world.emulator.replace_card(world.store_hash, carded_later.id),
+        bc=c.bigcommerce,
+        uow_factory=c.unit_of_work,
+        queue=c.renewal_queue,
+        now=world.stack.now(),
+    )
     # and a second endpoint whose consumer answers 410 Gone (so it is disabled)
     world.stack.register_endpoint(world.store_hash, world.stack.urls["merchant"] + "/gone")
     skipper, _ = world.subscribe()

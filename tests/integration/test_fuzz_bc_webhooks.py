@@ -23,6 +23,10 @@ from .world import World
 ROUTES = {
     "/webhooks/bigcommerce/app-uninstalled": ("AppUninstalledFunction", "store/app/uninstalled"),
     "/webhooks/bigcommerce/customer-deleted": ("CustomerDeletedFunction", "store/customer/deleted"),
+    "/webhooks/bigcommerce/default-instrument-updated": (
+        "DefaultInstrumentUpdatedFunction",
+        "store/customer/payment/instrument/default/updated",
+    ),
     "/webhooks/bigcommerce/order-refund-created": (
         "OrderRefundCreatedFunction",
         "store/order/refund/created",

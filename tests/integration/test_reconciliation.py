@@ -145,10 +145,11 @@ def test_deactivated_and_deleted_hooks_are_repaired(world: World) -> None:
     result = _sweep(world)
     # Then every scope has an active hook with the store's headers again
     repaired = world.emulator.hooks(world.store_hash)
-    assert result["hooks_repaired"] == 7
+    assert result["hooks_repaired"] == 8
     assert sorted(h["scope"] for h in repaired) == [
         "store/app/uninstalled",
         "store/customer/deleted",
+        "store/customer/payment/instrument/default/updated",
         "store/order/created",
         "store/order/refund/created",
         "store/order/statusUpdated",

@@ -30,6 +30,7 @@ def test_every_function_has_a_sample_event(logical_id: str) -> None:
         ("OrderStatusUpdatedFunction", 401),  # placeholder signature too
         ("AppUninstalledFunction", 401),  # placeholder signature too
         ("CustomerDeletedFunction", 401),  # placeholder signature too
+        ("DefaultInstrumentUpdatedFunction", 401),  # placeholder signature too
         ("OrderRefundCreatedFunction", 401),  # placeholder signature too
         ("OrderTransactionCreatedFunction", 401),
         ("AppLifecycleFunction", 401),  # the sample's code was never issued: BigCommerce refuses it

@@ -37,6 +37,7 @@ FUNCTION_FOLDERS = {
     "BcWebhookWorkerFunction": "bc_webhook_worker",
     "AppUninstalledFunction": "app_uninstalled",
     "CustomerDeletedFunction": "customer_deleted",
+    "DefaultInstrumentUpdatedFunction": "default_instrument_updated",
     "OrderRefundCreatedFunction": "order_refund_created",
     "OrderTransactionCreatedFunction": "order_transaction_created",
     "RenewalSweepFunction": "renewal_sweep",
@@ -56,6 +57,9 @@ ROUTES = {
     ("POST", "/webhooks/bigcommerce/order-status-updated"): "OrderStatusUpdatedFunction",
     ("POST", "/webhooks/bigcommerce/app-uninstalled"): "AppUninstalledFunction",
     ("POST", "/webhooks/bigcommerce/customer-deleted"): "CustomerDeletedFunction",
+    ("POST", "/webhooks/bigcommerce/default-instrument-updated"): (
+        "DefaultInstrumentUpdatedFunction"
+    ),
     ("POST", "/webhooks/bigcommerce/order-refund-created"): "OrderRefundCreatedFunction",
     ("POST", "/webhooks/bigcommerce/order-transaction-created"): "OrderTransactionCreatedFunction",
     ("GET", "/auth"): "AppLifecycleFunction",
@@ -65,6 +69,8 @@ ROUTES = {
     ("GET", "/remove_user"): "AppLifecycleFunction",
     ("ANY", "/admin/{proxy+}"): "AdminApiFunction",
     ("ANY", "/portal/{proxy+}"): "PortalApiFunction",
+    ("GET", "/action/{proxy+}"): "PortalApiFunction",
+    ("POST", "/action/{proxy+}"): "PortalApiFunction",
 }
 SCHEDULES = {
     "RenewalSweepFunction": ("renewal-sweep", "rate(5 minutes)"),
@@ -240,6 +246,7 @@ def test_the_bc_webhook_worker_consumes_the_queue_the_webhook_routes_may_send_to
     for route_fn in (
         "AppUninstalledFunction",
         "CustomerDeletedFunction",
+        "DefaultInstrumentUpdatedFunction",
         "OrderRefundCreatedFunction",
         "OrderTransactionCreatedFunction",
         "OrderCreatedFunction",

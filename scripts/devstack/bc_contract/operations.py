@@ -245,6 +245,7 @@ WEBHOOKS: dict[str, dict[str, Any]] = {
     ),
     "store/shipment/created": _callback(_data("shipment", id=_INT, orderId=_INT)),
     "store/customer/deleted": _callback(_data("customer", id=_INT)),
+    "store/customer/payment/instrument/default/updated": _callback(_data("customer", id=_INT)),
     "store/app/uninstalled": _callback({"type": "object"}),
 }
 

@@ -18,6 +18,8 @@ class StoreSetup:
     stores: dict[str, Store]
     client_id: str
 
+    def queue_webhook(self, store: Store, scope: str, data: dict[str, Any]) -> None: ...
+
     def create_store(
         self,
         store_hash: str,
@@ -146,12 +148,22 @@ class StoreSetup:
             store.customers[customer_id] = customer
             return customer
 
-    def replace_card(self, store_hash: str, customer_id: int, card: str = "ok") -> str:
-        """The shopper saved a new card in the storefront and removed the old one."""
+    def replace_card(
+        self, store_hash: str, customer_id: int, card: str = "ok", *, notify: bool = False
+    ) -> str:
+        """The shopper saved a new card in the storefront and removed the old one; with
+        `notify`, BigCommerce reports the new default (`.../instrument/default/updated`)."""
         _check_card(card)
         with self.lock:
-            customer = self.stores[store_hash].customers[customer_id]
+            store = self.stores[store_hash]
+            customer = store.customers[customer_id]
             customer.instrument_token, customer.card = secrets.token_hex(32), card
+            if notify:
+                self.queue_webhook(
+                    store,
+                    "store/customer/payment/instrument/default/updated",
+                    {"type": "customer", "id": customer_id},
+                )
             return customer.instrument_token
 
     def set_card_behavior(self, store_hash: str, instrument_token: str, behavior: str) -> None:

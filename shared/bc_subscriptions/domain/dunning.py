@@ -45,6 +45,16 @@ class DunningState(BaseModel):
     reason: str = ""
     # When the policy's final action (cancel or pause) applies if the cycle is still unpaid.
     final_action_at: datetime
+    # The instrument the last attempt was declined with: choosing it again retries nothing
+    # (except after the shopper authenticated it).
+    declined_instrument: str | None = None
+    # Set while a retry the shopper's (or merchant's) choice of card asked for is waiting to
+    # run: further choices change the card it uses, never the number of retries.
+    recovery_instrument: str | None = None
+
+    @property
+    def recovery_pending(self) -> bool:
+        return self.recovery_instrument is not None
 
     @property
     def due_at(self) -> datetime:
@@ -66,6 +76,7 @@ def after_decline(
     decline: DeclineClass,
     now: datetime,
     reason: str = "",
+    instrument: str | None = None,
 ) -> DunningState:
     """The dunning state once attempt number `failed_attempts` of `cycle` has been declined."""
     ongoing = previous if previous is not None and previous.cycle == cycle else None
@@ -85,6 +96,7 @@ def after_decline(
             next_retry_at=retry_at,
             final_action_at=final_action_at,
             reason=reason,
+            declined_instrument=instrument,
         )
 
     if decline in _SHOPPER_FIXES:

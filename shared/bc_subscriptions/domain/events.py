@@ -13,6 +13,8 @@ SUBSCRIPTION_CREATED = "subscription.created"
 SUBSCRIPTION_RENEWED = "subscription.renewed"
 SUBSCRIPTION_PAST_DUE = "subscription.past_due"
 PAYMENT_METHOD_REQUIRED = "payment_method.required"
+# A usable payment method was chosen for a subscription that waited for one.
+PAYMENT_METHOD_RECEIVED = "payment_method.received"
 CHARGE_SUCCEEDED = "charge.succeeded"
 CHARGE_FAILED = "charge.failed"
 ENDPOINT_DISABLED = "endpoint.disabled"
@@ -50,6 +52,7 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_RENEWED,
         SUBSCRIPTION_PAST_DUE,
         PAYMENT_METHOD_REQUIRED,
+        PAYMENT_METHOD_RECEIVED,
         CHARGE_SUCCEEDED,
         CHARGE_FAILED,
         ENDPOINT_DISABLED,

@@ -28,6 +28,8 @@ class Command(StrEnum):
     RESUME = "resume"
     CANCEL = "cancel"
     EXPIRE = "expire"
+    # A usable payment method was chosen: the waiting cycle is retried at once.
+    RETRY_PAYMENT = "retry_payment"
     # Quantity, cadence or address changed: the status stays, but only where changes make sense.
     AMEND = "amend"
 
@@ -51,6 +53,8 @@ TRANSITIONS: dict[tuple[Status, Command], Status] = {
     (_S.ACTIVE, _C.REQUIRE_ACTION): _S.REQUIRES_ACTION,
     (_S.PAST_DUE, _C.REQUIRE_ACTION): _S.REQUIRES_ACTION,
     (_S.REQUIRES_ACTION, _C.ACTIVATE): _S.ACTIVE,
+    (_S.PAST_DUE, _C.RETRY_PAYMENT): _S.PAST_DUE,
+    (_S.REQUIRES_ACTION, _C.RETRY_PAYMENT): _S.PAST_DUE,
     (_S.PAUSED, _C.RESUME): _S.ACTIVE,
     **{(s, _C.PAUSE): _S.PAUSED for s in (_S.TRIALING, _S.ACTIVE, _S.PAST_DUE, _S.REQUIRES_ACTION)},
     **{(s, _C.CANCEL): _S.CANCELLED for s in (*_LIVE, _S.PENDING, _S.PAUSED)},

@@ -59,12 +59,15 @@ class PaymentMethod(BaseModel):
 
 
 class ActionLink(BaseModel):
-    """A single-use link for the shopper to authenticate a payment; only its hash is kept."""
+    """A single-use link for the shopper to authenticate a payment or choose another card;
+    only its hash is kept."""
 
     token_sha256: str
     cycle: int
     expires_at: datetime
     used_at: datetime | None = None
+    # What the shopper is asked to do (records from before it was kept were all 3-D Secure).
+    action: Literal["authenticate", "new_card"] = "authenticate"
 
 
 class CommitmentNotMet(DomainError):
@@ -124,8 +127,16 @@ class Subscription(BaseModel):
         return value
 
     @classmethod
-    def start(cls, *, now: datetime, trial_days: int = 0, **fields: Any) -> Subscription:
-        """A new subscription from a paid checkout order; the order is cycle 1."""
+    def start(
+        cls,
+        *,
+        now: datetime,
+        trial_days: int = 0,
+        card_link: tuple[ActionLink, str] | None = None,
+        **fields: Any,
+    ) -> Subscription:
+        """A new subscription from a paid checkout order; the order is cycle 1. Without a
+        stored card, `card_link` (the link and its token) goes out asking the shopper for one."""
         sub = cls(
             status=Status.PENDING,
             anchor_cycle=1,
@@ -139,7 +150,7 @@ class Subscription(BaseModel):
             sub.payment_method.verified_at = now
         if sub.payment_method is None:
             sub._apply(Command.REQUIRE_ACTION, now)
-            sub._record(ev.PAYMENT_METHOD_REQUIRED, now, {"customer_id": sub.customer_id})
+            sub._ask_for_card(sub.next_cycle, None, card_link, now)
         elif trial_days:
             # The trial is cycle 1; the first paid cycle starts when it ends.
             sub.anchor_at, sub.anchor_cycle = shift(now, Interval.DAY, 1, trial_days), 2
@@ -259,7 +270,8 @@ class Subscription(BaseModel):
         self._apply(Command.RECORD_RENEWAL, now)
         self.paid_cycles += 1
         self.dunning = None
-        self.action_link = None
+        # A link still out is of no use any more; kept spent, so it says so when followed.
+        self._spend_link(now)
         if self.payment_method is not None:
             self.payment_method.verified_at = now
         self._record(
@@ -294,8 +306,10 @@ class Subscription(BaseModel):
         now: datetime,
         dunning: DunningState | None = None,
         action_link: ActionLink | None = None,
+        action_token: str | None = None,
     ) -> None:
-        """The cycle's payment was declined: past due while retrying, else ask the shopper."""
+        """The cycle's payment was declined: past due while retrying, else ask the shopper
+        (with the action link, whose token goes out only in that event)."""
         was = self.status
         self.dunning = dunning
         shopper_must_act = dunning is not None and dunning.next in (
@@ -320,10 +334,17 @@ class Subscription(BaseModel):
                 else None,
             }
         self._record(ev.CHARGE_FAILED, now, failed)
+        link = (action_link, action_token) if action_link and action_token else None
         if dunning is not None and dunning.next == Next.NEW_CARD:
-            self._record(ev.PAYMENT_METHOD_REQUIRED, now, {"customer_id": self.customer_id})
+            self._ask_for_card(cycle, order_id, link, now)
         elif dunning is not None and dunning.next == Next.AUTHENTICATE:
             self.action_link = action_link
+            if link is not None:
+                self._record(
+                    ev.SUBSCRIPTION_REQUIRES_ACTION,
+                    now,
+                    {"cycle": cycle, "order_id": order_id, **_link_fields(*link)},
+                )
         elif was != self.status:
             self._record(ev.SUBSCRIPTION_PAST_DUE, now, {"cycle": cycle})
 
@@ -349,20 +370,66 @@ class Subscription(BaseModel):
             },
         )
 
-    def record_action_required(
-        self, *, cycle: int, order_id: int, token: str, now: datetime
+    def _ask_for_card(
+        self,
+        cycle: int,
+        order_id: int | None,
+        link: tuple[ActionLink, str] | None,
+        now: datetime,
     ) -> None:
-        """Tell the merchant the shopper must authenticate; the token goes out only here."""
-        assert self.action_link is not None
+        """`payment_method.required`, with the action link when there is one."""
+        data: dict[str, Any] = {"customer_id": self.customer_id, "cycle": cycle}
+        if order_id is not None:
+            data["order_id"] = order_id
+        if link is not None:
+            self.action_link = link[0]
+            data |= _link_fields(*link)
+        self._record(ev.PAYMENT_METHOD_REQUIRED, now, data)
+
+    def recover(self, now: datetime, *, authenticated: bool = False) -> int | None:
+        """A usable instrument (the one now on the subscription) was chosen for a subscription
+        waiting on one: the waiting cycle is retried at once, on its existing order, and that
+        cycle is returned. None when nothing is to run now: nothing waits, a retry asked for
+        earlier has yet to run (it will use this card), the choice is the card just declined
+        (unless the shopper has since authenticated it), or a subscription that had no card
+        at checkout simply renews from its next cycle, which is not due yet."""
+        pm, dunning = self.payment_method, self.dunning
+        if pm is None or self.status not in (Status.PAST_DUE, Status.REQUIRES_ACTION):
+            return None
+        if dunning is None:
+            if self.status != Status.REQUIRES_ACTION:
+                return None
+            # No card at checkout: nothing was declined, the next cycle renews with this one.
+            self._apply(Command.ACTIVATE, now)
+            self._card_received(self.next_cycle, retry=False, now=now)
+            return self.next_cycle if self.is_due(now) else None
+        if dunning.recovery_pending:
+            self.dunning = dunning.model_copy(update={"recovery_instrument": pm.instrument_token})
+            return None
+        if pm.instrument_token == dunning.declined_instrument and not authenticated:
+            return None
+        self._apply(Command.RETRY_PAYMENT, now)
+        self.dunning = dunning.model_copy(
+            update={
+                "next": Next.RETRY,
+                "next_retry_at": now,
+                "recovery_instrument": pm.instrument_token,
+            }
+        )
+        self._card_received(dunning.cycle, retry=True, now=now)
+        return dunning.cycle
+
+    def _spend_link(self, now: datetime) -> None:
+        if self.action_link is not None and self.action_link.used_at is None:
+            self.action_link = self.action_link.model_copy(update={"used_at": now})
+
+    def _card_received(self, cycle: int, *, retry: bool, now: datetime) -> None:
+        # The link's job is done, wherever the card was chosen: it cannot be used again.
+        self._spend_link(now)
         self._record(
-            ev.SUBSCRIPTION_REQUIRES_ACTION,
+            ev.PAYMENT_METHOD_RECEIVED,
             now,
-            {
-                "cycle": cycle,
-                "order_id": order_id,
-                "action_token": token,
-                "expires_at": iso_timestamp(self.action_link.expires_at),
-            },
+            {"customer_id": self.customer_id, "cycle": cycle, "retry": retry},
         )
 
     def record_stage(self, *, cycle: int, stage: str, now: datetime, **data: Any) -> None:
@@ -638,3 +705,12 @@ class Subscription(BaseModel):
                 data=data,
             )
         )
+
+
+def _link_fields(link: ActionLink, token: str) -> dict[str, Any]:
+    """The link as events carry it: the token (sealed at rest) and when it expires."""
+    return {
+        "action": link.action,
+        "action_token": token,
+        "expires_at": iso_timestamp(link.expires_at),
+    }

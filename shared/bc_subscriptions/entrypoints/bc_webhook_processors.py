@@ -14,6 +14,7 @@ from ..ports.storage import UnitOfWork
 from ..services.app_lifecycle import uninstall
 from ..services.bc_webhook_work import DeliveryGivenUp, Processor
 from ..services.customer_deleted import stop_customer_subscriptions
+from ..services.default_instrument import recover_with_default
 from ..services.order_status import StatusChange, react, start_subscriptions_when_paid
 from ..services.payment_actions import ActionDeps
 from ..services.payment_reactions import capture_when_fulfilled, void_when_cancelled
@@ -87,6 +88,17 @@ def processors(c: Container) -> dict[str, Processor]:
         )
         return f"stopped:{stopped}"
 
+    def default_instrument_updated(store_hash: str, data: dict[str, Any]) -> str:
+        customer = _parsed(CustomerRef, data)
+        return recover_with_default(
+            store_hash,
+            customer.id,
+            bc=c.bigcommerce,
+            uow_factory=lambda: cast(UnitOfWork, c.unit_of_work()),
+            queue=c.renewal_queue,
+            now=c.clock.now(),
+        )
+
     def transaction_created(store_hash: str, data: dict[str, Any]) -> str:
         transaction = _parsed(TransactionData, data)
         return settle_on_transaction(
@@ -112,6 +124,7 @@ def processors(c: Container) -> dict[str, Processor]:
         "store/order/statusUpdated": status_updated,
         "store/app/uninstalled": app_uninstalled,
         "store/customer/deleted": customer_deleted,
+        "store/customer/payment/instrument/default/updated": default_instrument_updated,
         "store/order/refund/created": refund_created,
         "store/order/transaction/created": transaction_created,
     }

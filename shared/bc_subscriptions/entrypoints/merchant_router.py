@@ -1,19 +1,23 @@
 """Subscription routes only the merchant has: the filtered list, the payment ops queues, a
-payment retry, a variant swap and a subscription's own contract term."""
+payment retry, a stored card put on one subscription, a variant swap and a subscription's own
+contract term."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..bootstrap import container
 from ..domain.contract import ContractGuard
 from ..domain.lifecycle import Status
 from ..services import subscription_admin as admin
-from ..services.commands import Caller, RetryPayment, SetContract, SwapVariant
+from ..services.commands import Caller, ChooseCard, RetryPayment, SetContract, SwapVariant
+from ..services.payment_recovery import UnknownInstrument, UnusableInstrument
 from .api_models import (
     OpsQueue,
     OpsQueueItem,
@@ -23,6 +27,8 @@ from .api_models import (
     VariantSwap,
 )
 from .change_pipeline import CurrentCaller, run
+from .input_types import SingleLine
+from .responses import error
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
@@ -81,6 +87,38 @@ def retry_payment(subscription_id: str, caller: CurrentCaller) -> RetryScheduled
     """Retry the declined renewal charge now instead of at its scheduled retry."""
     sub, cycle = run(RetryPayment(subscription_id), caller)
     return RetryScheduled(subscription=SubscriptionView.of(sub), cycle=cycle)
+
+
+class CardChoice(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    instrument_token: SingleLine = Field(min_length=1, max_length=200)
+
+
+class CardChosen(BaseModel):
+    subscription: SubscriptionView
+    # The cycle being paid again at once with the card (None: nothing waited on a card).
+    retried_cycle: int | None
+
+
+@router.put("/subscriptions/<subscription_id>/payment-method")
+def choose_payment_method(
+    subscription_id: str, caller: CurrentCaller, request: CardChoice
+) -> CardChosen:
+    """Put one of the customer's stored cards on the subscription; a cycle waiting on a card
+    is retried at once with it, on its existing order."""
+    sub, cycle = run(ChooseCard(subscription_id, request.instrument_token), caller)
+    return CardChosen(subscription=SubscriptionView.of(sub), retried_cycle=cycle)
+
+
+@router.exception_handler(UnknownInstrument)  # type: ignore[untyped-decorator]
+def _unknown_instrument(_: UnknownInstrument) -> Response[str]:
+    return error(422, "unknown_instrument", "not one of the customer's stored payment methods")
+
+
+@router.exception_handler(UnusableInstrument)  # type: ignore[untyped-decorator]
+def _unusable_instrument(_: UnusableInstrument) -> Response[str]:
+    return error(422, "unusable_instrument", "that stored card has expired")
 
 
 @router.post("/subscriptions/<subscription_id>/variant")

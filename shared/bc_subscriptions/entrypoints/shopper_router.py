@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..bootstrap import container
 from ..services import subscription_admin as admin
 from ..services.commands import ChangePaymentMethod
-from ..services.payment_method_change import UnknownInstrument
+from ..services.payment_method_change import UnknownInstrument, UnusableInstrument
 from .api_models import SubscriptionList, SubscriptionView
 from .change_pipeline import CurrentCaller, run
 from .input_types import SingleLine
@@ -77,3 +77,8 @@ def put_payment_method(caller: CurrentCaller, request: PaymentMethodRequest) -> 
 @router.exception_handler(UnknownInstrument)  # type: ignore[untyped-decorator]
 def _unknown_instrument(_: UnknownInstrument) -> Response[str]:
     return error(422, "unknown_instrument", "not one of your stored payment methods")
+
+
+@router.exception_handler(UnusableInstrument)  # type: ignore[untyped-decorator]
+def _unusable_instrument(_: UnusableInstrument) -> Response[str]:
+    return error(422, "unusable_instrument", "that stored card has expired")

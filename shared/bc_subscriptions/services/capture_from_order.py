@@ -19,6 +19,7 @@ from ..ports.bigcommerce import (
 )
 from ..ports.clock import Clock
 from ..ports.storage import ConcurrencyConflict, CustomerLink, OrderLink, UnitOfWork
+from .action_links import issue_action_link
 
 # Awaiting Fulfillment, Awaiting Shipment, Shipped, Partially Shipped, Completed, Awaiting Pickup.
 PAID_STATUSES = frozenset({11, 9, 2, 3, 10, 8})
@@ -75,9 +76,11 @@ def capture_from_order(
     payment_method = _stored_payment_method(store_hash, full, bc)
     consignments = _shipping_consignments(full)
     with uow:
+        ttl = uow.tenant_configs.get(store_hash).action_link_ttl_hours
         subs = [
             _start(
                 full,
+                card_ttl_hours=ttl,
                 store_hash=store_hash,
                 id=new_id(),
                 now=now,
@@ -126,11 +129,18 @@ def _start(
     trial_days: int,
     ship: ShipTo,
     payment_method: PaymentMethod | None,
+    card_ttl_hours: int,
 ) -> Subscription:
     first = ship.addresses[0] if ship.addresses else None
+    # No card stored at checkout: the shopper gets a link to choose one once they have saved
+    # it. A guest has no account to store a card in, so no link could ever help them.
+    card_link = None
+    if payment_method is None and order.customer_id:
+        card_link = issue_action_link(2, now, card_ttl_hours, "new_card")
     return Subscription.start(
         now=now,
         trial_days=trial_days,
+        card_link=card_link,
         store_hash=store_hash,
         id=id,
         customer_id=order.customer_id,

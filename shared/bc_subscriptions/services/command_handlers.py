@@ -26,6 +26,7 @@ from .commands import (
     ChangePaymentMethod,
     ChangeQuantity,
     ChangeShippingAddress,
+    ChooseCard,
     Command,
     Pause,
     Resume,
@@ -61,6 +62,10 @@ class UnknownCommand(Exception):
 
 class ShopperOnly(Exception):
     """A command about a shopper's own wallet, asked by a merchant."""
+
+
+class MerchantOnly(Exception):
+    """A command only the merchant may give, asked by a shopper."""
 
 
 Handler = Callable[[Any, Caller, ChangeDeps, datetime], object]
@@ -186,6 +191,24 @@ def _payment_method(
         cmd.instrument_token,
         bc=deps.bigcommerce,
         uow_factory=deps.unit_of_work,
+        queue=deps.renewal_queue,
+        now=now,
+    )
+
+
+def _choose_card(
+    cmd: ChooseCard, caller: Caller, deps: ChangeDeps, now: datetime
+) -> tuple[Subscription, int | None]:
+    if caller.customer_id is not None:
+        # A shopper moves all their subscriptions at once (`ChangePaymentMethod`).
+        raise MerchantOnly("only the merchant puts a card on one subscription")
+    return admin.choose_payment_method(
+        caller.store_hash,
+        cmd.subscription_id,
+        cmd.instrument_token,
+        uow_factory=deps.unit_of_work,
+        bc=deps.bigcommerce,
+        queue=deps.renewal_queue,
         now=now,
     )
 
@@ -204,5 +227,6 @@ HANDLERS: Mapping[type[Command[Any]], Handler] = MappingProxyType(
         SetContract: _contract,
         RetryPayment: _retry,
         ChangePaymentMethod: _payment_method,
+        ChooseCard: _choose_card,
     }
 )

@@ -109,3 +109,12 @@ class ChangePaymentMethod(Command[list[Subscription]]):
     """Move every live subscription of the calling shopper to another stored instrument."""
 
     instrument_token: str
+
+
+@dataclass(frozen=True)
+class ChooseCard(Command[tuple[Subscription, int | None]]):
+    """The merchant puts one of the customer's stored cards on one subscription; answers the
+    subscription and the cycle retried at once with it (None: nothing waited on a card)."""
+
+    subscription_id: str
+    instrument_token: str

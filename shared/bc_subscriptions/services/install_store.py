@@ -24,6 +24,10 @@ WEBHOOK_ROUTES = {
     "store/app/uninstalled": "/webhooks/bigcommerce/app-uninstalled",
     # The customer is gone: their subscriptions stop.
     "store/customer/deleted": "/webhooks/bigcommerce/customer-deleted",
+    # A shopper's new default card retries what waits on a card (payment_recovery).
+    "store/customer/payment/instrument/default/updated": (
+        "/webhooks/bigcommerce/default-instrument-updated"
+    ),
     # A refund of a renewal order is recorded on its charge.
     "store/order/refund/created": "/webhooks/bigcommerce/order-refund-created",
     # A renewal payment left pending is settled as soon as its transaction is reported.

@@ -1,5 +1,6 @@
 """A shopper picks another stored instrument: every live subscription of theirs moves to it,
-in one transaction with one event each, and their customer links follow. The change counts
+in one transaction with one event each, and their customer links follow. A subscription that
+waited for a card has its cycle retried at once (`payment_recovery`). The change counts
 against the shopper's limit (`change_limits`) in that transaction."""
 
 from __future__ import annotations
@@ -7,24 +8,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from ..domain.errors import DomainError
 from ..domain.lifecycle import Status
-from ..domain.subscription import PaymentMethod, Subscription
+from ..domain.subscription import Subscription
 from ..ports.bigcommerce import BigCommerce
+from ..ports.queues import MessageQueue
 from ..ports.storage import CustomerLink, UnitOfWork
 from .change_limits import RateLimited, payment_method_limit
+from .payment_recovery import (
+    UnknownInstrument,
+    UnusableInstrument,
+    method_for,
+    send_retries,
+    stored_instrument,
+)
+
+__all__ = ["UnknownInstrument", "UnusableInstrument", "change_payment_method"]
 
 _ENDED = (Status.CANCELLED, Status.EXPIRED)
-
-
-class UnknownInstrument(Exception):
-    """Not one of the shopper's stored instruments in BigCommerce."""
-
-
-class NoGateway(DomainError):
-    """None of the shopper's subscriptions has ever been paid through a gateway we know."""
-
-    code = "payment_method_unknown"
 
 
 def change_payment_method(
@@ -34,12 +34,12 @@ def change_payment_method(
     *,
     bc: BigCommerce,
     uow_factory: Callable[[], UnitOfWork],
+    queue: MessageQueue,
     now: datetime,
 ) -> list[Subscription]:
-    stored = bc.list_stored_instruments(store_hash, customer_id)
-    if instrument_token not in {i.token for i in stored}:
-        raise UnknownInstrument(instrument_token)
+    instrument = stored_instrument(bc, store_hash, customer_id, instrument_token, now)
     limit = payment_method_limit(customer_id)
+    retries: list[tuple[str, int]] = []
     with uow_factory() as uow:
         wait = uow.rate_limits.spend(
             store_hash, limit.key, limit=limit.limit, window=limit.window, now=now
@@ -53,15 +53,13 @@ def change_payment_method(
             if (s := uow.subscriptions.get(store_hash, link.subscription_id)) is not None
             and s.status not in _ENDED
         ]
-        # Stored instruments do not name their gateway method; the shopper's last one does.
-        known = [s.payment_method.payment_method_id for s in subs if s.payment_method]
-        if subs and not known:
-            raise NoGateway("no subscription of this shopper was ever paid by card")
+        method = method_for(instrument, subs, now)
         for sub in subs:
-            sub.change_payment_method(
-                PaymentMethod(instrument_token=instrument_token, payment_method_id=known[0]), now
-            )
+            sub.change_payment_method(method.model_copy(), now)
+            if (cycle := sub.recover(now)) is not None:
+                retries.append((sub.id, cycle))
             uow.subscriptions.save(sub)
             uow.customer_links.add(CustomerLink(store_hash, customer_id, sub.id, instrument_token))
         uow.commit()
+    send_retries(queue, store_hash, retries)
     return subs

@@ -26,10 +26,16 @@ def record_failure(sub: Subscription, charge: Charge, uow: UnitOfWork, now: date
         decline=charge.decline_class or DeclineClass.SOFT,
         now=now,
         reason=charge.decline_reason or "",
+        instrument=sub.payment_method.instrument_token if sub.payment_method else None,
     )
     link, token = None, None
-    if dunning.next == Next.AUTHENTICATE:
-        link, token = issue_action_link(charge.cycle, now, config.action_link_ttl_hours)
+    if dunning.next in (Next.AUTHENTICATE, Next.NEW_CARD):
+        link, token = issue_action_link(
+            charge.cycle,
+            now,
+            config.action_link_ttl_hours,
+            "authenticate" if dunning.next == Next.AUTHENTICATE else "new_card",
+        )
     sub.record_payment_failure(
         cycle=charge.cycle,
         order_id=charge.bc_order_id,
@@ -38,11 +44,8 @@ def record_failure(sub: Subscription, charge: Charge, uow: UnitOfWork, now: date
         now=now,
         dunning=dunning,
         action_link=link,
+        action_token=token,
     )
-    if token is not None:
-        sub.record_action_required(
-            cycle=charge.cycle, order_id=charge.bc_order_id, token=token, now=now
-        )
 
 
 def void_to_dunning(sub: Subscription, charge: Charge, uow: UnitOfWork, now: datetime) -> bool:

@@ -313,6 +313,11 @@ def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
     if not card_still_valid(sub, deps.uow, deps.bc, deps.clock.now()):
         _fail(sub, charge, None, DeclineClass.HARD, "stored card failed verification", deps)
         return
+    if not sub.payment_method.payment_method_id and not _switch_method(sub, charge, deps):
+        # A card chosen without a gateway method known (none at checkout): BigCommerce names
+        # the method that holds it for this order, or none can pay with it.
+        _fail(sub, charge, None, DeclineClass.HARD, "no payment method holds the card", deps)
+        return
     charge.payment_attempts += 1
     _commit_stage(deps, sub, charge)
     method = sub.payment_method

@@ -17,10 +17,12 @@ from typing import Any
 from ..domain.errors import DomainError
 from ..domain.lifecycle import Status
 from ..domain.subscription import Subscription
+from ..ports.bigcommerce import BigCommerce
 from ..ports.queues import MessageQueue
 from ..ports.storage import ConcurrencyConflict, SubscriptionReader, UnitOfWork
 from .change_limits import ChangeLimit, RateLimited, change_limit
 from .messages import RenewSubscription
+from .payment_recovery import choose_card, send_retries, stored_instrument
 
 MAX_PAGE = 100
 _SUBSCRIPTION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -113,6 +115,31 @@ def retry_payment_now(
     body = RenewSubscription(store_hash=store_hash, subscription_id=sub.id, cycle=cycles[0])
     queue.send_batch([body.model_dump_json()])
     return sub, cycles[0]
+
+
+def choose_payment_method(
+    store_hash: str,
+    subscription_id: str,
+    instrument_token: str,
+    *,
+    uow_factory: Callable[[], UnitOfWork],
+    bc: BigCommerce,
+    queue: MessageQueue,
+    now: datetime,
+) -> tuple[Subscription, int | None]:
+    """The merchant puts one of the customer's stored cards on this subscription; a cycle
+    waiting on a card is retried at once with it (`payment_recovery`). Returns the cycle
+    handed to the renewal worker, if any."""
+    retried: list[int | None] = []
+
+    def choose(sub: Subscription) -> None:
+        card = stored_instrument(bc, store_hash, sub.customer_id, instrument_token, now)
+        retried.append(choose_card(sub, card, now))
+
+    sub = change_subscription(store_hash, subscription_id, choose, uow_factory=uow_factory, now=now)
+    if (cycle := retried[-1]) is not None:
+        send_retries(queue, store_hash, [(sub.id, cycle)])
+    return sub, cycle
 
 
 def subscription_detail(

@@ -50,6 +50,8 @@ class DeliveryDeps:
     wall_clock: Clock  # signs: consumers check `webhook-timestamp` against real time
     jitter: Callable[[], float]  # uniform in [0, 1)
     dead_letters: DeadLetters  # the store's record of what went to the DLQ, for its ops view
+    # Our API's public base URL: action links in the events sent are built on it.
+    link_base: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,9 @@ def deliver_webhook(cmd: DeliverWebhook, deps: DeliveryDeps) -> DeliveryResult:
         return DeliveryResult("skipped")
     secrets = [deps.vault.decrypt(cmd.store_hash, c) for c in endpoint.signing_secrets(now)]
     # Secret fields travel sealed up to here (event log, queue) and are opened only to send.
-    body = opened_envelope(cmd.body, lambda sealed: deps.vault.decrypt(cmd.store_hash, sealed))
+    body = opened_envelope(
+        cmd.body, lambda sealed: deps.vault.decrypt(cmd.store_hash, sealed), deps.link_base
+    )
     headers = sign(secrets, cmd.event_id, deps.wall_clock.now(), body)
     sent = deps.sender.post(endpoint.url, body.encode(), headers)
     next_at: datetime | None = None

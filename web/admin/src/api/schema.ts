@@ -313,6 +313,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/subscriptions/{subscription_id}/payment-method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** PUT /admin/subscriptions/{subscription_id}/payment-method */
+        put: operations["choose_payment_method_admin_subscriptions__subscription_id__payment_method_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/subscriptions/{subscription_id}/quantity": {
         parameters: {
             query?: never;
@@ -636,6 +653,17 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** CardChoice */
+        CardChoice: {
+            /** Instrument Token */
+            instrument_token: string;
+        };
+        /** CardChosen */
+        CardChosen: {
+            /** Retried Cycle */
+            retried_cycle: number | null;
+            subscription: components["schemas"]["SubscriptionView"];
         };
         /** CatalogProductView */
         CatalogProductView: {
@@ -1818,6 +1846,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    choose_payment_method_admin_subscriptions__subscription_id__payment_method_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CardChoice"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardChosen"];
                 };
             };
             /** @description Validation Error */

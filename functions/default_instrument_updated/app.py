@@ -1,0 +1,32 @@
+"""DefaultInstrumentUpdatedFunction: a verified `store/customer/payment/instrument/default/updated`
+delivery is recorded and queued; the worker retries what waits on the shopper's card."""
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from bc_subscriptions.entrypoints.bc_webhook_models import CustomerRef
+from bc_subscriptions.entrypoints.bc_webhooks import handle_bc_webhook
+from bc_subscriptions.observability import logger, metrics, tracer
+
+app = APIGatewayHttpResolver()
+
+
+@app.post("/webhooks/bigcommerce/default-instrument-updated")
+def default_instrument_updated() -> Response[str]:
+    return handle_bc_webhook(
+        app.current_event,
+        scope="store/customer/payment/instrument/default/updated",
+        data_model=CustomerRef,
+    )
+
+
+@logger.inject_lambda_context(
+    correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
+)
+@metrics.log_metrics(capture_cold_start_metric=True)
+@tracer.capture_lambda_handler
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
