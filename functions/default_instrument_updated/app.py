@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.entrypoints.bc_webhook_models import CustomerRef
 from bc_subscriptions.entrypoints.bc_webhooks import handle_bc_webhook
-from bc_subscriptions.observability import logger, metrics, tracer
+from bc_subscriptions.observability import logger, metrics
 
 app = APIGatewayHttpResolver()
 
@@ -27,6 +27,5 @@ def default_instrument_updated() -> Response[str]:
     correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True
 )
 @metrics.log_metrics(capture_cold_start_metric=True)
-@tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)
