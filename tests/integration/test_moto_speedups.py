@@ -1,6 +1,7 @@
-"""The local stack's DynamoDB transactions: moto's semantics, without copying whole tables."""
+"""The local stack's DynamoDB transactions and queries: moto's answers, at a table's size."""
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -11,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+from moto.dynamodb.models.table import Table
 
-from devstack import moto_transactions
+from devstack import moto_queries, moto_transactions
 from devstack.local_aws import ACCOUNT
 
 REGION = "us-east-1"
@@ -303,3 +305,101 @@ def test_every_transaction_has_the_outcome_and_leaves_the_state_moto_would(
             # Then both answer alike and hold the same items and stream records
             assert ours == moto_said
             assert _state(backend, "journal") == _state(backend, "moto")
+
+
+# -- queries: moto's answers, without sorting the whole table ---------------------------------
+QUERY_ITEMS = st.dictionaries(
+    st.tuples(st.sampled_from(PKS), st.sampled_from([*SKS, "3", "4"])),
+    st.tuples(st.sampled_from(["x", "y"]), st.integers(0, 3)),
+    max_size=20,
+)
+
+
+def _query_table(name: str) -> None:
+    boto3.client("dynamodb", region_name=REGION).create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": "g", "AttributeType": "S"},
+            {"AttributeName": "n", "AttributeType": "N"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by_g",
+                "KeySchema": [
+                    {"AttributeName": "g", "KeyType": "HASH"},
+                    {"AttributeName": "n", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def _pages(query: dict[str, Any]) -> list[Any]:
+    ddb, pages, start = boto3.client("dynamodb", region_name=REGION), [], None
+    while True:
+        page = ddb.query(**query, **({"ExclusiveStartKey": start} if start else {}))
+        pages.append((page["Items"], page.get("LastEvaluatedKey")))
+        if (start := page.get("LastEvaluatedKey")) is None:
+            return pages
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    stored=QUERY_ITEMS,
+    on_index=st.booleans(),
+    key=st.sampled_from([*PKS, "x", "y"]),
+    forward=st.booleans(),
+    limit=st.integers(1, 4),
+)
+def test_every_query_answers_what_moto_answers_page_by_page(
+    stored: dict[tuple[str, str], tuple[str, int]],
+    on_index: bool,
+    key: str,
+    forward: bool,
+    limit: int,
+) -> None:
+    with mock_aws():
+        # Given a table whose items are also in an index
+        moto_transactions.install()
+        _query_table("q")
+        backend = dynamodb_backends[ACCOUNT][REGION]
+        for (pk, sk), (g, n) in stored.items():
+            item = {"pk": {"S": pk}, "sk": {"S": sk}, "g": {"S": g}, "n": {"N": str(n)}}
+            backend.put_item("q", item)
+        if on_index:
+            query: dict[str, Any] = {"IndexName": "by_g", "KeyConditionExpression": "g = :k"}
+        else:
+            query = {"KeyConditionExpression": "pk = :k AND sk > :low"}
+        query |= {
+            "TableName": "q",
+            "ExpressionAttributeValues": {":k": {"S": key}, ":low": {"S": "1"}},
+            "ScanIndexForward": forward,
+            "Limit": limit,
+        }
+        if on_index:
+            del query["ExpressionAttributeValues"][":low"]
+        # When it is queried page by page, by the replacement and by moto's own query
+        moto_queries.install()
+        ours = _pages(query)
+        with _moto_query():
+            theirs = _pages(query)
+        # Then every page is the same
+        assert ours == theirs
+
+
+@contextmanager
+def _moto_query() -> Iterator[None]:
+    replaced = (Table.query, Table.all_items)
+    Table.query, Table.all_items = moto_queries.MOTO_QUERY, moto_queries.MOTO_ALL_ITEMS  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Table.query, Table.all_items = replaced  # type: ignore[method-assign]
