@@ -45,10 +45,11 @@ console = Console()
 
 @dataclass(frozen=True)
 class SoakConfig:
-    # On moto every query walks the whole table, so a run's cost grows much faster than the
-    # store: the default keeps the month to minutes; pass --subscriptions (SOAK_SUBSCRIPTIONS
-    # to make bench) for more, with the time that takes (see the README).
-    subscriptions: int = 30
+    # Every DynamoDB and SQS call goes through botocore and moto's request and response
+    # handling (tens of milliseconds each), and an index query still walks the table: the
+    # default keeps the month to minutes of CPU; pass --subscriptions (SOAK_SUBSCRIPTIONS to
+    # make bench) for more, with the time that takes (see the README).
+    subscriptions: int = 300
     # Shoppers arrive over the first three days: 35 days give every monthly subscription its
     # renewal (and the weekly ones four or five).
     days: int = 35
@@ -157,6 +158,15 @@ class Soak:
                 QueueUrl=stack.physical[queue], Attributes={"VisibilityTimeout": "1"}
             )
         emu.faults.randomly(self.cfg.fault_rate, seed=self.cfg.seed)
+        # The client's waits between retries (429s, 5xx on reads) pass on the business clock,
+        # as the rest of the month does, instead of holding the run for real seconds.
+        from bc_subscriptions.bootstrap import container
+
+        session = container().bigcommerce.session
+        session._sleep = session.limits._sleep = self._wait
+
+    def _wait(self, seconds: float) -> None:
+        self.stack.advance_clock(timedelta(seconds=seconds))
 
     def checkout(self, n: int) -> None:
         emu = self.stack.emulator
@@ -302,93 +312,15 @@ class Soak:
         rep, emu = self.rep, self.stack.emulator
         items = self._items()
         subs = {i["subscription_id"]: i for i in items if i["kind"] == "subscription"}
-        rep.subscriptions = len(subs)
-        rep.check(
-            "every checkout became one subscription",
-            len(subs) == len(self.customers),
-            f"{len(subs)} subscriptions for {len(self.customers)} checkouts",
-        )
-        self._orders_and_payments(subs, emu)
-        self._deliveries(items)
-        self._nothing_stuck()
-
-    def _orders_and_payments(self, subs: dict[str, Any], emu: Any) -> None:
-        rep = self.rep
-        orders: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
-        for order in emu.orders(STORE):
-            if (m := _ORDER_KEY.match(order.get("external_order_id") or "")) is not None:
-                orders[(m["sub"], int(m["cycle"]))].append(order)
-        charges = {
-            (i["subscription_id"], int(i["cycle"])): i
-            for i in self._items()
-            if i["kind"] == "charge"
-        }
-        rep.cycles = len(orders)
-        for key, found in orders.items():
-            rep.check(
-                "one BigCommerce order per (subscription, cycle)",
-                len(found) == 1,
-                f"{key}: orders {[o['id'] for o in found]}",
-            )
-            paid = [
-                t
-                for o in found
-                for t in emu.transactions(STORE, o["id"])
-                if t["status"] == "ok" and t["event"] in ("purchase", "authorization")
-            ]
-            rep.check(
-                "at most one successful payment per (subscription, cycle)",
-                len(paid) <= 1,
-                f"{key}: {len(paid)} payments",
-            )
-            charge = charges.get(key)
-            rep.check(
-                "every renewal order belongs to a recorded charge",
-                charge is not None and key[0] in subs,
-                f"{key}: no charge",
-            )
-            if (
-                charge is not None
-                and charge["stage"] == "completed"
-                and not json.loads(charge["doc"]).get("fulfilment_only")
-            ):
-                rep.check(
-                    "a completed charge was paid exactly once",
-                    len(paid) == 1,
-                    f"{key}: completed with {len(paid)} payments",
-                )
-        for key, charge in charges.items():
-            if charge.get("bc_order_id") is not None or charge["stage"] == "completed":
-                rep.check(
-                    "every charge with an order has exactly that order in BigCommerce",
-                    len(orders.get(key, [])) == 1,
-                    f"{key}: {len(orders.get(key, []))} orders",
-                )
-
-    def _deliveries(self, items: list[dict[str, Any]]) -> None:
-        rep, received = self.rep, self.stack.receiver.received
-        bodies: dict[str, set[str]] = defaultdict(set)
-        for r in received:
-            rep.check("every delivery verifies", r.verified, f"{r.webhook_id} did not verify")
-            bodies[r.webhook_id].add(json.dumps(r.body, sort_keys=True))
-        rep.deliveries = len(received)
+        check_subscriptions(rep, subs, len(self.customers))
+        orders = emu.orders(STORE)
+        payments = {o["id"]: emu.transactions(STORE, o["id"]) for o in orders}
+        check_orders_and_payments(rep, subs, items, orders, payments)
         events = [i for i in items if i["kind"] == "event" and i.get("store_hash") == STORE]
-        rep.events = len(events)
-        for event in events:
-            event_id = str(event["event_id"])
-            rep.check(
-                "every event delivered at least once",
-                event_id in bodies,
-                f"{event_id} ({event.get('type')}) never delivered",
-            )
-        for webhook_id, seen in bodies.items():
-            rep.check(
-                "one body per webhook-id (stable across retries)",
-                len(seen) == 1,
-                f"{webhook_id}: {len(seen)} different bodies",
-            )
+        check_deliveries(rep, self.stack.receiver.received, events)
+        check_nothing_stuck(rep, self._stuck(), self._dead_letters())
 
-    def _nothing_stuck(self) -> None:
+    def _stuck(self) -> list[Any]:
         from bc_subscriptions.bootstrap import container
         from bc_subscriptions.services.stuck_workflows import stuck_workflows
 
@@ -405,22 +337,117 @@ class Soak:
             )
             stuck += page
             if cursor is None:
-                break
-        self.rep.check(
-            "no renewal stuck past its due time",
-            not stuck,
-            f"{len(stuck)} stuck, e.g. {[(s.subscription.id, s.diagnosis) for s in stuck[:3]]}",
-        )
-        for name, queue in (
-            ("RenewalDLQ", "RenewalDLQ"),
-            ("WebhookDeliveryDLQ", "WebhookDeliveryDLQ"),
-        ):
+                return stuck
+
+    def _dead_letters(self) -> dict[str, int]:
+        depths = {}
+        for queue in ("RenewalDLQ", "WebhookDeliveryDLQ"):
             attrs = boto3.client("sqs").get_queue_attributes(
                 QueueUrl=self.stack.physical[queue],
                 AttributeNames=["ApproximateNumberOfMessages"],
             )["Attributes"]
-            depth = int(attrs["ApproximateNumberOfMessages"])
-            self.rep.check(f"{name} is empty", depth == 0, f"{depth} messages")
+            depths[queue] = int(attrs["ApproximateNumberOfMessages"])
+        return depths
+
+
+# -- the invariants, over what the month left (pure, so each can be shown to fail) -------------
+def check_subscriptions(rep: SoakReport, subs: dict[str, Any], checkouts: int) -> None:
+    rep.subscriptions = len(subs)
+    rep.check(
+        "every checkout became one subscription",
+        len(subs) == checkouts,
+        f"{len(subs)} subscriptions for {checkouts} checkouts",
+    )
+
+
+def check_orders_and_payments(
+    rep: SoakReport,
+    subs: dict[str, Any],
+    items: list[dict[str, Any]],
+    orders: list[dict[str, Any]],
+    payments: dict[int, list[dict[str, Any]]],
+) -> None:
+    """`orders`: the store's BigCommerce orders; `payments`: each order's transactions."""
+    by_cycle: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    for order in orders:
+        if (m := _ORDER_KEY.match(order.get("external_order_id") or "")) is not None:
+            by_cycle[(m["sub"], int(m["cycle"]))].append(order)
+    charges = {(i["subscription_id"], int(i["cycle"])): i for i in items if i["kind"] == "charge"}
+    rep.cycles = len(by_cycle)
+    for key, found in by_cycle.items():
+        rep.check(
+            "one BigCommerce order per (subscription, cycle)",
+            len(found) == 1,
+            f"{key}: orders {[o['id'] for o in found]}",
+        )
+        paid = [
+            t
+            for o in found
+            for t in payments.get(o["id"], [])
+            if t["status"] == "ok" and t["event"] in ("purchase", "authorization")
+        ]
+        rep.check(
+            "at most one successful payment per (subscription, cycle)",
+            len(paid) <= 1,
+            f"{key}: {len(paid)} payments",
+        )
+        charge = charges.get(key)
+        rep.check(
+            "every renewal order belongs to a recorded charge",
+            charge is not None and key[0] in subs,
+            f"{key}: no charge",
+        )
+        if (
+            charge is not None
+            and charge["stage"] == "completed"
+            and not json.loads(charge["doc"]).get("fulfilment_only")
+        ):
+            rep.check(
+                "a completed charge was paid exactly once",
+                len(paid) == 1,
+                f"{key}: completed with {len(paid)} payments",
+            )
+    for key, charge in charges.items():
+        if charge.get("bc_order_id") is not None or charge["stage"] == "completed":
+            rep.check(
+                "every charge with an order has exactly that order in BigCommerce",
+                len(by_cycle.get(key, [])) == 1,
+                f"{key}: {len(by_cycle.get(key, []))} orders",
+            )
+
+
+def check_deliveries(rep: SoakReport, received: list[Any], events: list[dict[str, Any]]) -> None:
+    """`received`: what the merchant endpoint accepted; `events`: the store's stored events."""
+    bodies: dict[str, set[str]] = defaultdict(set)
+    for r in received:
+        rep.check("every delivery verifies", r.verified, f"{r.webhook_id} did not verify")
+        bodies[r.webhook_id].add(json.dumps(r.body, sort_keys=True))
+    rep.deliveries = len(received)
+    rep.events = len(events)
+    for event in events:
+        event_id = str(event["event_id"])
+        rep.check(
+            "every event delivered at least once",
+            event_id in bodies,
+            f"{event_id} ({event.get('type')}) never delivered",
+        )
+    for webhook_id, seen in bodies.items():
+        rep.check(
+            "one body per webhook-id (stable across retries)",
+            len(seen) == 1,
+            f"{webhook_id}: {len(seen)} different bodies",
+        )
+
+
+def check_nothing_stuck(rep: SoakReport, stuck: list[Any], dead_letters: dict[str, int]) -> None:
+    """`stuck`: the stuck-workflow query's answer; `dead_letters`: each DLQ's depth."""
+    rep.check(
+        "no renewal stuck past its due time",
+        not stuck,
+        f"{len(stuck)} stuck, e.g. {[(s.subscription.id, s.diagnosis) for s in stuck[:3]]}",
+    )
+    for queue, depth in dead_letters.items():
+        rep.check(f"{queue} is empty", depth == 0, f"{depth} messages")
 
 
 def _crosses(elapsed: timedelta, step: timedelta, period: timedelta) -> bool:

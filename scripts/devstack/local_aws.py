@@ -7,6 +7,7 @@ from typing import Any
 
 import boto3
 
+from . import moto_queries, moto_transactions
 from . import template as t
 
 ACCOUNT = "123456789012"
@@ -14,6 +15,11 @@ ACCOUNT = "123456789012"
 
 def create_resources(tpl: dict[str, Any], prefix: str = "bcs-local") -> dict[str, str]:
     """Build table, queues and KMS key; returns logical id (and `id.Arn`) -> physical value."""
+    # Every stack, in-process or server, builds its resources here first: moto's own
+    # transactions copy whole tables and its queries sort them, which a soak's table cannot
+    # afford.
+    moto_transactions.install()
+    moto_queries.install()
     physical: dict[str, str] = {}
     ddb = boto3.client("dynamodb")
     table = f"{prefix}-table"
