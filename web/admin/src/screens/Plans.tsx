@@ -165,16 +165,24 @@ function Editor({ view }: { view: PlanView }) {
       <FieldNote error={byField.cadences} />
       {form.cadences.map((c, i) => (
         <Row key={i} legend={`Cadence ${i + 1}`} error={byField[`cadences.${i}`]}>
-          <Input label="Label" description="What the shopper picks, e.g. “Every 2 weeks”." value={c.label} error={byField[`cadences.${i}.label`]} onChange={(e) => cadence(i, { label: e.target.value })} />
-          <Select
-            label="Interval"
-            options={INTERVALS.map((v) => ({ value: v, content: v }))}
-            value={c.interval}
-            error={byField[`cadences.${i}.interval`]}
-            onOptionChange={(v) => cadence(i, { interval: v ?? "month" })}
-          />
-          <Input label="Every (intervals)" value={c.interval_count} error={byField[`cadences.${i}.interval_count`]} onChange={(e) => cadence(i, { interval_count: e.target.value })} />
-          <Input label="Renewal discount (%)" value={c.discount_percent} error={byField[`cadences.${i}.discount_percent`]} onChange={(e) => cadence(i, { discount_percent: e.target.value })} />
+          <FormGroup>
+            <Input label="Label" description="What the shopper picks, e.g. “Every 2 weeks”." value={c.label} error={byField[`cadences.${i}.label`]} onChange={(e) => cadence(i, { label: e.target.value })} />
+          </FormGroup>
+          <FormGroup>
+            <Select
+              label="Interval"
+              options={INTERVALS.map((v) => ({ value: v, content: v }))}
+              value={c.interval}
+              error={byField[`cadences.${i}.interval`]}
+              onOptionChange={(v) => cadence(i, { interval: v ?? "month" })}
+            />
+          </FormGroup>
+          <FormGroup>
+            <Input label="Every (intervals)" value={c.interval_count} error={byField[`cadences.${i}.interval_count`]} onChange={(e) => cadence(i, { interval_count: e.target.value })} />
+          </FormGroup>
+          <FormGroup>
+            <Input label="Renewal discount (%)" value={c.discount_percent} error={byField[`cadences.${i}.discount_percent`]} onChange={(e) => cadence(i, { discount_percent: e.target.value })} />
+          </FormGroup>
           <Checkbox label="Retired (no longer sold)" checked={c.retired} onChange={(e) => cadence(i, { retired: e.target.checked })} />
           <FieldNote error={byField[`cadences.${i}.retired`]} />
           <Button type="button" variant="subtle" actionType="destructive" onClick={() => remove("cadences", i)} disabled={form.cadences.length === 1}>
@@ -198,9 +206,11 @@ function Editor({ view }: { view: PlanView }) {
         />
       </FormGroup>
       {TERMS.map(([name, label, description]) => (
-        <FormGroup key={name}>
-          <Input label={label} description={description} value={form[name]} error={byField[name]} onChange={(e) => set(name, e.target.value)} />
-        </FormGroup>
+        <div key={name} data-field={name}>
+          <FormGroup>
+            <Input label={label} description={description} value={form[name]} error={byField[name]} onChange={(e) => set(name, e.target.value)} />
+          </FormGroup>
+        </div>
       ))}
       <FormGroup>
         <Checkbox label="Renewals ship free" checked={form.free_shipping} onChange={(e) => set("free_shipping", e.target.checked)} />
@@ -212,8 +222,12 @@ function Editor({ view }: { view: PlanView }) {
       <FieldNote error={byField.tiers} />
       {form.tiers.map((t, i) => (
         <Row key={i} legend={`Tier ${i + 1}`} error={byField[`tiers.${i}`]}>
-          <Input label="From quantity" value={t.min_quantity} error={byField[`tiers.${i}.min_quantity`]} onChange={(e) => tier(i, { min_quantity: e.target.value })} />
-          <Input label="Discount (%)" value={t.discount_percent} error={byField[`tiers.${i}.discount_percent`]} onChange={(e) => tier(i, { discount_percent: e.target.value })} />
+          <FormGroup>
+            <Input label="From quantity" value={t.min_quantity} error={byField[`tiers.${i}.min_quantity`]} onChange={(e) => tier(i, { min_quantity: e.target.value })} />
+          </FormGroup>
+          <FormGroup>
+            <Input label="Discount (%)" value={t.discount_percent} error={byField[`tiers.${i}.discount_percent`]} onChange={(e) => tier(i, { discount_percent: e.target.value })} />
+          </FormGroup>
           <Button type="button" variant="subtle" actionType="destructive" onClick={() => remove("tiers", i)}>
             Remove tier {i + 1}
           </Button>
