@@ -55,12 +55,13 @@ def auth() -> Response[str]:
             now=c.clock.now(),
         )
     except InstallCallbackRejected as rejected:
-        return error(400, rejected.code, rejected.message)
+        return _auth_refused(400, rejected.code, rejected.message)
     except BigCommerceError as failed:
         logger.warning("OAuth code exchange failed", status=failed.status)
         if failed.status is not None and 400 <= failed.status < 500:
-            return error(401, "code_refused", "BigCommerce refused the authorization code")
-        return error(502, "bigcommerce_unavailable", "BigCommerce did not answer; try again")
+            return _auth_refused(401, "code_refused", "BigCommerce refused the authorization code")
+        reason = "BigCommerce did not answer; try again"
+        return _auth_refused(502, "bigcommerce_unavailable", reason)
     logger.info("store installed", store_hash=result.store_hash, hooks_created=result.hooks_created)
     # BigCommerce shows this answer in the control panel's iframe right after install: the
     # app itself, for the installing user, opening on its onboarding checklist.
@@ -120,6 +121,14 @@ def asset(name: str) -> Response[str]:
     # The storefront script has its own folder: each build empties only its own.
     folder = STOREFRONT_ASSETS if name == "storefront.js" else ASSETS
     return app_shell.asset_response(folder, name, version)
+
+
+def _auth_refused(status: int, code: str, reason: str) -> Response[str]:
+    # A code works once: a reloaded install frame lands here, and gets the way out, not JSON.
+    # No store is verified yet, so the page names none (and carries nothing but the advice).
+    if "text/html" in (app.current_event.headers.get("accept") or ""):
+        return app_shell.reload_page(status, code, reason, None)
+    return error(status, code, reason)
 
 
 def _refused(store_hash: str | None, code: str, reason: str) -> Response[str]:

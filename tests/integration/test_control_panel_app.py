@@ -154,6 +154,10 @@ def test_a_used_install_code_gets_no_session(world: World) -> None:
     again = world.stack.runtime.http("GET", "/auth", query=query)
     # Then it is refused, and no session is handed out
     assert again.status == 401 and "bcs-boot" not in again.body
+    # And a browser (the frame reloaded) is shown the way out rather than JSON
+    framed = world.stack.runtime.http("GET", "/auth", headers={"accept": "text/html"}, query=query)
+    assert framed.status == 401 and 'data-error="code_refused"' in framed.body
+    assert "bcs-boot" not in framed.body
 
 
 def test_an_uninstalled_store_gets_no_session(world: World) -> None:
