@@ -14,6 +14,7 @@ from bc_subscriptions.entrypoints import app_shell
 from bc_subscriptions.entrypoints.responses import error, json_response
 from bc_subscriptions.observability import logger
 from bc_subscriptions.ports.bigcommerce import BigCommerceError
+from bc_subscriptions.ports.storage import Install
 from bc_subscriptions.services.admin_session import (
     SESSION_TTL_S,
     install_mark,
@@ -54,14 +55,20 @@ def auth() -> Response[str]:
             now=c.clock.now(),
         )
     except InstallCallbackRejected as rejected:
-        return error(400, rejected.code, rejected.message)
+        return _auth_refused(400, rejected.code, rejected.message)
     except BigCommerceError as failed:
         logger.warning("OAuth code exchange failed", status=failed.status)
         if failed.status is not None and 400 <= failed.status < 500:
-            return error(401, "code_refused", "BigCommerce refused the authorization code")
-        return error(502, "bigcommerce_unavailable", "BigCommerce did not answer; try again")
+            return _auth_refused(401, "code_refused", "BigCommerce refused the authorization code")
+        reason = "BigCommerce did not answer; try again"
+        return _auth_refused(502, "bigcommerce_unavailable", reason)
     logger.info("store installed", store_hash=result.store_hash, hooks_created=result.hooks_created)
-    return _page(f"bc-subscriptions is installed on store {result.store_hash}.")
+    # BigCommerce shows this answer in the control panel's iframe right after install: the
+    # app itself, for the installing user, opening on its onboarding checklist.
+    install = c.installs.get(result.store_hash)
+    if install is None or result.installer_id is None or not app_shell.is_built(ASSETS):
+        return _page(f"bc-subscriptions is installed on store {result.store_hash}.")
+    return _shell(result.store_hash, result.installer_id, install, start="onboarding")
 
 
 @app.get("/load")
@@ -79,6 +86,15 @@ def load() -> Response[str]:
         return _refused(store_hash, "not_installed", "The app is not installed on this store.")
     if user_id is None:
         return _refused(store_hash, "no_user", "BigCommerce did not say which user opened the app.")
+    return _shell(store_hash, user_id, install)
+
+
+def _shell(
+    store_hash: str, user_id: int, install: Install, *, start: str | None = None
+) -> Response[str]:
+    """The app's shell with a short-lived session for this user of this install; `start`
+    names the screen it opens on when the page's address names none."""
+    c = container()
     now = c.wall_clock.now()
     token = mint_session_token(
         store_hash,
@@ -87,13 +103,15 @@ def load() -> Response[str]:
         now=now,
         install=install_mark(install),
     )
-    boot = {
+    boot: dict[str, Any] = {
         "store_hash": store_hash,
         "user_id": user_id,
         "session": token,
         "expires_at": int(now.timestamp()) + SESSION_TTL_S,
         "api_base": "",
     }
+    if start is not None:
+        boot["start"] = start
     return app_shell.shell_page(boot, assets=ASSETS, store_hash=store_hash)
 
 
@@ -103,6 +121,14 @@ def asset(name: str) -> Response[str]:
     # The storefront script has its own folder: each build empties only its own.
     folder = STOREFRONT_ASSETS if name == "storefront.js" else ASSETS
     return app_shell.asset_response(folder, name, version)
+
+
+def _auth_refused(status: int, code: str, reason: str) -> Response[str]:
+    # A code works once: a reloaded install frame lands here, and gets the way out, not JSON.
+    # No store is verified yet, so the page names none (and carries nothing but the advice).
+    if "text/html" in (app.current_event.headers.get("accept") or ""):
+        return app_shell.reload_page(status, code, reason, None)
+    return error(status, code, reason)
 
 
 def _refused(store_hash: str | None, code: str, reason: str) -> Response[str]:

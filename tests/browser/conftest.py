@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import pytest
 from werkzeug.serving import make_server
 
 from devstack.dev import api_app
-from devstack.stack import LocalStack
+from devstack.stack import APP_SCOPES, LocalStack
 
 from ..integration.world import ONE_TIME_PRODUCT_ID, PRODUCT_ID, World
 
@@ -66,17 +67,27 @@ class Site:
         """A shopper buys the subscription product and the pipeline settles."""
         return self.off_loop(self.world.subscribe)
 
-    def new_store(self) -> World:
-        """A store that just installed the app: hooks registered, products, no plan yet."""
+    def new_store(self, *, installed: bool = True) -> World:
+        """A store that just installed the app: hooks registered, products, no plan yet; or,
+        not `installed`, a store with the products that has yet to install it."""
 
         def install() -> World:
             store_hash = f"fresh{next(_fresh)}"
-            self.stack.install_store(store_hash)
+            if installed:
+                self.stack.install_store(store_hash)
+            else:
+                self.stack.emulator.create_store(store_hash, access_token=f"token-{store_hash}")
             self.stack.add_product(store_hash, PRODUCT_ID, "Coffee beans", "25.00")
             self.stack.add_product(store_hash, ONE_TIME_PRODUCT_ID, "Mug", "12.00")
             return World(self.stack, store_hash)
 
         return self.off_loop(install)
+
+    def install_url(self, world: World) -> str:
+        """Where BigCommerce sends the installing merchant's frame: `/auth` with a fresh code."""
+        code = self.world.emulator.issue_auth_code(world.store_hash)
+        query = {"code": code, "scope": APP_SCOPES, "context": f"stores/{world.store_hash}"}
+        return f"{self.base}/auth?{urlencode(query)}"
 
     def load_url(self, world: World | None = None) -> str:
         store_hash = (world or self.world).store_hash

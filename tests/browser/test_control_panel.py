@@ -133,30 +133,65 @@ def test_a_session_that_ends_while_the_app_is_open_shows_the_reload_page(
     shoot(page, "reload-session-ended")
 
 
-def test_the_merchant_sets_a_plan_and_sees_why_an_invalid_one_is_refused(
+def _plan_in_bigcommerce(site: Site) -> dict[str, Any]:
+    """The plan metafield of the subscription product, as BigCommerce holds it."""
+    store = site.world.emulator.stores[site.world.store_hash]
+    [value] = [m["value"] for m in store.metafields[111].values() if m["key"] == "plan"]
+    return dict(json.loads(value))
+
+
+def test_the_merchant_sets_a_plan_through_its_form_and_sees_each_refusal_beside_its_field(
     site: Site, page: Any
 ) -> None:
-    # Given the plan of the subscription product
+    # Given the plan of the subscription product, shown field by field
     _open(page, site)
     page.goto(page.url.split("#")[0] + "#/plans/111")
-    editor = page.get_by_label("Plan (JSON)")
-    expect(editor).to_contain_text("Monthly")
-    # When the merchant offers a second cadence and saves
-    editor.fill(
-        '{"cadences": [{"label": "Monthly", "interval": "month"},'
-        ' {"label": "Every 2 weeks", "interval": "week", "interval_count": 2}]}'
-    )
+    first = page.get_by_role("group", name="Cadence 1")
+    expect(first.get_by_label("Label", exact=True)).to_have_value("Monthly")
+    # When the merchant adds a cadence every 2 weeks and a volume tier, and saves
+    page.get_by_role("button", name="Add a cadence").click()
+    second = page.get_by_role("group", name="Cadence 2")
+    second.get_by_label("Label", exact=True).fill("Every 2 weeks")
+    second.get_by_role("combobox", name="Interval").click()
+    page.get_by_role("option", name="week", exact=True).click()
+    second.get_by_label("Every (intervals)").fill("2")
+    page.get_by_role("button", name="Add a tier").click()
+    tier = page.get_by_role("group", name="Tier 1")
+    tier.get_by_label("From quantity").fill("3")
+    tier.get_by_label("Discount (%)").fill("5")
+    page.get_by_label("Trial (days)").fill("14")
     page.get_by_role("button", name="Save plan").click()
-    # Then it is set in BigCommerce, cadence modifier included
+    # Then it is set in BigCommerce with both cadences and the tier
     expect(page.get_by_text("The plan is set in BigCommerce")).to_be_visible()
-    expect(editor).to_contain_text("cadence_option_id")
     shoot(page, "plans")
-    # When the merchant saves a plan without cadences
-    editor.fill('{"cadences": []}')
+    plan = _plan_in_bigcommerce(site)
+    assert [c["label"] for c in plan["cadences"]] == ["Monthly", "Every 2 weeks"]
+    assert (plan["cadences"][1]["interval"], plan["cadences"][1]["interval_count"]) == ("week", 2)
+    assert [(t["min_quantity"], float(t["discount_percent"])) for t in plan["tiers"]] == [(3, 5)]
+    assert plan["trial_days"] == 14
+
+    # When the merchant asks for a tier from 1 unit and a trial of 400 days
+    tier.get_by_label("From quantity").fill("1")
+    page.get_by_label("Trial (days)").fill("400")
     page.get_by_role("button", name="Save plan").click()
-    # Then the reason is shown beside the editor, with its code
+    # Then each reason is shown beside its own field, with the code above the form
     expect(page.get_by_text(re.compile(r"\(invalid_plan\)"))).to_be_visible()
+    expect(tier.get_by_text(re.compile("greater than or equal to 2"))).to_be_visible()
+    trial = page.locator("[data-field=trial_days]")
+    expect(trial.get_by_text(re.compile("less than or equal to 365"))).to_be_visible()
+    expect(page.get_by_role("group", name="Cadence 1").get_by_text("Input should")).to_have_count(0)
     shoot(page, "plans-invalid")
+    # And BigCommerce still holds the plan saved before
+    assert _plan_in_bigcommerce(site) == plan
+
+    # When the merchant removes the tier and puts the trial back, and saves
+    tier.get_by_role("button", name="Remove tier 1").click()
+    expect(page.get_by_role("group", name="Tier 1")).to_have_count(0)
+    page.get_by_label("Trial (days)").fill("0")
+    page.get_by_role("button", name="Save plan").click()
+    # Then the plan is set without tiers
+    expect(page.get_by_text("The plan is set in BigCommerce")).to_be_visible()
+    expect(page.get_by_text("greater than or equal to 2")).to_have_count(0)
 
 
 def test_a_new_endpoints_secret_is_shown_once_and_its_delivery_log_opens(

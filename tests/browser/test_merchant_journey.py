@@ -1,5 +1,6 @@
-"""A merchant's first day: install, the onboarding checklist, a plan picked from the catalog,
-the first subscription found by its filters, a refused change, then pause and resume."""
+"""A merchant's first day: install (the app opens on its onboarding checklist), a plan picked
+from the catalog, the first subscription found by its filters, a refused change, then pause and
+resume."""
 
 from __future__ import annotations
 
@@ -17,9 +18,18 @@ def _nav(page: Any, name: str) -> None:
 
 
 def test_from_install_to_a_paused_and_resumed_subscription(site: Site, page: Any) -> None:
-    # Given a store that has just installed the app (no plan, no endpoint)
-    store = site.new_store()
-    # When the merchant opens the app
+    # Given a store with products that has not installed the app yet (no plan, no endpoint)
+    store = site.new_store(installed=False)
+    # When the merchant installs it and BigCommerce shows the install answer in its frame
+    page.goto(site.install_url(store))
+    # Then the first thing shown is the onboarding checklist, not the dashboard
+    checklist = page.locator("[data-screen=onboarding]")
+    expect(checklist).to_be_visible()
+    expect(page.locator("[data-screen=dashboard]")).to_have_count(0)
+    expect(page.locator("[data-check=hooks][data-state=done]")).to_be_visible()
+    shoot(page, "install-onboarding")
+
+    # When the merchant opens the app later from the Apps menu
     page.goto(site.load_url(store))
     expect(page.locator("[data-screen=dashboard]")).to_be_visible()
     # Then the dashboard asks to finish setting up, and nothing is due yet
@@ -29,7 +39,6 @@ def test_from_install_to_a_paused_and_resumed_subscription(site: Site, page: Any
 
     # When the merchant opens the checklist
     page.get_by_role("link", name="Open the checklist").click()
-    checklist = page.locator("[data-screen=onboarding]")
     expect(checklist).to_be_visible()
     # Then hooks are done, a plan and an endpoint are to do, capture waits for an order
     expect(page.locator("[data-check=hooks][data-state=done]")).to_be_visible()
@@ -49,11 +58,11 @@ def test_from_install_to_a_paused_and_resumed_subscription(site: Site, page: Any
     expect(result).to_contain_text("Not read yet")
     expect(page.locator("[data-results=catalog]").get_by_text("Mug")).to_have_count(0)
     shoot(page, "plans-catalog-search")
-    # When the merchant opens it and saves a monthly plan
+    # When the merchant opens it and saves the monthly plan the form starts from
     result.get_by_role("link", name="Coffee beans").click()
-    editor = page.get_by_label("Plan (JSON)")
     expect(page.get_by_text(f"Product #{PRODUCT_ID} has no plan")).to_be_visible()
-    editor.fill('{"cadences": [{"label": "Monthly", "interval": "month"}]}')
+    first = page.get_by_role("group", name="Cadence 1")
+    expect(first.get_by_label("Label", exact=True)).to_have_value("Monthly")
     page.get_by_role("button", name="Save plan").click()
     # Then it is set in BigCommerce, and the checklist counts it
     expect(page.get_by_text("The plan is set in BigCommerce")).to_be_visible()

@@ -12,6 +12,8 @@ from bc_subscriptions.services.admin_session import (
     mint_session_token,
 )
 from devstack.admin_openapi import DOCUMENT, rendered
+from devstack.runtime import HttpResponse
+from devstack.stack import APP_SCOPES
 from devstack.template import REPO_ROOT
 
 from .admin_api_client import boot_data, call, load_page
@@ -102,6 +104,60 @@ def test_a_forged_or_expired_payload_in_a_browser_gets_a_reload_page(world: Worl
         # And any store's control panel may show it, so the frame is never blank
         policy = _headers(reply)["content-security-policy"]
         assert "frame-ancestors https://*.mybigcommerce.com " in policy
+
+
+def _install(world: World, user_id: int) -> HttpResponse:
+    """BigCommerce sends the installing user's browser, in the iframe, to `/auth`."""
+    code = world.emulator.issue_auth_code(world.store_hash, user_id=user_id)
+    query = {"code": code, "scope": APP_SCOPES, "context": f"stores/{world.store_hash}"}
+    return world.stack.runtime.http("GET", "/auth", headers={"accept": "text/html"}, query=query)
+
+
+def test_the_install_answer_is_the_app_opening_on_onboarding_for_the_installing_user(
+    world: World,
+) -> None:
+    # Given / When store user 7 (not the owner) installs the app
+    reply = _install(world, user_id=7)
+    # Then the answer is the app's shell, asking to start on the onboarding checklist
+    assert reply.status == 200
+    boot = boot_data(reply)
+    assert (boot["store_hash"], boot["user_id"]) == (world.store_hash, 7)
+    assert boot["start"] == "onboarding"
+    # And its session is short-lived and works against the admin API
+    now = int(container().wall_clock.now().timestamp())
+    assert now < boot["expires_at"] <= now + SESSION_TTL_S
+    assert call(world, "GET", "/admin/onboarding", boot["session"]).status == 200
+    # And only this store's control panel may frame it, and nothing caches it
+    headers = _headers(reply)
+    ancestors = headers["content-security-policy"].split("frame-ancestors ")[1].split(";")[0]
+    assert f"https://store-{world.store_hash}.mybigcommerce.com" in ancestors.split()
+    assert "*" not in ancestors and headers["cache-control"] == "no-store"
+    assert "x-bcs-session" not in headers
+
+
+def test_the_install_answers_session_ends_with_that_install(world: World) -> None:
+    # Given the session the install answer carried
+    first = boot_data(_install(world, user_id=1))["session"]
+    # When the store authorizes the app again (a new install)
+    second = boot_data(_install(world, user_id=1))["session"]
+    # Then the first install's session is refused, and the new one works
+    assert call(world, "GET", "/admin/subscriptions", first).status == 401
+    assert call(world, "GET", "/admin/subscriptions", second).status == 200
+
+
+def test_a_used_install_code_gets_no_session(world: World) -> None:
+    # Given an install code already redeemed
+    code = world.emulator.issue_auth_code(world.store_hash)
+    query = {"code": code, "scope": APP_SCOPES, "context": f"stores/{world.store_hash}"}
+    assert world.stack.runtime.http("GET", "/auth", query=query).status == 200
+    # When the same answer is asked for again (the merchant reloads the frame)
+    again = world.stack.runtime.http("GET", "/auth", query=query)
+    # Then it is refused, and no session is handed out
+    assert again.status == 401 and "bcs-boot" not in again.body
+    # And a browser (the frame reloaded) is shown the way out rather than JSON
+    framed = world.stack.runtime.http("GET", "/auth", headers={"accept": "text/html"}, query=query)
+    assert framed.status == 401 and 'data-error="code_refused"' in framed.body
+    assert "bcs-boot" not in framed.body
 
 
 def test_an_uninstalled_store_gets_no_session(world: World) -> None:

@@ -118,6 +118,32 @@ def test_an_invalid_plan_is_refused_and_nothing_is_written(world: World, body: A
     assert _bc(world, PRODUCT_ID) == (fields, modifiers)
 
 
+def test_an_invalid_plan_names_each_wrong_field_by_its_location(world: World) -> None:
+    # Given a plan whose second cadence has an unknown interval and whose tier is too small
+    body = {
+        "cadences": [
+            {"label": "Monthly", "interval": "month"},
+            {"label": "Fortnightly", "interval": "fortnight"},
+        ],
+        "tiers": [{"min_quantity": 1, "discount_percent": 5}],
+    }
+    # When the merchant sets it
+    reply = _put(world, PRODUCT_ID, body)
+    # Then each reason names the place it belongs to, as a location list
+    assert reply.status == 422
+    located = {tuple(f["field"]) for f in reply.json()["fields"]}
+    assert located == {("cadences", 1, "interval"), ("tiers", 0, "min_quantity")}
+
+
+def test_a_plan_wrong_as_a_whole_is_refused_with_an_empty_location(world: World) -> None:
+    # Given a plan whose default cadence is not one of its cadences
+    # When the merchant sets it
+    reply = _put(world, PRODUCT_ID, {**PLAN, "default_cadence": "Yearly"})
+    # Then the reason is not tied to a field
+    [field] = reply.json()["fields"]
+    assert field["field"] == [] and "Yearly" in field["message"]
+
+
 def test_a_product_only_another_store_has_is_not_found(world: World, other: World) -> None:
     # Given a product that exists only in the other store
     other.stack.add_product(other.store_hash, 333, "Tea", "9.00")

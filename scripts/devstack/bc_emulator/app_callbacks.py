@@ -26,12 +26,13 @@ class AppCallbacks:
     stores: dict[str, Store]
     client_id: str
     client_secret: str
-    _auth_codes: dict[str, str]
+    _auth_codes: dict[str, tuple[str, int]]
     _revoked: set[str]
     outbox: WebhookOutbox
 
-    def issue_auth_code(self, store_hash: str) -> str:
-        """A one-time code, as the install callback receives, for `POST /oauth2/token`.
+    def issue_auth_code(self, store_hash: str, *, user_id: int = 1) -> str:
+        """A one-time code, as the install callback receives, for `POST /oauth2/token`;
+        `user_id` is the store user installing (the owner, 1, unless said otherwise).
 
         After an uninstall the old token stays revoked: the reinstall is granted a new one.
         """
@@ -41,11 +42,11 @@ class AppCallbacks:
             if store_hash in self._revoked:
                 store.access_token = f"token-{store_hash}-{secrets.token_hex(4)}"
                 self._revoked.discard(store_hash)
-            self._auth_codes[code] = store_hash
+            self._auth_codes[code] = (store_hash, user_id)
         return code
 
-    def redeem_auth_code(self, code: str) -> str | None:
-        """The store a code was issued for; a code works once."""
+    def redeem_auth_code(self, code: str) -> tuple[str, int] | None:
+        """The store and installing user a code was issued for; a code works once."""
         with self.lock:
             return self._auth_codes.pop(code, None)
 

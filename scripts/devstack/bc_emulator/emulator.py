@@ -48,7 +48,7 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
         self.store_limits = StoreLimits(self.rate_windows)
         self.server_timeout_sleep = 12.0
         self.outbox = WebhookOutbox(client_secret, self.lock)
-        self._auth_codes: dict[str, str] = {}
+        self._auth_codes: dict[str, tuple[str, int]] = {}  # code -> (store, installing user)
         self._revoked: set[str] = set()
         # Public origin of an app -> where it is served locally (the storefront's DNS).
         self.app_hosts: dict[str, str] = {}

@@ -20,24 +20,28 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
     @app.post("/oauth2/token")
     def oauth_token() -> Any:
         form = request.get_json(silent=True) or request.form.to_dict()
-        store_hash = emu.redeem_auth_code(str(form.get("code", "")))
+        redeemed = emu.redeem_auth_code(str(form.get("code", "")))
+        store_hash, user_id = redeemed or ("", 0)
         if (
             form.get("client_id") != emu.client_id
             or form.get("client_secret") != emu.client_secret
-            or store_hash is None
+            or redeemed is None
             or form.get("context") not in (None, f"stores/{store_hash}")
         ):
             return v3_error(401, "Invalid client credentials, code or context")
         with emu.lock:
             store = emu.stores[store_hash]
-            user = {"id": 1, "username": "owner", "email": "owner@example.com"}
+            owner = {"id": 1, "username": "owner", "email": "owner@example.com"}
+            # The user who installed: the owner, or another user of the store.
+            email = "owner@example.com" if user_id == 1 else f"user{user_id}@example.com"
+            user = {"id": user_id, "username": email.split("@")[0], "email": email}
             return json_response(
                 {
                     "access_token": store.access_token,
                     "token_type": "bearer",
                     "scope": form.get("scope", ""),
                     "user": user,
-                    "owner": user,
+                    "owner": owner,
                     "context": f"stores/{store_hash}",
                     "account_uuid": "00000000-0000-4000-8000-000000000001",
                 }

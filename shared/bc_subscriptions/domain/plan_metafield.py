@@ -14,7 +14,13 @@ MAX_ERROR_LENGTH = 300
 
 
 class InvalidPlan(ValueError):
-    """The metafield does not hold a usable plan; `str()` says why, for the merchant."""
+    """The metafield does not hold a usable plan; `str()` says why, for the merchant, and
+    `fields` names each place that is wrong (its location in the plan, and why), so a form
+    can show each reason beside its field. An empty location is the plan as a whole."""
+
+    def __init__(self, message: str, fields: tuple[tuple[tuple[str | int, ...], str], ...] = ()):
+        super().__init__(message)
+        self.fields = fields or (((), message),)
 
 
 def parse_plan(product_id: int, value: str) -> Plan:
@@ -28,7 +34,7 @@ def parse_plan(product_id: int, value: str) -> Plan:
     try:
         return Plan.model_validate({**raw, "product_id": product_id})
     except ValidationError as exc:
-        raise InvalidPlan(_describe(exc)) from exc
+        raise InvalidPlan(_describe(exc), _located(exc)) from exc
 
 
 def _describe(exc: ValidationError) -> str:
@@ -37,3 +43,7 @@ def _describe(exc: ValidationError) -> str:
         where = ".".join(str(p) for p in err["loc"]) or "plan"
         parts.append(f"{where}: {err['msg']}")
     return "; ".join(parts)[:MAX_ERROR_LENGTH]
+
+
+def _located(exc: ValidationError) -> tuple[tuple[tuple[str | int, ...], str], ...]:
+    return tuple((tuple(err["loc"]), err["msg"]) for err in exc.errors())

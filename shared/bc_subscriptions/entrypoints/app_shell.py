@@ -103,6 +103,11 @@ def asset_response(assets: Path, name: str, version: str | None) -> Response[str
     )
 
 
+def is_built(assets: Path) -> bool:
+    """Whether this deployment carries the control-panel app's bundle."""
+    return load_asset(assets, "admin.js") is not None
+
+
 def load_asset(assets: Path, name: str) -> Asset | None:
     path = assets / name
     try:

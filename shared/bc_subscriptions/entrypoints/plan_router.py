@@ -13,7 +13,7 @@ from ..domain.plan_metafield import InvalidPlan
 from ..services.plans import ProductNotFound, publish_plan, read_plan
 from .api_models import PlanView
 from .change_pipeline import CurrentCaller
-from .responses import error
+from .responses import error, json_response
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
@@ -44,7 +44,10 @@ def get_plan(product_id: int, caller: CurrentCaller) -> PlanView:
 
 @router.exception_handler(InvalidPlan)  # type: ignore[untyped-decorator]
 def _invalid_plan(failure: InvalidPlan) -> Response[str]:
-    return error(422, "invalid_plan", str(failure))
+    # `fields` as the settings routes name theirs: the location as a list, and the reason.
+    fields = [{"field": list(loc), "message": message} for loc, message in failure.fields]
+    body = {"error": "invalid_plan", "message": str(failure), "fields": fields}
+    return json_response(422, body)
 
 
 @router.exception_handler(ProductNotFound)  # type: ignore[untyped-decorator]

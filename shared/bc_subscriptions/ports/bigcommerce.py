@@ -326,12 +326,20 @@ class Modifier(_BcModel):
     option_values: list[ModifierValue] = Field(default_factory=list)
 
 
+class OAuthUser(_BcModel):
+    """The store user who authorized the app (the token answer's `user`)."""
+
+    id: int
+    email: str = ""
+
+
 class OAuthGrant(_BcModel):
     """`POST login.bigcommerce.com/oauth2/token` answer; `context` is `stores/{hash}`."""
 
     access_token: str
     scope: str = ""
     context: str
+    user: OAuthUser | None = None
 
 
 class BigCommerceError(Exception):

@@ -4,6 +4,7 @@ remove a user (their admin sessions stop)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Protocol
 
@@ -50,14 +51,15 @@ def install_from_callback(
     client_id: str,
     now: datetime,
 ) -> InstallResult:
-    """Exchange the one-time code for the store's token; install (or reinstall) the store."""
+    """Exchange the one-time code for the store's token; install (or reinstall) the store.
+    The answer names the user who installed, so the app can open for them at once."""
     store_hash = store_of_context(context)
     if not code:
         raise InstallCallbackRejected("missing_code", "code is required")
     grant = oauth.exchange_code(code, scope, context)
     if grant.context != context:
         raise InstallCallbackRejected("context_mismatch", "the token is for another store")
-    return install_store(
+    result = install_store(
         store_hash,
         grant.access_token,
         installs=installs,
@@ -67,6 +69,7 @@ def install_from_callback(
         client_id=client_id,
         now=now,
     )
+    return replace(result, installer_id=grant.user.id if grant.user else None)
 
 
 def uninstall(store_hash: str, *, installs: Installs, now: datetime) -> bool:

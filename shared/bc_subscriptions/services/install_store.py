@@ -54,6 +54,8 @@ class InstallResult:
     hooks_created: int
     hooks_reused: int
     script: ScriptOutcome
+    # The store user who installed (from the token answer), when BigCommerce named one.
+    installer_id: int | None = None
 
 
 def install_store(

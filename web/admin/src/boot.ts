@@ -6,6 +6,8 @@ export interface Boot {
   session: string;
   expires_at: number; // epoch seconds
   api_base: string;
+  // Set by the install callback: the first screen a merchant sees right after install.
+  start?: "onboarding";
 }
 
 export function readBoot(doc: Document): Boot | null {
@@ -27,6 +29,14 @@ function isBoot(value: unknown): value is Boot {
     typeof v.user_id === "number" &&
     typeof v.session === "string" &&
     typeof v.expires_at === "number" &&
-    typeof v.api_base === "string"
+    typeof v.api_base === "string" &&
+    (v.start === undefined || v.start === "onboarding")
   );
+}
+
+// The screen to open on: the page's own address wins (a reload stays where it was); a page
+// without one opens where the install callback asked, if it did.
+export function startHash(boot: Boot, currentHash: string): string | null {
+  if (currentHash !== "" && currentHash !== "#") return null;
+  return boot.start === "onboarding" ? "#/onboarding" : null;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { availableActions } from "./actions";
 import { describeError, errorFor, parseErrorBody } from "./api/errors";
 import { renewDelayMs, RENEW_MARGIN_S } from "./api/session";
-import { readBoot } from "./boot";
+import { readBoot, startHash } from "./boot";
 import { countLabel, renewalTotal } from "./format";
 import { currentCursor, FIRST, next, previous } from "./paging";
 import { href, parseRoute } from "./router";
@@ -76,6 +76,20 @@ describe("the page's boot data", () => {
     expect(readBoot(page("{not json"))).toBeNull();
     expect(readBoot(page(JSON.stringify({ ...good, session: 3 })))).toBeNull();
     expect(readBoot(document.implementation.createHTMLDocument("empty"))).toBeNull();
+  });
+
+  it("opens on onboarding right after install unless the address names a screen", () => {
+    // Given the install callback's boot data, which asks to start on onboarding
+    const installed = { store_hash: "s", user_id: 1, session: "t", expires_at: 5, api_base: "", start: "onboarding" as const };
+    // When the page has no screen in its address, then onboarding opens; a named one stays
+    expect(startHash(installed, "")).toBe("#/onboarding");
+    expect(startHash(installed, "#")).toBe("#/onboarding");
+    expect(startHash(installed, "#/plans")).toBeNull();
+    // And a page from /load, which names no start, opens where it is
+    expect(startHash({ ...installed, start: undefined }, "")).toBeNull();
+    // And an unknown start is refused like any broken boot data
+    expect(readBoot(page(JSON.stringify({ ...installed, start: "elsewhere" })))).toBeNull();
+    expect(readBoot(page(JSON.stringify(installed)))).toEqual(installed);
   });
 });
 

@@ -3,7 +3,7 @@ import { createRoot } from "react-dom/client";
 import { AdminApi } from "./api/client";
 import { Session } from "./api/session";
 import { App } from "./App";
-import { readBoot } from "./boot";
+import { readBoot, startHash } from "./boot";
 import { ReloadApp } from "./components/ReloadApp";
 
 const root = createRoot(document.getElementById("root")!);
@@ -11,6 +11,9 @@ const boot = readBoot(document);
 if (!boot) {
   root.render(<ReloadApp reason="no session in the page" />);
 } else {
+  const start = startHash(boot, window.location.hash);
+  // Replaced, not pushed: the iframe's history gets no extra entry.
+  if (start) window.history.replaceState(null, "", start);
   const api = new AdminApi(boot.api_base, new Session(boot.session, boot.expires_at));
   api.scheduleRenewal();
   root.render(
