@@ -21,6 +21,7 @@ from bc_subscriptions.adapters.dynamodb.connection import shared_connection
 from bc_subscriptions.adapters.dynamodb.event_items import stored_event
 from bc_subscriptions.adapters.dynamodb.models import EventItem
 from bc_subscriptions.adapters.dynamodb.open_authorizations import OpenAuthorizations
+from bc_subscriptions.adapters.dynamodb.plan_cache import DynamoPlanCache
 from bc_subscriptions.adapters.dynamodb.removed_users import RemovedUsers
 from bc_subscriptions.adapters.dynamodb.store_records import DueSubscriptions, Installs
 from bc_subscriptions.adapters.dynamodb.subscription_reads import InvalidCursor, SubscriptionReads
@@ -29,6 +30,7 @@ from bc_subscriptions.adapters.memory import (
     MemoryDueSubscriptions,
     MemoryInstalls,
     MemoryOpenAuthorizations,
+    MemoryPlanCache,
     MemoryRemovedUsers,
     MemoryStore,
     MemorySubscriptionReads,
@@ -43,6 +45,7 @@ from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import ActionLink, Subscription
 from bc_subscriptions.ports.storage import (
+    CachedPlan,
     ConcurrencyConflict,
     CustomerLink,
     Install,
@@ -71,6 +74,7 @@ class Backend:
     installs: Callable[[], Installs | MemoryInstalls]
     removed_users: Callable[[], RemovedUsers | MemoryRemovedUsers]
     reads: Callable[[], SubscriptionReads | MemorySubscriptionReads]
+    plan_cache: Callable[[], DynamoPlanCache | MemoryPlanCache]
 
     def uow(self, seal: Callable[[str, str], str] | None = None) -> UnitOfWork:
         return self.new(seal)
@@ -98,6 +102,7 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
             _once(MemoryInstalls()),
             _once(MemoryRemovedUsers()),
             lambda: MemorySubscriptionReads(store, due_shards=4),
+            _once(MemoryPlanCache(store)),
         )
         return
     with mock_aws():
@@ -113,6 +118,7 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
             Installs,
             RemovedUsers,
             lambda: SubscriptionReads(4),
+            DynamoPlanCache,
         )
 
 
@@ -1006,3 +1012,22 @@ def test_a_partition_lists_charges_deliveries_and_events_in_key_order_unsealed(
         "deliveries": [],
         "events": [],
     }
+
+
+def test_a_cached_plan_is_the_plan_a_unit_of_work_reads(backend: Backend) -> None:
+    # Given a valid plan cached for one product and an invalid one for another
+    cache = backend.plan_cache()
+    at = NOW + timedelta(microseconds=700)
+    cache.put("store1", CachedPlan(111, _plan(111), None, at))
+    cache.put("store1", CachedPlan(222, None, "not JSON", at))
+    # When / Then the cache answers both, to the second, and only for their store
+    assert cache.get_many("store1", [222, 111, 333]) == {
+        111: CachedPlan(111, _plan(111), None, NOW),
+        222: CachedPlan(222, None, "not JSON", NOW),
+    }
+    assert cache.get_many("store2", [111]) == {}
+    # And a unit of work reads the valid one as the store's plan, and no plan for the other
+    with backend.uow() as uow:
+        assert uow.plans.get("store1", 111) == _plan(111)
+        assert uow.plans.get("store1", 222) is None
+        assert uow.plans.get("store2", 111) is None
