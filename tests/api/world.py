@@ -218,6 +218,23 @@ class ApiWorld:
             {"key": key, "doc": json.loads(row.value), "version": row.version} for key, row in rows
         ]
 
+    def items(self, prefix: str = "SUB#") -> list[tuple[tuple[str, str], Any, int | None]]:
+        """Every record of every store whose key starts so (events included), with its lock
+        version: what a scan of the table would list."""
+        rows = self.stack.store.scan(prefix)
+        return [(key, row.value, row.version) for key, row in rows]
+
+    def of_kind(self, kind: str) -> list[dict[str, Any]]:
+        """The store's subscriptions or events with the attributes the tests read of the
+        DynamoDB items (`subscription_id`, `customer_id`; `type`, `envelope`)."""
+        if kind == "subscription":
+            docs = [s["doc"] for s in self.subscriptions()]
+            return [{"subscription_id": d["id"], "customer_id": d["customer_id"]} for d in docs]
+        if kind == "event":
+            events = self.stack.store.events(self.store_hash)
+            return [{"type": e.type, "envelope": e.envelope} for e in events]
+        raise ValueError(f"no records of kind {kind!r} here")
+
     def subscription_ids(self) -> list[str]:
         return sorted(s["doc"]["id"] for s in self.subscriptions())
 
