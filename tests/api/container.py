@@ -20,7 +20,6 @@ from bc_subscriptions.adapters.memory import (
 )
 from bc_subscriptions.bootstrap import Container
 from bc_subscriptions.config import Settings
-from bc_subscriptions.ports.clock import Clock
 from bc_subscriptions.services.plans import PlanCatalog
 from devstack.stack import CLIENT_ID, CLIENT_SECRET
 
@@ -41,31 +40,30 @@ def _not_in_memory(name: str) -> NoReturn:
 
 
 class MemoryContainer(Container):
+    """The base class types its adapters as the DynamoDB ones; the memory ones meet the same
+    ports, which `tests/integration/test_storage_contract.py` holds them to."""
+
     def __init__(self, stack: ApiStack) -> None:
         super().__init__(SETTINGS, clock=stack.clock)
         self._stack = stack
 
     @cached_property
-    def clock(self) -> Clock:
-        return self._stack.clock
-
-    @cached_property
-    def installs(self) -> MemoryInstalls:  # type: ignore[override]
+    def installs(self) -> MemoryInstalls:
         return self._stack.installs
 
     @cached_property
-    def removed_users(self) -> MemoryRemovedUsers:  # type: ignore[override]
+    def removed_users(self) -> MemoryRemovedUsers:
         return self._stack.removed_users
 
     @cached_property
-    def subscription_reads(self) -> MemorySubscriptionReads:  # type: ignore[override]
+    def subscription_reads(self) -> MemorySubscriptionReads:
         return MemorySubscriptionReads(self._stack.store, self.settings.due_index_shards)
 
-    def unit_of_work(self) -> MemoryUnitOfWork:  # type: ignore[override]
+    def unit_of_work(self) -> MemoryUnitOfWork:
         return self._stack.uow()
 
     @cached_property
-    def ops_events(self) -> MemoryOpsEvents:  # type: ignore[override]
+    def ops_events(self) -> MemoryOpsEvents:
         return self._stack.ops
 
     @cached_property
