@@ -83,6 +83,7 @@ class ApiStack:
     queue: Queue = field(default_factory=Queue)
     emulator: Any = None
     bc: HttpBigCommerce = field(init=False)
+    plan_cache: MemoryPlanCache = field(init=False)
     plans: PlanCatalog = field(init=False)
 
     def __post_init__(self) -> None:
@@ -97,8 +98,9 @@ class ApiStack:
             transport=emulator.transport(),
             sleep=lambda _seconds: None,
         )
+        self.plan_cache = MemoryPlanCache(self.store)
         self.plans = PlanCatalog(
-            cache=MemoryPlanCache(self.store), bc=self.bc, ops=self.ops, client_id=CLIENT_ID
+            cache=self.plan_cache, bc=self.bc, ops=self.ops, client_id=CLIENT_ID
         )
 
     def uow(self) -> MemoryUnitOfWork:
@@ -108,8 +110,18 @@ class ApiStack:
         return self.clock.now()
 
     def put_plan(self, store_hash: str, plan: Plan) -> None:
-        value = plan.model_dump_json(exclude={"product_id"})
-        self.emulator.set_product_metafield(store_hash, plan.product_id, NAMESPACE, KEY, value)
+        """The merchant sets the product's plan metafield; capture reads it from there."""
+        self.put_plan_json(
+            store_hash, plan.product_id, plan.model_dump_json(exclude={"product_id"})
+        )
+
+    def put_plan_json(self, store_hash: str, product_id: int, value: str) -> None:
+        self.emulator.set_product_metafield(store_hash, product_id, NAMESPACE, KEY, value)
+
+    def add_product(self, store_hash: str, product_id: int, name: str, price: str) -> None:
+        self.emulator.add_product(
+            store_hash, product_id=product_id, name=name, price=Decimal(price)
+        )
 
     def http(
         self,
@@ -226,13 +238,15 @@ class ApiWorld:
 
     def of_kind(self, kind: str) -> list[dict[str, Any]]:
         """The store's subscriptions or events with the attributes the tests read of the
-        DynamoDB items (`subscription_id`, `customer_id`; `type`, `envelope`)."""
+        DynamoDB items (`subscription_id`, `customer_id`; `type`, `envelope`; `type`, `data`)."""
         if kind == "subscription":
             docs = [s["doc"] for s in self.subscriptions()]
             return [{"subscription_id": d["id"], "customer_id": d["customer_id"]} for d in docs]
         if kind == "event":
             events = self.stack.store.events(self.store_hash)
             return [{"type": e.type, "envelope": e.envelope} for e in events]
+        if kind == "ops_event":
+            return self.ops_events()
         raise ValueError(f"no records of kind {kind!r} here")
 
     def subscription_ids(self) -> list[str]:
