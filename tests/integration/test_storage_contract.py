@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 import pytest
 from moto import mock_aws
@@ -20,23 +21,34 @@ from bc_subscriptions.adapters.dynamodb.connection import shared_connection
 from bc_subscriptions.adapters.dynamodb.event_items import stored_event
 from bc_subscriptions.adapters.dynamodb.models import EventItem
 from bc_subscriptions.adapters.dynamodb.open_authorizations import OpenAuthorizations
-from bc_subscriptions.adapters.dynamodb.store_records import DueSubscriptions
+from bc_subscriptions.adapters.dynamodb.plan_cache import DynamoPlanCache
+from bc_subscriptions.adapters.dynamodb.removed_users import RemovedUsers
+from bc_subscriptions.adapters.dynamodb.store_records import DueSubscriptions, Installs
+from bc_subscriptions.adapters.dynamodb.subscription_reads import InvalidCursor, SubscriptionReads
 from bc_subscriptions.adapters.dynamodb.unit_of_work import DynamoUnitOfWork
 from bc_subscriptions.adapters.memory import (
     MemoryDueSubscriptions,
+    MemoryInstalls,
     MemoryOpenAuthorizations,
+    MemoryPlanCache,
+    MemoryRemovedUsers,
     MemoryStore,
+    MemorySubscriptionReads,
     MemoryUnitOfWork,
 )
 from bc_subscriptions.domain.authorization import Authorization, AuthState
 from bc_subscriptions.domain.charge import Charge, Stage
+from bc_subscriptions.domain.declines import DeclineClass
 from bc_subscriptions.domain.delivery import DeliveryInstance, DeliveryStatus
+from bc_subscriptions.domain.dunning import DunningState, Next
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import ActionLink, Subscription
 from bc_subscriptions.ports.storage import (
+    CachedPlan,
     ConcurrencyConflict,
     CustomerLink,
+    Install,
     OrderLink,
     StoredEvent,
     UnitOfWork,
@@ -49,6 +61,7 @@ from devstack.stack import TABLE_NAME
 from ..unit.factories import NOW, subscription
 
 _TEMPLATE = template.load_template()
+T = TypeVar("T")
 
 
 @dataclass
@@ -58,6 +71,10 @@ class Backend:
     events: Callable[[str, str], list[StoredEvent]]
     due: Callable[[], DueReader]
     authorizations: Callable[[], AuthorizationIndex]
+    installs: Callable[[], Installs | MemoryInstalls]
+    removed_users: Callable[[], RemovedUsers | MemoryRemovedUsers]
+    reads: Callable[[], SubscriptionReads | MemorySubscriptionReads]
+    plan_cache: Callable[[], DynamoPlanCache | MemoryPlanCache]
 
     def uow(self, seal: Callable[[str, str], str] | None = None) -> UnitOfWork:
         return self.new(seal)
@@ -82,6 +99,10 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
             lambda store_hash, sub_id: store.events(store_hash, sub_id),
             lambda: MemoryDueSubscriptions(store, shards=4),
             lambda: MemoryOpenAuthorizations(store),
+            _once(MemoryInstalls()),
+            _once(MemoryRemovedUsers()),
+            lambda: MemorySubscriptionReads(store, due_shards=4),
+            _once(MemoryPlanCache(store)),
         )
         return
     with mock_aws():
@@ -94,7 +115,16 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
             _dynamodb_events,
             lambda: DueSubscriptions(4),
             OpenAuthorizations,
+            Installs,
+            RemovedUsers,
+            lambda: SubscriptionReads(4),
+            DynamoPlanCache,
         )
+
+
+def _once(adapter: T) -> Callable[[], T]:
+    """The memory adapters hold their records themselves: every call answers the same one."""
+    return lambda: adapter
 
 
 def _stored(backend: Backend, sub: Subscription) -> Subscription:
@@ -777,3 +807,227 @@ def test_the_authorization_index_lists_open_authorizations_due_for_a_look(
     assert [
         (a.store_hash, a.subscription_id, a.cycle) for a in backend.authorizations().due(check_at)
     ] == [("store1", sub.id, 2)]
+
+
+# -- what the API handlers read besides the unit of work --------------------------------------
+def _install(store_hash: str, status: str = "installed", ciphertext: str = "ct1") -> Install:
+    return Install(store_hash, status, ciphertext, f"ws-{store_hash}")
+
+
+def test_an_install_reads_back_as_it_was_put_to_the_second(backend: Backend) -> None:
+    # Given
+    installs = backend.installs()
+    # When
+    installs.put(_install("store1"), NOW + timedelta(microseconds=400))
+    # Then
+    assert installs.get("store1") == Install("store1", "installed", "ct1", "ws-store1", NOW, None)
+    assert installs.get("store2") is None
+
+
+def test_a_store_id_is_remembered_once_and_only_for_an_installed_store(backend: Backend) -> None:
+    # Given
+    installs = backend.installs()
+    installs.put(_install("store1"), NOW)
+    # When
+    installs.remember_store_id("store1", "1001")
+    installs.remember_store_id("store1", "2002")
+    installs.remember_store_id("store2", "3003")
+    # Then the first is kept, and a store never installed stays unknown
+    found = installs.get("store1")
+    assert found is not None and found.store_id == "1001"
+    assert installs.get("store2") is None
+    # And a reinstall writes the whole record again
+    installs.put(_install("store1", ciphertext="ct2"), NOW)
+    again = installs.get("store1")
+    assert again is not None and (again.store_id, again.access_token_ciphertext) == (None, "ct2")
+
+
+def test_installed_stores_are_listed_in_hash_order_after_the_cursor(backend: Backend) -> None:
+    # Given three installed stores and an uninstalled one
+    installs = backend.installs()
+    for store_hash in ("store3", "store1", "store2"):
+        installs.put(_install(store_hash), NOW)
+    installs.put(_install("store0", status="uninstalled"), NOW)
+    # When / Then
+    assert installs.installed_after("", 10) == ["store1", "store2", "store3"]
+    assert installs.installed_after("store1", 1) == ["store2"]
+    assert installs.installed_after("store3", 10) == []
+
+
+def test_a_removed_user_reads_back_its_last_removal(backend: Backend) -> None:
+    # Given
+    users = backend.removed_users()
+    # When
+    users.remove("store1", 5, NOW)
+    users.remove("store1", 5, NOW + timedelta(seconds=30, microseconds=900))
+    # Then
+    assert users.removed_at("store1", 5) == int(NOW.timestamp()) + 30
+    assert users.removed_at("store1", 6) is None
+    assert users.removed_at("store2", 5) is None
+
+
+def _filed(backend: Backend, *subs: Subscription) -> None:
+    with backend.uow() as uow:
+        for sub in subs:
+            uow.subscriptions.add(sub)
+            uow.customer_links.add(CustomerLink(sub.store_hash, sub.customer_id, sub.id, "tok"))
+        uow.commit()
+
+
+def test_a_store_listing_pages_through_its_customers_subscriptions(backend: Backend) -> None:
+    # Given three subscriptions of two customers of store1, and one of store2
+    first, second = subscription(customer_id=7), subscription(customer_id=7)
+    third, elsewhere = subscription(customer_id=8), subscription(store_hash="store2")
+    _filed(backend, first, second, third, elsewhere)
+    reads = backend.reads()
+    # When the store's are read two at a time
+    page = reads.page("store1", customer_id=None, cursor=None, limit=2)
+    assert page.cursor is not None
+    rest = reads.page("store1", customer_id=None, cursor=page.cursor, limit=2)
+    # Then each comes once, by customer then subscription, and the last page hands out none
+    assert [s.id for s in page.subscriptions] == [first.id, second.id]
+    assert ([s.id for s in rest.subscriptions], rest.cursor) == ([third.id], None)
+    # And one customer's are theirs alone; a full last page still hands out a cursor
+    mine = reads.page("store1", customer_id=7, cursor=None, limit=2)
+    assert [s.id for s in mine.subscriptions] == [first.id, second.id]
+    assert mine.cursor is not None
+    after = reads.page("store1", customer_id=7, cursor=mine.cursor, limit=2)
+    assert (after.subscriptions, after.cursor) == ([], None)
+    assert mine.subscriptions[0] == first
+
+
+@pytest.mark.parametrize("which", ["another store", "another customer", "not a cursor"])
+def test_a_cursor_this_listing_never_handed_out_is_refused(backend: Backend, which: str) -> None:
+    # Given a cursor of store1's listing of customer 7
+    _filed(backend, subscription(customer_id=7), subscription(customer_id=7))
+    reads = backend.reads()
+    cursor = reads.page("store1", customer_id=7, cursor=None, limit=1).cursor
+    assert cursor is not None
+    # When it is used elsewhere / Then
+    with pytest.raises(InvalidCursor):
+        if which == "another store":
+            reads.page("store2", customer_id=7, cursor=cursor, limit=1)
+        elif which == "another customer":
+            reads.page("store1", customer_id=8, cursor=cursor, limit=1)
+        else:
+            reads.page("store1", customer_id=7, cursor="not-a-cursor!", limit=1)
+
+
+def test_the_ops_queues_list_past_due_and_requires_action_oldest_first(backend: Backend) -> None:
+    # Given two past-due subscriptions (the later one failed first), one requiring action,
+    # an active one, and a past-due one of store2
+    late, early = subscription(), subscription()
+    late.record_payment_failure(
+        cycle=2, order_id=1, code=1, reason="soft", now=NOW + timedelta(hours=2)
+    )
+    early.record_payment_failure(
+        cycle=2, order_id=2, code=1, reason="soft", now=NOW + timedelta(hours=1)
+    )
+    acting, active = subscription(), subscription()
+    card_gone = DunningState(
+        cycle=2,
+        failed_attempts=1,
+        first_failed_at=NOW - timedelta(days=1),
+        decline_class=DeclineClass.HARD,
+        next=Next.NEW_CARD,
+        final_action_at=NOW + timedelta(days=14),
+    )
+    acting.record_payment_failure(
+        cycle=2, order_id=4, code=2, reason="hard", now=NOW, dunning=card_gone
+    )
+    other = subscription(store_hash="store2")
+    other.record_payment_failure(cycle=2, order_id=3, code=1, reason="soft", now=NOW)
+    with backend.uow() as uow:
+        for sub in (late, early, acting, active, other):
+            uow.subscriptions.add(sub)
+        uow.commit()
+    reads = backend.reads()
+    # When the failed-charges queue is read one at a time
+    page = reads.ops_queue("store1", "failed_charges", cursor=None, limit=1)
+    assert page.cursor is not None
+    rest = reads.ops_queue("store1", "failed_charges", cursor=page.cursor, limit=5)
+    # Then
+    assert [s.id for s in page.subscriptions + rest.subscriptions] == [early.id, late.id]
+    assert rest.cursor is None
+    acted = reads.ops_queue("store1", "requires_action", cursor=None, limit=5)
+    assert [s.id for s in acted.subscriptions] == [acting.id]
+    # And a cursor of one queue is refused by the other
+    with pytest.raises(InvalidCursor):
+        reads.ops_queue("store1", "requires_action", cursor=page.cursor, limit=5)
+
+
+def test_overdue_renewals_are_listed_oldest_first_with_their_charge(backend: Backend) -> None:
+    # Given two subscriptions due a day apart, one with its renewal charge begun, and one due
+    # later
+    first, second = subscription(), subscription(now=NOW + timedelta(days=1))
+    later = subscription(now=NOW + timedelta(days=20))
+    for sub in (second, later, first):
+        _stored(backend, sub)
+    with backend.uow() as uow:
+        uow.charges.add(_charge(second, 2))
+        uow.commit()
+    reads = backend.reads()
+    before = second.next_renewal_at + timedelta(hours=1)
+    # When they are read one at a time
+    page = reads.overdue("store1", before, cursor=None, limit=1)
+    assert page.cursor is not None
+    rest = reads.overdue("store1", before, cursor=page.cursor, limit=1)
+    # Then
+    listed = [(r.due.subscription_id, r.due.cycle, r.due.due_at) for r in page.items + rest.items]
+    assert listed == [
+        (first.id, 2, first.next_renewal_at),
+        (second.id, 2, second.next_renewal_at),
+    ]
+    assert page.items[0].charge is None
+    charge = rest.items[0].charge
+    assert charge is not None and (charge.subscription_id, charge.cycle) == (second.id, 2)
+    assert rest.cursor is None
+    assert reads.overdue("store2", before, cursor=None, limit=5).items == []
+
+
+def test_a_partition_lists_charges_deliveries_and_events_in_key_order_unsealed(
+    backend: Backend,
+) -> None:
+    # Given a subscription requiring action (its event holds a sealed token), with two charges
+    # and a delivery
+    sub = _requiring_action(subscription())
+    with backend.uow(seal=lambda _store, value: f"sealed:{value}") as uow:
+        uow.subscriptions.add(sub)
+        uow.charges.add(_charge(sub, 3))
+        uow.charges.add(_charge(sub, 2))
+        uow.deliveries.add(_delivery(sub, 2))
+        uow.commit()
+    # When
+    found = backend.reads().partition("store1", sub.id)
+    # Then
+    assert [c["cycle"] for c in found["charges"]] == [2, 3]
+    assert [d["cycle"] for d in found["deliveries"]] == [2]
+    assert found["charges"][0] == json.loads(_charge(sub, 2).model_dump_json())
+    types = [e["type"] for e in found["events"]]
+    assert types == [e.type for e in backend.events("store1", sub.id)]
+    assert types[-1] == "subscription.requires_action"
+    assert "action_token_sealed" not in found["events"][-1]["data"]
+    assert backend.reads().partition("store2", sub.id) == {
+        "charges": [],
+        "deliveries": [],
+        "events": [],
+    }
+
+
+def test_a_cached_plan_is_the_plan_a_unit_of_work_reads(backend: Backend) -> None:
+    # Given a valid plan cached for one product and an invalid one for another
+    cache = backend.plan_cache()
+    at = NOW + timedelta(microseconds=700)
+    cache.put("store1", CachedPlan(111, _plan(111), None, at))
+    cache.put("store1", CachedPlan(222, None, "not JSON", at))
+    # When / Then the cache answers both, to the second, and only for their store
+    assert cache.get_many("store1", [222, 111, 333]) == {
+        111: CachedPlan(111, _plan(111), None, NOW),
+        222: CachedPlan(222, None, "not JSON", NOW),
+    }
+    assert cache.get_many("store2", [111]) == {}
+    # And a unit of work reads the valid one as the store's plan, and no plan for the other
+    with backend.uow() as uow:
+        assert uow.plans.get("store1", 111) == _plan(111)
+        assert uow.plans.get("store1", 222) is None
+        assert uow.plans.get("store2", 111) is None

@@ -7,13 +7,18 @@ unit of work, so the two cannot drift apart.
 from .indexes import MemoryDueSubscriptions, MemoryOpenAuthorizations
 from .plan_cache import MemoryOpsEvents, MemoryPlanCache
 from .store import MemoryStore
+from .store_records import MemoryInstalls, MemoryRemovedUsers
+from .subscription_reads import MemorySubscriptionReads
 from .unit_of_work import MemoryUnitOfWork
 
 __all__ = [
     "MemoryDueSubscriptions",
+    "MemoryInstalls",
     "MemoryOpenAuthorizations",
     "MemoryOpsEvents",
     "MemoryPlanCache",
+    "MemoryRemovedUsers",
     "MemoryStore",
+    "MemorySubscriptionReads",
     "MemoryUnitOfWork",
 ]

@@ -1,0 +1,91 @@
+"""The composition root the API handlers resolve against in these tests: the production
+`Container`, its storage and BigCommerce adapters replaced by in-memory ones and the
+emulator's in-process transport. What the API routes of these tests never reach (queues,
+KMS, webhook endpoints) refuses to be built, so a test cannot quietly call AWS."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from pydantic import SecretStr
+
+from bc_subscriptions.adapters.bigcommerce import HttpBigCommerce
+from bc_subscriptions.adapters.memory import (
+    MemoryInstalls,
+    MemoryOpsEvents,
+    MemoryRemovedUsers,
+    MemorySubscriptionReads,
+    MemoryUnitOfWork,
+)
+from bc_subscriptions.bootstrap import Container
+from bc_subscriptions.config import Settings
+from bc_subscriptions.services.plans import PlanCatalog
+from devstack.stack import CLIENT_ID, CLIENT_SECRET
+
+if TYPE_CHECKING:
+    from .world import ApiStack
+
+SETTINGS = Settings(
+    table_name="in-memory",
+    bc_client_id=CLIENT_ID,
+    bc_client_secret=SecretStr(CLIENT_SECRET),
+    app_base_url="https://app.example.test",
+    local_mode=True,
+)
+
+
+def _not_in_memory(name: str) -> NoReturn:
+    raise RuntimeError(f"{name} has no in-memory stand-in: keep this scenario on the topology")
+
+
+class MemoryContainer(Container):
+    """The base class types its adapters as the DynamoDB ones; the memory ones meet the same
+    ports, which `tests/integration/test_storage_contract.py` holds them to."""
+
+    def __init__(self, stack: ApiStack) -> None:
+        super().__init__(SETTINGS, clock=stack.clock)
+        self._stack = stack
+
+    @cached_property
+    def installs(self) -> MemoryInstalls:
+        return self._stack.installs
+
+    @cached_property
+    def removed_users(self) -> MemoryRemovedUsers:
+        return self._stack.removed_users
+
+    @cached_property
+    def subscription_reads(self) -> MemorySubscriptionReads:
+        return MemorySubscriptionReads(self._stack.store, self.settings.due_index_shards)
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        return self._stack.uow()
+
+    @cached_property
+    def ops_events(self) -> MemoryOpsEvents:
+        return self._stack.ops
+
+    @cached_property
+    def bigcommerce(self) -> HttpBigCommerce:
+        return self._stack.bc
+
+    @cached_property
+    def plan_catalog(self) -> PlanCatalog:
+        return self._stack.plans
+
+    @cached_property
+    def renewal_queue(self) -> Any:
+        return self._stack.queue
+
+    @cached_property
+    def vault(self) -> Any:
+        _not_in_memory("the vault")
+
+    @cached_property
+    def endpoints(self) -> Any:
+        _not_in_memory("webhook endpoints")
+
+    @cached_property
+    def webhook_queue(self) -> Any:
+        _not_in_memory("the webhook delivery queue")

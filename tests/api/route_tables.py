@@ -1,0 +1,55 @@
+"""Every mutating route of the admin and portal APIs, with a valid body for each: what the
+scoping tests try across stores and across customers (here and on the whole topology)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .world import PRODUCT_ID
+
+ADDRESS = {
+    "first_name": "Grace",
+    "last_name": "Hopper",
+    "street_1": "1 Navy Way",
+    "city": "Arlington",
+    "zip": "22202",
+    "country_iso2": "US",
+}
+TERM = {"term_end_at": "2030-01-01T00:00:00Z", "notice_period_days": 30, "mode": "block"}
+
+# (method, route after the subscription id, a valid body)
+SUBSCRIPTION_ROUTES: list[tuple[str, str, Any]] = [
+    ("POST", "pause", None),
+    ("POST", "resume", None),
+    ("POST", "skip", None),
+    ("POST", "cancel", {}),
+    ("POST", "quantity", {"product_id": PRODUCT_ID, "quantity": 3}),
+    ("POST", "cadence", {"cadence": "Monthly"}),
+    ("PUT", "shipping-address", ADDRESS),
+    ("DELETE", "scheduled-cancel", None),
+]
+ADMIN_ONLY_ROUTES: list[tuple[str, str, Any]] = [
+    ("POST", "retry-payment", None),
+    ("POST", "variant", {"product_id": PRODUCT_ID, "variant_id": 1}),
+    ("PUT", "contract", TERM),
+    ("DELETE", "contract", None),
+]
+# Tried on the whole topology (the endpoints have no in-memory stand-in).
+ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
+    ("POST", "rotate", None),
+    ("POST", "disable", None),
+    ("POST", "enable", None),
+    ("POST", "replay", {"event_ids": ["evt_x_000001"]}),
+]
+# Another store's redrive is tried with a real dead letter in test_admin_ops_stuck_and_dead_letters.
+DEAD_LETTER_ROUTES: list[tuple[str, str, Any]] = [("POST", "redrive", None)]
+# Routes that name no resource of another store: they write only the caller's own store
+# (or shopper), which their own tests show.
+CALLER_SCOPED = {
+    "PUT /admin/config",
+    "POST /admin/webhooks/endpoints",
+    "PUT /admin/plans/<product_id>",
+    "PUT /portal/payment-method",
+    "POST /admin/session",
+}
+MUTATING = ("POST", "PUT", "PATCH", "DELETE")

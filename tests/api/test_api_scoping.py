@@ -1,0 +1,112 @@
+"""Every mutating route of the admin and portal APIs, tried across stores and across customers,
+on the in-memory container (`tests/integration/test_api_scoping.py` keeps the endpoint routes
+and a few of these on the whole topology).
+
+The route tables must list every mutating route the handlers register (the first tests check
+that), so a new route cannot ship without its cross-store and cross-customer attempts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .route_tables import (
+    ADMIN_ONLY_ROUTES,
+    CALLER_SCOPED,
+    DEAD_LETTER_ROUTES,
+    ENDPOINT_ROUTES,
+    MUTATING,
+    SUBSCRIPTION_ROUTES,
+)
+from .world import ApiStack, ApiWorld, handler_module
+
+
+@pytest.fixture
+def other(stack: ApiStack) -> ApiWorld:
+    return ApiWorld.create(stack)
+
+
+def _mutating_routes(function: str) -> set[str]:
+    # The portal serves no OpenAPI document, so both APIs are read from their resolvers.
+    app = handler_module(function).app
+    keys = {f"{m} {k[len(m) :]}" for k in app._route_keys for m in MUTATING if k.startswith(m)}
+    return {k for k in keys if k.split(" ")[1].startswith("/")}
+
+
+def _stored(world: ApiWorld) -> list[Any]:
+    """Everything held under the store's keys (with lock versions), its events and ops events,
+    and its install."""
+    return [
+        world.records(),
+        world.event_types(),
+        world.ops_events(),
+        world.stack.installs.get(world.store_hash),
+    ]
+
+
+def _subscription(world: ApiWorld) -> tuple[str, str]:
+    customer, _ = world.subscribe()
+    token = str(world.emulator.current_customer_jwt(world.store_hash, customer.id))
+    return world.subscription_ids()[-1], token
+
+
+def test_every_mutating_admin_route_is_in_the_tables() -> None:
+    listed = {f"{m} /admin/subscriptions/<subscription_id>/{r}" for m, r, _ in SUBSCRIPTION_ROUTES}
+    listed |= {f"{m} /admin/subscriptions/<subscription_id>/{r}" for m, r, _ in ADMIN_ONLY_ROUTES}
+    listed |= {f"{m} /admin/webhooks/endpoints/<endpoint_id>/{r}" for m, r, _ in ENDPOINT_ROUTES}
+    dead_letter = "/admin/ops/dead-letters/<dead_letter_id>"
+    listed |= {f"{m} {dead_letter}/{r}" for m, r, _ in DEAD_LETTER_ROUTES}
+    listed |= {r for r in CALLER_SCOPED if r.split(" ")[1].startswith("/admin")}
+    assert _mutating_routes("AdminApiFunction") == listed
+
+
+def test_every_mutating_portal_route_is_in_the_tables() -> None:
+    listed = {f"{m} /portal/subscriptions/<subscription_id>/{r}" for m, r, _ in SUBSCRIPTION_ROUTES}
+    listed |= {r for r in CALLER_SCOPED if r.split(" ")[1].startswith("/portal")}
+    assert _mutating_routes("PortalApiFunction") == listed
+
+
+@pytest.mark.parametrize(("method", "route", "body"), SUBSCRIPTION_ROUTES + ADMIN_ONLY_ROUTES)
+def test_another_stores_merchant_gets_404_on_every_subscription_route(
+    world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a subscription of this store
+    sub_id, _ = _subscription(world)
+    before = _stored(world)
+    # When the other store's merchant acts on it
+    path = f"/admin/subscriptions/{sub_id}/{route}"
+    reply = other.call(method, path, other.session_token(), body)
+    # Then it does not exist for them, and nothing of this store changed
+    assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    assert _stored(world) == before
+
+
+@pytest.mark.parametrize(("method", "route", "body"), SUBSCRIPTION_ROUTES)
+def test_another_customer_or_another_stores_shopper_gets_404_on_every_portal_route(
+    world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a subscription, another shopper of its store, and a shopper of another store
+    sub_id, _ = _subscription(world)
+    _, same_store = _subscription(world)
+    _, other_store = _subscription(other)
+    before = _stored(world)
+    for token in (same_store, other_store):
+        # When each acts on it
+        reply = world.call(method, f"/portal/subscriptions/{sub_id}/{route}", token, body)
+        # Then it does not exist for them
+        assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    assert _stored(world) == before
+
+
+@pytest.mark.parametrize(("method", "route", "body"), ADMIN_ONLY_ROUTES)
+def test_shoppers_cannot_reach_admin_only_routes(
+    world: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    sub_id, shopper = _subscription(world)
+    before = _stored(world)
+    admin = world.call(method, f"/admin/subscriptions/{sub_id}/{route}", shopper, body)
+    portal = world.call(method, f"/portal/subscriptions/{sub_id}/{route}", shopper, body)
+    assert (admin.status, portal.status) == (401, 404)
+    assert _stored(world) == before
