@@ -646,7 +646,12 @@ class Subscription(BaseModel):
         self._record(
             ev.SUBSCRIPTION_PAYMENT_METHOD_UPDATED,
             now,
-            {"customer_id": self.customer_id, "payment_method_id": method.payment_method_id},
+            # An empty method id means not known yet (a card saved after a checkout without
+            # one): merchants get null, and the renewal asks BigCommerce which method takes it.
+            {
+                "customer_id": self.customer_id,
+                "payment_method_id": method.payment_method_id or None,
+            },
         )
 
     def amend(self, amendment: Amendment, now: datetime) -> None:
