@@ -33,6 +33,7 @@ ADMIN_ONLY_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "variant", {"product_id": PRODUCT_ID, "variant_id": 1}),
     ("PUT", "contract", TERM),
     ("DELETE", "contract", None),
+    ("PUT", "payment-method", {"instrument_token": "tok_any"}),
 ]
 # Tried on the whole topology (the endpoints have no in-memory stand-in).
 ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
@@ -52,4 +53,7 @@ CALLER_SCOPED = {
     "PUT /portal/payment-method",
     "POST /admin/session",
 }
+# The action-link page answers a link's token, not a session: its own tests try another
+# store's, another subscription's and a forged token (tests/integration/test_action_page.py).
+TOKEN_SCOPED = {"POST /action/<store_hash>/<subscription_id>"}
 MUTATING = ("POST", "PUT", "PATCH", "DELETE")

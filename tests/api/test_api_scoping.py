@@ -19,6 +19,7 @@ from .route_tables import (
     ENDPOINT_ROUTES,
     MUTATING,
     SUBSCRIPTION_ROUTES,
+    TOKEN_SCOPED,
 )
 from .world import ApiStack, ApiWorld, handler_module
 
@@ -65,6 +66,7 @@ def test_every_mutating_admin_route_is_in_the_tables() -> None:
 def test_every_mutating_portal_route_is_in_the_tables() -> None:
     listed = {f"{m} /portal/subscriptions/<subscription_id>/{r}" for m, r, _ in SUBSCRIPTION_ROUTES}
     listed |= {r for r in CALLER_SCOPED if r.split(" ")[1].startswith("/portal")}
+    listed |= TOKEN_SCOPED
     assert _mutating_routes("PortalApiFunction") == listed
 
 

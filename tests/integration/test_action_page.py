@@ -128,8 +128,10 @@ def test_a_forged_or_foreign_token_gets_a_clear_page_and_changes_nothing(world: 
     before = _doc(world)
     forged = url.split("token=")[0] + "token=" + "A" * 43
     other_sub = url.replace(_doc(world)["id"], "sub_someone_else")
+    other_store = url.replace(f"/action/{world.store_hash}/", "/action/someotherstore/")
+    assert other_store != url
     # When / Then
-    for tried in (forged, other_sub, url.split("?")[0], url + "x" * 300):
+    for tried in (forged, other_sub, other_store, url.split("?")[0], url + "x" * 300):
         reply = _get(world, tried)
         assert reply.status == 404 and "not valid" in reply.body, tried
     assert _doc(world) == before

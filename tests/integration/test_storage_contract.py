@@ -521,8 +521,25 @@ def test_events_are_stored_in_the_order_they_were_raised_with_their_state(
 
 
 def _requiring_action(sub: Subscription) -> Subscription:
-    sub.action_link = ActionLink(token_sha256="0" * 64, cycle=2, expires_at=NOW + timedelta(days=2))
-    sub.record_action_required(cycle=2, order_id=5, token="plain-token", now=NOW)
+    link = ActionLink(token_sha256="0" * 64, cycle=2, expires_at=NOW + timedelta(days=2))
+    dunning = DunningState(
+        cycle=2,
+        failed_attempts=1,
+        first_failed_at=NOW,
+        decline_class=DeclineClass.REQUIRES_ACTION,
+        next=Next.AUTHENTICATE,
+        final_action_at=NOW + timedelta(days=14),
+    )
+    sub.record_payment_failure(
+        cycle=2,
+        order_id=5,
+        code=None,
+        reason="authentication required",
+        now=NOW,
+        dunning=dunning,
+        action_link=link,
+        action_token="plain-token",
+    )
     return sub
 
 
