@@ -20,7 +20,14 @@ export function SubscriptionChanges({ sub, done }: { sub: Subscription; done: ()
   return (
     <Panel header="Change the subscription">
       {changeSpecs(sub, cadences).map((spec) => (
-        <ChangeForm key={`${spec.key}-${cadences.length}`} spec={spec} sub={sub} done={done} />
+        // Only the cadence form is rebuilt when the plan's cadences arrive: rebuilding the
+        // others would wipe what the merchant typed, or the answer they were just given.
+        <ChangeForm
+          key={spec.key === "cadence" ? `cadence-${cadences.length}` : spec.key}
+          spec={spec}
+          sub={sub}
+          done={done}
+        />
       ))}
       <RemoveContract sub={sub} done={done} />
     </Panel>
