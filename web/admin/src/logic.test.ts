@@ -145,6 +145,7 @@ describe("settings form", () => {
     auth_window_days: 7,
     action_link_ttl_hours: 72,
     stuck_after_minutes: 60,
+    api_share_percent: 60,
     contract_guard: null,
   };
 
@@ -155,10 +156,11 @@ describe("settings form", () => {
   };
 
   it("saves only what differs from the preset, numbers as numbers", () => {
-    const form = { ...toForm(loaded), "dunning.retry_offsets_days": "2, 4", stuck_after_minutes: "90" };
+    const form = { ...toForm(loaded), "dunning.retry_offsets_days": "2, 4", stuck_after_minutes: "90", api_share_percent: "40" };
     expect(toOverrides(form, loaded, loaded)).toEqual({
       preset: "standard",
       stuck_after_minutes: 90,
+      api_share_percent: 40,
       dunning: { retry_offsets_days: [2, 4] },
     });
     expect(toOverrides(toForm(loaded), loaded, loaded)).toEqual({ preset: "standard" });

@@ -9,6 +9,7 @@ export interface SettingsForm {
   auth_window_days: string;
   action_link_ttl_hours: string;
   stuck_after_minutes: string;
+  api_share_percent: string;
   "dunning.retry_offsets_days": string;
   "dunning.max_attempts": string;
   "dunning.grace_period_days": string;
@@ -23,6 +24,7 @@ export function toForm(config: Config): SettingsForm {
     auth_window_days: String(config.auth_window_days),
     action_link_ttl_hours: String(config.action_link_ttl_hours),
     stuck_after_minutes: String(config.stuck_after_minutes),
+    api_share_percent: String(config.api_share_percent),
     "dunning.retry_offsets_days": (d.retry_offsets_days as number[]).join(", "),
     "dunning.max_attempts": String(d.max_attempts),
     "dunning.grace_period_days": String(d.grace_period_days),
@@ -45,6 +47,7 @@ function edited(form: SettingsForm, loaded: Config): Config {
     auth_window_days: number(form.auth_window_days),
     action_link_ttl_hours: number(form.action_link_ttl_hours),
     stuck_after_minutes: number(form.stuck_after_minutes),
+    api_share_percent: number(form.api_share_percent),
     dunning: {
       ...loaded.dunning,
       retry_offsets_days: form["dunning.retry_offsets_days"]

@@ -24,6 +24,7 @@ const NUMBERS: Array<[keyof SettingsForm, string, string]> = [
   ["auth_window_days", "Authorization window (days)", "Authorizations older than this are captured early or voided (1–30)."],
   ["action_link_ttl_hours", "Action link lifetime (hours)", "How long a shopper's link to fix a payment works (1–720)."],
   ["stuck_after_minutes", "Stuck after (minutes)", "A renewal unfinished this long after it was due is listed as stuck (15–10080)."],
+  ["api_share_percent", "Share of the BigCommerce API quota (%)", "At most this much of the store's API quota goes to renewals; the rest stays with your other apps (10–90)."],
   ["dunning.retry_offsets_days", "Retry after (days)", "Days after the first decline at which each retry is made, ascending, comma-separated."],
   ["dunning.max_attempts", "Payment attempts per cycle", "The first attempt included (1–11)."],
   ["dunning.grace_period_days", "Grace period (days)", "Days after the first decline before the final action (0–90)."],
