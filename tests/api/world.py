@@ -45,11 +45,10 @@ from devstack.bc_emulator import BigCommerceEmulator
 from devstack.runtime import HttpResponse
 from devstack.stack import CLIENT_ID, CLIENT_SECRET, PINNED_START
 
+from ..emulator_store import ONE_TIME_PRODUCT_ID, PRODUCT_ID, EmulatorStore
 from ..services.world import APP_ID, BC_URL, Queue, _seal
 
 _stores = itertools.count(1)
-PRODUCT_ID = 111
-ONE_TIME_PRODUCT_ID = 222
 PRICE = Decimal("25.00")
 MERCHANT_USER_ID = 9001
 _ROOT = Path(__file__).resolve().parents[2]
@@ -143,7 +142,7 @@ class ApiStack:
 
 
 @dataclass
-class ApiWorld:
+class ApiWorld(EmulatorStore):
     stack: ApiStack
     store_hash: str
 
@@ -177,16 +176,6 @@ class ApiWorld:
             client_secret=CLIENT_SECRET,
             now=SystemClock().now(),  # sessions are checked against real time
             install=install_mark(install),
-        )
-
-    def shopper(self, card: str | None = "ok") -> Any:
-        n = next(_stores)
-        return self.emulator.add_customer(
-            self.store_hash,
-            email=f"shopper{n}@example.com",
-            first_name="Ada",
-            last_name="Lovelace",
-            card=card,
         )
 
     def subscribe(self, card: str | None = "ok") -> tuple[Any, dict[str, Any]]:
@@ -273,6 +262,3 @@ class ApiWorld:
             for e in self.stack.ops.recorded
             if e.store_hash == self.store_hash
         ]
-
-    def renewal_orders(self) -> list[dict[str, Any]]:
-        return [o for o in self.emulator.orders(self.store_hash) if o.get("external_source")]

@@ -14,14 +14,14 @@ from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from devstack.stack import LocalStack
 
+from ..emulator_store import ONE_TIME_PRODUCT_ID, PRODUCT_ID, EmulatorStore
+
 _stores = itertools.count(1)
-PRODUCT_ID = 111
-ONE_TIME_PRODUCT_ID = 222
 PRICE = Decimal("25.00")
 
 
 @dataclass
-class World:
+class World(EmulatorStore):
     stack: LocalStack
     store_hash: str
 
@@ -43,26 +43,6 @@ class World:
     @property
     def emulator(self) -> Any:
         return self.stack.emulator
-
-    def shopper(self, card: str | None = "ok") -> Any:
-        n = next(_stores)
-        return self.emulator.add_customer(
-            self.store_hash,
-            email=f"shopper{n}@example.com",
-            first_name="Ada",
-            last_name="Lovelace",
-            card=card,
-        )
-
-    def checkout(
-        self, customer: Any, lines: list[dict[str, Any]] | None = None, **kw: Any
-    ) -> dict[str, Any]:
-        lines = lines or [{"product_id": PRODUCT_ID, "quantity": 2}]
-        return dict(
-            self.emulator.place_checkout_order(
-                self.store_hash, customer_id=customer.id, lines=lines, **kw
-            )
-        )
 
     def subscribe(self, card: str | None = "ok") -> tuple[Any, dict[str, Any]]:
         """A shopper buys the subscription product; BigCommerce's webhook is delivered."""
@@ -92,6 +72,3 @@ class World:
         return [
             str(i["type"]) for i in sorted(self.of_kind("event"), key=lambda i: (i["pk"], i["sk"]))
         ]
-
-    def renewal_orders(self) -> list[dict[str, Any]]:
-        return [o for o in self.emulator.orders(self.store_hash) if o.get("external_source")]

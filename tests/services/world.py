@@ -45,9 +45,9 @@ from bc_subscriptions.services.renewal_workflow import RenewalDeps, run_renewal
 from devstack.bc_emulator import BigCommerceEmulator
 from devstack.stack import CLIENT_ID, CLIENT_SECRET, PINNED_START
 
+from ..emulator_store import ONE_TIME_PRODUCT_ID, PRODUCT_ID, EmulatorStore
+
 _n = itertools.count(1)
-PRODUCT_ID = 111
-ONE_TIME_PRODUCT_ID = 222
 PRICE = Decimal("25.00")
 APP_ID = "0"  # the local stack's app id (the template's default)
 BC_URL = "https://api.bigcommerce.test"
@@ -70,7 +70,7 @@ class Queue:
 
 
 @dataclass
-class MemoryWorld:
+class MemoryWorld(EmulatorStore):
     store_hash: str
     clock: FixedClock
     emulator: Any
@@ -132,26 +132,6 @@ class MemoryWorld:
     def put_plan(self, plan: Plan) -> None:
         value = plan.model_dump_json(exclude={"product_id"})
         self.emulator.set_product_metafield(self.store_hash, plan.product_id, NAMESPACE, KEY, value)
-
-    def shopper(self, card: str | None = "ok") -> Any:
-        n = next(_n)
-        return self.emulator.add_customer(
-            self.store_hash,
-            email=f"shopper{n}@example.com",
-            first_name="Ada",
-            last_name="Lovelace",
-            card=card,
-        )
-
-    def checkout(
-        self, customer: Any, lines: list[dict[str, Any]] | None = None, **kw: Any
-    ) -> dict[str, Any]:
-        lines = lines or [{"product_id": PRODUCT_ID, "quantity": 2}]
-        return dict(
-            self.emulator.place_checkout_order(
-                self.store_hash, customer_id=customer.id, lines=lines, **kw
-            )
-        )
 
     def capture(self, order_id: int) -> CaptureResult:
         """What the order webhook's worker does with `store/order/created`."""
@@ -225,6 +205,3 @@ class MemoryWorld:
             key=lambda e: keys.event_key(e.store_hash, e.subscription_id, e.endpoint_id, e.seq),
         )
         return [e.type for e in ordered]
-
-    def renewal_orders(self) -> list[dict[str, Any]]:
-        return [o for o in self.emulator.orders(self.store_hash) if o.get("external_source")]
