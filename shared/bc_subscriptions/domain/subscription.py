@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
 from . import events as ev
 from .amendments import Amendment
+from .company import CompanyMembership, InvoiceTerms
 from .contract import ContractGuard
 from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
 from .dunning import DunningState, Next
@@ -117,6 +118,10 @@ class Subscription(BaseModel):
     scheduled: tuple[ScheduledChange, ...] = ()
     # A contract term negotiated for this subscription; it wins over the store's.
     contract: ContractGuard | None = None
+    # B2B Edition: the company the subscription belongs to, and purchase-order terms when it
+    # is invoiced instead of charged (see `domain.company`).
+    company: CompanyMembership | None = None
+    invoice_terms: InvoiceTerms | None = None
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
 
     @field_validator("scheduled")
@@ -148,7 +153,7 @@ class Subscription(BaseModel):
         )
         if sub.payment_method is not None and sub.payment_method.verified_at is None:
             sub.payment_method.verified_at = now
-        if sub.payment_method is None:
+        if sub.payment_method is None and sub.invoice_terms is None:
             sub._apply(Command.REQUIRE_ACTION, now)
             sub._ask_for_card(sub.next_cycle, None, card_link, now)
         elif trial_days:
