@@ -6,7 +6,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from . import events as ev
 from .amendments import Amendment
@@ -123,6 +130,15 @@ class Subscription(BaseModel):
     company: CompanyMembership | None = None
     invoice_terms: InvoiceTerms | None = None
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _b2b_fields_only_when_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A personal subscription's record stays exactly as it was before companies existed.
+        dumped: dict[str, Any] = handler(self)
+        for name in ("company", "invoice_terms"):
+            if dumped.get(name, 0) is None:
+                del dumped[name]
+        return dumped
 
     @field_validator("scheduled")
     @classmethod

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from ..domain.company import CompanyMembership
 from ..domain.plan import Cadence, Plan, PlanTerms
 from ..domain.shipping import Consignment, ShipTo, ship_to
 from ..domain.subscription import LockedLine, PaymentMethod, Subscription
@@ -20,6 +21,7 @@ from ..ports.bigcommerce import (
 from ..ports.clock import Clock
 from ..ports.storage import ConcurrencyConflict, CustomerLink, OrderLink, UnitOfWork
 from .action_links import issue_action_link
+from .company_directory import CompanyDirectory
 
 # Awaiting Fulfillment, Awaiting Shipment, Shipped, Partially Shipped, Completed, Awaiting Pickup.
 PAID_STATUSES = frozenset({11, 9, 2, 3, 10, 8})
@@ -51,6 +53,7 @@ def capture_from_order(
     new_id: Callable[[], str],
     plans: PlanLookup,
     order: Order | None = None,
+    companies: CompanyDirectory | None = None,
 ) -> CaptureResult:
     """Create the order's subscriptions; a repeat or concurrent call creates nothing more.
 
@@ -76,7 +79,13 @@ def capture_from_order(
     payment_method = _stored_payment_method(store_hash, full, bc)
     consignments = _shipping_consignments(full)
     with uow:
-        ttl = uow.tenant_configs.get(store_hash).action_link_ttl_hours
+        config = uow.tenant_configs.get(store_hash)
+        ttl = config.action_link_ttl_hours
+        company = None
+        # Only a store on B2B Edition asks whose company the buyer buys for.
+        if config.b2b is not None and companies is not None and full.customer_id:
+            cache = timedelta(minutes=config.b2b.company_cache_minutes)
+            company = companies.membership(store_hash, full.customer_id, cache)
         subs = [
             _start(
                 full,
@@ -90,6 +99,7 @@ def capture_from_order(
                 trial_days=trial_days,
                 ship=ship_to(line_ids, consignments),
                 payment_method=payment_method,
+                company=company,
             )
             for (cadence, terms), (lines, trial_days, line_ids) in groups.items()
         ]
@@ -130,6 +140,7 @@ def _start(
     ship: ShipTo,
     payment_method: PaymentMethod | None,
     card_ttl_hours: int,
+    company: CompanyMembership | None = None,
 ) -> Subscription:
     first = ship.addresses[0] if ship.addresses else None
     # No card stored at checkout: the shopper gets a link to choose one once they have saved
@@ -158,6 +169,7 @@ def _start(
         payment_method=payment_method,
         terms=terms,
         origin_order_id=order.id,
+        company=company,
     )
 
 
