@@ -4,6 +4,7 @@ terms, and recurring revenue normalised to a month for the company-hierarchy rol
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,3 +53,15 @@ def monthly(amount: Decimal, cadence: Cadence) -> Decimal:
 
 def total_mrr(amounts: Iterable[Decimal]) -> Decimal:
     return sum(amounts, Decimal("0.00"))
+
+
+class OpenInvoice(BaseModel):
+    """A renewal order left unpaid on purchase-order terms, until BigCommerce says it is paid."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cycle: int = Field(ge=1)
+    order_id: int
+    due_at: datetime
+    # Flagged once, when its due date passed unpaid (the sweep then stops looking at it).
+    overdue: bool = False
