@@ -14,6 +14,7 @@ from bc_subscriptions.entrypoints import (
     admin_onboarding,
     admin_ops,
     admin_settings,
+    company_router,
     merchant_router,
     plan_router,
     subscription_router,
@@ -32,6 +33,7 @@ app.include_router(admin_settings.router)
 app.include_router(admin_ops.router)
 for router in (
     admin_auth.router,
+    company_router.router,
     merchant_router.router,
     plan_router.router,
     subscription_router.router,

@@ -52,6 +52,9 @@ CALLER_SCOPED = {
     "PUT /admin/plans/<product_id>",
     "PUT /portal/payment-method",
     "POST /admin/session",
+    # The buyer is looked up in the caller's own store's B2B Edition (test_company_api.py
+    # tries another store's buyer).
+    "POST /admin/enrollments",
 }
 # The action-link page answers a link's token, not a session: its own tests try another
 # store's, another subscription's and a forged token (tests/integration/test_action_page.py).
