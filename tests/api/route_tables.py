@@ -34,6 +34,7 @@ ADMIN_ONLY_ROUTES: list[tuple[str, str, Any]] = [
     ("PUT", "contract", TERM),
     ("DELETE", "contract", None),
     ("PUT", "payment-method", {"instrument_token": "tok_any"}),
+    ("POST", "company/refresh", None),
 ]
 # Tried on the whole topology (the endpoints have no in-memory stand-in).
 ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [

@@ -237,3 +237,28 @@ def test_shipping_address_of_an_enrollment_is_kept_for_renewals(world: ApiWorld)
     assert _enroll(world, enrollment(grace.id, shipping_address=shipping)).status == 200
     [stored] = world.subscriptions()
     assert stored["doc"]["shipping_address"]["shipping_method"] == "Freight"
+
+
+def test_a_subscription_follows_its_buyer_to_another_company_and_the_index_moves_with_it(
+    world: ApiWorld,
+) -> None:
+    # Given a buyer's subscription filed under Acme
+    on_b2b(world)
+    acme, globex = company(world, "Acme"), company(world, "Globex")
+    grace = buyer(world, acme, card=None)
+    sub_id = _enroll(world, enrollment(grace.id)).json()["subscription"]["id"]
+    # When B2B Edition moves the buyer to Globex, under a new parent, and the rep refreshes
+    holding = company(world, "Holding")
+    world.emulator.move_company(world.store_hash, globex, holding)
+    world.emulator.add_buyer(world.store_hash, globex, grace.id)
+    path = f"/admin/subscriptions/{sub_id}/company/refresh"
+    reply = world.call("POST", path, world.session_token())
+    # Then the subscription is Globex's, and each company's MRR counts it where it is now
+    assert reply.status == 200, reply.body
+    assert reply.json()["company"] == {"company_id": globex, "parent_company_id": holding}
+    assert _mrr(world, acme).json()["companies"][0]["subscriptions"] == 0
+    assert _mrr(world, holding).json()["total_mrr"] == {"USD": "50.00"}
+    assert world.event_types().count("subscription.updated") == 1
+    # and a second refresh changes nothing
+    again = world.call("POST", path, world.session_token())
+    assert again.status == 200 and world.event_types().count("subscription.updated") == 1

@@ -4,9 +4,12 @@ policy and the merchant marking one paid is recorded."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from importlib import resources
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.renewal_invoice import AWAITING_PAYMENT, INVOICE_OVERDUE_OPS
@@ -191,3 +194,26 @@ def test_a_fault_on_the_invoice_order_still_ends_with_one_invoice(kind: str) -> 
     # Then
     _assert_one_invoice(world)
     assert world.payment_calls() == []
+
+
+def test_every_event_of_a_po_subscriptions_life_matches_its_schema() -> None:
+    # Given an enrollment invoiced, overdue, paused by the store's policy and paid
+    world, _ = _po_world(overdue_action="pause")
+    world.sweep()
+    world.work()
+    [order] = world.renewal_orders()
+    world.advance_clock(timedelta(days=31))
+    world.sweep()
+    world.work()
+    world.mark_paid(order["id"])
+    # When each event merchants would receive is checked against its schema
+    events = world.store.events(world.store_hash)
+    types = {e.type for e in events}
+    # Then every one validates
+    assert {"invoice.issued", "invoice.overdue", "invoice.paid", "subscription.paused"} <= types
+    for event in events:
+        envelope = json.loads(event.envelope)
+        text = resources.files("bc_subscriptions.schemas").joinpath(f"{event.type}.json")
+        schema = json.loads(text.read_text())
+        errors = list(Draft202012Validator(schema).iter_errors(envelope))
+        assert errors == [], (event.type, [e.message for e in errors])

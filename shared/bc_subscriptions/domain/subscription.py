@@ -461,6 +461,18 @@ class Subscription(BaseModel):
         self._record(ev.INVOICE_PAID, now, data)
         return True
 
+    def move_to_company(self, company: CompanyMembership | None, now: datetime) -> bool:
+        """The buyer's company, or its place in the hierarchy, is no longer what was recorded:
+        the subscription belongs where B2B Edition says now (False: nothing to change)."""
+        if company == self.company:
+            return False
+        before = None if self.company is None else self.company.model_dump()
+        self._apply(Command.AMEND, now)
+        self.company = company
+        after = None if company is None else company.model_dump()
+        self._amended(now, {"company": [before, after]})
+        return True
+
     def reopen_voided_cycle(self, cycle: int) -> None:
         """The cycle's authorization was voided: it is unpaid again and due for payment."""
         if self.next_cycle != cycle + 1 or self.paid_cycles < 1:

@@ -14,6 +14,7 @@ from ..bootstrap import container
 from ..domain.company import CompanyMembership, InvoiceTerms
 from ..domain.subscription import Subscription
 from ..ports.storage import UnitOfWork
+from ..services.company_moves import refresh_company
 from ..services.company_mrr import CompanyFigure, CompanyNotFound, store_company_mrr
 from ..services.enrollment import Enrollment, EnrollmentDeps, EnrollmentRefused, enroll
 from .api_models import SubscriptionView
@@ -118,6 +119,21 @@ def company_mrr(company_id: int, caller: CurrentCaller) -> CompanyMrrView:
         total_mrr={currency: str(amount) for currency, amount in figure.total.items()},
         companies=[CompanyMrrFigure.of(f) for f in figure.companies],
     )
+
+
+@router.post("/subscriptions/<subscription_id>/company/refresh")
+def refresh_subscription_company(subscription_id: str, caller: CurrentCaller) -> SubscriptionView:
+    """Ask B2B Edition again which company the buyer is in, and where that company sits; the
+    subscription (and the company index) move there if it changed."""
+    c = container()
+    sub = refresh_company(
+        caller.store_hash,
+        subscription_id,
+        uow=cast(UnitOfWork, c.unit_of_work()),
+        directory=c.company_directory,
+        clock=c.clock,
+    )
+    return SubscriptionView.of(sub)
 
 
 @router.exception_handler(EnrollmentRefused)  # type: ignore[untyped-decorator]

@@ -312,6 +312,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/subscriptions/{subscription_id}/company/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/company/refresh */
+        post: operations["refresh_subscription_company_admin_subscriptions__subscription_id__company_refresh_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/subscriptions/{subscription_id}/contract": {
         parameters: {
             query?: never;
@@ -643,6 +660,7 @@ export interface components {
             cancel_at?: string | null;
             /** Commitment Count */
             commitment_count: number;
+            company?: components["schemas"]["CompanyMembership"] | null;
             contract?: components["schemas"]["ContractGuard"] | null;
             /**
              * Created At
@@ -660,6 +678,7 @@ export interface components {
             early_cancel_fee?: string | null;
             /** Id */
             id: string;
+            invoice_terms?: components["schemas"]["InvoiceTerms"] | null;
             /** Lines */
             lines: components["schemas"]["LineView"][];
             /** Next Cycle */
@@ -1234,6 +1253,7 @@ export interface components {
             cancel_at?: string | null;
             /** Commitment Count */
             commitment_count: number;
+            company?: components["schemas"]["CompanyMembership"] | null;
             contract?: components["schemas"]["ContractGuard"] | null;
             /**
              * Created At
@@ -1246,6 +1266,7 @@ export interface components {
             customer_id: number;
             /** Id */
             id: string;
+            invoice_terms?: components["schemas"]["InvoiceTerms"] | null;
             /** Lines */
             lines: components["schemas"]["LineView"][];
             /** Next Cycle */
@@ -1954,6 +1975,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CancelView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    refresh_subscription_company_admin_subscriptions__subscription_id__company_refresh_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionView"];
                 };
             };
             /** @description Validation Error */
