@@ -86,6 +86,7 @@ def test_an_enrollment_locks_the_catalog_price_and_the_plans_tiers_and_commitmen
         ({"cadence": "Hourly"}, "unknown_cadence"),
         ({"payment": "card", "po_number": None}, "no_stored_card"),
         ({"billing_address": {"first_name": "Grace"}}, "address_invalid"),
+        ({"billing_address": {**ADDRESS, "zip": "7"}}, "address_invalid"),
     ],
 )
 def test_a_bad_enrollment_is_refused_naming_the_rule_and_writes_nothing(

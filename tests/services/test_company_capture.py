@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bc_subscriptions.domain.company import CompanyMembership
+from bc_subscriptions.ports.bigcommerce import BigCommerceError
 
 from .b2b_world import B2BWorld
 
@@ -71,3 +74,19 @@ def test_the_buyer_and_hierarchy_are_read_once_within_the_cache_time_and_again_a
     world.directory.refresh(world.store_hash)
     world.capture(world.checkout(buyer)["id"])
     assert len(world.b2b_calls()) == 4
+
+
+def test_a_capture_waits_for_b2b_edition_rather_than_filing_a_buyer_as_personal() -> None:
+    # Given B2B Edition failing every attempt at the buyer look-up
+    world = B2BWorld.on_b2b()
+    buyer = world.buyer(world.company("Acme"))
+    order = world.checkout(buyer)
+    world.emulator.faults.inject("GET", "/api/v3/io/users/customer/*", "5xx_before", times=3)
+    # When the capture runs, then it fails (the delivery is retried) and writes nothing
+    with pytest.raises(BigCommerceError):
+        world.capture(order["id"])
+    assert world.subscriptions() == []
+    # When it is retried once B2B Edition answers, the subscription is the company's
+    world.capture(order["id"])
+    [sub] = world.subscriptions()
+    assert sub.company is not None

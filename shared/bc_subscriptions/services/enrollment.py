@@ -123,9 +123,12 @@ def _addresses(req: Enrollment) -> tuple[dict[str, str], dict[str, str] | None]:
         )
     except ValidationError as exc:
         raise EnrollmentRefused("address_invalid", str(exc.errors()[0]["msg"])) from None
-    if not (billing["first_name"] and billing["street_1"] and billing["country_iso2"]):
+    # Every renewal order carries this address, and BigCommerce refuses an order whose
+    # billing zip is shorter than two characters: refuse it now, not at the first renewal.
+    complete = billing["first_name"] and billing["street_1"] and billing["country_iso2"]
+    if not complete or len(billing["zip"].strip()) < 2:
         raise EnrollmentRefused(
-            "address_invalid", "billing_address needs first_name, street_1 and country_iso2"
+            "address_invalid", "billing_address needs first_name, street_1, zip and country_iso2"
         )
     return billing, shipping
 
