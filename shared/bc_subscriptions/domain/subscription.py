@@ -6,8 +6,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
+from . import actors as act
 from . import events as ev
 from .amendments import Amendment
 from .contract import ContractGuard
@@ -117,7 +125,12 @@ class Subscription(BaseModel):
     scheduled: tuple[ScheduledChange, ...] = ()
     # A contract term negotiated for this subscription; it wins over the store's.
     contract: ContractGuard | None = None
+    # Who the subscription is for (`actors`); empty on records from before actors existed,
+    # which read as owner = payer = beneficiary = `customer_id` (`actors_in_force`).
+    actors: tuple[act.Actor, ...] = ()
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
+    # Who acted, recorded on every event: set here, else the caller the pipeline runs for.
+    _acting: act.EventActor | None = PrivateAttr(default=None)
 
     @field_validator("scheduled")
     @classmethod
@@ -125,6 +138,14 @@ class Subscription(BaseModel):
         if len({change.kind for change in value}) != len(value):
             raise ValueError("at most one scheduled change of each kind")
         return value
+
+    @model_serializer(mode="wrap")
+    def _without_default_actors(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # No actors means the one-customer default: left out, records keep their stored shape.
+        data: dict[str, Any] = handler(self)
+        if not data.get("actors"):
+            data.pop("actors", None)
+        return data
 
     @classmethod
     def start(
@@ -161,6 +182,55 @@ class Subscription(BaseModel):
         sub.paid_cycles = 1 if sub.anchor_cycle == 1 else 0
         sub._record(ev.SUBSCRIPTION_CREATED, now, sub.summary())
         return sub
+
+    def actors_in_force(self) -> tuple[act.Actor, ...]:
+        """The actors, or the one-customer default of a record that has none."""
+        return self.actors or act.default_actors(self.customer_id, self.created_at)
+
+    @property
+    def payer_customer_id(self) -> int:
+        """Whose stored cards pay (and whom renewal orders are for)."""
+        return act.holder(self.actors_in_force(), act.Role.PAYER) or self.customer_id
+
+    @property
+    def beneficiary_customer_id(self) -> int:
+        """Who receives: the beneficiary, by default the owner."""
+        held = self.actors_in_force()
+        return (
+            act.holder(held, act.Role.BENEFICIARY)
+            or act.holder(held, act.Role.OWNER)
+            or self.customer_id
+        )
+
+    def acting_as(self, actor: act.EventActor) -> None:
+        """Record `actor` as who acted on the events raised from now on."""
+        self._acting = actor
+
+    def add_actor(self, customer_id: int, role: act.Role, now: datetime) -> None:
+        """A customer takes a role (a payer is replaced through `change_payer`)."""
+        by = self._acting or act.current_actor()
+        added = act.Actor(customer_id=customer_id, role=role, added_at=now, added_by=by)
+        self.actors = act.with_added(self.actors_in_force(), added)
+        self.updated_at = now
+        data = {"customer_id": customer_id, "role": role.value}
+        self._record(ev.SUBSCRIPTION_ACTOR_ADDED, now, data)
+
+    def remove_actor(self, customer_id: int, role: act.Role, now: datetime) -> None:
+        """A customer leaves a role; a removed beneficiary leaves the owner receiving."""
+        self.actors = act.with_removed(self.actors_in_force(), customer_id, role, now)
+        self.updated_at = now
+        data = {"customer_id": customer_id, "role": role.value}
+        self._record(ev.SUBSCRIPTION_ACTOR_REMOVED, now, data)
+
+    def change_payer(self, customer_id: int, now: datetime) -> None:
+        """Another customer pays from the next charge on. Their card is not known yet, so the
+        subscription keeps no card of the old payer's: it asks for one at the next renewal."""
+        by = self._acting or act.current_actor()
+        self.actors, old = act.with_payer(self.actors_in_force(), customer_id, now, by)
+        self.payment_method = None
+        self.updated_at = now
+        data = {"previous_customer_id": old, "customer_id": customer_id}
+        self._record(ev.SUBSCRIPTION_PAYER_CHANGED, now, data)
 
     @property
     def next_renewal_at(self) -> datetime:
@@ -708,6 +778,7 @@ class Subscription(BaseModel):
                 seq=self.event_seq,
                 occurred_at=now,
                 data=data,
+                actor=(self._acting or act.current_actor()).as_data(),
             )
         )
 
