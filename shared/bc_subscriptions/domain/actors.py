@@ -125,8 +125,9 @@ PERMISSIONS: Mapping[Role, frozenset[Action]] = MappingProxyType(
 )
 MAY_CHANGE_CARD_IF_ALLOWED = frozenset({Role.MANAGER, Role.ORG_ADMIN})
 # Roles held by one customer at most (among active actors); the payer rule is the one the
-# decision log names: exactly one active payer at any time.
-SINGLE_ROLES = frozenset({Role.OWNER, Role.PAYER})
+# decision log names: exactly one active payer at any time. A beneficiary named replaces the
+# current one (by default the owner), so there is never more than one either.
+SINGLE_ROLES = frozenset({Role.OWNER, Role.PAYER, Role.BENEFICIARY})
 
 
 class Actor(BaseModel):
@@ -214,6 +215,8 @@ def check_rules(actors: Iterable[Actor]) -> None:
         raise PayerRuleBroken(f"exactly one active payer is required, the change leaves {payers}")
     if sum(1 for a in live if a.role is Role.OWNER) > 1:
         raise OwnerIsFixed("a subscription has one owner")
+    if sum(1 for a in live if a.role is Role.BENEFICIARY) > 1:
+        raise ActorAlreadyInRole("a subscription has one beneficiary")
     seen = [(a.customer_id, a.role) for a in live]
     if len(set(seen)) != len(seen):
         raise ActorAlreadyInRole("a customer holds each role once")
@@ -225,6 +228,8 @@ def with_added(actors: tuple[Actor, ...], actor: Actor) -> tuple[Actor, ...]:
         raise OwnerIsFixed("the owner is the customer whose checkout started the subscription")
     if actor.role in roles_of(actors, actor.customer_id):
         raise ActorAlreadyInRole(f"customer {actor.customer_id} is already {actor.role.value}")
+    if actor.role is Role.BENEFICIARY and (current := holder(actors, Role.BENEFICIARY)):
+        actors = with_removed_unchecked(actors, current, Role.BENEFICIARY, actor.added_at)
     changed = (*actors, actor)
     check_rules(changed)
     return changed

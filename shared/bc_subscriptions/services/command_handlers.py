@@ -17,11 +17,13 @@ from ..domain.subscription import Subscription
 from ..ports.bigcommerce import BigCommerce
 from ..ports.queues import MessageQueue
 from ..ports.storage import OpsEvents, UnitOfWork
+from . import actor_changes
 from . import subscription_admin as admin
 from . import subscription_changes as changes
 from .actor_access import ensure_caller_may
 from .cancel_flow import Cancelled, cancel_subscription
 from .commands import (
+    AddActor,
     Caller,
     Cancel,
     ChangeCadence,
@@ -31,6 +33,7 @@ from .commands import (
     ChooseCard,
     Command,
     Pause,
+    RemoveActor,
     Resume,
     RetryPayment,
     SetContract,
@@ -219,6 +222,35 @@ def _choose_card(
     )
 
 
+def _add_actor(cmd: AddActor, caller: Caller, deps: ChangeDeps, now: datetime) -> Subscription:
+    if caller.customer_id is not None:
+        raise MerchantOnly("only the merchant changes who a subscription is for")
+    return actor_changes.add_actor(
+        caller.store_hash,
+        cmd.subscription_id,
+        cmd.customer_id,
+        cmd.role,
+        uow_factory=deps.unit_of_work,
+        now=now,
+        replace_payer=cmd.replace_payer,
+    )
+
+
+def _remove_actor(
+    cmd: RemoveActor, caller: Caller, deps: ChangeDeps, now: datetime
+) -> Subscription:
+    if caller.customer_id is not None:
+        raise MerchantOnly("only the merchant changes who a subscription is for")
+    return actor_changes.remove_actor(
+        caller.store_hash,
+        cmd.subscription_id,
+        cmd.customer_id,
+        cmd.role,
+        uow_factory=deps.unit_of_work,
+        now=now,
+    )
+
+
 HANDLERS: Mapping[type[Command[Any]], Handler] = MappingProxyType(
     {
         Pause: _pause,
@@ -234,5 +266,7 @@ HANDLERS: Mapping[type[Command[Any]], Handler] = MappingProxyType(
         RetryPayment: _retry,
         ChangePaymentMethod: _payment_method,
         ChooseCard: _choose_card,
+        AddActor: _add_actor,
+        RemoveActor: _remove_actor,
     }
 )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Literal, TypeVar
 
-from ..domain.actors import ActorType, EventActor
+from ..domain.actors import ActorType, EventActor, Role
 from ..domain.contract import ContractGuard
 from ..domain.subscription import Subscription
 from .cancel_flow import Cancelled
@@ -128,3 +128,21 @@ class ChooseCard(Command[tuple[Subscription, int | None]]):
 
     subscription_id: str
     instrument_token: str
+
+
+@dataclass(frozen=True)
+class AddActor(Command[Subscription]):
+    """The merchant gives a customer a role; a payer replaces the current one only when
+    `replace_payer` says so."""
+
+    subscription_id: str
+    customer_id: int
+    role: Role
+    replace_payer: bool = False
+
+
+@dataclass(frozen=True)
+class RemoveActor(Command[Subscription]):
+    subscription_id: str
+    customer_id: int
+    role: Role

@@ -48,6 +48,11 @@ class Filters:
     def match(self, sub: Subscription) -> bool:
         if self.status is not None and sub.status != self.status:
             return False
+        # A customer's links outlive a role they left: the record says who holds one now.
+        if self.customer_id is not None and self.customer_id not in customers_of(
+            sub.actors_in_force()
+        ):
+            return False
         if self.product_id is not None and all(
             line.product_id != self.product_id for line in sub.lines
         ):
