@@ -5,29 +5,54 @@ what their role allows, and the routes refuse the rest with a 403 naming the rol
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+from ulid import ULID
+
 from bc_subscriptions.domain.lifecycle import Status
+from bc_subscriptions.domain.schedule import Interval, shift
+from bc_subscriptions.services.capture_from_order import capture_from_order
 from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.renewal_workflow import RenewalDeps, run_renewal
 from bc_subscriptions.services.tenant_settings import update_tenant_config
 
 from ..services.world import APP_ID
 from .route_tables import ADDRESS
-from .world import MERCHANT_USER_ID, ApiWorld
+from .world import MERCHANT_USER_ID, ApiStack, ApiWorld
+
+
+@pytest.fixture
+def other(stack: ApiStack) -> ApiWorld:
+    return ApiWorld.create(stack)
+
 
 GIFT_ADDRESS = {**ADDRESS, "first_name": "Bob", "street_1": "2 Recipient Road"}
 
 
+def _checkout(world: ApiWorld, buyer: Any, message: str) -> str:
+    """The buyer's checkout with these Order Comments, captured; its subscription's id."""
+    order = world.checkout(buyer, customer_message=message)
+    captured = capture_from_order(
+        world.store_hash,
+        order["id"],
+        uow=world.stack.uow(),
+        bc=world.stack.bc,
+        clock=world.stack.clock,
+        app_id=APP_ID,
+        new_id=lambda: f"sub_{ULID()}",
+        plans=world.stack.plans,
+    )
+    assert captured.outcome == "created"
+    [sub_id] = captured.subscription_ids
+    return sub_id
+
+
 def _gift(world: ApiWorld) -> tuple[Any, Any, str]:
-    """Shopper A buys; the merchant makes shopper B the beneficiary (a gift: A pays, B gets)."""
-    payer, _ = world.subscribe()
-    recipient = world.shopper()
-    sub_id = world.subscription_ids()[-1]
-    body = {"customer_id": recipient.id, "role": "beneficiary"}
-    added = world.call("POST", f"/admin/subscriptions/{sub_id}/actors", world.session_token(), body)
-    assert added.status == 200, added.body
+    """Shopper A's checkout names shopper B as the gift's recipient: A pays, B receives."""
+    payer, recipient = world.shopper(), world.shopper()
+    sub_id = _checkout(world, payer, f"Happy birthday!\ngift-recipient: {recipient.email}")
     return payer, recipient, sub_id
 
 
@@ -166,3 +191,43 @@ def test_a_removed_actor_no_longer_sees_the_subscription(world: ApiWorld) -> Non
     assert listing.json()["items"] == []
     assert detail.status == 404
     assert world.subscriptions()[-1]["doc"]["status"] == Status.ACTIVE.value
+
+
+def test_a_gift_with_a_later_first_delivery_renews_from_that_date(world: ApiWorld) -> None:
+    # Given a checkout whose comments name a recipient and a first delivery ten days out
+    buyer, recipient = world.shopper(), world.shopper()
+    first = (world.stack.now() + timedelta(days=10)).date()
+    note = f"gift-recipient: {recipient.email.upper()}\ngift-first-delivery: {first.isoformat()}"
+    # When it is captured
+    sub_id = _checkout(world, buyer, note)
+    # Then the buyer pays, the recipient receives and lists it, and cycle 2 is a month after
+    # the first delivery
+    detail = world.call("GET", f"/admin/subscriptions/{sub_id}/actors", world.session_token())
+    assert detail.status == 200, detail.body
+    view = detail.json()
+    assert (view["payer_customer_id"], view["beneficiary_customer_id"]) == (buyer.id, recipient.id)
+    first_at = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    expected = shift(first_at, Interval.MONTH, 1, 1)
+    assert datetime.fromisoformat(view["subscription"]["next_renewal_at"]) == expected
+    assert _listed(world, recipient)["roles"] == ["beneficiary"]
+    [added] = [a for a in view["actors"] if a["role"] == "beneficiary"]
+    assert added["added_by"] == {"type": "shopper", "id": buyer.id}
+
+
+def test_a_gift_for_someone_who_is_not_a_customer_of_the_store_is_no_gift(
+    world: ApiWorld, other: ApiWorld
+) -> None:
+    # Given checkouts naming another store's customer, an unknown email, and the buyer
+    buyer, stranger = world.shopper(), other.shopper()
+    notes = [
+        f"gift-recipient: {stranger.email}",
+        "gift-recipient: nobody@example.com",
+        f"gift-recipient: {buyer.email}",
+        "gift-recipient: bob@example.com\ngift-first-delivery: 2001-01-01",
+    ]
+    for note in notes:
+        # When each is captured
+        sub_id = _checkout(world, buyer, note)
+        # Then it is the buyer's own subscription, in every role
+        stored = [s for s in world.subscriptions() if s["doc"]["id"] == sub_id]
+        assert "actors" not in stored[0]["doc"], note

@@ -189,6 +189,17 @@ def default_actors(customer_id: int, at: datetime) -> tuple[Actor, ...]:
     )
 
 
+def gift_actors(buyer: int, recipient: int, at: datetime, by: EventActor) -> tuple[Actor, ...]:
+    """A gift: the buyer owns and pays, the recipient receives (a different customer)."""
+    if recipient == buyer:
+        raise ActorAlreadyInRole("a gift's recipient is someone other than its buyer")
+    return (
+        Actor(customer_id=buyer, role=Role.OWNER, added_at=at, added_by=by),
+        Actor(customer_id=buyer, role=Role.PAYER, added_at=at, added_by=by),
+        Actor(customer_id=recipient, role=Role.BENEFICIARY, added_at=at, added_by=by),
+    )
+
+
 def active(actors: Iterable[Actor]) -> list[Actor]:
     return [a for a in actors if a.active]
 

@@ -154,17 +154,19 @@ class Subscription(BaseModel):
         now: datetime,
         trial_days: int = 0,
         card_link: tuple[ActionLink, str] | None = None,
+        first_delivery_at: datetime | None = None,
         **fields: Any,
     ) -> Subscription:
         """A new subscription from a paid checkout order; the order is cycle 1. Without a
-        stored card, `card_link` (the link and its token) goes out asking the shopper for one."""
+        stored card, `card_link` (the link and its token) goes out asking the shopper for one.
+        A gift's later `first_delivery_at` is when cycle 1 starts: renewals count from it."""
         sub = cls(
             status=Status.PENDING,
             anchor_cycle=1,
             next_cycle=2,
             created_at=now,
             updated_at=now,
-            anchor_at=now,
+            anchor_at=first_delivery_at or now,
             **fields,
         )
         if sub.payment_method is not None and sub.payment_method.verified_at is None:
@@ -174,7 +176,7 @@ class Subscription(BaseModel):
             sub._ask_for_card(sub.next_cycle, None, card_link, now)
         elif trial_days:
             # The trial is cycle 1; the first paid cycle starts when it ends.
-            sub.anchor_at, sub.anchor_cycle = shift(now, Interval.DAY, 1, trial_days), 2
+            sub.anchor_at, sub.anchor_cycle = shift(sub.anchor_at, Interval.DAY, 1, trial_days), 2
             sub._apply(Command.START_TRIAL, now)
         else:
             sub._apply(Command.ACTIVATE, now)

@@ -3,18 +3,24 @@ shopper whose role allows it puts one of the payer's cards on one subscription (
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..bootstrap import container
 from ..domain.actors import Role
+from ..ports.storage import UnitOfWork
+from ..services.actor_changes import NotAStoreCustomer
 from ..services.commands import AddActor, ChooseCard, RemoveActor
+from ..services.subscription_admin import owned_by_caller
 from .actor_views import ActorsView
 from .api_models import SubscriptionView
 from .change_pipeline import CurrentCaller, run
 from .input_types import Id, SingleLine
+from .responses import error
 
 admin_router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 portal_router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
@@ -33,6 +39,14 @@ class CardRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     instrument_token: SingleLine = Field(min_length=1, max_length=200)
+
+
+@admin_router.get("/subscriptions/<subscription_id>/actors")
+def list_actors(subscription_id: str, caller: CurrentCaller) -> ActorsView:
+    """Who the subscription is for: every actor (removed ones too), the payer, the beneficiary."""
+    uow = cast(UnitOfWork, container().unit_of_work())
+    with uow:
+        return ActorsView.of(owned_by_caller(uow, caller.store_hash, subscription_id, None))
 
 
 @admin_router.post("/subscriptions/<subscription_id>/actors")
@@ -61,3 +75,8 @@ def choose_card(
     the store allows it); a cycle waiting on a card is retried at once."""
     sub, _ = run(ChooseCard(subscription_id, request.instrument_token), caller)
     return SubscriptionView.of(sub)
+
+
+@admin_router.exception_handler(NotAStoreCustomer)  # type: ignore[untyped-decorator]
+def _not_a_store_customer(failure: NotAStoreCustomer) -> Response[str]:
+    return error(422, "unknown_customer", str(failure))

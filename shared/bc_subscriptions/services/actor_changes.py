@@ -14,8 +14,13 @@ from datetime import datetime
 
 from ..domain.actors import Role, customers_of
 from ..domain.subscription import Subscription
+from ..ports.bigcommerce import BigCommerce
 from ..ports.storage import CustomerLink, UnitOfWork
 from .subscription_admin import owned_by_caller
+
+
+class NotAStoreCustomer(Exception):
+    """BigCommerce knows no customer with this id in the store: nothing was written."""
 
 
 def add_actor(
@@ -25,13 +30,18 @@ def add_actor(
     role: Role,
     *,
     uow_factory: Callable[[], UnitOfWork],
+    bc: BigCommerce,
     now: datetime,
     replace_payer: bool = False,
 ) -> Subscription:
     """Give `customer_id` the role. A payer only replaces the current one when asked to
-    (`replace_payer`); adding a second one breaks the payer rule and is refused."""
+    (`replace_payer`); adding a second one breaks the payer rule and is refused. The
+    customer must be one of the store's (BigCommerce is asked before anything is staged)."""
     with uow_factory() as uow:
         sub = owned_by_caller(uow, store_hash, subscription_id, None)
+        found = bc.find_customers(store_hash, ids=[customer_id])
+        if not any(c.id == customer_id for c in found):
+            raise NotAStoreCustomer(f"customer {customer_id} is not a customer of this store")
         linked = customers_of(sub.actors_in_force())
         if role is Role.PAYER and replace_payer:
             sub.change_payer(customer_id, now)

@@ -231,6 +231,7 @@ def _add_actor(cmd: AddActor, caller: Caller, deps: ChangeDeps, now: datetime) -
         cmd.customer_id,
         cmd.role,
         uow_factory=deps.unit_of_work,
+        bc=deps.bigcommerce,
         now=now,
         replace_payer=cmd.replace_payer,
     )
