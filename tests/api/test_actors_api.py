@@ -231,3 +231,30 @@ def test_a_gift_for_someone_who_is_not_a_customer_of_the_store_is_no_gift(
         # Then it is the buyer's own subscription, in every role
         stored = [s for s in world.subscriptions() if s["doc"]["id"] == sub_id]
         assert "actors" not in stored[0]["doc"], note
+
+
+def test_another_stores_merchant_cannot_read_a_subscriptions_actors(
+    world: ApiWorld, other: ApiWorld
+) -> None:
+    # Given a gift of this store
+    _, _, sub_id = _gift(world)
+    # When the other store's merchant asks who it is for
+    reply = other.call("GET", f"/admin/subscriptions/{sub_id}/actors", other.session_token())
+    # Then it does not exist for them
+    assert (reply.status, reply.json()["error"]) == (404, "not_found")
+
+
+def test_the_merchant_cannot_add_someone_who_is_not_a_customer_of_the_store(
+    world: ApiWorld,
+) -> None:
+    # Given a subscription, and a customer id the store's BigCommerce does not know (customer
+    # ids are per store: another store's shopper is known here only by the id, if at all)
+    world.subscribe()
+    sub_id = world.subscription_ids()[-1]
+    before = world.records()
+    # When the merchant makes them a manager
+    body = {"customer_id": 987654, "role": "manager"}
+    reply = world.call("POST", f"/admin/subscriptions/{sub_id}/actors", world.session_token(), body)
+    # Then they are not this store's customer, and nothing is written
+    assert (reply.status, reply.json()["error"]) == (422, "unknown_customer")
+    assert world.records() == before

@@ -501,7 +501,8 @@ class Subscription(BaseModel):
         self._record(
             ev.PAYMENT_METHOD_RECEIVED,
             now,
-            {"customer_id": self.customer_id, "cycle": cycle, "retry": retry},
+            # The card is the payer's (the customer, unless someone else pays).
+            {"customer_id": self.payer_customer_id, "cycle": cycle, "retry": retry},
         )
 
     def record_stage(self, *, cycle: int, stage: str, now: datetime, **data: Any) -> None:
@@ -721,7 +722,7 @@ class Subscription(BaseModel):
             # An empty method id means not known yet (a card saved after a checkout without
             # one): merchants get null, and the renewal asks BigCommerce which method takes it.
             {
-                "customer_id": self.customer_id,
+                "customer_id": self.payer_customer_id,
                 "payment_method_id": method.payment_method_id or None,
             },
         )
