@@ -13,6 +13,9 @@ from bc_subscriptions.domain import actors as act
 from bc_subscriptions.domain.actors import Action, Principal, Role
 from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.services import commands as c
+from bc_subscriptions.services.actor_access import COMMAND_ACTIONS
+from bc_subscriptions.services.command_handlers import HANDLERS
 
 from .factories import NOW, subscription
 
@@ -175,3 +178,11 @@ def test_any_sequence_of_changes_keeps_exactly_one_active_payer(
         assert [a.customer_id for a in live if a.role is Role.OWNER] == [1]
         assert sum(1 for a in live if a.role is Role.BENEFICIARY) <= 1
         assert sub.beneficiary_customer_id in {a.customer_id for a in live}
+
+
+def test_every_command_on_one_subscription_names_its_action_or_is_the_merchants_alone() -> None:
+    # Given the change pipeline's table and the commands only a merchant gives
+    merchant_only = {c.SetContract, c.AddActor, c.RemoveActor}
+    # When / Then a command a shopper may send about one subscription has an action to check
+    on_one = {k for k in HANDLERS if "subscription_id" in getattr(k, "__dataclass_fields__", {})}
+    assert on_one - merchant_only == set(COMMAND_ACTIONS)

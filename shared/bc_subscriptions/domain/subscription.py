@@ -751,6 +751,9 @@ class Subscription(BaseModel):
         return {
             "status": self.status.value,
             "customer_id": self.customer_id,
+            # Who pays and who receives: the customer, unless the subscription is a gift.
+            "payer_customer_id": self.payer_customer_id,
+            "beneficiary_customer_id": self.beneficiary_customer_id,
             "origin_order_id": self.origin_order_id,
             # Whether the plan still sells the cadence is the plan's business, not the contract's.
             "cadence": self.cadence.model_dump(mode="json", exclude={"retired", "option_value_id"}),
