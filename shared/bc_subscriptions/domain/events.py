@@ -37,6 +37,14 @@ SUBSCRIPTION_UPDATED = "subscription.updated"
 SUBSCRIPTION_CANCEL_ROUTED = "subscription.cancel_routed"
 # A cancel at period end was asked for: the subscription runs until `cancel_at`.
 SUBSCRIPTION_CANCEL_SCHEDULED = "subscription.cancel_scheduled"
+# A change request's progress (`domain.change_requests`): submitted, decided, then applied or
+# not applied, or expired undecided.
+CHANGE_REQUEST_SUBMITTED = "change_request.submitted"
+CHANGE_REQUEST_APPROVED = "change_request.approved"
+CHANGE_REQUEST_REJECTED = "change_request.rejected"
+CHANGE_REQUEST_APPLIED = "change_request.applied"
+CHANGE_REQUEST_NOT_APPLIED = "change_request.not_applied"
+CHANGE_REQUEST_EXPIRED = "change_request.expired"
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -71,6 +79,12 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_UPDATED,
         SUBSCRIPTION_CANCEL_ROUTED,
         SUBSCRIPTION_CANCEL_SCHEDULED,
+        CHANGE_REQUEST_SUBMITTED,
+        CHANGE_REQUEST_APPROVED,
+        CHANGE_REQUEST_REJECTED,
+        CHANGE_REQUEST_APPLIED,
+        CHANGE_REQUEST_NOT_APPLIED,
+        CHANGE_REQUEST_EXPIRED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
     }
 )

@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from .change_requests import ChangeRequestSettings
 from .contract import ContractGuard
 from .errors import DomainError
 
@@ -109,6 +110,8 @@ class TenantConfig(BaseModel):
     # The most of the store's REST quota (shared with every other app it runs) the renewals
     # may use; the sweep paces each store's renewals to it.
     api_share_percent: int = Field(default=60, ge=10, le=90)
+    # Whether a shopper's changes wait for an approver, and how long a request waits.
+    change_requests: ChangeRequestSettings = ChangeRequestSettings()
 
 
 PRESETS: dict[str, DunningPolicy] = {
