@@ -35,6 +35,12 @@ ADMIN_ONLY_ROUTES: list[tuple[str, str, Any]] = [
     ("DELETE", "contract", None),
     ("PUT", "payment-method", {"instrument_token": "tok_any"}),
 ]
+# (method, route after a change request's path, a valid body), tried on a real pending request.
+CHANGE_REQUEST_ROUTES: list[tuple[str, str, Any]] = [
+    ("POST", "approve", {"reason": "agreed"}),
+    ("POST", "reject", {"reason": "not now"}),
+]
+CHANGE_REQUEST_PATH = "/subscriptions/<subscription_id>/change-requests/<request_id>"
 # Tried on the whole topology (the endpoints have no in-memory stand-in).
 ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "rotate", None),
