@@ -36,6 +36,9 @@ from .commands import Caller, Command
 from .subscription_admin import SubscriptionNotFound
 
 MAX_PAGE = 100
+# The expiry sweep stops with this much of its invocation left (one expiry is two reads and
+# one transaction).
+EXPIRY_RESERVE_MS = 5_000
 
 
 class ChangeRequestNotFound(Exception):
@@ -222,11 +225,15 @@ def expire_requests(
     *,
     reads: ChangeRequestReads,
     uow_factory: Callable[[], ChangeRequestUnitOfWork],
+    time_left_ms: Callable[[], int],
     limit: int = 500,
 ) -> int:
-    """The expiry sweep: pending requests past their expiry, from the sparse expiry index."""
+    """The expiry sweep: pending requests past their expiry, from the sparse expiry index;
+    what one run leaves (out of time, or past `limit`) the next run finds still there."""
     expired = 0
     for row in reads.expiring(now, limit=limit):
+        if time_left_ms() < EXPIRY_RESERVE_MS:
+            break
         # One row's conflict (decided meanwhile) must not stop the others; a row still
         # pending stays in the index for the next run.
         with suppress(ConcurrencyConflict, RequestClosed), uow_factory() as uow:
