@@ -235,3 +235,18 @@ def test_a_request_nobody_decides_expires_and_cannot_be_approved(world: ApiWorld
     assert (reply.status, reply.json()["error"]) == (409, "change_request_expired")
     assert world.event_types()[-1] == "change_request.expired"
     assert "subscription.cycle_skipped" not in world.event_types()
+
+
+def test_a_pause_whose_end_passed_before_the_approval_is_not_applied(world: ApiWorld) -> None:
+    # Given a pending request to pause until tomorrow
+    _require_approval(world)
+    sub_id, token = _shopper(world)
+    until = (world.stack.now() + timedelta(days=1)).isoformat()
+    request_id = _submit(world, token, sub_id, "pause", {"resume_at": until})
+    # When it is approved two days later
+    world.stack.clock.advance(timedelta(days=2))
+    reply = _decide(world, sub_id, request_id, "approve")
+    # Then it is not applied, and says why; the subscription was never paused
+    assert reply.json()["status"] == "not_applied"
+    assert reply.json()["outcome"]["code"] == "invalid_resume_at"
+    assert "subscription.paused" not in world.event_types()

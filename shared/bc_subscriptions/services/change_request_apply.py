@@ -19,6 +19,7 @@ from ..domain.change_requests import ChangeKind, ChangeRequest, Outcome, Request
 from ..domain.errors import DomainError
 from ..domain.lifecycle import Status
 from ..domain.scheduled_change import ChangeKind as Scheduled
+from ..domain.scheduled_change import resume_at_problem
 from ..domain.subscription import Subscription
 from ..ports.bigcommerce import BigCommerce
 from ..ports.change_requests import ChangeRequestUnitOfWork
@@ -26,7 +27,7 @@ from ..ports.queues import MessageQueue
 from ..ports.storage import ConcurrencyConflict, OpsEvents, SubscriptionRepository, UnitOfWork
 from .change_request_commands import to_command
 from .command_handlers import ChangeDeps, handle
-from .commands import Caller
+from .commands import Caller, Pause
 from .subscription_admin import SubscriptionNotFound
 
 
@@ -34,8 +35,15 @@ def execute(request: ChangeRequest, *, deps: ChangeDeps, now: datetime) -> Chang
     """Run the approved request's change; answers the request as recorded afterwards."""
     applying = _Applying(deps, request, now)
     requester = Caller(request.store_hash, request.requested_by.customer_id)
+    command = to_command(request)
+    # The route checked the pause's end when the request was made; by the approval it may
+    # have passed.
+    ends = command.resume_at if isinstance(command, Pause) else None
+    if ends is not None and (problem := resume_at_problem(ends, now)) is not None:
+        outcome = Outcome(code="invalid_resume_at", message=f"resume_at {problem}")
+        return _not_applied(request, outcome, deps=deps, now=now)
     try:
-        handle(to_command(request), requester, applying, now)
+        handle(command, requester, applying, now)
     except RequestClosed:
         pass  # another execution recorded it first: nothing of this one was written
     except ConcurrencyConflict:
