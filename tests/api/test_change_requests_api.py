@@ -19,10 +19,10 @@ MONTHLY = Cadence(label="Monthly", interval=Interval.MONTH)
 
 
 def _require_approval(world: ApiWorld, hours: int = 72) -> None:
+    """The merchant's settings: shoppers' changes wait for approval, `hours` at most."""
     overrides = {"change_requests": {"shopper_changes": "request", "expire_after_hours": hours}}
-    with world.stack.uow() as uow:
-        uow.tenant_configs.put(world.store_hash, overrides)
-        uow.commit()
+    reply = world.call("PUT", "/admin/config", world.session_token(), overrides)
+    assert reply.status == 200, reply.body
 
 
 def _shopper(world: ApiWorld) -> tuple[str, str]:
@@ -250,3 +250,16 @@ def test_a_pause_whose_end_passed_before_the_approval_is_not_applied(world: ApiW
     assert reply.json()["status"] == "not_applied"
     assert reply.json()["outcome"]["code"] == "invalid_resume_at"
     assert "subscription.paused" not in world.event_types()
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [{"shopper_changes": "maybe"}, {"expire_after_hours": 0}, {"expire_after_hours": 721}],
+)
+def test_an_invalid_change_request_setting_is_a_422_and_nothing_is_written(
+    world: ApiWorld, setting: dict[str, Any]
+) -> None:
+    before = world.records()
+    reply = world.call("PUT", "/admin/config", world.session_token(), {"change_requests": setting})
+    assert reply.status == 422, reply.body
+    assert world.records() == before
