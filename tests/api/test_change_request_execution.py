@@ -1,6 +1,7 @@
 """An approved change request runs once whatever happens around it: a crash between the
-approval and the change, two approvals racing, and the expiry sweep, on the in-memory
-container (the services the API routes call, with faults the routes cannot inject)."""
+approval and the change, two approvals racing, the requester's rate limit, and the expiry
+sweep, on the in-memory container (the services the API routes call, with faults the routes
+cannot inject)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bc_subscriptions.ports.storage import OpsEvents
 from bc_subscriptions.services import change_request_apply
 from bc_subscriptions.services import change_requests as requests
 from bc_subscriptions.services.change_approval_policy import TenantApprovalPolicy
+from bc_subscriptions.services.change_limits import RateLimited, change_limit
 from bc_subscriptions.services.command_handlers import ChangeDeps
 from bc_subscriptions.services.commands import Caller
 
@@ -169,3 +171,35 @@ def test_the_expiry_sweep_stops_when_its_invocation_runs_out_of_time(world: ApiW
     )
     assert expired == 0
     assert "change_request.expired" not in world.event_types()
+
+
+def test_an_approval_the_requesters_rate_limit_refuses_stays_approved_until_approved_again(
+    world: ApiWorld,
+) -> None:
+    # Given a pending skip, and a shopper who spent this hour's changes of the subscription
+    sub_id, request_id = _pending_skip(world)
+    customer_id = world.subscriptions()[-1]["doc"]["customer_id"]
+    limit = change_limit(sub_id, customer_id)
+    with world.stack.uow() as uow:
+        for _ in range(limit.limit):
+            assert (
+                uow.rate_limits.spend(
+                    world.store_hash,
+                    limit.key,
+                    limit=limit.limit,
+                    window=limit.window,
+                    now=world.stack.now(),
+                )
+                is None
+            )
+            uow.commit()
+    # When the merchant approves it
+    with pytest.raises(RateLimited):
+        _approve(world, sub_id, request_id)
+    # Then the approval stands, nothing was skipped, and once the hour passed approving again
+    # applies it
+    assert _status(world, sub_id, request_id) == RequestStatus.APPROVED
+    assert "subscription.cycle_skipped" not in world.event_types()
+    world.stack.clock.advance(limit.window)
+    assert _approve(world, sub_id, request_id).status == RequestStatus.APPLIED
+    assert world.event_types().count("subscription.cycle_skipped") == 1
