@@ -144,8 +144,13 @@ def test_another_stores_merchant_gets_404_on_every_change_request_route(
     # When the other store's merchant reads or decides it
     path = f"/admin/subscriptions/{sub_id}/change-requests/{request_id}/{route}".rstrip("/")
     reply = other.call(method, path, other.session_token(), body)
-    # Then it does not exist for them, and nothing of this store changed
+    # Then it does not exist for them, nor does the subscription's list, and nothing of this
+    # store changed
     assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    listing = other.call(
+        "GET", f"/admin/subscriptions/{sub_id}/change-requests", other.session_token()
+    )
+    assert listing.status == 404
     assert _stored(world) == before
 
 
@@ -163,8 +168,10 @@ def test_another_shopper_or_another_stores_shopper_gets_404_on_a_change_request(
     for token in (same_store, other_store):
         # When each reads or decides it
         reply = world.call(method, path, token, body)
-        # Then it does not exist for them
+        # Then it does not exist for them, nor does the subscription's list
         assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+        listing = world.call("GET", f"/portal/subscriptions/{sub_id}/change-requests", token)
+        assert listing.status == 404
     assert _stored(world) == before
 
 

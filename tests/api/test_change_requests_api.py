@@ -74,9 +74,11 @@ def test_a_shopper_who_must_ask_gets_202_and_the_subscription_waits_unchanged(
     # and the subscription is still active, its history saying a request was submitted
     assert _subscription(world, sub_id)["status"] == "active"
     assert world.event_types()[-1] == "change_request.submitted"
-    # and the shopper reads their request back
-    path = f"/portal/subscriptions/{sub_id}/change-requests/{request['id']}"
-    assert world.call("GET", path, token).json()["status"] == "pending"
+    # and the shopper reads their request back, alone and in the subscription's list
+    path = f"/portal/subscriptions/{sub_id}/change-requests"
+    assert world.call("GET", f"{path}/{request['id']}", token).json()["status"] == "pending"
+    listed = world.call("GET", path, token).json()["items"]
+    assert [r["id"] for r in listed] == [request["id"]]
 
 
 def test_the_merchant_approving_a_buyers_cancel_request_cancels_the_subscription(

@@ -69,7 +69,19 @@ def _deps() -> ChangeDeps:
     return cast(ChangeDeps, container())
 
 
-_ONE = "/subscriptions/<subscription_id>/change-requests/<request_id>"
+_ALL = "/subscriptions/<subscription_id>/change-requests"
+_ONE = f"{_ALL}/<request_id>"
+
+
+class ChangeRequestList(BaseModel):
+    items: list[ChangeRequestView]
+
+
+@router.get(_ALL)
+def list_change_requests(subscription_id: str, caller: CurrentCaller) -> ChangeRequestList:
+    """The subscription's change requests, oldest first, whatever their status."""
+    found = requests.subscription_requests(caller, subscription_id, deps=_deps())
+    return ChangeRequestList(items=[ChangeRequestView.of(r) for r in found])
 
 
 @router.get(_ONE)

@@ -128,6 +128,15 @@ def submit_if_required(
     return request
 
 
+def subscription_requests(
+    caller: Caller, subscription_id: str, *, deps: ChangeDeps
+) -> list[ChangeRequest]:
+    """Every request of a subscription the caller reaches, oldest first."""
+    with _uow(deps) as uow:
+        sub = _owned(uow, caller, subscription_id)
+        return uow.change_requests.for_subscription(caller.store_hash, sub.id)
+
+
 def get_request(
     caller: Caller, subscription_id: str, request_id: str, *, deps: ChangeDeps
 ) -> ChangeRequest:

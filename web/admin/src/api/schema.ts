@@ -295,6 +295,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/subscriptions/{subscription_id}/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/change-requests */
+        get: operations["list_change_requests_admin_subscriptions__subscription_id__change_requests_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/subscriptions/{subscription_id}/change-requests/{request_id}": {
         parameters: {
             query?: never;
@@ -752,6 +769,11 @@ export interface components {
         CatalogSearchResult: {
             /** Items */
             items: components["schemas"]["CatalogProductView"][];
+        };
+        /** ChangeRequestList */
+        ChangeRequestList: {
+            /** Items */
+            items: components["schemas"]["ChangeRequestView"][];
         };
         /** ChangeRequestQueue */
         ChangeRequestQueue: {
@@ -1919,6 +1941,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CancelView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_change_requests_admin_subscriptions__subscription_id__change_requests_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestList"];
                 };
             };
             /** @description Validation Error */
