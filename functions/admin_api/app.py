@@ -15,6 +15,7 @@ from bc_subscriptions.entrypoints import (
     admin_onboarding,
     admin_ops,
     admin_settings,
+    change_request_router,
     merchant_router,
     plan_router,
     subscription_router,
@@ -31,12 +32,14 @@ app.exception_handler(InvalidSession)(admin_auth.unauthorized)
 register_error_handlers(app, lambda: admin_auth.anonymous(app.current_event.headers))
 app.include_router(admin_settings.router)
 app.include_router(admin_ops.router)
+app.include_router(change_request_router.queue_router)
 for router in (
     admin_auth.router,
     merchant_router.router,
     plan_router.router,
     subscription_router.router,
     actor_router.admin_router,
+    change_request_router.router,
 ):
     app.include_router(router, prefix="/admin")
 for store_router in (

@@ -42,6 +42,12 @@ ACTOR_ROUTES: list[tuple[str, str, str, Any]] = [
     ("POST", "actors", "actors", {"customer_id": 1, "role": "manager"}),
     ("DELETE", "actors/<customer_id>/<role>", "actors/1/manager", None),
 ]
+# (method, route after a change request's path, a valid body), tried on a real pending request.
+CHANGE_REQUEST_ROUTES: list[tuple[str, str, Any]] = [
+    ("POST", "approve", {"reason": "agreed"}),
+    ("POST", "reject", {"reason": "not now"}),
+]
+CHANGE_REQUEST_PATH = "/subscriptions/<subscription_id>/change-requests/<request_id>"
 # Tried on the whole topology (the endpoints have no in-memory stand-in).
 ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "rotate", None),

@@ -12,6 +12,13 @@ from jsonschema import Draft202012Validator
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.actors import Role
 from bc_subscriptions.domain.amendments import QuantityAmendment
+from bc_subscriptions.domain.change_requests import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeRequestSettings,
+    Outcome,
+    Requester,
+)
 from bc_subscriptions.domain.events import EVENT_TYPES
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
 from bc_subscriptions.services.payment_method_change import change_payment_method
@@ -24,6 +31,35 @@ from .world import World
 def _schema(event_type: str) -> dict:
     text = resources.files("bc_subscriptions.schemas").joinpath(f"{event_type}.json").read_text()
     return dict(json.loads(text))
+
+
+def _change_requests(sub: Subscription, now: datetime) -> None:
+    """Requests that are applied, not applied, rejected and expired, as their events say."""
+    shopper = Requester(actor="shopper", customer_id=sub.customer_id)
+    merchant = Requester(actor="merchant")
+    for n, end in enumerate(["applied", "not_applied", "rejected", "expired"]):
+        request, submitted = ChangeRequest.submit(
+            request_id=f"creq_{n}",
+            store_hash=sub.store_hash,
+            subscription_id=sub.id,
+            kind=ChangeKind.CANCEL,
+            change={"when": "immediately"},
+            requested_by=shopper,
+            now=now,
+            settings=ChangeRequestSettings(),
+        )
+        events = [submitted]
+        if end == "rejected":
+            events.append(request.reject(merchant, "not now", now))
+        elif end == "expired":
+            events.append(request.expire(request.expires_at))
+        else:
+            events.append(request.approve(merchant, None, now))
+            outcome = Outcome(code="cancel_locked", message="2 committed cycle(s) still to be paid")
+            done = request.applied(now) if end == "applied" else request.not_applied(outcome, now)
+            events.append(done)
+        for event in events:
+            sub.record_event(event.type, now, event.data)
 
 
 @pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
@@ -113,6 +149,9 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
         world, shared.id, lambda sub, now: sub.remove_actor(shared.id + 1000, Role.MANAGER, now)
     )
     _change(world, shared.id, lambda sub, now: sub.change_payer(shared.id + 1001, now))
+    # and a subscription with a change request ending each way one can
+    requested, _ = world.subscribe()
+    _change(world, requested.id, _change_requests)
     authorizing = World.create(stack, gateway_mode="authorization")
     authorizing.subscribe()
     # and stores that capture on shipment: one whose gateway only authorizes (one renewal is

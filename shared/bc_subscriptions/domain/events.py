@@ -42,6 +42,14 @@ SUBSCRIPTION_CANCEL_SCHEDULED = "subscription.cancel_scheduled"
 SUBSCRIPTION_ACTOR_ADDED = "subscription.actor_added"
 SUBSCRIPTION_ACTOR_REMOVED = "subscription.actor_removed"
 SUBSCRIPTION_PAYER_CHANGED = "subscription.payer_changed"
+# A change request's progress (`domain.change_requests`): submitted, decided, then applied or
+# not applied, or expired undecided.
+CHANGE_REQUEST_SUBMITTED = "change_request.submitted"
+CHANGE_REQUEST_APPROVED = "change_request.approved"
+CHANGE_REQUEST_REJECTED = "change_request.rejected"
+CHANGE_REQUEST_APPLIED = "change_request.applied"
+CHANGE_REQUEST_NOT_APPLIED = "change_request.not_applied"
+CHANGE_REQUEST_EXPIRED = "change_request.expired"
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -79,6 +87,12 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_ACTOR_ADDED,
         SUBSCRIPTION_ACTOR_REMOVED,
         SUBSCRIPTION_PAYER_CHANGED,
+        CHANGE_REQUEST_SUBMITTED,
+        CHANGE_REQUEST_APPROVED,
+        CHANGE_REQUEST_REJECTED,
+        CHANGE_REQUEST_APPLIED,
+        CHANGE_REQUEST_NOT_APPLIED,
+        CHANGE_REQUEST_EXPIRED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
     }
 )

@@ -762,6 +762,11 @@ class Subscription(BaseModel):
             "next_renewal_at": iso_timestamp(self.next_renewal_at),
         }
 
+    def record_event(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
+        """An event about the subscription that changes none of its terms (a change request's
+        progress): it joins the subscription's history and outbox with the next save."""
+        self._record(type_, now, data)
+
     def pull_events(self) -> list[ev.DomainEvent]:
         """Events recorded since the last pull; the unit of work writes them with the state."""
         pulled, self._events = self._events, []

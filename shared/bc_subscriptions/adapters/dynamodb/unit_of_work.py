@@ -21,6 +21,7 @@ from ...domain.subscription import Subscription
 from ...domain.tenant_config import TenantConfig, effective_config
 from ...ports.storage import OrderLink
 from . import keys
+from .change_requests import DynamoChangeRequests
 from .connection import shared_connection
 from .customer_links import CustomerLinks
 from .errors import translated_errors
@@ -70,6 +71,7 @@ class DynamoUnitOfWork:
         self.tenant_configs = _TenantConfigs(self)
         self.deliveries = _Deliveries(self)
         self.rate_limits = RateLimits(self)
+        self.change_requests = DynamoChangeRequests(self)
         self._connection = shared_connection(self.region)
 
     def __enter__(self) -> Self:

@@ -22,6 +22,7 @@ from ...domain.plan import Plan
 from ...domain.sealed_fields import has_secrets, sealed
 from ...domain.subscription import Subscription
 from ...domain.tenant_config import TenantConfig, effective_config
+from ...ports.change_requests import ChangeRequestRepository
 from ...ports.storage import (
     ChargeRepository,
     CustomerLink,
@@ -37,6 +38,7 @@ from ...ports.storage import (
     UnitOfWork,
 )
 from ..dynamodb import keys
+from .change_requests import MemoryChangeRequests
 from .store import MAX_TRANSACTION_ITEMS, MemoryStore, Seen, Write
 
 
@@ -58,6 +60,7 @@ class MemoryUnitOfWork:
         self.tenant_configs: TenantConfigRepository = _TenantConfigs(self)
         self.deliveries: DeliveryRepository = _Deliveries(self)
         self.rate_limits: RateLimits = _RateLimits(self)
+        self.change_requests: ChangeRequestRepository = MemoryChangeRequests(self)
 
     def __enter__(self) -> Self:
         return self

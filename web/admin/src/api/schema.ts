@@ -73,6 +73,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/ops/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/ops/change-requests */
+        get: operations["approval_queue_admin_ops_change_requests_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/ops/dead-letters": {
         parameters: {
             query?: never;
@@ -307,6 +324,74 @@ export interface paths {
         put?: never;
         /** POST /admin/subscriptions/{subscription_id}/cancel */
         post: operations["cancel_admin_subscriptions__subscription_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/change-requests */
+        get: operations["list_change_requests_admin_subscriptions__subscription_id__change_requests_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/change-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/change-requests/{request_id} */
+        get: operations["get_change_request_admin_subscriptions__subscription_id__change_requests__request_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/change-requests/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/change-requests/{request_id}/approve */
+        post: operations["approve_admin_subscriptions__subscription_id__change_requests__request_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/change-requests/{request_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/change-requests/{request_id}/reject */
+        post: operations["reject_admin_subscriptions__subscription_id__change_requests__request_id__reject_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -764,6 +849,73 @@ export interface components {
             /** Items */
             items: components["schemas"]["CatalogProductView"][];
         };
+        /** ChangeRequestList */
+        ChangeRequestList: {
+            /** Items */
+            items: components["schemas"]["ChangeRequestView"][];
+        };
+        /** ChangeRequestQueue */
+        ChangeRequestQueue: {
+            /** Items */
+            items: components["schemas"]["ChangeRequestView"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null: done
+             */
+            next_cursor: string | null;
+        };
+        /** ChangeRequestView */
+        ChangeRequestView: {
+            /**
+             * Change
+             * @description The change's arguments, as its route takes them
+             */
+            change: {
+                [key: string]: unknown;
+            };
+            /** Decided At */
+            decided_at: string | null;
+            decided_by: components["schemas"]["Requester"] | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @description pause | cancel | skip | quantity | cadence | address
+             */
+            kind: string;
+            /**
+             * Outcome
+             * @description Why an approved change was not applied: `code` (the guard's, e.g. cancel_locked) and `message`; null otherwise
+             */
+            outcome: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Reason
+             * @description The approver's or rejecter's reason
+             */
+            reason: string | null;
+            requested_by: components["schemas"]["Requester"];
+            /**
+             * Status
+             * @description pending | approved | rejected | applied | not_applied | expired
+             */
+            status: string;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Subscription Id */
+            subscription_id: string;
+        };
         /** ChargeState */
         ChargeState: {
             /** Lease Owner */
@@ -864,6 +1016,11 @@ export interface components {
             redriven_at: string | null;
             /** Subscription Id */
             subscription_id: string | null;
+        };
+        /** Decision */
+        Decision: {
+            /** Reason */
+            reason?: string | null;
         };
         /** DeliveryView */
         DeliveryView: {
@@ -1068,6 +1225,13 @@ export interface components {
             queued: number;
             /** Unknown */
             unknown: string[];
+        };
+        /** Requester */
+        Requester: {
+            /** Actor */
+            actor: string;
+            /** Customer Id */
+            customer_id?: number | null;
         };
         /** ResponseValidationError */
         ResponseValidationError: {
@@ -1408,6 +1572,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OnboardingView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    approval_queue_admin_ops_change_requests_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestQueue"];
                 };
             };
             /** @description Validation Error */
@@ -1928,6 +2124,141 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CancelView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_change_requests_admin_subscriptions__subscription_id__change_requests_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_change_request_admin_subscriptions__subscription_id__change_requests__request_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    approve_admin_subscriptions__subscription_id__change_requests__request_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Decision"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reject_admin_subscriptions__subscription_id__change_requests__request_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Decision"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestView"];
                 };
             };
             /** @description Validation Error */
