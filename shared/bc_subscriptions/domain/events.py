@@ -37,6 +37,10 @@ SUBSCRIPTION_UPDATED = "subscription.updated"
 SUBSCRIPTION_CANCEL_ROUTED = "subscription.cancel_routed"
 # A cancel at period end was asked for: the subscription runs until `cancel_at`.
 SUBSCRIPTION_CANCEL_SCHEDULED = "subscription.cancel_scheduled"
+# Delivery locations (one order each per cycle): `cycle` is the first cycle the change reaches.
+SUBSCRIPTION_LOCATION_ADDED = "subscription.location_added"
+SUBSCRIPTION_LOCATION_REMOVED = "subscription.location_removed"
+LOCATION_EVENTS = (SUBSCRIPTION_LOCATION_ADDED, SUBSCRIPTION_LOCATION_REMOVED)
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -72,6 +76,7 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_CANCEL_ROUTED,
         SUBSCRIPTION_CANCEL_SCHEDULED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
+        *LOCATION_EVENTS,
     }
 )
 
