@@ -34,6 +34,8 @@ ADMIN_ONLY_ROUTES: list[tuple[str, str, Any]] = [
     ("PUT", "contract", TERM),
     ("DELETE", "contract", None),
     ("PUT", "payment-method", {"instrument_token": "tok_any"}),
+    ("POST", "locations", {"address": ADDRESS | {"shipping_method": "Flat Rate"}}),
+    ("DELETE", "locations/<location_id>", None),
 ]
 # Tried on the whole topology (the endpoints have no in-memory stand-in).
 ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
