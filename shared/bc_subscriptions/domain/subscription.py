@@ -6,7 +6,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from . import events as ev
 from .amendments import Amendment
@@ -122,6 +129,14 @@ class Subscription(BaseModel):
     # A contract term negotiated for this subscription; it wins over the store's.
     contract: ContractGuard | None = None
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _locations_only_when_any(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A subscription without delivery locations keeps the stored document it always had.
+        data: dict[str, Any] = handler(self)
+        if not data.get("delivery_locations", True):
+            del data["delivery_locations"]
+        return data
 
     @field_validator("scheduled")
     @classmethod
