@@ -9,6 +9,9 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from bc_subscriptions.bootstrap import container
+from bc_subscriptions.services.payment_actions import renewal_charge
+
 from .admin_api_client import call, session_token, subscription_ids
 from .world import World
 
@@ -84,3 +87,10 @@ def test_a_three_location_subscription_renews_into_three_orders_once_each_under_
     assert types.count("charge.stage.payment_captured") == 3
     charges = [c for c in world.of_kind("charge") if c["cycle"] == 2]
     assert len(charges) == 4 and {c["stage"] for c in charges} == {"completed"}
+    # and each order's link in the table leads to its own location's charge
+    located = set()
+    for order in orders:
+        found = renewal_charge(container().unit_of_work(), world.store_hash, order["id"])
+        assert found is not None and found.charge.bc_order_id == order["id"]
+        located.add(found.charge.location_id)
+    assert len(located) == 3 and None not in located
