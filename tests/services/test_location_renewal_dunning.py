@@ -9,10 +9,14 @@ from decimal import Decimal
 
 import pytest
 
+from bc_subscriptions.domain.locations import LocationRuleBroken
+from bc_subscriptions.domain.plan import Cadence, Plan
+from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.services.delivery_locations import add_location, remove_location
 from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.renewal_workflow import run_renewal
 
+from ..emulator_store import PRODUCT_ID
 from .crashing import CommitHook, Crash, die_after
 from .locations_world import BeforeNthCall, location, three_locations
 from .world import MemoryWorld
@@ -156,3 +160,26 @@ def test_removing_the_last_location_goes_back_to_one_order_at_the_subscription_a
 def _city(world: MemoryWorld, order_id: int) -> str:
     [address] = world.emulator.stores[world.store_hash].shipping[order_id]
     return str(address["city"])
+
+
+def test_a_prepaid_subscription_takes_no_location_and_nothing_is_written(
+    world: MemoryWorld,
+) -> None:
+    # Given a plan whose one charge pays three deliveries
+    world.put_plan(
+        Plan(
+            product_id=PRODUCT_ID,
+            cadences=[Cadence(label="Monthly", interval=Interval.MONTH)],
+            billing_period_count=3,
+        )
+    )
+    world.subscribe()
+    [sub] = world.subscriptions()
+    before = world.event_types()
+    # When / Then the deliveries it paid for would ship free to a location added meanwhile
+    with pytest.raises(LocationRuleBroken) as refused:
+        add_location(
+            world.store_hash, sub.id, location("Austin"), uow=world.uow(), now=world.clock.now()
+        )
+    assert refused.value.code == "prepaid_plan"
+    assert world.subscriptions()[0].delivery_locations == [] and world.event_types() == before

@@ -65,6 +65,12 @@ def add_location(
     with uow:
         sub = _load(store_hash, subscription_id, uow)
         _still_running(sub)
+        if sub.terms.billing_period_count > 1:
+            # A prepaid charge paid for the deliveries it covers, to the address it was bought
+            # for: a location added meanwhile would ship free until the next charge.
+            raise LocationRuleBroken(
+                "prepaid_plan", "a prepaid subscription ships to the one address it was paid for"
+            )
         location = new_location(
             location_id=new_id(),
             fields=fields,
