@@ -64,3 +64,32 @@ class BeforeNthCall:
             return call(*args, **kwargs)
 
         return counted
+
+
+class DeclinesOneLocation:
+    """The real BigCommerce client, where the card is short of funds for one location's orders
+    only (the payment follows the access token bound to the order)."""
+
+    def __init__(self, world: MemoryWorld, location_id: str) -> None:
+        self._world, self._inner, self._location = world, world.bc, location_id
+        self._order: int | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def create_payment_access_token(self, store_hash: str, order_id: int) -> Any:
+        self._order = order_id
+        return self._inner.create_payment_access_token(store_hash, order_id)
+
+    def process_stored_payment(self, store_hash: str, *args: Any, **kwargs: Any) -> Any:
+        order = self._world.emulator.stores[store_hash].orders[self._order]
+        declined = str(order["external_order_id"]).endswith(self._location)
+        [sub] = self._world.subscriptions()
+        assert sub.payment_method is not None
+        token = sub.payment_method.instrument_token
+        behavior = "insufficient_funds" if declined else "ok"
+        self._world.emulator.set_card_behavior(store_hash, token, behavior)
+        try:
+            return self._inner.process_stored_payment(store_hash, *args, **kwargs)
+        finally:
+            self._world.emulator.set_card_behavior(store_hash, token, "ok")

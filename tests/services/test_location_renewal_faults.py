@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 
+from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.renewal_workflow import RetryLater, run_renewal
 
 from .crashing import KINDS, CommitHook, Crash, CrashAfterCall, die_after
-from .locations_world import CITIES, BeforeNthCall, three_locations
+from .locations_world import CITIES, BeforeNthCall, DeclinesOneLocation, three_locations
 from .world import PRICE, MemoryWorld
 
 HAPPY_COMMITS = 2 + 6 * len(CITIES) + 1
@@ -218,3 +219,57 @@ def test_the_same_message_twice_renews_the_locations_once(world: MemoryWorld) ->
     # Then
     assert world.outcomes == ["renewed", "already_done"]
     assert_three_paid_orders(world)
+
+
+# The decline path commits: claim, the cycle priced, the first location's six, the declined
+# location's five (priced, order attempted, order created, payment attempted, failed), the
+# third's six, the cycle's outcome.
+DECLINE_COMMITS = 2 + 6 + 5 + 6 + 1
+
+
+def _declining_second(world: MemoryWorld) -> RenewSubscription:
+    cmd = three_locations(world)
+    [sub] = world.subscriptions()
+    world.bc = DeclinesOneLocation(world, sub.delivery_locations[1].id)  # type: ignore[assignment]
+    return cmd
+
+
+def _assert_second_location_past_due(world: MemoryWorld) -> None:
+    [sub] = world.subscriptions()
+    assert sub.status.value == "past_due" and sub.next_cycle == 2
+    second = sub.delivery_locations[1].id
+    orders = world.renewal_orders()
+    assert len(orders) == 3
+    for order in orders:
+        txs = world.emulator.transactions(world.store_hash, order["id"])
+        paid = [t for t in txs if t["status"] == "ok"]
+        assert len(paid) == (0 if order["external_order_id"].endswith(second) else 1), txs
+    types = world.event_types()
+    assert types.count("charge.failed") == 1 and types.count("subscription.past_due") == 1
+    assert types.count("charge.stage.payment_captured") == 2
+    assert "subscription.renewed" not in types
+
+
+def test_a_declined_location_commits_once_per_stage(world: MemoryWorld) -> None:
+    # Given
+    cmd = _declining_second(world)
+    uow = CommitHook(world.uow(), lambda n: None)
+    # When
+    assert run_renewal(cmd, world.deps("w", uow=uow)).outcome == "payment_failed"
+    # Then every commit below is a crash point
+    assert uow.commits == DECLINE_COMMITS
+    _assert_second_location_past_due(world)
+
+
+@pytest.mark.parametrize("crash_after", range(1, DECLINE_COMMITS + 1))
+def test_a_crash_anywhere_in_a_cycle_with_a_declined_location_records_the_decline_once(
+    world: MemoryWorld, crash_after: int
+) -> None:
+    # Given a worker that dies after its n-th commit, the second location's card short of funds
+    cmd = _declining_second(world)
+    # When it runs, then the cycle is swept again (before the dunning retry is due)
+    with pytest.raises(Crash):
+        run_renewal(cmd, world.deps("dying", uow=CommitHook(world.uow(), die_after(crash_after))))
+    _resweep(world)
+    # Then
+    _assert_second_location_past_due(world)
