@@ -24,7 +24,8 @@ from .world import MemoryWorld
 
 def _paid(world: MemoryWorld, order_id: int) -> int:
     txs = world.emulator.transactions(world.store_hash, order_id)
-    return sum(1 for t in txs if t["status"] == "ok")
+    # A pending transaction is accepted, not paid.
+    return sum(1 for t in txs if t["status"] == "ok" and t["event"] != "pending")
 
 
 def _decline_second_location(world: MemoryWorld, cmd: RenewSubscription, behavior: str) -> None:
@@ -183,3 +184,36 @@ def test_a_prepaid_subscription_takes_no_location_and_nothing_is_written(
         )
     assert refused.value.code == "prepaid_plan"
     assert world.subscriptions()[0].delivery_locations == [] and world.event_types() == before
+
+
+def test_pending_location_payments_renew_the_cycle_once_all_have_settled(
+    world: MemoryWorld,
+) -> None:
+    # Given a gateway that answers every payment pending
+    cmd = three_locations(world)
+    world.emulator.set_payment_answer(world.store_hash, "pending")
+    # When the cycle renews
+    assert run_renewal(cmd, world.deps("w")).outcome == "payment_pending"
+    orders = sorted(world.renewal_orders(), key=lambda o: o["id"])
+    # Then nothing is paid yet, and a later sweep pays nothing again
+    world.advance_clock(timedelta(minutes=10))
+    world.sweep()
+    world.work()
+    assert world.subscriptions()[0].next_cycle == 2
+    assert all(_paid(world, o["id"]) == 0 for o in orders)
+    # When two settle, the cycle still waits; when the third does, it renews once
+    for order in orders[:2]:
+        world.emulator.settle_pending_payment(world.store_hash, order["id"])
+    world.advance_clock(timedelta(minutes=10))
+    world.sweep()
+    world.work()
+    assert world.subscriptions()[0].next_cycle == 2
+    world.emulator.settle_pending_payment(world.store_hash, orders[2]["id"])
+    world.advance_clock(timedelta(minutes=10))
+    world.sweep()
+    world.work()
+    # Then
+    assert [_paid(world, o["id"]) for o in orders] == [1, 1, 1]
+    [sub] = world.subscriptions()
+    assert sub.status.value == "active" and sub.next_cycle == 3
+    assert world.event_types().count("subscription.renewed") == 1
