@@ -7,6 +7,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.entrypoints import (
+    actor_router,
     admin_auth,
     admin_catalog,
     admin_config_presets,
@@ -36,6 +37,7 @@ for router in (
     merchant_router.router,
     plan_router.router,
     subscription_router.router,
+    actor_router.admin_router,
 ):
     app.include_router(router, prefix="/admin")
 for store_router in (

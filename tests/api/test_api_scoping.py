@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from .route_tables import (
+    ACTOR_ROUTES,
     ADMIN_ONLY_ROUTES,
     CALLER_SCOPED,
     DEAD_LETTER_ROUTES,
@@ -56,6 +57,7 @@ def _subscription(world: ApiWorld) -> tuple[str, str]:
 def test_every_mutating_admin_route_is_in_the_tables() -> None:
     listed = {f"{m} /admin/subscriptions/<subscription_id>/{r}" for m, r, _ in SUBSCRIPTION_ROUTES}
     listed |= {f"{m} /admin/subscriptions/<subscription_id>/{r}" for m, r, _ in ADMIN_ONLY_ROUTES}
+    listed |= {f"{m} /admin/subscriptions/<subscription_id>/{r}" for m, r, _, _ in ACTOR_ROUTES}
     listed |= {f"{m} /admin/webhooks/endpoints/<endpoint_id>/{r}" for m, r, _ in ENDPOINT_ROUTES}
     dead_letter = "/admin/ops/dead-letters/<dead_letter_id>"
     listed |= {f"{m} {dead_letter}/{r}" for m, r, _ in DEAD_LETTER_ROUTES}
@@ -110,5 +112,36 @@ def test_shoppers_cannot_reach_admin_only_routes(
     before = _stored(world)
     admin = world.call(method, f"/admin/subscriptions/{sub_id}/{route}", shopper, body)
     portal = world.call(method, f"/portal/subscriptions/{sub_id}/{route}", shopper, body)
+    assert (admin.status, portal.status) == (401, 404)
+    assert _stored(world) == before
+
+
+@pytest.mark.parametrize(("method", "route", "body"), [(m, r, b) for m, _, r, b in ACTOR_ROUTES])
+def test_another_stores_merchant_gets_404_on_every_actor_route(
+    world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a subscription of this store
+    sub_id, _ = _subscription(world)
+    before = _stored(world)
+    # When the other store's merchant changes its actors
+    reply = other.call(
+        method, f"/admin/subscriptions/{sub_id}/{route}", other.session_token(), body
+    )
+    # Then it does not exist for them, and nothing of this store changed
+    assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    assert _stored(world) == before
+
+
+@pytest.mark.parametrize(("method", "route", "body"), [(m, r, b) for m, _, r, b in ACTOR_ROUTES])
+def test_shoppers_cannot_reach_the_actor_routes(
+    world: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a shopper's own subscription
+    sub_id, shopper = _subscription(world)
+    before = _stored(world)
+    # When they try to change its actors through either API
+    admin = world.call(method, f"/admin/subscriptions/{sub_id}/{route}", shopper, body)
+    portal = world.call(method, f"/portal/subscriptions/{sub_id}/{route}", shopper, body)
+    # Then the admin API does not know them and the portal has no such route
     assert (admin.status, portal.status) == (401, 404)
     assert _stored(world) == before

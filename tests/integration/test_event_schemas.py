@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.domain.actors import Role
 from bc_subscriptions.domain.amendments import QuantityAmendment
 from bc_subscriptions.domain.events import EVENT_TYPES
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
@@ -127,6 +128,13 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     remove_location(
         world.store_hash, located, third, uow=container().unit_of_work(), now=world.stack.now()
     )
+    # and one whose actors change: a manager added and removed, the payer replaced
+    shared, _ = world.subscribe()
+    _change(world, shared.id, lambda sub, now: sub.add_actor(shared.id + 1000, Role.MANAGER, now))
+    _change(
+        world, shared.id, lambda sub, now: sub.remove_actor(shared.id + 1000, Role.MANAGER, now)
+    )
+    _change(world, shared.id, lambda sub, now: sub.change_payer(shared.id + 1001, now))
     authorizing = World.create(stack, gateway_mode="authorization")
     authorizing.subscribe()
     # and stores that capture on shipment: one whose gateway only authorizes (one renewal is

@@ -1048,3 +1048,41 @@ def test_a_cached_plan_is_the_plan_a_unit_of_work_reads(backend: Backend) -> Non
         assert uow.plans.get("store1", 111) == _plan(111)
         assert uow.plans.get("store1", 222) is None
         assert uow.plans.get("store2", 111) is None
+
+
+# -- actors ride the subscription's version lock -------------------------------------------------
+def test_two_concurrent_payer_changes_leave_exactly_one_payer(backend: Backend) -> None:
+    # Given a stored subscription whose payer two merchants replace at once, with others
+    sub = _stored(backend, subscription())
+    first, second = backend.uow(), backend.uow()
+    copy_a = first.subscriptions.get(sub.store_hash, sub.id)
+    copy_b = second.subscriptions.get(sub.store_hash, sub.id)
+    assert copy_a is not None and copy_b is not None
+    copy_a.change_payer(501, NOW)
+    copy_b.change_payer(502, NOW)
+    # When both commit
+    first.subscriptions.save(copy_a)
+    first.commit()
+    second.subscriptions.save(copy_b)
+    # Then the second is refused with none of its events, and one payer stands: the first's
+    with pytest.raises(ConcurrencyConflict):
+        second.commit()
+    with backend.uow() as uow:
+        stored = uow.subscriptions.get(sub.store_hash, sub.id)
+    assert stored is not None
+    payers = [a.customer_id for a in stored.actors_in_force() if a.active and a.role == "payer"]
+    assert payers == [501]
+    assert _types(backend, sub) == ["subscription.created", "subscription.payer_changed"]
+
+
+def test_a_record_without_actors_reads_as_one_customer_in_every_role(backend: Backend) -> None:
+    # Given a subscription stored as records were before actors existed
+    sub = _stored(backend, subscription())
+    # When it is read back
+    with backend.uow() as uow:
+        stored = uow.subscriptions.get(sub.store_hash, sub.id)
+    # Then it has no actors of its own, and its customer owns, pays and receives
+    assert stored is not None and stored.actors == ()
+    held = {(a.customer_id, a.role.value) for a in stored.actors_in_force()}
+    assert held == {(sub.customer_id, r) for r in ("owner", "payer", "beneficiary")}
+    assert stored.payer_customer_id == stored.beneficiary_customer_id == sub.customer_id

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from .actors import SYSTEM
 from .timestamps import iso_timestamp
 
 SUBSCRIPTION_CREATED = "subscription.created"
@@ -41,6 +42,10 @@ SUBSCRIPTION_CANCEL_SCHEDULED = "subscription.cancel_scheduled"
 SUBSCRIPTION_LOCATION_ADDED = "subscription.location_added"
 SUBSCRIPTION_LOCATION_REMOVED = "subscription.location_removed"
 LOCATION_EVENTS = (SUBSCRIPTION_LOCATION_ADDED, SUBSCRIPTION_LOCATION_REMOVED)
+# Actors (D19): a customer took or left a role on a subscription; the payer was replaced.
+SUBSCRIPTION_ACTOR_ADDED = "subscription.actor_added"
+SUBSCRIPTION_ACTOR_REMOVED = "subscription.actor_removed"
+SUBSCRIPTION_PAYER_CHANGED = "subscription.payer_changed"
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -75,6 +80,9 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_UPDATED,
         SUBSCRIPTION_CANCEL_ROUTED,
         SUBSCRIPTION_CANCEL_SCHEDULED,
+        SUBSCRIPTION_ACTOR_ADDED,
+        SUBSCRIPTION_ACTOR_REMOVED,
+        SUBSCRIPTION_PAYER_CHANGED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
         *LOCATION_EVENTS,
     }
@@ -95,6 +103,8 @@ class DomainEvent(BaseModel):
     seq: int
     occurred_at: datetime
     data: dict[str, Any]
+    # Who acted (`actors.EventActor` as data): a shopper, a merchant user, or the system.
+    actor: dict[str, Any] = Field(default_factory=SYSTEM.as_data)
 
     def envelope(self) -> dict[str, Any]:
         """The Standard Webhooks body merchants receive: `{type, timestamp, data}`."""
@@ -107,6 +117,7 @@ class DomainEvent(BaseModel):
                 **({"subscription_id": self.subscription_id} if self.subscription_id else {}),
                 **({"endpoint_id": self.endpoint_id} if self.endpoint_id else {}),
                 "sequence": self.seq,
+                "actor": self.actor,
                 **self.data,
             },
         }

@@ -15,6 +15,7 @@ from pydantic import (
     model_serializer,
 )
 
+from . import actors as act
 from . import events as ev
 from .amendments import Amendment
 from .contract import ContractGuard
@@ -128,15 +129,12 @@ class Subscription(BaseModel):
     scheduled: tuple[ScheduledChange, ...] = ()
     # A contract term negotiated for this subscription; it wins over the store's.
     contract: ContractGuard | None = None
+    # Who the subscription is for (`actors`); empty on records from before actors existed,
+    # which read as owner = payer = beneficiary = `customer_id` (`actors_in_force`).
+    actors: tuple[act.Actor, ...] = ()
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
-
-    @model_serializer(mode="wrap")
-    def _locations_only_when_any(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # A subscription without delivery locations keeps the stored document it always had.
-        data: dict[str, Any] = handler(self)
-        if not data.get("delivery_locations", True):
-            del data["delivery_locations"]
-        return data
+    # Who acted, recorded on every event: set here, else the caller the pipeline runs for.
+    _acting: act.EventActor | None = PrivateAttr(default=None)
 
     @field_validator("scheduled")
     @classmethod
@@ -145,6 +143,17 @@ class Subscription(BaseModel):
             raise ValueError("at most one scheduled change of each kind")
         return value
 
+    @model_serializer(mode="wrap")
+    def _without_default_actors(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # No actors means the one-customer default: left out, records keep their stored shape.
+        data: dict[str, Any] = handler(self)
+        if not data.get("actors"):
+            data.pop("actors", None)
+        # Likewise without delivery locations: the one order to the subscription's address.
+        if not data.get("delivery_locations"):
+            data.pop("delivery_locations", None)
+        return data
+
     @classmethod
     def start(
         cls,
@@ -152,17 +161,19 @@ class Subscription(BaseModel):
         now: datetime,
         trial_days: int = 0,
         card_link: tuple[ActionLink, str] | None = None,
+        first_delivery_at: datetime | None = None,
         **fields: Any,
     ) -> Subscription:
         """A new subscription from a paid checkout order; the order is cycle 1. Without a
-        stored card, `card_link` (the link and its token) goes out asking the shopper for one."""
+        stored card, `card_link` (the link and its token) goes out asking the shopper for one.
+        A gift's later `first_delivery_at` is when cycle 1 starts: renewals count from it."""
         sub = cls(
             status=Status.PENDING,
             anchor_cycle=1,
             next_cycle=2,
             created_at=now,
             updated_at=now,
-            anchor_at=now,
+            anchor_at=first_delivery_at or now,
             **fields,
         )
         if sub.payment_method is not None and sub.payment_method.verified_at is None:
@@ -172,7 +183,7 @@ class Subscription(BaseModel):
             sub._ask_for_card(sub.next_cycle, None, card_link, now)
         elif trial_days:
             # The trial is cycle 1; the first paid cycle starts when it ends.
-            sub.anchor_at, sub.anchor_cycle = shift(now, Interval.DAY, 1, trial_days), 2
+            sub.anchor_at, sub.anchor_cycle = shift(sub.anchor_at, Interval.DAY, 1, trial_days), 2
             sub._apply(Command.START_TRIAL, now)
         else:
             sub._apply(Command.ACTIVATE, now)
@@ -180,6 +191,55 @@ class Subscription(BaseModel):
         sub.paid_cycles = 1 if sub.anchor_cycle == 1 else 0
         sub._record(ev.SUBSCRIPTION_CREATED, now, sub.summary())
         return sub
+
+    def actors_in_force(self) -> tuple[act.Actor, ...]:
+        """The actors, or the one-customer default of a record that has none."""
+        return self.actors or act.default_actors(self.customer_id, self.created_at)
+
+    @property
+    def payer_customer_id(self) -> int:
+        """Whose stored cards pay (and whom renewal orders are for)."""
+        return act.holder(self.actors_in_force(), act.Role.PAYER) or self.customer_id
+
+    @property
+    def beneficiary_customer_id(self) -> int:
+        """Who receives: the beneficiary, by default the owner."""
+        held = self.actors_in_force()
+        return (
+            act.holder(held, act.Role.BENEFICIARY)
+            or act.holder(held, act.Role.OWNER)
+            or self.customer_id
+        )
+
+    def acting_as(self, actor: act.EventActor) -> None:
+        """Record `actor` as who acted on the events raised from now on."""
+        self._acting = actor
+
+    def add_actor(self, customer_id: int, role: act.Role, now: datetime) -> None:
+        """A customer takes a role (a payer is replaced through `change_payer`)."""
+        by = self._acting or act.current_actor()
+        added = act.Actor(customer_id=customer_id, role=role, added_at=now, added_by=by)
+        self.actors = act.with_added(self.actors_in_force(), added)
+        self.updated_at = now
+        data = {"customer_id": customer_id, "role": role.value}
+        self._record(ev.SUBSCRIPTION_ACTOR_ADDED, now, data)
+
+    def remove_actor(self, customer_id: int, role: act.Role, now: datetime) -> None:
+        """A customer leaves a role; a removed beneficiary leaves the owner receiving."""
+        self.actors = act.with_removed(self.actors_in_force(), customer_id, role, now)
+        self.updated_at = now
+        data = {"customer_id": customer_id, "role": role.value}
+        self._record(ev.SUBSCRIPTION_ACTOR_REMOVED, now, data)
+
+    def change_payer(self, customer_id: int, now: datetime) -> None:
+        """Another customer pays from the next charge on. Their card is not known yet, so the
+        subscription keeps no card of the old payer's: it asks for one at the next renewal."""
+        by = self._acting or act.current_actor()
+        self.actors, old = act.with_payer(self.actors_in_force(), customer_id, now, by)
+        self.payment_method = None
+        self.updated_at = now
+        data = {"previous_customer_id": old, "customer_id": customer_id}
+        self._record(ev.SUBSCRIPTION_PAYER_CHANGED, now, data)
 
     @property
     def next_renewal_at(self) -> datetime:
@@ -455,7 +515,8 @@ class Subscription(BaseModel):
         self._record(
             ev.PAYMENT_METHOD_RECEIVED,
             now,
-            {"customer_id": self.customer_id, "cycle": cycle, "retry": retry},
+            # The card is the payer's (the customer, unless someone else pays).
+            {"customer_id": self.payer_customer_id, "cycle": cycle, "retry": retry},
         )
 
     def record_stage(self, *, cycle: int, stage: str, now: datetime, **data: Any) -> None:
@@ -675,7 +736,7 @@ class Subscription(BaseModel):
             # An empty method id means not known yet (a card saved after a checkout without
             # one): merchants get null, and the renewal asks BigCommerce which method takes it.
             {
-                "customer_id": self.customer_id,
+                "customer_id": self.payer_customer_id,
                 "payment_method_id": method.payment_method_id or None,
             },
         )
@@ -704,6 +765,9 @@ class Subscription(BaseModel):
         return {
             "status": self.status.value,
             "customer_id": self.customer_id,
+            # Who pays and who receives: the customer, unless the subscription is a gift.
+            "payer_customer_id": self.payer_customer_id,
+            "beneficiary_customer_id": self.beneficiary_customer_id,
             "origin_order_id": self.origin_order_id,
             # Whether the plan still sells the cadence is the plan's business, not the contract's.
             "cadence": self.cadence.model_dump(mode="json", exclude={"retired", "option_value_id"}),
@@ -734,6 +798,7 @@ class Subscription(BaseModel):
                 seq=self.event_seq,
                 occurred_at=now,
                 data=data,
+                actor=(self._acting or act.current_actor()).as_data(),
             )
         )
 

@@ -109,6 +109,9 @@ class TenantConfig(BaseModel):
     # The most of the store's REST quota (shared with every other app it runs) the renewals
     # may use; the sweep paces each store's renewals to it.
     api_share_percent: int = Field(default=60, ge=10, le=90)
+    # Whether a subscription's managers (and organisation admins) may change its card, which
+    # is otherwise the payer's alone (`actors.PERMISSIONS`).
+    managers_may_change_card: bool = False
 
 
 PRESETS: dict[str, DunningPolicy] = {

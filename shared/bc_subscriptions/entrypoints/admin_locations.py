@@ -14,10 +14,11 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..bootstrap import container
+from ..domain.actors import acting
 from ..domain.locations import DeliveryLocation, LocationNotFound, LocationRuleBroken
 from ..ports.storage import UnitOfWork
 from ..services import delivery_locations as svc
-from .admin_auth import session_store
+from .change_pipeline import CurrentCaller
 from .input_types import SingleLine
 from .responses import error, json_response
 
@@ -97,9 +98,10 @@ class LocationChangeView(BaseModel):
 
 
 @router.get("/admin/subscriptions/<subscription_id>/locations")
-def list_locations(subscription_id: str) -> LocationsView:
-    store_hash, c = session_store(router.current_event.headers), container()
-    found = svc.list_locations(store_hash, subscription_id, uow=cast(UnitOfWork, c.unit_of_work()))
+def list_locations(subscription_id: str, caller: CurrentCaller) -> LocationsView:
+    c = container()
+    uow = cast(UnitOfWork, c.unit_of_work())
+    found = svc.list_locations(caller.store_hash, subscription_id, uow=uow)
     return LocationsView(
         subscription_id=subscription_id,
         applies_from_cycle=found.applies_from_cycle,
@@ -108,35 +110,39 @@ def list_locations(subscription_id: str) -> LocationsView:
 
 
 @router.post("/admin/subscriptions/<subscription_id>/locations")
-def add_location(subscription_id: str, request: NewLocation) -> Response[str]:
+def add_location(
+    subscription_id: str, request: NewLocation, caller: CurrentCaller
+) -> Response[str]:
     """Ship to one more location (one more order per cycle), from the next cycle not started."""
-    store_hash, c = session_store(router.current_event.headers), container()
+    c = container()
     fields = request.model_dump(mode="json", exclude_none=True)
     try:
-        change = svc.add_location(
-            store_hash,
-            subscription_id,
-            fields,
-            uow=cast(UnitOfWork, c.unit_of_work()),
-            now=c.clock.now(),
-        )
+        with acting(caller.event_actor):
+            change = svc.add_location(
+                caller.store_hash,
+                subscription_id,
+                fields,
+                uow=cast(UnitOfWork, c.unit_of_work()),
+                now=c.clock.now(),
+            )
     except LocationRuleBroken as refused:
         return error(422, refused.code, str(refused))
     return _change(201, change)
 
 
 @router.delete("/admin/subscriptions/<subscription_id>/locations/<location_id>")
-def remove_location(subscription_id: str, location_id: str) -> Response[str]:
+def remove_location(subscription_id: str, location_id: str, caller: CurrentCaller) -> Response[str]:
     """Stop shipping to a location, from the next cycle not started."""
-    store_hash, c = session_store(router.current_event.headers), container()
+    c = container()
     try:
-        change = svc.remove_location(
-            store_hash,
-            subscription_id,
-            location_id,
-            uow=cast(UnitOfWork, c.unit_of_work()),
-            now=c.clock.now(),
-        )
+        with acting(caller.event_actor):
+            change = svc.remove_location(
+                caller.store_hash,
+                subscription_id,
+                location_id,
+                uow=cast(UnitOfWork, c.unit_of_work()),
+                now=c.clock.now(),
+            )
     except LocationNotFound as missing:
         return error(404, missing.code, str(missing))
     except LocationRuleBroken as refused:

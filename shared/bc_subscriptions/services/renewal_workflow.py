@@ -292,7 +292,8 @@ def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
     # A prepaid delivery's shipping was paid with its charge; otherwise the kept cost.
     ship_ex, ship_inc = (Decimal("0"), Decimal("0")) if free else shipping
     return NewOrder(
-        customer_id=sub.customer_id,
+        # The payer's order: BigCommerce pays it only with that customer's stored card.
+        customer_id=sub.payer_customer_id,
         # Nothing to pay on a prepaid delivery: the order goes straight to fulfilment.
         status_id=AWAITING_FULFILLMENT if free else 0,
         billing_address=Address.model_validate(sub.billing_address),

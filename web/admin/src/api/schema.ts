@@ -244,6 +244,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/subscriptions/{subscription_id}/actors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/actors */
+        get: operations["list_actors_admin_subscriptions__subscription_id__actors_get"];
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/actors */
+        post: operations["add_actor_admin_subscriptions__subscription_id__actors_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/actors/{customer_id}/{role}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** DELETE /admin/subscriptions/{subscription_id}/actors/{customer_id}/{role} */
+        delete: operations["remove_actor_admin_subscriptions__subscription_id__actors__customer_id___role__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/subscriptions/{subscription_id}/cadence": {
         parameters: {
             query?: never;
@@ -591,6 +626,50 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActorRequest */
+        ActorRequest: {
+            /** Customer Id */
+            customer_id: number;
+            /**
+             * Replace Payer
+             * @default false
+             */
+            replace_payer: boolean;
+            role: components["schemas"]["Role"];
+        };
+        /** ActorView */
+        ActorView: {
+            /**
+             * Added At
+             * Format: date-time
+             */
+            added_at: string;
+            /** Added By */
+            added_by: {
+                [key: string]: number | string | null;
+            };
+            /** Customer Id */
+            customer_id: number;
+            /** Removed At */
+            removed_at: string | null;
+            /** Role */
+            role: string;
+            /** Status */
+            status: string;
+        };
+        /**
+         * ActorsView
+         * @description A subscription's actors (removed ones too, for the audit) and who pays and receives.
+         */
+        ActorsView: {
+            /** Actors */
+            actors: components["schemas"]["ActorView"][];
+            /** Beneficiary Customer Id */
+            beneficiary_customer_id: number;
+            /** Payer Customer Id */
+            payer_customer_id: number;
+            subscription: components["schemas"]["SubscriptionView"];
+        };
         /**
          * AddressChange
          * @description Where renewals ship; fields left out keep their value.
@@ -1127,6 +1206,11 @@ export interface components {
             cycle: number;
             subscription: components["schemas"]["SubscriptionView"];
         };
+        /**
+         * Role
+         * @enum {string}
+         */
+        Role: "owner" | "payer" | "beneficiary" | "manager" | "org_admin";
         /** SessionRenewal */
         SessionRenewal: {
             /**
@@ -1801,6 +1885,105 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_actors_admin_subscriptions__subscription_id__actors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActorsView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_actor_admin_subscriptions__subscription_id__actors_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActorRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActorsView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_actor_admin_subscriptions__subscription_id__actors__customer_id___role__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                customer_id: number;
+                role: components["schemas"]["Role"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActorsView"];
                 };
             };
             /** @description Validation Error */
