@@ -50,7 +50,9 @@ def test_a_merchant_adds_lists_and_removes_a_location(world: ApiWorld) -> None:
     assert Decimal(location["shipping_cost_inc_tax"]) == Decimal("4.50")
     listed = world.call("GET", _path(sub_id), token).json()
     assert [loc["id"] for loc in listed["locations"]] == [location["id"]]
-    assert world.event_data("subscription.location_added")["location_id"] == location["id"]
+    event = world.event_data("subscription.location_added")
+    assert event["location_id"] == location["id"] and event["cycle"] == 2
+    assert event["actor"]["type"] == "merchant_user"
     # When it is removed
     removed = world.call("DELETE", _path(sub_id, f"/{location['id']}"), token)
     # Then
