@@ -12,6 +12,7 @@ from bc_subscriptions.entrypoints import (
     admin_catalog,
     admin_config_presets,
     admin_dashboard,
+    admin_locations,
     admin_onboarding,
     admin_ops,
     admin_settings,
@@ -47,6 +48,7 @@ for store_router in (
     admin_onboarding.router,
     admin_dashboard.router,
     admin_config_presets.router,
+    admin_locations.router,
 ):
     app.include_router(store_router)
 

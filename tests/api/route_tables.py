@@ -35,12 +35,14 @@ ADMIN_ONLY_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "variant", {"product_id": PRODUCT_ID, "variant_id": 1}),
     ("PUT", "contract", TERM),
     ("DELETE", "contract", None),
+    ("POST", "locations", {"address": ADDRESS | {"shipping_method": "Flat Rate"}}),
 ]
 # Admin routes whose path names more than the subscription: (method, the route as registered,
 # the route as called, a valid body).
 ACTOR_ROUTES: list[tuple[str, str, str, Any]] = [
     ("POST", "actors", "actors", {"customer_id": 1, "role": "manager"}),
     ("DELETE", "actors/<customer_id>/<role>", "actors/1/manager", None),
+    ("DELETE", "locations/<location_id>", "locations/loc_0123456789", None),
 ]
 # (method, route after a change request's path, a valid body), tried on a real pending request.
 CHANGE_REQUEST_ROUTES: list[tuple[str, str, Any]] = [

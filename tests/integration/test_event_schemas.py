@@ -21,6 +21,7 @@ from bc_subscriptions.domain.change_requests import (
 )
 from bc_subscriptions.domain.events import EVENT_TYPES
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
+from bc_subscriptions.services.delivery_locations import add_location, remove_location
 from bc_subscriptions.services.payment_method_change import change_payment_method
 from bc_subscriptions.services.tenant_settings import update_tenant_config
 from devstack.stack import LocalStack
@@ -142,6 +143,27 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     _change(world, routed.id, Subscription.route_cancel)
     ending, _ = world.subscribe()
     _change(world, ending.id, Subscription.expire)
+    # and one shipping to two delivery locations (a third added, then removed)
+    locating, _ = world.subscribe()
+    [item] = [s for s in world.of_kind("subscription") if s["customer_id"] == locating.id]
+    located = str(item["subscription_id"])
+    for city in ("Austin", "Boston", "Chicago"):
+        address = {"first_name": "Dana", "last_name": city, "street_1": f"1 {city} Way"}
+        address |= {"city": city, "zip": "10001", "country_iso2": "US"}
+        add_location(
+            world.store_hash,
+            located,
+            {"label": city, "address": address | {"shipping_method": "Flat Rate"}},
+            uow=container().unit_of_work(),
+            now=world.stack.now(),
+        )
+    with container().unit_of_work() as uow:
+        sub = uow.subscriptions.get(world.store_hash, located)
+        assert sub is not None
+        third = sub.delivery_locations[-1].id
+    remove_location(
+        world.store_hash, located, third, uow=container().unit_of_work(), now=world.stack.now()
+    )
     # and one whose actors change: a manager added and removed, the payer replaced
     shared, _ = world.subscribe()
     _change(world, shared.id, lambda sub, now: sub.add_actor(shared.id + 1000, Role.MANAGER, now))

@@ -38,6 +38,10 @@ SUBSCRIPTION_UPDATED = "subscription.updated"
 SUBSCRIPTION_CANCEL_ROUTED = "subscription.cancel_routed"
 # A cancel at period end was asked for: the subscription runs until `cancel_at`.
 SUBSCRIPTION_CANCEL_SCHEDULED = "subscription.cancel_scheduled"
+# Delivery locations (one order each per cycle): `cycle` is the first cycle the change reaches.
+SUBSCRIPTION_LOCATION_ADDED = "subscription.location_added"
+SUBSCRIPTION_LOCATION_REMOVED = "subscription.location_removed"
+LOCATION_EVENTS = (SUBSCRIPTION_LOCATION_ADDED, SUBSCRIPTION_LOCATION_REMOVED)
 # Actors (D19): a customer took or left a role on a subscription; the payer was replaced.
 SUBSCRIPTION_ACTOR_ADDED = "subscription.actor_added"
 SUBSCRIPTION_ACTOR_REMOVED = "subscription.actor_removed"
@@ -94,6 +98,7 @@ EVENT_TYPES = frozenset(
         CHANGE_REQUEST_NOT_APPLIED,
         CHANGE_REQUEST_EXPIRED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
+        *LOCATION_EVENTS,
     }
 )
 

@@ -23,6 +23,7 @@ from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_
 from .dunning import DunningState, Next
 from .errors import DomainError, NothingToRetry
 from .lifecycle import RENEWABLE, Command, Status, resolve
+from .locations import DeliveryLocation
 from .plan import Cadence, PlanTerms
 from .pricing import PricedLine, order_total, price_line
 from .schedule import Interval, shift
@@ -103,6 +104,9 @@ class Subscription(BaseModel):
     # price lock) unless the plan ships free. Records from before it was kept ship at zero.
     shipping_cost_ex_tax: Decimal = Field(default=Decimal("0"), ge=0)
     shipping_cost_inc_tax: Decimal = Field(default=Decimal("0"), ge=0)
+    # Several delivery locations, one order each per cycle (`domain/locations.py`); none: the
+    # one order above. These are what the next cycle not yet claimed ships to.
+    delivery_locations: list[DeliveryLocation] = Field(default_factory=list)
     # The storefront channel the checkout came through; renewals land in the same one.
     channel_id: int = Field(default=1, ge=1)
     # The checkout order's payment method name (e.g. "Credit Card"), shown on renewal orders.
@@ -145,6 +149,9 @@ class Subscription(BaseModel):
         data: dict[str, Any] = handler(self)
         if not data.get("actors"):
             data.pop("actors", None)
+        # Likewise without delivery locations: the one order to the subscription's address.
+        if not data.get("delivery_locations"):
+            data.pop("delivery_locations", None)
         return data
 
     @classmethod
@@ -336,7 +343,13 @@ class Subscription(BaseModel):
         return self.paid_cycles >= self.terms.commitment_count
 
     def record_renewal(
-        self, *, cycle: int, order_id: int, transaction_id: str, now: datetime
+        self,
+        *,
+        cycle: int,
+        order_id: int,
+        transaction_id: str,
+        now: datetime,
+        amount: Decimal | None = None,
     ) -> None:
         """The cycle's order is paid: advance to the next cycle (a recovery ends dunning)."""
         self._apply(Command.RECORD_RENEWAL, now)
@@ -353,7 +366,8 @@ class Subscription(BaseModel):
                 "cycle": cycle,
                 "order_id": order_id,
                 "transaction_id": transaction_id,
-                "amount": str(self.renewal_total()),
+                # Several locations: what all the cycle's orders came to together.
+                "amount": str(self.renewal_total() if amount is None else amount),
                 "currency": self.currency,
             },
         )

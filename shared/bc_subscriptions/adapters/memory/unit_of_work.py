@@ -174,8 +174,11 @@ class _Charges:
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         self._uow = uow
 
-    def get(self, store_hash: str, subscription_id: str, cycle: int) -> Charge | None:
-        doc = self._uow.load((keys.sub_pk(store_hash, subscription_id), keys.charge_sk(cycle)))
+    def get(
+        self, store_hash: str, subscription_id: str, cycle: int, location_id: str | None = None
+    ) -> Charge | None:
+        sk = keys.charge_sk(cycle, location_id)
+        doc = self._uow.load((keys.sub_pk(store_hash, subscription_id), sk))
         return None if doc is None else Charge.model_validate_json(doc)
 
     def add(self, charge: Charge) -> None:
@@ -186,7 +189,8 @@ class _Charges:
 
     @staticmethod
     def _key(charge: Charge) -> tuple[str, str]:
-        return keys.sub_pk(charge.store_hash, charge.subscription_id), keys.charge_sk(charge.cycle)
+        pk = keys.sub_pk(charge.store_hash, charge.subscription_id)
+        return pk, keys.charge_sk(charge.cycle, charge.location_id)
 
 
 class _OrderLinks:

@@ -416,6 +416,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/subscriptions/{subscription_id}/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/locations */
+        get: operations["list_locations_admin_subscriptions__subscription_id__locations_get"];
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/locations */
+        post: operations["add_location_admin_subscriptions__subscription_id__locations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/locations/{location_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** DELETE /admin/subscriptions/{subscription_id}/locations/{location_id} */
+        delete: operations["remove_location_admin_subscriptions__subscription_id__locations__location_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/subscriptions/{subscription_id}/pause": {
         parameters: {
             query?: never;
@@ -1124,6 +1159,72 @@ export interface components {
             /** Variant Id */
             variant_id: number | null;
         };
+        /**
+         * LocationAddress
+         * @description A full shipping address and the shipping method its orders ship by.
+         */
+        LocationAddress: {
+            /** City */
+            city: string;
+            /** Company */
+            company?: string | null;
+            /** Country */
+            country?: string | null;
+            /** Country Iso2 */
+            country_iso2: string;
+            /** Email */
+            email?: string | null;
+            /** First Name */
+            first_name: string;
+            /** Last Name */
+            last_name: string;
+            /** Phone */
+            phone?: string | null;
+            /** Shipping Method */
+            shipping_method: string;
+            /** State */
+            state?: string | null;
+            /** Street 1 */
+            street_1: string;
+            /** Street 2 */
+            street_2?: string | null;
+            /** Zip */
+            zip: string;
+        };
+        /** LocationView */
+        LocationView: {
+            /**
+             * Added At
+             * Format: date-time
+             */
+            added_at: string;
+            /** Address */
+            address: {
+                [key: string]: string;
+            };
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Quantities */
+            quantities: number[] | null;
+            /** Shipping Cost Ex Tax */
+            shipping_cost_ex_tax: string;
+            /** Shipping Cost Inc Tax */
+            shipping_cost_inc_tax: string;
+        };
+        /** LocationsView */
+        LocationsView: {
+            /**
+             * Applies From Cycle
+             * @description The first cycle a change made now reaches
+             */
+            applies_from_cycle: number;
+            /** Locations */
+            locations: components["schemas"]["LocationView"][];
+            /** Subscription Id */
+            subscription_id: string;
+        };
         /** NewEndpoint */
         NewEndpoint: {
             /**
@@ -1135,6 +1236,31 @@ export interface components {
             event_types?: string[];
             /** Url */
             url: string;
+        };
+        /** NewLocation */
+        NewLocation: {
+            address: components["schemas"]["LocationAddress"];
+            /**
+             * Label
+             * @default
+             */
+            label: string;
+            /**
+             * Quantities
+             * @description One per subscription line, in line order (0 leaves a line out); omitted: the subscription's own quantities
+             */
+            quantities?: number[] | null;
+            /**
+             * Shipping Cost Ex Tax
+             * @description Charged on each paid order of this location
+             * @default 0
+             */
+            shipping_cost_ex_tax: number | string;
+            /**
+             * Shipping Cost Inc Tax
+             * @description Defaults to shipping_cost_ex_tax
+             */
+            shipping_cost_inc_tax?: number | string | null;
         };
         /** OnboardingView */
         OnboardingView: {
@@ -2325,6 +2451,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_locations_admin_subscriptions__subscription_id__locations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationsView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_location_admin_subscriptions__subscription_id__locations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewLocation"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_location_admin_subscriptions__subscription_id__locations__location_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
                 };
             };
             /** @description Validation Error */
