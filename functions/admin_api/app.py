@@ -7,13 +7,16 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.entrypoints import (
+    actor_router,
     admin_auth,
     admin_catalog,
     admin_config_presets,
     admin_dashboard,
+    admin_locations,
     admin_onboarding,
     admin_ops,
     admin_settings,
+    change_request_router,
     company_router,
     merchant_router,
     plan_router,
@@ -31,12 +34,15 @@ app.exception_handler(InvalidSession)(admin_auth.unauthorized)
 register_error_handlers(app, lambda: admin_auth.anonymous(app.current_event.headers))
 app.include_router(admin_settings.router)
 app.include_router(admin_ops.router)
+app.include_router(change_request_router.queue_router)
 for router in (
     admin_auth.router,
     company_router.router,
     merchant_router.router,
     plan_router.router,
     subscription_router.router,
+    actor_router.admin_router,
+    change_request_router.router,
 ):
     app.include_router(router, prefix="/admin")
 for store_router in (
@@ -44,6 +50,7 @@ for store_router in (
     admin_onboarding.router,
     admin_dashboard.router,
     admin_config_presets.router,
+    admin_locations.router,
 ):
     app.include_router(store_router)
 

@@ -11,6 +11,7 @@ from ulid import ULID
 
 from .adapters.clock import ShiftedClock, SystemClock
 from .adapters.dynamodb.api_budgets import StoreApiBudgets
+from .adapters.dynamodb.change_requests import DynamoChangeRequestReads
 from .adapters.dynamodb.dead_letters import DynamoDeadLetters
 from .adapters.dynamodb.delivery_log import DeliveryLog
 from .adapters.dynamodb.endpoints import Endpoints
@@ -30,6 +31,7 @@ from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
 from .adapters.sqs import MAX_DELAY_S, SqsDeliveryQueue, SqsQueue
 from .adapters.vault import KmsVault
 from .config import Settings, get_settings
+from .ports.change_requests import ChangeRequestReads
 from .ports.clock import Clock
 
 if TYPE_CHECKING:
@@ -114,6 +116,10 @@ class Container:
     @cached_property
     def subscription_reads(self) -> SubscriptionReads:
         return SubscriptionReads(self.settings.due_index_shards)
+
+    @cached_property
+    def change_request_reads(self) -> ChangeRequestReads:
+        return DynamoChangeRequestReads()
 
     @cached_property
     def outbox(self) -> Outbox:

@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from bc_subscriptions.adapters.bigcommerce import HttpBigCommerce
 from bc_subscriptions.adapters.bigcommerce.b2b_edition import HttpB2BEdition
 from bc_subscriptions.adapters.memory import (
+    MemoryChangeRequestReads,
     MemoryInstalls,
     MemoryOpsEvents,
     MemoryRemovedUsers,
@@ -61,6 +62,10 @@ class MemoryContainer(Container):
     @cached_property
     def subscription_reads(self) -> MemorySubscriptionReads:
         return MemorySubscriptionReads(self._stack.store, self.settings.due_index_shards)
+
+    @cached_property
+    def change_request_reads(self) -> MemoryChangeRequestReads:
+        return MemoryChangeRequestReads(self._stack.store)
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return self._stack.uow()

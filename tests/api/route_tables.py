@@ -27,15 +27,30 @@ SUBSCRIPTION_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "cadence", {"cadence": "Monthly"}),
     ("PUT", "shipping-address", ADDRESS),
     ("DELETE", "scheduled-cancel", None),
+    # One of the payer's cards on this subscription: any merchant, or a shopper whose role may.
+    ("PUT", "payment-method", {"instrument_token": "tok_any"}),
 ]
 ADMIN_ONLY_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "retry-payment", None),
     ("POST", "variant", {"product_id": PRODUCT_ID, "variant_id": 1}),
     ("PUT", "contract", TERM),
     ("DELETE", "contract", None),
-    ("PUT", "payment-method", {"instrument_token": "tok_any"}),
     ("POST", "company/refresh", None),
+    ("POST", "locations", {"address": ADDRESS | {"shipping_method": "Flat Rate"}}),
 ]
+# Admin routes whose path names more than the subscription: (method, the route as registered,
+# the route as called, a valid body).
+ACTOR_ROUTES: list[tuple[str, str, str, Any]] = [
+    ("POST", "actors", "actors", {"customer_id": 1, "role": "manager"}),
+    ("DELETE", "actors/<customer_id>/<role>", "actors/1/manager", None),
+    ("DELETE", "locations/<location_id>", "locations/loc_0123456789", None),
+]
+# (method, route after a change request's path, a valid body), tried on a real pending request.
+CHANGE_REQUEST_ROUTES: list[tuple[str, str, Any]] = [
+    ("POST", "approve", {"reason": "agreed"}),
+    ("POST", "reject", {"reason": "not now"}),
+]
+CHANGE_REQUEST_PATH = "/subscriptions/<subscription_id>/change-requests/<request_id>"
 # Tried on the whole topology (the endpoints have no in-memory stand-in).
 ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "rotate", None),

@@ -11,10 +11,19 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.domain.actors import Role
 from bc_subscriptions.domain.amendments import QuantityAmendment
+from bc_subscriptions.domain.change_requests import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeRequestSettings,
+    Outcome,
+    Requester,
+)
 from bc_subscriptions.domain.events import EVENT_TYPES
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
 from bc_subscriptions.ports.storage import UnitOfWork
+from bc_subscriptions.services.delivery_locations import add_location, remove_location
 from bc_subscriptions.services.enrollment import Enrollment, EnrollmentDeps, enroll
 from bc_subscriptions.services.payment_method_change import change_payment_method
 from bc_subscriptions.services.tenant_settings import update_tenant_config
@@ -26,6 +35,35 @@ from .world import PRODUCT_ID, World
 def _schema(event_type: str) -> dict:
     text = resources.files("bc_subscriptions.schemas").joinpath(f"{event_type}.json").read_text()
     return dict(json.loads(text))
+
+
+def _change_requests(sub: Subscription, now: datetime) -> None:
+    """Requests that are applied, not applied, rejected and expired, as their events say."""
+    shopper = Requester(actor="shopper", customer_id=sub.customer_id)
+    merchant = Requester(actor="merchant")
+    for n, end in enumerate(["applied", "not_applied", "rejected", "expired"]):
+        request, submitted = ChangeRequest.submit(
+            request_id=f"creq_{n}",
+            store_hash=sub.store_hash,
+            subscription_id=sub.id,
+            kind=ChangeKind.CANCEL,
+            change={"when": "immediately"},
+            requested_by=shopper,
+            now=now,
+            settings=ChangeRequestSettings(),
+        )
+        events = [submitted]
+        if end == "rejected":
+            events.append(request.reject(merchant, "not now", now))
+        elif end == "expired":
+            events.append(request.expire(request.expires_at))
+        else:
+            events.append(request.approve(merchant, None, now))
+            outcome = Outcome(code="cancel_locked", message="2 committed cycle(s) still to be paid")
+            done = request.applied(now) if end == "applied" else request.not_applied(outcome, now)
+            events.append(done)
+        for event in events:
+            sub.record_event(event.type, now, event.data)
 
 
 @pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
@@ -108,6 +146,37 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     _change(world, routed.id, Subscription.route_cancel)
     ending, _ = world.subscribe()
     _change(world, ending.id, Subscription.expire)
+    # and one shipping to two delivery locations (a third added, then removed)
+    locating, _ = world.subscribe()
+    [item] = [s for s in world.of_kind("subscription") if s["customer_id"] == locating.id]
+    located = str(item["subscription_id"])
+    for city in ("Austin", "Boston", "Chicago"):
+        address = {"first_name": "Dana", "last_name": city, "street_1": f"1 {city} Way"}
+        address |= {"city": city, "zip": "10001", "country_iso2": "US"}
+        add_location(
+            world.store_hash,
+            located,
+            {"label": city, "address": address | {"shipping_method": "Flat Rate"}},
+            uow=container().unit_of_work(),
+            now=world.stack.now(),
+        )
+    with container().unit_of_work() as uow:
+        sub = uow.subscriptions.get(world.store_hash, located)
+        assert sub is not None
+        third = sub.delivery_locations[-1].id
+    remove_location(
+        world.store_hash, located, third, uow=container().unit_of_work(), now=world.stack.now()
+    )
+    # and one whose actors change: a manager added and removed, the payer replaced
+    shared, _ = world.subscribe()
+    _change(world, shared.id, lambda sub, now: sub.add_actor(shared.id + 1000, Role.MANAGER, now))
+    _change(
+        world, shared.id, lambda sub, now: sub.remove_actor(shared.id + 1000, Role.MANAGER, now)
+    )
+    _change(world, shared.id, lambda sub, now: sub.change_payer(shared.id + 1001, now))
+    # and a subscription with a change request ending each way one can
+    requested, _ = world.subscribe()
+    _change(world, requested.id, _change_requests)
     authorizing = World.create(stack, gateway_mode="authorization")
     authorizing.subscribe()
     # and stores that capture on shipment: one whose gateway only authorizes (one renewal is

@@ -70,6 +70,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "payments/accepted-methods_payments.v3.yml", "/payments/methods"),
     Operation("POST", "payments/process_payments.yml", "/payments"),
     Operation("GET", "customers.v3.yml", "/customers/{customerId}/stored-instruments"),
+    # Customers: a gift's recipient or a new actor is checked to be a customer of the store.
+    Operation("GET", "customers.v3.yml", "/customers"),
     # Webhooks registered at install.
     Operation("GET", HOOKS, "/hooks"),
     Operation("POST", HOOKS, "/hooks"),

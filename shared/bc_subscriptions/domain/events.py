@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from .actors import SYSTEM
 from .timestamps import iso_timestamp
 
 SUBSCRIPTION_CREATED = "subscription.created"
@@ -37,6 +38,22 @@ SUBSCRIPTION_UPDATED = "subscription.updated"
 SUBSCRIPTION_CANCEL_ROUTED = "subscription.cancel_routed"
 # A cancel at period end was asked for: the subscription runs until `cancel_at`.
 SUBSCRIPTION_CANCEL_SCHEDULED = "subscription.cancel_scheduled"
+# Delivery locations (one order each per cycle): `cycle` is the first cycle the change reaches.
+SUBSCRIPTION_LOCATION_ADDED = "subscription.location_added"
+SUBSCRIPTION_LOCATION_REMOVED = "subscription.location_removed"
+LOCATION_EVENTS = (SUBSCRIPTION_LOCATION_ADDED, SUBSCRIPTION_LOCATION_REMOVED)
+# Actors (D19): a customer took or left a role on a subscription; the payer was replaced.
+SUBSCRIPTION_ACTOR_ADDED = "subscription.actor_added"
+SUBSCRIPTION_ACTOR_REMOVED = "subscription.actor_removed"
+SUBSCRIPTION_PAYER_CHANGED = "subscription.payer_changed"
+# A change request's progress (`domain.change_requests`): submitted, decided, then applied or
+# not applied, or expired undecided.
+CHANGE_REQUEST_SUBMITTED = "change_request.submitted"
+CHANGE_REQUEST_APPROVED = "change_request.approved"
+CHANGE_REQUEST_REJECTED = "change_request.rejected"
+CHANGE_REQUEST_APPLIED = "change_request.applied"
+CHANGE_REQUEST_NOT_APPLIED = "change_request.not_applied"
+CHANGE_REQUEST_EXPIRED = "change_request.expired"
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -79,7 +96,17 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_UPDATED,
         SUBSCRIPTION_CANCEL_ROUTED,
         SUBSCRIPTION_CANCEL_SCHEDULED,
+        SUBSCRIPTION_ACTOR_ADDED,
+        SUBSCRIPTION_ACTOR_REMOVED,
+        SUBSCRIPTION_PAYER_CHANGED,
+        CHANGE_REQUEST_SUBMITTED,
+        CHANGE_REQUEST_APPROVED,
+        CHANGE_REQUEST_REJECTED,
+        CHANGE_REQUEST_APPLIED,
+        CHANGE_REQUEST_NOT_APPLIED,
+        CHANGE_REQUEST_EXPIRED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
+        *LOCATION_EVENTS,
     }
 )
 
@@ -98,6 +125,8 @@ class DomainEvent(BaseModel):
     seq: int
     occurred_at: datetime
     data: dict[str, Any]
+    # Who acted (`actors.EventActor` as data): a shopper, a merchant user, or the system.
+    actor: dict[str, Any] = Field(default_factory=SYSTEM.as_data)
 
     def envelope(self) -> dict[str, Any]:
         """The Standard Webhooks body merchants receive: `{type, timestamp, data}`."""
@@ -110,6 +139,7 @@ class DomainEvent(BaseModel):
                 **({"subscription_id": self.subscription_id} if self.subscription_id else {}),
                 **({"endpoint_id": self.endpoint_id} if self.endpoint_id else {}),
                 "sequence": self.seq,
+                "actor": self.actor,
                 **self.data,
             },
         }

@@ -15,6 +15,7 @@ from pydantic import (
     model_serializer,
 )
 
+from . import actors as act
 from . import events as ev
 from .amendments import Amendment
 from .company import CompanyMembership, InvoiceTerms, OpenInvoice
@@ -23,6 +24,7 @@ from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_
 from .dunning import DunningState, Next
 from .errors import DomainError, NothingToRetry
 from .lifecycle import RENEWABLE, Command, Status, resolve
+from .locations import DeliveryLocation
 from .plan import Cadence, PlanTerms
 from .pricing import PricedLine, order_total, price_line
 from .schedule import Interval, shift
@@ -103,6 +105,9 @@ class Subscription(BaseModel):
     # price lock) unless the plan ships free. Records from before it was kept ship at zero.
     shipping_cost_ex_tax: Decimal = Field(default=Decimal("0"), ge=0)
     shipping_cost_inc_tax: Decimal = Field(default=Decimal("0"), ge=0)
+    # Several delivery locations, one order each per cycle (`domain/locations.py`); none: the
+    # one order above. These are what the next cycle not yet claimed ships to.
+    delivery_locations: list[DeliveryLocation] = Field(default_factory=list)
     # The storefront channel the checkout came through; renewals land in the same one.
     channel_id: int = Field(default=1, ge=1)
     # The checkout order's payment method name (e.g. "Credit Card"), shown on renewal orders.
@@ -132,17 +137,12 @@ class Subscription(BaseModel):
     open_invoices: tuple[OpenInvoice, ...] = ()
     # The store's B2B policy holds new invoices while one is overdue.
     invoice_hold: bool = False
+    # Who the subscription is for (`actors`); empty on records from before actors existed,
+    # which read as owner = payer = beneficiary = `customer_id` (`actors_in_force`).
+    actors: tuple[act.Actor, ...] = ()
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
-
-    @model_serializer(mode="wrap")
-    def _b2b_fields_only_when_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # A personal subscription's record stays exactly as it was before companies existed.
-        dumped: dict[str, Any] = handler(self)
-        for name, unset in _B2B_DEFAULTS.items():
-            # (a tuple dumps as a list in JSON mode)
-            if name in dumped and dumped[name] in (unset, list(unset or [])):
-                del dumped[name]
-        return dumped
+    # Who acted, recorded on every event: set here, else the caller the pipeline runs for.
+    _acting: act.EventActor | None = PrivateAttr(default=None)
 
     @field_validator("scheduled")
     @classmethod
@@ -150,6 +150,22 @@ class Subscription(BaseModel):
         if len({change.kind for change in value}) != len(value):
             raise ValueError("at most one scheduled change of each kind")
         return value
+
+    @model_serializer(mode="wrap")
+    def _without_default_actors(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # No actors means the one-customer default: left out, records keep their stored shape.
+        data: dict[str, Any] = handler(self)
+        if not data.get("actors"):
+            data.pop("actors", None)
+        # Likewise without delivery locations: the one order to the subscription's address.
+        if not data.get("delivery_locations"):
+            data.pop("delivery_locations", None)
+        # And a personal subscription keeps the shape it had before companies existed.
+        for name, unset in _B2B_DEFAULTS.items():
+            # (a tuple dumps as a list in JSON mode)
+            if name in data and data[name] in (unset, list(unset or [])):
+                del data[name]
+        return data
 
     @classmethod
     def start(
@@ -159,17 +175,19 @@ class Subscription(BaseModel):
         trial_days: int = 0,
         card_link: tuple[ActionLink, str] | None = None,
         enrolled: bool = False,
+        first_delivery_at: datetime | None = None,
         **fields: Any,
     ) -> Subscription:
         """A new subscription from a paid checkout order; the order is cycle 1. Without a
-        stored card, `card_link` (the link and its token) goes out asking the shopper for one."""
+        stored card, `card_link` (the link and its token) goes out asking the shopper for one.
+        A gift's later `first_delivery_at` is when cycle 1 starts: renewals count from it."""
         sub = cls(
             status=Status.PENDING,
             anchor_cycle=1,
             next_cycle=2,
             created_at=now,
             updated_at=now,
-            anchor_at=now,
+            anchor_at=first_delivery_at or now,
             **fields,
         )
         if sub.payment_method is not None and sub.payment_method.verified_at is None:
@@ -179,7 +197,7 @@ class Subscription(BaseModel):
             sub._ask_for_card(sub.next_cycle, None, card_link, now)
         elif trial_days:
             # The trial is cycle 1; the first paid cycle starts when it ends.
-            sub.anchor_at, sub.anchor_cycle = shift(now, Interval.DAY, 1, trial_days), 2
+            sub.anchor_at, sub.anchor_cycle = shift(sub.anchor_at, Interval.DAY, 1, trial_days), 2
             sub._apply(Command.START_TRIAL, now)
         else:
             sub._apply(Command.ACTIVATE, now)
@@ -191,6 +209,55 @@ class Subscription(BaseModel):
         sub.paid_cycles = 1 if sub.anchor_cycle == 1 else 0
         sub._record(ev.SUBSCRIPTION_CREATED, now, sub.summary())
         return sub
+
+    def actors_in_force(self) -> tuple[act.Actor, ...]:
+        """The actors, or the one-customer default of a record that has none."""
+        return self.actors or act.default_actors(self.customer_id, self.created_at)
+
+    @property
+    def payer_customer_id(self) -> int:
+        """Whose stored cards pay (and whom renewal orders are for)."""
+        return act.holder(self.actors_in_force(), act.Role.PAYER) or self.customer_id
+
+    @property
+    def beneficiary_customer_id(self) -> int:
+        """Who receives: the beneficiary, by default the owner."""
+        held = self.actors_in_force()
+        return (
+            act.holder(held, act.Role.BENEFICIARY)
+            or act.holder(held, act.Role.OWNER)
+            or self.customer_id
+        )
+
+    def acting_as(self, actor: act.EventActor) -> None:
+        """Record `actor` as who acted on the events raised from now on."""
+        self._acting = actor
+
+    def add_actor(self, customer_id: int, role: act.Role, now: datetime) -> None:
+        """A customer takes a role (a payer is replaced through `change_payer`)."""
+        by = self._acting or act.current_actor()
+        added = act.Actor(customer_id=customer_id, role=role, added_at=now, added_by=by)
+        self.actors = act.with_added(self.actors_in_force(), added)
+        self.updated_at = now
+        data = {"customer_id": customer_id, "role": role.value}
+        self._record(ev.SUBSCRIPTION_ACTOR_ADDED, now, data)
+
+    def remove_actor(self, customer_id: int, role: act.Role, now: datetime) -> None:
+        """A customer leaves a role; a removed beneficiary leaves the owner receiving."""
+        self.actors = act.with_removed(self.actors_in_force(), customer_id, role, now)
+        self.updated_at = now
+        data = {"customer_id": customer_id, "role": role.value}
+        self._record(ev.SUBSCRIPTION_ACTOR_REMOVED, now, data)
+
+    def change_payer(self, customer_id: int, now: datetime) -> None:
+        """Another customer pays from the next charge on. Their card is not known yet, so the
+        subscription keeps no card of the old payer's: it asks for one at the next renewal."""
+        by = self._acting or act.current_actor()
+        self.actors, old = act.with_payer(self.actors_in_force(), customer_id, now, by)
+        self.payment_method = None
+        self.updated_at = now
+        data = {"previous_customer_id": old, "customer_id": customer_id}
+        self._record(ev.SUBSCRIPTION_PAYER_CHANGED, now, data)
 
     @property
     def next_renewal_at(self) -> datetime:
@@ -296,7 +363,13 @@ class Subscription(BaseModel):
         return self.paid_cycles >= self.terms.commitment_count
 
     def record_renewal(
-        self, *, cycle: int, order_id: int, transaction_id: str, now: datetime
+        self,
+        *,
+        cycle: int,
+        order_id: int,
+        transaction_id: str,
+        now: datetime,
+        amount: Decimal | None = None,
     ) -> None:
         """The cycle's order is paid: advance to the next cycle (a recovery ends dunning)."""
         self._apply(Command.RECORD_RENEWAL, now)
@@ -313,7 +386,8 @@ class Subscription(BaseModel):
                 "cycle": cycle,
                 "order_id": order_id,
                 "transaction_id": transaction_id,
-                "amount": str(self.renewal_total()),
+                # Several locations: what all the cycle's orders came to together.
+                "amount": str(self.renewal_total() if amount is None else amount),
                 "currency": self.currency,
             },
         )
@@ -554,7 +628,8 @@ class Subscription(BaseModel):
         self._record(
             ev.PAYMENT_METHOD_RECEIVED,
             now,
-            {"customer_id": self.customer_id, "cycle": cycle, "retry": retry},
+            # The card is the payer's (the customer, unless someone else pays).
+            {"customer_id": self.payer_customer_id, "cycle": cycle, "retry": retry},
         )
 
     def record_stage(self, *, cycle: int, stage: str, now: datetime, **data: Any) -> None:
@@ -774,7 +849,7 @@ class Subscription(BaseModel):
             # An empty method id means not known yet (a card saved after a checkout without
             # one): merchants get null, and the renewal asks BigCommerce which method takes it.
             {
-                "customer_id": self.customer_id,
+                "customer_id": self.payer_customer_id,
                 "payment_method_id": method.payment_method_id or None,
             },
         )
@@ -803,6 +878,9 @@ class Subscription(BaseModel):
         return {
             "status": self.status.value,
             "customer_id": self.customer_id,
+            # Who pays and who receives: the customer, unless the subscription is a gift.
+            "payer_customer_id": self.payer_customer_id,
+            "beneficiary_customer_id": self.beneficiary_customer_id,
             "origin_order_id": self.origin_order_id,
             # Whether the plan still sells the cadence is the plan's business, not the contract's.
             "cadence": self.cadence.model_dump(mode="json", exclude={"retired", "option_value_id"}),
@@ -810,6 +888,11 @@ class Subscription(BaseModel):
             "lines": [line.model_dump(mode="json") for line in self.lines],
             "next_renewal_at": iso_timestamp(self.next_renewal_at),
         }
+
+    def record_event(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
+        """An event about the subscription that changes none of its terms (a change request's
+        progress): it joins the subscription's history and outbox with the next save."""
+        self._record(type_, now, data)
 
     def pull_events(self) -> list[ev.DomainEvent]:
         """Events recorded since the last pull; the unit of work writes them with the state."""
@@ -833,6 +916,7 @@ class Subscription(BaseModel):
                 seq=self.event_seq,
                 occurred_at=now,
                 data=data,
+                actor=(self._acting or act.current_actor()).as_data(),
             )
         )
 

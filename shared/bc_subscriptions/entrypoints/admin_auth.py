@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from ..bootstrap import container
 from ..observability import logger
 from ..services.admin_session import (
+    AdminSession,
     InvalidSession,
     bearer,
     check_session_current,
@@ -26,16 +27,21 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 def session_store(headers: Mapping[str, str]) -> str:
     """The session's store, once the token verifies and its store and user still have the app."""
+    return _session(headers).store_hash
+
+
+def _session(headers: Mapping[str, str]) -> AdminSession:
     c = container()
     token = bearer(headers.get("authorization"))
     session = verify_session_token(token, client_secret=c.client_secret(), now=c.wall_clock.now())
     check_session_current(session, installs=c.installs, removed_users=c.removed_users)
-    return session.store_hash
+    return session
 
 
 def merchant(request: Request) -> Caller:
-    """The admin API's caller of the shared routes: the merchant of the session's store."""
-    return Caller(session_store(request.headers))
+    """The admin API's caller of the shared routes: the session's store and user."""
+    session = _session(request.headers)
+    return Caller(session.store_hash, user_id=session.user_id)
 
 
 def anonymous(headers: Mapping[str, str]) -> Response[str] | None:

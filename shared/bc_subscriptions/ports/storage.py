@@ -32,6 +32,8 @@ class OrderLink:
     role: str  # "origin" | "renewal"
     subscription_ids: tuple[str, ...]
     cycle: int | None = None
+    # A multi-location renewal: which location's order of the cycle this is.
+    location_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,9 @@ class SubscriptionRepository(Protocol):
 
 
 class ChargeRepository(Protocol):
-    def get(self, store_hash: str, subscription_id: str, cycle: int) -> Charge | None: ...
+    def get(
+        self, store_hash: str, subscription_id: str, cycle: int, location_id: str | None = None
+    ) -> Charge | None: ...
     def add(self, charge: Charge) -> None: ...
     def save(self, charge: Charge) -> None: ...
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..domain.actors import customers_of
 from ..domain.errors import DomainError
 from ..domain.lifecycle import Status
 from ..domain.subscription import Subscription
@@ -46,6 +47,11 @@ class Filters:
 
     def match(self, sub: Subscription) -> bool:
         if self.status is not None and sub.status != self.status:
+            return False
+        # A customer's links outlive a role they left: the record says who holds one now.
+        if self.customer_id is not None and self.customer_id not in customers_of(
+            sub.actors_in_force()
+        ):
             return False
         if self.product_id is not None and all(
             line.product_id != self.product_id for line in sub.lines
@@ -126,17 +132,26 @@ def choose_payment_method(
     bc: BigCommerce,
     queue: MessageQueue,
     now: datetime,
+    customer_id: int | None = None,
 ) -> tuple[Subscription, int | None]:
-    """The merchant puts one of the customer's stored cards on this subscription; a cycle
+    """The merchant (or a shopper whose role may) puts one of the payer's stored cards on
+    this subscription; a cycle
     waiting on a card is retried at once with it (`payment_recovery`). Returns the cycle
     handed to the renewal worker, if any."""
     retried: list[int | None] = []
 
     def choose(sub: Subscription) -> None:
-        card = stored_instrument(bc, store_hash, sub.customer_id, instrument_token, now)
+        card = stored_instrument(bc, store_hash, sub.payer_customer_id, instrument_token, now)
         retried.append(choose_card(sub, card, now))
 
-    sub = change_subscription(store_hash, subscription_id, choose, uow_factory=uow_factory, now=now)
+    sub = change_subscription(
+        store_hash,
+        subscription_id,
+        choose,
+        uow_factory=uow_factory,
+        now=now,
+        customer_id=customer_id,
+    )
     if (cycle := retried[-1]) is not None:
         send_retries(queue, store_hash, [(sub.id, cycle)])
     return sub, cycle
@@ -202,9 +217,20 @@ def _owned(
     if not _SUBSCRIPTION_ID.fullmatch(subscription_id):
         raise SubscriptionNotFound(subscription_id)
     sub = uow.subscriptions.get(store_hash, subscription_id)
-    if sub is None or (customer_id is not None and sub.customer_id != customer_id):
+    # A shopper reaches the subscriptions they hold a role on (owner, payer, beneficiary,
+    # manager, org admin); what that role may do there is `actor_access`'s to say.
+    if sub is None or (
+        customer_id is not None and customer_id not in customers_of(sub.actors_in_force())
+    ):
         raise SubscriptionNotFound(subscription_id)
     return sub
+
+
+def owned_by_caller(
+    uow: UnitOfWork, store_hash: str, subscription_id: str, customer_id: int | None
+) -> Subscription:
+    """The subscription, if the caller may see it at all (else `SubscriptionNotFound`)."""
+    return _owned(uow, store_hash, subscription_id, customer_id)
 
 
 def pause(now: datetime, resume_at: datetime | None = None) -> Callable[[Subscription], None]:

@@ -27,8 +27,10 @@ INSTALL = "INSTALL"
 TENANT_CONFIG = "CONFIG"
 
 
-def charge_sk(cycle: int) -> str:
-    return f"CHARGE#{cycle:06d}"
+def charge_sk(cycle: int, location_id: str | None = None) -> str:
+    # A location's charge sorts right after its cycle's own.
+    base = f"CHARGE#{cycle:06d}"
+    return base if location_id is None else f"{base}#LOC#{location_id}"
 
 
 def delivery_sk(cycle: int) -> str:

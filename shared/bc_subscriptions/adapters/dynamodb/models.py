@@ -184,6 +184,7 @@ class OrderLinkItem(_Item):
     role = UnicodeAttribute()
     subscription_ids = UnicodeAttribute()  # comma-separated ids
     cycle = NumberAttribute(null=True)
+    location_id = UnicodeAttribute(null=True)
 
 
 class CustomerLinkItem(_Item):

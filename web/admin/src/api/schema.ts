@@ -107,6 +107,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/ops/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/ops/change-requests */
+        get: operations["approval_queue_admin_ops_change_requests_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/ops/dead-letters": {
         parameters: {
             query?: never;
@@ -278,6 +295,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/subscriptions/{subscription_id}/actors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/actors */
+        get: operations["list_actors_admin_subscriptions__subscription_id__actors_get"];
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/actors */
+        post: operations["add_actor_admin_subscriptions__subscription_id__actors_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/actors/{customer_id}/{role}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** DELETE /admin/subscriptions/{subscription_id}/actors/{customer_id}/{role} */
+        delete: operations["remove_actor_admin_subscriptions__subscription_id__actors__customer_id___role__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/subscriptions/{subscription_id}/cadence": {
         parameters: {
             query?: never;
@@ -306,6 +358,74 @@ export interface paths {
         put?: never;
         /** POST /admin/subscriptions/{subscription_id}/cancel */
         post: operations["cancel_admin_subscriptions__subscription_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/change-requests */
+        get: operations["list_change_requests_admin_subscriptions__subscription_id__change_requests_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/change-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/change-requests/{request_id} */
+        get: operations["get_change_request_admin_subscriptions__subscription_id__change_requests__request_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/change-requests/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/change-requests/{request_id}/approve */
+        post: operations["approve_admin_subscriptions__subscription_id__change_requests__request_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/change-requests/{request_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/change-requests/{request_id}/reject */
+        post: operations["reject_admin_subscriptions__subscription_id__change_requests__request_id__reject_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -342,6 +462,41 @@ export interface paths {
         post?: never;
         /** DELETE /admin/subscriptions/{subscription_id}/contract */
         delete: operations["remove_contract_admin_subscriptions__subscription_id__contract_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/locations */
+        get: operations["list_locations_admin_subscriptions__subscription_id__locations_get"];
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/locations */
+        post: operations["add_location_admin_subscriptions__subscription_id__locations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/locations/{location_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** DELETE /admin/subscriptions/{subscription_id}/locations/{location_id} */
+        delete: operations["remove_location_admin_subscriptions__subscription_id__locations__location_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -607,6 +762,50 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActorRequest */
+        ActorRequest: {
+            /** Customer Id */
+            customer_id: number;
+            /**
+             * Replace Payer
+             * @default false
+             */
+            replace_payer: boolean;
+            role: components["schemas"]["Role"];
+        };
+        /** ActorView */
+        ActorView: {
+            /**
+             * Added At
+             * Format: date-time
+             */
+            added_at: string;
+            /** Added By */
+            added_by: {
+                [key: string]: number | string | null;
+            };
+            /** Customer Id */
+            customer_id: number;
+            /** Removed At */
+            removed_at: string | null;
+            /** Role */
+            role: string;
+            /** Status */
+            status: string;
+        };
+        /**
+         * ActorsView
+         * @description A subscription's actors (removed ones too, for the audit) and who pays and receives.
+         */
+        ActorsView: {
+            /** Actors */
+            actors: components["schemas"]["ActorView"][];
+            /** Beneficiary Customer Id */
+            beneficiary_customer_id: number;
+            /** Payer Customer Id */
+            payer_customer_id: number;
+            subscription: components["schemas"]["SubscriptionView"];
+        };
         /**
          * AddressChange
          * @description Where renewals ship; fields left out keep their value.
@@ -737,6 +936,73 @@ export interface components {
         CatalogSearchResult: {
             /** Items */
             items: components["schemas"]["CatalogProductView"][];
+        };
+        /** ChangeRequestList */
+        ChangeRequestList: {
+            /** Items */
+            items: components["schemas"]["ChangeRequestView"][];
+        };
+        /** ChangeRequestQueue */
+        ChangeRequestQueue: {
+            /** Items */
+            items: components["schemas"]["ChangeRequestView"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null: done
+             */
+            next_cursor: string | null;
+        };
+        /** ChangeRequestView */
+        ChangeRequestView: {
+            /**
+             * Change
+             * @description The change's arguments, as its route takes them
+             */
+            change: {
+                [key: string]: unknown;
+            };
+            /** Decided At */
+            decided_at: string | null;
+            decided_by: components["schemas"]["Requester"] | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @description pause | cancel | skip | quantity | cadence | address
+             */
+            kind: string;
+            /**
+             * Outcome
+             * @description Why an approved change was not applied: `code` (the guard's, e.g. cancel_locked) and `message`; null otherwise
+             */
+            outcome: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Reason
+             * @description The approver's or rejecter's reason
+             */
+            reason: string | null;
+            requested_by: components["schemas"]["Requester"];
+            /**
+             * Status
+             * @description pending | approved | rejected | applied | not_applied | expired
+             */
+            status: string;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Subscription Id */
+            subscription_id: string;
         };
         /** ChargeState */
         ChargeState: {
@@ -887,6 +1153,11 @@ export interface components {
             redriven_at: string | null;
             /** Subscription Id */
             subscription_id: string | null;
+        };
+        /** Decision */
+        Decision: {
+            /** Reason */
+            reason?: string | null;
         };
         /** DeliveryView */
         DeliveryView: {
@@ -1052,6 +1323,72 @@ export interface components {
             /** Variant Id */
             variant_id: number | null;
         };
+        /**
+         * LocationAddress
+         * @description A full shipping address and the shipping method its orders ship by.
+         */
+        LocationAddress: {
+            /** City */
+            city: string;
+            /** Company */
+            company?: string | null;
+            /** Country */
+            country?: string | null;
+            /** Country Iso2 */
+            country_iso2: string;
+            /** Email */
+            email?: string | null;
+            /** First Name */
+            first_name: string;
+            /** Last Name */
+            last_name: string;
+            /** Phone */
+            phone?: string | null;
+            /** Shipping Method */
+            shipping_method: string;
+            /** State */
+            state?: string | null;
+            /** Street 1 */
+            street_1: string;
+            /** Street 2 */
+            street_2?: string | null;
+            /** Zip */
+            zip: string;
+        };
+        /** LocationView */
+        LocationView: {
+            /**
+             * Added At
+             * Format: date-time
+             */
+            added_at: string;
+            /** Address */
+            address: {
+                [key: string]: string;
+            };
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Quantities */
+            quantities: number[] | null;
+            /** Shipping Cost Ex Tax */
+            shipping_cost_ex_tax: string;
+            /** Shipping Cost Inc Tax */
+            shipping_cost_inc_tax: string;
+        };
+        /** LocationsView */
+        LocationsView: {
+            /**
+             * Applies From Cycle
+             * @description The first cycle a change made now reaches
+             */
+            applies_from_cycle: number;
+            /** Locations */
+            locations: components["schemas"]["LocationView"][];
+            /** Subscription Id */
+            subscription_id: string;
+        };
         /** NewEndpoint */
         NewEndpoint: {
             /**
@@ -1063,6 +1400,31 @@ export interface components {
             event_types?: string[];
             /** Url */
             url: string;
+        };
+        /** NewLocation */
+        NewLocation: {
+            address: components["schemas"]["LocationAddress"];
+            /**
+             * Label
+             * @default
+             */
+            label: string;
+            /**
+             * Quantities
+             * @description One per subscription line, in line order (0 leaves a line out); omitted: the subscription's own quantities
+             */
+            quantities?: number[] | null;
+            /**
+             * Shipping Cost Ex Tax
+             * @description Charged on each paid order of this location
+             * @default 0
+             */
+            shipping_cost_ex_tax: number | string;
+            /**
+             * Shipping Cost Inc Tax
+             * @description Defaults to shipping_cost_ex_tax
+             */
+            shipping_cost_inc_tax?: number | string | null;
         };
         /** OnboardingView */
         OnboardingView: {
@@ -1154,6 +1516,13 @@ export interface components {
             /** Unknown */
             unknown: string[];
         };
+        /** Requester */
+        Requester: {
+            /** Actor */
+            actor: string;
+            /** Customer Id */
+            customer_id?: number | null;
+        };
         /** ResponseValidationError */
         ResponseValidationError: {
             /** Detail */
@@ -1165,6 +1534,11 @@ export interface components {
             cycle: number;
             subscription: components["schemas"]["SubscriptionView"];
         };
+        /**
+         * Role
+         * @enum {string}
+         */
+        Role: "owner" | "payer" | "beneficiary" | "manager" | "org_admin";
         /** SessionRenewal */
         SessionRenewal: {
             /**
@@ -1567,6 +1941,38 @@ export interface operations {
             };
         };
     };
+    approval_queue_admin_ops_change_requests_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestQueue"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     dead_letters_admin_ops_dead_letters_get: {
         parameters: {
             query?: {
@@ -1918,6 +2324,105 @@ export interface operations {
             };
         };
     };
+    list_actors_admin_subscriptions__subscription_id__actors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActorsView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_actor_admin_subscriptions__subscription_id__actors_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActorRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActorsView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_actor_admin_subscriptions__subscription_id__actors__customer_id___role__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                customer_id: number;
+                role: components["schemas"]["Role"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActorsView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     change_cadence_admin_subscriptions__subscription_id__cadence_post: {
         parameters: {
             query?: never;
@@ -1975,6 +2480,141 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CancelView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_change_requests_admin_subscriptions__subscription_id__change_requests_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_change_request_admin_subscriptions__subscription_id__change_requests__request_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    approve_admin_subscriptions__subscription_id__change_requests__request_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Decision"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reject_admin_subscriptions__subscription_id__change_requests__request_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Decision"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestView"];
                 };
             };
             /** @description Validation Error */
@@ -2072,6 +2712,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_locations_admin_subscriptions__subscription_id__locations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationsView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_location_admin_subscriptions__subscription_id__locations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewLocation"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_location_admin_subscriptions__subscription_id__locations__location_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
                 };
             };
             /** @description Validation Error */
