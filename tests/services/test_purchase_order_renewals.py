@@ -11,11 +11,12 @@ from importlib import resources
 import pytest
 from jsonschema import Draft202012Validator
 
+from bc_subscriptions.services.delivery_locations import LocationRuleBroken, add_location
 from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.renewal_invoice import AWAITING_PAYMENT, INVOICE_OVERDUE_OPS
 from bc_subscriptions.services.renewal_workflow import run_renewal
 
-from .b2b_world import B2BWorld
+from .b2b_world import ADDRESS, B2BWorld
 from .crashing import KINDS, CommitHook, Crash, CrashAfterCall, die_after
 
 # claim, priced, order attempted, order created, completed (no payment stages).
@@ -217,3 +218,21 @@ def test_every_event_of_a_po_subscriptions_life_matches_its_schema() -> None:
         schema = json.loads(text.read_text())
         errors = list(Draft202012Validator(schema).iter_errors(envelope))
         assert errors == [], (event.type, [e.message for e in errors])
+
+
+def test_a_second_delivery_location_is_refused_on_a_purchase_order_subscription() -> None:
+    # Given a purchase-order subscription (its cycles are invoiced, never charged)
+    world, _ = _po_world()
+    [sub] = world.subscriptions()
+    # When the merchant adds a location, then it is refused with nothing written
+    with pytest.raises(LocationRuleBroken) as refused:
+        add_location(
+            world.store_hash,
+            sub.id,
+            {"address": {**ADDRESS, "shipping_method": "Freight"}},
+            uow=world.uow(),
+            now=world.clock.now(),
+        )
+    assert refused.value.code == "purchase_order"
+    [after] = world.subscriptions()
+    assert list(after.delivery_locations) == list(sub.delivery_locations) == []
