@@ -37,6 +37,9 @@ SUBSCRIPTION_UPDATED = "subscription.updated"
 SUBSCRIPTION_CANCEL_ROUTED = "subscription.cancel_routed"
 # A cancel at period end was asked for: the subscription runs until `cancel_at`.
 SUBSCRIPTION_CANCEL_SCHEDULED = "subscription.cancel_scheduled"
+# Custom field values a checkout carried that failed their definitions (the subscription
+# started without them).
+SUBSCRIPTION_CUSTOM_FIELDS_REFUSED = "subscription.custom_fields_refused"
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -72,6 +75,7 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_CANCEL_ROUTED,
         SUBSCRIPTION_CANCEL_SCHEDULED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
+        SUBSCRIPTION_CUSTOM_FIELDS_REFUSED,
     }
 )
 

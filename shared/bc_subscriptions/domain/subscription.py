@@ -117,6 +117,8 @@ class Subscription(BaseModel):
     scheduled: tuple[ScheduledChange, ...] = ()
     # A contract term negotiated for this subscription; it wins over the store's.
     contract: ContractGuard | None = None
+    # Merchant-defined values, each meeting its store's definition (see `custom_fields`).
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
 
     @field_validator("scheduled")
@@ -671,6 +673,15 @@ class Subscription(BaseModel):
                 "next_renewal_at": iso_timestamp(self.next_renewal_at),
                 "next_renewal_total": str(self.renewal_total()),
             },
+        )
+
+    def refuse_custom_fields(self, errors: list[dict[str, str]], now: datetime) -> None:
+        """The checkout carried custom field values that fail their definitions: the
+        subscription starts without them, and the merchant hears which and why."""
+        self._record(
+            ev.SUBSCRIPTION_CUSTOM_FIELDS_REFUSED,
+            now,
+            {"origin_order_id": self.origin_order_id, "errors": errors},
         )
 
     def summary(self) -> dict[str, Any]:

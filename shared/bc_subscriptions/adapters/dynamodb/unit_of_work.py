@@ -22,6 +22,7 @@ from ...domain.tenant_config import TenantConfig, effective_config
 from ...ports.storage import OrderLink
 from . import keys
 from .connection import shared_connection
+from .custom_fields import DynamoCustomFields
 from .customer_links import CustomerLinks
 from .errors import translated_errors
 from .event_items import event_item
@@ -70,6 +71,7 @@ class DynamoUnitOfWork:
         self.tenant_configs = _TenantConfigs(self)
         self.deliveries = _Deliveries(self)
         self.rate_limits = RateLimits(self)
+        self.custom_fields = DynamoCustomFields(self)
         self._connection = shared_connection(self.region)
 
     def __enter__(self) -> Self:

@@ -26,6 +26,7 @@ from ...ports.storage import (
     ChargeRepository,
     CustomerLink,
     CustomerLinkRepository,
+    CustomFieldRepository,
     DeliveryRepository,
     OrderLink,
     OrderLinkRepository,
@@ -37,6 +38,7 @@ from ...ports.storage import (
     UnitOfWork,
 )
 from ..dynamodb import keys
+from .custom_fields import MemoryCustomFields
 from .store import MAX_TRANSACTION_ITEMS, MemoryStore, Seen, Write
 
 
@@ -58,6 +60,7 @@ class MemoryUnitOfWork:
         self.tenant_configs: TenantConfigRepository = _TenantConfigs(self)
         self.deliveries: DeliveryRepository = _Deliveries(self)
         self.rate_limits: RateLimits = _RateLimits(self)
+        self.custom_fields: CustomFieldRepository = MemoryCustomFields(self)
 
     def __enter__(self) -> Self:
         return self
