@@ -6,7 +6,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 from . import events as ev
 from .amendments import Amendment
@@ -127,6 +134,14 @@ class Subscription(BaseModel):
         if len({change.kind for change in value}) != len(value):
             raise ValueError("at most one scheduled change of each kind")
         return value
+
+    @model_serializer(mode="wrap")
+    def _without_empty_custom_fields(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Records from before custom fields keep their exact document when written back.
+        dumped = handler(self)
+        if isinstance(dumped, dict) and not dumped.get("custom_fields"):
+            dumped.pop("custom_fields", None)
+        return dumped
 
     @classmethod
     def start(

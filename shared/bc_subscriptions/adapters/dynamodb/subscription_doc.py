@@ -3,8 +3,6 @@
 The document keeps the shape items were first written in: the scheduled changes are three
 flat attributes, `resume_at`, `cancel_at` and `scheduled_cancel_fee` (null when none), where
 the aggregate holds them as `ScheduledChange` values. Attributes stay in field order.
-`custom_fields` is written only when the subscription has values, so a document from before
-custom fields is written back as it was.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from ...domain.scheduled_change import ChangeKind
 from ...domain.subscription import Subscription
 
 _SCHEDULED = "scheduled"
-_CUSTOM_FIELDS = "custom_fields"
 
 
 def subscription_doc(sub: Subscription) -> str:
@@ -25,8 +22,6 @@ def subscription_doc(sub: Subscription) -> str:
     for name, value in sub.model_dump(mode="json").items():
         if name == _SCHEDULED:
             doc |= _flat(value)
-        elif name == _CUSTOM_FIELDS and not value:
-            continue
         else:
             doc[name] = value
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
