@@ -10,10 +10,12 @@ from bc_subscriptions.entrypoints import (
     admin_auth,
     admin_catalog,
     admin_config_presets,
+    admin_custom_fields,
     admin_dashboard,
     admin_onboarding,
     admin_ops,
     admin_settings,
+    custom_field_values,
     merchant_router,
     plan_router,
     subscription_router,
@@ -35,6 +37,8 @@ for router in (
     merchant_router.router,
     plan_router.router,
     subscription_router.router,
+    admin_custom_fields.router,
+    custom_field_values.router,
 ):
     app.include_router(router, prefix="/admin")
 for store_router in (

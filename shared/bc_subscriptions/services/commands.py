@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from ..domain.contract import ContractGuard
 from ..domain.subscription import Subscription
@@ -118,3 +118,12 @@ class ChooseCard(Command[tuple[Subscription, int | None]]):
 
     subscription_id: str
     instrument_token: str
+
+
+@dataclass(frozen=True)
+class SetCustomFields(Command[Subscription]):
+    """Change some of the subscription's custom field values (None clears one); a shopper
+    changes only the fields the merchant lets subscribers edit."""
+
+    subscription_id: str
+    values: Mapping[str, Any]
