@@ -13,6 +13,7 @@ from bc_subscriptions.domain.custom_fields import (
     FieldType,
     InvalidCustomFields,
     Scope,
+    validated_allotment_grant_custom_fields,
     validated_custom_fields,
     visible_custom_fields,
 )
@@ -204,13 +205,11 @@ def test_allotment_grant_values_are_validated_against_their_own_scope() -> None:
     # Given a field defined for allotment grants and one for subscriptions
     grant = field("cost_centre", scope="allotment_grant", pattern=r"CC-\d{3}", required=True)
     # When a grant's values are merged
-    values = validated_custom_fields(
-        [grant, PO], Scope.ALLOTMENT_GRANT, {}, {"cost_centre": "CC-001"}
-    )
+    values = validated_allotment_grant_custom_fields([grant, PO], {}, {"cost_centre": "CC-001"})
     # Then only the grant's definitions apply (the subscription's required PO does not)
     assert values == {"cost_centre": "CC-001"}
     with pytest.raises(InvalidCustomFields) as failure:
-        validated_custom_fields([grant, PO], Scope.ALLOTMENT_GRANT, {}, {"po_number": "PO-12345"})
+        validated_allotment_grant_custom_fields([grant, PO], {}, {"po_number": "PO-12345"})
     assert codes(failure) == [("cost_centre", "required"), ("po_number", "unknown_field")]
 
 

@@ -214,6 +214,22 @@ def validated_custom_fields(
     return merged
 
 
+def validated_allotment_grant_custom_fields(
+    definitions: Iterable[CustomFieldDefinition],
+    current: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    *,
+    by_subscriber: bool = False,
+) -> dict[str, Any]:
+    """An allotment grant's values after `changes`: what the grant's write path calls when it
+    merges values into `AllotmentGrant.custom_fields` (pass the store's definitions, e.g.
+    `uow.custom_fields.definitions(store_hash)`). Raises InvalidCustomFields like
+    `validated_custom_fields`, whose rules it follows for the `allotment_grant` scope."""
+    return validated_custom_fields(
+        definitions, Scope.ALLOTMENT_GRANT, current, changes, by_subscriber=by_subscriber
+    )
+
+
 def merged_values(
     definitions: Iterable[CustomFieldDefinition],
     scope: Scope,

@@ -210,7 +210,11 @@ def set_subscription_custom_fields(
 ) -> Subscription:
     """Change some of a subscription's values (None clears one): validated against the
     store's subscription definitions, every error listed (InvalidCustomFields), and written
-    with its `subscription.updated` in one transaction, or not at all."""
+    with its `subscription.updated` in one transaction, or not at all.
+
+    The definitions are read as committed when the change runs, not locked with it: a
+    definition changed at that very moment applies from the next write (as a tightened rule
+    does anyway)."""
     reads = uow_factory()
 
     def _change(sub: Subscription) -> None:
