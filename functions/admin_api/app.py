@@ -11,12 +11,14 @@ from bc_subscriptions.entrypoints import (
     admin_auth,
     admin_catalog,
     admin_config_presets,
+    admin_custom_fields,
     admin_dashboard,
     admin_locations,
     admin_onboarding,
     admin_ops,
     admin_settings,
     change_request_router,
+    custom_field_values,
     merchant_router,
     plan_router,
     subscription_router,
@@ -41,6 +43,8 @@ for router in (
     subscription_router.router,
     actor_router.admin_router,
     change_request_router.router,
+    admin_custom_fields.router,
+    custom_field_values.router,
 ):
     app.include_router(router, prefix="/admin")
 for store_router in (

@@ -18,6 +18,7 @@ from .route_tables import (
     CALLER_SCOPED,
     CHANGE_REQUEST_PATH,
     CHANGE_REQUEST_ROUTES,
+    CUSTOM_FIELD_ROUTES,
     DEAD_LETTER_ROUTES,
     ENDPOINT_ROUTES,
     MUTATING,
@@ -64,6 +65,8 @@ def test_every_mutating_admin_route_is_in_the_tables() -> None:
     dead_letter = "/admin/ops/dead-letters/<dead_letter_id>"
     listed |= {f"{m} {dead_letter}/{r}" for m, r, _ in DEAD_LETTER_ROUTES}
     listed |= {f"{m} /admin{CHANGE_REQUEST_PATH}/{r}" for m, r, _ in CHANGE_REQUEST_ROUTES}
+    field = "/admin/custom-fields/<key>"
+    listed |= {f"{m} {field}/{r}".rstrip("/") for m, r, _ in CUSTOM_FIELD_ROUTES}
     listed |= {r for r in CALLER_SCOPED if r.split(" ")[1].startswith("/admin")}
     assert _mutating_routes("AdminApiFunction") == listed
 
@@ -131,6 +134,25 @@ def test_another_stores_merchant_gets_404_on_every_actor_route(
     reply = other.call(
         method, f"/admin/subscriptions/{sub_id}/{route}", other.session_token(), body
     )
+    # Then it does not exist for them, and nothing of this store changed
+    assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    assert _stored(world) == before
+
+
+PO_NUMBER = {"key": "po_number", "scope": "subscription", "type": "text", "label": "PO number"}
+
+
+@pytest.mark.parametrize(("method", "route", "body"), CUSTOM_FIELD_ROUTES)
+def test_another_stores_merchant_gets_404_on_every_custom_field_route(
+    world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a custom field of this store
+    created = world.call("POST", "/admin/custom-fields", world.session_token(), PO_NUMBER)
+    assert created.status == 201, created.body
+    before = _stored(world)
+    # When the other store's merchant changes or archives that key
+    path = f"/admin/custom-fields/po_number/{route}".rstrip("/")
+    reply = other.call(method, path, other.session_token(), body)
     # Then it does not exist for them, and nothing of this store changed
     assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
     assert _stored(world) == before
@@ -219,3 +241,24 @@ def test_a_request_id_of_another_subscription_of_the_store_is_404(world: ApiWorl
     # Then there is no such request there
     assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
     assert _stored(world) == before
+
+
+def test_another_stores_custom_fields_are_never_listed_nor_applied(
+    world: ApiWorld, other: ApiWorld
+) -> None:
+    # Given a required custom field defined by another store only
+    required = {**PO_NUMBER, "required": True, "pattern": "PO-[0-9]{5}"}
+    assert other.call("POST", "/admin/custom-fields", other.session_token(), required).status == 201
+    sub_id, shopper = _subscription(world)
+    # When this store lists its fields and its merchant and shopper read the values
+    listed = world.call("GET", "/admin/custom-fields", world.session_token())
+    admin = world.call("GET", f"/admin/subscriptions/{sub_id}/custom-fields", world.session_token())
+    portal = world.call("GET", f"/portal/subscriptions/{sub_id}/custom-fields", shopper)
+    # Then none of the other store's definitions is there
+    assert listed.json() == {"items": []}
+    assert admin.json()["definitions"] == portal.json()["definitions"] == []
+    # And a value for that key is unknown here, while an empty change is not held to it
+    path = f"/admin/subscriptions/{sub_id}/custom-fields"
+    refused = world.call("PATCH", path, world.session_token(), {"values": {"po_number": "x"}})
+    assert (refused.status, refused.json()["errors"][0]["code"]) == (422, "unknown_field")
+    assert world.call("PATCH", path, world.session_token(), {"values": {}}).status == 200

@@ -19,6 +19,7 @@ from bc_subscriptions.domain.change_requests import (
     Outcome,
     Requester,
 )
+from bc_subscriptions.domain.custom_fields import CustomFieldDefinition
 from bc_subscriptions.domain.events import EVENT_TYPES
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
 from bc_subscriptions.services.delivery_locations import add_location, remove_location
@@ -26,7 +27,18 @@ from bc_subscriptions.services.payment_method_change import change_payment_metho
 from bc_subscriptions.services.tenant_settings import update_tenant_config
 from devstack.stack import LocalStack
 
+from ..emulator_store import PRODUCT_ID
 from .world import World
+
+PO_NUMBER = CustomFieldDefinition.model_validate(
+    {
+        "key": "po_number",
+        "scope": "subscription",
+        "type": "text",
+        "label": "PO",
+        "pattern": "PO-[0-9]{5}",
+    }
+)
 
 
 def _schema(event_type: str) -> dict:
@@ -174,6 +186,16 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     # and a subscription with a change request ending each way one can
     requested, _ = world.subscribe()
     _change(world, requested.id, _change_requests)
+    # and a checkout whose line carries a custom field value its definition refuses
+    with container().unit_of_work() as uow:
+        uow.custom_fields.add(world.store_hash, PO_NUMBER)
+        uow.commit()
+    option = {"option_id": 501, "value": "12345", "display_name": "cf:po_number"}
+    world.checkout(
+        world.shopper("ok"),
+        [{"product_id": PRODUCT_ID, "quantity": 1, "product_options": [option]}],
+    )
+    world.stack.pump()
     authorizing = World.create(stack, gateway_mode="authorization")
     authorizing.subscribe()
     # and stores that capture on shipment: one whose gateway only authorizes (one renewal is

@@ -54,6 +54,9 @@ CHANGE_REQUEST_REJECTED = "change_request.rejected"
 CHANGE_REQUEST_APPLIED = "change_request.applied"
 CHANGE_REQUEST_NOT_APPLIED = "change_request.not_applied"
 CHANGE_REQUEST_EXPIRED = "change_request.expired"
+# Custom field values a checkout carried that failed their definitions (the subscription
+# started without them).
+SUBSCRIPTION_CUSTOM_FIELDS_REFUSED = "subscription.custom_fields_refused"
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -99,6 +102,7 @@ EVENT_TYPES = frozenset(
         CHANGE_REQUEST_EXPIRED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
         *LOCATION_EVENTS,
+        SUBSCRIPTION_CUSTOM_FIELDS_REFUSED,
     }
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
@@ -75,6 +75,9 @@ class Plan(PlanTerms):
     default_cadence: str | None = None
     cadence_option_id: int | None = None
     trial_days: int = Field(default=0, ge=0, le=365)
+    # Merchant-defined values, each meeting its store's plan definition (see `custom_fields`);
+    # checked where we write the plan, not when BigCommerce's copy is read back.
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _default_is_a_cadence(self) -> Plan:

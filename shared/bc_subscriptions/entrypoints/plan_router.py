@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.request import Request
@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ..bootstrap import container
 from ..domain.plan_metafield import InvalidPlan
+from ..ports.storage import UnitOfWork
 from ..services.plans import ProductNotFound, publish_plan, read_plan
 from .api_models import PlanView
 from .change_pipeline import CurrentCaller
@@ -30,6 +31,7 @@ def put_plan(product_id: int, caller: CurrentCaller, request: Request) -> dict[s
         bc=c.bigcommerce,
         catalog=c.plan_catalog,
         now=c.clock.now(),
+        uow=cast(UnitOfWork, c.unit_of_work()),
     )
     return plan.model_dump(mode="json")
 
