@@ -64,6 +64,11 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "payments/accepted-methods_payments.v3.yml", "/payments/methods"),
     Operation("POST", "payments/process_payments.yml", "/payments"),
     Operation("GET", "customers.v3.yml", "/customers/{customerId}/stored-instruments"),
+    # Entitlements: a customer's group is read and set through v3 customers; the groups a
+    # plan may name come from v2.
+    Operation("GET", "customers.v3.yml", "/customers"),
+    Operation("PUT", "customers.v3.yml", "/customers"),
+    Operation("GET", "customers.v2.yml", "/customer_groups"),
     # Webhooks registered at install.
     Operation("GET", HOOKS, "/hooks"),
     Operation("POST", HOOKS, "/hooks"),
@@ -88,6 +93,7 @@ EMPTY_COLLECTION_204 = frozenset(
         ("GET", "/orders/{order_id}/products"),
         ("GET", "/orders/{order_id}/shipping_addresses"),
         ("GET", "/orders/{order_id}/shipments"),
+        ("GET", "/customer_groups"),
     }
 )
 

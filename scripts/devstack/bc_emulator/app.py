@@ -11,6 +11,7 @@ from . import (
     contract_gate,
     routes_catalog,
     routes_control,
+    routes_customers,
     routes_order_metafields,
     routes_orders,
     routes_payments,
@@ -77,6 +78,7 @@ def build_app(emu: BigCommerceEmulator) -> Flask:
     routes_storefront.register(app, emu)
     routes_catalog.register(app, emu)
     routes_control.register(app, emu)
+    routes_customers.register(app, emu)
     return app
 
 

@@ -37,6 +37,17 @@ SUBSCRIPTION_UPDATED = "subscription.updated"
 SUBSCRIPTION_CANCEL_ROUTED = "subscription.cancel_routed"
 # A cancel at period end was asked for: the subscription runs until `cancel_at`.
 SUBSCRIPTION_CANCEL_SCHEDULED = "subscription.cancel_scheduled"
+# Entitlements (what a subscription grants its holder, e.g. a customer group).
+ENTITLEMENT_GRANTED = "entitlement.granted"
+ENTITLEMENT_SUSPENDED = "entitlement.suspended"
+ENTITLEMENT_RESUMED = "entitlement.resumed"
+ENTITLEMENT_REVOKED = "entitlement.revoked"
+ENTITLEMENT_TYPES = (
+    ENTITLEMENT_GRANTED,
+    ENTITLEMENT_SUSPENDED,
+    ENTITLEMENT_RESUMED,
+    ENTITLEMENT_REVOKED,
+)
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -72,6 +83,7 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_CANCEL_ROUTED,
         SUBSCRIPTION_CANCEL_SCHEDULED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
+        *ENTITLEMENT_TYPES,
     }
 )
 
