@@ -247,7 +247,10 @@ class GroupLedger(BaseModel):
         """What to do, given the group BigCommerce shows for the customer now."""
         if self.hand_changed_to is not None:
             return Step(kind=StepKind.RELEASE if not self.holdings else StepKind.YIELD)
-        ours = {g for g in (self.applied_group_id, self.in_flight_group_id) if g is not None}
+        # Where we left them (before our first change: where we found them), or where a change
+        # whose answer we never saw would have put them.
+        left = self.original_group_id if self.applied_group_id is None else self.applied_group_id
+        ours = {g for g in (left, self.in_flight_group_id) if g is not None}
         original = current_group_id if self.original_group_id is None else self.original_group_id
         target = self.winner()
         if target is None and not ours:
