@@ -9,6 +9,7 @@ every event delivered twice. The whole matrix runs here on the in-memory unit of
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -149,10 +150,8 @@ def test_a_crash_between_our_commit_and_the_bigcommerce_call_is_finished_by_the_
     customer = m.join()
     dying = m.deps(uow=_dying_uow(m, die_at))
     # When it runs, then the sweep runs
-    try:
+    with contextlib.suppress(Crash):  # the consumer's own commit failing fails its record
         m.stream(deps=dying)
-    except Crash:
-        pass
     m.sweep()
     # Then the customer is a member, granted once, moved with one change
     assert m.group_of(customer) == m.members
