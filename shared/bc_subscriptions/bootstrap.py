@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ulid import ULID
 
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from .adapters.bigcommerce import HttpBigCommerce
     from .adapters.bigcommerce.oauth import HttpOAuthClient
     from .adapters.http_sender import HttpxWebhookSender
+    from .ports.entitlements import EntitlementRepository, EntitlementWork
+    from .ports.storage import UnitOfWork
+    from .services.entitlement_sync import EntitlementDeps
     from .services.plans import PlanCatalog
     from .services.webhook_delivery import DeliveryDeps
 
@@ -116,6 +119,34 @@ class Container:
     @cached_property
     def outbox(self) -> Outbox:
         return Outbox(self.settings.due_index_shards)
+
+    def entitlements(self, uow: UnitOfWork) -> EntitlementRepository:
+        """The entitlement items staged on `uow`."""
+        from .adapters.dynamodb.entitlements import DynamoEntitlements
+
+        return DynamoEntitlements(uow)
+
+    @cached_property
+    def entitlement_work(self) -> EntitlementWork:
+        from .adapters.dynamodb.entitlements import DynamoEntitlementWork
+
+        return DynamoEntitlementWork()
+
+    @cached_property
+    def entitlement_deps(self) -> EntitlementDeps:
+        """What the entitlement consumer and sweep use; BigCommerce customer groups provide."""
+        from .adapters.bigcommerce.customer_groups import BigCommerceCustomerGroups
+        from .services.entitlement_sync import EntitlementDeps
+
+        return EntitlementDeps(
+            uow=lambda: cast("UnitOfWork", self.unit_of_work()),
+            repo=self.entitlements,
+            work=self.entitlement_work,
+            provider=BigCommerceCustomerGroups(self.bigcommerce.rest),
+            plans=self.plan_catalog,
+            ops=self.ops_events,
+            clock=self.clock,
+        )
 
     def unit_of_work(self) -> DynamoUnitOfWork:
         return DynamoUnitOfWork(

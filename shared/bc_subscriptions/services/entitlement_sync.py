@@ -147,7 +147,12 @@ def sweep_store(deps: EntitlementDeps, store_hash: str, *, limit: int = 100) -> 
     """The store's outstanding work: ledgers not yet applied, revocations now due."""
     result = SweepResult()
     now = deps.clock.now()
-    for item in deps.work.outstanding(store_hash, limit):
+    try:
+        outstanding = deps.work.outstanding(store_hash, limit)
+    except Exception:
+        logger.exception("entitlement work could not be listed", store_hash=store_hash)
+        return SweepResult(failed=1)
+    for item in outstanding:
         try:
             if item.customer_id is not None:
                 apply_ledger(deps, store_hash, item.customer_id)

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import itertools
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.exceptions import UpdateError
 
 from ...domain.entitlements import Entitlement, GroupLedger
 from ...ports.entitlements import EntitlementRepository, EntitlementWork, WorkItem
@@ -13,6 +20,9 @@ from . import keys
 from .entitlement_keys import entitlement_sk, ledger_key, work_pk, work_sk
 from .errors import translated_errors
 from .models import _Item
+
+# How long cleared work items stay (hidden) before DynamoDB's TTL removes them.
+CLEARED_RETENTION = timedelta(days=1)
 
 
 class EntitlementItem(_Item):
@@ -38,6 +48,10 @@ class EntitlementWorkItem(_Item):
     customer_id = NumberAttribute(null=True)
     subscription_id = UnicodeAttribute(null=True)
     due_at = NumberAttribute(null=True)  # epoch seconds
+    # Cleared work stays until its TTL (history is never deleted by a function): `done`
+    # keeps it out of the list meanwhile.
+    done = BooleanAttribute(null=True)
+    ttl = NumberAttribute(null=True)
 
 
 class DynamoEntitlements:
@@ -96,12 +110,34 @@ class DynamoEntitlements:
 class DynamoEntitlementWork:
     def outstanding(self, store_hash: str, limit: int) -> list[WorkItem]:
         with translated_errors():
-            rows = EntitlementWorkItem.query(work_pk(store_hash), limit=limit, consistent_read=True)
-            return [_from_item(row) for row in rows]
+            rows = EntitlementWorkItem.query(
+                work_pk(store_hash),
+                filter_condition=EntitlementWorkItem.done.does_not_exist(),
+                consistent_read=True,
+            )
+            return [_from_item(row) for row in itertools.islice(rows, limit)]
 
     def clear(self, item: WorkItem) -> None:
+        """Mark it done (a put of the same item later makes it outstanding again)."""
+        expires = int((datetime.now(UTC) + CLEARED_RETENTION).timestamp())
+        row = EntitlementWorkItem(work_pk(item.store_hash), work_sk(item))
         with translated_errors():
-            EntitlementWorkItem(work_pk(item.store_hash), work_sk(item)).delete()
+            try:
+                row.update(
+                    actions=[
+                        EntitlementWorkItem.done.set(True),
+                        EntitlementWorkItem.ttl.set(expires),
+                    ],
+                    condition=EntitlementWorkItem.pk.exists(),
+                )
+            except UpdateError as exc:
+                if not _condition_failed(exc):
+                    raise
+
+
+def _condition_failed(exc: UpdateError) -> bool:
+    # Already gone (expired): nothing to clear.
+    return exc.cause_response_code == "ConditionalCheckFailedException"
 
 
 def _work_item(item: WorkItem) -> EntitlementWorkItem:
