@@ -14,6 +14,7 @@ from bc_subscriptions.entrypoints import (
     admin_onboarding,
     admin_ops,
     admin_settings,
+    entitlement_router,
     merchant_router,
     plan_router,
     subscription_router,
@@ -33,6 +34,7 @@ app.include_router(admin_ops.router)
 for router in (
     admin_auth.router,
     merchant_router.router,
+    entitlement_router.router,
     plan_router.router,
     subscription_router.router,
 ):
