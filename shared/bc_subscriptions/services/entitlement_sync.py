@@ -186,7 +186,10 @@ def _follow_once(
             return None  # a guest has no customer record to hold a group
         repo = deps.repo(uow)
         existing = repo.for_subscription(store_hash, subscription_id)
-        fresh = [] if existing else _materialise(deps, sub, holder, now)
+        # The plan's grants are locked when the subscription starts (like its terms): later
+        # events of a subscription that grants nothing read no plan.
+        created = event_type == ev.SUBSCRIPTION_CREATED
+        fresh = _materialise(deps, sub, holder, now) if created and not existing else []
         ents = existing or fresh
         if not ents or all(e.seen_seq >= seq for e in ents):
             return None  # grants nothing, or a duplicate or older event
