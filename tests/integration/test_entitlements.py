@@ -7,8 +7,12 @@ The fault matrix over every BigCommerce call runs on the in-memory unit of work
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from importlib import resources
 from typing import Any
+
+from jsonschema import Draft202012Validator
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.entitlements import PlanEntitlement
@@ -95,3 +99,13 @@ def test_a_membership_follows_its_subscription_through_the_stream_with_faults_at
         "entitlement.suspended",
         "entitlement.revoked",
     ]
+    # And each event's payload is the one its schema describes
+    for item in world.of_kind("event"):
+        if str(item["type"]).startswith("entitlement."):
+            body = json.loads(str(item["envelope"]))
+            schema = json.loads(
+                resources.files("bc_subscriptions.schemas")
+                .joinpath(f"{item['type']}.json")
+                .read_text()
+            )
+            assert list(Draft202012Validator(schema).iter_errors(body)) == []
