@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .adapters.bigcommerce import HttpBigCommerce
     from .adapters.bigcommerce.oauth import HttpOAuthClient
     from .adapters.http_sender import HttpxWebhookSender
+    from .ports.entitlement_provider import EntitlementProvider
     from .ports.entitlements import EntitlementRepository, EntitlementWork
     from .ports.storage import UnitOfWork
     from .services.entitlement_sync import EntitlementDeps
@@ -133,16 +134,22 @@ class Container:
         return DynamoEntitlementWork()
 
     @cached_property
+    def customer_groups(self) -> EntitlementProvider:
+        """BigCommerce customer groups, the entitlement provider."""
+        from .adapters.bigcommerce.customer_groups import BigCommerceCustomerGroups
+
+        return BigCommerceCustomerGroups(self.bigcommerce.rest)
+
+    @cached_property
     def entitlement_deps(self) -> EntitlementDeps:
         """What the entitlement consumer and sweep use; BigCommerce customer groups provide."""
-        from .adapters.bigcommerce.customer_groups import BigCommerceCustomerGroups
         from .services.entitlement_sync import EntitlementDeps
 
         return EntitlementDeps(
             uow=lambda: cast("UnitOfWork", self.unit_of_work()),
             repo=self.entitlements,
             work=self.entitlement_work,
-            provider=BigCommerceCustomerGroups(self.bigcommerce.rest),
+            provider=self.customer_groups,
             plans=self.plan_catalog,
             ops=self.ops_events,
             clock=self.clock,

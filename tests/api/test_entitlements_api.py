@@ -4,6 +4,7 @@ grants and where the holder's group stands, only for the subscription's own stor
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bc_subscriptions import bootstrap
 from bc_subscriptions.domain.entitlements import PlanEntitlement
@@ -93,3 +94,54 @@ def test_another_stores_merchant_and_a_shopper_cannot_read_a_subscriptions_entit
     # Then it does not exist for the other store, and a shopper is no merchant
     assert (foreign.status, foreign.json()["error"]) == (404, "not_found")
     assert own_shopper.status == 401
+
+
+def _put_plan(world: ApiWorld, body: dict[str, object]) -> Any:
+    token = world.session_token()
+    headers = {"content-type": "application/json", "authorization": f"Bearer {token}"}
+    return world.stack.http("PUT", f"/admin/plans/{PRODUCT_ID}", json.dumps(body).encode(), headers)
+
+
+def _plan_field(world: ApiWorld) -> list[dict[str, Any]]:
+    store = world.emulator.stores[world.store_hash]
+    return [dict(m) for m in store.metafields.get(PRODUCT_ID, {}).values()]
+
+
+MONTHLY_BODY = [{"label": "Monthly", "interval": "month"}]
+
+
+def test_a_plan_granting_another_stores_customer_group_is_refused_and_nothing_is_written(
+    stack: ApiStack, world: ApiWorld
+) -> None:
+    # Given a group of this store, and one that only another store has
+    ours = customer_groups.add_group(world.emulator, world.store_hash, "Members")
+    other = ApiWorld.create(stack)
+    customer_groups.add_group(other.emulator, other.store_hash, "Their retail")
+    foreign = customer_groups.add_group(other.emulator, other.store_hash, "Their members")
+    assert foreign != ours
+    before = _plan_field(world)
+    grants = [
+        {"key": "members", "customer_group_id": ours},
+        {"key": "theirs", "customer_group_id": foreign},
+    ]
+    # When the merchant sets a plan granting both
+    reply = _put_plan(world, {"cadences": MONTHLY_BODY, "entitlements": grants})
+    # Then the foreign group is named by its place in the plan, and nothing changed
+    assert reply.status == 422 and reply.json()["error"] == "invalid_plan"
+    assert [f["field"] for f in reply.json()["fields"]] == [
+        ["entitlements", 1, "customer_group_id"]
+    ]
+    assert _plan_field(world) == before
+
+
+def test_a_plan_granting_the_stores_own_group_is_published_with_its_cancel_grace(
+    world: ApiWorld,
+) -> None:
+    members = customer_groups.add_group(world.emulator, world.store_hash, "Members")
+    grants = [{"key": "members", "customer_group_id": members, "priority": 2}]
+    reply = _put_plan(
+        world, {"cadences": MONTHLY_BODY, "entitlements": grants, "cancel_grace_days": 3}
+    )
+    assert reply.status == 200, reply.body
+    stored = json.loads(_plan_field(world)[0]["value"])
+    assert stored["entitlements"] == grants and stored["cancel_grace_days"] == 3
