@@ -35,6 +35,10 @@ ADMIN_ONLY_ROUTES: list[tuple[str, str, Any]] = [
     ("DELETE", "contract", None),
     ("PUT", "payment-method", {"instrument_token": "tok_any"}),
 ]
+# Reads of one subscription only the merchant has (tried across stores like the changes).
+ADMIN_READ_ROUTES: list[tuple[str, str, Any]] = [
+    ("GET", "entitlements", None),
+]
 # Tried on the whole topology (the endpoints have no in-memory stand-in).
 ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "rotate", None),
