@@ -131,24 +131,50 @@ def test_a_lost_answer_is_recognised_by_reading_the_group_first() -> None:
     assert ledger.next_step(ORIGINAL).kind == StepKind.MOVE
 
 
-def test_a_group_the_merchant_set_by_hand_is_left_alone() -> None:
-    # Given a customer we moved into the membership group
+def _member() -> tuple[GroupLedger, Entitlement]:
+    """A customer we moved from their own group into the membership group."""
     ledger = GroupLedger(store_hash="s", customer_id=5)
     ent = _ent()
     ent.follow(Signal.PAID, seq=1, now=T0)
     ledger.hold(ent)
     ledger.before_move(ORIGINAL, MEMBERS)
     ledger.settled(MEMBERS)
-    # When the merchant moves them to a wholesale group and the membership is suspended
-    ent.follow(Signal.EXHAUSTED, seq=2, now=T0)
-    ledger.hold(ent)
+    return ledger, ent
+
+
+def test_a_group_the_merchant_set_by_hand_while_the_membership_holds_is_left_alone() -> None:
+    # Given a member the merchant moves to a wholesale group, and a second membership arrives
+    ledger, first = _member()
+    other = _ent("gold", group=11)
+    other.follow(Signal.PAID, seq=2, now=T0)
+    ledger.hold(other)
     step = ledger.next_step(9)
-    # Then we report it and never move them again while anything holds them
+    # Then we report it, and never move them again while anything holds them
     assert step.kind == StepKind.HAND_CHANGED and step.group_id == 9
     ledger.hand_changed(9)
+    assert ledger.next_step(9).kind == StepKind.YIELD
+    # And when nothing holds them any more, the ledger lets go and leaves them there
+    for ent in (first, other):
+        ent.follow(Signal.ENDED, seq=3, now=T0)
+        ledger.hold(ent)
+    assert ledger.next_step(9).kind == StepKind.RELEASE
+
+
+def test_a_group_the_merchant_set_by_hand_while_suspended_becomes_their_own_group() -> None:
+    # Given a member whose membership is suspended, and the merchant moved them by hand
+    ledger, ent = _member()
+    ent.follow(Signal.EXHAUSTED, seq=2, now=T0)
+    ledger.hold(ent)
+    assert ledger.next_step(9).kind == StepKind.HAND_CHANGED
+    ledger.hand_changed(9)
+    # Then nothing is remembered: a resumed membership moves them from the group they now have
+    assert ledger.forgotten
     ent.follow(Signal.RECOVERED, seq=3, now=T0)
     ledger.hold(ent)
-    assert ledger.next_step(9).kind == StepKind.YIELD
+    step = ledger.next_step(9)
+    assert step.kind == StepKind.MOVE and step.group_id == MEMBERS
+    ledger.before_move(9, MEMBERS)
+    assert ledger.original_group_id == 9
 
 
 def test_the_higher_priority_wins_and_among_equals_the_one_held_longest() -> None:

@@ -223,7 +223,9 @@ class GroupLedger(BaseModel):
     changed_at: datetime | None = None
 
     def hold(self, ent: Entitlement) -> None:
+        """Follow one entitlement's state; pending when what holds the customer changed."""
         name = f"{ent.subscription_id}/{ent.key}"
+        before = dict(self.holdings)
         if ent.holds_group:
             since = self.holdings[name].since if name in self.holdings else ent.changed_at
             self.holdings[name] = Holding(
@@ -231,8 +233,9 @@ class GroupLedger(BaseModel):
             )
         else:
             self.holdings.pop(name, None)
-        self.pending = True
-        self.changed_at = ent.changed_at
+        if self.holdings != before:
+            self.pending = True
+            self.changed_at = ent.changed_at
 
     def winner(self) -> int | None:
         """The group the holdings want, by the documented priority (None: none holds)."""
@@ -288,6 +291,8 @@ class GroupLedger(BaseModel):
     def hand_changed(self, group_id: int) -> None:
         self.hand_changed_to, self.in_flight_group_id = group_id, None
         self.pending = False
+        if not self.holdings:
+            self._forget()  # nothing holds them any more: the merchant's group simply stays
 
     def release(self) -> None:
         self._forget()

@@ -260,7 +260,8 @@ def _record(
     reason: str,
     now: datetime,
 ) -> bool:
-    """Stage the transitions' events and the holder's ledger; True when the ledger changed."""
+    """Stage the transitions' events and the holder's ledger; True when the ledger has a
+    change to apply at the provider."""
     if not moved:
         return False
     ledger = repo.ledger(sub.store_hash, holder)
@@ -271,6 +272,8 @@ def _record(
         sub.record_entitlement(event_type, now, ent.event_data(reason))
     uow.subscriptions.save(sub)
     (repo.save_ledger if known else repo.add_ledger)(ledger)
+    if not ledger.pending:
+        return False  # e.g. a suspended one revoked: the group it held was already given back
     repo.mark(WorkItem(sub.store_hash, customer_id=holder))
     return True
 
