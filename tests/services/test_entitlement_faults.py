@@ -12,17 +12,22 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from bc_subscriptions.domain.entitlements import EntitlementStatus
+from bc_subscriptions.domain.entitlements import EntitlementStatus, PlanEntitlement
+from bc_subscriptions.domain.plan import Cadence, Plan
+from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.services.entitlement_sync import GROUP_CHANGED_BY_HAND
 from devstack.bc_emulator import customer_groups
 
+from ..emulator_store import PRODUCT_ID
 from .crashing import KINDS, CommitHook, Crash, CrashAfterCall
 from .entitlement_world import MembershipWorld
 
+GOLD_PRODUCT = 4242
 GET = ("GET", "/stores/*/v3/customers")
 PUT = ("PUT", "/stores/*/v3/customers")
 PHASES = ["activation", "exhaustion", "cancel"]
@@ -30,13 +35,21 @@ PHASES = ["activation", "exhaustion", "cancel"]
 
 def _cancel(m: MembershipWorld) -> None:
     """The merchant cancels the subscription."""
+    [sub] = m.world.subscriptions()
+    _cancel_one(m, sub.id)
+
+
+def _cancel_one(m: MembershipWorld, subscription_id: str) -> None:
     with m.world.uow() as uow:
-        [sub] = m.world.subscriptions()
-        sub = uow.subscriptions.get(m.world.store_hash, sub.id)
+        sub = uow.subscriptions.get(m.world.store_hash, subscription_id)
         assert sub is not None
         sub.cancel(m.world.clock.now())
         uow.subscriptions.save(sub)
         uow.commit()
+
+
+def _shopper(world: Any, customer_id: int) -> Any:
+    return world.emulator.stores[world.store_hash].customers[customer_id]
 
 
 def _status(m: MembershipWorld) -> EntitlementStatus:
@@ -247,3 +260,40 @@ def test_a_deleted_group_is_reported_instead_of_retried_forever() -> None:
     assert m.group_of(customer) == m.retail
     assert [e.type for e in m.ops.recorded] == ["entitlement.group_refused"]
     assert m.group_puts() == 1
+
+
+def test_two_memberships_follow_the_priority_and_the_last_to_end_restores_the_own_group() -> None:
+    # Given a Silver membership (the plan's product) and a Gold one of higher priority
+    m = MembershipWorld.create()
+    world, store = m.world, m.world.store_hash
+    gold = customer_groups.add_group(world.emulator, store, "Gold")
+    world.emulator.add_product(store, product_id=GOLD_PRODUCT, name="Gold", price=Decimal("9"))
+    world.put_plan(
+        Plan(
+            product_id=GOLD_PRODUCT,
+            cadences=[Cadence(label="Monthly", interval=Interval.MONTH)],
+            entitlements=(PlanEntitlement(key="gold", customer_group_id=gold, priority=5),),
+        )
+    )
+    # When a Retail shopper buys Silver, then Gold
+    customer = m.join()
+    m.stream()
+    assert m.group_of(customer) == m.members
+    order = world.checkout(_shopper(world, customer), [{"product_id": GOLD_PRODUCT, "quantity": 1}])
+    assert world.capture(order["id"]).outcome == "created"
+    m.stream()
+    # Then Gold wins by priority
+    assert m.group_of(customer) == gold
+    # When Gold is cancelled, Silver holds them again; when Silver is cancelled too, they are
+    # back in their own group
+    silver_sub, gold_sub = sorted(
+        world.subscriptions(), key=lambda s: s.lines[0].product_id != PRODUCT_ID
+    )
+    _cancel_one(m, gold_sub.id)
+    m.stream()
+    assert m.group_of(customer) == m.members
+    _cancel_one(m, silver_sub.id)
+    m.stream()
+    assert m.group_of(customer) == m.retail
+    ledger = m.ledger(customer)
+    assert ledger is not None and ledger.forgotten
