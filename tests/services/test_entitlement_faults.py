@@ -1,10 +1,11 @@
 """A membership plan's customer group, exactly once whatever fails.
 
 The subscriber moves into the Members group on activation, out of it (back to their own Retail
-group) when dunning runs out, and stays in their own group once cancelled, with timeouts and
-5xx before and after each BigCommerce call, crashes between our commits and the calls, and
-every event delivered twice. The whole matrix runs here on the in-memory unit of work;
-`tests/integration/test_entitlements.py` keeps one scenario on the full topology.
+group) when dunning runs out, and stays in their own group once cancelled (a member cancelled
+while active goes back to it then), with timeouts and 5xx before and after each BigCommerce
+call, crashes between our commits and the calls, and every event delivered twice. The whole
+matrix runs here on the in-memory unit of work; `tests/integration/test_entitlements.py` keeps
+one scenario on the full topology.
 """
 
 from __future__ import annotations
@@ -295,5 +296,30 @@ def test_two_memberships_follow_the_priority_and_the_last_to_end_restores_the_ow
     _cancel_one(m, silver_sub.id)
     m.stream()
     assert m.group_of(customer) == m.retail
+    ledger = m.ledger(customer)
+    assert ledger is not None and ledger.forgotten
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("call", [GET, PUT], ids=["read", "update"])
+def test_a_fault_when_a_cancel_restores_the_own_group_still_restores_it_exactly_once(
+    call: tuple[str, str], kind: str
+) -> None:
+    # Given an active member, and a fault waiting at one BigCommerce call
+    m = MembershipWorld.create()
+    customer = m.join()
+    m.stream()
+    puts_before = m.group_puts()
+    m.world.emulator.faults.inject(*call, kind, times=1)
+    # When the subscription is cancelled, its events followed, then the sweep runs
+    _cancel(m)
+    m.stream()
+    m.sweep()
+    # Then they are back in their own group, revoked once, the change sent once (twice only
+    # when it was refused before BigCommerce applied it)
+    assert m.group_of(customer) == m.retail
+    assert m.entitlement_events() == ["entitlement.granted", "entitlement.revoked"]
+    resent = call == PUT and kind.endswith("_before")
+    assert m.group_puts() - puts_before == (2 if resent else 1)
     ledger = m.ledger(customer)
     assert ledger is not None and ledger.forgotten
