@@ -19,6 +19,7 @@ from bc_subscriptions.entrypoints import (
     admin_settings,
     change_request_router,
     custom_field_values,
+    entitlement_router,
     merchant_router,
     plan_router,
     subscription_router,
@@ -39,6 +40,7 @@ app.include_router(change_request_router.queue_router)
 for router in (
     admin_auth.router,
     merchant_router.router,
+    entitlement_router.router,
     plan_router.router,
     subscription_router.router,
     actor_router.admin_router,

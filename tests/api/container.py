@@ -19,6 +19,10 @@ from bc_subscriptions.adapters.memory import (
     MemorySubscriptionReads,
     MemoryUnitOfWork,
 )
+from bc_subscriptions.adapters.memory.entitlements import (
+    MemoryEntitlements,
+    MemoryEntitlementWork,
+)
 from bc_subscriptions.bootstrap import Container
 from bc_subscriptions.config import Settings
 from bc_subscriptions.services.plans import PlanCatalog
@@ -66,6 +70,13 @@ class MemoryContainer(Container):
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return self._stack.uow()
+
+    def entitlements(self, uow: Any) -> MemoryEntitlements:
+        return MemoryEntitlements(uow)
+
+    @cached_property
+    def entitlement_work(self) -> MemoryEntitlementWork:
+        return MemoryEntitlementWork(self._stack.store)
 
     @cached_property
     def ops_events(self) -> MemoryOpsEvents:

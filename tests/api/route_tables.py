@@ -51,6 +51,10 @@ CHANGE_REQUEST_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "reject", {"reason": "not now"}),
 ]
 CHANGE_REQUEST_PATH = "/subscriptions/<subscription_id>/change-requests/<request_id>"
+# Reads of one subscription only the merchant has (tried across stores like the changes).
+ADMIN_READ_ROUTES: list[tuple[str, str, Any]] = [
+    ("GET", "entitlements", None),
+]
 # Tried on the whole topology (the endpoints have no in-memory stand-in).
 ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "rotate", None),

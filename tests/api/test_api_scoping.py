@@ -15,6 +15,7 @@ import pytest
 from .route_tables import (
     ACTOR_ROUTES,
     ADMIN_ONLY_ROUTES,
+    ADMIN_READ_ROUTES,
     CALLER_SCOPED,
     CHANGE_REQUEST_PATH,
     CHANGE_REQUEST_ROUTES,
@@ -79,7 +80,9 @@ def test_every_mutating_portal_route_is_in_the_tables() -> None:
     assert _mutating_routes("PortalApiFunction") == listed
 
 
-@pytest.mark.parametrize(("method", "route", "body"), SUBSCRIPTION_ROUTES + ADMIN_ONLY_ROUTES)
+@pytest.mark.parametrize(
+    ("method", "route", "body"), SUBSCRIPTION_ROUTES + ADMIN_ONLY_ROUTES + ADMIN_READ_ROUTES
+)
 def test_another_stores_merchant_gets_404_on_every_subscription_route(
     world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
 ) -> None:

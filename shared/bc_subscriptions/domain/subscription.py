@@ -530,6 +530,13 @@ class Subscription(BaseModel):
         self.updated_at = now
         self._record(type_, now, {"cycle": cycle, **data})
 
+    def record_entitlement(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
+        """One of its entitlements changed (domain/entitlements.py decides when): the event joins
+        the subscription's own sequence, so merchants see it in order with what caused it."""
+        if type_ not in ev.ENTITLEMENT_TYPES:
+            raise ValueError(f"{type_} is not an entitlement event")
+        self._record(type_, now, data)
+
     def retry_payment_now(self, now: datetime) -> int:
         """The merchant asks for the cycle's scheduled dunning retry to happen now; returns the
         cycle. Only a past-due subscription waiting for a retry has one to bring forward."""

@@ -94,6 +94,13 @@ class MemoryStore:
             for write in writes:
                 self._land(write)
 
+    def delete(self, key: tuple[str, str]) -> None:
+        """Remove one row outside any transaction (absent: nothing happens)."""
+        with self._lock:
+            partition = self._partitions.get(key[0])
+            if partition is not None:
+                partition.pop(key[1], None)
+
     def events(self, store_hash: str, subscription_id: str | None = None) -> list[StoredEvent]:
         """The store's committed events in the order they were written (one subscription's:
         its sequence order)."""

@@ -486,6 +486,23 @@ export interface paths {
         patch: operations["change_custom_fields_admin_subscriptions__subscription_id__custom_fields_patch"];
         trace?: never;
     };
+    "/admin/subscriptions/{subscription_id}/entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/entitlements */
+        get: operations["get_entitlements_admin_subscriptions__subscription_id__entitlements_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/subscriptions/{subscription_id}/locations": {
         parameters: {
             query?: never;
@@ -1186,6 +1203,22 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * CustomerGroupView
+         * @description The holder's group as our entitlements manage it (null: we never moved them).
+         */
+        CustomerGroupView: {
+            /** Applied Group Id */
+            applied_group_id: number | null;
+            /** Changed By Hand To */
+            changed_by_hand_to: number | null;
+            /** Original Group Id */
+            original_group_id: number | null;
+            /** Pending */
+            pending: boolean;
+            /** Wanted Group Id */
+            wanted_group_id: number | null;
+        };
         /** DeadLetterList */
         DeadLetterList: {
             /** Items */
@@ -1315,6 +1348,29 @@ export interface components {
              * @description The whsec_ signing secret; shown only in this answer
              */
             secret: string;
+        };
+        /** EntitlementView */
+        EntitlementView: {
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+            /** Customer Group Id */
+            customer_group_id: number;
+            /** Granted At */
+            granted_at: string | null;
+            /** Key */
+            key: string;
+            /** Priority */
+            priority: number;
+            /** Revoke At */
+            revoke_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "active" | "suspended" | "revoked";
         };
         /**
          * FieldType
@@ -1626,6 +1682,16 @@ export interface components {
                 [key: string]: unknown;
             }[];
             subscription: components["schemas"]["SubscriptionView"];
+        };
+        /** SubscriptionEntitlementsView */
+        SubscriptionEntitlementsView: {
+            customer_group: components["schemas"]["CustomerGroupView"] | null;
+            /** Customer Id */
+            customer_id: number;
+            /** Entitlements */
+            entitlements: components["schemas"]["EntitlementView"][];
+            /** Subscription Id */
+            subscription_id: string;
         };
         /** SubscriptionList */
         SubscriptionList: {
@@ -2832,6 +2898,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CustomFieldValuesView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_entitlements_admin_subscriptions__subscription_id__entitlements_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionEntitlementsView"];
                 };
             };
             /** @description Validation Error */
