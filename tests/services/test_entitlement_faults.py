@@ -323,3 +323,27 @@ def test_a_fault_when_a_cancel_restores_the_own_group_still_restores_it_exactly_
     assert m.group_puts() - puts_before == (2 if resent else 1)
     ledger = m.ledger(customer)
     assert ledger is not None and ledger.forgotten
+
+
+def test_a_gifted_membership_moves_its_recipient_into_the_group_and_leaves_the_payer_alone() -> (
+    None
+):
+    # Given a payer and a recipient, both in the Retail group, and a gift of the membership
+    m = MembershipWorld.create()
+    payer, recipient = m.world.shopper(), m.world.shopper()
+    for customer in (payer, recipient):
+        customer_groups.move_by_hand(m.world.emulator, m.world.store_hash, customer.id, m.retail)
+    message = f"For you\ngift-recipient: {recipient.email}"
+    order = m.world.checkout(payer, customer_message=message)
+    assert m.world.capture(order["id"]).outcome == "created"
+    # When the subscription's events reach the consumer
+    m.stream()
+    # Then the recipient is the member and the payer stays in their own group
+    [ent] = m.entitlements()
+    assert ent.holder_customer_id == recipient.id
+    assert (m.group_of(recipient.id), m.group_of(payer.id)) == (m.members, m.retail)
+    # When the gift is cancelled
+    _cancel(m)
+    m.stream()
+    # Then the recipient is back in their own group
+    assert m.group_of(recipient.id) == m.retail and _status(m) == EntitlementStatus.REVOKED
