@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlparse
 
 import boto3
+import httpx
 from rich.console import Console
 from rich.table import Table
 
@@ -74,6 +75,7 @@ class SoakConfig:
     late_share: float = 0.1  # of BigCommerce webhooks held back to a later round
     outage_day: int = 10  # the merchant endpoint answers 503 for this whole day
     shopper_changes_per_day: int = 0  # 0: about 1% of the subscriptions a day
+    mid_renewal_share: float = 0.05  # of renewal orders whose shopper changes it meanwhile
     ship_share: float = 0.5  # of the day's new renewal orders the merchant ships
     refund_share: float = 0.03  # of the day's new renewal orders the merchant refunds
     # In-memory queues and stream only (moto's SQS delivers each message once, in order):
@@ -185,6 +187,8 @@ class Soak:
                     QueueUrl=stack.physical[queue], Attributes={"VisibilityTimeout": "1"}
                 )
         emu.faults.randomly(self.cfg.fault_rate, seed=self.cfg.seed)
+        if self.memory:
+            cast("MemoryStack", stack).before_bigcommerce = self.mid_renewal
         # The client's waits between retries (429s, 5xx on reads) pass on the business clock,
         # as the rest of the month does, instead of holding the run for real seconds.
         from bc_subscriptions.bootstrap import container
@@ -223,23 +227,39 @@ class Soak:
         per_day = self.cfg.shopper_changes_per_day or max(1, len(subs) // 100)
         per_step = per_day * self.cfg.step / timedelta(days=1)
         count = int(per_step) + (self.rng.random() < per_step % 1)
-        now = self.stack.now()
         for sub in self.rng.sample(subs, min(count, len(subs))):
-            action = self.rng.choice(["pause", "skip", "cancel", "resume"])
-            body: dict[str, Any] | None = None
-            if action == "pause":
-                body = {"resume_at": (now + timedelta(days=self.rng.randint(2, 9))).isoformat()}
-            elif action == "cancel":
-                body = {"when": self.rng.choice(["immediately", "period_end"])}
-            token = self.stack.emulator.current_customer_jwt(STORE, int(sub["customer_id"]))
-            reply = self.stack.runtime.http(
-                "POST",
-                f"/portal/subscriptions/{sub['subscription_id']}/{action}",
-                b"" if body is None else json.dumps(body).encode(),
-                {"content-type": "application/json", "authorization": f"Bearer {token}"},
-            )
-            outcome = "ok" if reply.status == 200 else str(reply.status)
-            self.rep.shopper_changes[f"{action} {outcome}"] += 1
+            self._change(str(sub["subscription_id"]), int(sub["customer_id"]))
+
+    def _change(self, subscription_id: str, customer_id: int, when: str = "") -> None:
+        """The shopper pauses, skips, cancels or resumes through the portal."""
+        now = self.stack.now()
+        action = self.rng.choice(["pause", "skip", "cancel", "resume"])
+        body: dict[str, Any] | None = None
+        if action == "pause":
+            body = {"resume_at": (now + timedelta(days=self.rng.randint(2, 9))).isoformat()}
+        elif action == "cancel":
+            body = {"when": self.rng.choice(["immediately", "period_end"])}
+        token = self.stack.emulator.current_customer_jwt(STORE, customer_id)
+        reply = self.stack.runtime.http(
+            "POST",
+            f"/portal/subscriptions/{subscription_id}/{action}",
+            b"" if body is None else json.dumps(body).encode(),
+            {"content-type": "application/json", "authorization": f"Bearer {token}"},
+        )
+        outcome = "ok" if reply.status == 200 else str(reply.status)
+        self.rep.shopper_changes[f"{when}{action} {outcome}"] += 1
+
+    def mid_renewal(self, request: httpx.Request) -> None:
+        """While a renewal worker waits for BigCommerce to create the cycle's order (it has
+        read the subscription and will commit after), now and then its shopper changes it."""
+        if request.method != "POST" or not request.url.path.endswith("/v2/orders"):
+            return
+        if self.rng.random() >= self.cfg.mid_renewal_share:
+            return
+        order = json.loads(request.content or b"{}")
+        if (m := _ORDER_KEY.match(str(order.get("external_order_id") or ""))) is None:
+            return
+        self._change(m["sub"], int(order["customer_id"]), when="mid-renewal ")
 
     def cards(self) -> None:
         """Now and then a card starts declining; a declining card is fixed a few days later."""

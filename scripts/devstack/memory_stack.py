@@ -13,6 +13,7 @@ thousands of subscriptions then takes minutes, not hours.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 import logging
 import os
 import random
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any, TextIO
 
+import httpx
 from pydantic import SecretStr
 
 from bc_subscriptions.adapters.clock import FixedClock
@@ -205,6 +207,7 @@ class MemoryRuntime(LocalRuntime):
         self.store, self.queues, self.rng = store, queues, rng
         self.stream_redelivery_share = stream_redelivery_share
         self.stream_redelivered = 0
+        self.batches_per_round = 20
         self._position = 0
         self._sequence = itertools.count(1)
 
@@ -242,11 +245,18 @@ class MemoryRuntime(LocalRuntime):
         for qid, (fid, batch) in self.queue_sources.items():
             if only is not None and qid != only:
                 continue
-            queue = self.queues[qid]
-            messages = queue.receive(min(batch, 10))
-            if not messages:
-                continue
-            counts[qid] = len(messages)
+            # Lambda scales its pollers with the backlog: several batches a round, not one.
+            for _ in range(self.batches_per_round):
+                handled = self._poll_queue(qid, fid, batch, retry_failed)
+                if not handled:
+                    break
+                counts[qid] = counts.get(qid, 0) + handled
+        return counts
+
+    def _poll_queue(self, qid: str, fid: str, batch: int, retry_failed: bool) -> int:
+        queue = self.queues[qid]
+        messages = queue.receive(min(batch, 10))
+        if messages:
             failed = self._invoke_batch(
                 fid, le.sqs_event(messages, queue.arn), [m["MessageId"] for m in messages]
             )
@@ -255,7 +265,7 @@ class MemoryRuntime(LocalRuntime):
                     queue.delete(m["ReceiptHandle"])
                 elif retry_failed:
                     queue.release(m["ReceiptHandle"])
-        return counts
+        return len(messages)
 
     def _release_due(self) -> None:
         """Nothing to release: a queue's messages become visible on the business clock."""
@@ -430,6 +440,9 @@ class MemoryStack(LocalStack):
         self.receiver = MerchantReceiver()
         self.queue_duplicate_share = queue_duplicate_share
         self.stream_redelivery_share = stream_redelivery_share
+        # Called with each request to BigCommerce before it is sent: what else happens while
+        # a function waits for BigCommerce's answer (a shopper's change mid-renewal).
+        self.before_bigcommerce: Callable[[httpx.Request], None] | None = None
         self._stops: list[Any] = []
         self.urls = {"bigcommerce": BC_URL, "merchant": "https://merchant.example.test/hooks"}
         self.function_env: dict[str, str] = {}
@@ -467,7 +480,7 @@ class MemoryStack(LocalStack):
         self.container = MemoryContainer(
             self.world,
             settings,
-            bc_transport=self.emulator.transport(),
+            bc_transport=_Interleaving(self.emulator.transport(), self),
             webhook_transport=self.receiver.transport(),
         )
         bootstrap.use(self.container)
@@ -518,6 +531,24 @@ class MemoryStack(LocalStack):
 
     def now(self) -> Any:
         return self.clock.now()
+
+
+class _Interleaving(httpx.BaseTransport):
+    """The emulator's transport, with the stack's `before_bigcommerce` run first (not again
+    for the calls that itself makes)."""
+
+    def __init__(self, inner: httpx.BaseTransport, stack: MemoryStack) -> None:
+        self._inner, self._stack, self._busy = inner, stack, False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        hook = self._stack.before_bigcommerce
+        if hook is not None and not self._busy:
+            self._busy = True
+            try:
+                hook(request)
+            finally:
+                self._busy = False
+        return self._inner.handle_request(request)
 
 
 def _restore_env(name: str) -> Any:
