@@ -13,10 +13,10 @@ thousands of subscriptions then takes minutes, not hours.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 import logging
 import os
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
