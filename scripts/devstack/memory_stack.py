@@ -465,6 +465,14 @@ class MemoryStack(LocalStack):
         for name, value in env.items():
             self._stops.append(_restore_env(name))
             os.environ[name] = value
+        # The functions' logger and metrics read their settings once, when first imported
+        # (by whatever ran before this stack, perhaps).
+        from bc_subscriptions.observability import logger, metrics
+
+        level, namespace = logger.log_level, metrics.namespace
+        logger.setLevel(self.log_level)
+        metrics.namespace = namespace or env["POWERTOOLS_METRICS_NAMESPACE"]
+        self._stops.append(lambda: logger.setLevel(level))
         queues = _queues(self.tpl, self.clock, self.rng, self.queue_duplicate_share)
         self.world = MemoryWorld(self.clock, self.rng, queues=queues)
         settings = Settings(
