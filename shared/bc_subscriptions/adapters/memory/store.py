@@ -112,6 +112,12 @@ class MemoryStore:
                 and (subscription_id is None or e.subscription_id == subscription_id)
             ]
 
+    def events_after(self, position: int) -> list[StoredEvent]:
+        """Every store's events committed after the first `position`, in commit order: what a
+        stream reader that has taken `position` records so far reads next."""
+        with self._lock:
+            return self._events[position:]
+
     def keys(self) -> Iterable[tuple[str, str]]:
         with self._lock:
             return [(pk, sk) for pk in self._pks for sk in sorted(self._partitions[pk])]
