@@ -11,6 +11,7 @@ from bc_subscriptions.entrypoints import (
     admin_auth,
     admin_catalog,
     admin_config_presets,
+    admin_custom_fields,
     admin_dashboard,
     admin_locations,
     admin_onboarding,
@@ -18,6 +19,8 @@ from bc_subscriptions.entrypoints import (
     admin_settings,
     change_request_router,
     company_router,
+    custom_field_values,
+    entitlement_router,
     merchant_router,
     plan_router,
     subscription_router,
@@ -39,10 +42,13 @@ for router in (
     admin_auth.router,
     company_router.router,
     merchant_router.router,
+    entitlement_router.router,
     plan_router.router,
     subscription_router.router,
     actor_router.admin_router,
     change_request_router.router,
+    admin_custom_fields.router,
+    custom_field_values.router,
 ):
     app.include_router(router, prefix="/admin")
 for store_router in (

@@ -13,6 +13,7 @@ from bc_subscriptions.entrypoints import (
     action_page,
     actor_router,
     change_request_router,
+    custom_field_values,
     shopper_auth,
     shopper_router,
     subscription_router,
@@ -37,6 +38,7 @@ for router in (
     subscription_router.router,
     actor_router.portal_router,
     change_request_router.router,
+    custom_field_values.router,
 ):
     app.include_router(router, prefix="/portal")
 # The action-link page: the shopper's other way in, by a link instead of a storefront login.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ulid import ULID
 
@@ -41,7 +41,11 @@ if TYPE_CHECKING:
     from .adapters.bigcommerce.oauth import HttpOAuthClient
     from .adapters.dynamodb.company_index import DynamoCompanySubscriptions
     from .adapters.http_sender import HttpxWebhookSender
+    from .ports.entitlement_provider import EntitlementProvider
+    from .ports.entitlements import EntitlementRepository, EntitlementWork
+    from .ports.storage import UnitOfWork
     from .services.company_directory import CompanyDirectory
+    from .services.entitlement_sync import EntitlementDeps
     from .services.plans import PlanCatalog
     from .services.webhook_delivery import DeliveryDeps
 
@@ -124,6 +128,40 @@ class Container:
     @cached_property
     def outbox(self) -> Outbox:
         return Outbox(self.settings.due_index_shards)
+
+    def entitlements(self, uow: UnitOfWork) -> EntitlementRepository:
+        """The entitlement items staged on `uow`."""
+        from .adapters.dynamodb.entitlements import DynamoEntitlements
+
+        return DynamoEntitlements(uow)
+
+    @cached_property
+    def entitlement_work(self) -> EntitlementWork:
+        from .adapters.dynamodb.entitlements import DynamoEntitlementWork
+
+        return DynamoEntitlementWork()
+
+    @cached_property
+    def customer_groups(self) -> EntitlementProvider:
+        """BigCommerce customer groups, the entitlement provider."""
+        from .adapters.bigcommerce.customer_groups import BigCommerceCustomerGroups
+
+        return BigCommerceCustomerGroups(self.bigcommerce.rest)
+
+    @cached_property
+    def entitlement_deps(self) -> EntitlementDeps:
+        """What the entitlement consumer and sweep use; BigCommerce customer groups provide."""
+        from .services.entitlement_sync import EntitlementDeps
+
+        return EntitlementDeps(
+            uow=lambda: cast("UnitOfWork", self.unit_of_work()),
+            repo=self.entitlements,
+            work=self.entitlement_work,
+            provider=self.customer_groups,
+            plans=self.plan_catalog,
+            ops=self.ops_events,
+            clock=self.clock,
+        )
 
     def unit_of_work(self) -> DynamoUnitOfWork:
         return DynamoUnitOfWork(

@@ -21,6 +21,10 @@ from bc_subscriptions.adapters.memory import (
     MemoryUnitOfWork,
 )
 from bc_subscriptions.adapters.memory.company_index import MemoryCompanySubscriptions
+from bc_subscriptions.adapters.memory.entitlements import (
+    MemoryEntitlements,
+    MemoryEntitlementWork,
+)
 from bc_subscriptions.bootstrap import Container
 from bc_subscriptions.config import Settings
 from bc_subscriptions.services.company_directory import CompanyDirectory
@@ -69,6 +73,13 @@ class MemoryContainer(Container):
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return self._stack.uow()
+
+    def entitlements(self, uow: Any) -> MemoryEntitlements:
+        return MemoryEntitlements(uow)
+
+    @cached_property
+    def entitlement_work(self) -> MemoryEntitlementWork:
+        return MemoryEntitlementWork(self._stack.store)
 
     @cached_property
     def ops_events(self) -> MemoryOpsEvents:

@@ -29,6 +29,7 @@ SUBSCRIPTION_ROUTES: list[tuple[str, str, Any]] = [
     ("DELETE", "scheduled-cancel", None),
     # One of the payer's cards on this subscription: any merchant, or a shopper whose role may.
     ("PUT", "payment-method", {"instrument_token": "tok_any"}),
+    ("PATCH", "custom-fields", {"values": {}}),
 ]
 ADMIN_ONLY_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "retry-payment", None),
@@ -51,6 +52,10 @@ CHANGE_REQUEST_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "reject", {"reason": "not now"}),
 ]
 CHANGE_REQUEST_PATH = "/subscriptions/<subscription_id>/change-requests/<request_id>"
+# Reads of one subscription only the merchant has (tried across stores like the changes).
+ADMIN_READ_ROUTES: list[tuple[str, str, Any]] = [
+    ("GET", "entitlements", None),
+]
 # Tried on the whole topology (the endpoints have no in-memory stand-in).
 ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "rotate", None),
@@ -60,12 +65,18 @@ ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
 ]
 # Another store's redrive is tried with a real dead letter in test_admin_ops_stuck_and_dead_letters.
 DEAD_LETTER_ROUTES: list[tuple[str, str, Any]] = [("POST", "redrive", None)]
+# A store's custom field definitions, by key (after /admin/custom-fields/<key>/).
+CUSTOM_FIELD_ROUTES: list[tuple[str, str, Any]] = [
+    ("PATCH", "", {"label": "Changed"}),
+    ("POST", "archive", None),
+]
 # Routes that name no resource of another store: they write only the caller's own store
 # (or shopper), which their own tests show.
 CALLER_SCOPED = {
     "PUT /admin/config",
     "POST /admin/webhooks/endpoints",
     "PUT /admin/plans/<product_id>",
+    "POST /admin/custom-fields",
     "PUT /portal/payment-method",
     "POST /admin/session",
     # The buyer is looked up in the caller's own store's B2B Edition (test_company_api.py

@@ -97,7 +97,7 @@ def test_a_gift_paid_by_one_shopper_ships_to_another_and_each_sees_what_their_ro
     a, b = _listed(world, payer), _listed(world, recipient)
     assert a["roles"] == ["owner", "payer"] and "change_card" in a["allowed_actions"]
     assert b["roles"] == ["beneficiary"]
-    assert b["allowed_actions"] == ["change_address", "skip", "view"]
+    assert b["allowed_actions"] == ["change_address", "edit_custom_fields", "skip", "view"]
     assert a["payer_customer_id"] == b["payer_customer_id"] == payer.id
     assert a["beneficiary_customer_id"] == recipient.id
     # When the next cycle renews

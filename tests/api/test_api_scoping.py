@@ -16,9 +16,11 @@ from .b2b import buyer, company, enrollment, on_b2b
 from .route_tables import (
     ACTOR_ROUTES,
     ADMIN_ONLY_ROUTES,
+    ADMIN_READ_ROUTES,
     CALLER_SCOPED,
     CHANGE_REQUEST_PATH,
     CHANGE_REQUEST_ROUTES,
+    CUSTOM_FIELD_ROUTES,
     DEAD_LETTER_ROUTES,
     ENDPOINT_ROUTES,
     MUTATING,
@@ -65,6 +67,8 @@ def test_every_mutating_admin_route_is_in_the_tables() -> None:
     dead_letter = "/admin/ops/dead-letters/<dead_letter_id>"
     listed |= {f"{m} {dead_letter}/{r}" for m, r, _ in DEAD_LETTER_ROUTES}
     listed |= {f"{m} /admin{CHANGE_REQUEST_PATH}/{r}" for m, r, _ in CHANGE_REQUEST_ROUTES}
+    field = "/admin/custom-fields/<key>"
+    listed |= {f"{m} {field}/{r}".rstrip("/") for m, r, _ in CUSTOM_FIELD_ROUTES}
     listed |= {r for r in CALLER_SCOPED if r.split(" ")[1].startswith("/admin")}
     assert _mutating_routes("AdminApiFunction") == listed
 
@@ -77,7 +81,9 @@ def test_every_mutating_portal_route_is_in_the_tables() -> None:
     assert _mutating_routes("PortalApiFunction") == listed
 
 
-@pytest.mark.parametrize(("method", "route", "body"), SUBSCRIPTION_ROUTES + ADMIN_ONLY_ROUTES)
+@pytest.mark.parametrize(
+    ("method", "route", "body"), SUBSCRIPTION_ROUTES + ADMIN_ONLY_ROUTES + ADMIN_READ_ROUTES
+)
 def test_another_stores_merchant_gets_404_on_every_subscription_route(
     world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
 ) -> None:
@@ -132,6 +138,25 @@ def test_another_stores_merchant_gets_404_on_every_actor_route(
     reply = other.call(
         method, f"/admin/subscriptions/{sub_id}/{route}", other.session_token(), body
     )
+    # Then it does not exist for them, and nothing of this store changed
+    assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    assert _stored(world) == before
+
+
+PO_NUMBER = {"key": "po_number", "scope": "subscription", "type": "text", "label": "PO number"}
+
+
+@pytest.mark.parametrize(("method", "route", "body"), CUSTOM_FIELD_ROUTES)
+def test_another_stores_merchant_gets_404_on_every_custom_field_route(
+    world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a custom field of this store
+    created = world.call("POST", "/admin/custom-fields", world.session_token(), PO_NUMBER)
+    assert created.status == 201, created.body
+    before = _stored(world)
+    # When the other store's merchant changes or archives that key
+    path = f"/admin/custom-fields/po_number/{route}".rstrip("/")
+    reply = other.call(method, path, other.session_token(), body)
     # Then it does not exist for them, and nothing of this store changed
     assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
     assert _stored(world) == before
@@ -240,3 +265,24 @@ def test_another_stores_merchant_gets_404_on_a_companys_mrr(
     assert (theirs.status, theirs.json()["error"]) == (404, "not_found"), theirs.body
     assert world.call("GET", f"/admin/companies/{acme}/mrr", world.session_token()).status == 200
     assert _stored(world) == before
+
+
+def test_another_stores_custom_fields_are_never_listed_nor_applied(
+    world: ApiWorld, other: ApiWorld
+) -> None:
+    # Given a required custom field defined by another store only
+    required = {**PO_NUMBER, "required": True, "pattern": "PO-[0-9]{5}"}
+    assert other.call("POST", "/admin/custom-fields", other.session_token(), required).status == 201
+    sub_id, shopper = _subscription(world)
+    # When this store lists its fields and its merchant and shopper read the values
+    listed = world.call("GET", "/admin/custom-fields", world.session_token())
+    admin = world.call("GET", f"/admin/subscriptions/{sub_id}/custom-fields", world.session_token())
+    portal = world.call("GET", f"/portal/subscriptions/{sub_id}/custom-fields", shopper)
+    # Then none of the other store's definitions is there
+    assert listed.json() == {"items": []}
+    assert admin.json()["definitions"] == portal.json()["definitions"] == []
+    # And a value for that key is unknown here, while an empty change is not held to it
+    path = f"/admin/subscriptions/{sub_id}/custom-fields"
+    refused = world.call("PATCH", path, world.session_token(), {"values": {"po_number": "x"}})
+    assert (refused.status, refused.json()["errors"][0]["code"]) == (422, "unknown_field")
+    assert world.call("PATCH", path, world.session_token(), {"values": {}}).status == 200

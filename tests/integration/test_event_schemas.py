@@ -20,16 +20,32 @@ from bc_subscriptions.domain.change_requests import (
     Outcome,
     Requester,
 )
+from bc_subscriptions.domain.custom_fields import CustomFieldDefinition
+from bc_subscriptions.domain.entitlements import PlanEntitlement
 from bc_subscriptions.domain.events import EVENT_TYPES
+from bc_subscriptions.domain.plan import Cadence, Plan
+from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
 from bc_subscriptions.ports.storage import UnitOfWork
 from bc_subscriptions.services.delivery_locations import add_location, remove_location
 from bc_subscriptions.services.enrollment import Enrollment, EnrollmentDeps, enroll
 from bc_subscriptions.services.payment_method_change import change_payment_method
 from bc_subscriptions.services.tenant_settings import update_tenant_config
+from devstack.bc_emulator import customer_groups
 from devstack.stack import LocalStack
 
-from .world import PRODUCT_ID, World
+from ..emulator_store import PRODUCT_ID
+from .world import World
+
+PO_NUMBER = CustomFieldDefinition.model_validate(
+    {
+        "key": "po_number",
+        "scope": "subscription",
+        "type": "text",
+        "label": "PO",
+        "pattern": "PO-[0-9]{5}",
+    }
+)
 
 
 def _schema(event_type: str) -> dict:
@@ -93,7 +109,7 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     # no stored card (one saving one later), skip, pause and resume, pause until a date
     # (resumed when it comes), cancel,
     # cancel at period end (cancelled when it comes) or withdraw that, route a cancel to legal,
-    # and expire; and
+    # and expire; a membership's entitlement through all its states; and
     # a store that authorizes
     world.subscribe()
     for behavior in ("decline", "expired", "requires_action"):
@@ -177,8 +193,36 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     # and a subscription with a change request ending each way one can
     requested, _ = world.subscribe()
     _change(world, requested.id, _change_requests)
+    # and a checkout whose line carries a custom field value its definition refuses
+    with container().unit_of_work() as uow:
+        uow.custom_fields.add(world.store_hash, PO_NUMBER)
+        uow.commit()
+    option = {"option_id": 501, "value": "12345", "display_name": "cf:po_number"}
+    world.checkout(
+        world.shopper("ok"),
+        [{"product_id": PRODUCT_ID, "quantity": 1, "product_options": [option]}],
+    )
+    world.stack.pump()
     authorizing = World.create(stack, gateway_mode="authorization")
     authorizing.subscribe()
+    # and a membership (a customer group) granted, suspended when dunning gives up, resumed,
+    # then revoked on cancel
+    membership = World.create(stack)
+    members = customer_groups.add_group(stack.emulator, membership.store_hash, "Members")
+    stack.put_plan(
+        membership.store_hash,
+        Plan(
+            product_id=PRODUCT_ID,
+            cadences=[Cadence(label="Monthly", interval=Interval.MONTH)],
+            entitlements=(PlanEntitlement(key="members", customer_group_id=members),),
+        ),
+    )
+    member, _ = membership.subscribe()
+    _change(membership, member.id, lambda sub, now: sub.give_up("pause", now))
+    membership.stack.pump()
+    _change(membership, member.id, Subscription.resume)
+    membership.stack.pump()
+    _change(membership, member.id, Subscription.cancel)
     # and stores that capture on shipment: one whose gateway only authorizes (one renewal is
     # shipped, one cancelled), one whose gateway captures at once (a configuration warning)
     shipping = World.create(stack, gateway_mode="authorization")

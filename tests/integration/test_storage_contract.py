@@ -50,6 +50,7 @@ from bc_subscriptions.domain.change_requests import (
 )
 from bc_subscriptions.domain.charge import Charge, Stage
 from bc_subscriptions.domain.company import CompanyMembership
+from bc_subscriptions.domain.custom_fields import CustomFieldDefinition
 from bc_subscriptions.domain.declines import DeclineClass
 from bc_subscriptions.domain.delivery import DeliveryInstance, DeliveryStatus
 from bc_subscriptions.domain.dunning import DunningState, Next
@@ -1302,3 +1303,78 @@ def test_the_expiry_index_lists_every_stores_pending_requests_once_expired(
         ("store2", f"creq_{theirs.id}_1"),
     ]
     assert len(reads.expiring(at, limit=1)) == 1
+
+
+# -- custom field definitions ---------------------------------------------------------------
+
+
+def _field(key: str, label: str = "Label", scope: str = "subscription") -> CustomFieldDefinition:
+    return CustomFieldDefinition.model_validate(
+        {"key": key, "scope": scope, "type": "text", "label": label, "pattern": r"PO-\d{5}"}
+    )
+
+
+def test_custom_field_definitions_land_with_commit_and_list_per_store_in_key_order(
+    backend: Backend,
+) -> None:
+    # Given two definitions of one store and one of another
+    with backend.uow() as uow:
+        uow.custom_fields.add("store1", _field("po_number"))
+        uow.custom_fields.add("store1", _field("colour", scope="plan"))
+        uow.custom_fields.add("store2", _field("po_number", "Other store"))
+        assert uow.custom_fields.definitions("store1") == []
+        uow.commit()
+    # When the store's definitions are read
+    with backend.uow() as uow:
+        listed = uow.custom_fields.definitions("store1")
+        one = uow.custom_fields.get("store2", "po_number")
+    # Then they read back as written, only the store's own, in key order
+    assert listed == [_field("colour", scope="plan"), _field("po_number")]
+    assert one == _field("po_number", "Other store")
+    with backend.uow() as uow:
+        assert uow.custom_fields.get("store3", "po_number") is None
+
+
+def test_adding_a_custom_field_key_the_store_has_conflicts(backend: Backend) -> None:
+    # Given a store's definition
+    with backend.uow() as uow:
+        uow.custom_fields.add("store1", _field("po_number"))
+        uow.commit()
+    # When the same key is added again
+    with backend.uow() as uow:
+        uow.custom_fields.add("store1", _field("po_number", "Again"))
+        # Then it conflicts and the first stands
+        with pytest.raises(ConcurrencyConflict):
+            uow.commit()
+    with backend.uow() as uow:
+        assert uow.custom_fields.get("store1", "po_number") == _field("po_number")
+
+
+def test_concurrent_changes_of_one_custom_field_definition_conflict(backend: Backend) -> None:
+    # Given a definition read by two units of work
+    with backend.uow() as uow:
+        uow.custom_fields.add("store1", _field("po_number"))
+        uow.commit()
+    first, second = backend.uow(), backend.uow()
+    assert first.custom_fields.get("store1", "po_number") is not None
+    assert second.custom_fields.definitions("store1") != []
+    # When both save a change
+    first.custom_fields.save("store1", _field("po_number", "First"))
+    first.commit()
+    second.custom_fields.save("store1", _field("po_number", "Second"))
+    # Then the later one conflicts
+    with pytest.raises(ConcurrencyConflict):
+        second.commit()
+    with backend.uow() as uow:
+        assert uow.custom_fields.get("store1", "po_number") == _field("po_number", "First")
+
+
+def test_a_subscriptions_custom_field_values_read_back_as_written(backend: Backend) -> None:
+    # Given a subscription with values of several types
+    values = {"po_number": "PO-12345", "seats": 3, "vip": True, "meta": {"a": [1, None]}}
+    sub = subscription(store_hash="store1").model_copy(update={"custom_fields": values})
+    _stored(backend, sub)
+    # When / Then
+    with backend.uow() as uow:
+        read = uow.subscriptions.get("store1", sub.id)
+    assert read is not None and read.custom_fields == values

@@ -93,6 +93,8 @@ class Action(StrEnum):
     CHANGE_CADENCE = "change_cadence"
     SWAP_VARIANT = "swap_variant"
     RETRY_PAYMENT = "retry_payment"
+    # The custom field values the merchant lets subscribers edit (the definitions say which).
+    EDIT_CUSTOM_FIELDS = "edit_custom_fields"
 
 
 _A = Action
@@ -108,17 +110,19 @@ _MANAGE = frozenset(
         _A.CHANGE_QUANTITY,
         _A.CHANGE_CADENCE,
         _A.SWAP_VARIANT,
+        _A.EDIT_CUSTOM_FIELDS,
     }
 )
 # The one table from role to what it may do. The owner runs the contract but pays only when it
 # is also the payer; the payer's cards pay, so only the payer changes the card (and a manager
 # when the store allows it, `MAY_CHANGE_CARD_IF_ALLOWED`); the beneficiary receives, so they
-# choose where it ships and may skip a delivery they do not need.
+# choose where it ships, may skip a delivery they do not need and fill in what the merchant
+# asks of subscribers (custom fields).
 PERMISSIONS: Mapping[Role, frozenset[Action]] = MappingProxyType(
     {
         Role.OWNER: _MANAGE,
         Role.PAYER: frozenset({_A.VIEW, _A.CHANGE_CARD, _A.CANCEL, _A.RETRY_PAYMENT}),
-        Role.BENEFICIARY: frozenset({_A.VIEW, _A.SKIP, _A.CHANGE_ADDRESS}),
+        Role.BENEFICIARY: frozenset({_A.VIEW, _A.SKIP, _A.CHANGE_ADDRESS, _A.EDIT_CUSTOM_FIELDS}),
         Role.MANAGER: _MANAGE,
         Role.ORG_ADMIN: _MANAGE,
     }

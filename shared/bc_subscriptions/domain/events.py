@@ -54,6 +54,20 @@ CHANGE_REQUEST_REJECTED = "change_request.rejected"
 CHANGE_REQUEST_APPLIED = "change_request.applied"
 CHANGE_REQUEST_NOT_APPLIED = "change_request.not_applied"
 CHANGE_REQUEST_EXPIRED = "change_request.expired"
+# Custom field values a checkout carried that failed their definitions (the subscription
+# started without them).
+SUBSCRIPTION_CUSTOM_FIELDS_REFUSED = "subscription.custom_fields_refused"
+# Entitlements (what a subscription grants its holder, e.g. a customer group).
+ENTITLEMENT_GRANTED = "entitlement.granted"
+ENTITLEMENT_SUSPENDED = "entitlement.suspended"
+ENTITLEMENT_RESUMED = "entitlement.resumed"
+ENTITLEMENT_REVOKED = "entitlement.revoked"
+ENTITLEMENT_TYPES = (
+    ENTITLEMENT_GRANTED,
+    ENTITLEMENT_SUSPENDED,
+    ENTITLEMENT_RESUMED,
+    ENTITLEMENT_REVOKED,
+)
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -107,6 +121,8 @@ EVENT_TYPES = frozenset(
         CHANGE_REQUEST_EXPIRED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
         *LOCATION_EVENTS,
+        SUBSCRIPTION_CUSTOM_FIELDS_REFUSED,
+        *ENTITLEMENT_TYPES,
     }
 )
 

@@ -140,6 +140,8 @@ class Subscription(BaseModel):
     # Who the subscription is for (`actors`); empty on records from before actors existed,
     # which read as owner = payer = beneficiary = `customer_id` (`actors_in_force`).
     actors: tuple[act.Actor, ...] = ()
+    # Merchant-defined values, each meeting its store's definition (see `custom_fields`).
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
     # Who acted, recorded on every event: set here, else the caller the pipeline runs for.
     _acting: act.EventActor | None = PrivateAttr(default=None)
@@ -152,14 +154,14 @@ class Subscription(BaseModel):
         return value
 
     @model_serializer(mode="wrap")
-    def _without_default_actors(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # No actors means the one-customer default: left out, records keep their stored shape.
+    def _without_empty_parts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Parts added after records existed are left out while empty, so those records keep
+        # their stored shape: no actors (the one-customer default), no delivery locations (the
+        # one order to the subscription's address), no custom field values.
         data: dict[str, Any] = handler(self)
-        if not data.get("actors"):
-            data.pop("actors", None)
-        # Likewise without delivery locations: the one order to the subscription's address.
-        if not data.get("delivery_locations"):
-            data.pop("delivery_locations", None)
+        for part in ("actors", "delivery_locations", "custom_fields"):
+            if not data.get(part):
+                data.pop(part, None)
         # And a personal subscription keeps the shape it had before companies existed.
         for name, unset in _B2B_DEFAULTS.items():
             # (a tuple dumps as a list in JSON mode)
@@ -641,6 +643,13 @@ class Subscription(BaseModel):
         self.updated_at = now
         self._record(type_, now, {"cycle": cycle, **data})
 
+    def record_entitlement(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
+        """One of its entitlements changed (domain/entitlements.py decides when): the event joins
+        the subscription's own sequence, so merchants see it in order with what caused it."""
+        if type_ not in ev.ENTITLEMENT_TYPES:
+            raise ValueError(f"{type_} is not an entitlement event")
+        self._record(type_, now, data)
+
     def retry_payment_now(self, now: datetime) -> int:
         """The merchant asks for the cycle's scheduled dunning retry to happen now; returns the
         cycle. Only a past-due subscription waiting for a retry has one to bring forward."""
@@ -871,6 +880,15 @@ class Subscription(BaseModel):
                 "next_renewal_at": iso_timestamp(self.next_renewal_at),
                 "next_renewal_total": str(self.renewal_total()),
             },
+        )
+
+    def refuse_custom_fields(self, errors: list[dict[str, str]], now: datetime) -> None:
+        """The checkout carried custom field values that fail their definitions: the
+        subscription starts without them, and the merchant hears which and why."""
+        self._record(
+            ev.SUBSCRIPTION_CUSTOM_FIELDS_REFUSED,
+            now,
+            {"origin_order_id": self.origin_order_id, "errors": errors},
         )
 
     def summary(self) -> dict[str, Any]:

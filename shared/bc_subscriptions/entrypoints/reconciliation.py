@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from ..bootstrap import Container
+from ..observability import logger
+from ..services.entitlement_sync import sweep_store
 from ..services.reconciliation import StoreReconciliation, reconcile_store
 from .capture import capture_order
 
@@ -11,7 +15,7 @@ def reconcile_installed_store(c: Container, store_hash: str) -> StoreReconciliat
     install = c.installs.get(store_hash)
     if install is None or install.status != "installed":
         raise LookupError(f"store {store_hash} is not installed")
-    return reconcile_store(
+    result = reconcile_store(
         install,
         bc=c.bigcommerce,
         checkpoints=c.recon_checkpoints,
@@ -22,3 +26,8 @@ def reconcile_installed_store(c: Container, store_hash: str) -> StoreReconciliat
         # BigCommerce's modified times: real time in production, the stack's clock locally.
         now=c.clock.now(),
     )
+    # Entitlement changes not applied yet and cancel graces that ran out (their own failures
+    # stay outstanding for the next run; they never fail the store's reconciliation).
+    entitlements = sweep_store(c.entitlement_deps, store_hash)
+    logger.info("entitlement sweep", store_hash=store_hash, **asdict(entitlements))
+    return result

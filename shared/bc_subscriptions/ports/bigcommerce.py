@@ -72,6 +72,9 @@ class ProductOption(_BcModel):
     option_id: int = 0
     product_option_id: int = 0
     display_name: str = ""
+    # The name the merchant gave the option (the shopper sees `display_name`); custom field
+    # values arrive in options named `cf:<key>` here.
+    display_name_merchant: str = ""
     display_value: str = ""
     value: str = ""
 

@@ -29,6 +29,7 @@ COMMAND_ACTIONS: Mapping[type[c.Command[Any]], Action] = MappingProxyType(
         c.SwapVariant: Action.SWAP_VARIANT,
         c.RetryPayment: Action.RETRY_PAYMENT,
         c.ChooseCard: Action.CHANGE_CARD,
+        c.SetCustomFields: Action.EDIT_CUSTOM_FIELDS,
     }
 )
 

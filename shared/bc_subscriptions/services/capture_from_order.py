@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..domain.actors import Actor, ActorType, EventActor, gift_actors
 from ..domain.company import CompanyMembership
+from ..domain.custom_field_entry import checkout_custom_fields, option_values
+from ..domain.custom_fields import CustomFieldDefinition
 from ..domain.gift_note import InvalidGiftNote, parse_gift_note
 from ..domain.plan import Cadence, Plan, PlanTerms
 from ..domain.shipping import Consignment, ShipTo, ship_to
@@ -98,9 +100,11 @@ def capture_from_order(
         if config.b2b is not None and companies is not None and full.customer_id:
             cache = timedelta(minutes=config.b2b.company_cache_minutes)
             company = companies.membership(store_hash, full.customer_id, cache)
+        fields = uow.custom_fields.definitions(store_hash)
         subs = [
             _start(
                 full,
+                custom=_checkout_fields(products, line_ids, fields),
                 card_ttl_hours=ttl,
                 store_hash=store_hash,
                 id=new_id(),
@@ -158,6 +162,7 @@ def _start(
     card_ttl_hours: int,
     company: CompanyMembership | None = None,
     gift: Gift | None = None,
+    custom: tuple[dict[str, Any], list[dict[str, str]]] = ({}, []),
 ) -> Subscription:
     first = ship.addresses[0] if ship.addresses else None
     # No card stored at checkout: the shopper gets a link to choose one once they have saved
@@ -169,7 +174,8 @@ def _start(
     if gift is not None:
         buyer = EventActor(type=ActorType.SHOPPER, id=order.customer_id)
         actors = gift_actors(order.customer_id, gift.recipient_id, now, buyer)
-    return Subscription.start(
+    values, refused = custom
+    sub = Subscription.start(
         now=now,
         trial_days=trial_days,
         card_link=card_link,
@@ -193,7 +199,30 @@ def _start(
         terms=terms,
         origin_order_id=order.id,
         company=company,
+        custom_fields=values,
     )
+    if refused:
+        sub.refuse_custom_fields(refused, now)
+    return sub
+
+
+def _checkout_fields(
+    products: list[OrderProduct], line_ids: set[int], definitions: list[CustomFieldDefinition]
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """A new subscription's custom field values from its lines' `cf:` options, and those
+    refused. An invalid value never loses the subscription: it starts without it and the
+    merchant hears why (`subscription.custom_fields_refused`). A required field the checkout
+    left empty is not reported: the merchant's next change of the values asks for it."""
+    options = [
+        (o.display_name_merchant or o.display_name, o.display_value)
+        for line in products
+        if line.id in line_ids
+        for o in line.product_options
+    ]
+    raw, conflicts = option_values(options)
+    values, errors = checkout_custom_fields(definitions, raw)
+    refused = [e.as_dict() for e in [*conflicts, *errors] if e.code != "required"]
+    return values, refused
 
 
 def _already(link: OrderLink) -> CaptureResult:

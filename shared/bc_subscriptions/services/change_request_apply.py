@@ -124,6 +124,7 @@ class _RecordingUnitOfWork:
         self.charges, self.order_links, self.plans = inner.charges, inner.order_links, inner.plans
         self.customer_links, self.tenant_configs = inner.customer_links, inner.tenant_configs
         self.deliveries, self.rate_limits = inner.deliveries, inner.rate_limits
+        self.custom_fields = inner.custom_fields
 
     def __enter__(self) -> Self:
         self._inner.__enter__()

@@ -37,10 +37,12 @@ from .commands import (
     Resume,
     RetryPayment,
     SetContract,
+    SetCustomFields,
     Skip,
     SwapVariant,
     WithdrawScheduledCancel,
 )
+from .custom_fields import set_subscription_custom_fields
 from .payment_method_change import change_payment_method
 
 R = TypeVar("R")
@@ -252,6 +254,19 @@ def _remove_actor(
     )
 
 
+def _custom_fields(
+    cmd: SetCustomFields, caller: Caller, deps: ChangeDeps, now: datetime
+) -> Subscription:
+    return set_subscription_custom_fields(
+        caller.store_hash,
+        cmd.subscription_id,
+        cmd.values,
+        uow_factory=deps.unit_of_work,
+        now=now,
+        customer_id=caller.customer_id,
+    )
+
+
 HANDLERS: Mapping[type[Command[Any]], Handler] = MappingProxyType(
     {
         Pause: _pause,
@@ -269,5 +284,6 @@ HANDLERS: Mapping[type[Command[Any]], Handler] = MappingProxyType(
         ChooseCard: _choose_card,
         AddActor: _add_actor,
         RemoveActor: _remove_actor,
+        SetCustomFields: _custom_fields,
     }
 )

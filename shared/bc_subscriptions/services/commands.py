@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from ..domain.actors import ActorType, EventActor, Role
 from ..domain.contract import ContractGuard
@@ -146,3 +146,12 @@ class RemoveActor(Command[Subscription]):
     subscription_id: str
     customer_id: int
     role: Role
+
+
+@dataclass(frozen=True)
+class SetCustomFields(Command[Subscription]):
+    """Change some of the subscription's custom field values (None clears one); a shopper
+    changes only the fields the merchant lets subscribers edit."""
+
+    subscription_id: str
+    values: Mapping[str, Any]

@@ -48,8 +48,8 @@ def start_location_charges(
                 updated_at=now,
             )
         )
-    # Written with the claim, so a location change racing it conflicts instead of passing by.
-    uow.subscriptions.save(sub)
+    # The claim saves the subscription in the same transaction, so a location change racing
+    # it conflicts instead of passing by.
 
 
 def location_charges(sub: Subscription, cycle_charge: Charge, uow: UnitOfWork) -> list[Charge]:

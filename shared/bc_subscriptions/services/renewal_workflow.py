@@ -176,6 +176,9 @@ def _claim(
         uow.charges.save(charge)
     else:
         raise RetryLater(f"cycle {cmd.cycle} of {sub.id} is leased until {charge.lease_until}")
+    # Saved unchanged, so its version moves: a shopper's pause, skip or cancel that read the
+    # subscription before this claim fails instead of landing under a running charge.
+    uow.subscriptions.save(sub)
     _commit(deps, f"cycle {cmd.cycle} of {sub.id} was claimed concurrently")
     return sub, charge, retried
 

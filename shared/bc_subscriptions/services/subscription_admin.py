@@ -37,6 +37,17 @@ class SubscriptionNotFound(Exception):
     """Unknown here: another store's, another shopper's, or no such subscription."""
 
 
+class RenewalInProgress(DomainError):
+    """The next cycle's renewal is running (its charge is claimed and not final): a change
+    that would stop it or move past it waits until it has finished."""
+
+    code = "renewal_in_progress"
+
+
+# The statuses in which the renewal worker charges a cycle.
+_RENEWING = frozenset({Status.TRIALING, Status.ACTIVE, Status.PAST_DUE, Status.REQUIRES_ACTION})
+
+
 @dataclass(frozen=True)
 class Filters:
     status: Status | None = None
@@ -193,14 +204,31 @@ def change_subscription(
         )
         if wait is not None:
             raise RateLimited(wait)
+        before = (sub.status, sub.next_cycle)
         try:
             operation(sub)
+            _refuse_during_renewal(uow, sub, *before)
         except DomainError:
             _count_refused(uow)
             raise
         uow.subscriptions.save(sub)
         uow.commit()
     return sub
+
+
+def _refuse_during_renewal(
+    uow: UnitOfWork, sub: Subscription, status: Status, next_cycle: int
+) -> None:
+    """A pause, cancel or skip while the worker is charging the next cycle would leave it
+    charging a subscription that no longer renews that cycle. The worker saves the
+    subscription when it claims a cycle, so a change that read it before the claim loses
+    the race instead (a conflict), and one that reads it after finds the charge here."""
+    stops = sub.status != status and sub.status not in _RENEWING
+    if status not in _RENEWING or not (stops or sub.next_cycle != next_cycle):
+        return
+    charge = uow.charges.get(sub.store_hash, sub.id, next_cycle)
+    if charge is not None and not charge.is_final:
+        raise RenewalInProgress(f"cycle {next_cycle} of {sub.id} is being renewed; try again soon")
 
 
 def _count_refused(uow: UnitOfWork) -> None:

@@ -66,6 +66,11 @@ class HttpBigCommerce:
         self._rest = StoreApi(self.session, api_url, token_provider)
         self._payments = payments_url.rstrip("/")
 
+    @property
+    def rest(self) -> StoreApi:
+        """The management API calls, shared with adapters of other ports (same session)."""
+        return self._rest
+
     def rest_quota(self, store_hash: str) -> int | None:
         """The store's REST quota per window as its last answer gave it (None: not called yet)."""
         return self.session.limits.quotas.get(store_hash)

@@ -138,3 +138,11 @@ DEAD_LETTER = "DEADLETTER#"
 def dead_letter_key(store_hash: str, dead_letter_id: str) -> tuple[str, str]:
     """A dead-lettered message, in its store's partition; ids are ULIDs, so newest sorts last."""
     return store_pk(store_hash), f"{DEAD_LETTER}{dead_letter_id}"
+
+
+CUSTOM_FIELD = "CUSTOMFIELD#"
+
+
+def custom_field_sk(key: str) -> str:
+    """A custom field definition, in its store's partition."""
+    return f"{CUSTOM_FIELD}{key}"

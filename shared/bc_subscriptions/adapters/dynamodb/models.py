@@ -267,6 +267,14 @@ class PlanItem(_Item):
     refreshed_at = UnicodeAttribute(null=True)  # when the metafield was last read
 
 
+class CustomFieldItem(_Item):
+    KIND = "custom_field"
+    store_hash = UnicodeAttribute()
+    key = UnicodeAttribute()
+    doc = UnicodeAttribute()  # the definition's JSON
+    version = VersionAttribute()
+
+
 class OpsEventItem(_Item):
     KIND = "ops_event"
     store_hash = UnicodeAttribute()

@@ -25,6 +25,7 @@ from . import keys
 from .change_requests import DynamoChangeRequests
 from .company_index import company_link
 from .connection import shared_connection
+from .custom_fields import DynamoCustomFields
 from .customer_links import CustomerLinks
 from .errors import translated_errors
 from .event_items import event_item
@@ -74,6 +75,7 @@ class DynamoUnitOfWork:
         self.deliveries = _Deliveries(self)
         self.rate_limits = RateLimits(self)
         self.change_requests = DynamoChangeRequests(self)
+        self.custom_fields = DynamoCustomFields(self)
         self._connection = shared_connection(self.region)
 
     def __enter__(self) -> Self:

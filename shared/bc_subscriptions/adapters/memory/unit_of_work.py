@@ -28,6 +28,7 @@ from ...ports.storage import (
     ChargeRepository,
     CustomerLink,
     CustomerLinkRepository,
+    CustomFieldRepository,
     DeliveryRepository,
     OrderLink,
     OrderLinkRepository,
@@ -40,6 +41,7 @@ from ...ports.storage import (
 )
 from ..dynamodb import keys
 from .change_requests import MemoryChangeRequests
+from .custom_fields import MemoryCustomFields
 from .store import MAX_TRANSACTION_ITEMS, MemoryStore, Seen, Write
 
 
@@ -62,6 +64,7 @@ class MemoryUnitOfWork:
         self.deliveries: DeliveryRepository = _Deliveries(self)
         self.rate_limits: RateLimits = _RateLimits(self)
         self.change_requests: ChangeRequestRepository = MemoryChangeRequests(self)
+        self.custom_fields: CustomFieldRepository = MemoryCustomFields(self)
 
     def __enter__(self) -> Self:
         return self

@@ -73,6 +73,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/custom-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/custom-fields */
+        get: operations["list_custom_fields_admin_custom_fields_get"];
+        put?: never;
+        /** POST /admin/custom-fields */
+        post: operations["define_custom_field_admin_custom_fields_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/custom-fields/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** PATCH /admin/custom-fields/{key} */
+        patch: operations["change_custom_field_admin_custom_fields__key__patch"];
+        trace?: never;
+    };
+    "/admin/custom-fields/{key}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/custom-fields/{key}/archive */
+        post: operations["archive_custom_field_admin_custom_fields__key__archive_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/enrollments": {
         parameters: {
             query?: never;
@@ -462,6 +514,41 @@ export interface paths {
         post?: never;
         /** DELETE /admin/subscriptions/{subscription_id}/contract */
         delete: operations["remove_contract_admin_subscriptions__subscription_id__contract_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/custom-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/custom-fields */
+        get: operations["get_custom_fields_admin_subscriptions__subscription_id__custom_fields_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** PATCH /admin/subscriptions/{subscription_id}/custom-fields */
+        patch: operations["change_custom_fields_admin_subscriptions__subscription_id__custom_fields_patch"];
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/entitlements */
+        get: operations["get_entitlements_admin_subscriptions__subscription_id__entitlements_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1113,6 +1200,127 @@ export interface components {
              */
             term_end_at: string;
         };
+        /**
+         * CustomFieldDefinition
+         * @description What one field accepts, where it lives, and what a subscriber may see and change.
+         */
+        CustomFieldDefinition: {
+            /**
+             * Archived
+             * @default false
+             */
+            archived: boolean;
+            /**
+             * Choices
+             * @default []
+             */
+            choices: string[];
+            /** Default */
+            default?: unknown;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Editable By Subscriber
+             * @default false
+             */
+            editable_by_subscriber: boolean;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Max Length */
+            max_length?: number | null;
+            /** Pattern */
+            pattern?: string | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            scope: components["schemas"]["Scope"];
+            type: components["schemas"]["FieldType"];
+            /**
+             * Visible To Subscriber
+             * @default false
+             */
+            visible_to_subscriber: boolean;
+        };
+        /** CustomFieldList */
+        CustomFieldList: {
+            /** Items */
+            items: components["schemas"]["CustomFieldDefinition"][];
+        };
+        /**
+         * CustomFieldPatch
+         * @description The fields to change; one set to null goes back to none. `key`, `scope` and `type`
+         *     never change (stored values depend on them); archiving has its own route.
+         */
+        CustomFieldPatch: {
+            /** Choices */
+            choices?: string[] | null;
+            /** Default */
+            default?: unknown;
+            /** Description */
+            description?: string | null;
+            /** Editable By Subscriber */
+            editable_by_subscriber?: boolean | null;
+            /** Label */
+            label?: string | null;
+            /** Max Length */
+            max_length?: number | null;
+            /** Pattern */
+            pattern?: string | null;
+            /** Required */
+            required?: boolean | null;
+            /** Visible To Subscriber */
+            visible_to_subscriber?: boolean | null;
+        };
+        /** CustomFieldValuesChange */
+        CustomFieldValuesChange: {
+            /**
+             * Values
+             * @description The fields to change, by key; null clears one. Others stay as they are.
+             */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        /** CustomFieldValuesView */
+        CustomFieldValuesView: {
+            /**
+             * Definitions
+             * @description The fields the caller may see (a shopper: those visible to subscribers)
+             */
+            definitions: components["schemas"]["CustomFieldDefinition"][];
+            /** Subscription Id */
+            subscription_id: string;
+            /**
+             * Values
+             * @description Each field's value, by key
+             */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * CustomerGroupView
+         * @description The holder's group as our entitlements manage it (null: we never moved them).
+         */
+        CustomerGroupView: {
+            /** Applied Group Id */
+            applied_group_id: number | null;
+            /** Changed By Hand To */
+            changed_by_hand_to: number | null;
+            /** Original Group Id */
+            original_group_id: number | null;
+            /** Pending */
+            pending: boolean;
+            /** Wanted Group Id */
+            wanted_group_id: number | null;
+        };
         /** DeadLetterList */
         DeadLetterList: {
             /** Items */
@@ -1294,6 +1502,34 @@ export interface components {
             invoice_terms: components["schemas"]["InvoiceTerms"] | null;
             subscription: components["schemas"]["SubscriptionView"];
         };
+        /** EntitlementView */
+        EntitlementView: {
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+            /** Customer Group Id */
+            customer_group_id: number;
+            /** Granted At */
+            granted_at: string | null;
+            /** Key */
+            key: string;
+            /** Priority */
+            priority: number;
+            /** Revoke At */
+            revoke_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "active" | "suspended" | "revoked";
+        };
+        /**
+         * FieldType
+         * @enum {string}
+         */
+        FieldType: "text" | "number" | "boolean" | "date" | "enum" | "json";
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
@@ -1539,6 +1775,11 @@ export interface components {
          * @enum {string}
          */
         Role: "owner" | "payer" | "beneficiary" | "manager" | "org_admin";
+        /**
+         * Scope
+         * @enum {string}
+         */
+        Scope: "subscription" | "plan" | "allotment_grant";
         /** SessionRenewal */
         SessionRenewal: {
             /**
@@ -1605,6 +1846,16 @@ export interface components {
                 [key: string]: unknown;
             }[];
             subscription: components["schemas"]["SubscriptionView"];
+        };
+        /** SubscriptionEntitlementsView */
+        SubscriptionEntitlementsView: {
+            customer_group: components["schemas"]["CustomerGroupView"] | null;
+            /** Customer Id */
+            customer_id: number;
+            /** Entitlements */
+            entitlements: components["schemas"]["EntitlementView"][];
+            /** Subscription Id */
+            subscription_id: string;
         };
         /** SubscriptionList */
         SubscriptionList: {
@@ -1866,6 +2117,136 @@ export interface operations {
                             [key: string]: unknown;
                         };
                     };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_custom_fields_admin_custom_fields_get: {
+        parameters: {
+            query?: {
+                scope?: components["schemas"]["Scope"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    define_custom_field_admin_custom_fields_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldDefinition"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_custom_field_admin_custom_fields__key__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldDefinition"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    archive_custom_field_admin_custom_fields__key__archive_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldDefinition"];
                 };
             };
             /** @description Validation Error */
@@ -2712,6 +3093,103 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_custom_fields_admin_subscriptions__subscription_id__custom_fields_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldValuesView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_custom_fields_admin_subscriptions__subscription_id__custom_fields_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldValuesChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldValuesView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_entitlements_admin_subscriptions__subscription_id__entitlements_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionEntitlementsView"];
                 };
             };
             /** @description Validation Error */
