@@ -18,6 +18,7 @@ from bc_subscriptions.entrypoints import (
     admin_ops,
     admin_settings,
     change_request_router,
+    company_router,
     custom_field_values,
     entitlement_router,
     merchant_router,
@@ -39,6 +40,7 @@ app.include_router(admin_ops.router)
 app.include_router(change_request_router.queue_router)
 for router in (
     admin_auth.router,
+    company_router.router,
     merchant_router.router,
     entitlement_router.router,
     plan_router.router,

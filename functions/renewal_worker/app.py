@@ -45,6 +45,7 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
         clock=c.clock,
         app_id=c.settings.bc_app_id,
         worker_id=f"{lambda_context.aws_request_id}/{record.message_id}",
+        ops=c.ops_events,
     )
     try:
         outcome = run_renewal(cmd, deps)

@@ -39,10 +39,12 @@ if TYPE_CHECKING:
 
     from .adapters.bigcommerce import HttpBigCommerce
     from .adapters.bigcommerce.oauth import HttpOAuthClient
+    from .adapters.dynamodb.company_index import DynamoCompanySubscriptions
     from .adapters.http_sender import HttpxWebhookSender
     from .ports.entitlement_provider import EntitlementProvider
     from .ports.entitlements import EntitlementRepository, EntitlementWork
     from .ports.storage import UnitOfWork
+    from .services.company_directory import CompanyDirectory
     from .services.entitlement_sync import EntitlementDeps
     from .services.plans import PlanCatalog
     from .services.webhook_delivery import DeliveryDeps
@@ -178,6 +180,21 @@ class Container:
             token_provider=self._access_token,
             transport=self._bc_transport,
         )
+
+    @cached_property
+    def company_directory(self) -> CompanyDirectory:
+        """B2B Edition's companies, through the store API's session, cached per container."""
+        from .adapters.bigcommerce.b2b_edition import HttpB2BEdition
+        from .services.company_directory import CompanyDirectory
+
+        b2b = HttpB2BEdition(self.bigcommerce.session, self.settings.bc_b2b_url, self._access_token)
+        return CompanyDirectory(b2b, self.clock)
+
+    @cached_property
+    def company_subscriptions(self) -> DynamoCompanySubscriptions:
+        from .adapters.dynamodb.company_index import DynamoCompanySubscriptions
+
+        return DynamoCompanySubscriptions()
 
     @cached_property
     def recon_checkpoints(self) -> ReconCheckpoints:

@@ -20,6 +20,7 @@ class Settings(BaseModel):
     token_key_id: str = ""
     bc_api_url: str = "https://api.bigcommerce.com"
     bc_payments_url: str = "https://payments.bigcommerce.com"
+    bc_b2b_url: str = "https://api-b2b.bigcommerce.com"
     bc_login_url: str = "https://login.bigcommerce.com"
     bc_client_id: str = ""
     bc_client_secret: SecretStr | None = None

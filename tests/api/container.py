@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from pydantic import SecretStr
 
 from bc_subscriptions.adapters.bigcommerce import HttpBigCommerce
+from bc_subscriptions.adapters.bigcommerce.b2b_edition import HttpB2BEdition
 from bc_subscriptions.adapters.memory import (
     MemoryChangeRequestReads,
     MemoryInstalls,
@@ -19,12 +20,14 @@ from bc_subscriptions.adapters.memory import (
     MemorySubscriptionReads,
     MemoryUnitOfWork,
 )
+from bc_subscriptions.adapters.memory.company_index import MemoryCompanySubscriptions
 from bc_subscriptions.adapters.memory.entitlements import (
     MemoryEntitlements,
     MemoryEntitlementWork,
 )
 from bc_subscriptions.bootstrap import Container
 from bc_subscriptions.config import Settings
+from bc_subscriptions.services.company_directory import CompanyDirectory
 from bc_subscriptions.services.plans import PlanCatalog
 from devstack.stack import CLIENT_ID, CLIENT_SECRET
 
@@ -85,6 +88,20 @@ class MemoryContainer(Container):
     @cached_property
     def bigcommerce(self) -> HttpBigCommerce:
         return self._stack.bc
+
+    @cached_property
+    def company_directory(self) -> CompanyDirectory:
+        emulator = self._stack.emulator
+        b2b = HttpB2BEdition(
+            self.bigcommerce.session,
+            self.settings.bc_b2b_url,
+            lambda s: str(emulator.stores[s].access_token),
+        )
+        return CompanyDirectory(b2b, self.clock)
+
+    @cached_property
+    def company_subscriptions(self) -> Any:
+        return MemoryCompanySubscriptions(self._stack.store)
 
     @cached_property
     def plan_catalog(self) -> PlanCatalog:

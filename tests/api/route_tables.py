@@ -36,6 +36,7 @@ ADMIN_ONLY_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "variant", {"product_id": PRODUCT_ID, "variant_id": 1}),
     ("PUT", "contract", TERM),
     ("DELETE", "contract", None),
+    ("POST", "company/refresh", None),
     ("POST", "locations", {"address": ADDRESS | {"shipping_method": "Flat Rate"}}),
 ]
 # Admin routes whose path names more than the subscription: (method, the route as registered,
@@ -78,6 +79,9 @@ CALLER_SCOPED = {
     "POST /admin/custom-fields",
     "PUT /portal/payment-method",
     "POST /admin/session",
+    # The buyer is looked up in the caller's own store's B2B Edition (test_company_api.py
+    # tries another store's buyer).
+    "POST /admin/enrollments",
 }
 # The action-link page answers a link's token, not a session: its own tests try another
 # store's, another subscription's and a forged token (tests/integration/test_action_page.py).

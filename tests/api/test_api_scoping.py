@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from .b2b import buyer, company, enrollment, on_b2b
 from .route_tables import (
     ACTOR_ROUTES,
     ADMIN_ONLY_ROUTES,
@@ -243,6 +244,26 @@ def test_a_request_id_of_another_subscription_of_the_store_is_404(world: ApiWorl
     reply = world.call("POST", path, world.session_token())
     # Then there is no such request there
     assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    assert _stored(world) == before
+
+
+def test_another_stores_merchant_gets_404_on_a_companys_mrr(
+    world: ApiWorld, other: ApiWorld
+) -> None:
+    # Given a company of this store with a subscription, both stores on B2B Edition
+    on_b2b(world)
+    on_b2b(other)
+    acme = company(world, "Acme")
+    reply = world.call(
+        "POST", "/admin/enrollments", world.session_token(), enrollment(buyer(world, acme).id)
+    )
+    assert reply.status == 200, reply.body
+    before = _stored(world)
+    # When the other store's merchant asks for its MRR
+    theirs = other.call("GET", f"/admin/companies/{acme}/mrr", other.session_token())
+    # Then the company does not exist for them, and nothing of this store changed
+    assert (theirs.status, theirs.json()["error"]) == (404, "not_found"), theirs.body
+    assert world.call("GET", f"/admin/companies/{acme}/mrr", world.session_token()).status == 200
     assert _stored(world) == before
 
 

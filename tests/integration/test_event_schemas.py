@@ -5,6 +5,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from importlib import resources
+from typing import cast
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -25,7 +26,9 @@ from bc_subscriptions.domain.events import EVENT_TYPES
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
+from bc_subscriptions.ports.storage import UnitOfWork
 from bc_subscriptions.services.delivery_locations import add_location, remove_location
+from bc_subscriptions.services.enrollment import Enrollment, EnrollmentDeps, enroll
 from bc_subscriptions.services.payment_method_change import change_payment_method
 from bc_subscriptions.services.tenant_settings import update_tenant_config
 from devstack.bc_emulator import customer_groups
@@ -233,6 +236,8 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
         container().unit_of_work(), misconfigured.store_hash, '{"capture_timing": "on_ship"}'
     )
     misconfigured.subscribe()
+    # and a store on B2B Edition whose buyer is enrolled on purchase order, invoiced at once
+    invoiced = _purchase_order_enrollment(stack)
     # When the month passes, one renewal ships while the other is cancelled, and one of the
     # first store's renewal orders is refunded
     world.renew()
@@ -240,6 +245,9 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     shipping.emulator.create_shipment(shipping.store_hash, shipped["id"])
     shipping.emulator.set_order_status(shipping.store_hash, cancelled["id"], 5)
     world.emulator.refund_order(world.store_hash, world.renewal_orders()[0]["id"])
+    # and the purchase order's first invoice, overdue by then, is marked paid
+    first_invoice = invoiced.renewal_orders()[0]["id"]
+    invoiced.emulator.set_order_status(invoiced.store_hash, first_invoice, 11)
     world.stack.pump()
     # Then every payload the merchant received validates against its type's schema
     received = world.stack.receiver.received
@@ -247,3 +255,42 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     for r in received:
         errors = list(Draft202012Validator(_schema(r.event_type)).iter_errors(r.body))
         assert errors == [], (r.event_type, [e.message for e in errors])
+
+
+def _purchase_order_enrollment(stack: LocalStack) -> World:
+    """A B2B Edition store with a buyer enrolled on purchase order, net 30, whose first cycle
+    is invoiced right away."""
+    b2b = World.create(stack)
+    b2b.emulator.enable_b2b(b2b.store_hash)
+    update_tenant_config(container().unit_of_work(), b2b.store_hash, '{"b2b": {}}')
+    company = b2b.emulator.add_company(b2b.store_hash, "Acme", payment_terms=30)
+    buyer = b2b.shopper(card=None)
+    b2b.emulator.add_buyer(b2b.store_hash, company, buyer.id)
+    c = container()
+    deps = EnrollmentDeps(
+        uow=lambda: cast(UnitOfWork, c.unit_of_work()),
+        bc=c.bigcommerce,
+        companies=c.company_directory,
+        plans=c.plan_catalog,
+        clock=c.clock,
+        new_id=lambda: c.new_id("sub"),
+    )
+    address = {
+        "first_name": "Grace",
+        "street_1": "1 Harbor Rd",
+        "zip": "22201",
+        "country_iso2": "US",
+    }
+    request = Enrollment(
+        customer_id=buyer.id,
+        product_id=PRODUCT_ID,
+        quantity=2,
+        cadence="Monthly",
+        payment="purchase_order",
+        billing_address=address,
+        po_number="PO-9",
+    )
+    enroll(b2b.store_hash, request, deps)
+    stack.fire("RenewalSweepFunction")
+    stack.pump()
+    return b2b

@@ -18,6 +18,7 @@ from moto import mock_aws
 
 from bc_subscriptions.adapters.dynamodb import keys
 from bc_subscriptions.adapters.dynamodb.change_requests import DynamoChangeRequestReads
+from bc_subscriptions.adapters.dynamodb.company_index import DynamoCompanySubscriptions
 from bc_subscriptions.adapters.dynamodb.connection import shared_connection
 from bc_subscriptions.adapters.dynamodb.event_items import stored_event
 from bc_subscriptions.adapters.dynamodb.models import EventItem
@@ -38,6 +39,7 @@ from bc_subscriptions.adapters.memory import (
     MemorySubscriptionReads,
     MemoryUnitOfWork,
 )
+from bc_subscriptions.adapters.memory.company_index import MemoryCompanySubscriptions
 from bc_subscriptions.domain.authorization import Authorization, AuthState
 from bc_subscriptions.domain.change_requests import (
     ChangeKind,
@@ -47,6 +49,7 @@ from bc_subscriptions.domain.change_requests import (
     RequestStatus,
 )
 from bc_subscriptions.domain.charge import Charge, Stage
+from bc_subscriptions.domain.company import CompanyMembership
 from bc_subscriptions.domain.custom_fields import CustomFieldDefinition
 from bc_subscriptions.domain.declines import DeclineClass
 from bc_subscriptions.domain.delivery import DeliveryInstance, DeliveryStatus
@@ -55,6 +58,7 @@ from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import ActionLink, Subscription
 from bc_subscriptions.ports.change_requests import ChangeRequestReads, ChangeRequestUnitOfWork
+from bc_subscriptions.ports.company_index import CompanySubscriptions
 from bc_subscriptions.ports.storage import (
     CachedPlan,
     ConcurrencyConflict,
@@ -86,6 +90,7 @@ class Backend:
     removed_users: Callable[[], RemovedUsers | MemoryRemovedUsers]
     reads: Callable[[], SubscriptionReads | MemorySubscriptionReads]
     plan_cache: Callable[[], DynamoPlanCache | MemoryPlanCache]
+    companies: Callable[[], CompanySubscriptions]
     change_request_reads: Callable[[], ChangeRequestReads]
 
     def uow(self, seal: Callable[[str, str], str] | None = None) -> UnitOfWork:
@@ -115,6 +120,7 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
             _once(MemoryRemovedUsers()),
             lambda: MemorySubscriptionReads(store, due_shards=4),
             _once(MemoryPlanCache(store)),
+            lambda: MemoryCompanySubscriptions(store),
             lambda: MemoryChangeRequestReads(store),
         )
         return
@@ -132,6 +138,7 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
             RemovedUsers,
             lambda: SubscriptionReads(4),
             DynamoPlanCache,
+            DynamoCompanySubscriptions,
             DynamoChangeRequestReads,
         )
 
@@ -1062,6 +1069,55 @@ def test_a_cached_plan_is_the_plan_a_unit_of_work_reads(backend: Backend) -> Non
         assert uow.plans.get("store1", 111) == _plan(111)
         assert uow.plans.get("store1", 222) is None
         assert uow.plans.get("store2", 111) is None
+
+
+# -- the company index ---------------------------------------------------------------------------
+def _of_company(sub: Subscription, company_id: int, parent: int | None = None) -> Subscription:
+    return sub.model_copy(
+        update={"company": CompanyMembership(company_id=company_id, parent_company_id=parent)}
+    )
+
+
+def test_a_companys_subscriptions_are_read_from_its_index_once_committed(
+    backend: Backend,
+) -> None:
+    # Given two subscriptions of one company, one of another, one of no company, one elsewhere
+    with backend.uow() as uow:
+        uow.subscriptions.add(_of_company(subscription(id="sub_b"), 1001, parent=1000))
+        uow.subscriptions.add(_of_company(subscription(id="sub_a"), 1001, parent=1000))
+        uow.subscriptions.add(_of_company(subscription(id="sub_c"), 1002))
+        uow.subscriptions.add(subscription(id="sub_d"))
+        uow.subscriptions.add(_of_company(subscription(id="sub_e", store_hash="store2"), 1001))
+        assert backend.companies().of_company("store1", 1001) == []
+        uow.commit()
+    # When / Then each company lists its own, of its store only, in id order
+    companies = backend.companies()
+    assert [s.id for s in companies.of_company("store1", 1001)] == ["sub_a", "sub_b"]
+    assert companies.of_company("store1", 1001)[0].company == CompanyMembership(
+        company_id=1001, parent_company_id=1000
+    )
+    assert [s.id for s in companies.of_company("store1", 1002)] == ["sub_c"]
+    assert [s.id for s in companies.of_company("store2", 1001)] == ["sub_e"]
+
+
+def test_a_subscription_moved_to_another_company_is_listed_only_there(backend: Backend) -> None:
+    # Given a company subscription
+    sub = _stored(backend, _of_company(subscription(id="sub_m"), 1001))
+    # When it moves to another company (and saves again without moving)
+    with backend.uow() as uow:
+        moved = uow.subscriptions.get(sub.store_hash, sub.id)
+        assert moved is not None
+        uow.subscriptions.save(_of_company(moved, 2002))
+        uow.commit()
+    with backend.uow() as uow:
+        again = uow.subscriptions.get(sub.store_hash, sub.id)
+        assert again is not None
+        uow.subscriptions.save(again)
+        uow.commit()
+    # Then the new company lists it and the old one no longer does
+    companies = backend.companies()
+    assert [s.id for s in companies.of_company(sub.store_hash, 2002)] == ["sub_m"]
+    assert companies.of_company(sub.store_hash, 1001) == []
 
 
 # -- actors ride the subscription's version lock -------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .operations import (
+    B2B_ERROR,
     COMMON_STATUSES,
     EMPTY_COLLECTION_204,
     OAUTH_TOKEN,
@@ -105,6 +106,8 @@ class Deriver:
         if not isinstance(node, dict):
             return {}
         if "$ref" in node:
+            if node["$ref"].startswith("https://"):
+                return {}  # a model published outside the checkout: its facts are unknown here
             target, target_spec, key = self.specs.resolve(node["$ref"], spec)
             if key in seen:
                 return {}  # a recursive structure: below the first level anything goes
@@ -265,7 +268,12 @@ def derive(docs: Path) -> dict[str, Any]:
     return {
         "endpoints": by_key,
         "webhooks": WEBHOOKS,
-        "common_errors": {"statuses": list(COMMON_STATUSES), "v2": V2_ERROR, "v3": V3_ERROR},
+        "common_errors": {
+            "statuses": list(COMMON_STATUSES),
+            "v2": V2_ERROR,
+            "v3": V3_ERROR,
+            "b2b": B2B_ERROR,
+        },
     }
 
 

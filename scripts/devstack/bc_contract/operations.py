@@ -21,6 +21,7 @@ class Operation(NamedTuple):
 API_V2 = "/stores/{store_hash}/v2"
 API_V3 = "/stores/{store_hash}/v3"
 PAYMENTS = "/stores/{store_hash}"
+B2B_PREFIX = "/api/v3/io"
 
 ORDERS_V2 = "orders.v2.oas2.yml"
 ORDERS_V3 = "orders.v3.yml"
@@ -29,6 +30,11 @@ PRODUCTS = "catalog/products_catalog.v3.yml"
 VARIANTS = "catalog/product-variants_catalog.v3.yml"
 HOOKS = "webhooks.v3.yml"
 SCRIPTS = "scripts.v3.yml"
+# B2B Edition's management API lives beside `reference/`, under the docs' B2B section.
+B2B = "../docs/b2b-edition/specs/api-v3"
+B2B_COMPANY = f"{B2B}/company/company.yaml"
+B2B_USER = f"{B2B}/user/user.yaml"
+B2B_PAYMENT = f"{B2B}/payment/payment.yaml"
 
 OPERATIONS: tuple[Operation, ...] = (
     # v2 orders: renewals, capture, reconciliation, dedupe.
@@ -84,6 +90,15 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("DELETE", SCRIPTS, "/content/scripts/{uuid}"),
     # The storefront's current-customer token (the portal's sign-in).
     Operation("GET", "current_customer.yml", "/customer/current.jwt"),
+    # B2B Edition: a buyer's company, the company and its hierarchy, its payment terms and
+    # methods (company subscriptions, purchase-order enrollment, the MRR rollup).
+    Operation("GET", B2B_USER, "/users/customer/{customerId}"),
+    Operation("GET", B2B_COMPANY, "/companies"),
+    Operation("GET", B2B_COMPANY, "/companies/{companyId}"),
+    Operation("GET", B2B_COMPANY, "/companies/{companyId}/hierarchy"),
+    Operation("GET", B2B_COMPANY, "/companies/{companyId}/subsidiaries"),
+    Operation("GET", B2B_PAYMENT, "/companies/{companyId}/payment-terms"),
+    Operation("GET", B2B_PAYMENT, "/companies/{companyId}/payments"),
 )
 
 # v2 answers an empty collection with 204 and no body (the API status codes guide); the
@@ -126,6 +141,8 @@ SERVER_PREFIX = {
     "https://api.bigcommerce.com/stores/{store_hash}/v3": ("api", API_V3),
     "https://payments.bigcommerce.com/stores/{store_hash}": ("payments", PAYMENTS),
     "https://{store_domain}": ("storefront", ""),
+    # The store is named by the `X-Store-Hash` header, not the path.
+    "https://api-b2b.bigcommerce.com/api/v3/io": ("b2b", B2B_PREFIX),
 }
 
 # The login host's code exchange is described in the app guide's prose, not in an OpenAPI
@@ -270,6 +287,12 @@ V2_ERROR: dict[str, Any] = {
             "details": {"type": "object"},
         },
     },
+}
+# B2B Edition answers every status in one envelope, errors included.
+B2B_ERROR: dict[str, Any] = {
+    "type": "object",
+    "required": ["code", "meta"],
+    "properties": {"code": {"type": "number"}, "data": {}, "meta": {"type": "object"}},
 }
 V3_ERROR: dict[str, Any] = {
     "type": "object",

@@ -9,6 +9,7 @@ from flask import Flask, Response, g, request
 
 from . import (
     contract_gate,
+    routes_b2b,
     routes_catalog,
     routes_control,
     routes_customers,
@@ -51,7 +52,7 @@ def build_app(emu: BigCommerceEmulator) -> Flask:
             return response
         with emu.lock:
             allowed, g.rate_headers = emu.store_limits.admit(
-                path.split("/")[2], payments=is_payments(path), default_quota=emu.rate_limit_quota
+                _store_of(path), payments=is_payments(path), default_quota=emu.rate_limit_quota
             )
         if not allowed:
             response = api_error(path, 429, "Too Many Requests")
@@ -79,7 +80,15 @@ def build_app(emu: BigCommerceEmulator) -> Flask:
     routes_storefront.register(app, emu)
     routes_catalog.register(app, emu)
     routes_control.register(app, emu)
+    routes_b2b.register(app, emu)
     return app
+
+
+def _store_of(path: str) -> str:
+    """The store a request is for: in the path, or (B2B Edition) in `X-Store-Hash`."""
+    if path.startswith("/api/v3/io/"):
+        return request.headers.get("X-Store-Hash", "")
+    return path.split("/")[2]
 
 
 def _fault_for(emu: BigCommerceEmulator) -> str | None:

@@ -215,6 +215,10 @@ class Endpoint:
         reasons = tuple(url_reasons + body_reasons)
         if self.flavour == "v2":
             return Refusal(400, [{"status": 400, "message": "; ".join(reasons)}], reasons, known)
+        if self.flavour == "b2b":
+            message = "; ".join(reasons)
+            b2b = {"code": 400, "data": {"errMsg": message}, "meta": {"message": "Bad Request"}}
+            return Refusal(400, b2b, reasons, known)
         documented = self.facts["responses"]
         status = 422 if body_reasons and not url_reasons and "422" in documented else 400
         errors: dict[str, str] = {}
@@ -248,17 +252,19 @@ def _field_of(reason: str) -> tuple[str, str]:
 
 def _is_refusal_status(status: int, flavour: str) -> bool:
     """The statuses the contract itself answers with (refusals, not-found paths)."""
-    return status in ((400, 404) if flavour == "v2" else (400, 404, 422))
+    return status in ((400, 404) if flavour in ("v2", "b2b") else (400, 404, 422))
 
 
 def _flavour(path: str, host: str) -> str:
     if "/v2/" in path:
         return "v2"
+    if host == "b2b":
+        return "b2b"
     return "v3" if host in ("api", "payments") else "login"
 
 
 def _error_shape(flavour: str) -> str:
-    return "v2" if flavour == "v2" else "v3"
+    return flavour if flavour in ("v2", "b2b") else "v3"
 
 
 def _errors(validator: Draft7Validator, value: Any) -> list[str]:

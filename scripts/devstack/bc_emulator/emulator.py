@@ -12,6 +12,8 @@ import httpx
 from . import clock as emulator_clock
 from .app import build_app
 from .app_callbacks import AppCallbacks
+from .b2b_setup import B2BSetup
+from .b2b_state import B2BEdition
 from .catalog_modifiers import invalid_order_options
 from .contract import record_callback
 from .faults import FaultPlan
@@ -26,7 +28,7 @@ from .transport import EmulatorTransport
 from .webhooks import WebhookDelivery, WebhookOutbox, signed_headers
 
 
-class BigCommerceEmulator(StoreSetup, AppCallbacks):
+class BigCommerceEmulator(StoreSetup, AppCallbacks, B2BSetup):
     """Thread-safe: one lock guards all state; the Flask routes and this API share it."""
 
     def __init__(
@@ -41,6 +43,7 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
         self.client_id, self.client_secret = client_id, client_secret
         self.lock = threading.RLock()
         self.stores: dict[str, Store] = {}
+        self.b2b: dict[str, B2BEdition] = {}  # stores with B2B Edition enabled
         self.faults = FaultPlan(self.lock)
         self.calls: list[tuple[str, str]] = []
         self.rate_limit_quota = 150
@@ -231,8 +234,9 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
 
     @staticmethod
     def is_api(path: str) -> bool:
-        """Store API and payments paths (counted, faulted, rate limited); not login or control."""
-        return path.startswith("/stores/")
+        """Store API, payments and B2B Edition paths (counted, faulted, rate limited); not
+        login or control."""
+        return path.startswith(("/stores/", "/api/v3/io/"))
 
     # -- webhooks -------------------------------------------------------------------------------
     def queue_webhook(self, store: Store, scope: str, data: dict[str, Any]) -> None:

@@ -44,7 +44,10 @@ def v2_error(status: int, message: str, **details: Any) -> Response:
 
 
 def api_error(path: str, status: int, title: str) -> Response:
-    """An error in the shape of the API `path` belongs to (v2 list, else v3 object)."""
+    """An error in the shape of the API `path` belongs to (v2 list, B2B Edition's envelope,
+    else v3 object)."""
+    if path.startswith("/api/v3/io/"):
+        return json_response({"code": status, "data": {}, "meta": {"message": title}}, status)
     return v2_error(status, title) if "/v2/" in path else v3_error(status, title)
 
 

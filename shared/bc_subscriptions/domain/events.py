@@ -77,8 +77,16 @@ CHARGE_STAGES = (
     "payment_failed",
 )
 
+# Purchase-order subscriptions (B2B Edition): a renewal's order left unpaid on net terms, its
+# due date passed unpaid, and the merchant marking it paid in BigCommerce.
+INVOICE_ISSUED = "invoice.issued"
+INVOICE_OVERDUE = "invoice.overdue"
+INVOICE_PAID = "invoice.paid"
+INVOICE_EVENTS = frozenset({INVOICE_ISSUED, INVOICE_OVERDUE, INVOICE_PAID})
+
 EVENT_TYPES = frozenset(
     {
+        *INVOICE_EVENTS,
         SUBSCRIPTION_CREATED,
         SUBSCRIPTION_RENEWED,
         SUBSCRIPTION_PAST_DUE,

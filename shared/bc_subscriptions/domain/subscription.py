@@ -18,6 +18,7 @@ from pydantic import (
 from . import actors as act
 from . import events as ev
 from .amendments import Amendment
+from .company import CompanyMembership, InvoiceTerms, OpenInvoice
 from .contract import ContractGuard
 from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
 from .dunning import DunningState, Next
@@ -129,6 +130,13 @@ class Subscription(BaseModel):
     scheduled: tuple[ScheduledChange, ...] = ()
     # A contract term negotiated for this subscription; it wins over the store's.
     contract: ContractGuard | None = None
+    # B2B Edition: the company the subscription belongs to, and purchase-order terms when it
+    # is invoiced instead of charged (see `domain.company`).
+    company: CompanyMembership | None = None
+    invoice_terms: InvoiceTerms | None = None
+    open_invoices: tuple[OpenInvoice, ...] = ()
+    # The store's B2B policy holds new invoices while one is overdue.
+    invoice_hold: bool = False
     # Who the subscription is for (`actors`); empty on records from before actors existed,
     # which read as owner = payer = beneficiary = `customer_id` (`actors_in_force`).
     actors: tuple[act.Actor, ...] = ()
@@ -154,6 +162,11 @@ class Subscription(BaseModel):
         for part in ("actors", "delivery_locations", "custom_fields"):
             if not data.get(part):
                 data.pop(part, None)
+        # And a personal subscription keeps the shape it had before companies existed.
+        for name, unset in _B2B_DEFAULTS.items():
+            # (a tuple dumps as a list in JSON mode)
+            if name in data and data[name] in (unset, list(unset or [])):
+                del data[name]
         return data
 
     @classmethod
@@ -163,6 +176,7 @@ class Subscription(BaseModel):
         now: datetime,
         trial_days: int = 0,
         card_link: tuple[ActionLink, str] | None = None,
+        enrolled: bool = False,
         first_delivery_at: datetime | None = None,
         **fields: Any,
     ) -> Subscription:
@@ -180,7 +194,7 @@ class Subscription(BaseModel):
         )
         if sub.payment_method is not None and sub.payment_method.verified_at is None:
             sub.payment_method.verified_at = now
-        if sub.payment_method is None:
+        if sub.payment_method is None and sub.invoice_terms is None:
             sub._apply(Command.REQUIRE_ACTION, now)
             sub._ask_for_card(sub.next_cycle, None, card_link, now)
         elif trial_days:
@@ -189,6 +203,10 @@ class Subscription(BaseModel):
             sub._apply(Command.START_TRIAL, now)
         else:
             sub._apply(Command.ACTIVATE, now)
+        if enrolled:
+            # Enrolled by the merchant, no checkout order: the first paid cycle is due at once
+            # and the renewal workflow places its order, exactly once, like any other cycle.
+            sub.anchor_cycle = 2
         # The checkout order paid cycle 1 unless it was a trial (or there is nothing to charge).
         sub.paid_cycles = 1 if sub.anchor_cycle == 1 else 0
         sub._record(ev.SUBSCRIPTION_CREATED, now, sub.summary())
@@ -273,7 +291,9 @@ class Subscription(BaseModel):
         """When a sweep should pick the subscription up (None: not swept at all): the renewal,
         the dunning step, the end of a scheduled pause, or a scheduled cancel if earlier."""
         due = [change.at for change in self.scheduled if not change.ended_by(self.status)]
-        if self.status in RENEWABLE:
+        # An invoice left unpaid is looked at once more, when it falls due.
+        due += [i.due_at for i in self.open_invoices if not i.overdue]
+        if self.status in RENEWABLE and not self.invoice_hold:
             due.append(self.next_renewal_at)
         elif self.status in (Status.PAST_DUE, Status.REQUIRES_ACTION) and self.dunning is not None:
             due.append(self.dunning.due_at)
@@ -435,6 +455,99 @@ class Subscription(BaseModel):
                 )
         elif was != self.status:
             self._record(ev.SUBSCRIPTION_PAST_DUE, now, {"cycle": cycle})
+
+    def record_invoiced_renewal(self, *, cycle: int, order_id: int, now: datetime) -> OpenInvoice:
+        """The cycle's order went out unpaid on purchase-order terms: the cycle is renewed
+        (nothing is charged) and the invoice stays open until BigCommerce says it is paid."""
+        terms = self.invoice_terms
+        if terms is None:
+            raise DomainError("only a purchase-order subscription is invoiced")
+        invoice = OpenInvoice(cycle=cycle, order_id=order_id, due_at=invoice_due_at(self, cycle))
+        self._apply(Command.RECORD_RENEWAL, now)
+        self.paid_cycles += 1
+        self.open_invoices = (*self.open_invoices, invoice)
+        self._record(
+            ev.INVOICE_ISSUED,
+            now,
+            {
+                "cycle": cycle,
+                "order_id": order_id,
+                "po_number": terms.po_number,
+                "amount": str(self.renewal_total()),
+                "currency": self.currency,
+                "due_at": iso_timestamp(invoice.due_at),
+            },
+        )
+        self.next_cycle = cycle + 1
+        self._record(
+            ev.SUBSCRIPTION_RENEWED,
+            now,
+            {
+                "cycle": cycle,
+                "order_id": order_id,
+                "next_renewal_at": iso_timestamp(self.next_renewal_at),
+            },
+        )
+        return invoice
+
+    def overdue_invoices(self, now: datetime) -> list[OpenInvoice]:
+        """Open invoices whose due date has passed and that were not flagged yet."""
+        return [i for i in self.open_invoices if not i.overdue and i.due_at <= now]
+
+    def flag_overdue(self, invoice: OpenInvoice, action: str, now: datetime) -> None:
+        """The invoice's due date passed unpaid; the store's policy `action` applies:
+        keep_renewing, hold (no new invoice until it is paid) or pause."""
+        self.open_invoices = tuple(
+            i.model_copy(update={"overdue": True}) if i.order_id == invoice.order_id else i
+            for i in self.open_invoices
+        )
+        self.updated_at = now
+        data = {
+            "cycle": invoice.cycle,
+            "order_id": invoice.order_id,
+            "due_at": iso_timestamp(invoice.due_at),
+            "po_number": self.invoice_terms.po_number if self.invoice_terms else None,
+            "action": action,
+        }
+        self._record(ev.INVOICE_OVERDUE, now, data)
+        if action == "hold":
+            self.invoice_hold = True
+        elif action == "pause" and self.status in RENEWABLE:
+            self._apply(Command.PAUSE, now)
+            self._record(
+                ev.SUBSCRIPTION_PAUSED, now, {"reason": "invoice_overdue", "cycle": self.next_cycle}
+            )
+
+    def record_invoice_paid(self, order_id: int, status_id: int, now: datetime) -> bool:
+        """The merchant marked the invoice's order paid in BigCommerce; False when it is not
+        an open invoice of this subscription (paid before, or never one)."""
+        paid = next((i for i in self.open_invoices if i.order_id == order_id), None)
+        if paid is None:
+            return False
+        self.open_invoices = tuple(i for i in self.open_invoices if i.order_id != order_id)
+        # A hold lasts while any invoice is overdue.
+        self.invoice_hold = self.invoice_hold and any(i.overdue for i in self.open_invoices)
+        self.updated_at = now
+        data = {
+            "cycle": paid.cycle,
+            "order_id": order_id,
+            "status_id": status_id,
+            "was_overdue": paid.overdue,
+        }
+        self._record(ev.INVOICE_PAID, now, data)
+        return True
+
+    def move_to_company(self, company: CompanyMembership | None, now: datetime) -> bool:
+        """The buyer's company, or its place in the hierarchy, is no longer what was recorded:
+        the subscription belongs where B2B Edition says now (False: nothing to change)."""
+        if company == self.company:
+            return False
+        before = None if self.company is None else self.company.model_dump()
+        self._apply(Command.AMEND, now)
+        self.company = company
+        after = None if company is None else company.model_dump()
+        self._amended(now, {"company": [before, after]})
+        return True
 
     def reopen_voided_cycle(self, cycle: int) -> None:
         """The cycle's authorization was voided: it is unpaid again and due for payment."""
@@ -824,6 +937,22 @@ class Subscription(BaseModel):
                 actor=(self._acting or act.current_actor()).as_data(),
             )
         )
+
+
+# Company subscriptions' fields and their values when unset (left out of the record then).
+_B2B_DEFAULTS: dict[str, Any] = {
+    "company": None,
+    "invoice_terms": None,
+    "open_invoices": (),
+    "invoice_hold": False,
+}
+
+
+def invoice_due_at(sub: Subscription, cycle: int) -> datetime:
+    """The cycle's invoice is due its net terms after the cycle starts (the same on every
+    attempt at the cycle, so a retried order carries the same date)."""
+    days = sub.invoice_terms.net_terms_days if sub.invoice_terms else 0
+    return sub.cycle_starts_at(cycle) + timedelta(days=days)
 
 
 def _link_fields(link: ActionLink, token: str) -> dict[str, Any]:

@@ -81,6 +81,19 @@ class EarlyCancelFee(BaseModel):
         return self.amount if paid_cycles < self.until_paid_cycles else None
 
 
+class B2BSettings(BaseModel):
+    """A store on BigCommerce B2B Edition: buyers' companies are looked up, and what happens
+    to a purchase-order subscription whose invoice is overdue."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # keep_renewing: the next cycles are invoiced as usual; hold: no new invoice until it is
+    # paid; pause: the subscription is paused.
+    overdue_action: Literal["keep_renewing", "hold", "pause"] = "keep_renewing"
+    # How long a company's place in its hierarchy is trusted before B2B Edition is asked again.
+    company_cache_minutes: int = Field(default=15, ge=1, le=1440)
+
+
 class TenantConfig(BaseModel):
     """The effective per-store settings the services read."""
 
@@ -110,6 +123,8 @@ class TenantConfig(BaseModel):
     # The most of the store's REST quota (shared with every other app it runs) the renewals
     # may use; the sweep paces each store's renewals to it.
     api_share_percent: int = Field(default=60, ge=10, le=90)
+    # Null (the default): the store is not on B2B Edition and no company is ever looked up.
+    b2b: B2BSettings | None = None
     # Whether a subscription's managers (and organisation admins) may change its card, which
     # is otherwise the payer's alone (`actors.PERMISSIONS`).
     managers_may_change_card: bool = False

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from ..domain.company import CompanyMembership, InvoiceTerms
 from ..domain.contract import ContractGuard
 from ..domain.scheduled_change import MAX_PAUSE_DAYS, ChangeKind
 from ..domain.subscription import Subscription
@@ -43,6 +44,10 @@ class SubscriptionView(BaseModel):
     )
     # The subscription's own contract term (null: the store's applies, if any).
     contract: ContractGuard | None = None
+    # B2B Edition: the company it belongs to (null: a personal subscription), and its
+    # purchase-order terms when it is invoiced instead of charged.
+    company: CompanyMembership | None = None
+    invoice_terms: InvoiceTerms | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -72,6 +77,8 @@ class SubscriptionView(BaseModel):
             resume_at=sub.scheduled_at(ChangeKind.RESUME),
             cancel_at=sub.scheduled_at(ChangeKind.CANCEL),
             contract=sub.contract,
+            company=sub.company,
+            invoice_terms=sub.invoice_terms,
             created_at=sub.created_at,
             updated_at=sub.updated_at,
         )

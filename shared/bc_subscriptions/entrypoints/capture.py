@@ -24,4 +24,5 @@ def capture_order(
         new_id=lambda: c.new_id("sub"),
         plans=c.plan_catalog,
         order=order,
+        companies=c.company_directory,
     )

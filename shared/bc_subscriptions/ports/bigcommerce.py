@@ -172,6 +172,8 @@ class NewOrder(_BcModel):
     shipping_cost_ex_tax: Decimal | None = None
     shipping_cost_inc_tax: Decimal | None = None
     staff_notes: str = ""
+    # Shown to the buyer on the order (a purchase-order renewal's PO number and due date).
+    customer_message: str | None = None
 
 
 InstrumentType = Literal["stored_card", "stored_paypal_account", "stored_bank_account"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from ..domain.actors import Actor, ActorType, EventActor, gift_actors
+from ..domain.company import CompanyMembership
 from ..domain.custom_field_entry import checkout_custom_fields, option_values
 from ..domain.custom_fields import CustomFieldDefinition
 from ..domain.gift_note import InvalidGiftNote, parse_gift_note
@@ -25,6 +26,7 @@ from ..ports.bigcommerce import (
 from ..ports.clock import Clock
 from ..ports.storage import ConcurrencyConflict, CustomerLink, OrderLink, UnitOfWork
 from .action_links import issue_action_link
+from .company_directory import CompanyDirectory
 
 # Awaiting Fulfillment, Awaiting Shipment, Shipped, Partially Shipped, Completed, Awaiting Pickup.
 PAID_STATUSES = frozenset({11, 9, 2, 3, 10, 8})
@@ -64,6 +66,7 @@ def capture_from_order(
     new_id: Callable[[], str],
     plans: PlanLookup,
     order: Order | None = None,
+    companies: CompanyDirectory | None = None,
 ) -> CaptureResult:
     """Create the order's subscriptions; a repeat or concurrent call creates nothing more.
 
@@ -90,7 +93,13 @@ def capture_from_order(
     consignments = _shipping_consignments(full)
     gift = _gift(store_hash, full, bc, now)
     with uow:
-        ttl = uow.tenant_configs.get(store_hash).action_link_ttl_hours
+        config = uow.tenant_configs.get(store_hash)
+        ttl = config.action_link_ttl_hours
+        company = None
+        # Only a store on B2B Edition asks whose company the buyer buys for.
+        if config.b2b is not None and companies is not None and full.customer_id:
+            cache = timedelta(minutes=config.b2b.company_cache_minutes)
+            company = companies.membership(store_hash, full.customer_id, cache)
         fields = uow.custom_fields.definitions(store_hash)
         subs = [
             _start(
@@ -106,6 +115,7 @@ def capture_from_order(
                 trial_days=trial_days,
                 ship=ship_to(line_ids, consignments),
                 payment_method=payment_method,
+                company=company,
                 gift=gift,
             )
             for (cadence, terms), (lines, trial_days, line_ids) in groups.items()
@@ -150,6 +160,7 @@ def _start(
     ship: ShipTo,
     payment_method: PaymentMethod | None,
     card_ttl_hours: int,
+    company: CompanyMembership | None = None,
     gift: Gift | None = None,
     custom: tuple[dict[str, Any], list[dict[str, str]]] = ({}, []),
 ) -> Subscription:
@@ -187,6 +198,7 @@ def _start(
         payment_method=payment_method,
         terms=terms,
         origin_order_id=order.id,
+        company=company,
         custom_fields=values,
     )
     if refused:

@@ -32,12 +32,19 @@ from ..ports.bigcommerce import (
     Transaction,
 )
 from ..ports.clock import Clock
-from ..ports.storage import ConcurrencyConflict, OrderLink, UnitOfWork
+from ..ports.storage import ConcurrencyConflict, OpsEvents, OrderLink, UnitOfWork
 from .messages import RenewSubscription
 from .payment_actions import ActionDeps, RenewalCharge, settle_authorization
 from .renewal_authorization import fetch_transactions, record_payment
 from .renewal_deliveries import materialize_deliveries
 from .renewal_dunning import card_still_valid, record_failure
+from .renewal_invoice import (
+    complete_invoiced,
+    flag_overdue_invoices,
+    invoiced_order,
+    is_invoiced,
+    raise_ops,
+)
 from .renewal_locations import (
     complete_cycle,
     location_amount,
@@ -82,6 +89,8 @@ class RenewalDeps:
     clock: Clock
     app_id: str
     worker_id: str
+    # Where overdue purchase-order invoices are raised for the merchant's operator.
+    ops: OpsEvents | None = None
 
 
 def run_renewal(cmd: RenewSubscription, deps: RenewalDeps) -> RenewalOutcome:
@@ -109,6 +118,8 @@ def run_renewal(cmd: RenewSubscription, deps: RenewalDeps) -> RenewalOutcome:
             )
             _commit_stage(deps, sub, charge, Stage.ORDER_CREATED)
             steps.add("ordered")
+        if charge.stage == Stage.ORDER_CREATED and is_invoiced(sub):
+            return _invoice(sub, charge, deps, steps)
         if charge.stage == Stage.ORDER_CREATED and not charge.fulfilment_only:
             _pay(sub, charge, deps)
             if charge.stage == Stage.ORDER_CREATED and charge.payment_pending:
@@ -186,7 +197,11 @@ def _apply_scheduled_changes(
     cycle the message names; once applied it is gone, so a repeated message finds nothing.
 
     A cancel waits for a charge of the next cycle still in progress (claimed before the cancel
-    was asked for): that run finishes, and the next sweep finds the cancel due again."""
+    was asked for): that run finishes, and the next sweep finds the cancel due again.
+    A purchase-order invoice past its due date is flagged first (the renewal goes on after)."""
+    if raised := flag_overdue_invoices(sub, deps.uow, now):
+        _commit(deps, f"overdue invoice of {sub.id} raced another change")
+        raise_ops(deps.ops, raised)
     if sub.cancel_due(now):
         running = deps.uow.charges.get(sub.store_hash, sub.id, sub.next_cycle)
         if running is None or running.is_final:
@@ -294,7 +309,7 @@ def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
         lines = location_lines(sub.lines, location, terms=sub.terms, cadence=sub.cadence)
     # A prepaid delivery's shipping was paid with its charge; otherwise the kept cost.
     ship_ex, ship_inc = (Decimal("0"), Decimal("0")) if free else shipping
-    return NewOrder(
+    order = NewOrder(
         # The payer's order: BigCommerce pays it only with that customer's stored card.
         customer_id=sub.payer_customer_id,
         # Nothing to pay on a prepaid delivery: the order goes straight to fulfilment.
@@ -321,6 +336,7 @@ def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
         external_order_id=charge.external_order_id,
         staff_notes=f"Renewal {charge.cycle} of subscription {sub.id}",
     )
+    return invoiced_order(order, sub, charge) if is_invoiced(sub) else order
 
 
 def _renew_locations(
@@ -563,6 +579,16 @@ def _complete(sub: Subscription, charge: Charge, deps: RenewalDeps) -> RenewalOu
     deps.uow.subscriptions.save(sub)
     _commit_stage(deps, sub, charge)
     return RenewalOutcome(outcome, charge.bc_order_id)
+
+
+def _invoice(
+    sub: Subscription, charge: Charge, deps: RenewalDeps, steps: set[str]
+) -> RenewalOutcome:
+    """A purchase-order cycle: its unpaid order is the invoice; no payment, no dunning."""
+    complete_invoiced(sub, charge, deps.uow, deps.clock.now())
+    deps.uow.subscriptions.save(sub)
+    _commit_stage(deps, sub, charge)
+    return RenewalOutcome("invoiced", charge.bc_order_id, frozenset(steps))
 
 
 def _capture_if_immediate(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:

@@ -138,6 +138,8 @@ class SubscriptionItem(_Item):
     ops_pk = UnicodeAttribute(null=True)
     ops_sk = UnicodeAttribute(null=True)
     ops_queue = OpsQueueIndex()
+    # The company it belongs to (B2B Edition): a move to another company re-files it.
+    company_id = NumberAttribute(null=True)
 
 
 class ChargeItem(_Item):
@@ -191,6 +193,15 @@ class CustomerLinkItem(_Item):
     customer_id = NumberAttribute()
     subscription_id = UnicodeAttribute()
     instrument_token = UnicodeAttribute(null=True)
+
+
+class CompanyLinkItem(_Item):
+    """A subscription filed under its company (store partition, `COMPANY#...` sort key)."""
+
+    KIND = "company_link"
+    store_hash = UnicodeAttribute()
+    company_id = NumberAttribute()
+    subscription_id = UnicodeAttribute()
 
 
 class InboxItem(_Item):

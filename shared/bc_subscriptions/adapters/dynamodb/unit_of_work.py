@@ -19,9 +19,11 @@ from ...domain.plan import Plan
 from ...domain.sealed_fields import has_secrets, sealed
 from ...domain.subscription import Subscription
 from ...domain.tenant_config import TenantConfig, effective_config
+from ...ports.company_index import needs_link
 from ...ports.storage import OrderLink
 from . import keys
 from .change_requests import DynamoChangeRequests
+from .company_index import company_link
 from .connection import shared_connection
 from .custom_fields import DynamoCustomFields
 from .customer_links import CustomerLinks
@@ -150,13 +152,20 @@ class _Subscriptions:
 
     def add(self, sub: Subscription) -> None:
         item = SubscriptionItem(keys.sub_pk(sub.store_hash, sub.id), keys.META)
+        self._file(sub, None)
         self._uow.stage(self._fill(item, sub), SubscriptionItem.pk.does_not_exist())
         self._uow.stage_events(sub.pull_events())
 
     def save(self, sub: Subscription) -> None:
         item = self._uow.loaded(keys.sub_pk(sub.store_hash, sub.id), keys.META)
+        self._file(sub, None if item.company_id is None else int(item.company_id))
         self._uow.stage(self._fill(item, sub))  # the version attribute adds the lock condition
         self._uow.stage_events(sub.pull_events())
+
+    def _file(self, sub: Subscription, filed_under: int | None) -> None:
+        """The company index moves with the record, in the same transaction."""
+        if (company_id := needs_link(sub, filed_under)) is not None:
+            self._uow.stage(company_link(sub.store_hash, company_id, sub.id))
 
     def _fill(self, item: SubscriptionItem, sub: Subscription) -> SubscriptionItem:
         item.store_hash, item.subscription_id = sub.store_hash, sub.id
@@ -166,6 +175,7 @@ class _Subscriptions:
             sub.next_cycle,
         )
         item.doc = subscription_doc(sub)
+        item.company_id = sub.company.company_id if sub.company else None
         item.due_pk = item.due_sk = None
         # In the sparse DueIndex only while a sweep has something to do (renew, retry, give up).
         if (due_at := sub.due_at()) is not None:

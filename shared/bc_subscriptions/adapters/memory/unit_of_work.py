@@ -23,6 +23,7 @@ from ...domain.sealed_fields import has_secrets, sealed
 from ...domain.subscription import Subscription
 from ...domain.tenant_config import TenantConfig, effective_config
 from ...ports.change_requests import ChangeRequestRepository
+from ...ports.company_index import company_link_sk, needs_link
 from ...ports.storage import (
     ChargeRepository,
     CustomerLink,
@@ -157,20 +158,35 @@ def _stored(event: DomainEvent) -> StoredEvent:
 class _Subscriptions:
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         self._uow = uow
+        # The company each record read was filed under, to re-file only on a move.
+        self._filed: dict[str, int | None] = {}
 
     def get(self, store_hash: str, subscription_id: str) -> Subscription | None:
         doc = self._uow.load((keys.sub_pk(store_hash, subscription_id), keys.META))
-        return None if doc is None else Subscription.model_validate_json(doc)
+        if doc is None:
+            return None
+        sub = Subscription.model_validate_json(doc)
+        self._filed[sub.id] = sub.company.company_id if sub.company else None
+        return sub
 
     def add(self, sub: Subscription) -> None:
         key = (keys.sub_pk(sub.store_hash, sub.id), keys.META)
         self._uow.stage_add(key, sub.model_dump_json(), versioned=True)
+        self._file(sub, None)
         self._uow.stage_events(sub.pull_events())
 
     def save(self, sub: Subscription) -> None:
         key = (keys.sub_pk(sub.store_hash, sub.id), keys.META)
         self._uow.stage_save(key, sub.model_dump_json(), versioned=True)
+        self._file(sub, self._filed.get(sub.id))
         self._uow.stage_events(sub.pull_events())
+
+    def _file(self, sub: Subscription, filed_under: int | None) -> None:
+        """The company index moves with the record, in the same commit."""
+        if (company_id := needs_link(sub, filed_under)) is not None:
+            sk = company_link_sk(company_id, sub.id)
+            self._uow.stage_put((keys.store_pk(sub.store_hash), sk), sub.id)
+            self._filed[sub.id] = company_id
 
 
 class _Charges:

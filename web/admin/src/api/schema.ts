@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/companies/{company_id}/mrr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/companies/{company_id}/mrr */
+        get: operations["company_mrr_admin_companies__company_id__mrr_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/config": {
         parameters: {
             query?: never;
@@ -102,6 +119,23 @@ export interface paths {
         put?: never;
         /** POST /admin/custom-fields/{key}/archive */
         post: operations["archive_custom_field_admin_custom_fields__key__archive_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/enrollments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/enrollments */
+        post: operations["create_enrollment_admin_enrollments_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -444,6 +478,23 @@ export interface paths {
         put?: never;
         /** POST /admin/subscriptions/{subscription_id}/change-requests/{request_id}/reject */
         post: operations["reject_admin_subscriptions__subscription_id__change_requests__request_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/company/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/company/refresh */
+        post: operations["refresh_subscription_company_admin_subscriptions__subscription_id__company_refresh_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -895,6 +946,7 @@ export interface components {
             cancel_at?: string | null;
             /** Commitment Count */
             commitment_count: number;
+            company?: components["schemas"]["CompanyMembership"] | null;
             contract?: components["schemas"]["ContractGuard"] | null;
             /**
              * Created At
@@ -912,6 +964,7 @@ export interface components {
             early_cancel_fee?: string | null;
             /** Id */
             id: string;
+            invoice_terms?: components["schemas"]["InvoiceTerms"] | null;
             /** Lines */
             lines: components["schemas"]["LineView"][];
             /** Next Cycle */
@@ -1078,6 +1131,55 @@ export interface components {
              */
             key: string;
             state: components["schemas"]["CheckState"];
+        };
+        /**
+         * CompanyMembership
+         * @description The one place a subscription's company lives: the company it belongs to and that
+         *     company's parent in its hierarchy (None: a top company), as B2B Edition said when the
+         *     subscription was created or moved. The company index is kept from these fields.
+         */
+        CompanyMembership: {
+            /** Company Id */
+            company_id: number;
+            /** Parent Company Id */
+            parent_company_id?: number | null;
+        };
+        /** CompanyMrrFigure */
+        CompanyMrrFigure: {
+            /** Company Id */
+            company_id: number;
+            /**
+             * Mrr
+             * @description Monthly recurring revenue per currency
+             */
+            mrr: {
+                [key: string]: string;
+            };
+            /** Parent Company Id */
+            parent_company_id: number | null;
+            /** Subscriptions */
+            subscriptions: number;
+        };
+        /** CompanyMrrView */
+        CompanyMrrView: {
+            /** Companies */
+            companies: components["schemas"]["CompanyMrrFigure"][];
+            /** Company Id */
+            company_id: number;
+            /**
+             * Mrr
+             * @description The company's own, per currency
+             */
+            mrr: {
+                [key: string]: string;
+            };
+            /**
+             * Total Mrr
+             * @description With every company below it, any depth
+             */
+            total_mrr: {
+                [key: string]: string;
+            };
         };
         /**
          * ContractGuard
@@ -1349,6 +1451,57 @@ export interface components {
              */
             secret: string;
         };
+        /**
+         * EnrollmentRequest
+         * @description `po_number` and `net_terms_days` are checked by the enrollment itself, so a refusal
+         *     names its rule (`po_number_required`, `net_terms_days_out_of_range`).
+         */
+        EnrollmentRequest: {
+            /** Billing Address */
+            billing_address: {
+                [key: string]: string;
+            };
+            /** Cadence */
+            cadence: string;
+            /**
+             * Currency
+             * @default USD
+             */
+            currency: string;
+            /** Customer Id */
+            customer_id: number;
+            /**
+             * Net Terms Days
+             * @description 0-120; null: the company's payment terms in B2B Edition
+             */
+            net_terms_days?: number | null;
+            /**
+             * Payment
+             * @enum {string}
+             */
+            payment: "card" | "purchase_order";
+            /** Po Number */
+            po_number?: string | null;
+            /** Product Id */
+            product_id: number;
+            /**
+             * Quantity
+             * @default 1
+             */
+            quantity: number;
+            /** Shipping Address */
+            shipping_address?: {
+                [key: string]: string;
+            } | null;
+            /** Variant Id */
+            variant_id?: number | null;
+        };
+        /** EnrollmentView */
+        EnrollmentView: {
+            company: components["schemas"]["CompanyMembership"];
+            invoice_terms: components["schemas"]["InvoiceTerms"] | null;
+            subscription: components["schemas"]["SubscriptionView"];
+        };
         /** EntitlementView */
         EntitlementView: {
             /**
@@ -1381,6 +1534,17 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * InvoiceTerms
+         * @description A subscription paid on purchase order: each renewal's order is left unpaid, due
+         *     `net_terms_days` after it is placed, and never charged to a card.
+         */
+        InvoiceTerms: {
+            /** Net Terms Days */
+            net_terms_days: number;
+            /** Po Number */
+            po_number: string;
         };
         /** LineView */
         LineView: {
@@ -1714,6 +1878,7 @@ export interface components {
             cancel_at?: string | null;
             /** Commitment Count */
             commitment_count: number;
+            company?: components["schemas"]["CompanyMembership"] | null;
             contract?: components["schemas"]["ContractGuard"] | null;
             /**
              * Created At
@@ -1726,6 +1891,7 @@ export interface components {
             customer_id: number;
             /** Id */
             id: string;
+            invoice_terms?: components["schemas"]["InvoiceTerms"] | null;
             /** Lines */
             lines: components["schemas"]["LineView"][];
             /** Next Cycle */
@@ -1819,6 +1985,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CatalogSearchResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    company_mrr_admin_companies__company_id__mrr_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompanyMrrView"];
                 };
             };
             /** @description Validation Error */
@@ -2050,6 +2247,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CustomFieldDefinition"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_enrollment_admin_enrollments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrollmentRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentView"];
                 };
             };
             /** @description Validation Error */
@@ -2766,6 +2996,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChangeRequestView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    refresh_subscription_company_admin_subscriptions__subscription_id__company_refresh_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionView"];
                 };
             };
             /** @description Validation Error */

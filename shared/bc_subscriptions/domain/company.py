@@ -1,0 +1,67 @@
+"""Company subscriptions (B2B Edition): the company a subscription belongs to, purchase-order
+terms, and recurring revenue normalised to a month for the company-hierarchy rollup."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .plan import Cadence
+from .schedule import Interval
+
+# B2B Edition offers 0 to 60 days; a negotiated contract may go further, never past 120.
+MAX_NET_TERMS_DAYS = 120
+# Average lengths, so a weekly and a yearly plan compare with a monthly one.
+_DAYS_PER_MONTH = Decimal("365.25") / 12
+_PER_MONTH = {
+    Interval.DAY: _DAYS_PER_MONTH,
+    Interval.WEEK: _DAYS_PER_MONTH / 7,
+    Interval.MONTH: Decimal(1),
+    Interval.YEAR: Decimal(1) / 12,
+}
+
+
+class CompanyMembership(BaseModel):
+    """The one place a subscription's company lives: the company it belongs to and that
+    company's parent in its hierarchy (None: a top company), as B2B Edition said when the
+    subscription was created or moved. The company index is kept from these fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    company_id: int = Field(gt=0)
+    parent_company_id: int | None = Field(default=None, gt=0)
+
+
+class InvoiceTerms(BaseModel):
+    """A subscription paid on purchase order: each renewal's order is left unpaid, due
+    `net_terms_days` after it is placed, and never charged to a card."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    po_number: str = Field(min_length=1, max_length=50)
+    net_terms_days: int = Field(ge=0, le=MAX_NET_TERMS_DAYS)
+
+
+def monthly(amount: Decimal, cadence: Cadence) -> Decimal:
+    """`amount` charged once per `cadence`, as a monthly figure (cents, rounded half even)."""
+    per_month = _PER_MONTH[cadence.interval] / cadence.interval_count
+    return (amount * per_month).quantize(Decimal("0.01"))
+
+
+def total_mrr(amounts: Iterable[Decimal]) -> Decimal:
+    return sum(amounts, Decimal("0.00"))
+
+
+class OpenInvoice(BaseModel):
+    """A renewal order left unpaid on purchase-order terms, until BigCommerce says it is paid."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cycle: int = Field(ge=1)
+    order_id: int
+    due_at: datetime
+    # Flagged once, when its due date passed unpaid (the sweep then stops looking at it).
+    overdue: bool = False
