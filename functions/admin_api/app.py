@@ -7,6 +7,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.entrypoints import (
+    admin_allotments,
     admin_auth,
     admin_catalog,
     admin_config_presets,
@@ -42,6 +43,7 @@ for store_router in (
     admin_onboarding.router,
     admin_dashboard.router,
     admin_config_presets.router,
+    admin_allotments.router,
 ):
     app.include_router(store_router)
 

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from .adapters.bigcommerce import HttpBigCommerce
     from .adapters.bigcommerce.oauth import HttpOAuthClient
     from .adapters.http_sender import HttpxWebhookSender
+    from .ports.allotment_storage import AllotmentDueReader, AllotmentRepository
+    from .services.allotments import AllotmentDeps
     from .services.plans import PlanCatalog
     from .services.webhook_delivery import DeliveryDeps
 
@@ -116,6 +118,23 @@ class Container:
     @cached_property
     def outbox(self) -> Outbox:
         return Outbox(self.settings.due_index_shards)
+
+    @cached_property
+    def allotments(self) -> AllotmentRepository:
+        from .adapters.dynamodb.allotments import DynamoAllotments
+
+        return DynamoAllotments(self.settings.aws_region, self.settings.due_index_shards)
+
+    @cached_property
+    def allotment_due(self) -> AllotmentDueReader:
+        from .adapters.dynamodb.allotments import DynamoAllotmentDue
+
+        return DynamoAllotmentDue(self.settings.due_index_shards)
+
+    def allotment_deps(self) -> AllotmentDeps:
+        from .services.allotments import AllotmentDeps
+
+        return AllotmentDeps(grants=self.allotments, clock=self.clock, new_id=self.new_id)
 
     def unit_of_work(self) -> DynamoUnitOfWork:
         return DynamoUnitOfWork(

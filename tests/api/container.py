@@ -18,6 +18,7 @@ from bc_subscriptions.adapters.memory import (
     MemorySubscriptionReads,
     MemoryUnitOfWork,
 )
+from bc_subscriptions.adapters.memory.allotments import MemoryAllotments
 from bc_subscriptions.bootstrap import Container
 from bc_subscriptions.config import Settings
 from bc_subscriptions.services.plans import PlanCatalog
@@ -61,6 +62,10 @@ class MemoryContainer(Container):
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return self._stack.uow()
+
+    @cached_property
+    def allotments(self) -> MemoryAllotments:
+        return MemoryAllotments(self._stack.store)
 
     @cached_property
     def ops_events(self) -> MemoryOpsEvents:

@@ -35,6 +35,14 @@ ADMIN_ONLY_ROUTES: list[tuple[str, str, Any]] = [
     ("DELETE", "contract", None),
     ("PUT", "payment-method", {"instrument_token": "tok_any"}),
 ]
+# (method, route after /admin/allotments/<grant_id>/, a valid body); `debit_id` is filled in.
+ALLOTMENT_ROUTES: list[tuple[str, str, Any]] = [
+    ("POST", "debits", {"amount": "1.00"}),
+    ("POST", "debits/<debit_id>/reverse", {}),
+    ("POST", "suspend", {}),
+    ("POST", "resume", {}),
+    ("POST", "revoke", {}),
+]
 # Tried on the whole topology (the endpoints have no in-memory stand-in).
 ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "rotate", None),
@@ -52,6 +60,8 @@ CALLER_SCOPED = {
     "PUT /admin/plans/<product_id>",
     "PUT /portal/payment-method",
     "POST /admin/session",
+    # A grant names a customer, checked to be the store's own (test_allotments_api.py).
+    "POST /admin/allotments",
 }
 # The action-link page answers a link's token, not a session: its own tests try another
 # store's, another subscription's and a forged token (tests/integration/test_action_page.py).

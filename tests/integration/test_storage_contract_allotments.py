@@ -259,3 +259,24 @@ def test_a_grant_event_is_found_by_its_id_in_the_event_log(backend: Backend) -> 
     found = EventLog().get("store1", "evt_alg_1_000001")
     # Then
     assert found is not None and found.type == "allotment.granted"
+
+
+def test_an_orders_debits_are_found_from_the_order_for_its_refund(backend: Backend) -> None:
+    # Given two grants debited by order 100, and one by order 101
+    for grant_id in ("alg_a", "alg_b"):
+        _added(backend, _grant(grant_id))
+    for grant_id, order_id in (("alg_a", 100), ("alg_b", 100), ("alg_a", 101)):
+        record = backend.grants.get("store1", grant_id)
+        assert record is not None
+        source = DebitSource(kind="order", id=str(order_id))
+        debit = record.grant.debit(
+            debit_id=f"ald_order_{order_id}", amount=Decimal(1), source=source, now=T0
+        )
+        backend.grants.write(GrantChange(record.grant, record.version, added_debit=debit))
+    # When / Then
+    assert sorted(backend.grants.debits_of_order("store1", 100)) == [
+        ("alg_a", "ald_order_100"),
+        ("alg_b", "ald_order_100"),
+    ]
+    assert backend.grants.debits_of_order("store1", 101) == [("alg_a", "ald_order_101")]
+    assert backend.grants.debits_of_order("store2", 100) == []

@@ -64,6 +64,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "payments/accepted-methods_payments.v3.yml", "/payments/methods"),
     Operation("POST", "payments/process_payments.yml", "/payments"),
     Operation("GET", "customers.v3.yml", "/customers/{customerId}/stored-instruments"),
+    # Customers: whether a customer is the store's (an allotment is granted only to its own).
+    Operation("GET", "customers.v3.yml", "/customers"),
     # Webhooks registered at install.
     Operation("GET", HOOKS, "/hooks"),
     Operation("POST", HOOKS, "/hooks"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -56,6 +56,12 @@ ORDER_DEBITS_BY_UNIT = {
     AllotmentUnit.COUNT: {OrderDebit.NONE, OrderDebit.ITEM_COUNT, OrderDebit.ORDER_COUNT},
     AllotmentUnit.DURATION_MINUTES: {OrderDebit.NONE},
 }
+
+
+class InvalidAmount(DomainError, ValueError):
+    """An amount that does not fit the grant's unit (a fraction of a count, a tenth of a cent)."""
+
+    code = "invalid_amount"
 
 
 class AllotmentNotActive(DomainError):
@@ -113,11 +119,35 @@ class DebitSource(BaseModel):
 def check_amount(unit: AllotmentUnit, amount: Decimal, what: str) -> None:
     """Currency to the cent; counts and minutes whole. Raises ValueError naming `what`."""
     if not amount.is_finite():
-        raise ValueError(f"{what} must be a finite number")
+        raise InvalidAmount(f"{what} must be a finite number")
     places = 2 if unit is AllotmentUnit.CURRENCY else 0
     exponent = amount.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
-        raise ValueError(f"{what} has more than {places} decimal places for unit {unit.value}")
+        raise InvalidAmount(f"{what} has more than {places} decimal places for unit {unit.value}")
+
+
+class _Shaped(Protocol):
+    @property
+    def unit(self) -> AllotmentUnit: ...
+    @property
+    def currency_code(self) -> str | None: ...
+    @property
+    def amount_per_period(self) -> Decimal: ...
+    @property
+    def overdraft_limit(self) -> Decimal | None: ...
+    @property
+    def order_debit(self) -> OrderDebit: ...
+
+
+def check_shape(terms: _Shaped) -> None:
+    """What a grant (or a plan's allotment) must agree with itself on; ValueError if not."""
+    if (terms.unit is AllotmentUnit.CURRENCY) != (terms.currency_code is not None):
+        raise ValueError("currency_code is required for unit currency, and only for it")
+    check_amount(terms.unit, terms.amount_per_period, "amount_per_period")
+    if terms.overdraft_limit is not None:
+        check_amount(terms.unit, terms.overdraft_limit, "overdraft_limit")
+    if terms.order_debit not in ORDER_DEBITS_BY_UNIT[terms.unit]:
+        raise ValueError(f"order_debit {terms.order_debit.value} does not fit {terms.unit.value}")
 
 
 def rolled_over(
@@ -136,6 +166,27 @@ def rolled_over(
         case Rollover.ACCUMULATE:
             carried = unused
     return owed + carried + amount, carried, unused - carried
+
+
+class PlanAllotment(BaseModel):
+    """What a plan grants each subscriber when their subscription starts (one grant each)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    unit: AllotmentUnit
+    currency_code: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    amount_per_period: Decimal = Field(gt=0, le=Decimal(10) ** 9)
+    cadence: RefreshCadence | None = None
+    rollover: Rollover = Rollover.NONE
+    overdraft_limit: Decimal | None = Field(default=None, ge=0, le=Decimal(10) ** 9)
+    order_debit: OrderDebit = OrderDebit.NONE
+    product_ids: tuple[int, ...] = Field(default=(), max_length=50)
+    reason: str = Field(default="", max_length=200)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PlanAllotment:
+        check_shape(self)
+        return self
 
 
 class AllotmentDebit(BaseModel):
@@ -183,13 +234,7 @@ class AllotmentGrant(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> AllotmentGrant:
-        if (self.unit is AllotmentUnit.CURRENCY) != (self.currency_code is not None):
-            raise ValueError("currency_code is required for unit currency, and only for it")
-        check_amount(self.unit, self.amount_per_period, "amount_per_period")
-        if self.overdraft_limit is not None:
-            check_amount(self.unit, self.overdraft_limit, "overdraft_limit")
-        if self.order_debit not in ORDER_DEBITS_BY_UNIT[self.unit]:
-            raise ValueError(f"order_debit {self.order_debit.value} does not fit {self.unit.value}")
+        check_shape(self)
         return self
 
     @classmethod
@@ -254,7 +299,7 @@ class AllotmentGrant(BaseModel):
             raise AllotmentNotActive(self.status.value, "debit")
         check_amount(self.unit, amount, "amount")
         if amount <= 0:
-            raise ValueError("amount must be positive")
+            raise InvalidAmount("amount must be positive")
         taken = amount
         if amount > self.available():
             if not partial:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
+from .allotments import PlanAllotment
 from .schedule import Interval
 
 ONE_TIME_VALUES = frozenset({"one-time", "one time", "one-time purchase", "once"})
@@ -75,6 +76,8 @@ class Plan(PlanTerms):
     default_cadence: str | None = None
     cadence_option_id: int | None = None
     trial_days: int = Field(default=0, ge=0, le=365)
+    # Allotments each subscriber is granted when their subscription starts (D18).
+    allotments: tuple[PlanAllotment, ...] = Field(default=(), max_length=5)
 
     @model_validator(mode="after")
     def _default_is_a_cadence(self) -> Plan:

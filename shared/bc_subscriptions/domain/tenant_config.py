@@ -14,6 +14,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     model_validator,
 )
@@ -109,6 +110,8 @@ class TenantConfig(BaseModel):
     # The most of the store's REST quota (shared with every other app it runs) the renewals
     # may use; the sweep paces each store's renewals to it.
     api_share_percent: int = Field(default=60, ge=10, le=90)
+    # Whether shoppers see their allotment balances in the portal (off: admin-only quotas).
+    subscriber_sees_allotments: StrictBool = False
 
 
 PRESETS: dict[str, DunningPolicy] = {

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from ..bootstrap import container
 from ..observability import logger
 from ..services.admin_session import (
+    AdminSession,
     InvalidSession,
     bearer,
     check_session_current,
@@ -26,11 +27,16 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 def session_store(headers: Mapping[str, str]) -> str:
     """The session's store, once the token verifies and its store and user still have the app."""
+    return session_of(headers).store_hash
+
+
+def session_of(headers: Mapping[str, str]) -> AdminSession:
+    """The verified session (its store and the store user acting), as `session_store` checks."""
     c = container()
     token = bearer(headers.get("authorization"))
     session = verify_session_token(token, client_secret=c.client_secret(), now=c.wall_clock.now())
     check_session_current(session, installs=c.installs, removed_users=c.removed_users)
-    return session.store_hash
+    return session
 
 
 def merchant(request: Request) -> Caller:

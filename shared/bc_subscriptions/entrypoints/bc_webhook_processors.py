@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from ..bootstrap import Container
 from ..observability import metrics
 from ..ports.storage import UnitOfWork
+from ..services.allotment_orders import debit_from_order, reverse_order_debits
 from ..services.app_lifecycle import uninstall
 from ..services.bc_webhook_work import DeliveryGivenUp, Processor
 from ..services.customer_deleted import stop_customer_subscriptions
@@ -54,6 +55,13 @@ def processors(c: Container) -> dict[str, Processor]:
         order = _parsed(OrderRef, data)
         result = capture_order(c, store_hash, order.id)
         metrics.add_metric(SUBSCRIPTIONS_CREATED, MetricUnit.Count, len(result.subscription_ids))
+        debit_from_order(
+            store_hash,
+            order.id,
+            bc=c.bigcommerce,
+            deps=c.allotment_deps(),
+            app_id=c.settings.bc_app_id,
+        )
         return result.outcome
 
     def shipment_created(store_hash: str, data: dict[str, Any]) -> str:
@@ -110,13 +118,15 @@ def processors(c: Container) -> dict[str, Processor]:
 
     def refund_created(store_hash: str, data: dict[str, Any]) -> str:
         refund = _parsed(RefundData, data)
-        return record_refund(
+        outcome = record_refund(
             store_hash,
             refund.id,
             refund.refund.refund_id,
             uow=cast(UnitOfWork, c.unit_of_work()),
             now=c.clock.now(),
         )
+        reverse_order_debits(store_hash, refund.id, deps=c.allotment_deps())
+        return outcome
 
     table: dict[str, Callable[[str, dict[str, Any]], str]] = {
         "store/order/created": order_created,

@@ -67,6 +67,10 @@ class AllotmentRepository(Protocol):
         """The store's grants (one customer's when given), ordered by customer then grant."""
         ...
 
+    def debits_of_order(self, store_hash: str, order_id: int) -> list[tuple[str, str]]:
+        """(grant id, debit id) of every debit an order made, for its refund to reverse."""
+        ...
+
     def write(self, change: GrantChange) -> None:
         """All of it or nothing: `ConcurrencyConflict` when the grant moved on since it was
         read, it already exists (new), or the added debit already exists."""

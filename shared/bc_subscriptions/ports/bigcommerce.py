@@ -182,6 +182,12 @@ class StoredInstrument(_BcModel):
     expiry_year: int | None = None
 
 
+class CustomerId(_BcModel):
+    """A customer as `GET /v3/customers` lists it, reduced to what we read: its id."""
+
+    id: int
+
+
 class Transaction(_BcModel):
     """One item of `GET /v3/orders/{id}/transactions` (`data` envelope; 204 when none)."""
 
@@ -463,6 +469,10 @@ class BigCommerce(Protocol):
     def list_stored_instruments(
         self, store_hash: str, customer_id: int
     ) -> list[StoredInstrument]: ...
+
+    def customer_exists(self, store_hash: str, customer_id: int) -> bool:
+        """Whether the store has this customer (`GET /v3/customers?id:in=`)."""
+        ...
 
     def list_order_transactions(self, store_hash: str, order_id: int) -> list[Transaction]: ...
 

@@ -13,6 +13,7 @@ from ...ports.bigcommerce import (
     AcceptedMethod,
     BigCommerceError,
     CatalogProduct,
+    CustomerId,
     Metafield,
     MetafieldWrite,
     Modifier,
@@ -296,6 +297,14 @@ class HttpBigCommerce:
         """`GET /v3/customers/{id}/stored-instruments` (a bare array)."""
         path = f"/v3/customers/{customer_id}/stored-instruments"
         return self._rest.many(StoredInstrument, store_hash, "GET", path)
+
+    def customer_exists(self, store_hash: str, customer_id: int) -> bool:
+        """`GET /v3/customers?id:in=`: a customer of another store is simply not listed."""
+        params = {"id:in": str(customer_id)}
+        found = self._rest.many(
+            CustomerId, store_hash, "GET", "/v3/customers", envelope=True, params=params
+        )
+        return any(c.id == customer_id for c in found)
 
     def list_order_transactions(self, store_hash: str, order_id: int) -> list[Transaction]:
         """`GET /v3/orders/{id}/transactions`; 204 when the order has none."""

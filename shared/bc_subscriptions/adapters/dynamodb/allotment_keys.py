@@ -29,6 +29,13 @@ def grant_of_link(sk: str) -> str:
     return sk.rsplit("#", 1)[1]
 
 
+ORDER_DEBIT = "ALLOTMENT#"  # in the order's partition, beside its subscription link
+
+
+def order_debit_sk(grant_id: str) -> str:
+    return f"{ORDER_DEBIT}{grant_id}"
+
+
 def due_pk(store_hash: str, shard: int) -> str:
     # In the DueIndex beside the subscriptions' `DUE#` partitions, never mixed with them.
     return f"ALLOTDUE#{store_hash}#{shard}"

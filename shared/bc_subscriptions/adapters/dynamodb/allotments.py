@@ -70,6 +70,16 @@ class AllotmentLinkItem(_Item):
     grant_id = UnicodeAttribute()
 
 
+class AllotmentOrderDebitItem(_Item):
+    """Which grant an order debited (and with which debit), for its refund to find."""
+
+    KIND = "allotment_order_debit"
+    store_hash = UnicodeAttribute()
+    order_id = NumberAttribute()
+    grant_id = UnicodeAttribute()
+    debit_id = UnicodeAttribute()
+
+
 class DynamoAllotments:
     def __init__(self, region: str, due_shards: int) -> None:
         self._region, self._shards = region, due_shards
@@ -101,6 +111,14 @@ class DynamoAllotments:
             )
             found = [AllotmentDebit.model_validate_json(row.doc) for row in rows]
         return sorted(found, key=lambda d: (d.created_at, d.id))[:limit]
+
+    def debits_of_order(self, store_hash: str, order_id: int) -> list[tuple[str, str]]:
+        pk = keys.order_pk(store_hash, order_id)
+        with translated_errors():
+            rows = AllotmentOrderDebitItem.query(
+                pk, AllotmentOrderDebitItem.sk.startswith(ak.ORDER_DEBIT), consistent_read=True
+            )
+            return [(row.grant_id, row.debit_id) for row in rows]
 
     def page(
         self, store_hash: str, *, customer_id: int | None, cursor: str | None, limit: int
@@ -163,6 +181,8 @@ class DynamoAllotments:
                 tx.save(link, condition=AllotmentLinkItem.pk.does_not_exist())
             if (added := change.added_debit) is not None:
                 tx.save(_debit_item(added), condition=AllotmentDebitItem.pk.does_not_exist())
+                if added.source.kind == "order" and added.source.id is not None:
+                    tx.save(_order_debit_item(added))
             if (saved := change.saved_debit) is not None:
                 tx.save(_debit_item(saved))
             for event in events:
@@ -187,6 +207,18 @@ def _debit_item(debit: AllotmentDebit) -> AllotmentDebitItem:
         grant_id=debit.grant_id,
         debit_id=debit.id,
         doc=debit.model_dump_json(),
+    )
+
+
+def _order_debit_item(debit: AllotmentDebit) -> AllotmentOrderDebitItem:
+    order_id = int(debit.source.id or 0)
+    return AllotmentOrderDebitItem(
+        keys.order_pk(debit.store_hash, order_id),
+        ak.order_debit_sk(debit.grant_id),
+        store_hash=debit.store_hash,
+        order_id=order_id,
+        grant_id=debit.grant_id,
+        debit_id=debit.id,
     )
 
 

@@ -45,6 +45,11 @@ class MemoryAllotments:
         found = [AllotmentDebit.model_validate_json(row.value) for _, row in rows]
         return sorted(found, key=lambda d: (d.created_at, d.id))[:limit]
 
+    def debits_of_order(self, store_hash: str, order_id: int) -> list[tuple[str, str]]:
+        pk = keys.order_pk(store_hash, order_id)
+        rows = self._store.query(pk, ak.ORDER_DEBIT, ak.ORDER_DEBIT + "\uffff")
+        return [(sk.removeprefix(ak.ORDER_DEBIT), str(row.value)) for sk, row in rows]
+
     def page(
         self, store_hash: str, *, customer_id: int | None, cursor: str | None, limit: int
     ) -> GrantPage:
@@ -79,6 +84,9 @@ class MemoryAllotments:
             writes.append(Write(link, grant.id, must_not_exist=True))
         if (added := change.added_debit) is not None:
             writes.append(Write((pk, ak.debit_sk(added.id)), added.model_dump_json(), True))
+            if added.source.kind == "order" and added.source.id is not None:
+                order_pk = keys.order_pk(grant.store_hash, int(added.source.id))
+                writes.append(Write((order_pk, ak.order_debit_sk(grant.id)), added.id))
         if (saved := change.saved_debit) is not None:
             writes.append(Write((pk, ak.debit_sk(saved.id)), saved.model_dump_json()))
         for event in grant.pull_events():
