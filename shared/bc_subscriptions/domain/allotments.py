@@ -116,6 +116,11 @@ class DebitSource(BaseModel):
         return None if self.id is None else f"{self.kind}#{self.id}"
 
 
+def exact(unit: AllotmentUnit, amount: Decimal) -> Decimal:
+    """The amount at the unit's precision (cents, or whole counts and minutes)."""
+    return amount.quantize(Decimal("0.01") if unit is AllotmentUnit.CURRENCY else Decimal(1))
+
+
 def check_amount(unit: AllotmentUnit, amount: Decimal, what: str) -> None:
     """Currency to the cent; counts and minutes whole. Raises ValueError naming `what`."""
     if not amount.is_finite():
@@ -240,13 +245,11 @@ class AllotmentGrant(BaseModel):
     @classmethod
     def grant(cls, *, now: datetime, **fields: Any) -> AllotmentGrant:
         """A new grant, its first period full, with its `allotment.granted` event."""
-        grant = cls(
-            balance=fields["amount_per_period"],
-            anchor=now,
-            created_at=now,
-            updated_at=now,
-            **fields,
-        )
+        grant = cls(anchor=now, created_at=now, updated_at=now, balance=Decimal(0), **fields)
+        grant.amount_per_period = exact(grant.unit, grant.amount_per_period)
+        if grant.overdraft_limit is not None:
+            grant.overdraft_limit = exact(grant.unit, grant.overdraft_limit)
+        grant.balance = grant.amount_per_period
         if grant.cadence is not None:
             grant.next_refresh_at = grant._period_end(1)
         grant._record(ev.ALLOTMENT_GRANTED, now, grant.summary())
@@ -300,6 +303,7 @@ class AllotmentGrant(BaseModel):
         check_amount(self.unit, amount, "amount")
         if amount <= 0:
             raise InvalidAmount("amount must be positive")
+        amount = exact(self.unit, amount)
         taken = amount
         if amount > self.available():
             if not partial:

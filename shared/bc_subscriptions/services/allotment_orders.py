@@ -8,7 +8,7 @@ never refused: a grant that cannot cover it all covers what it has left.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..domain.allotments import (
     AllotmentGrant,
@@ -101,4 +101,8 @@ def _amount(grant: AllotmentGrant, order: OrderWithConsignments) -> Decimal:
     lines = [
         (line.product_id, line.quantity, line.price_inc_tax * line.quantity) for line in order.lines
     ]
-    return order_debit_amount(grant, order.total_inc_tax, lines)
+    amount = order_debit_amount(grant, order.total_inc_tax, lines)
+    if grant.unit is AllotmentUnit.CURRENCY:
+        # BigCommerce keeps four decimal places; a wallet counts cents.
+        return amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return amount
