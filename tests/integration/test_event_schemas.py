@@ -10,9 +10,17 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.domain.allotments import (
+    AllotmentUnit,
+    DebitSource,
+    GrantedBy,
+    RefreshCadence,
+)
 from bc_subscriptions.domain.amendments import QuantityAmendment
 from bc_subscriptions.domain.events import EVENT_TYPES
+from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
+from bc_subscriptions.services import allotments as svc
 from bc_subscriptions.services.payment_method_change import change_payment_method
 from bc_subscriptions.services.tenant_settings import update_tenant_config
 from devstack.stack import LocalStack
@@ -32,6 +40,38 @@ def test_every_event_type_has_a_valid_schema(event_type: str) -> None:
     # Then
     Draft202012Validator.check_schema(schema)
     assert schema["properties"]["type"]["const"] == event_type
+
+
+def _allotments(world: World) -> None:
+    c = container()
+    deps = c.allotment_deps()
+    holder = world.shopper()
+    grant_ids = [
+        svc.grant_allotment(
+            world.store_hash,
+            svc.NewGrant(
+                customer_id=holder.id,
+                unit=AllotmentUnit.COUNT,
+                amount_per_period=Decimal(3),
+                granted_by=GrantedBy(kind="merchant", id="1"),
+                cadence=RefreshCadence(interval=Interval.MONTH),
+            ),
+            deps=deps,
+            bc=c.bigcommerce,
+        ).id
+        for _ in range(2)
+    ]
+    spent = svc.debit_allotment(
+        world.store_hash,
+        grant_ids[0],
+        amount=Decimal(1),
+        source=DebitSource(kind="manual"),
+        deps=deps,
+    )
+    assert spent.debit is not None
+    svc.reverse_debit(world.store_hash, grant_ids[0], spent.debit.id, deps=deps)
+    for action in ("suspend", "resume", "revoke"):
+        svc.change_status(world.store_hash, grant_ids[1], action, deps=deps)
 
 
 def _change(
@@ -120,6 +160,9 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
         container().unit_of_work(), misconfigured.store_hash, '{"capture_timing": "on_ship"}'
     )
     misconfigured.subscribe()
+    # and allotments: one granted, debited and given back (it refreshes when the month
+    # passes), another suspended, resumed and revoked
+    _allotments(world)
     # When the month passes, one renewal ships while the other is cancelled, and one of the
     # first store's renewal orders is refunded
     world.renew()
