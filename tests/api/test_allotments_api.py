@@ -256,3 +256,29 @@ def test_an_order_of_another_shopper_or_in_another_currency_debits_nothing(
     # Then the wallet is untouched
     read = world.call("GET", f"/admin/allotments/{grant['id']}", world.session_token())
     assert read.json()["balance"] == "50.00"
+
+
+def test_an_order_left_incomplete_at_checkout_debits_when_it_is_placed_later(
+    world: ApiWorld,
+) -> None:
+    # Given a wallet, and an order of its holder created Incomplete
+    customer = world.shopper()
+    grant = _grant(world, customer.id, product_ids=[ONE_TIME_PRODUCT_ID])
+    lines = [{"product_id": ONE_TIME_PRODUCT_ID, "quantity": 1}]
+    order = world.checkout(customer, lines, status_id=0)
+    work = processors(container())
+    work["store/order/created"](world.store_hash, {"type": "order", "id": order["id"]})
+    untouched = world.call("GET", f"/admin/allotments/{grant['id']}", world.session_token())
+    # When the shopper pays it, and BigCommerce says so (twice)
+    world.emulator.pay_order(world.store_hash, order["id"])
+    status = {"previous_status_id": 0, "new_status_id": 11}
+    outcomes = [
+        work["store/order/statusUpdated"](
+            world.store_hash, {"type": "order", "id": order["id"], "status": status}
+        )
+        for _ in range(2)
+    ]
+    # Then the wallet was debited then, once
+    after = world.call("GET", f"/admin/allotments/{grant['id']}", world.session_token())
+    assert (untouched.json()["balance"], after.json()["balance"]) == ("50.00", "38.00")
+    assert "allotments_debited:1" in outcomes[0] and "allotments" not in outcomes[1]

@@ -11,7 +11,11 @@ from pydantic import BaseModel, ValidationError
 from ..bootstrap import Container
 from ..observability import metrics
 from ..ports.storage import UnitOfWork
-from ..services.allotment_orders import debit_from_order, reverse_order_debits
+from ..services.allotment_orders import (
+    debit_from_order,
+    debit_when_placed,
+    reverse_order_debits,
+)
 from ..services.app_lifecycle import uninstall
 from ..services.bc_webhook_work import DeliveryGivenUp, Processor
 from ..services.customer_deleted import stop_customer_subscriptions
@@ -45,23 +49,26 @@ def _parsed(model: type[M], data: dict[str, Any]) -> M:
         raise DeliveryGivenUp("invalid_data") from exc
 
 
+def _order_debit(c: Container) -> Callable[[str, int], str]:
+    """What debits the holder's allotments for one order (created, or placed later)."""
+    return lambda store_hash, order_id: debit_from_order(
+        store_hash, order_id, bc=c.bigcommerce, deps=c.allotment_deps(), app_id=c.settings.bc_app_id
+    )
+
+
 def processors(c: Container) -> dict[str, Processor]:
     """Scope -> processor; a scope missing here is given up on, never retried."""
 
     def action_deps() -> ActionDeps:
         return ActionDeps(cast(UnitOfWork, c.unit_of_work()), c.bigcommerce, c.clock)
 
+    order_debit = _order_debit(c)
+
     def order_created(store_hash: str, data: dict[str, Any]) -> str:
         order = _parsed(OrderRef, data)
         result = capture_order(c, store_hash, order.id)
         metrics.add_metric(SUBSCRIPTIONS_CREATED, MetricUnit.Count, len(result.subscription_ids))
-        debit_from_order(
-            store_hash,
-            order.id,
-            bc=c.bigcommerce,
-            deps=c.allotment_deps(),
-            app_id=c.settings.bc_app_id,
-        )
+        order_debit(store_hash, order.id)
         return result.outcome
 
     def shipment_created(store_hash: str, data: dict[str, Any]) -> str:
@@ -77,6 +84,7 @@ def processors(c: Container) -> dict[str, Processor]:
             start_subscriptions_when_paid(lambda store, order: capture_order(c, store, order)),
             capture_when_fulfilled(action_deps),
             void_when_cancelled(action_deps),
+            debit_when_placed(order_debit),
         ]
         return react(change, reactions)
 

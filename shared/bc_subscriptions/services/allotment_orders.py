@@ -8,6 +8,7 @@ never refused: a grant that cannot cover it all covers what it has left.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..domain.allotments import (
@@ -23,6 +24,7 @@ from ..ports.allotment_storage import AllotmentRepository
 from ..ports.bigcommerce import BigCommerce, OrderWithConsignments
 from .allotments import MAX_PAGE, AllotmentDeps, GrantNotFound, debit_allotment, reverse_debit
 from .capture_from_order import RENEWAL_ORDER_PREFIX
+from .order_status import Reaction, StatusChange
 
 # Incomplete (a checkout not finished, or one of our renewals being made), Cancelled, Declined:
 # the holder has not placed these orders.
@@ -62,6 +64,21 @@ def debit_from_order(
             debited += 1
     logger.info("order debited allotments", order_id=order_id, debited=debited)
     return f"debited:{debited}"
+
+
+def debit_when_placed(debit: Callable[[str, int], str]) -> Reaction:
+    """`store/order/statusUpdated`: an order left Incomplete (or Declined) at creation is
+    placed later; it debits then (once: the order is the debit's key)."""
+
+    def reaction(change: StatusChange) -> str | None:
+        if change.previous_status_id not in NOT_PLACED or change.new_status_id in NOT_PLACED:
+            return None
+        outcome = debit(change.store_hash, change.order_id)
+        # Only what touched an allotment is worth naming in the delivery's outcome.
+        touched = outcome.startswith("debited:") and outcome != "debited:0"
+        return f"allotments_{outcome}" if touched else None
+
+    return reaction
 
 
 def reverse_order_debits(store_hash: str, order_id: int, *, deps: AllotmentDeps) -> str:
