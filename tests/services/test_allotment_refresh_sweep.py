@@ -76,7 +76,7 @@ def test_due_grants_are_refreshed_once_and_a_failing_store_does_not_stop_the_oth
 
 def test_a_run_out_of_time_leaves_the_rest_due() -> None:
     # Given two due grants and a run with no time left after the first
-    store, grants, deps = _world()
+    store, _, deps = _world()
     for s in ("alpha", "beta"):
         _weekly(s, deps)
     budget = iter([60_000, 0, 0, 0])
