@@ -250,10 +250,9 @@ def test_a_refreshed_grant_moves_on_in_the_refresh_index(backend: Backend) -> No
     assert [d.grant_id for d in backend.due.due(T0 + timedelta(weeks=2), "store1")] == ["alg_a"]
 
 
+@pytest.mark.parametrize("backend", ["dynamodb"], indirect=True)  # the event log is DynamoDB's
 def test_a_grant_event_is_found_by_its_id_in_the_event_log(backend: Backend) -> None:
     # Given
-    if backend.name != "dynamodb":
-        pytest.skip("the event log by id is the DynamoDB adapter's")
     _added(backend, _grant())
     # When
     found = EventLog().get("store1", "evt_alg_1_000001")
