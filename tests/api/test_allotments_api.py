@@ -75,6 +75,20 @@ def test_a_grant_for_another_stores_customer_is_refused_and_nothing_is_written(
     assert world.event_types() == []
 
 
+def test_a_grant_whose_customer_bigcommerce_cannot_confirm_is_a_502_and_writes_nothing(
+    world: ApiWorld,
+) -> None:
+    # Given BigCommerce fails every customer lookup for a while
+    customer = world.shopper()
+    world.emulator.faults.inject("GET", "/stores/*/v3/customers", "5xx_before", times=10)
+    # When the merchant grants
+    body = {**WALLET, "customer_id": customer.id}
+    reply = world.call("POST", "/admin/allotments", world.session_token(), body)
+    # Then it says so, and nothing was granted
+    assert (reply.status, reply.json()["error"]) == (502, "bigcommerce_unavailable")
+    assert world.records() == []
+
+
 def test_a_grant_that_does_not_agree_with_itself_is_refused_with_its_fields(
     world: ApiWorld,
 ) -> None:

@@ -22,7 +22,9 @@ from ..domain.allotments import (
     Rollover,
     check_shape,
 )
+from ..observability import logger
 from ..ports.allotment_storage import InvalidGrantCursor
+from ..ports.bigcommerce import BigCommerceError
 from ..services import allotments as svc
 from .admin_auth import session_of, session_store
 from .allotment_views import DebitList, DebitResult, DebitView, GrantList, GrantView
@@ -104,6 +106,13 @@ def _debit_not_found(_: svc.DebitNotFound) -> Response[str]:
 def _stranger(refused: svc.CustomerNotInStore) -> Response[str]:
     # A rule about what was sent, not a conflict with the grant's state: 422, nothing written.
     return error(422, refused.code, str(refused))
+
+
+@router.exception_handler(BigCommerceError)  # type: ignore[untyped-decorator]
+def _unavailable(failed: BigCommerceError) -> Response[str]:
+    # The customer could not be checked: nothing was granted, the merchant may try again.
+    logger.warning("allotment customer check failed", status=failed.status)
+    return error(502, "bigcommerce_unavailable", "BigCommerce did not answer; try again")
 
 
 @router.exception_handler(InvalidAmount)  # type: ignore[untyped-decorator]
