@@ -108,3 +108,28 @@ def test_a_plan_that_grants_an_allotment_grants_it_once_when_the_subscription_st
     [subscription_id] = [str(i["subscription_id"]) for i in world.of_kind("subscription")]
     assert grant["granted_by"] == {"kind": "plan", "id": subscription_id}
     assert (grant["unit"], grant["balance"], grant["reason"]) == ("count", "4", "refills")
+
+
+def test_an_order_whose_webhook_never_came_debits_the_wallet_when_reconciled_once(
+    world: World,
+) -> None:
+    # Given a mug wallet, and the holder's order whose store/order/created was lost
+    token, holder = session_token(world), world.shopper()
+    grant = _grant(
+        world,
+        token,
+        customer_id=holder.id,
+        unit="count",
+        amount_per_period="5",
+        order_debit="item_count",
+        product_ids=[ONE_TIME_PRODUCT_ID],
+    )
+    world.checkout(holder, [{"product_id": ONE_TIME_PRODUCT_ID, "quantity": 2}])
+    world.checkout(world.shopper(), [{"product_id": ONE_TIME_PRODUCT_ID, "quantity": 1}])
+    world.emulator.drain_webhooks()
+    # When the reconciliation sweep runs, twice
+    for _ in range(2):
+        world.stack.fire("ReconciliationSweepFunction")
+        world.stack.pump()
+    # Then the holder's two mugs came off once; the other shopper's order debited nothing
+    assert _balance(world, token, grant["id"]) == "3"

@@ -21,7 +21,7 @@ from ..domain.allotments import (
 )
 from ..observability import logger
 from ..ports.allotment_storage import AllotmentRepository
-from ..ports.bigcommerce import BigCommerce, OrderWithConsignments
+from ..ports.bigcommerce import BigCommerce, Order, OrderWithConsignments
 from .allotments import MAX_PAGE, AllotmentDeps, GrantNotFound, debit_allotment, reverse_debit
 from .capture_from_order import RENEWAL_ORDER_PREFIX
 from .order_status import Reaction, StatusChange
@@ -32,20 +32,28 @@ NOT_PLACED = frozenset({0, 5, 6})
 
 
 def debit_from_order(
-    store_hash: str, order_id: int, *, bc: BigCommerce, deps: AllotmentDeps, app_id: str
+    store_hash: str,
+    order_id: int,
+    *,
+    bc: BigCommerce,
+    deps: AllotmentDeps,
+    app_id: str,
+    listed: Order | None = None,
 ) -> str:
-    """What the order did to allotments: `debited:N`, or why it did nothing."""
+    """What the order did to allotments: `debited:N`, or why it did nothing.
+
+    `listed` is the order as a listing gave it (reconciliation): its customer's grants are
+    looked at before its lines are read, so an order nobody's grant debits costs no call.
+    """
     if not deps.grants.page(store_hash, customer_id=None, cursor=None, limit=1).grants:
         return "no_allotments"  # the store grants none: no BigCommerce call spent
+    if listed is not None and (why := _not_debiting(listed, app_id)) is not None:
+        return why
+    if listed is not None and not _debiting_grants(deps.grants, store_hash, listed.customer_id):
+        return "debited:0"
     order = bc.get_order_with_consignments(store_hash, order_id)
-    if order.customer_id == 0:
-        return "guest_order"
-    if (order.external_order_id or "").startswith(RENEWAL_ORDER_PREFIX) or (
-        app_id and order.external_source == app_id
-    ):
-        return "own_renewal"
-    if order.status_id in NOT_PLACED:
-        return "not_placed"
+    if (why := _not_debiting(order, app_id)) is not None:
+        return why
     debited = 0
     for grant in _debiting_grants(deps.grants, store_hash, order.customer_id):
         amount = _amount(grant, order)
@@ -64,6 +72,19 @@ def debit_from_order(
             debited += 1
     logger.info("order debited allotments", order_id=order_id, debited=debited)
     return f"debited:{debited}"
+
+
+def _not_debiting(order: Order, app_id: str) -> str | None:
+    """Why this order debits no grant (a guest's, one of our renewals, not placed), or None."""
+    if order.customer_id == 0:
+        return "guest_order"
+    if (order.external_order_id or "").startswith(RENEWAL_ORDER_PREFIX) or (
+        app_id and order.external_source == app_id
+    ):
+        return "own_renewal"
+    if order.status_id in NOT_PLACED:
+        return "not_placed"
+    return None
 
 
 def debit_when_placed(debit: Callable[[str, int], str]) -> Reaction:
