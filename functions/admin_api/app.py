@@ -7,14 +7,20 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.entrypoints import (
+    actor_router,
     admin_allotments,
     admin_auth,
     admin_catalog,
     admin_config_presets,
+    admin_custom_fields,
     admin_dashboard,
+    admin_locations,
     admin_onboarding,
     admin_ops,
     admin_settings,
+    change_request_router,
+    custom_field_values,
+    entitlement_router,
     merchant_router,
     plan_router,
     subscription_router,
@@ -31,11 +37,17 @@ app.exception_handler(InvalidSession)(admin_auth.unauthorized)
 register_error_handlers(app, lambda: admin_auth.anonymous(app.current_event.headers))
 app.include_router(admin_settings.router)
 app.include_router(admin_ops.router)
+app.include_router(change_request_router.queue_router)
 for router in (
     admin_auth.router,
     merchant_router.router,
+    entitlement_router.router,
     plan_router.router,
     subscription_router.router,
+    actor_router.admin_router,
+    change_request_router.router,
+    admin_custom_fields.router,
+    custom_field_values.router,
 ):
     app.include_router(router, prefix="/admin")
 for store_router in (
@@ -43,6 +55,7 @@ for store_router in (
     admin_onboarding.router,
     admin_dashboard.router,
     admin_config_presets.router,
+    admin_locations.router,
     admin_allotments.router,
 ):
     app.include_router(store_router)

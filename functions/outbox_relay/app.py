@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.ports.storage import StoredEvent
-from bc_subscriptions.services.outbox_relay import relay_event
+from bc_subscriptions.services.outbox_relay import EndpointReader, EndpointsOfBatch, relay_event
 
 # A batch of only failing records is reported record by record like any other, not raised.
 processor = BatchProcessor(
@@ -21,7 +21,7 @@ processor = BatchProcessor(
 )
 
 
-def record_handler(record: DynamoDBRecord) -> int:
+def record_handler(record: DynamoDBRecord, endpoints: EndpointReader | None = None) -> int:
     c = container()
     image = (record.dynamodb.new_image if record.dynamodb else None) or {}
     if image.get("kind") != "event":
@@ -37,12 +37,20 @@ def record_handler(record: DynamoDBRecord) -> int:
         type=str(image["type"]),
         envelope=str(image["envelope"]),
     )
-    return relay_event(event, endpoints=c.endpoints, queue=c.webhook_queue, outbox=c.outbox)
+    return relay_event(
+        event, endpoints=endpoints or c.endpoints, queue=c.webhook_queue, outbox=c.outbox
+    )
 
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    # One read of each store's endpoints serves every event of the batch.
+    endpoints = EndpointsOfBatch(container().endpoints)
+
+    def batch_handler(record: DynamoDBRecord) -> int:
+        return record_handler(record, endpoints)
+
     return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
+        event=event, record_handler=batch_handler, processor=processor, context=context
     )

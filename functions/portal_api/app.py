@@ -11,6 +11,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.entrypoints import (
     action_page,
+    actor_router,
+    change_request_router,
+    custom_field_values,
     portal_allotments,
     shopper_auth,
     shopper_router,
@@ -31,7 +34,14 @@ app.dependency_overrides[current_caller] = shopper_auth.shopper
 app.exception_handler(InvalidSession)(shopper_auth.no_token)
 app.exception_handler(InvalidCustomerToken)(shopper_auth.unauthorized)
 register_error_handlers(app, lambda: shopper_auth.anonymous(app.current_event.headers))
-for router in (shopper_router.router, subscription_router.router, portal_allotments.router):
+for router in (
+    shopper_router.router,
+    subscription_router.router,
+    actor_router.portal_router,
+    change_request_router.router,
+    custom_field_values.router,
+    portal_allotments.router,
+):
     app.include_router(router, prefix="/portal")
 # The action-link page: the shopper's other way in, by a link instead of a storefront login.
 app.include_router(action_page.router)

@@ -200,7 +200,13 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         # `make bench SOAK_SUBSCRIPTIONS=N` reaches here through the environment.
         default=int(os.environ.get("SOAK_SUBSCRIPTIONS", bench_soak.SoakConfig.subscriptions)),
-        help="subscriptions of the soak's store (0 skips the soak)",
+        help="subscriptions of the in-memory soak's store (0 skips it)",
+    )
+    parser.add_argument(
+        "--soak-moto-subscriptions",
+        type=int,
+        default=int(os.environ.get("SOAK_MOTO_SUBSCRIPTIONS", bench_soak.MOTO_SUBSCRIPTIONS)),
+        help="subscriptions of the moto-backed soak's store (0 skips it)",
     )
     parser.add_argument("--soak-only", action="store_true", help="run only the soak")
     parser.add_argument(
@@ -222,9 +228,13 @@ def main(argv: list[str] | None = None) -> int:
             table.add_row(*row)
         console.print(table)
         console.print(bench_renewal_day.table(sample))
-    if args.soak_subscriptions <= 0:
-        return 0
-    return bench_soak.main(["--subscriptions", str(args.soak_subscriptions)])
+    failed = 0
+    if args.soak_subscriptions > 0:
+        failed |= bench_soak.main(["--subscriptions", str(args.soak_subscriptions)])
+    if args.soak_moto_subscriptions > 0:
+        moto = ["--storage", "moto", "--subscriptions", str(args.soak_moto_subscriptions)]
+        failed |= bench_soak.main(moto)
+    return failed
 
 
 if __name__ == "__main__":

@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ulid import ULID
 
 from .adapters.clock import ShiftedClock, SystemClock
 from .adapters.dynamodb.api_budgets import StoreApiBudgets
+from .adapters.dynamodb.change_requests import DynamoChangeRequestReads
 from .adapters.dynamodb.dead_letters import DynamoDeadLetters
 from .adapters.dynamodb.delivery_log import DeliveryLog
 from .adapters.dynamodb.endpoints import Endpoints
@@ -30,6 +31,7 @@ from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
 from .adapters.sqs import MAX_DELAY_S, SqsDeliveryQueue, SqsQueue
 from .adapters.vault import KmsVault
 from .config import Settings, get_settings
+from .ports.change_requests import ChangeRequestReads
 from .ports.clock import Clock
 
 if TYPE_CHECKING:
@@ -39,7 +41,11 @@ if TYPE_CHECKING:
     from .adapters.bigcommerce.oauth import HttpOAuthClient
     from .adapters.http_sender import HttpxWebhookSender
     from .ports.allotment_storage import AllotmentDueReader, AllotmentRepository
+    from .ports.entitlement_provider import EntitlementProvider
+    from .ports.entitlements import EntitlementRepository, EntitlementWork
+    from .ports.storage import UnitOfWork
     from .services.allotments import AllotmentDeps
+    from .services.entitlement_sync import EntitlementDeps
     from .services.plans import PlanCatalog
     from .services.webhook_delivery import DeliveryDeps
 
@@ -116,6 +122,10 @@ class Container:
         return SubscriptionReads(self.settings.due_index_shards)
 
     @cached_property
+    def change_request_reads(self) -> ChangeRequestReads:
+        return DynamoChangeRequestReads()
+
+    @cached_property
     def outbox(self) -> Outbox:
         return Outbox(self.settings.due_index_shards)
 
@@ -135,6 +145,40 @@ class Container:
         from .services.allotments import AllotmentDeps
 
         return AllotmentDeps(grants=self.allotments, clock=self.clock, new_id=self.new_id)
+
+    def entitlements(self, uow: UnitOfWork) -> EntitlementRepository:
+        """The entitlement items staged on `uow`."""
+        from .adapters.dynamodb.entitlements import DynamoEntitlements
+
+        return DynamoEntitlements(uow)
+
+    @cached_property
+    def entitlement_work(self) -> EntitlementWork:
+        from .adapters.dynamodb.entitlements import DynamoEntitlementWork
+
+        return DynamoEntitlementWork()
+
+    @cached_property
+    def customer_groups(self) -> EntitlementProvider:
+        """BigCommerce customer groups, the entitlement provider."""
+        from .adapters.bigcommerce.customer_groups import BigCommerceCustomerGroups
+
+        return BigCommerceCustomerGroups(self.bigcommerce.rest)
+
+    @cached_property
+    def entitlement_deps(self) -> EntitlementDeps:
+        """What the entitlement consumer and sweep use; BigCommerce customer groups provide."""
+        from .services.entitlement_sync import EntitlementDeps
+
+        return EntitlementDeps(
+            uow=lambda: cast("UnitOfWork", self.unit_of_work()),
+            repo=self.entitlements,
+            work=self.entitlement_work,
+            provider=self.customer_groups,
+            plans=self.plan_catalog,
+            ops=self.ops_events,
+            clock=self.clock,
+        )
 
     def unit_of_work(self) -> DynamoUnitOfWork:
         return DynamoUnitOfWork(

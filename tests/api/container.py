@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from bc_subscriptions.adapters.bigcommerce import HttpBigCommerce
 from bc_subscriptions.adapters.memory import (
+    MemoryChangeRequestReads,
     MemoryInstalls,
     MemoryOpsEvents,
     MemoryRemovedUsers,
@@ -19,6 +20,10 @@ from bc_subscriptions.adapters.memory import (
     MemoryUnitOfWork,
 )
 from bc_subscriptions.adapters.memory.allotments import MemoryAllotments
+from bc_subscriptions.adapters.memory.entitlements import (
+    MemoryEntitlements,
+    MemoryEntitlementWork,
+)
 from bc_subscriptions.bootstrap import Container
 from bc_subscriptions.config import Settings
 from bc_subscriptions.services.plans import PlanCatalog
@@ -60,8 +65,19 @@ class MemoryContainer(Container):
     def subscription_reads(self) -> MemorySubscriptionReads:
         return MemorySubscriptionReads(self._stack.store, self.settings.due_index_shards)
 
+    @cached_property
+    def change_request_reads(self) -> MemoryChangeRequestReads:
+        return MemoryChangeRequestReads(self._stack.store)
+
     def unit_of_work(self) -> MemoryUnitOfWork:
         return self._stack.uow()
+
+    def entitlements(self, uow: Any) -> MemoryEntitlements:
+        return MemoryEntitlements(uow)
+
+    @cached_property
+    def entitlement_work(self) -> MemoryEntitlementWork:
+        return MemoryEntitlementWork(self._stack.store)
 
     @cached_property
     def allotments(self) -> MemoryAllotments:

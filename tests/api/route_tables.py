@@ -27,13 +27,33 @@ SUBSCRIPTION_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "cadence", {"cadence": "Monthly"}),
     ("PUT", "shipping-address", ADDRESS),
     ("DELETE", "scheduled-cancel", None),
+    # One of the payer's cards on this subscription: any merchant, or a shopper whose role may.
+    ("PUT", "payment-method", {"instrument_token": "tok_any"}),
+    ("PATCH", "custom-fields", {"values": {}}),
 ]
 ADMIN_ONLY_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "retry-payment", None),
     ("POST", "variant", {"product_id": PRODUCT_ID, "variant_id": 1}),
     ("PUT", "contract", TERM),
     ("DELETE", "contract", None),
-    ("PUT", "payment-method", {"instrument_token": "tok_any"}),
+    ("POST", "locations", {"address": ADDRESS | {"shipping_method": "Flat Rate"}}),
+]
+# Admin routes whose path names more than the subscription: (method, the route as registered,
+# the route as called, a valid body).
+ACTOR_ROUTES: list[tuple[str, str, str, Any]] = [
+    ("POST", "actors", "actors", {"customer_id": 1, "role": "manager"}),
+    ("DELETE", "actors/<customer_id>/<role>", "actors/1/manager", None),
+    ("DELETE", "locations/<location_id>", "locations/loc_0123456789", None),
+]
+# (method, route after a change request's path, a valid body), tried on a real pending request.
+CHANGE_REQUEST_ROUTES: list[tuple[str, str, Any]] = [
+    ("POST", "approve", {"reason": "agreed"}),
+    ("POST", "reject", {"reason": "not now"}),
+]
+CHANGE_REQUEST_PATH = "/subscriptions/<subscription_id>/change-requests/<request_id>"
+# Reads of one subscription only the merchant has (tried across stores like the changes).
+ADMIN_READ_ROUTES: list[tuple[str, str, Any]] = [
+    ("GET", "entitlements", None),
 ]
 # (method, route after /admin/allotments/<grant_id>/, a valid body); `debit_id` is filled in.
 ALLOTMENT_ROUTES: list[tuple[str, str, Any]] = [
@@ -52,12 +72,18 @@ ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
 ]
 # Another store's redrive is tried with a real dead letter in test_admin_ops_stuck_and_dead_letters.
 DEAD_LETTER_ROUTES: list[tuple[str, str, Any]] = [("POST", "redrive", None)]
+# A store's custom field definitions, by key (after /admin/custom-fields/<key>/).
+CUSTOM_FIELD_ROUTES: list[tuple[str, str, Any]] = [
+    ("PATCH", "", {"label": "Changed"}),
+    ("POST", "archive", None),
+]
 # Routes that name no resource of another store: they write only the caller's own store
 # (or shopper), which their own tests show.
 CALLER_SCOPED = {
     "PUT /admin/config",
     "POST /admin/webhooks/endpoints",
     "PUT /admin/plans/<product_id>",
+    "POST /admin/custom-fields",
     "PUT /portal/payment-method",
     "POST /admin/session",
     # A grant names a customer, checked to be the store's own (test_allotments_api.py).

@@ -54,6 +54,8 @@ def test_a_merchant_grants_an_allotment_to_a_customer_of_the_store(world: ApiWor
     assert grant["reason"] == "loyalty credit"
     assert grant["custom_fields"] == {"cost_center": "CS-4"}
     assert world.event_types() == ["allotment.granted"]
+    actor = world.event_data("allotment.granted")["actor"]
+    assert actor == {"type": "merchant_user", "id": MERCHANT_USER_ID}
     read = world.call("GET", f"/admin/allotments/{grant['id']}", world.session_token())
     assert read.json() == grant
 

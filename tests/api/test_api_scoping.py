@@ -13,9 +13,14 @@ from typing import Any
 import pytest
 
 from .route_tables import (
+    ACTOR_ROUTES,
     ADMIN_ONLY_ROUTES,
+    ADMIN_READ_ROUTES,
     ALLOTMENT_ROUTES,
     CALLER_SCOPED,
+    CHANGE_REQUEST_PATH,
+    CHANGE_REQUEST_ROUTES,
+    CUSTOM_FIELD_ROUTES,
     DEAD_LETTER_ROUTES,
     ENDPOINT_ROUTES,
     MUTATING,
@@ -57,9 +62,13 @@ def _subscription(world: ApiWorld) -> tuple[str, str]:
 def test_every_mutating_admin_route_is_in_the_tables() -> None:
     listed = {f"{m} /admin/subscriptions/<subscription_id>/{r}" for m, r, _ in SUBSCRIPTION_ROUTES}
     listed |= {f"{m} /admin/subscriptions/<subscription_id>/{r}" for m, r, _ in ADMIN_ONLY_ROUTES}
+    listed |= {f"{m} /admin/subscriptions/<subscription_id>/{r}" for m, r, _, _ in ACTOR_ROUTES}
     listed |= {f"{m} /admin/webhooks/endpoints/<endpoint_id>/{r}" for m, r, _ in ENDPOINT_ROUTES}
     dead_letter = "/admin/ops/dead-letters/<dead_letter_id>"
     listed |= {f"{m} {dead_letter}/{r}" for m, r, _ in DEAD_LETTER_ROUTES}
+    listed |= {f"{m} /admin{CHANGE_REQUEST_PATH}/{r}" for m, r, _ in CHANGE_REQUEST_ROUTES}
+    field = "/admin/custom-fields/<key>"
+    listed |= {f"{m} {field}/{r}".rstrip("/") for m, r, _ in CUSTOM_FIELD_ROUTES}
     listed |= {r for r in CALLER_SCOPED if r.split(" ")[1].startswith("/admin")}
     listed |= {f"{m} /admin/allotments/<grant_id>/{r}" for m, r, _ in ALLOTMENT_ROUTES}
     assert _mutating_routes("AdminApiFunction") == listed
@@ -67,12 +76,15 @@ def test_every_mutating_admin_route_is_in_the_tables() -> None:
 
 def test_every_mutating_portal_route_is_in_the_tables() -> None:
     listed = {f"{m} /portal/subscriptions/<subscription_id>/{r}" for m, r, _ in SUBSCRIPTION_ROUTES}
+    listed |= {f"{m} /portal{CHANGE_REQUEST_PATH}/{r}" for m, r, _ in CHANGE_REQUEST_ROUTES}
     listed |= {r for r in CALLER_SCOPED if r.split(" ")[1].startswith("/portal")}
     listed |= TOKEN_SCOPED
     assert _mutating_routes("PortalApiFunction") == listed
 
 
-@pytest.mark.parametrize(("method", "route", "body"), SUBSCRIPTION_ROUTES + ADMIN_ONLY_ROUTES)
+@pytest.mark.parametrize(
+    ("method", "route", "body"), SUBSCRIPTION_ROUTES + ADMIN_ONLY_ROUTES + ADMIN_READ_ROUTES
+)
 def test_another_stores_merchant_gets_404_on_every_subscription_route(
     world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
 ) -> None:
@@ -149,6 +161,41 @@ def test_another_stores_merchant_gets_404_on_every_allotment_route(
     assert _stored(world) == before
 
 
+@pytest.mark.parametrize(("method", "route", "body"), [(m, r, b) for m, _, r, b in ACTOR_ROUTES])
+def test_another_stores_merchant_gets_404_on_every_actor_route(
+    world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a subscription of this store
+    sub_id, _ = _subscription(world)
+    before = _stored(world)
+    # When the other store's merchant changes its actors
+    reply = other.call(
+        method, f"/admin/subscriptions/{sub_id}/{route}", other.session_token(), body
+    )
+    # Then it does not exist for them, and nothing of this store changed
+    assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    assert _stored(world) == before
+
+
+PO_NUMBER = {"key": "po_number", "scope": "subscription", "type": "text", "label": "PO number"}
+
+
+@pytest.mark.parametrize(("method", "route", "body"), CUSTOM_FIELD_ROUTES)
+def test_another_stores_merchant_gets_404_on_every_custom_field_route(
+    world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a custom field of this store
+    created = world.call("POST", "/admin/custom-fields", world.session_token(), PO_NUMBER)
+    assert created.status == 201, created.body
+    before = _stored(world)
+    # When the other store's merchant changes or archives that key
+    path = f"/admin/custom-fields/po_number/{route}".rstrip("/")
+    reply = other.call(method, path, other.session_token(), body)
+    # Then it does not exist for them, and nothing of this store changed
+    assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    assert _stored(world) == before
+
+
 def test_another_shopper_or_another_stores_shopper_never_sees_a_grant_in_the_portal(
     world: ApiWorld, other: ApiWorld
 ) -> None:
@@ -167,3 +214,109 @@ def test_another_shopper_or_another_stores_shopper_never_sees_a_grant_in_the_por
         assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
         listed = world.call("GET", "/portal/allotments", token).json()["allotments"]
         assert grant_id not in [g["id"] for g in listed]
+
+
+@pytest.mark.parametrize(("method", "route", "body"), [(m, r, b) for m, _, r, b in ACTOR_ROUTES])
+def test_shoppers_cannot_reach_the_actor_routes(
+    world: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a shopper's own subscription
+    sub_id, shopper = _subscription(world)
+    before = _stored(world)
+    # When they try to change its actors through either API
+    admin = world.call(method, f"/admin/subscriptions/{sub_id}/{route}", shopper, body)
+    portal = world.call(method, f"/portal/subscriptions/{sub_id}/{route}", shopper, body)
+    # Then the admin API does not know them and the portal has no such route
+    assert (admin.status, portal.status) == (401, 404)
+    assert _stored(world) == before
+
+
+def _change_request(world: ApiWorld) -> tuple[str, str]:
+    """A shopper's pending change request (their store wants its shoppers' changes approved)."""
+    with world.stack.uow() as uow:
+        uow.tenant_configs.put(
+            world.store_hash, {"change_requests": {"shopper_changes": "request"}}
+        )
+        uow.commit()
+    sub_id, token = _subscription(world)
+    reply = world.call("POST", f"/portal/subscriptions/{sub_id}/skip", token)
+    assert reply.status == 202, reply.body
+    return sub_id, str(reply.json()["change_request"]["id"])
+
+
+_READ = ("GET", "", None)
+
+
+@pytest.mark.parametrize(("method", "route", "body"), [*CHANGE_REQUEST_ROUTES, _READ])
+def test_another_stores_merchant_gets_404_on_every_change_request_route(
+    world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a pending change request of this store
+    sub_id, request_id = _change_request(world)
+    before = _stored(world)
+    # When the other store's merchant reads or decides it
+    path = f"/admin/subscriptions/{sub_id}/change-requests/{request_id}/{route}".rstrip("/")
+    reply = other.call(method, path, other.session_token(), body)
+    # Then it does not exist for them, nor does the subscription's list, and nothing of this
+    # store changed
+    assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    listing = other.call(
+        "GET", f"/admin/subscriptions/{sub_id}/change-requests", other.session_token()
+    )
+    assert listing.status == 404
+    assert _stored(world) == before
+
+
+@pytest.mark.parametrize(("method", "route", "body"), [*CHANGE_REQUEST_ROUTES, _READ])
+def test_another_shopper_or_another_stores_shopper_gets_404_on_a_change_request(
+    world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a shopper's pending change request, another shopper of the store, and a shopper
+    # of another store
+    sub_id, request_id = _change_request(world)
+    _, same_store = _subscription(world)
+    _, other_store = _subscription(other)
+    before = _stored(world)
+    path = f"/portal/subscriptions/{sub_id}/change-requests/{request_id}/{route}".rstrip("/")
+    for token in (same_store, other_store):
+        # When each reads or decides it
+        reply = world.call(method, path, token, body)
+        # Then it does not exist for them, nor does the subscription's list
+        assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+        listing = world.call("GET", f"/portal/subscriptions/{sub_id}/change-requests", token)
+        assert listing.status == 404
+    assert _stored(world) == before
+
+
+def test_a_request_id_of_another_subscription_of_the_store_is_404(world: ApiWorld) -> None:
+    # Given a pending request on one subscription and another subscription of the store
+    _, request_id = _change_request(world)
+    other_sub, _ = _subscription(world)
+    before = _stored(world)
+    # When the merchant names the request under the other subscription
+    path = f"/admin/subscriptions/{other_sub}/change-requests/{request_id}/approve"
+    reply = world.call("POST", path, world.session_token())
+    # Then there is no such request there
+    assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    assert _stored(world) == before
+
+
+def test_another_stores_custom_fields_are_never_listed_nor_applied(
+    world: ApiWorld, other: ApiWorld
+) -> None:
+    # Given a required custom field defined by another store only
+    required = {**PO_NUMBER, "required": True, "pattern": "PO-[0-9]{5}"}
+    assert other.call("POST", "/admin/custom-fields", other.session_token(), required).status == 201
+    sub_id, shopper = _subscription(world)
+    # When this store lists its fields and its merchant and shopper read the values
+    listed = world.call("GET", "/admin/custom-fields", world.session_token())
+    admin = world.call("GET", f"/admin/subscriptions/{sub_id}/custom-fields", world.session_token())
+    portal = world.call("GET", f"/portal/subscriptions/{sub_id}/custom-fields", shopper)
+    # Then none of the other store's definitions is there
+    assert listed.json() == {"items": []}
+    assert admin.json()["definitions"] == portal.json()["definitions"] == []
+    # And a value for that key is unknown here, while an empty change is not held to it
+    path = f"/admin/subscriptions/{sub_id}/custom-fields"
+    refused = world.call("PATCH", path, world.session_token(), {"values": {"po_number": "x"}})
+    assert (refused.status, refused.json()["errors"][0]["code"]) == (422, "unknown_field")
+    assert world.call("PATCH", path, world.session_token(), {"values": {}}).status == 200

@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.domain.actors import Role
 from bc_subscriptions.domain.allotments import (
     AllotmentUnit,
     DebitSource,
@@ -17,20 +18,72 @@ from bc_subscriptions.domain.allotments import (
     RefreshCadence,
 )
 from bc_subscriptions.domain.amendments import QuantityAmendment
+from bc_subscriptions.domain.change_requests import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeRequestSettings,
+    Outcome,
+    Requester,
+)
+from bc_subscriptions.domain.custom_fields import CustomFieldDefinition
+from bc_subscriptions.domain.entitlements import PlanEntitlement
 from bc_subscriptions.domain.events import EVENT_TYPES
+from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
 from bc_subscriptions.services import allotments as svc
+from bc_subscriptions.services.delivery_locations import add_location, remove_location
 from bc_subscriptions.services.payment_method_change import change_payment_method
 from bc_subscriptions.services.tenant_settings import update_tenant_config
+from devstack.bc_emulator import customer_groups
 from devstack.stack import LocalStack
 
+from ..emulator_store import PRODUCT_ID
 from .world import World
+
+PO_NUMBER = CustomFieldDefinition.model_validate(
+    {
+        "key": "po_number",
+        "scope": "subscription",
+        "type": "text",
+        "label": "PO",
+        "pattern": "PO-[0-9]{5}",
+    }
+)
 
 
 def _schema(event_type: str) -> dict:
     text = resources.files("bc_subscriptions.schemas").joinpath(f"{event_type}.json").read_text()
     return dict(json.loads(text))
+
+
+def _change_requests(sub: Subscription, now: datetime) -> None:
+    """Requests that are applied, not applied, rejected and expired, as their events say."""
+    shopper = Requester(actor="shopper", customer_id=sub.customer_id)
+    merchant = Requester(actor="merchant")
+    for n, end in enumerate(["applied", "not_applied", "rejected", "expired"]):
+        request, submitted = ChangeRequest.submit(
+            request_id=f"creq_{n}",
+            store_hash=sub.store_hash,
+            subscription_id=sub.id,
+            kind=ChangeKind.CANCEL,
+            change={"when": "immediately"},
+            requested_by=shopper,
+            now=now,
+            settings=ChangeRequestSettings(),
+        )
+        events = [submitted]
+        if end == "rejected":
+            events.append(request.reject(merchant, "not now", now))
+        elif end == "expired":
+            events.append(request.expire(request.expires_at))
+        else:
+            events.append(request.approve(merchant, None, now))
+            outcome = Outcome(code="cancel_locked", message="2 committed cycle(s) still to be paid")
+            done = request.applied(now) if end == "applied" else request.not_applied(outcome, now)
+            events.append(done)
+        for event in events:
+            sub.record_event(event.type, now, event.data)
 
 
 @pytest.mark.parametrize("event_type", sorted(EVENT_TYPES))
@@ -92,7 +145,7 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     # no stored card (one saving one later), skip, pause and resume, pause until a date
     # (resumed when it comes), cancel,
     # cancel at period end (cancelled when it comes) or withdraw that, route a cancel to legal,
-    # and expire; and
+    # and expire; a membership's entitlement through all its states; and
     # a store that authorizes
     world.subscribe()
     for behavior in ("decline", "expired", "requires_action"):
@@ -145,8 +198,67 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     _change(world, routed.id, Subscription.route_cancel)
     ending, _ = world.subscribe()
     _change(world, ending.id, Subscription.expire)
+    # and one shipping to two delivery locations (a third added, then removed)
+    locating, _ = world.subscribe()
+    [item] = [s for s in world.of_kind("subscription") if s["customer_id"] == locating.id]
+    located = str(item["subscription_id"])
+    for city in ("Austin", "Boston", "Chicago"):
+        address = {"first_name": "Dana", "last_name": city, "street_1": f"1 {city} Way"}
+        address |= {"city": city, "zip": "10001", "country_iso2": "US"}
+        add_location(
+            world.store_hash,
+            located,
+            {"label": city, "address": address | {"shipping_method": "Flat Rate"}},
+            uow=container().unit_of_work(),
+            now=world.stack.now(),
+        )
+    with container().unit_of_work() as uow:
+        sub = uow.subscriptions.get(world.store_hash, located)
+        assert sub is not None
+        third = sub.delivery_locations[-1].id
+    remove_location(
+        world.store_hash, located, third, uow=container().unit_of_work(), now=world.stack.now()
+    )
+    # and one whose actors change: a manager added and removed, the payer replaced
+    shared, _ = world.subscribe()
+    _change(world, shared.id, lambda sub, now: sub.add_actor(shared.id + 1000, Role.MANAGER, now))
+    _change(
+        world, shared.id, lambda sub, now: sub.remove_actor(shared.id + 1000, Role.MANAGER, now)
+    )
+    _change(world, shared.id, lambda sub, now: sub.change_payer(shared.id + 1001, now))
+    # and a subscription with a change request ending each way one can
+    requested, _ = world.subscribe()
+    _change(world, requested.id, _change_requests)
+    # and a checkout whose line carries a custom field value its definition refuses
+    with container().unit_of_work() as uow:
+        uow.custom_fields.add(world.store_hash, PO_NUMBER)
+        uow.commit()
+    option = {"option_id": 501, "value": "12345", "display_name": "cf:po_number"}
+    world.checkout(
+        world.shopper("ok"),
+        [{"product_id": PRODUCT_ID, "quantity": 1, "product_options": [option]}],
+    )
+    world.stack.pump()
     authorizing = World.create(stack, gateway_mode="authorization")
     authorizing.subscribe()
+    # and a membership (a customer group) granted, suspended when dunning gives up, resumed,
+    # then revoked on cancel
+    membership = World.create(stack)
+    members = customer_groups.add_group(stack.emulator, membership.store_hash, "Members")
+    stack.put_plan(
+        membership.store_hash,
+        Plan(
+            product_id=PRODUCT_ID,
+            cadences=[Cadence(label="Monthly", interval=Interval.MONTH)],
+            entitlements=(PlanEntitlement(key="members", customer_group_id=members),),
+        ),
+    )
+    member, _ = membership.subscribe()
+    _change(membership, member.id, lambda sub, now: sub.give_up("pause", now))
+    membership.stack.pump()
+    _change(membership, member.id, Subscription.resume)
+    membership.stack.pump()
+    _change(membership, member.id, Subscription.cancel)
     # and stores that capture on shipment: one whose gateway only authorizes (one renewal is
     # shipped, one cancelled), one whose gateway captures at once (a configuration warning)
     shipping = World.create(stack, gateway_mode="authorization")

@@ -67,6 +67,7 @@ WORDS = [
     "renewals",
     "upcoming",
     "presets",
+    "locations",
 ]
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)

@@ -209,6 +209,34 @@ def test_any_stream_record_fails_at_most_itself_in_the_outbox_relay(
     assert after == before
 
 
+@FUZZ
+@given(
+    images=st.lists(
+        st.dictionaries(
+            st.sampled_from(
+                ["store_hash", "subscription_id", "seq", "event_id", "type", "envelope"]
+            )
+            | TEXT,
+            _ATTRIBUTE,
+            max_size=6,
+        ).map(_image),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_stream_record_fails_at_most_itself_in_the_entitlement_worker(
+    scenery: Scenery, images: list[dict[str, Any]]
+) -> None:
+    # Given stream records of any shape
+    event = _stream(images)
+    # When the entitlement worker handles them
+    reply = scenery.stack.runtime.invoke("EntitlementWorkerFunction", event)
+    # Then it answers with the records that failed (never raises), and wrote nothing
+    assert _failed(reply) <= {r["dynamodb"]["SequenceNumber"] for r in event["Records"]}
+    before, after = scenery.written()
+    assert after == before
+
+
 def test_a_batch_of_only_poison_stream_records_is_reported_record_by_record(
     scenery: Scenery,
 ) -> None:

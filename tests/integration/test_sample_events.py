@@ -116,7 +116,8 @@ def test_the_reconciliation_sample_runs_and_finds_no_installed_store(stack: Loca
 
 
 def test_the_auth_expiry_sample_runs_and_finds_no_authorization(stack: LocalStack) -> None:
-    # Given / When / Then
+    # Given / When / Then (nor any change request to expire)
     assert stack.runtime.invoke("AuthExpirySweepFunction", _sample("AuthExpirySweepFunction")) == {
-        "seen": 0
+        "seen": 0,
+        "change_requests_expired": 0,
     }

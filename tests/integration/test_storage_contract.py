@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import pytest
 from moto import mock_aws
 
 from bc_subscriptions.adapters.dynamodb import keys
+from bc_subscriptions.adapters.dynamodb.change_requests import DynamoChangeRequestReads
 from bc_subscriptions.adapters.dynamodb.connection import shared_connection
 from bc_subscriptions.adapters.dynamodb.event_items import stored_event
 from bc_subscriptions.adapters.dynamodb.models import EventItem
@@ -27,6 +28,7 @@ from bc_subscriptions.adapters.dynamodb.store_records import DueSubscriptions, I
 from bc_subscriptions.adapters.dynamodb.subscription_reads import InvalidCursor, SubscriptionReads
 from bc_subscriptions.adapters.dynamodb.unit_of_work import DynamoUnitOfWork
 from bc_subscriptions.adapters.memory import (
+    MemoryChangeRequestReads,
     MemoryDueSubscriptions,
     MemoryInstalls,
     MemoryOpenAuthorizations,
@@ -37,13 +39,22 @@ from bc_subscriptions.adapters.memory import (
     MemoryUnitOfWork,
 )
 from bc_subscriptions.domain.authorization import Authorization, AuthState
+from bc_subscriptions.domain.change_requests import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeRequestSettings,
+    Requester,
+    RequestStatus,
+)
 from bc_subscriptions.domain.charge import Charge, Stage
+from bc_subscriptions.domain.custom_fields import CustomFieldDefinition
 from bc_subscriptions.domain.declines import DeclineClass
 from bc_subscriptions.domain.delivery import DeliveryInstance, DeliveryStatus
 from bc_subscriptions.domain.dunning import DunningState, Next
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import ActionLink, Subscription
+from bc_subscriptions.ports.change_requests import ChangeRequestReads, ChangeRequestUnitOfWork
 from bc_subscriptions.ports.storage import (
     CachedPlan,
     ConcurrencyConflict,
@@ -75,6 +86,7 @@ class Backend:
     removed_users: Callable[[], RemovedUsers | MemoryRemovedUsers]
     reads: Callable[[], SubscriptionReads | MemorySubscriptionReads]
     plan_cache: Callable[[], DynamoPlanCache | MemoryPlanCache]
+    change_request_reads: Callable[[], ChangeRequestReads]
 
     def uow(self, seal: Callable[[str, str], str] | None = None) -> UnitOfWork:
         return self.new(seal)
@@ -103,6 +115,7 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
             _once(MemoryRemovedUsers()),
             lambda: MemorySubscriptionReads(store, due_shards=4),
             _once(MemoryPlanCache(store)),
+            lambda: MemoryChangeRequestReads(store),
         )
         return
     with mock_aws():
@@ -119,6 +132,7 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
             RemovedUsers,
             lambda: SubscriptionReads(4),
             DynamoPlanCache,
+            DynamoChangeRequestReads,
         )
 
 
@@ -1048,3 +1062,263 @@ def test_a_cached_plan_is_the_plan_a_unit_of_work_reads(backend: Backend) -> Non
         assert uow.plans.get("store1", 111) == _plan(111)
         assert uow.plans.get("store1", 222) is None
         assert uow.plans.get("store2", 111) is None
+
+
+# -- actors ride the subscription's version lock -------------------------------------------------
+def test_two_concurrent_payer_changes_leave_exactly_one_payer(backend: Backend) -> None:
+    # Given a stored subscription whose payer two merchants replace at once, with others
+    sub = _stored(backend, subscription())
+    first, second = backend.uow(), backend.uow()
+    copy_a = first.subscriptions.get(sub.store_hash, sub.id)
+    copy_b = second.subscriptions.get(sub.store_hash, sub.id)
+    assert copy_a is not None and copy_b is not None
+    copy_a.change_payer(501, NOW)
+    copy_b.change_payer(502, NOW)
+    # When both commit
+    first.subscriptions.save(copy_a)
+    first.commit()
+    second.subscriptions.save(copy_b)
+    # Then the second is refused with none of its events, and one payer stands: the first's
+    with pytest.raises(ConcurrencyConflict):
+        second.commit()
+    with backend.uow() as uow:
+        stored = uow.subscriptions.get(sub.store_hash, sub.id)
+    assert stored is not None
+    payers = [a.customer_id for a in stored.actors_in_force() if a.active and a.role == "payer"]
+    assert payers == [501]
+    assert _types(backend, sub) == ["subscription.created", "subscription.payer_changed"]
+
+
+def test_a_record_without_actors_reads_as_one_customer_in_every_role(backend: Backend) -> None:
+    # Given a subscription stored as records were before actors existed
+    sub = _stored(backend, subscription())
+    # When it is read back
+    with backend.uow() as uow:
+        stored = uow.subscriptions.get(sub.store_hash, sub.id)
+    # Then it has no actors of its own, and its customer owns, pays and receives
+    assert stored is not None and stored.actors == ()
+    held = {(a.customer_id, a.role.value) for a in stored.actors_in_force()}
+    assert held == {(sub.customer_id, r) for r in ("owner", "payer", "beneficiary")}
+    assert stored.payer_customer_id == stored.beneficiary_customer_id == sub.customer_id
+
+
+# -- change requests ---------------------------------------------------------------------------
+def _request(sub: Subscription, n: int, *, hours: int = 72) -> ChangeRequest:
+    request, _ = ChangeRequest.submit(
+        request_id=f"creq_{sub.id}_{n}",
+        store_hash=sub.store_hash,
+        subscription_id=sub.id,
+        kind=ChangeKind.SKIP,
+        change={},
+        requested_by=Requester(actor="shopper", customer_id=sub.customer_id),
+        now=NOW,
+        settings=ChangeRequestSettings(expire_after_hours=hours),
+    )
+    return request
+
+
+def _requests_uow(backend: Backend) -> ChangeRequestUnitOfWork:
+    return cast(ChangeRequestUnitOfWork, backend.uow())
+
+
+def _submitted(backend: Backend, *requests: ChangeRequest) -> None:
+    with _requests_uow(backend) as uow:
+        for request in requests:
+            uow.change_requests.add(request)
+        uow.commit()
+
+
+def test_a_change_request_lands_with_its_commit_and_reads_back_in_its_subscription(
+    backend: Backend,
+) -> None:
+    # Given a subscription and a request staged with its event on it
+    sub = _stored(backend, subscription())
+    request = _request(sub, 1)
+    with _requests_uow(backend) as uow:
+        stored = uow.subscriptions.get("store1", sub.id)
+        assert stored is not None
+        stored.record_event("change_request.submitted", NOW, {"change_request_id": request.id})
+        uow.change_requests.add(request)
+        uow.subscriptions.save(stored)
+        # When it is not committed yet, then nobody reads it
+        assert uow.change_requests.get("store1", sub.id, request.id) is None
+        uow.commit()
+    # Then it reads back as written, with its event, and only in its store and subscription
+    with _requests_uow(backend) as uow:
+        assert uow.change_requests.get("store1", sub.id, request.id) == request
+        assert uow.change_requests.for_subscription("store1", sub.id) == [request]
+        assert uow.change_requests.get("store2", sub.id, request.id) is None
+        assert uow.change_requests.for_subscription("store2", sub.id) == []
+    assert _types(backend, sub)[-1] == "change_request.submitted"
+
+
+def test_two_decisions_of_one_change_request_conflict(backend: Backend) -> None:
+    # Given a pending request read by two units of work
+    sub = _stored(backend, subscription())
+    _submitted(backend, _request(sub, 1))
+    first, second = _requests_uow(backend), _requests_uow(backend)
+    ids = ("store1", sub.id, f"creq_{sub.id}_1")
+    one, other = first.change_requests.get(*ids), second.change_requests.get(*ids)
+    assert one is not None and other is not None
+    one.reject(Requester(actor="merchant"), None, NOW)
+    other.approve(Requester(actor="merchant"), None, NOW)
+    # When both save it
+    first.change_requests.save(one)
+    first.commit()
+    second.change_requests.save(other)
+    # Then the second is refused and the first decision stands
+    with pytest.raises(ConcurrencyConflict):
+        second.commit()
+    with _requests_uow(backend) as uow:
+        found = uow.change_requests.get(*ids)
+    assert found is not None and found.status == RequestStatus.REJECTED
+
+
+def test_adding_a_change_request_that_exists_conflicts(backend: Backend) -> None:
+    sub = _stored(backend, subscription())
+    _submitted(backend, _request(sub, 1))
+    with pytest.raises(ConcurrencyConflict):
+        _submitted(backend, _request(sub, 1))
+
+
+def test_the_approval_queue_lists_a_stores_pending_requests_soonest_to_expire_first(
+    backend: Backend,
+) -> None:
+    # Given three pending requests (expiring in 5, 1 and 3 hours), a decided one, and one of
+    # store2
+    sub, theirs = (
+        _stored(backend, subscription()),
+        _stored(backend, subscription(store_hash="store2")),
+    )
+    late, soon, middle = (
+        _request(sub, 1, hours=5),
+        _request(sub, 2, hours=1),
+        _request(sub, 3, hours=3),
+    )
+    decided = _request(sub, 4)
+    _submitted(backend, late, soon, middle, decided, _request(theirs, 1))
+    with _requests_uow(backend) as uow:
+        found = uow.change_requests.get("store1", sub.id, decided.id)
+        assert found is not None
+        found.reject(Requester(actor="merchant"), None, NOW)
+        uow.change_requests.save(found)
+        uow.commit()
+    reads = backend.change_request_reads()
+    # When the queue is read one at a time
+    page = reads.pending("store1", cursor=None, limit=1)
+    assert page.cursor is not None
+    rest = reads.pending("store1", cursor=page.cursor, limit=5)
+    # Then
+    assert [r.id for r in page.requests + rest.requests] == [soon.id, middle.id, late.id]
+    assert rest.cursor is None
+    # And a cursor of this store's queue is refused for another store
+    with pytest.raises(InvalidCursor):
+        reads.pending("store2", cursor=page.cursor, limit=5)
+
+
+def test_the_expiry_index_lists_every_stores_pending_requests_once_expired(
+    backend: Backend,
+) -> None:
+    # Given requests expiring in 1 and 3 hours here, one in 1 hour in store2, and an expired
+    # one already decided
+    sub, theirs = (
+        _stored(backend, subscription()),
+        _stored(backend, subscription(store_hash="store2")),
+    )
+    soon, later, decided = (
+        _request(sub, 1, hours=1),
+        _request(sub, 2, hours=3),
+        _request(sub, 3, hours=1),
+    )
+    _submitted(backend, soon, later, decided, _request(theirs, 1, hours=1))
+    with _requests_uow(backend) as uow:
+        found = uow.change_requests.get("store1", sub.id, decided.id)
+        assert found is not None
+        found.approve(Requester(actor="merchant"), None, NOW)
+        uow.change_requests.save(found)
+        uow.commit()
+    reads = backend.change_request_reads()
+    at = NOW + timedelta(hours=1)
+    # When / Then nothing is listed before its time, and at it the two pending ones are
+    assert reads.expiring(at - timedelta(seconds=1), limit=10) == []
+    listed = reads.expiring(at, limit=10)
+    assert sorted((r.store_hash, r.request_id) for r in listed) == [
+        ("store1", soon.id),
+        ("store2", f"creq_{theirs.id}_1"),
+    ]
+    assert len(reads.expiring(at, limit=1)) == 1
+
+
+# -- custom field definitions ---------------------------------------------------------------
+
+
+def _field(key: str, label: str = "Label", scope: str = "subscription") -> CustomFieldDefinition:
+    return CustomFieldDefinition.model_validate(
+        {"key": key, "scope": scope, "type": "text", "label": label, "pattern": r"PO-\d{5}"}
+    )
+
+
+def test_custom_field_definitions_land_with_commit_and_list_per_store_in_key_order(
+    backend: Backend,
+) -> None:
+    # Given two definitions of one store and one of another
+    with backend.uow() as uow:
+        uow.custom_fields.add("store1", _field("po_number"))
+        uow.custom_fields.add("store1", _field("colour", scope="plan"))
+        uow.custom_fields.add("store2", _field("po_number", "Other store"))
+        assert uow.custom_fields.definitions("store1") == []
+        uow.commit()
+    # When the store's definitions are read
+    with backend.uow() as uow:
+        listed = uow.custom_fields.definitions("store1")
+        one = uow.custom_fields.get("store2", "po_number")
+    # Then they read back as written, only the store's own, in key order
+    assert listed == [_field("colour", scope="plan"), _field("po_number")]
+    assert one == _field("po_number", "Other store")
+    with backend.uow() as uow:
+        assert uow.custom_fields.get("store3", "po_number") is None
+
+
+def test_adding_a_custom_field_key_the_store_has_conflicts(backend: Backend) -> None:
+    # Given a store's definition
+    with backend.uow() as uow:
+        uow.custom_fields.add("store1", _field("po_number"))
+        uow.commit()
+    # When the same key is added again
+    with backend.uow() as uow:
+        uow.custom_fields.add("store1", _field("po_number", "Again"))
+        # Then it conflicts and the first stands
+        with pytest.raises(ConcurrencyConflict):
+            uow.commit()
+    with backend.uow() as uow:
+        assert uow.custom_fields.get("store1", "po_number") == _field("po_number")
+
+
+def test_concurrent_changes_of_one_custom_field_definition_conflict(backend: Backend) -> None:
+    # Given a definition read by two units of work
+    with backend.uow() as uow:
+        uow.custom_fields.add("store1", _field("po_number"))
+        uow.commit()
+    first, second = backend.uow(), backend.uow()
+    assert first.custom_fields.get("store1", "po_number") is not None
+    assert second.custom_fields.definitions("store1") != []
+    # When both save a change
+    first.custom_fields.save("store1", _field("po_number", "First"))
+    first.commit()
+    second.custom_fields.save("store1", _field("po_number", "Second"))
+    # Then the later one conflicts
+    with pytest.raises(ConcurrencyConflict):
+        second.commit()
+    with backend.uow() as uow:
+        assert uow.custom_fields.get("store1", "po_number") == _field("po_number", "First")
+
+
+def test_a_subscriptions_custom_field_values_read_back_as_written(backend: Backend) -> None:
+    # Given a subscription with values of several types
+    values = {"po_number": "PO-12345", "seats": 3, "vip": True, "meta": {"a": [1, None]}}
+    sub = subscription(store_hash="store1").model_copy(update={"custom_fields": values})
+    _stored(backend, sub)
+    # When / Then
+    with backend.uow() as uow:
+        read = uow.subscriptions.get("store1", sub.id)
+    assert read is not None and read.custom_fields == values

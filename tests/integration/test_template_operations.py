@@ -63,7 +63,13 @@ def _dimension(metric: dict[str, Any], name: str) -> Any:
 def test_every_dead_letter_queue_has_a_depth_alarm() -> None:
     # Given the queues the template parks failed work in
     dlqs = _dead_letter_queues()
-    assert dlqs == {"RenewalDLQ", "WebhookDeliveryDLQ", "OutboxRelayDLQ", "BcWebhookDLQ"}
+    assert dlqs == {
+        "RenewalDLQ",
+        "WebhookDeliveryDLQ",
+        "OutboxRelayDLQ",
+        "BcWebhookDLQ",
+        "EntitlementWorkerDLQ",
+    }
     # When the alarms on SQS visible messages are read
     watched = {
         referenced_id(_dimension(m, "QueueName"))

@@ -145,6 +145,7 @@ _CALLS: dict[str, Any] = {
     "list_payment_methods": lambda c: c.list_payment_methods(S, 1),
     "list_stored_instruments": lambda c: c.list_stored_instruments(S, 1),
     "customer_exists": lambda c: c.customer_exists(S, 1),
+    "find_customers": lambda c: c.find_customers(S, ids=[1], emails=["a@example.com"]),
     "list_order_transactions": lambda c: c.list_order_transactions(S, 1),
     "request_payment_action": lambda c: (
         c.request_payment_action(S, 1, "capture"),

@@ -47,8 +47,14 @@ class Untouchable:
         raise AssertionError(f"{name} was used")
 
 
+class NoChargeInProgress:
+    def get(self, store_hash: str, subscription_id: str, cycle: int) -> None:
+        return None
+
+
 class OneSubscriptionUnitOfWork:
-    """Just enough storage for one subscription's change: get, spend, save, commit."""
+    """Just enough storage for one subscription's change: get, spend, save, commit (and no
+    renewal running, which a pause would otherwise wait for)."""
 
     def __init__(self, sub: Subscription) -> None:
         self.stored = sub
@@ -56,6 +62,7 @@ class OneSubscriptionUnitOfWork:
         self.committed = 0
         self.subscriptions = self
         self.rate_limits = self
+        self.charges = NoChargeInProgress()
 
     def __enter__(self) -> OneSubscriptionUnitOfWork:
         return self

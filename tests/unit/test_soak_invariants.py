@@ -10,7 +10,9 @@ from devstack.bench_soak import (
     check_deliveries,
     check_nothing_stuck,
     check_orders_and_payments,
+    check_refunds,
     check_subscriptions,
+    check_webhooks_processed,
 )
 from devstack.merchant_receiver import Received
 
@@ -25,7 +27,14 @@ def _paid(event: str = "purchase") -> dict[str, Any]:
 
 def _charge(stage: str = "completed", order_id: int | None = 1, **doc: Any) -> dict[str, Any]:
     charge = {"kind": "charge", "subscription_id": "sub_1", "cycle": 2, "stage": stage}
-    return {**charge, "bc_order_id": order_id, "doc": json.dumps(doc)}
+    return {**charge, "bc_order_id": order_id, "doc": json.dumps({"refund_ids": [7], **doc})}
+
+
+def _refunded(refund_id: int = 7) -> dict[str, Any]:
+    envelope = {"type": "charge.refunded", "data": {"order_id": 1, "refund_id": refund_id}}
+    return {"kind": "event", "event_id": f"evt_r{refund_id}", "type": "charge.refunded"} | {
+        "envelope": json.dumps(envelope)
+    }
 
 
 def _delivery(webhook_id: str = "evt_1", verified: bool = True, n: int = 1) -> Received:
@@ -33,7 +42,7 @@ def _delivery(webhook_id: str = "evt_1", verified: bool = True, n: int = 1) -> R
 
 
 SUBS = {"sub_1": {"kind": "subscription"}}
-EVENTS = [{"kind": "event", "event_id": "evt_1", "type": "charge.succeeded"}]
+EVENTS = [{"kind": "event", "event_id": "evt_1", "type": "charge.succeeded"}, _refunded()]
 
 
 def _month(**broken: Any) -> SoakReport:
@@ -44,10 +53,12 @@ def _month(**broken: Any) -> SoakReport:
         "items": [_charge()],
         "orders": [_order(1)],
         "payments": {1: [_paid()]},
-        "received": [_delivery()],
+        "received": [_delivery(), _delivery("evt_r7")],
         "events": EVENTS,
+        "refunds": [(1, 7)],  # the merchant refunded the renewal order once
+        "inbox": ["processed", "processed", "given_up"],
         "stuck": [],
-        "dead_letters": {"RenewalDLQ": 0, "WebhookDeliveryDLQ": 0},
+        "dead_letters": {"RenewalDLQ": 0, "WebhookDeliveryDLQ": 0, "BcWebhookDLQ": 0},
     } | broken
     rep = SoakReport()
     check_subscriptions(rep, world["subs"], world["checkouts"])
@@ -55,6 +66,8 @@ def _month(**broken: Any) -> SoakReport:
         rep, world["subs"], world["items"], world["orders"], world["payments"]
     )
     check_deliveries(rep, world["received"], world["events"])
+    check_refunds(rep, world["refunds"], world["items"], world["events"])
+    check_webhooks_processed(rep, world["inbox"])
     check_nothing_stuck(rep, world["stuck"], world["dead_letters"])
     return rep
 
@@ -82,8 +95,12 @@ BROKEN_MONTHS = {
         "received": [_delivery(n=1), _delivery(n=2)]
     },
     "no renewal stuck past its due time": {"stuck": [_Stuck()]},
+    "every refund recorded on its charge once": {"items": [_charge(refund_ids=[7, 7])]},
+    "one charge.refunded per refund": {"events": [EVENTS[0], _refunded(), _refunded()]},
+    "every accepted BigCommerce webhook processed": {"inbox": ["processed", "failed"]},
     "RenewalDLQ is empty": {"dead_letters": {"RenewalDLQ": 1, "WebhookDeliveryDLQ": 0}},
     "WebhookDeliveryDLQ is empty": {"dead_letters": {"RenewalDLQ": 0, "WebhookDeliveryDLQ": 3}},
+    "BcWebhookDLQ is empty": {"dead_letters": {"BcWebhookDLQ": 2}},
 }
 
 

@@ -12,6 +12,7 @@ from bc_subscriptions.adapters.dynamodb.subscription_doc import (
     subscription_from_doc,
 )
 from bc_subscriptions.domain.lifecycle import Status
+from bc_subscriptions.domain.locations import DeliveryLocation
 
 from .factories import NOW, subscription
 
@@ -115,3 +116,23 @@ def test_the_document_is_encoded_as_the_model_encodes_it_non_ascii_text_included
     flat = '"resume_at":null,"cancel_at":null,"scheduled_cancel_fee":null'
     assert written == sub.model_dump_json().replace('"scheduled":[]', flat)
     assert subscription_from_doc(written).billing_address == sub.billing_address
+
+
+def test_a_subscription_with_delivery_locations_keeps_them_through_its_document() -> None:
+    # Given a stored subscription that gained a delivery location
+    sub = subscription_from_doc(STORED)
+    address = {"first_name": "Dana", "last_name": "Lee", "street_1": "1 Main St"}
+    address |= {"city": "Austin", "zip": "78701", "country_iso2": "US"}
+    sub.delivery_locations = [
+        DeliveryLocation(
+            id="loc_0123456789",
+            address=address | {"shipping_method": "Flat Rate"},
+            quantities=(2,),
+            added_at=NOW,
+        )
+    ]
+    # When it is written and read back
+    again = subscription_from_doc(subscription_doc(sub))
+    # Then
+    assert again.delivery_locations == sub.delivery_locations
+    assert subscription_doc(again) == subscription_doc(sub) != STORED

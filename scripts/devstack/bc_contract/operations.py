@@ -64,8 +64,12 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "payments/accepted-methods_payments.v3.yml", "/payments/methods"),
     Operation("POST", "payments/process_payments.yml", "/payments"),
     Operation("GET", "customers.v3.yml", "/customers/{customerId}/stored-instruments"),
-    # Customers: whether a customer is the store's (an allotment is granted only to its own).
+    # Customers: a gift's recipient or a new actor is checked to be a customer of the store;
+    # for entitlements a customer's group is read and set through v3 customers, and the groups
+    # a plan may name come from v2.
     Operation("GET", "customers.v3.yml", "/customers"),
+    Operation("PUT", "customers.v3.yml", "/customers"),
+    Operation("GET", "customers.v2.yml", "/customer_groups"),
     # Webhooks registered at install.
     Operation("GET", HOOKS, "/hooks"),
     Operation("POST", HOOKS, "/hooks"),
@@ -90,6 +94,7 @@ EMPTY_COLLECTION_204 = frozenset(
         ("GET", "/orders/{order_id}/products"),
         ("GET", "/orders/{order_id}/shipping_addresses"),
         ("GET", "/orders/{order_id}/shipments"),
+        ("GET", "/customer_groups"),
     }
 )
 

@@ -11,6 +11,7 @@ from . import (
     contract_gate,
     routes_catalog,
     routes_control,
+    routes_customers,
     routes_order_metafields,
     routes_orders,
     routes_payments,
@@ -73,6 +74,7 @@ def build_app(emu: BigCommerceEmulator) -> Flask:
     routes_order_metafields.register(app, emu)
     routes_payments.register(app, emu)
     routes_platform.register(app, emu)
+    routes_customers.register(app, emu)
     routes_scripts.register(app, emu)
     routes_storefront.register(app, emu)
     routes_catalog.register(app, emu)

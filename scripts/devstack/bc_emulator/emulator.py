@@ -68,9 +68,14 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
         display_currency: str | None = None,
         channel_id: int = 1,
         destinations: list[dict[str, Any]] | None = None,
+        customer_message: str = "",
     ) -> dict[str, Any]:
         """A storefront checkout paid with the shopper's instrument (saved when `save_card`)
-        in `currency`, shown in `display_currency`; fires order/created."""
+        in `currency`, shown in `display_currency`, with what the shopper typed into Order
+        Comments (`customer_message`, at most 2000 characters as the checkout takes it);
+        fires order/created."""
+        if len(customer_message) > 2000:
+            raise ValueError("customer_message is at most 2000 characters")
         with self.lock:
             store = self.stores[store_hash]
             # The storefront offers only the catalog's live values of each modifier.
@@ -88,6 +93,7 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks):
                 channel_id=channel_id,
                 destinations=destinations,
             )
+            order["customer_message"] = customer_message
             self.queue_webhook(store, "store/order/created", {"type": "order", "id": order["id"]})
             return dict(order)
 

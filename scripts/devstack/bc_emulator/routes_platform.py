@@ -32,26 +32,6 @@ def register(app: Flask, emu: BigCommerceEmulator) -> None:
         # A bare array: this endpoint has no `data` envelope.
         return json_response([stored_instrument(store, customer)])
 
-    @app.get("/stores/<store_hash>/v3/customers")
-    @store_view(emu)
-    def customers(store: Store) -> Any:
-        # Only the `id:in` filter is served; without it every customer is listed (one page).
-        wanted = request.args.get("id:in")
-        ids = None if wanted is None else {int(i) for i in wanted.split(",") if i.strip()}
-        found = [
-            _customer(c)
-            for c in sorted(store.customers.values(), key=lambda c: c.id)
-            if ids is None or c.id in ids
-        ]
-        pagination = {
-            "total": len(found),
-            "count": len(found),
-            "per_page": 50,
-            "current_page": 1,
-            "total_pages": 1,
-        }
-        return json_response({"data": found, "meta": {"pagination": pagination}})
-
     @app.route("/stores/<store_hash>/v3/hooks", methods=["GET", "POST"])
     @store_view(emu)
     def hooks(store: Store) -> Any:
@@ -110,14 +90,3 @@ def _matches(hook: dict[str, Any], args: Any) -> bool:
     if (active := args.get("is_active")) is not None and hook["is_active"] != (active == "true"):
         return False
     return all(args.get(k) in (None, hook[k]) for k in ("scope", "destination"))
-
-
-def _customer(customer: Any) -> dict[str, Any]:
-    """The customer as `GET /v3/customers` lists it (the fields the emulator knows)."""
-    return {
-        "id": customer.id,
-        "email": customer.email,
-        "first_name": customer.first_name,
-        "last_name": customer.last_name,
-        "customer_group_id": 0,
-    }

@@ -67,6 +67,8 @@ class Customer:
     instrument_token: str | None
     card: str | None
     instrument_type: str = "stored_card"
+    # Exactly one group per customer; 0 is none (BigCommerce's default).
+    customer_group_id: int = 0
 
 
 @dataclass
@@ -95,6 +97,8 @@ class Store:
     variants: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
     modifiers: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
     customers: dict[int, Customer] = field(default_factory=dict)
+    # group id -> group (v2 shape), see customer_groups.py
+    customer_groups: dict[int, dict[str, Any]] = field(default_factory=dict)
     orders: dict[int, dict[str, Any]] = field(default_factory=dict)
     lines: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     shipping: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
@@ -124,6 +128,7 @@ class Store:
     next_modifier_id: int = 1
     next_option_value_id: int = 1
     next_address_id: int = 1
+    next_customer_group_id: int = 1
 
     def take_id(self, counter: str) -> int:
         """The next value of `next_<counter>`, advancing it."""

@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from . import events as ev
+from .actors import current_actor
 from .errors import DomainError
 from .schedule import Interval, shift
 from .timestamps import iso_timestamp
@@ -437,6 +438,7 @@ class AllotmentGrant(BaseModel):
                 store_hash=self.store_hash,
                 grant_id=self.id,
                 seq=self.event_seq,
+                actor=current_actor().as_data(),
                 occurred_at=now,
                 data={"grant_id": self.id, "customer_id": self.customer_id, **data},
             )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from .authorization import Authorization, AuthState
 from .declines import DeclineClass
+from .locations import DeliveryLocation
 
 
 class Stage(StrEnum):
@@ -27,9 +28,11 @@ PAID_STAGES = frozenset({Stage.PAYMENT_CAPTURED, Stage.PAYMENT_AUTHORIZED})
 LEASE = timedelta(minutes=2)
 
 
-def external_order_id(subscription_id: str, cycle: int) -> str:
-    """Our idempotency key in BigCommerce: one renewal order per (subscription, cycle)."""
-    return f"bcsub-{subscription_id}-c{cycle}"
+def external_order_id(subscription_id: str, cycle: int, location_id: str | None = None) -> str:
+    """Our idempotency key in BigCommerce: one renewal order per (subscription, cycle), or per
+    (subscription, cycle, location) for a subscription shipping to several locations."""
+    key = f"bcsub-{subscription_id}-c{cycle}"
+    return key if location_id is None else f"{key}-{location_id}"
 
 
 class Charge(BaseModel):
@@ -38,6 +41,13 @@ class Charge(BaseModel):
     store_hash: str
     subscription_id: str
     cycle: int
+    # A location's own order of the cycle (its address and lines as they were when the cycle
+    # was claimed); None for the cycle's charge itself.
+    location_id: str | None = None
+    location: DeliveryLocation | None = None
+    # On the cycle's charge of a multi-location subscription: the locations the cycle ships
+    # to, each with its own charge; the cycle's charge then holds the lease and the outcome.
+    location_ids: list[str] = Field(default_factory=list)
     stage: Stage = Stage.CLAIMED
     amount: Decimal | None = None
     currency: str = "USD"
@@ -72,7 +82,7 @@ class Charge(BaseModel):
 
     @property
     def external_order_id(self) -> str:
-        first = external_order_id(self.subscription_id, self.cycle)
+        first = external_order_id(self.subscription_id, self.cycle, self.location_id)
         return first if self.reorders == 0 else f"{first}-r{self.reorders}"
 
     @property

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from .actors import SYSTEM
 from .timestamps import iso_timestamp
 
 SUBSCRIPTION_CREATED = "subscription.created"
@@ -55,6 +56,36 @@ ALLOTMENT_EVENT_TYPES = (
     ALLOTMENT_RESUMED,
     ALLOTMENT_REVOKED,
 )
+# Delivery locations (one order each per cycle): `cycle` is the first cycle the change reaches.
+SUBSCRIPTION_LOCATION_ADDED = "subscription.location_added"
+SUBSCRIPTION_LOCATION_REMOVED = "subscription.location_removed"
+LOCATION_EVENTS = (SUBSCRIPTION_LOCATION_ADDED, SUBSCRIPTION_LOCATION_REMOVED)
+# Actors (D19): a customer took or left a role on a subscription; the payer was replaced.
+SUBSCRIPTION_ACTOR_ADDED = "subscription.actor_added"
+SUBSCRIPTION_ACTOR_REMOVED = "subscription.actor_removed"
+SUBSCRIPTION_PAYER_CHANGED = "subscription.payer_changed"
+# A change request's progress (`domain.change_requests`): submitted, decided, then applied or
+# not applied, or expired undecided.
+CHANGE_REQUEST_SUBMITTED = "change_request.submitted"
+CHANGE_REQUEST_APPROVED = "change_request.approved"
+CHANGE_REQUEST_REJECTED = "change_request.rejected"
+CHANGE_REQUEST_APPLIED = "change_request.applied"
+CHANGE_REQUEST_NOT_APPLIED = "change_request.not_applied"
+CHANGE_REQUEST_EXPIRED = "change_request.expired"
+# Custom field values a checkout carried that failed their definitions (the subscription
+# started without them).
+SUBSCRIPTION_CUSTOM_FIELDS_REFUSED = "subscription.custom_fields_refused"
+# Entitlements (what a subscription grants its holder, e.g. a customer group).
+ENTITLEMENT_GRANTED = "entitlement.granted"
+ENTITLEMENT_SUSPENDED = "entitlement.suspended"
+ENTITLEMENT_RESUMED = "entitlement.resumed"
+ENTITLEMENT_REVOKED = "entitlement.revoked"
+ENTITLEMENT_TYPES = (
+    ENTITLEMENT_GRANTED,
+    ENTITLEMENT_SUSPENDED,
+    ENTITLEMENT_RESUMED,
+    ENTITLEMENT_REVOKED,
+)
 # One per recorded renewal stage: the audit trail of each cycle's workflow.
 CHARGE_STAGES = (
     "priced",
@@ -89,8 +120,20 @@ EVENT_TYPES = frozenset(
         SUBSCRIPTION_UPDATED,
         SUBSCRIPTION_CANCEL_ROUTED,
         SUBSCRIPTION_CANCEL_SCHEDULED,
+        SUBSCRIPTION_ACTOR_ADDED,
+        SUBSCRIPTION_ACTOR_REMOVED,
+        SUBSCRIPTION_PAYER_CHANGED,
+        CHANGE_REQUEST_SUBMITTED,
+        CHANGE_REQUEST_APPROVED,
+        CHANGE_REQUEST_REJECTED,
+        CHANGE_REQUEST_APPLIED,
+        CHANGE_REQUEST_NOT_APPLIED,
+        CHANGE_REQUEST_EXPIRED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
         *ALLOTMENT_EVENT_TYPES,
+        *LOCATION_EVENTS,
+        SUBSCRIPTION_CUSTOM_FIELDS_REFUSED,
+        *ENTITLEMENT_TYPES,
     }
 )
 
@@ -110,6 +153,8 @@ class DomainEvent(BaseModel):
     seq: int
     occurred_at: datetime
     data: dict[str, Any]
+    # Who acted (`actors.EventActor` as data): a shopper, a merchant user, or the system.
+    actor: dict[str, Any] = Field(default_factory=SYSTEM.as_data)
 
     def envelope(self) -> dict[str, Any]:
         """The Standard Webhooks body merchants receive: `{type, timestamp, data}`."""
@@ -122,6 +167,7 @@ class DomainEvent(BaseModel):
                 **({"subscription_id": self.subscription_id} if self.subscription_id else {}),
                 **({"endpoint_id": self.endpoint_id} if self.endpoint_id else {}),
                 "sequence": self.seq,
+                "actor": self.actor,
                 **self.data,
             },
         }

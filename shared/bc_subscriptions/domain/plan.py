@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
 from .allotments import PlanAllotment
+from .entitlements import PlanEntitlement
 from .schedule import Interval
 
 ONE_TIME_VALUES = frozenset({"one-time", "one time", "one-time purchase", "once"})
@@ -78,6 +79,23 @@ class Plan(PlanTerms):
     trial_days: int = Field(default=0, ge=0, le=365)
     # Allotments each subscriber is granted when their subscription starts (D18).
     allotments: tuple[PlanAllotment, ...] = Field(default=(), max_length=5)
+    # Merchant-defined values, each meeting its store's plan definition (see `custom_fields`);
+    # checked where we write the plan, not when BigCommerce's copy is read back.
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    # What a subscription to this plan grants its holder (e.g. a customer group), and for how
+    # many days after it ends (cancelled or expired) the grant still holds.
+    entitlements: tuple[PlanEntitlement, ...] = Field(default=(), max_length=10)
+    cancel_grace_days: int = Field(default=0, ge=0, le=365)
+
+    @field_validator("entitlements")
+    @classmethod
+    def _entitlement_keys_distinct(
+        cls, grants: tuple[PlanEntitlement, ...]
+    ) -> tuple[PlanEntitlement, ...]:
+        keys = [g.key for g in grants]
+        if len(set(keys)) != len(keys):
+            raise ValueError("entitlement keys must be distinct")
+        return grants
 
     @model_validator(mode="after")
     def _default_is_a_cadence(self) -> Plan:

@@ -1,4 +1,9 @@
-"""A product's plan as merchants write it: JSON in the `bc_subscriptions.plan` metafield."""
+"""A product's plan as merchants write it: JSON in the `bc_subscriptions.plan` metafield.
+
+Besides cadences and terms it may name what a subscription grants, e.g.
+`"entitlements": [{"key": "members", "customer_group_id": 7, "priority": 0}]` and
+`"cancel_grace_days": 3` (how long the grant outlives a cancel or expiry).
+"""
 
 from __future__ import annotations
 

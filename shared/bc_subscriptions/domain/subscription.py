@@ -6,8 +6,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
+from . import actors as act
 from . import events as ev
 from .amendments import Amendment
 from .contract import ContractGuard
@@ -15,6 +23,7 @@ from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_
 from .dunning import DunningState, Next
 from .errors import DomainError, NothingToRetry
 from .lifecycle import RENEWABLE, Command, Status, resolve
+from .locations import DeliveryLocation
 from .plan import Cadence, PlanTerms
 from .pricing import PricedLine, order_total, price_line
 from .schedule import Interval, shift
@@ -95,6 +104,9 @@ class Subscription(BaseModel):
     # price lock) unless the plan ships free. Records from before it was kept ship at zero.
     shipping_cost_ex_tax: Decimal = Field(default=Decimal("0"), ge=0)
     shipping_cost_inc_tax: Decimal = Field(default=Decimal("0"), ge=0)
+    # Several delivery locations, one order each per cycle (`domain/locations.py`); none: the
+    # one order above. These are what the next cycle not yet claimed ships to.
+    delivery_locations: list[DeliveryLocation] = Field(default_factory=list)
     # The storefront channel the checkout came through; renewals land in the same one.
     channel_id: int = Field(default=1, ge=1)
     # The checkout order's payment method name (e.g. "Credit Card"), shown on renewal orders.
@@ -117,7 +129,14 @@ class Subscription(BaseModel):
     scheduled: tuple[ScheduledChange, ...] = ()
     # A contract term negotiated for this subscription; it wins over the store's.
     contract: ContractGuard | None = None
+    # Who the subscription is for (`actors`); empty on records from before actors existed,
+    # which read as owner = payer = beneficiary = `customer_id` (`actors_in_force`).
+    actors: tuple[act.Actor, ...] = ()
+    # Merchant-defined values, each meeting its store's definition (see `custom_fields`).
+    custom_fields: dict[str, Any] = Field(default_factory=dict)
     _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
+    # Who acted, recorded on every event: set here, else the caller the pipeline runs for.
+    _acting: act.EventActor | None = PrivateAttr(default=None)
 
     @field_validator("scheduled")
     @classmethod
@@ -126,6 +145,17 @@ class Subscription(BaseModel):
             raise ValueError("at most one scheduled change of each kind")
         return value
 
+    @model_serializer(mode="wrap")
+    def _without_empty_parts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Parts added after records existed are left out while empty, so those records keep
+        # their stored shape: no actors (the one-customer default), no delivery locations (the
+        # one order to the subscription's address), no custom field values.
+        data: dict[str, Any] = handler(self)
+        for part in ("actors", "delivery_locations", "custom_fields"):
+            if not data.get(part):
+                data.pop(part, None)
+        return data
+
     @classmethod
     def start(
         cls,
@@ -133,17 +163,19 @@ class Subscription(BaseModel):
         now: datetime,
         trial_days: int = 0,
         card_link: tuple[ActionLink, str] | None = None,
+        first_delivery_at: datetime | None = None,
         **fields: Any,
     ) -> Subscription:
         """A new subscription from a paid checkout order; the order is cycle 1. Without a
-        stored card, `card_link` (the link and its token) goes out asking the shopper for one."""
+        stored card, `card_link` (the link and its token) goes out asking the shopper for one.
+        A gift's later `first_delivery_at` is when cycle 1 starts: renewals count from it."""
         sub = cls(
             status=Status.PENDING,
             anchor_cycle=1,
             next_cycle=2,
             created_at=now,
             updated_at=now,
-            anchor_at=now,
+            anchor_at=first_delivery_at or now,
             **fields,
         )
         if sub.payment_method is not None and sub.payment_method.verified_at is None:
@@ -153,7 +185,7 @@ class Subscription(BaseModel):
             sub._ask_for_card(sub.next_cycle, None, card_link, now)
         elif trial_days:
             # The trial is cycle 1; the first paid cycle starts when it ends.
-            sub.anchor_at, sub.anchor_cycle = shift(now, Interval.DAY, 1, trial_days), 2
+            sub.anchor_at, sub.anchor_cycle = shift(sub.anchor_at, Interval.DAY, 1, trial_days), 2
             sub._apply(Command.START_TRIAL, now)
         else:
             sub._apply(Command.ACTIVATE, now)
@@ -161,6 +193,55 @@ class Subscription(BaseModel):
         sub.paid_cycles = 1 if sub.anchor_cycle == 1 else 0
         sub._record(ev.SUBSCRIPTION_CREATED, now, sub.summary())
         return sub
+
+    def actors_in_force(self) -> tuple[act.Actor, ...]:
+        """The actors, or the one-customer default of a record that has none."""
+        return self.actors or act.default_actors(self.customer_id, self.created_at)
+
+    @property
+    def payer_customer_id(self) -> int:
+        """Whose stored cards pay (and whom renewal orders are for)."""
+        return act.holder(self.actors_in_force(), act.Role.PAYER) or self.customer_id
+
+    @property
+    def beneficiary_customer_id(self) -> int:
+        """Who receives: the beneficiary, by default the owner."""
+        held = self.actors_in_force()
+        return (
+            act.holder(held, act.Role.BENEFICIARY)
+            or act.holder(held, act.Role.OWNER)
+            or self.customer_id
+        )
+
+    def acting_as(self, actor: act.EventActor) -> None:
+        """Record `actor` as who acted on the events raised from now on."""
+        self._acting = actor
+
+    def add_actor(self, customer_id: int, role: act.Role, now: datetime) -> None:
+        """A customer takes a role (a payer is replaced through `change_payer`)."""
+        by = self._acting or act.current_actor()
+        added = act.Actor(customer_id=customer_id, role=role, added_at=now, added_by=by)
+        self.actors = act.with_added(self.actors_in_force(), added)
+        self.updated_at = now
+        data = {"customer_id": customer_id, "role": role.value}
+        self._record(ev.SUBSCRIPTION_ACTOR_ADDED, now, data)
+
+    def remove_actor(self, customer_id: int, role: act.Role, now: datetime) -> None:
+        """A customer leaves a role; a removed beneficiary leaves the owner receiving."""
+        self.actors = act.with_removed(self.actors_in_force(), customer_id, role, now)
+        self.updated_at = now
+        data = {"customer_id": customer_id, "role": role.value}
+        self._record(ev.SUBSCRIPTION_ACTOR_REMOVED, now, data)
+
+    def change_payer(self, customer_id: int, now: datetime) -> None:
+        """Another customer pays from the next charge on. Their card is not known yet, so the
+        subscription keeps no card of the old payer's: it asks for one at the next renewal."""
+        by = self._acting or act.current_actor()
+        self.actors, old = act.with_payer(self.actors_in_force(), customer_id, now, by)
+        self.payment_method = None
+        self.updated_at = now
+        data = {"previous_customer_id": old, "customer_id": customer_id}
+        self._record(ev.SUBSCRIPTION_PAYER_CHANGED, now, data)
 
     @property
     def next_renewal_at(self) -> datetime:
@@ -264,7 +345,13 @@ class Subscription(BaseModel):
         return self.paid_cycles >= self.terms.commitment_count
 
     def record_renewal(
-        self, *, cycle: int, order_id: int, transaction_id: str, now: datetime
+        self,
+        *,
+        cycle: int,
+        order_id: int,
+        transaction_id: str,
+        now: datetime,
+        amount: Decimal | None = None,
     ) -> None:
         """The cycle's order is paid: advance to the next cycle (a recovery ends dunning)."""
         self._apply(Command.RECORD_RENEWAL, now)
@@ -281,7 +368,8 @@ class Subscription(BaseModel):
                 "cycle": cycle,
                 "order_id": order_id,
                 "transaction_id": transaction_id,
-                "amount": str(self.renewal_total()),
+                # Several locations: what all the cycle's orders came to together.
+                "amount": str(self.renewal_total() if amount is None else amount),
                 "currency": self.currency,
             },
         )
@@ -429,7 +517,8 @@ class Subscription(BaseModel):
         self._record(
             ev.PAYMENT_METHOD_RECEIVED,
             now,
-            {"customer_id": self.customer_id, "cycle": cycle, "retry": retry},
+            # The card is the payer's (the customer, unless someone else pays).
+            {"customer_id": self.payer_customer_id, "cycle": cycle, "retry": retry},
         )
 
     def record_stage(self, *, cycle: int, stage: str, now: datetime, **data: Any) -> None:
@@ -440,6 +529,13 @@ class Subscription(BaseModel):
         """A capture, void or fulfilment of one cycle (authorized payments, shipments)."""
         self.updated_at = now
         self._record(type_, now, {"cycle": cycle, **data})
+
+    def record_entitlement(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
+        """One of its entitlements changed (domain/entitlements.py decides when): the event joins
+        the subscription's own sequence, so merchants see it in order with what caused it."""
+        if type_ not in ev.ENTITLEMENT_TYPES:
+            raise ValueError(f"{type_} is not an entitlement event")
+        self._record(type_, now, data)
 
     def retry_payment_now(self, now: datetime) -> int:
         """The merchant asks for the cycle's scheduled dunning retry to happen now; returns the
@@ -649,7 +745,7 @@ class Subscription(BaseModel):
             # An empty method id means not known yet (a card saved after a checkout without
             # one): merchants get null, and the renewal asks BigCommerce which method takes it.
             {
-                "customer_id": self.customer_id,
+                "customer_id": self.payer_customer_id,
                 "payment_method_id": method.payment_method_id or None,
             },
         )
@@ -673,11 +769,23 @@ class Subscription(BaseModel):
             },
         )
 
+    def refuse_custom_fields(self, errors: list[dict[str, str]], now: datetime) -> None:
+        """The checkout carried custom field values that fail their definitions: the
+        subscription starts without them, and the merchant hears which and why."""
+        self._record(
+            ev.SUBSCRIPTION_CUSTOM_FIELDS_REFUSED,
+            now,
+            {"origin_order_id": self.origin_order_id, "errors": errors},
+        )
+
     def summary(self) -> dict[str, Any]:
         """The public view of the contract carried by `subscription.*` events."""
         return {
             "status": self.status.value,
             "customer_id": self.customer_id,
+            # Who pays and who receives: the customer, unless the subscription is a gift.
+            "payer_customer_id": self.payer_customer_id,
+            "beneficiary_customer_id": self.beneficiary_customer_id,
             "origin_order_id": self.origin_order_id,
             # Whether the plan still sells the cadence is the plan's business, not the contract's.
             "cadence": self.cadence.model_dump(mode="json", exclude={"retired", "option_value_id"}),
@@ -685,6 +793,11 @@ class Subscription(BaseModel):
             "lines": [line.model_dump(mode="json") for line in self.lines],
             "next_renewal_at": iso_timestamp(self.next_renewal_at),
         }
+
+    def record_event(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
+        """An event about the subscription that changes none of its terms (a change request's
+        progress): it joins the subscription's history and outbox with the next save."""
+        self._record(type_, now, data)
 
     def pull_events(self) -> list[ev.DomainEvent]:
         """Events recorded since the last pull; the unit of work writes them with the state."""
@@ -708,6 +821,7 @@ class Subscription(BaseModel):
                 seq=self.event_seq,
                 occurred_at=now,
                 data=data,
+                actor=(self._acting or act.current_actor()).as_data(),
             )
         )
 

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from .change_requests import ChangeRequestSettings
 from .contract import ContractGuard
 from .errors import DomainError
 
@@ -112,6 +113,11 @@ class TenantConfig(BaseModel):
     api_share_percent: int = Field(default=60, ge=10, le=90)
     # Whether shoppers see their allotment balances in the portal (off: admin-only quotas).
     subscriber_sees_allotments: StrictBool = False
+    # Whether a subscription's managers (and organisation admins) may change its card, which
+    # is otherwise the payer's alone (`actors.PERMISSIONS`).
+    managers_may_change_card: bool = False
+    # Whether a shopper's changes wait for an approver, and how long a request waits.
+    change_requests: ChangeRequestSettings = ChangeRequestSettings()
 
 
 PRESETS: dict[str, DunningPolicy] = {

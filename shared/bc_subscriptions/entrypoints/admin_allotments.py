@@ -3,6 +3,7 @@ debit, reverse a debit, suspend, resume, revoke. A grant is independent of any p
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..bootstrap import container
+from ..domain.actors import ActorType, EventActor, acting
 from ..domain.allotments import (
     AllotmentUnit,
     DebitSource,
@@ -92,6 +94,12 @@ class ReasonRequest(BaseModel):
     reason: MultiLine = Field(default="", max_length=500)
 
 
+def _as_merchant_user() -> AbstractContextManager[None]:
+    """Events raised inside record the session's control-panel user as who acted."""
+    session = session_of(router.current_event.headers)
+    return acting(EventActor(type=ActorType.MERCHANT_USER, id=session.user_id))
+
+
 @router.exception_handler(svc.GrantNotFound)  # type: ignore[untyped-decorator]
 def _grant_not_found(_: svc.GrantNotFound) -> Response[str]:
     return error(404, "not_found", "no such allotment")
@@ -134,9 +142,10 @@ def grant(request: GrantRequest) -> Response[str]:
         product_ids=tuple(request.product_ids),
         granted_by=GrantedBy(kind="merchant", id=str(session.user_id)),
     )
-    granted = svc.grant_allotment(
-        session.store_hash, new, deps=c.allotment_deps(), bc=c.bigcommerce
-    )
+    with _as_merchant_user():
+        granted = svc.grant_allotment(
+            session.store_hash, new, deps=c.allotment_deps(), bc=c.bigcommerce
+        )
     return json_response(201, GrantView.of(granted).model_dump(mode="json"))
 
 
@@ -174,14 +183,15 @@ def debit(grant_id: str, request: DebitRequest) -> Response[str]:
     """Debit; 409 `insufficient_balance` beyond the balance (and any overdraft), nothing
     written; a repeat of the same order, charge or idempotency key answers the first (200)."""
     store_hash = session_store(router.current_event.headers)
-    outcome = svc.debit_allotment(
-        store_hash,
-        grant_id,
-        amount=request.amount,
-        source=request.source(),
-        reason=request.reason,
-        deps=container().allotment_deps(),
-    )
+    with _as_merchant_user():
+        outcome = svc.debit_allotment(
+            store_hash,
+            grant_id,
+            amount=request.amount,
+            source=request.source(),
+            reason=request.reason,
+            deps=container().allotment_deps(),
+        )
     view = DebitResult(
         allotment=GrantView.of(outcome.grant),
         debit=DebitView.of(outcome.debit) if outcome.debit else None,
@@ -193,17 +203,19 @@ def debit(grant_id: str, request: DebitRequest) -> Response[str]:
 def reverse(grant_id: str, debit_id: str, request: ReasonRequest) -> GrantView:
     """Reverse a debit (no money moves); 409 `debit_already_reversed` the second time."""
     store_hash = session_store(router.current_event.headers)
-    grant = svc.reverse_debit(
-        store_hash, grant_id, debit_id, deps=container().allotment_deps(), reason=request.reason
-    )
+    with _as_merchant_user():
+        grant = svc.reverse_debit(
+            store_hash, grant_id, debit_id, deps=container().allotment_deps(), reason=request.reason
+        )
     return GrantView.of(grant)
 
 
 def _status(grant_id: str, action: str, reason: str) -> GrantView:
     store_hash = session_store(router.current_event.headers)
-    grant = svc.change_status(
-        store_hash, grant_id, action, deps=container().allotment_deps(), reason=reason
-    )
+    with _as_merchant_user():
+        grant = svc.change_status(
+            store_hash, grant_id, action, deps=container().allotment_deps(), reason=reason
+        )
     return GrantView.of(grant)
 
 

@@ -40,8 +40,9 @@ def session_of(headers: Mapping[str, str]) -> AdminSession:
 
 
 def merchant(request: Request) -> Caller:
-    """The admin API's caller of the shared routes: the merchant of the session's store."""
-    return Caller(session_store(request.headers))
+    """The admin API's caller of the shared routes: the session's store and user."""
+    session = session_of(request.headers)
+    return Caller(session.store_hash, user_id=session.user_id)
 
 
 def anonymous(headers: Mapping[str, str]) -> Response[str] | None:

@@ -9,6 +9,9 @@ from typing import Annotated, TypeVar, cast
 from aws_lambda_powertools.event_handler.depends import Depends
 
 from ..bootstrap import container
+from ..domain.change_requests import ChangeRequest
+from ..services.change_approval_policy import ApprovalPolicy, TenantApprovalPolicy
+from ..services.change_requests import submit_if_required
 from ..services.command_handlers import ChangeDeps, handle
 from ..services.commands import Caller, Command
 
@@ -26,8 +29,30 @@ def current_caller() -> Caller:
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
 
 
+class ChangeRequestSubmitted(Exception):
+    """The caller may not make the change directly: it waits for approval as this request
+    (the APIs answer 202 with it)."""
+
+    def __init__(self, request: ChangeRequest):
+        super().__init__(request.id)
+        self.request = request
+
+
+def approval_policy() -> ApprovalPolicy:
+    """Who acts directly and who decides requests (see `change_approval_policy`)."""
+    return TenantApprovalPolicy()
+
+
 def run(command: Command[R], caller: Caller, now: datetime | None = None) -> R:
-    """The command's answer, at `now` (the business clock's, unless the route read it already)."""
+    """The command's answer, at `now` (the business clock's, unless the route read it already).
+
+    A change the caller must ask for instead is submitted as a change request, and
+    `ChangeRequestSubmitted` raised with it; nothing else of the command runs."""
     c = container()
+    now = c.clock.now() if now is None else now
     # The container's DynamoDB unit of work is the storage port, short of mypy seeing it so.
-    return handle(command, caller, cast(ChangeDeps, c), c.clock.now() if now is None else now)
+    deps = cast(ChangeDeps, c)
+    request = submit_if_required(command, caller, deps=deps, policy=approval_policy(), now=now)
+    if request is not None:
+        raise ChangeRequestSubmitted(request)
+    return handle(command, caller, deps, now)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ..bootstrap import container
-from ..domain.plan_metafield import InvalidPlan
+from ..domain.plan_metafield import InvalidPlan, parse_plan
+from ..ports.storage import UnitOfWork
+from ..services.entitlement_groups import check_plan_groups
 from ..services.plans import ProductNotFound, publish_plan, read_plan
 from .api_models import PlanView
 from .change_pipeline import CurrentCaller
@@ -23,13 +25,17 @@ def put_plan(product_id: int, caller: CurrentCaller, request: Request) -> dict[s
     """Set a product's plan (the JSON of its `bc_subscriptions.plan` metafield) in BigCommerce,
     with the cadence modifier shoppers choose from; answers the plan as stored."""
     c = container()
+    document = request.resolved_event.decoded_body or ""
+    # The groups a plan grants must be this store's (nothing is written otherwise).
+    check_plan_groups(caller.store_hash, parse_plan(product_id, document), c.customer_groups)
     plan = publish_plan(
         caller.store_hash,
         product_id,
-        request.resolved_event.decoded_body or "",
+        document,
         bc=c.bigcommerce,
         catalog=c.plan_catalog,
         now=c.clock.now(),
+        uow=cast(UnitOfWork, c.unit_of_work()),
     )
     return plan.model_dump(mode="json")
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from ..bootstrap import Container
+from ..observability import logger
 from ..ports.bigcommerce import Order
 from ..services.allotment_orders import debit_from_order
 from ..services.capture_from_order import CaptureResult
+from ..services.entitlement_sync import sweep_store
 from ..services.reconciliation import StoreReconciliation, reconcile_store
 from .capture import capture_order
 
@@ -31,7 +35,7 @@ def reconcile_installed_store(c: Container, store_hash: str) -> StoreReconciliat
     install = c.installs.get(store_hash)
     if install is None or install.status != "installed":
         raise LookupError(f"store {store_hash} is not installed")
-    return reconcile_store(
+    result = reconcile_store(
         install,
         bc=c.bigcommerce,
         checkpoints=c.recon_checkpoints,
@@ -42,3 +46,8 @@ def reconcile_installed_store(c: Container, store_hash: str) -> StoreReconciliat
         # BigCommerce's modified times: real time in production, the stack's clock locally.
         now=c.clock.now(),
     )
+    # Entitlement changes not applied yet and cancel graces that ran out (their own failures
+    # stay outstanding for the next run; they never fail the store's reconciliation).
+    entitlements = sweep_store(c.entitlement_deps, store_hash)
+    logger.info("entitlement sweep", store_hash=store_hash, **asdict(entitlements))
+    return result

@@ -3,7 +3,7 @@ moving every subscription to another of those cards."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -11,9 +11,12 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..bootstrap import container
+from ..ports.storage import UnitOfWork
 from ..services import subscription_admin as admin
+from ..services.actor_access import principal
 from ..services.commands import ChangePaymentMethod
 from ..services.payment_method_change import UnknownInstrument, UnusableInstrument
+from .actor_views import PortalSubscriptionList, PortalSubscriptionView
 from .api_models import SubscriptionList, SubscriptionView
 from .change_pipeline import CurrentCaller, run
 from .input_types import SingleLine
@@ -33,15 +36,19 @@ def list_subscriptions(
     caller: CurrentCaller,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=admin.MAX_PAGE)] = 25,
-) -> SubscriptionList:
+) -> PortalSubscriptionList:
+    """Every subscription the shopper holds a role on, with what that role allows."""
+    c = container()
     subs, next_cursor = admin.list_subscriptions(
         caller.store_hash,
         admin.Filters(customer_id=caller.customer_id),
-        reader=container().subscription_reads,
+        reader=c.subscription_reads,
         cursor=cursor,
         limit=limit,
     )
-    return SubscriptionList(items=[SubscriptionView.of(s) for s in subs], next_cursor=next_cursor)
+    who = principal(cast(UnitOfWork, c.unit_of_work()), caller.store_hash, caller.customer_id)
+    items = [PortalSubscriptionView.for_shopper(s, who) for s in subs]
+    return PortalSubscriptionList(items=items, next_cursor=next_cursor)
 
 
 class StoredCardView(BaseModel):

@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 
 from ..adapters.dynamodb.subscription_reads import InvalidCursor
+from ..domain.actors import RoleForbids
 from ..domain.errors import DomainError, InvalidTransition
 from ..domain.scheduled_change import resume_at_problem
 from ..domain.timestamps import iso_timestamp
@@ -45,6 +46,7 @@ def register_error_handlers(app: APIGatewayHttpResolver, authenticate: Authentic
     app.exception_handler(ConcurrencyConflict)(lambda _: concurrent_change())
     app.exception_handler(RetryableStorageError)(lambda _: storage_busy())
     app.exception_handler(DomainError)(conflict)
+    app.exception_handler(RoleForbids)(role_forbids)
     app.exception_handler(InvalidCursor)(bad_cursor)
     refusals: dict[type[Exception], Callable[[Any], Response[str]]] = {
         RequestValidationError: invalid_request,
@@ -65,6 +67,17 @@ def _authenticated_first(
     authenticate: Authenticate, answer: Callable[[Any], Response[str]]
 ) -> Callable[[Any], Response[str]]:
     return lambda failure: authenticate() or answer(failure)
+
+
+def role_forbids(failure: RoleForbids) -> Response[str]:
+    """403 naming the caller's roles and the action they do not allow."""
+    body = {
+        "error": failure.code,
+        "message": str(failure),
+        "roles": [r.value for r in failure.roles],
+        "action": failure.action.value,
+    }
+    return json_response(403, body)
 
 
 def not_found() -> Response[str]:

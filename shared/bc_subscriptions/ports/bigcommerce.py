@@ -6,6 +6,7 @@ parses. Money stays `Decimal` (BigCommerce sends decimal strings such as "225.00
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
@@ -57,6 +58,9 @@ class Order(_BcModel):
     total_inc_tax: Decimal = Decimal("0")
     external_source: str | None = None
     external_order_id: str | None = None
+    # What the shopper typed into the checkout's Order Comments box (a gift names its
+    # recipient here: `domain/gift_note.py`).
+    customer_message: str = ""
     billing_address: Address = Field(default_factory=Address)
     shipping_address_count: int = 0
     date_created: str = ""
@@ -68,6 +72,9 @@ class ProductOption(_BcModel):
     option_id: int = 0
     product_option_id: int = 0
     display_name: str = ""
+    # The name the merchant gave the option (the shopper sees `display_name`); custom field
+    # values arrive in options named `cf:<key>` here.
+    display_name_merchant: str = ""
     display_value: str = ""
     value: str = ""
 
@@ -170,6 +177,13 @@ class NewOrder(_BcModel):
 InstrumentType = Literal["stored_card", "stored_paypal_account", "stored_bank_account"]
 
 
+class CustomerRecord(_BcModel):
+    """One item of `GET /v3/customers` (`data` envelope): who a store's customer is."""
+
+    id: int
+    email: str = ""
+
+
 class StoredInstrument(_BcModel):
     """One item of `GET /v3/customers/{id}/stored-instruments` (bare array)."""
 
@@ -180,12 +194,6 @@ class StoredInstrument(_BcModel):
     last_4: str = ""
     expiry_month: int | None = None
     expiry_year: int | None = None
-
-
-class CustomerId(_BcModel):
-    """A customer as `GET /v3/customers` lists it, reduced to what we read: its id."""
-
-    id: int
 
 
 class Transaction(_BcModel):
@@ -465,6 +473,12 @@ class BigCommerce(Protocol):
         ...
 
     def list_payment_methods(self, store_hash: str, order_id: int) -> list[AcceptedMethod]: ...
+
+    def find_customers(
+        self, store_hash: str, *, ids: Sequence[int] = (), emails: Sequence[str] = ()
+    ) -> list[CustomerRecord]:
+        """The store's customers with these ids or emails (none: not this store's)."""
+        ...
 
     def list_stored_instruments(
         self, store_hash: str, customer_id: int

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, Self
 
 from ..domain.charge import Charge
+from ..domain.custom_fields import CustomFieldDefinition
 from ..domain.delivery import DeliveryInstance
 from ..domain.events import ENDPOINT_DISABLED, DomainEvent
 from ..domain.plan import Plan
@@ -32,6 +33,8 @@ class OrderLink:
     role: str  # "origin" | "renewal"
     subscription_ids: tuple[str, ...]
     cycle: int | None = None
+    # A multi-location renewal: which location's order of the cycle this is.
+    location_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,9 @@ class SubscriptionRepository(Protocol):
 
 
 class ChargeRepository(Protocol):
-    def get(self, store_hash: str, subscription_id: str, cycle: int) -> Charge | None: ...
+    def get(
+        self, store_hash: str, subscription_id: str, cycle: int, location_id: str | None = None
+    ) -> Charge | None: ...
     def add(self, charge: Charge) -> None: ...
     def save(self, charge: Charge) -> None: ...
 
@@ -252,6 +257,20 @@ class DeliveryRepository(Protocol):
     def save(self, delivery: DeliveryInstance) -> None: ...
 
 
+class CustomFieldRepository(Protocol):
+    """A store's custom field definitions (store-level items, one per key)."""
+
+    def definitions(self, store_hash: str) -> list[CustomFieldDefinition]:
+        """Every definition of the store, archived ones included, in key order."""
+        ...
+
+    def get(self, store_hash: str, key: str) -> CustomFieldDefinition | None: ...
+    def add(self, store_hash: str, definition: CustomFieldDefinition) -> None: ...
+    def save(self, store_hash: str, definition: CustomFieldDefinition) -> None:
+        """Replace one read in this unit of work; a newer version committed first conflicts."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """Reads are immediate; writes are staged and land together on `commit()`, or not at all."""
 
@@ -263,6 +282,7 @@ class UnitOfWork(Protocol):
     tenant_configs: TenantConfigRepository
     deliveries: DeliveryRepository
     rate_limits: RateLimits
+    custom_fields: CustomFieldRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

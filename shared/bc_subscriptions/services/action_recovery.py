@@ -64,7 +64,7 @@ def view_link(
     declined = sub.dunning.declined_instrument if sub.dunning else None
     needs_new = checked.link is not None and checked.link.action == "new_card"
     cards = []
-    for instrument in bc.list_stored_instruments(store_hash, sub.customer_id):
+    for instrument in bc.list_stored_instruments(store_hash, sub.payer_customer_id):
         why = "expired" if expired(instrument, now) else ""
         if not why and needs_new and instrument.token == declined:
             why = "declined"
@@ -92,14 +92,15 @@ def complete_link(
         if checked.state != LinkState.OPEN or sub is None or checked.link is None:
             return ActionDone(checked.state)
         link = checked.link
-        instrument = stored_instrument(bc, store_hash, sub.customer_id, instrument_token, now)
+        instrument = stored_instrument(bc, store_hash, sub.payer_customer_id, instrument_token, now)
         declined = sub.dunning.declined_instrument if sub.dunning else None
         if link.action == "new_card" and instrument.token == declined:
             raise DeclinedInstrument("that card was just declined; choose another")
         # Confirming the card on this page is the cardholder being present: the payment that
         # wanted authentication is made again, on the same cycle and order.
         cycle = choose_card(sub, instrument, now, authenticated=link.action == "authenticate")
-        uow.customer_links.add(CustomerLink(store_hash, sub.customer_id, sub.id, instrument.token))
+        payer = sub.payer_customer_id
+        uow.customer_links.add(CustomerLink(store_hash, payer, sub.id, instrument.token))
         if sub.action_link is not None and sub.action_link.used_at is None:
             sub.action_link = sub.action_link.model_copy(update={"used_at": now})
         uow.subscriptions.save(sub)

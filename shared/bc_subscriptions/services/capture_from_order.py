@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
+from ..domain.actors import Actor, ActorType, EventActor, gift_actors
+from ..domain.custom_field_entry import checkout_custom_fields, option_values
+from ..domain.custom_fields import CustomFieldDefinition
+from ..domain.gift_note import InvalidGiftNote, parse_gift_note
 from ..domain.plan import Cadence, Plan, PlanTerms
 from ..domain.shipping import Consignment, ShipTo, ship_to
 from ..domain.subscription import LockedLine, PaymentMethod, Subscription
+from ..observability import logger
 from ..ports.bigcommerce import (
     BigCommerce,
     Order,
@@ -32,6 +37,14 @@ class PlanLookup(Protocol):
     def plans_for(
         self, store_hash: str, product_ids: Iterable[int], now: datetime
     ) -> dict[int, Plan]: ...
+
+
+@dataclass(frozen=True)
+class Gift:
+    """Who a checkout's gift is for (a customer of the same store) and when it first ships."""
+
+    recipient_id: int
+    first_delivery_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -75,11 +88,14 @@ def capture_from_order(
         return CaptureResult("no_subscription_lines")
     payment_method = _stored_payment_method(store_hash, full, bc)
     consignments = _shipping_consignments(full)
+    gift = _gift(store_hash, full, bc, now)
     with uow:
         ttl = uow.tenant_configs.get(store_hash).action_link_ttl_hours
+        fields = uow.custom_fields.definitions(store_hash)
         subs = [
             _start(
                 full,
+                custom=_checkout_fields(products, line_ids, fields),
                 card_ttl_hours=ttl,
                 store_hash=store_hash,
                 id=new_id(),
@@ -90,6 +106,7 @@ def capture_from_order(
                 trial_days=trial_days,
                 ship=ship_to(line_ids, consignments),
                 payment_method=payment_method,
+                gift=gift,
             )
             for (cadence, terms), (lines, trial_days, line_ids) in groups.items()
         ]
@@ -98,6 +115,9 @@ def capture_from_order(
             if sub.customer_id:  # guests have no customer to file under
                 token = payment_method.instrument_token if payment_method else None
                 uow.customer_links.add(CustomerLink(store_hash, sub.customer_id, sub.id, token))
+            if gift is not None:  # the recipient's portal lists it too
+                gifted = CustomerLink(store_hash, gift.recipient_id, sub.id, None)
+                uow.customer_links.add(gifted)
         ids = tuple(s.id for s in subs)
         uow.order_links.add(OrderLink(store_hash, order_id, "origin", ids))
         try:
@@ -130,6 +150,8 @@ def _start(
     ship: ShipTo,
     payment_method: PaymentMethod | None,
     card_ttl_hours: int,
+    gift: Gift | None = None,
+    custom: tuple[dict[str, Any], list[dict[str, str]]] = ({}, []),
 ) -> Subscription:
     first = ship.addresses[0] if ship.addresses else None
     # No card stored at checkout: the shopper gets a link to choose one once they have saved
@@ -137,10 +159,17 @@ def _start(
     card_link = None
     if payment_method is None and order.customer_id:
         card_link = issue_action_link(2, now, card_ttl_hours, "new_card")
-    return Subscription.start(
+    actors: tuple[Actor, ...] = ()
+    if gift is not None:
+        buyer = EventActor(type=ActorType.SHOPPER, id=order.customer_id)
+        actors = gift_actors(order.customer_id, gift.recipient_id, now, buyer)
+    values, refused = custom
+    sub = Subscription.start(
         now=now,
         trial_days=trial_days,
         card_link=card_link,
+        first_delivery_at=gift.first_delivery_at if gift else None,
+        actors=actors,
         store_hash=store_hash,
         id=id,
         customer_id=order.customer_id,
@@ -158,7 +187,30 @@ def _start(
         payment_method=payment_method,
         terms=terms,
         origin_order_id=order.id,
+        custom_fields=values,
     )
+    if refused:
+        sub.refuse_custom_fields(refused, now)
+    return sub
+
+
+def _checkout_fields(
+    products: list[OrderProduct], line_ids: set[int], definitions: list[CustomFieldDefinition]
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """A new subscription's custom field values from its lines' `cf:` options, and those
+    refused. An invalid value never loses the subscription: it starts without it and the
+    merchant hears why (`subscription.custom_fields_refused`). A required field the checkout
+    left empty is not reported: the merchant's next change of the values asks for it."""
+    options = [
+        (o.display_name_merchant or o.display_name, o.display_value)
+        for line in products
+        if line.id in line_ids
+        for o in line.product_options
+    ]
+    raw, conflicts = option_values(options)
+    values, errors = checkout_custom_fields(definitions, raw)
+    refused = [e.as_dict() for e in [*conflicts, *errors] if e.code != "required"]
+    return values, refused
 
 
 def _already(link: OrderLink) -> CaptureResult:
@@ -251,3 +303,26 @@ def _stored_payment_method(store_hash: str, order: Order, bc: BigCommerce) -> Pa
         payment_method_id=tx.payment_method_id,
         instrument_type=instrument.type,
     )
+
+
+def _gift(store_hash: str, order: Order, bc: BigCommerce, now: datetime) -> Gift | None:
+    """The gift the order's comments name, if they name a customer of this store other than
+    the buyer (one BigCommerce call, only for a gift). A gift that cannot be made is logged
+    and the order starts its subscriptions for the buyer alone."""
+    try:
+        note = parse_gift_note(order.customer_message, purchased_at=now)
+    except InvalidGiftNote as refused:
+        logger.warning("gift refused", order_id=order.id, reason=str(refused))
+        return None
+    if note is None:
+        return None
+    if order.customer_id == 0:
+        logger.warning("gift refused", order_id=order.id, reason="a guest cannot give a gift")
+        return None
+    found = bc.find_customers(store_hash, emails=[note.recipient_email])
+    recipient = next((c.id for c in found if c.email.lower() == note.recipient_email.lower()), 0)
+    if not recipient or recipient == order.customer_id:
+        reason = "the recipient is not another customer of the store"
+        logger.warning("gift refused", order_id=order.id, reason=reason)
+        return None
+    return Gift(recipient, note.first_delivery_at)

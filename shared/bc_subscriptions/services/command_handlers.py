@@ -12,14 +12,18 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar, cast
 
+from ..domain.actors import acting
 from ..domain.subscription import Subscription
 from ..ports.bigcommerce import BigCommerce
 from ..ports.queues import MessageQueue
 from ..ports.storage import OpsEvents, UnitOfWork
+from . import actor_changes
 from . import subscription_admin as admin
 from . import subscription_changes as changes
+from .actor_access import ensure_caller_may
 from .cancel_flow import Cancelled, cancel_subscription
 from .commands import (
+    AddActor,
     Caller,
     Cancel,
     ChangeCadence,
@@ -29,13 +33,16 @@ from .commands import (
     ChooseCard,
     Command,
     Pause,
+    RemoveActor,
     Resume,
     RetryPayment,
     SetContract,
+    SetCustomFields,
     Skip,
     SwapVariant,
     WithdrawScheduledCancel,
 )
+from .custom_fields import set_subscription_custom_fields
 from .payment_method_change import change_payment_method
 
 R = TypeVar("R")
@@ -72,11 +79,15 @@ Handler = Callable[[Any, Caller, ChangeDeps, datetime], object]
 
 
 def handle(command: Command[R], caller: Caller, deps: ChangeDeps, now: datetime) -> R:
-    """Run `command` for `caller` through its handler; one not in the table is refused."""
+    """Run `command` for `caller` through its handler; one not in the table is refused, and
+    so is one the caller's roles on the subscription do not allow. Every event the command
+    raises records the caller as who acted."""
     handler = HANDLERS.get(type(command))
     if handler is None:
         raise UnknownCommand(type(command).__name__)
-    return cast(R, handler(command, caller, deps, now))
+    ensure_caller_may(command, caller, lambda: deps.unit_of_work())
+    with acting(caller.event_actor):
+        return cast(R, handler(command, caller, deps, now))
 
 
 def _amend(
@@ -199,9 +210,8 @@ def _payment_method(
 def _choose_card(
     cmd: ChooseCard, caller: Caller, deps: ChangeDeps, now: datetime
 ) -> tuple[Subscription, int | None]:
-    if caller.customer_id is not None:
-        # A shopper moves all their subscriptions at once (`ChangePaymentMethod`).
-        raise MerchantOnly("only the merchant puts a card on one subscription")
+    # A shopper gets here only with a role that may change the card (`actor_access`): the
+    # payer, or a manager the store allows; either way the card is one of the payer's.
     return admin.choose_payment_method(
         caller.store_hash,
         cmd.subscription_id,
@@ -210,6 +220,50 @@ def _choose_card(
         bc=deps.bigcommerce,
         queue=deps.renewal_queue,
         now=now,
+        customer_id=caller.customer_id,
+    )
+
+
+def _add_actor(cmd: AddActor, caller: Caller, deps: ChangeDeps, now: datetime) -> Subscription:
+    if caller.customer_id is not None:
+        raise MerchantOnly("only the merchant changes who a subscription is for")
+    return actor_changes.add_actor(
+        caller.store_hash,
+        cmd.subscription_id,
+        cmd.customer_id,
+        cmd.role,
+        uow_factory=deps.unit_of_work,
+        bc=deps.bigcommerce,
+        now=now,
+        replace_payer=cmd.replace_payer,
+    )
+
+
+def _remove_actor(
+    cmd: RemoveActor, caller: Caller, deps: ChangeDeps, now: datetime
+) -> Subscription:
+    if caller.customer_id is not None:
+        raise MerchantOnly("only the merchant changes who a subscription is for")
+    return actor_changes.remove_actor(
+        caller.store_hash,
+        cmd.subscription_id,
+        cmd.customer_id,
+        cmd.role,
+        uow_factory=deps.unit_of_work,
+        now=now,
+    )
+
+
+def _custom_fields(
+    cmd: SetCustomFields, caller: Caller, deps: ChangeDeps, now: datetime
+) -> Subscription:
+    return set_subscription_custom_fields(
+        caller.store_hash,
+        cmd.subscription_id,
+        cmd.values,
+        uow_factory=deps.unit_of_work,
+        now=now,
+        customer_id=caller.customer_id,
     )
 
 
@@ -228,5 +282,8 @@ HANDLERS: Mapping[type[Command[Any]], Handler] = MappingProxyType(
         RetryPayment: _retry,
         ChangePaymentMethod: _payment_method,
         ChooseCard: _choose_card,
+        AddActor: _add_actor,
+        RemoveActor: _remove_actor,
+        SetCustomFields: _custom_fields,
     }
 )

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
+from ..domain.actors import ActorType, EventActor, Role
 from ..domain.contract import ContractGuard
 from ..domain.subscription import Subscription
 from .cancel_flow import Cancelled
@@ -26,10 +27,19 @@ class Caller:
 
     store_hash: str
     customer_id: int | None = None
+    # The merchant's control-panel user, when the session names one.
+    user_id: int | None = None
 
     @property
     def actor(self) -> Literal["merchant", "shopper"]:
         return "merchant" if self.customer_id is None else "shopper"
+
+    @property
+    def event_actor(self) -> EventActor:
+        """Who the events of this caller's changes say acted."""
+        if self.customer_id is None:
+            return EventActor(type=ActorType.MERCHANT_USER, id=self.user_id)
+        return EventActor(type=ActorType.SHOPPER, id=self.customer_id)
 
 
 class Command(Generic[R]):
@@ -118,3 +128,30 @@ class ChooseCard(Command[tuple[Subscription, int | None]]):
 
     subscription_id: str
     instrument_token: str
+
+
+@dataclass(frozen=True)
+class AddActor(Command[Subscription]):
+    """The merchant gives a customer a role; a payer replaces the current one only when
+    `replace_payer` says so."""
+
+    subscription_id: str
+    customer_id: int
+    role: Role
+    replace_payer: bool = False
+
+
+@dataclass(frozen=True)
+class RemoveActor(Command[Subscription]):
+    subscription_id: str
+    customer_id: int
+    role: Role
+
+
+@dataclass(frozen=True)
+class SetCustomFields(Command[Subscription]):
+    """Change some of the subscription's custom field values (None clears one); a shopper
+    changes only the fields the merchant lets subscribers edit."""
+
+    subscription_id: str
+    values: Mapping[str, Any]

@@ -24,6 +24,8 @@ def stop_customer_subscriptions(
             sub = uow.subscriptions.get(store_hash, link.subscription_id)
             if sub is None:
                 continue  # gone: nothing to stop
+            if customer_id not in (sub.customer_id, sub.payer_customer_id):
+                continue  # a beneficiary or manager leaving ends no one else's contract
             try:
                 sub.stop_for_deleted_customer(now)
             except InvalidTransition:

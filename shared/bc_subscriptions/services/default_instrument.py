@@ -39,6 +39,8 @@ def recover_with_default(
             s
             for link in links
             if (s := uow.subscriptions.get(store_hash, link.subscription_id)) is not None
+            # Only what this customer pays for: a gift they receive is paid by someone else.
+            and s.payer_customer_id == customer_id
         ]
         waiting = [s for s in subs if s.status in _WAITING]
         if not waiting:

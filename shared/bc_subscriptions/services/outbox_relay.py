@@ -20,6 +20,24 @@ class EndpointReader(Protocol):
     def list(self, store_hash: str) -> list[Endpoint]: ...
 
 
+class EndpointsOfBatch:
+    """One read of a store's endpoints per stream batch instead of one per event.
+
+    A batch is read from the stream after every event in it was committed, so the endpoints
+    listed at the batch's first event are the endpoints every one of its events would have been
+    relayed to (an endpoint added while the batch is relayed starts with the next batch).
+    """
+
+    def __init__(self, endpoints: EndpointReader) -> None:
+        self._endpoints = endpoints
+        self._by_store: dict[str, list[Endpoint]] = {}
+
+    def list(self, store_hash: str) -> list[Endpoint]:
+        if store_hash not in self._by_store:
+            self._by_store[store_hash] = self._endpoints.list(store_hash)
+        return self._by_store[store_hash]
+
+
 class OutboxStore(Protocol):
     shards: int
 

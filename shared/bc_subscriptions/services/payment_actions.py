@@ -43,7 +43,7 @@ def renewal_charge(uow: UnitOfWork, store_hash: str, order_id: int) -> RenewalCh
     if link is None or link.role != "renewal" or link.cycle is None or not link.subscription_ids:
         return None
     sub = uow.subscriptions.get(store_hash, link.subscription_ids[0])
-    charge = uow.charges.get(store_hash, link.subscription_ids[0], link.cycle)
+    charge = uow.charges.get(store_hash, link.subscription_ids[0], link.cycle, link.location_id)
     if sub is None or charge is None or charge.bc_order_id != order_id:
         return None  # gone, or an order replaced after its void: nothing of it is ours to settle
     return RenewalCharge(sub, charge)

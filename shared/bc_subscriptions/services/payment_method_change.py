@@ -1,4 +1,4 @@
-"""A shopper picks another stored instrument: every live subscription of theirs moves to it,
+"""A shopper picks another stored instrument: every live subscription they pay for moves to it,
 in one transaction with one event each, and their customer links follow. A subscription that
 waited for a card has its cycle retried at once (`payment_recovery`). The change counts
 against the shopper's limit (`change_limits`) in that transaction."""
@@ -52,6 +52,8 @@ def change_payment_method(
             for link in links
             if (s := uow.subscriptions.get(store_hash, link.subscription_id)) is not None
             and s.status not in _ENDED
+            # Only the payer's cards pay: what they receive or manage keeps its payer's card.
+            and s.payer_customer_id == customer_id
         ]
         method = method_for(instrument, subs, now)
         for sub in subs:

@@ -10,7 +10,8 @@ from ..domain.plan import Plan
 from ..domain.plan_metafield import KEY, NAMESPACE, InvalidPlan, parse_plan
 from ..observability import logger
 from ..ports.bigcommerce import BigCommerce, Metafield, MetafieldWrite, ModifierValue, NotFound
-from ..ports.storage import CachedPlan, OpsEvent, OpsEvents, PlanCache
+from ..ports.storage import CachedPlan, OpsEvent, OpsEvents, PlanCache, UnitOfWork
+from .custom_fields import plan_with_custom_fields
 
 # The product modifier the shopper picks a cadence with (its values are the cadence labels).
 CADENCE_MODIFIER = "Subscription"
@@ -97,6 +98,7 @@ def publish_plan(
     bc: BigCommerce,
     catalog: PlanCatalog,
     now: datetime,
+    uow: UnitOfWork,
 ) -> Plan:
     """The merchant sets a product's plan. BigCommerce stays the truth: the cadence modifier
     (a required dropdown of the cadence labels) is created or updated first, so the plan
@@ -106,7 +108,9 @@ def publish_plan(
     Live subscriptions renew with the option value id they were bought with, so a republish
     keeps every value: labels still offered keep theirs, new labels get new values, and a
     cadence the document drops stays in the plan as retired and in the modifier with
-    purchasing disabled (the storefront no longer sells it)."""
+    purchasing disabled (the storefront no longer sells it). The document's `custom_fields`
+    are the plan's values, validated against the store's plan definitions (InvalidCustomFields
+    listing every error); archived values the plan held are kept."""
     plan = parse_plan(product_id, document)
     try:
         fields = bc.get_product_metafields(store_hash, product_id, NAMESPACE, KEY)
@@ -115,6 +119,9 @@ def publish_plan(
         raise ProductNotFound(product_id) from exc
     ours = next((f for f in fields if f.owner_client_id == catalog.client_id), None)
     previous = _previous(product_id, plan_field(fields, catalog.client_id))
+    with uow:
+        definitions = uow.custom_fields.definitions(store_hash)
+    plan = plan_with_custom_fields(plan, previous, definitions)  # refused before any write
     plan = plan.keeping_retired(previous)
     wanted = plan.cadence_option_id or (previous.cadence_option_id if previous else None)
     modifier = next(

@@ -73,7 +73,7 @@ def card_still_valid(sub: Subscription, uow: UnitOfWork, bc: BigCommerce, now: d
     freshness = uow.tenant_configs.get(sub.store_hash).nti_freshness_days
     if not sub.card_is_stale(now, freshness):
         return True
-    instruments = bc.list_stored_instruments(sub.store_hash, sub.customer_id)
+    instruments = bc.list_stored_instruments(sub.store_hash, sub.payer_customer_id)
     card = next((i for i in instruments if i.token == pm.instrument_token), None)
     if card is None or _expired(card.expiry_year, card.expiry_month, now):
         return False

@@ -17,6 +17,7 @@ from ..domain.charge import PAID_STAGES, Charge, Stage
 from ..domain.declines import DeclineClass, classify, reason
 from ..domain.events import CHARGE_STAGES
 from ..domain.lifecycle import Status
+from ..domain.locations import location_lines, location_shipping
 from ..domain.subscription import PaymentMethod, Subscription
 from ..ports.bigcommerce import (
     Address,
@@ -37,6 +38,13 @@ from .payment_actions import ActionDeps, RenewalCharge, settle_authorization
 from .renewal_authorization import fetch_transactions, record_payment
 from .renewal_deliveries import materialize_deliveries
 from .renewal_dunning import card_still_valid, record_failure
+from .renewal_locations import (
+    complete_cycle,
+    location_amount,
+    location_charges,
+    reopen_for_retry,
+    start_location_charges,
+)
 
 _PAYMENT_EVENTS = frozenset({"purchase", "authorization", "capture", "settled"})
 AWAITING_FULFILLMENT = 11
@@ -84,6 +92,8 @@ def run_renewal(cmd: RenewSubscription, deps: RenewalDeps) -> RenewalOutcome:
             return claimed
         sub, charge, retried = claimed
         steps = {"claimed", "retried"} if retried else {"claimed"}
+        if charge.location_ids:
+            return _renew_locations(sub, charge, deps, steps)
         if charge.stage == Stage.CLAIMED:
             # Locked prices with the cadence discount and volume tiers, never today's catalog;
             # a prepaid cycle covered by an earlier charge costs nothing.
@@ -129,7 +139,7 @@ def _claim(
         if not (sub.status == Status.PAST_DUE and dunning.retry_due(now)):
             return RenewalOutcome("not_due", charge.bc_order_id)
         # A dunning retry: the same order is paid again; only a voided one gets a replacement.
-        charge.reopen_for_retry(deps.worker_id, now)
+        reopen_for_retry(sub, charge, uow, deps.worker_id, now)
         uow.charges.save(charge)
         retried = True
     elif charge is None:
@@ -148,12 +158,16 @@ def _claim(
             updated_at=now,
         )
         charge.take_lease(deps.worker_id, now)
+        start_location_charges(sub, charge, uow, now)
         uow.charges.add(charge)
     elif charge.lease_free_for(deps.worker_id, now):
         charge.take_lease(deps.worker_id, now)
         uow.charges.save(charge)
     else:
         raise RetryLater(f"cycle {cmd.cycle} of {sub.id} is leased until {charge.lease_until}")
+    # Saved unchanged, so its version moves: a shopper's pause, skip or cancel that read the
+    # subscription before this claim fails instead of landing under a running charge.
+    uow.subscriptions.save(sub)
     _commit(deps, f"cycle {cmd.cycle} of {sub.id} was claimed concurrently")
     return sub, charge, retried
 
@@ -218,6 +232,8 @@ def _record_stage(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:
         data["transaction_id"] = charge.transaction_id
     if charge.decline_class is not None:
         data["decline_class"] = charge.decline_class.value
+    if charge.location_id is not None:
+        data["location_id"] = charge.location_id
     sub.record_stage(cycle=charge.cycle, stage=charge.stage.value, now=deps.clock.now(), **data)
 
 
@@ -266,11 +282,21 @@ def _find_order(sub: Subscription, charge: Charge, deps: RenewalDeps) -> Order |
 
 def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
     free = charge.fulfilment_only
-    addresses = [ShippingAddress.model_validate(a) for a in sub.shipping_addresses]
+    location = charge.location
+    if location is None:
+        addresses = [ShippingAddress.model_validate(a) for a in sub.shipping_addresses]
+        shipping = sub.renewal_shipping()
+        lines = list(zip(sub.lines, sub.renewal_lines(), strict=True))
+    else:
+        # One location's order: its address, its shipping, its quantities.
+        addresses = [ShippingAddress.model_validate(location.address)]
+        shipping = location_shipping(location, sub.terms)
+        lines = location_lines(sub.lines, location, terms=sub.terms, cadence=sub.cadence)
     # A prepaid delivery's shipping was paid with its charge; otherwise the kept cost.
-    ship_ex, ship_inc = (Decimal("0"), Decimal("0")) if free else sub.renewal_shipping()
+    ship_ex, ship_inc = (Decimal("0"), Decimal("0")) if free else shipping
     return NewOrder(
-        customer_id=sub.customer_id,
+        # The payer's order: BigCommerce pays it only with that customer's stored card.
+        customer_id=sub.payer_customer_id,
         # Nothing to pay on a prepaid delivery: the order goes straight to fulfilment.
         status_id=AWAITING_FULFILLMENT if free else 0,
         billing_address=Address.model_validate(sub.billing_address),
@@ -289,12 +315,73 @@ def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
                 price_inc_tax=Decimal("0") if free else priced.unit_inc_tax,
                 product_options=line.product_options,
             )
-            for line, priced in zip(sub.lines, sub.renewal_lines(), strict=True)
+            for line, priced in lines
         ],
         external_source=app_id,
         external_order_id=charge.external_order_id,
         staff_notes=f"Renewal {charge.cycle} of subscription {sub.id}",
     )
+
+
+def _renew_locations(
+    sub: Subscription, cycle_charge: Charge, deps: RenewalDeps, steps: set[str]
+) -> RenewalOutcome:
+    """A multi-location cycle: each location's order through the same per-order stages as a
+    single order (each committed before the next call), then the cycle's one outcome."""
+    if cycle_charge.stage == Stage.CLAIMED:
+        cycle_charge.fulfilment_only = not sub.charges_on(cycle_charge.cycle)
+        cycle_charge.currency = sub.currency
+        cycle_charge.advance(Stage.PRICED, deps.clock.now())
+        deps.uow.charges.save(cycle_charge)
+        _commit(deps, f"lost the lease on {sub.id} cycle {cycle_charge.cycle}")
+    charges = location_charges(sub, cycle_charge, deps.uow)
+    pending = False
+    for charge in charges:
+        if not charge.is_final:
+            pending = _renew_location(sub, cycle_charge, charge, deps, steps) or pending
+    if pending:
+        return _wait_for_settlement(cycle_charge, deps)
+    outcome = complete_cycle(sub, cycle_charge, charges, deps.uow, deps.clock.now())
+    _commit(deps, f"lost the lease on {sub.id} cycle {cycle_charge.cycle}")
+    if outcome == "renewed":
+        for charge in charges:
+            _capture_if_immediate(sub, charge, deps)
+    return RenewalOutcome(outcome, charges[0].bc_order_id, frozenset(steps))
+
+
+def _renew_location(
+    sub: Subscription, cycle_charge: Charge, charge: Charge, deps: RenewalDeps, steps: set[str]
+) -> bool:
+    """One location's order of the cycle to an outcome; True while its payment is pending."""
+    if charge.stage == Stage.CLAIMED:
+        charge.fulfilment_only = cycle_charge.fulfilment_only
+        free = charge.fulfilment_only
+        charge.amount = Decimal("0") if free else location_amount(sub, charge)
+        charge.currency = sub.currency
+        _commit_stage(deps, sub, charge, Stage.PRICED)
+    if charge.bc_order_id is None:
+        order = _find_or_create_order(sub, charge, deps)
+        charge.bc_order_id = order.id
+        deps.uow.order_links.add(
+            OrderLink(
+                sub.store_hash, order.id, "renewal", (sub.id,), charge.cycle, charge.location_id
+            )
+        )
+        _commit_stage(deps, sub, charge, Stage.ORDER_CREATED)
+        steps.add("ordered")
+    if charge.stage == Stage.ORDER_CREATED and not charge.fulfilment_only:
+        _pay(sub, charge, deps)
+        if charge.stage == Stage.ORDER_CREATED and charge.payment_pending:
+            return True
+    if charge.stage == Stage.PAYMENT_FAILED:
+        deps.uow.subscriptions.save(sub)  # with its `charge.stage.payment_failed`
+    elif charge.stage in PAID_STAGES or charge.fulfilment_only:
+        charge.advance(Stage.COMPLETED, deps.clock.now())
+    else:
+        raise RetryLater(f"location {charge.location_id} of {sub.id} has no outcome yet")
+    charge.release_lease(deps.clock.now())
+    _commit_stage(deps, sub, charge)
+    return False
 
 
 def _pay(sub: Subscription, charge: Charge, deps: RenewalDeps) -> None:

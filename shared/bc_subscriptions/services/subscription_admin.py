@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..domain.actors import customers_of
 from ..domain.errors import DomainError
 from ..domain.lifecycle import Status
 from ..domain.subscription import Subscription
@@ -36,6 +37,17 @@ class SubscriptionNotFound(Exception):
     """Unknown here: another store's, another shopper's, or no such subscription."""
 
 
+class RenewalInProgress(DomainError):
+    """The next cycle's renewal is running (its charge is claimed and not final): a change
+    that would stop it or move past it waits until it has finished."""
+
+    code = "renewal_in_progress"
+
+
+# The statuses in which the renewal worker charges a cycle.
+_RENEWING = frozenset({Status.TRIALING, Status.ACTIVE, Status.PAST_DUE, Status.REQUIRES_ACTION})
+
+
 @dataclass(frozen=True)
 class Filters:
     status: Status | None = None
@@ -46,6 +58,11 @@ class Filters:
 
     def match(self, sub: Subscription) -> bool:
         if self.status is not None and sub.status != self.status:
+            return False
+        # A customer's links outlive a role they left: the record says who holds one now.
+        if self.customer_id is not None and self.customer_id not in customers_of(
+            sub.actors_in_force()
+        ):
             return False
         if self.product_id is not None and all(
             line.product_id != self.product_id for line in sub.lines
@@ -126,17 +143,26 @@ def choose_payment_method(
     bc: BigCommerce,
     queue: MessageQueue,
     now: datetime,
+    customer_id: int | None = None,
 ) -> tuple[Subscription, int | None]:
-    """The merchant puts one of the customer's stored cards on this subscription; a cycle
+    """The merchant (or a shopper whose role may) puts one of the payer's stored cards on
+    this subscription; a cycle
     waiting on a card is retried at once with it (`payment_recovery`). Returns the cycle
     handed to the renewal worker, if any."""
     retried: list[int | None] = []
 
     def choose(sub: Subscription) -> None:
-        card = stored_instrument(bc, store_hash, sub.customer_id, instrument_token, now)
+        card = stored_instrument(bc, store_hash, sub.payer_customer_id, instrument_token, now)
         retried.append(choose_card(sub, card, now))
 
-    sub = change_subscription(store_hash, subscription_id, choose, uow_factory=uow_factory, now=now)
+    sub = change_subscription(
+        store_hash,
+        subscription_id,
+        choose,
+        uow_factory=uow_factory,
+        now=now,
+        customer_id=customer_id,
+    )
     if (cycle := retried[-1]) is not None:
         send_retries(queue, store_hash, [(sub.id, cycle)])
     return sub, cycle
@@ -178,14 +204,31 @@ def change_subscription(
         )
         if wait is not None:
             raise RateLimited(wait)
+        before = (sub.status, sub.next_cycle)
         try:
             operation(sub)
+            _refuse_during_renewal(uow, sub, *before)
         except DomainError:
             _count_refused(uow)
             raise
         uow.subscriptions.save(sub)
         uow.commit()
     return sub
+
+
+def _refuse_during_renewal(
+    uow: UnitOfWork, sub: Subscription, status: Status, next_cycle: int
+) -> None:
+    """A pause, cancel or skip while the worker is charging the next cycle would leave it
+    charging a subscription that no longer renews that cycle. The worker saves the
+    subscription when it claims a cycle, so a change that read it before the claim loses
+    the race instead (a conflict), and one that reads it after finds the charge here."""
+    stops = sub.status != status and sub.status not in _RENEWING
+    if status not in _RENEWING or not (stops or sub.next_cycle != next_cycle):
+        return
+    charge = uow.charges.get(sub.store_hash, sub.id, next_cycle)
+    if charge is not None and not charge.is_final:
+        raise RenewalInProgress(f"cycle {next_cycle} of {sub.id} is being renewed; try again soon")
 
 
 def _count_refused(uow: UnitOfWork) -> None:
@@ -202,9 +245,20 @@ def _owned(
     if not _SUBSCRIPTION_ID.fullmatch(subscription_id):
         raise SubscriptionNotFound(subscription_id)
     sub = uow.subscriptions.get(store_hash, subscription_id)
-    if sub is None or (customer_id is not None and sub.customer_id != customer_id):
+    # A shopper reaches the subscriptions they hold a role on (owner, payer, beneficiary,
+    # manager, org admin); what that role may do there is `actor_access`'s to say.
+    if sub is None or (
+        customer_id is not None and customer_id not in customers_of(sub.actors_in_force())
+    ):
         raise SubscriptionNotFound(subscription_id)
     return sub
+
+
+def owned_by_caller(
+    uow: UnitOfWork, store_hash: str, subscription_id: str, customer_id: int | None
+) -> Subscription:
+    """The subscription, if the caller may see it at all (else `SubscriptionNotFound`)."""
+    return _owned(uow, store_hash, subscription_id, customer_id)
 
 
 def pause(now: datetime, resume_at: datetime | None = None) -> Callable[[Subscription], None]:

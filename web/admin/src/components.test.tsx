@@ -58,7 +58,7 @@ describe("screens", () => {
       <DashboardView
         data={{
           byStatus: { pending: none, trialing: none, active: { count: 100, more: true }, past_due: { count: 2, more: false }, requires_action: none, paused: none, cancelled: none, expired: none },
-          queues: { "failed-charges": { count: 2, more: false }, "requires-action": none, "stuck-workflows": none, "dead-letters": none },
+          queues: { "failed-charges": { count: 2, more: false }, "requires-action": none, "stuck-workflows": none, "dead-letters": none, "change-requests": none },
           upcoming: NO_RENEWALS,
         }}
       />,
@@ -71,7 +71,7 @@ describe("screens", () => {
     const none = { count: 0, more: false };
     const statuses = { pending: none, trialing: none, active: { count: 3, more: false }, past_due: none, requires_action: none, paused: none, cancelled: none, expired: none };
     const upcoming = { ...NO_RENEWALS, count: 2, totals: [{ currency: "USD", amount: "75.50" }] };
-    render(<DashboardView data={{ byStatus: statuses, queues: { "failed-charges": none, "requires-action": none, "stuck-workflows": none, "dead-letters": none }, upcoming }} />);
+    render(<DashboardView data={{ byStatus: statuses, queues: { "failed-charges": none, "requires-action": none, "stuck-workflows": none, "dead-letters": none, "change-requests": none }, upcoming }} />);
     expect(screen.getByLabelText("Renewals due: 2").getAttribute("href")).toBe("#/subscriptions?status=active&renews_before=2027-01-09");
     expect(screen.getByText("$75.50")).toBeTruthy();
   });
@@ -79,7 +79,7 @@ describe("screens", () => {
   it("say so when the store has no subscriptions yet", () => {
     const none = { count: 0, more: false };
     const statuses = { pending: none, trialing: none, active: none, past_due: none, requires_action: none, paused: none, cancelled: none, expired: none };
-    render(<DashboardView data={{ byStatus: statuses, queues: { "failed-charges": none, "requires-action": none, "stuck-workflows": none, "dead-letters": none }, upcoming: NO_RENEWALS }} />);
+    render(<DashboardView data={{ byStatus: statuses, queues: { "failed-charges": none, "requires-action": none, "stuck-workflows": none, "dead-letters": none, "change-requests": none }, upcoming: NO_RENEWALS }} />);
     expect(screen.getByText(/No subscriptions yet/)).toBeTruthy();
   });
 });

@@ -147,6 +147,7 @@ describe("settings form", () => {
     stuck_after_minutes: 60,
     api_share_percent: 60,
     contract_guard: null,
+    change_requests: { shopper_changes: "direct", expire_after_hours: 72 },
   };
 
   const lenient: Config = {
@@ -170,6 +171,15 @@ describe("settings form", () => {
     const stored = { ...loaded, auth_window_days: 3 };
     const form = { ...toForm(stored), stuck_after_minutes: "90" };
     expect(toOverrides(form, stored, loaded)).toEqual({ preset: "standard", auth_window_days: 3, stuck_after_minutes: 90 });
+  });
+
+  it("saves the change-request settings as one override once either differs", () => {
+    const form = { ...toForm(loaded), "change_requests.shopper_changes": "request" };
+    expect(toOverrides(form, loaded, loaded)).toEqual({
+      preset: "standard",
+      change_requests: { shopper_changes: "request", expire_after_hours: 72 },
+    });
+    expect(toForm(loaded)["change_requests.expire_after_hours"]).toBe("72");
   });
 
   it("keeps text that is not a number, so the API names the field", () => {

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { STATUSES, type Status } from "./api/types";
 
-export const QUEUES = ["failed-charges", "requires-action", "stuck-workflows", "dead-letters"] as const;
+export const QUEUES = ["failed-charges", "requires-action", "stuck-workflows", "dead-letters", "change-requests"] as const;
 export type Queue = (typeof QUEUES)[number];
 
 // The list's filters as the API names them (renewal window as ISO dates, UTC).

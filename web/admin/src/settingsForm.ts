@@ -14,6 +14,8 @@ export interface SettingsForm {
   "dunning.max_attempts": string;
   "dunning.grace_period_days": string;
   "dunning.final_action": string;
+  "change_requests.shopper_changes": string;
+  "change_requests.expire_after_hours": string;
 }
 
 export function toForm(config: Config): SettingsForm {
@@ -29,7 +31,13 @@ export function toForm(config: Config): SettingsForm {
     "dunning.max_attempts": String(d.max_attempts),
     "dunning.grace_period_days": String(d.grace_period_days),
     "dunning.final_action": String(d.final_action),
+    "change_requests.shopper_changes": String(requests(config).shopper_changes ?? "direct"),
+    "change_requests.expire_after_hours": String(requests(config).expire_after_hours ?? 72),
   };
+}
+
+function requests(config: Config): Record<string, unknown> {
+  return (config.change_requests ?? {}) as Record<string, unknown>;
 }
 
 // Numbers are sent as typed (a non-number stays a string, so the API names the field).
@@ -58,6 +66,11 @@ function edited(form: SettingsForm, loaded: Config): Config {
       max_attempts: number(form["dunning.max_attempts"]),
       grace_period_days: number(form["dunning.grace_period_days"]),
       final_action: form["dunning.final_action"],
+    },
+    change_requests: {
+      ...requests(loaded),
+      shopper_changes: form["change_requests.shopper_changes"],
+      expire_after_hours: number(form["change_requests.expire_after_hours"]),
     },
   };
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -13,7 +13,7 @@ from ...ports.bigcommerce import (
     AcceptedMethod,
     BigCommerceError,
     CatalogProduct,
-    CustomerId,
+    CustomerRecord,
     Metafield,
     MetafieldWrite,
     Modifier,
@@ -65,6 +65,11 @@ class HttpBigCommerce:
         )
         self._rest = StoreApi(self.session, api_url, token_provider)
         self._payments = payments_url.rstrip("/")
+
+    @property
+    def rest(self) -> StoreApi:
+        """The management API calls, shared with adapters of other ports (same session)."""
+        return self._rest
 
     def rest_quota(self, store_hash: str) -> int | None:
         """The store's REST quota per window as its last answer gave it (None: not called yet)."""
@@ -293,6 +298,21 @@ class HttpBigCommerce:
             AcceptedMethod, store_hash, "GET", "/v3/payments/methods", envelope=True, params=params
         )
 
+    def find_customers(
+        self, store_hash: str, *, ids: Sequence[int] = (), emails: Sequence[str] = ()
+    ) -> list[CustomerRecord]:
+        """`GET /v3/customers?id:in=&email:in=`: the first page is enough, as we ask for a few."""
+        if not ids and not emails:
+            return []
+        params: dict[str, Any] = {"limit": max(len(ids) + len(emails), 1)}
+        if ids:
+            params["id:in"] = ",".join(str(i) for i in ids)
+        if emails:
+            params["email:in"] = ",".join(emails)
+        return self._rest.many(
+            CustomerRecord, store_hash, "GET", "/v3/customers", envelope=True, params=params
+        )
+
     def list_stored_instruments(self, store_hash: str, customer_id: int) -> list[StoredInstrument]:
         """`GET /v3/customers/{id}/stored-instruments` (a bare array)."""
         path = f"/v3/customers/{customer_id}/stored-instruments"
@@ -300,11 +320,7 @@ class HttpBigCommerce:
 
     def customer_exists(self, store_hash: str, customer_id: int) -> bool:
         """`GET /v3/customers?id:in=`: a customer of another store is simply not listed."""
-        params = {"id:in": str(customer_id)}
-        found = self._rest.many(
-            CustomerId, store_hash, "GET", "/v3/customers", envelope=True, params=params
-        )
-        return any(c.id == customer_id for c in found)
+        return any(c.id == customer_id for c in self.find_customers(store_hash, ids=[customer_id]))
 
     def list_order_transactions(self, store_hash: str, order_id: int) -> list[Transaction]:
         """`GET /v3/orders/{id}/transactions`; 204 when the order has none."""

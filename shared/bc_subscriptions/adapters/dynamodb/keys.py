@@ -35,8 +35,10 @@ INSTALL = "INSTALL"
 TENANT_CONFIG = "CONFIG"
 
 
-def charge_sk(cycle: int) -> str:
-    return f"CHARGE#{cycle:06d}"
+def charge_sk(cycle: int, location_id: str | None = None) -> str:
+    # A location's charge sorts right after its cycle's own.
+    base = f"CHARGE#{cycle:06d}"
+    return base if location_id is None else f"{base}#LOC#{location_id}"
 
 
 def delivery_sk(cycle: int) -> str:
@@ -151,3 +153,11 @@ DEAD_LETTER = "DEADLETTER#"
 def dead_letter_key(store_hash: str, dead_letter_id: str) -> tuple[str, str]:
     """A dead-lettered message, in its store's partition; ids are ULIDs, so newest sorts last."""
     return store_pk(store_hash), f"{DEAD_LETTER}{dead_letter_id}"
+
+
+CUSTOM_FIELD = "CUSTOMFIELD#"
+
+
+def custom_field_sk(key: str) -> str:
+    """A custom field definition, in its store's partition."""
+    return f"{CUSTOM_FIELD}{key}"

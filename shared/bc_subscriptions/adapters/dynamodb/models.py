@@ -183,6 +183,7 @@ class OrderLinkItem(_Item):
     role = UnicodeAttribute()
     subscription_ids = UnicodeAttribute()  # comma-separated ids
     cycle = NumberAttribute(null=True)
+    location_id = UnicodeAttribute(null=True)
 
 
 class CustomerLinkItem(_Item):
@@ -254,6 +255,14 @@ class PlanItem(_Item):
     doc = UnicodeAttribute()  # "" when the product has no (valid) plan: a cached negative
     error = UnicodeAttribute(null=True)  # why the metafield's plan was refused
     refreshed_at = UnicodeAttribute(null=True)  # when the metafield was last read
+
+
+class CustomFieldItem(_Item):
+    KIND = "custom_field"
+    store_hash = UnicodeAttribute()
+    key = UnicodeAttribute()
+    doc = UnicodeAttribute()  # the definition's JSON
+    version = VersionAttribute()
 
 
 class OpsEventItem(_Item):

@@ -21,7 +21,9 @@ from ...domain.subscription import Subscription
 from ...domain.tenant_config import TenantConfig, effective_config
 from ...ports.storage import OrderLink
 from . import keys
+from .change_requests import DynamoChangeRequests
 from .connection import shared_connection
+from .custom_fields import DynamoCustomFields
 from .customer_links import CustomerLinks
 from .errors import translated_errors
 from .event_items import event_item
@@ -70,6 +72,8 @@ class DynamoUnitOfWork:
         self.tenant_configs = _TenantConfigs(self)
         self.deliveries = _Deliveries(self)
         self.rate_limits = RateLimits(self)
+        self.change_requests = DynamoChangeRequests(self)
+        self.custom_fields = DynamoCustomFields(self)
         self._connection = shared_connection(self.region)
 
     def __enter__(self) -> Self:
@@ -179,20 +183,24 @@ class _Charges:
     def __init__(self, uow: DynamoUnitOfWork) -> None:
         self._uow = uow
 
-    def get(self, store_hash: str, subscription_id: str, cycle: int) -> Charge | None:
+    def get(
+        self, store_hash: str, subscription_id: str, cycle: int, location_id: str | None = None
+    ) -> Charge | None:
         pk = keys.sub_pk(store_hash, subscription_id)
-        item = self._uow.load(ChargeItem, pk, keys.charge_sk(cycle))
+        item = self._uow.load(ChargeItem, pk, keys.charge_sk(cycle, location_id))
         return None if item is None else Charge.model_validate_json(item.doc)
 
     def add(self, charge: Charge) -> None:
         item = ChargeItem(
-            keys.sub_pk(charge.store_hash, charge.subscription_id), keys.charge_sk(charge.cycle)
+            keys.sub_pk(charge.store_hash, charge.subscription_id),
+            keys.charge_sk(charge.cycle, charge.location_id),
         )
         self._uow.stage(self._fill(item, charge), ChargeItem.pk.does_not_exist())
 
     def save(self, charge: Charge) -> None:
         pk = keys.sub_pk(charge.store_hash, charge.subscription_id)
-        self._uow.stage(self._fill(self._uow.loaded(pk, keys.charge_sk(charge.cycle)), charge))
+        sk = keys.charge_sk(charge.cycle, charge.location_id)
+        self._uow.stage(self._fill(self._uow.loaded(pk, sk), charge))
 
     @staticmethod
     def _fill(item: ChargeItem, charge: Charge) -> ChargeItem:
@@ -207,6 +215,10 @@ class _Charges:
             charge.model_dump_json(),
         )
         check_at = charge.authorization.check_at if charge.authorization else None
+        if charge.location_id is not None:
+            # The expiry sweep finds charges by cycle alone: a location's order is captured
+            # on shipment or at once, never by that sweep.
+            check_at = None
         item.auth_pk, item.auth_sk = (
             keys.auth_keys(
                 charge.store_hash,
@@ -230,7 +242,12 @@ class _OrderLinks:
             return None
         ids = tuple(i for i in item.subscription_ids.split(",") if i)
         return OrderLink(
-            store_hash, order_id, item.role, ids, None if item.cycle is None else int(item.cycle)
+            store_hash,
+            order_id,
+            item.role,
+            ids,
+            None if item.cycle is None else int(item.cycle),
+            item.location_id,
         )
 
     def add(self, link: OrderLink) -> None:
@@ -242,6 +259,7 @@ class _OrderLinks:
             role=link.role,
             subscription_ids=",".join(link.subscription_ids),
             cycle=link.cycle,
+            location_id=link.location_id,
         )
         # The order is the idempotency key: a second capture of the same order cannot commit.
         self._uow.stage(item, OrderLinkItem.pk.does_not_exist())

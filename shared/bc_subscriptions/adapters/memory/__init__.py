@@ -4,6 +4,7 @@
 unit of work, so the two cannot drift apart.
 """
 
+from .change_requests import MemoryChangeRequestReads
 from .indexes import MemoryDueSubscriptions, MemoryOpenAuthorizations
 from .plan_cache import MemoryOpsEvents, MemoryPlanCache
 from .store import MemoryStore
@@ -12,6 +13,7 @@ from .subscription_reads import MemorySubscriptionReads
 from .unit_of_work import MemoryUnitOfWork
 
 __all__ = [
+    "MemoryChangeRequestReads",
     "MemoryDueSubscriptions",
     "MemoryInstalls",
     "MemoryOpenAuthorizations",

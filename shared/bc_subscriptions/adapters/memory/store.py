@@ -94,6 +94,13 @@ class MemoryStore:
             for write in writes:
                 self._land(write)
 
+    def delete(self, key: tuple[str, str]) -> None:
+        """Remove one row outside any transaction (absent: nothing happens)."""
+        with self._lock:
+            partition = self._partitions.get(key[0])
+            if partition is not None:
+                partition.pop(key[1], None)
+
     def events(self, store_hash: str, subscription_id: str | None = None) -> list[StoredEvent]:
         """The store's committed events in the order they were written (one subscription's:
         its sequence order)."""
@@ -104,6 +111,12 @@ class MemoryStore:
                 if e.store_hash == store_hash
                 and (subscription_id is None or e.subscription_id == subscription_id)
             ]
+
+    def events_after(self, position: int) -> list[StoredEvent]:
+        """Every store's events committed after the first `position`, in commit order: what a
+        stream reader that has taken `position` records so far reads next."""
+        with self._lock:
+            return self._events[position:]
 
     def keys(self) -> Iterable[tuple[str, str]]:
         with self._lock:

@@ -22,10 +22,12 @@ from ...domain.plan import Plan
 from ...domain.sealed_fields import has_secrets, sealed
 from ...domain.subscription import Subscription
 from ...domain.tenant_config import TenantConfig, effective_config
+from ...ports.change_requests import ChangeRequestRepository
 from ...ports.storage import (
     ChargeRepository,
     CustomerLink,
     CustomerLinkRepository,
+    CustomFieldRepository,
     DeliveryRepository,
     OrderLink,
     OrderLinkRepository,
@@ -37,6 +39,8 @@ from ...ports.storage import (
     UnitOfWork,
 )
 from ..dynamodb import keys
+from .change_requests import MemoryChangeRequests
+from .custom_fields import MemoryCustomFields
 from .store import MAX_TRANSACTION_ITEMS, MemoryStore, Seen, Write
 
 
@@ -58,6 +62,8 @@ class MemoryUnitOfWork:
         self.tenant_configs: TenantConfigRepository = _TenantConfigs(self)
         self.deliveries: DeliveryRepository = _Deliveries(self)
         self.rate_limits: RateLimits = _RateLimits(self)
+        self.change_requests: ChangeRequestRepository = MemoryChangeRequests(self)
+        self.custom_fields: CustomFieldRepository = MemoryCustomFields(self)
 
     def __enter__(self) -> Self:
         return self
@@ -176,8 +182,11 @@ class _Charges:
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         self._uow = uow
 
-    def get(self, store_hash: str, subscription_id: str, cycle: int) -> Charge | None:
-        doc = self._uow.load((keys.sub_pk(store_hash, subscription_id), keys.charge_sk(cycle)))
+    def get(
+        self, store_hash: str, subscription_id: str, cycle: int, location_id: str | None = None
+    ) -> Charge | None:
+        sk = keys.charge_sk(cycle, location_id)
+        doc = self._uow.load((keys.sub_pk(store_hash, subscription_id), sk))
         return None if doc is None else Charge.model_validate_json(doc)
 
     def add(self, charge: Charge) -> None:
@@ -188,7 +197,8 @@ class _Charges:
 
     @staticmethod
     def _key(charge: Charge) -> tuple[str, str]:
-        return keys.sub_pk(charge.store_hash, charge.subscription_id), keys.charge_sk(charge.cycle)
+        pk = keys.sub_pk(charge.store_hash, charge.subscription_id)
+        return pk, keys.charge_sk(charge.cycle, charge.location_id)
 
 
 class _OrderLinks:

@@ -177,6 +177,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/custom-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/custom-fields */
+        get: operations["list_custom_fields_admin_custom_fields_get"];
+        put?: never;
+        /** POST /admin/custom-fields */
+        post: operations["define_custom_field_admin_custom_fields_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/custom-fields/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** PATCH /admin/custom-fields/{key} */
+        patch: operations["change_custom_field_admin_custom_fields__key__patch"];
+        trace?: never;
+    };
+    "/admin/custom-fields/{key}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/custom-fields/{key}/archive */
+        post: operations["archive_custom_field_admin_custom_fields__key__archive_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/onboarding": {
         parameters: {
             query?: never;
@@ -186,6 +238,23 @@ export interface paths {
         };
         /** GET /admin/onboarding */
         get: operations["onboarding_admin_onboarding_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/ops/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/ops/change-requests */
+        get: operations["approval_queue_admin_ops_change_requests_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -365,6 +434,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/subscriptions/{subscription_id}/actors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/actors */
+        get: operations["list_actors_admin_subscriptions__subscription_id__actors_get"];
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/actors */
+        post: operations["add_actor_admin_subscriptions__subscription_id__actors_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/actors/{customer_id}/{role}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** DELETE /admin/subscriptions/{subscription_id}/actors/{customer_id}/{role} */
+        delete: operations["remove_actor_admin_subscriptions__subscription_id__actors__customer_id___role__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/subscriptions/{subscription_id}/cadence": {
         parameters: {
             query?: never;
@@ -399,6 +503,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/subscriptions/{subscription_id}/change-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/change-requests */
+        get: operations["list_change_requests_admin_subscriptions__subscription_id__change_requests_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/change-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/change-requests/{request_id} */
+        get: operations["get_change_request_admin_subscriptions__subscription_id__change_requests__request_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/change-requests/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/change-requests/{request_id}/approve */
+        post: operations["approve_admin_subscriptions__subscription_id__change_requests__request_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/change-requests/{request_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/change-requests/{request_id}/reject */
+        post: operations["reject_admin_subscriptions__subscription_id__change_requests__request_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/subscriptions/{subscription_id}/contract": {
         parameters: {
             query?: never;
@@ -412,6 +584,76 @@ export interface paths {
         post?: never;
         /** DELETE /admin/subscriptions/{subscription_id}/contract */
         delete: operations["remove_contract_admin_subscriptions__subscription_id__contract_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/custom-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/custom-fields */
+        get: operations["get_custom_fields_admin_subscriptions__subscription_id__custom_fields_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** PATCH /admin/subscriptions/{subscription_id}/custom-fields */
+        patch: operations["change_custom_fields_admin_subscriptions__subscription_id__custom_fields_patch"];
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/entitlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/entitlements */
+        get: operations["get_entitlements_admin_subscriptions__subscription_id__entitlements_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/subscriptions/{subscription_id}/locations */
+        get: operations["list_locations_admin_subscriptions__subscription_id__locations_get"];
+        put?: never;
+        /** POST /admin/subscriptions/{subscription_id}/locations */
+        post: operations["add_location_admin_subscriptions__subscription_id__locations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/subscriptions/{subscription_id}/locations/{location_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** DELETE /admin/subscriptions/{subscription_id}/locations/{location_id} */
+        delete: operations["remove_location_admin_subscriptions__subscription_id__locations__location_id__delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -677,6 +919,50 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActorRequest */
+        ActorRequest: {
+            /** Customer Id */
+            customer_id: number;
+            /**
+             * Replace Payer
+             * @default false
+             */
+            replace_payer: boolean;
+            role: components["schemas"]["Role"];
+        };
+        /** ActorView */
+        ActorView: {
+            /**
+             * Added At
+             * Format: date-time
+             */
+            added_at: string;
+            /** Added By */
+            added_by: {
+                [key: string]: number | string | null;
+            };
+            /** Customer Id */
+            customer_id: number;
+            /** Removed At */
+            removed_at: string | null;
+            /** Role */
+            role: string;
+            /** Status */
+            status: string;
+        };
+        /**
+         * ActorsView
+         * @description A subscription's actors (removed ones too, for the audit) and who pays and receives.
+         */
+        ActorsView: {
+            /** Actors */
+            actors: components["schemas"]["ActorView"][];
+            /** Beneficiary Customer Id */
+            beneficiary_customer_id: number;
+            /** Payer Customer Id */
+            payer_customer_id: number;
+            subscription: components["schemas"]["SubscriptionView"];
+        };
         /**
          * AddressChange
          * @description Where renewals ship; fields left out keep their value.
@@ -811,6 +1097,73 @@ export interface components {
             /** Items */
             items: components["schemas"]["CatalogProductView"][];
         };
+        /** ChangeRequestList */
+        ChangeRequestList: {
+            /** Items */
+            items: components["schemas"]["ChangeRequestView"][];
+        };
+        /** ChangeRequestQueue */
+        ChangeRequestQueue: {
+            /** Items */
+            items: components["schemas"]["ChangeRequestView"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null: done
+             */
+            next_cursor: string | null;
+        };
+        /** ChangeRequestView */
+        ChangeRequestView: {
+            /**
+             * Change
+             * @description The change's arguments, as its route takes them
+             */
+            change: {
+                [key: string]: unknown;
+            };
+            /** Decided At */
+            decided_at: string | null;
+            decided_by: components["schemas"]["Requester"] | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @description pause | cancel | skip | quantity | cadence | address
+             */
+            kind: string;
+            /**
+             * Outcome
+             * @description Why an approved change was not applied: `code` (the guard's, e.g. cancel_locked) and `message`; null otherwise
+             */
+            outcome: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Reason
+             * @description The approver's or rejecter's reason
+             */
+            reason: string | null;
+            requested_by: components["schemas"]["Requester"];
+            /**
+             * Status
+             * @description pending | approved | rejected | applied | not_applied | expired
+             */
+            status: string;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Subscription Id */
+            subscription_id: string;
+        };
         /** ChargeState */
         ChargeState: {
             /** Lease Owner */
@@ -870,6 +1223,127 @@ export interface components {
              * Format: date-time
              */
             term_end_at: string;
+        };
+        /**
+         * CustomFieldDefinition
+         * @description What one field accepts, where it lives, and what a subscriber may see and change.
+         */
+        CustomFieldDefinition: {
+            /**
+             * Archived
+             * @default false
+             */
+            archived: boolean;
+            /**
+             * Choices
+             * @default []
+             */
+            choices: string[];
+            /** Default */
+            default?: unknown;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Editable By Subscriber
+             * @default false
+             */
+            editable_by_subscriber: boolean;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Max Length */
+            max_length?: number | null;
+            /** Pattern */
+            pattern?: string | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            scope: components["schemas"]["Scope"];
+            type: components["schemas"]["FieldType"];
+            /**
+             * Visible To Subscriber
+             * @default false
+             */
+            visible_to_subscriber: boolean;
+        };
+        /** CustomFieldList */
+        CustomFieldList: {
+            /** Items */
+            items: components["schemas"]["CustomFieldDefinition"][];
+        };
+        /**
+         * CustomFieldPatch
+         * @description The fields to change; one set to null goes back to none. `key`, `scope` and `type`
+         *     never change (stored values depend on them); archiving has its own route.
+         */
+        CustomFieldPatch: {
+            /** Choices */
+            choices?: string[] | null;
+            /** Default */
+            default?: unknown;
+            /** Description */
+            description?: string | null;
+            /** Editable By Subscriber */
+            editable_by_subscriber?: boolean | null;
+            /** Label */
+            label?: string | null;
+            /** Max Length */
+            max_length?: number | null;
+            /** Pattern */
+            pattern?: string | null;
+            /** Required */
+            required?: boolean | null;
+            /** Visible To Subscriber */
+            visible_to_subscriber?: boolean | null;
+        };
+        /** CustomFieldValuesChange */
+        CustomFieldValuesChange: {
+            /**
+             * Values
+             * @description The fields to change, by key; null clears one. Others stay as they are.
+             */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        /** CustomFieldValuesView */
+        CustomFieldValuesView: {
+            /**
+             * Definitions
+             * @description The fields the caller may see (a shopper: those visible to subscribers)
+             */
+            definitions: components["schemas"]["CustomFieldDefinition"][];
+            /** Subscription Id */
+            subscription_id: string;
+            /**
+             * Values
+             * @description Each field's value, by key
+             */
+            values: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * CustomerGroupView
+         * @description The holder's group as our entitlements manage it (null: we never moved them).
+         */
+        CustomerGroupView: {
+            /** Applied Group Id */
+            applied_group_id: number | null;
+            /** Changed By Hand To */
+            changed_by_hand_to: number | null;
+            /** Original Group Id */
+            original_group_id: number | null;
+            /** Pending */
+            pending: boolean;
+            /** Wanted Group Id */
+            wanted_group_id: number | null;
         };
         /** DeadLetterList */
         DeadLetterList: {
@@ -971,6 +1445,11 @@ export interface components {
             reversed_at: string | null;
             source: components["schemas"]["DebitSource"];
         };
+        /** Decision */
+        Decision: {
+            /** Reason */
+            reason?: string | null;
+        };
         /** DeliveryView */
         DeliveryView: {
             /** Attempt */
@@ -1055,6 +1534,34 @@ export interface components {
              */
             secret: string;
         };
+        /** EntitlementView */
+        EntitlementView: {
+            /**
+             * Changed At
+             * Format: date-time
+             */
+            changed_at: string;
+            /** Customer Group Id */
+            customer_group_id: number;
+            /** Granted At */
+            granted_at: string | null;
+            /** Key */
+            key: string;
+            /** Priority */
+            priority: number;
+            /** Revoke At */
+            revoke_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "active" | "suspended" | "revoked";
+        };
+        /**
+         * FieldType
+         * @enum {string}
+         */
+        FieldType: "text" | "number" | "boolean" | "date" | "enum" | "json";
         /** GrantList */
         GrantList: {
             /** Allotments */
@@ -1178,6 +1685,72 @@ export interface components {
             /** Variant Id */
             variant_id: number | null;
         };
+        /**
+         * LocationAddress
+         * @description A full shipping address and the shipping method its orders ship by.
+         */
+        LocationAddress: {
+            /** City */
+            city: string;
+            /** Company */
+            company?: string | null;
+            /** Country */
+            country?: string | null;
+            /** Country Iso2 */
+            country_iso2: string;
+            /** Email */
+            email?: string | null;
+            /** First Name */
+            first_name: string;
+            /** Last Name */
+            last_name: string;
+            /** Phone */
+            phone?: string | null;
+            /** Shipping Method */
+            shipping_method: string;
+            /** State */
+            state?: string | null;
+            /** Street 1 */
+            street_1: string;
+            /** Street 2 */
+            street_2?: string | null;
+            /** Zip */
+            zip: string;
+        };
+        /** LocationView */
+        LocationView: {
+            /**
+             * Added At
+             * Format: date-time
+             */
+            added_at: string;
+            /** Address */
+            address: {
+                [key: string]: string;
+            };
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Quantities */
+            quantities: number[] | null;
+            /** Shipping Cost Ex Tax */
+            shipping_cost_ex_tax: string;
+            /** Shipping Cost Inc Tax */
+            shipping_cost_inc_tax: string;
+        };
+        /** LocationsView */
+        LocationsView: {
+            /**
+             * Applies From Cycle
+             * @description The first cycle a change made now reaches
+             */
+            applies_from_cycle: number;
+            /** Locations */
+            locations: components["schemas"]["LocationView"][];
+            /** Subscription Id */
+            subscription_id: string;
+        };
         /** NewEndpoint */
         NewEndpoint: {
             /**
@@ -1189,6 +1762,31 @@ export interface components {
             event_types?: string[];
             /** Url */
             url: string;
+        };
+        /** NewLocation */
+        NewLocation: {
+            address: components["schemas"]["LocationAddress"];
+            /**
+             * Label
+             * @default
+             */
+            label: string;
+            /**
+             * Quantities
+             * @description One per subscription line, in line order (0 leaves a line out); omitted: the subscription's own quantities
+             */
+            quantities?: number[] | null;
+            /**
+             * Shipping Cost Ex Tax
+             * @description Charged on each paid order of this location
+             * @default 0
+             */
+            shipping_cost_ex_tax: number | string;
+            /**
+             * Shipping Cost Inc Tax
+             * @description Defaults to shipping_cost_ex_tax
+             */
+            shipping_cost_inc_tax?: number | string | null;
         };
         /** OnboardingView */
         OnboardingView: {
@@ -1303,6 +1901,13 @@ export interface components {
             /** Unknown */
             unknown: string[];
         };
+        /** Requester */
+        Requester: {
+            /** Actor */
+            actor: string;
+            /** Customer Id */
+            customer_id?: number | null;
+        };
         /** ResponseValidationError */
         ResponseValidationError: {
             /** Detail */
@@ -1315,11 +1920,21 @@ export interface components {
             subscription: components["schemas"]["SubscriptionView"];
         };
         /**
+         * Role
+         * @enum {string}
+         */
+        Role: "owner" | "payer" | "beneficiary" | "manager" | "org_admin";
+        /**
          * Rollover
          * @description What an unused balance does at a refresh: lapse, carry at most one period, or carry.
          * @enum {string}
          */
         Rollover: "none" | "cap_to_one_period" | "accumulate";
+        /**
+         * Scope
+         * @enum {string}
+         */
+        Scope: "subscription" | "plan" | "allotment_grant";
         /** SessionRenewal */
         SessionRenewal: {
             /**
@@ -1386,6 +2001,16 @@ export interface components {
                 [key: string]: unknown;
             }[];
             subscription: components["schemas"]["SubscriptionView"];
+        };
+        /** SubscriptionEntitlementsView */
+        SubscriptionEntitlementsView: {
+            customer_group: components["schemas"]["CustomerGroupView"] | null;
+            /** Customer Id */
+            customer_id: number;
+            /** Entitlements */
+            entitlements: components["schemas"]["EntitlementView"][];
+            /** Subscription Id */
+            subscription_id: string;
         };
         /** SubscriptionList */
         SubscriptionList: {
@@ -1933,6 +2558,136 @@ export interface operations {
             };
         };
     };
+    list_custom_fields_admin_custom_fields_get: {
+        parameters: {
+            query?: {
+                scope?: components["schemas"]["Scope"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    define_custom_field_admin_custom_fields_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldDefinition"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_custom_field_admin_custom_fields__key__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldDefinition"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    archive_custom_field_admin_custom_fields__key__archive_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldDefinition"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     onboarding_admin_onboarding_get: {
         parameters: {
             query?: never;
@@ -1949,6 +2704,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OnboardingView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    approval_queue_admin_ops_change_requests_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestQueue"];
                 };
             };
             /** @description Validation Error */
@@ -2313,6 +3100,105 @@ export interface operations {
             };
         };
     };
+    list_actors_admin_subscriptions__subscription_id__actors_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActorsView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_actor_admin_subscriptions__subscription_id__actors_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActorRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActorsView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_actor_admin_subscriptions__subscription_id__actors__customer_id___role__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                customer_id: number;
+                role: components["schemas"]["Role"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActorsView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     change_cadence_admin_subscriptions__subscription_id__cadence_post: {
         parameters: {
             query?: never;
@@ -2383,6 +3269,141 @@ export interface operations {
             };
         };
     };
+    list_change_requests_admin_subscriptions__subscription_id__change_requests_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_change_request_admin_subscriptions__subscription_id__change_requests__request_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    approve_admin_subscriptions__subscription_id__change_requests__request_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Decision"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reject_admin_subscriptions__subscription_id__change_requests__request_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Decision"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeRequestView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     set_contract_admin_subscriptions__subscription_id__contract_put: {
         parameters: {
             query?: never;
@@ -2436,6 +3457,201 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_custom_fields_admin_subscriptions__subscription_id__custom_fields_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldValuesView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_custom_fields_admin_subscriptions__subscription_id__custom_fields_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldValuesChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldValuesView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_entitlements_admin_subscriptions__subscription_id__entitlements_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionEntitlementsView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_locations_admin_subscriptions__subscription_id__locations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationsView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_location_admin_subscriptions__subscription_id__locations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewLocation"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_location_admin_subscriptions__subscription_id__locations__location_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subscription_id: string;
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
                 };
             };
             /** @description Validation Error */

@@ -29,6 +29,7 @@ export const QUEUE_WORDS: Record<Queue, string> = {
   "requires-action": "Requires action",
   "stuck-workflows": "Stuck workflows",
   "dead-letters": "Dead letters",
+  "change-requests": "Change requests",
 };
 
 async function count(api: AdminApi, path: string, query: Record<string, string> = {}): Promise<Count> {

@@ -2,13 +2,14 @@
 import { Badge, Button, Link, Panel, Table, Tabs, Text, Message } from "@bigcommerce/big-design";
 import { useState } from "react";
 import { ApiError, describeError } from "../api/errors";
-import type { DeadLetterList, OpsQueue, StuckWorkflowQueue } from "../api/types";
+import type { ChangeRequestQueue, DeadLetterList, OpsQueue, StuckWorkflowQueue } from "../api/types";
 import { Pager } from "../components/Pager";
 import { Empty, Loaded } from "../components/States";
 import { dateTime, statusVariant, statusWords } from "../format";
 import { currentCursor, FIRST } from "../paging";
 import { href, QUEUES, type Queue } from "../router";
 import { useAdminApi, useLoad } from "../useApi";
+import { ChangeRequestTable } from "./ChangeRequests";
 import { QUEUE_WORDS } from "./Dashboard";
 
 const EMPTY: Record<Queue, string> = {
@@ -16,6 +17,7 @@ const EMPTY: Record<Queue, string> = {
   "requires-action": "No subscription is waiting for its shopper.",
   "stuck-workflows": "Every renewal finished on time.",
   "dead-letters": "Nothing was given up on.",
+  "change-requests": "No change waits for approval.",
 };
 
 const NEXT_WORDS: Record<string, string> = {
@@ -56,6 +58,8 @@ function QueuePage({ queue }: { queue: Queue }) {
               <StuckTable items={(page as StuckWorkflowQueue).items} />
             ) : queue === "dead-letters" ? (
               <DeadLetterTable items={(page as DeadLetterList).items} reload={reload} />
+            ) : queue === "change-requests" ? (
+              <ChangeRequestTable items={(page as ChangeRequestQueue).items} reload={reload} />
             ) : (
               <DunningTable items={(page as OpsQueue).items} />
             )}

@@ -28,6 +28,7 @@ const NUMBERS: Array<[keyof SettingsForm, string, string]> = [
   ["dunning.retry_offsets_days", "Retry after (days)", "Days after the first decline at which each retry is made, ascending, comma-separated."],
   ["dunning.max_attempts", "Payment attempts per cycle", "The first attempt included (1–11)."],
   ["dunning.grace_period_days", "Grace period (days)", "Days after the first decline before the final action (0–90)."],
+  ["change_requests.expire_after_hours", "Change requests expire after (hours)", "A shopper's change waiting for approval expires if nobody decides it in this time (1–720)."],
 ];
 
 function SettingsEditor({ config, presets }: { config: Config; presets: Record<string, Config> }) {
@@ -119,6 +120,19 @@ function SettingsEditor({ config, presets }: { config: Config; presets: Record<s
           value={form["dunning.final_action"]}
           error={errorFor(fields, "dunning.final_action")}
           onOptionChange={(v) => set("dunning.final_action")(v ?? "cancel")}
+        />
+      </FormGroup>
+      <FormGroup>
+        <Select
+          label="Shoppers' changes"
+          description="Whether shoppers pause, cancel, skip or change their subscriptions themselves, or ask you first (you approve or reject in Ops, Change requests)."
+          options={[
+            { value: "direct", content: "Shoppers make them directly" },
+            { value: "request", content: "Shoppers ask; you approve" },
+          ]}
+          value={form["change_requests.shopper_changes"]}
+          error={errorFor(fields, "change_requests.shopper_changes")}
+          onOptionChange={(v) => set("change_requests.shopper_changes")(v ?? "direct")}
         />
       </FormGroup>
       <Button type="submit" isLoading={saving}>

@@ -1,0 +1,75 @@
+"""How actors and what a caller may do appear in the admin and portal APIs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from ..domain.actors import Actor, Principal, allowed_actions, roles_of
+from ..domain.subscription import Subscription
+from .api_models import SubscriptionView
+
+
+class ActorView(BaseModel):
+    customer_id: int
+    role: str
+    status: str
+    added_at: datetime
+    added_by: dict[str, int | str | None]
+    removed_at: datetime | None
+
+    @classmethod
+    def of(cls, actor: Actor) -> ActorView:
+        return cls(
+            customer_id=actor.customer_id,
+            role=actor.role.value,
+            status=actor.status.value,
+            added_at=actor.added_at,
+            added_by=actor.added_by.as_data(),
+            removed_at=actor.removed_at,
+        )
+
+
+class ActorsView(BaseModel):
+    """A subscription's actors (removed ones too, for the audit) and who pays and receives."""
+
+    subscription: SubscriptionView
+    payer_customer_id: int
+    beneficiary_customer_id: int
+    actors: list[ActorView]
+
+    @classmethod
+    def of(cls, sub: Subscription) -> ActorsView:
+        return cls(
+            subscription=SubscriptionView.of(sub),
+            payer_customer_id=sub.payer_customer_id,
+            beneficiary_customer_id=sub.beneficiary_customer_id,
+            actors=[ActorView.of(a) for a in sub.actors_in_force()],
+        )
+
+
+class PortalSubscriptionView(SubscriptionView):
+    """A subscription as one shopper sees it: their roles and what those allow, computed
+    here so the storefront shows only what the API will accept."""
+
+    roles: list[str]
+    allowed_actions: list[str]
+    payer_customer_id: int
+    beneficiary_customer_id: int
+
+    @classmethod
+    def for_shopper(cls, sub: Subscription, who: Principal) -> PortalSubscriptionView:
+        assert who.customer_id is not None
+        return cls(
+            **SubscriptionView.of(sub).model_dump(),
+            roles=sorted(r.value for r in roles_of(sub.actors_in_force(), who.customer_id)),
+            allowed_actions=sorted(a.value for a in allowed_actions(sub, who)),
+            payer_customer_id=sub.payer_customer_id,
+            beneficiary_customer_id=sub.beneficiary_customer_id,
+        )
+
+
+class PortalSubscriptionList(BaseModel):
+    items: list[PortalSubscriptionView]
+    next_cursor: str | None

@@ -1,0 +1,40 @@
+"""What a subscription grants, as the merchant sees it: its entitlements and the holder's group."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..domain.entitlements import Entitlement, GroupLedger, entitlement_holder
+from ..ports.entitlements import EntitlementRepository
+from ..ports.storage import UnitOfWork
+from .subscription_admin import SubscriptionNotFound
+
+
+@dataclass(frozen=True)
+class SubscriptionEntitlements:
+    subscription_id: str
+    holder_customer_id: int
+    entitlements: list[Entitlement]
+    ledger: GroupLedger | None
+
+
+def subscription_entitlements(
+    store_hash: str,
+    subscription_id: str,
+    *,
+    uow: UnitOfWork,
+    repo: Callable[[UnitOfWork], EntitlementRepository],
+) -> SubscriptionEntitlements:
+    """The subscription's entitlements (none before its first event was followed); another
+    store's subscription is not found."""
+    with uow:
+        sub = uow.subscriptions.get(store_hash, subscription_id)
+        if sub is None:
+            raise SubscriptionNotFound(subscription_id)
+        entitlements = repo(uow)
+        held = entitlements.for_subscription(store_hash, sub.id)
+        holder = held[0].holder_customer_id if held else entitlement_holder(sub)
+        return SubscriptionEntitlements(
+            sub.id, holder, held, entitlements.ledger(store_hash, holder)
+        )
