@@ -8,6 +8,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.entrypoints import (
     actor_router,
+    admin_allotments,
     admin_auth,
     admin_catalog,
     admin_config_presets,
@@ -57,6 +58,7 @@ for store_router in (
     admin_dashboard.router,
     admin_config_presets.router,
     admin_locations.router,
+    admin_allotments.router,
 ):
     app.include_router(store_router)
 

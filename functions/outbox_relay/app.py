@@ -31,6 +31,7 @@ def record_handler(record: DynamoDBRecord, endpoints: EndpointReader | None = No
         store_hash=str(image["store_hash"]),
         subscription_id=image.get("subscription_id"),
         endpoint_id=image.get("endpoint_id"),
+        grant_id=image.get("grant_id"),
         seq=int(image["seq"]),
         event_id=str(image["event_id"]),
         type=str(image["type"]),

@@ -14,6 +14,7 @@ from bc_subscriptions.entrypoints import (
     actor_router,
     change_request_router,
     custom_field_values,
+    portal_allotments,
     shopper_auth,
     shopper_router,
     subscription_router,
@@ -39,6 +40,7 @@ for router in (
     actor_router.portal_router,
     change_request_router.router,
     custom_field_values.router,
+    portal_allotments.router,
 ):
     app.include_router(router, prefix="/portal")
 # The action-link page: the shopper's other way in, by a link instead of a storefront login.

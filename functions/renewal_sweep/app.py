@@ -10,6 +10,7 @@ from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.pipeline_metrics import RENEWALS_DUE, STUCK_WORKFLOWS
 from bc_subscriptions.entrypoints.sweeps import SweepInvocation
 from bc_subscriptions.observability import logger, metrics
+from bc_subscriptions.services.allotment_refresh import sweep_allotment_refreshes
 from bc_subscriptions.services.renewal_sweep import sweep_due_renewals
 
 
@@ -30,4 +31,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.add_metric(STUCK_WORKFLOWS, MetricUnit.Count, result.overdue)
     summary = {k: v for k, v in asdict(result).items() if k != "per_store"}
     logger.info("renewal sweep", execution_id=invocation.execution_id, **summary)
+    # Allotments due a new period, in the time the renewals left (what is left stays due).
+    refreshed = sweep_allotment_refreshes(
+        c.clock.now(),
+        due=c.allotment_due,
+        deps=c.allotment_deps(),
+        time_left_ms=context.get_remaining_time_in_millis,
+    )
+    logger.info("allotment refresh sweep", **asdict(refreshed))
     return summary

@@ -41,9 +41,12 @@ if TYPE_CHECKING:
     from .adapters.bigcommerce.oauth import HttpOAuthClient
     from .adapters.dynamodb.company_index import DynamoCompanySubscriptions
     from .adapters.http_sender import HttpxWebhookSender
+    from .domain.custom_fields import CustomFieldDefinition
+    from .ports.allotment_storage import AllotmentDueReader, AllotmentRepository
     from .ports.entitlement_provider import EntitlementProvider
     from .ports.entitlements import EntitlementRepository, EntitlementWork
     from .ports.storage import UnitOfWork
+    from .services.allotments import AllotmentDeps
     from .services.company_directory import CompanyDirectory
     from .services.entitlement_sync import EntitlementDeps
     from .services.plans import PlanCatalog
@@ -128,6 +131,32 @@ class Container:
     @cached_property
     def outbox(self) -> Outbox:
         return Outbox(self.settings.due_index_shards)
+
+    @cached_property
+    def allotments(self) -> AllotmentRepository:
+        from .adapters.dynamodb.allotments import DynamoAllotments
+
+        return DynamoAllotments(self.settings.aws_region, self.settings.due_index_shards)
+
+    @cached_property
+    def allotment_due(self) -> AllotmentDueReader:
+        from .adapters.dynamodb.allotments import DynamoAllotmentDue
+
+        return DynamoAllotmentDue(self.settings.due_index_shards)
+
+    def allotment_deps(self) -> AllotmentDeps:
+        from .services.allotments import AllotmentDeps
+
+        return AllotmentDeps(
+            grants=self.allotments,
+            clock=self.clock,
+            new_id=self.new_id,
+            custom_fields=self._custom_field_definitions,
+        )
+
+    def _custom_field_definitions(self, store_hash: str) -> list[CustomFieldDefinition]:
+        with self.unit_of_work() as uow:
+            return uow.custom_fields.definitions(store_hash)
 
     def entitlements(self, uow: UnitOfWork) -> EntitlementRepository:
         """The entitlement items staged on `uow`."""

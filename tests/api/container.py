@@ -20,6 +20,7 @@ from bc_subscriptions.adapters.memory import (
     MemorySubscriptionReads,
     MemoryUnitOfWork,
 )
+from bc_subscriptions.adapters.memory.allotments import MemoryAllotments
 from bc_subscriptions.adapters.memory.company_index import MemoryCompanySubscriptions
 from bc_subscriptions.adapters.memory.entitlements import (
     MemoryEntitlements,
@@ -80,6 +81,10 @@ class MemoryContainer(Container):
     @cached_property
     def entitlement_work(self) -> MemoryEntitlementWork:
         return MemoryEntitlementWork(self._stack.store)
+
+    @cached_property
+    def allotments(self) -> MemoryAllotments:
+        return MemoryAllotments(self._stack.store)
 
     @cached_property
     def ops_events(self) -> MemoryOpsEvents:

@@ -56,6 +56,14 @@ CHANGE_REQUEST_PATH = "/subscriptions/<subscription_id>/change-requests/<request
 ADMIN_READ_ROUTES: list[tuple[str, str, Any]] = [
     ("GET", "entitlements", None),
 ]
+# (method, route after /admin/allotments/<grant_id>/, a valid body); `debit_id` is filled in.
+ALLOTMENT_ROUTES: list[tuple[str, str, Any]] = [
+    ("POST", "debits", {"amount": "1.00"}),
+    ("POST", "debits/<debit_id>/reverse", {}),
+    ("POST", "suspend", {}),
+    ("POST", "resume", {}),
+    ("POST", "revoke", {}),
+]
 # Tried on the whole topology (the endpoints have no in-memory stand-in).
 ENDPOINT_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "rotate", None),
@@ -82,6 +90,8 @@ CALLER_SCOPED = {
     # The buyer is looked up in the caller's own store's B2B Edition (test_company_api.py
     # tries another store's buyer).
     "POST /admin/enrollments",
+    # A grant names a customer, checked to be the store's own (test_allotments_api.py).
+    "POST /admin/allotments",
 }
 # The action-link page answers a link's token, not a session: its own tests try another
 # store's, another subscription's and a forged token (tests/integration/test_action_page.py).

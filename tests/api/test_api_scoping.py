@@ -17,6 +17,7 @@ from .route_tables import (
     ACTOR_ROUTES,
     ADMIN_ONLY_ROUTES,
     ADMIN_READ_ROUTES,
+    ALLOTMENT_ROUTES,
     CALLER_SCOPED,
     CHANGE_REQUEST_PATH,
     CHANGE_REQUEST_ROUTES,
@@ -70,6 +71,7 @@ def test_every_mutating_admin_route_is_in_the_tables() -> None:
     field = "/admin/custom-fields/<key>"
     listed |= {f"{m} {field}/{r}".rstrip("/") for m, r, _ in CUSTOM_FIELD_ROUTES}
     listed |= {r for r in CALLER_SCOPED if r.split(" ")[1].startswith("/admin")}
+    listed |= {f"{m} /admin/allotments/<grant_id>/{r}" for m, r, _ in ALLOTMENT_ROUTES}
     assert _mutating_routes("AdminApiFunction") == listed
 
 
@@ -127,6 +129,39 @@ def test_shoppers_cannot_reach_admin_only_routes(
     assert _stored(world) == before
 
 
+def _allotment(world: ApiWorld) -> tuple[str, str, str]:
+    """A grant to a shopper of the store, debited once: (grant id, debit id, their token)."""
+    customer = world.shopper()
+    grant = {"customer_id": customer.id, "unit": "count", "amount_per_period": "5"}
+    reply = world.call("POST", "/admin/allotments", world.session_token(), grant)
+    assert reply.status == 201, reply.body
+    grant_id = reply.json()["id"]
+    debit = world.call(
+        "POST", f"/admin/allotments/{grant_id}/debits", world.session_token(), {"amount": "1"}
+    )
+    assert debit.status == 201, debit.body
+    token = str(world.emulator.current_customer_jwt(world.store_hash, customer.id))
+    return grant_id, debit.json()["debit"]["id"], token
+
+
+@pytest.mark.parametrize(
+    ("method", "route", "body"),
+    [*ALLOTMENT_ROUTES, ("GET", "", None), ("GET", "debits", None)],
+)
+def test_another_stores_merchant_gets_404_on_every_allotment_route(
+    world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a grant of this store, debited once
+    grant_id, debit_id, _ = _allotment(world)
+    before = _stored(world)
+    # When the other store's merchant acts on it
+    path = f"/admin/allotments/{grant_id}/{route.replace('<debit_id>', debit_id)}".rstrip("/")
+    reply = other.call(method, path, other.session_token(), body)
+    # Then it does not exist for them, and nothing of this store changed
+    assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    assert _stored(world) == before
+
+
 @pytest.mark.parametrize(("method", "route", "body"), [(m, r, b) for m, _, r, b in ACTOR_ROUTES])
 def test_another_stores_merchant_gets_404_on_every_actor_route(
     world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
@@ -160,6 +195,26 @@ def test_another_stores_merchant_gets_404_on_every_custom_field_route(
     # Then it does not exist for them, and nothing of this store changed
     assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
     assert _stored(world) == before
+
+
+def test_another_shopper_or_another_stores_shopper_never_sees_a_grant_in_the_portal(
+    world: ApiWorld, other: ApiWorld
+) -> None:
+    # Given both stores show balances to subscribers, and a grant of this store's shopper
+    for store in (world, other):
+        with store.stack.uow() as uow:
+            uow.tenant_configs.put(store.store_hash, {"subscriber_sees_allotments": True})
+            uow.commit()
+    grant_id, _, holder = _allotment(world)
+    _, _, same_store = _allotment(world)
+    _, _, other_store = _allotment(other)
+    # When / Then the holder sees it; the others get 404 and an own list without it
+    assert world.call("GET", f"/portal/allotments/{grant_id}", holder).status == 200
+    for token in (same_store, other_store):
+        reply = world.call("GET", f"/portal/allotments/{grant_id}", token)
+        assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+        listed = world.call("GET", "/portal/allotments", token).json()["allotments"]
+        assert grant_id not in [g["id"] for g in listed]
 
 
 @pytest.mark.parametrize(("method", "route", "body"), [(m, r, b) for m, _, r, b in ACTOR_ROUTES])

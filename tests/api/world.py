@@ -246,7 +246,9 @@ class ApiWorld(EmulatorStore):
         events = self.stack.store.events(self.store_hash)
         ordered = sorted(
             events,
-            key=lambda e: keys.event_key(e.store_hash, e.subscription_id, e.endpoint_id, e.seq),
+            key=lambda e: keys.event_key(
+                e.store_hash, e.subscription_id, e.endpoint_id, e.seq, e.grant_id
+            ),
         )
         return [e.type for e in ordered]
 

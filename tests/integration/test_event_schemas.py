@@ -12,6 +12,12 @@ from jsonschema import Draft202012Validator
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.actors import Role
+from bc_subscriptions.domain.allotments import (
+    AllotmentUnit,
+    DebitSource,
+    GrantedBy,
+    RefreshCadence,
+)
 from bc_subscriptions.domain.amendments import QuantityAmendment
 from bc_subscriptions.domain.change_requests import (
     ChangeKind,
@@ -27,6 +33,7 @@ from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
 from bc_subscriptions.ports.storage import UnitOfWork
+from bc_subscriptions.services import allotments as svc
 from bc_subscriptions.services.delivery_locations import add_location, remove_location
 from bc_subscriptions.services.enrollment import Enrollment, EnrollmentDeps, enroll
 from bc_subscriptions.services.payment_method_change import change_payment_method
@@ -89,6 +96,38 @@ def test_every_event_type_has_a_valid_schema(event_type: str) -> None:
     # Then
     Draft202012Validator.check_schema(schema)
     assert schema["properties"]["type"]["const"] == event_type
+
+
+def _allotments(world: World) -> None:
+    c = container()
+    deps = c.allotment_deps()
+    holder = world.shopper()
+    grant_ids = [
+        svc.grant_allotment(
+            world.store_hash,
+            svc.NewGrant(
+                customer_id=holder.id,
+                unit=AllotmentUnit.COUNT,
+                amount_per_period=Decimal(3),
+                granted_by=GrantedBy(kind="merchant", id="1"),
+                cadence=RefreshCadence(interval=Interval.MONTH),
+            ),
+            deps=deps,
+            bc=c.bigcommerce,
+        ).id
+        for _ in range(2)
+    ]
+    spent = svc.debit_allotment(
+        world.store_hash,
+        grant_ids[0],
+        amount=Decimal(1),
+        source=DebitSource(kind="manual"),
+        deps=deps,
+    )
+    assert spent.debit is not None
+    svc.reverse_debit(world.store_hash, grant_ids[0], spent.debit.id, deps=deps)
+    for action in ("suspend", "resume", "revoke"):
+        svc.change_status(world.store_hash, grant_ids[1], action, deps=deps)
 
 
 def _change(
@@ -238,6 +277,9 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     misconfigured.subscribe()
     # and a store on B2B Edition whose buyer is enrolled on purchase order, invoiced at once
     invoiced = _purchase_order_enrollment(stack)
+    # and allotments: one granted, debited and given back (it refreshes when the month
+    # passes), another suspended, resumed and revoked
+    _allotments(world)
     # When the month passes, one renewal ships while the other is cancelled, and one of the
     # first store's renewal orders is refunded
     world.renew()

@@ -144,6 +144,7 @@ _CALLS: dict[str, Any] = {
     "find_orders_by_metafield": lambda c: c.find_orders_by_metafield(S, "bc_subscriptions", "k"),
     "list_payment_methods": lambda c: c.list_payment_methods(S, 1),
     "list_stored_instruments": lambda c: c.list_stored_instruments(S, 1),
+    "customer_exists": lambda c: c.customer_exists(S, 1),
     "find_customers": lambda c: c.find_customers(S, ids=[1], emails=["a@example.com"]),
     "list_order_transactions": lambda c: c.list_order_transactions(S, 1),
     "request_payment_action": lambda c: (

@@ -38,6 +38,24 @@ SUBSCRIPTION_UPDATED = "subscription.updated"
 SUBSCRIPTION_CANCEL_ROUTED = "subscription.cancel_routed"
 # A cancel at period end was asked for: the subscription runs until `cancel_at`.
 SUBSCRIPTION_CANCEL_SCHEDULED = "subscription.cancel_scheduled"
+# Allotments (D18): a grant's own events, in the grant's partition (`grant_id`, not a
+# subscription's), ordered by the grant's sequence.
+ALLOTMENT_GRANTED = "allotment.granted"
+ALLOTMENT_DEBITED = "allotment.debited"
+ALLOTMENT_DEBIT_REVERSED = "allotment.debit_reversed"
+ALLOTMENT_REFRESHED = "allotment.refreshed"
+ALLOTMENT_SUSPENDED = "allotment.suspended"
+ALLOTMENT_RESUMED = "allotment.resumed"
+ALLOTMENT_REVOKED = "allotment.revoked"
+ALLOTMENT_EVENT_TYPES = (
+    ALLOTMENT_GRANTED,
+    ALLOTMENT_DEBITED,
+    ALLOTMENT_DEBIT_REVERSED,
+    ALLOTMENT_REFRESHED,
+    ALLOTMENT_SUSPENDED,
+    ALLOTMENT_RESUMED,
+    ALLOTMENT_REVOKED,
+)
 # Delivery locations (one order each per cycle): `cycle` is the first cycle the change reaches.
 SUBSCRIPTION_LOCATION_ADDED = "subscription.location_added"
 SUBSCRIPTION_LOCATION_REMOVED = "subscription.location_removed"
@@ -120,6 +138,7 @@ EVENT_TYPES = frozenset(
         CHANGE_REQUEST_NOT_APPLIED,
         CHANGE_REQUEST_EXPIRED,
         *(f"charge.stage.{stage}" for stage in CHARGE_STAGES),
+        *ALLOTMENT_EVENT_TYPES,
         *LOCATION_EVENTS,
         SUBSCRIPTION_CUSTOM_FIELDS_REFUSED,
         *ENTITLEMENT_TYPES,
@@ -128,8 +147,8 @@ EVENT_TYPES = frozenset(
 
 
 class DomainEvent(BaseModel):
-    """Something that happened to one subscription (or, store-level, to a webhook endpoint);
-    `seq` orders the events of that one subscription or endpoint."""
+    """Something that happened to one subscription (or, store-level, to a webhook endpoint, or
+    to an allotment grant); `seq` orders the events of that one subscription, endpoint or grant."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -138,6 +157,7 @@ class DomainEvent(BaseModel):
     store_hash: str
     subscription_id: str | None = None
     endpoint_id: str | None = None
+    grant_id: str | None = None
     seq: int
     occurred_at: datetime
     data: dict[str, Any]

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
 
+from .allotments import PlanAllotment
 from .entitlements import PlanEntitlement
 from .schedule import Interval
 
@@ -76,6 +77,8 @@ class Plan(PlanTerms):
     default_cadence: str | None = None
     cadence_option_id: int | None = None
     trial_days: int = Field(default=0, ge=0, le=365)
+    # Allotments each subscriber is granted when their subscription starts (D18).
+    allotments: tuple[PlanAllotment, ...] = Field(default=(), max_length=5)
     # Merchant-defined values, each meeting its store's plan definition (see `custom_fields`);
     # checked where we write the plan, not when BigCommerce's copy is read back.
     custom_fields: dict[str, Any] = Field(default_factory=dict)

@@ -14,6 +14,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     model_validator,
 )
@@ -125,6 +126,8 @@ class TenantConfig(BaseModel):
     api_share_percent: int = Field(default=60, ge=10, le=90)
     # Null (the default): the store is not on B2B Edition and no company is ever looked up.
     b2b: B2BSettings | None = None
+    # Whether shoppers see their allotment balances in the portal (off: admin-only quotas).
+    subscriber_sees_allotments: StrictBool = False
     # Whether a subscription's managers (and organisation admins) may change its card, which
     # is otherwise the payer's alone (`actors.PERMISSIONS`).
     managers_may_change_card: bool = False

@@ -27,10 +27,11 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 def session_store(headers: Mapping[str, str]) -> str:
     """The session's store, once the token verifies and its store and user still have the app."""
-    return _session(headers).store_hash
+    return session_of(headers).store_hash
 
 
-def _session(headers: Mapping[str, str]) -> AdminSession:
+def session_of(headers: Mapping[str, str]) -> AdminSession:
+    """The verified session (its store and the store user acting), as `session_store` checks."""
     c = container()
     token = bearer(headers.get("authorization"))
     session = verify_session_token(token, client_secret=c.client_secret(), now=c.wall_clock.now())
@@ -40,7 +41,7 @@ def _session(headers: Mapping[str, str]) -> AdminSession:
 
 def merchant(request: Request) -> Caller:
     """The admin API's caller of the shared routes: the session's store and user."""
-    session = _session(request.headers)
+    session = session_of(request.headers)
     return Caller(session.store_hash, user_id=session.user_id)
 
 

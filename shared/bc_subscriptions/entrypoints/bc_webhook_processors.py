@@ -11,6 +11,11 @@ from pydantic import BaseModel, ValidationError
 from ..bootstrap import Container
 from ..observability import metrics
 from ..ports.storage import UnitOfWork
+from ..services.allotment_orders import (
+    debit_from_order,
+    debit_when_placed,
+    reverse_order_debits,
+)
 from ..services.app_lifecycle import uninstall
 from ..services.bc_webhook_work import DeliveryGivenUp, Processor
 from ..services.customer_deleted import stop_customer_subscriptions
@@ -45,16 +50,26 @@ def _parsed(model: type[M], data: dict[str, Any]) -> M:
         raise DeliveryGivenUp("invalid_data") from exc
 
 
+def _order_debit(c: Container) -> Callable[[str, int], str]:
+    """What debits the holder's allotments for one order (created, or placed later)."""
+    return lambda store_hash, order_id: debit_from_order(
+        store_hash, order_id, bc=c.bigcommerce, deps=c.allotment_deps(), app_id=c.settings.bc_app_id
+    )
+
+
 def processors(c: Container) -> dict[str, Processor]:
     """Scope -> processor; a scope missing here is given up on, never retried."""
 
     def action_deps() -> ActionDeps:
         return ActionDeps(cast(UnitOfWork, c.unit_of_work()), c.bigcommerce, c.clock)
 
+    order_debit = _order_debit(c)
+
     def order_created(store_hash: str, data: dict[str, Any]) -> str:
         order = _parsed(OrderRef, data)
         result = capture_order(c, store_hash, order.id)
         metrics.add_metric(SUBSCRIPTIONS_CREATED, MetricUnit.Count, len(result.subscription_ids))
+        order_debit(store_hash, order.id)
         return result.outcome
 
     def shipment_created(store_hash: str, data: dict[str, Any]) -> str:
@@ -71,6 +86,7 @@ def processors(c: Container) -> dict[str, Processor]:
             capture_when_fulfilled(action_deps),
             void_when_cancelled(action_deps),
             record_invoice_paid(lambda: cast(UnitOfWork, c.unit_of_work()), c.bigcommerce, c.clock),
+            debit_when_placed(order_debit),
         ]
         return react(change, reactions)
 
@@ -112,13 +128,15 @@ def processors(c: Container) -> dict[str, Processor]:
 
     def refund_created(store_hash: str, data: dict[str, Any]) -> str:
         refund = _parsed(RefundData, data)
-        return record_refund(
+        outcome = record_refund(
             store_hash,
             refund.id,
             refund.refund.refund_id,
             uow=cast(UnitOfWork, c.unit_of_work()),
             now=c.clock.now(),
         )
+        reverse_order_debits(store_hash, refund.id, deps=c.allotment_deps())
+        return outcome
 
     table: dict[str, Callable[[str, dict[str, Any]], str]] = {
         "store/order/created": order_created,

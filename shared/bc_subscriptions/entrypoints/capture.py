@@ -8,12 +8,13 @@ from ..bootstrap import Container
 from ..ports.bigcommerce import Order
 from ..ports.storage import UnitOfWork
 from ..services.capture_from_order import CaptureResult, capture_from_order
+from ..services.plan_allotments import grant_plan_allotments
 
 
 def capture_order(
     c: Container, store_hash: str, order_id: int, order: Order | None = None
 ) -> CaptureResult:
-    return capture_from_order(
+    result = capture_from_order(
         store_hash,
         order_id,
         # The port declares plain attributes; the adapter's repositories satisfy them.
@@ -26,3 +27,13 @@ def capture_order(
         order=order,
         companies=c.company_directory,
     )
+    if result.outcome in ("created", "already_captured") and result.subscription_ids:
+        # Again on a repeat: a crash between the capture and the grants leaves none missing.
+        grant_plan_allotments(
+            store_hash,
+            result.subscription_ids,
+            uow_factory=lambda: cast(UnitOfWork, c.unit_of_work()),
+            plans=c.plan_catalog,
+            deps=c.allotment_deps(),
+        )
+    return result

@@ -62,6 +62,7 @@ class StoredEvent:
     envelope: str
     endpoint_id: str | None = None
     occurred_at: datetime | None = None
+    grant_id: str | None = None  # an allotment grant's event (see `keys.event_key`)
 
 
 @dataclass(frozen=True)

@@ -318,6 +318,10 @@ class HttpBigCommerce:
         path = f"/v3/customers/{customer_id}/stored-instruments"
         return self._rest.many(StoredInstrument, store_hash, "GET", path)
 
+    def customer_exists(self, store_hash: str, customer_id: int) -> bool:
+        """`GET /v3/customers?id:in=`: a customer of another store is simply not listed."""
+        return any(c.id == customer_id for c in self.find_customers(store_hash, ids=[customer_id]))
+
     def list_order_transactions(self, store_hash: str, order_id: int) -> list[Transaction]:
         """`GET /v3/orders/{id}/transactions`; 204 when the order has none."""
         path = f"/v3/orders/{order_id}/transactions"

@@ -12,10 +12,11 @@ from .models import EventItem
 
 
 def event_item(event: DomainEvent, shards: int) -> EventItem:
-    pk, sk = keys.event_key(event.store_hash, event.subscription_id, event.endpoint_id, event.seq)
-    relay_pk, relay_sk = keys.relay_keys(
-        event.subscription_id or event.endpoint_id or "", event.id, event.occurred_at, shards
+    pk, sk = keys.event_key(
+        event.store_hash, event.subscription_id, event.endpoint_id, event.seq, event.grant_id
     )
+    owner = event.subscription_id or event.endpoint_id or event.grant_id or ""
+    relay_pk, relay_sk = keys.relay_keys(owner, event.id, event.occurred_at, shards)
     time_pk, time_sk = keys.event_time_keys(event.store_hash, event.occurred_at, event.id)
     return EventItem(
         pk,
@@ -25,6 +26,7 @@ def event_item(event: DomainEvent, shards: int) -> EventItem:
         store_hash=event.store_hash,
         subscription_id=event.subscription_id,
         endpoint_id=event.endpoint_id,
+        grant_id=event.grant_id,
         seq=event.seq,
         occurred_at=keys.timestamp(event.occurred_at),
         envelope=json.dumps(event.envelope(), separators=(",", ":")),
@@ -45,4 +47,5 @@ def stored_event(item: EventItem) -> StoredEvent:
         item.envelope,
         endpoint_id=item.endpoint_id,
         occurred_at=datetime.strptime(item.occurred_at, "%Y-%m-%dT%H:%M:%S%z"),
+        grant_id=item.grant_id,
     )

@@ -21,7 +21,9 @@ class EventLog:
         if not event_id.startswith("evt_") or not owner or not seq.isdigit():
             return None
         endpoint = owner if owner.startswith("ep_") else None
-        pk, sk = keys.event_key(store_hash, None if endpoint else owner, endpoint, int(seq))
+        grant = owner if owner.startswith(keys.GRANT_ID_PREFIX) else None
+        subscription = None if endpoint or grant else owner
+        pk, sk = keys.event_key(store_hash, subscription, endpoint, int(seq), grant)
         with translated_errors():
             try:
                 item = EventItem.get(pk, sk)

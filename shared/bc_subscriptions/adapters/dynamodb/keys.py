@@ -22,6 +22,14 @@ def inbox_pk(store_hash: str, delivery_hash: str) -> str:
     return f"INBOX#{store_hash}#{delivery_hash}"
 
 
+# Allotment grant ids start so; an event id names its owner, and this tells a grant from others.
+GRANT_ID_PREFIX = "alg_"
+
+
+def allotment_pk(store_hash: str, grant_id: str) -> str:
+    return f"ALLOT#{store_hash}#{grant_id}"
+
+
 META = "META"
 INSTALL = "INSTALL"
 TENANT_CONFIG = "CONFIG"
@@ -42,9 +50,16 @@ def event_sk(seq: int) -> str:
 
 
 def event_key(
-    store_hash: str, subscription_id: str | None, endpoint_id: str | None, seq: int
+    store_hash: str,
+    subscription_id: str | None,
+    endpoint_id: str | None,
+    seq: int,
+    grant_id: str | None = None,
 ) -> tuple[str, str]:
-    """A subscription's events live in its partition; an endpoint's in the store's."""
+    """A subscription's events live in its partition; an endpoint's in the store's; an
+    allotment grant's in the grant's."""
+    if grant_id:
+        return allotment_pk(store_hash, grant_id), event_sk(seq)
     if subscription_id:
         return sub_pk(store_hash, subscription_id), event_sk(seq)
     if endpoint_id:

@@ -165,6 +165,7 @@ class EventItem(_Item):
     # Whose event: a subscription's, or (store-level) a webhook endpoint's.
     subscription_id = UnicodeAttribute(null=True)
     endpoint_id = UnicodeAttribute(null=True)
+    grant_id = UnicodeAttribute(null=True)  # an allotment grant's event
     seq = NumberAttribute()
     occurred_at = UnicodeAttribute()
     envelope = UnicodeAttribute()

@@ -31,7 +31,13 @@ class Outbox:
     def mark_relayed(self, event: StoredEvent) -> None:
         """Drop the event from the pending index; a repeat (or a lost race) changes nothing."""
         item = EventItem(
-            *keys.event_key(event.store_hash, event.subscription_id, event.endpoint_id, event.seq)
+            *keys.event_key(
+                event.store_hash,
+                event.subscription_id,
+                event.endpoint_id,
+                event.seq,
+                event.grant_id,
+            )
         )
         try:
             with translated_errors():

@@ -124,7 +124,11 @@ class MemoryUnitOfWork:
             if has_secrets(event.data):
                 event = self._sealed(event)
             key = keys.event_key(
-                event.store_hash, event.subscription_id, event.endpoint_id, event.seq
+                event.store_hash,
+                event.subscription_id,
+                event.endpoint_id,
+                event.seq,
+                event.grant_id,
             )
             stored = _stored(event)
             self._staged.append(Write(key, stored, must_not_exist=True, event=stored))
@@ -152,6 +156,7 @@ def _stored(event: DomainEvent) -> StoredEvent:
         occurred_at=datetime.strptime(
             keys.timestamp(event.occurred_at), "%Y-%m-%dT%H:%M:%SZ"
         ).replace(tzinfo=UTC),
+        grant_id=event.grant_id,
     )
 
 

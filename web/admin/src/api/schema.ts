@@ -4,6 +4,127 @@
  */
 
 export interface paths {
+    "/admin/allotments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/allotments */
+        get: operations["list_allotments_admin_allotments_get"];
+        put?: never;
+        /** POST /admin/allotments */
+        post: operations["grant_admin_allotments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/allotments/{grant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/allotments/{grant_id} */
+        get: operations["get_allotment_admin_allotments__grant_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/allotments/{grant_id}/debits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/allotments/{grant_id}/debits */
+        get: operations["list_debits_admin_allotments__grant_id__debits_get"];
+        put?: never;
+        /** POST /admin/allotments/{grant_id}/debits */
+        post: operations["debit_admin_allotments__grant_id__debits_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/allotments/{grant_id}/debits/{debit_id}/reverse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/allotments/{grant_id}/debits/{debit_id}/reverse */
+        post: operations["reverse_admin_allotments__grant_id__debits__debit_id__reverse_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/allotments/{grant_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/allotments/{grant_id}/resume */
+        post: operations["resume_admin_allotments__grant_id__resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/allotments/{grant_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/allotments/{grant_id}/revoke */
+        post: operations["revoke_admin_allotments__grant_id__revoke_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/allotments/{grant_id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST /admin/allotments/{grant_id}/suspend */
+        post: operations["suspend_admin_allotments__grant_id__suspend_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/catalog/products": {
         parameters: {
             query?: never;
@@ -917,6 +1038,11 @@ export interface components {
             /** Zip */
             zip: string;
         };
+        /**
+         * AllotmentUnit
+         * @enum {string}
+         */
+        AllotmentUnit: "currency" | "count" | "duration_minutes";
         /** CadenceChange */
         CadenceChange: {
             /**
@@ -1362,6 +1488,65 @@ export interface components {
             /** Subscription Id */
             subscription_id: string | null;
         };
+        /** DebitList */
+        DebitList: {
+            /** Debits */
+            debits: components["schemas"]["DebitView"][];
+        };
+        /** DebitRequest */
+        DebitRequest: {
+            /** Amount */
+            amount: number | string;
+            /** Cycle */
+            cycle?: number | null;
+            /** Idempotency Key */
+            idempotency_key?: string | null;
+            /** Order Id */
+            order_id?: number | null;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+            /** Subscription Id */
+            subscription_id?: string | null;
+        };
+        /**
+         * DebitSource
+         * @description What consumed the allotment; an order or a charge debits a grant at most once.
+         */
+        DebitSource: {
+            /** Id */
+            id?: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "order" | "charge" | "manual";
+        };
+        /** DebitView */
+        DebitView: {
+            /** Amount */
+            amount: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Grant Id */
+            grant_id: string;
+            /** Id */
+            id: string;
+            /** Reason */
+            reason: string;
+            /** Requested Amount */
+            requested_amount: string;
+            /** Reversal Reason */
+            reversal_reason: string | null;
+            /** Reversed At */
+            reversed_at: string | null;
+            source: components["schemas"]["DebitSource"];
+        };
         /** Decision */
         Decision: {
             /** Reason */
@@ -1530,11 +1715,116 @@ export interface components {
          * @enum {string}
          */
         FieldType: "text" | "number" | "boolean" | "date" | "enum" | "json";
+        /** GrantList */
+        GrantList: {
+            /** Allotments */
+            allotments: components["schemas"]["GrantView"][];
+            /** Cursor */
+            cursor: string | null;
+        };
+        /** GrantRequest */
+        GrantRequest: {
+            /** Amount Per Period */
+            amount_per_period: number | string;
+            cadence?: components["schemas"]["RefreshCadence"] | null;
+            /** Currency Code */
+            currency_code?: string | null;
+            /** Custom Fields */
+            custom_fields?: {
+                [key: string]: unknown;
+            };
+            /** Customer Id */
+            customer_id: number;
+            /** @default none */
+            order_debit: components["schemas"]["OrderDebit"];
+            /** Overdraft Limit */
+            overdraft_limit?: number | string | null;
+            /** Product Ids */
+            product_ids?: number[];
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+            /** @default none */
+            rollover: components["schemas"]["Rollover"];
+            unit: components["schemas"]["AllotmentUnit"];
+        };
+        /**
+         * GrantStatus
+         * @enum {string}
+         */
+        GrantStatus: "active" | "suspended" | "revoked";
+        /** GrantView */
+        GrantView: {
+            /** Amount Per Period */
+            amount_per_period: string;
+            /** Available */
+            available: string;
+            /** Balance */
+            balance: string;
+            cadence: components["schemas"]["RefreshCadence"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency Code */
+            currency_code: string | null;
+            /** Custom Fields */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /** Customer Id */
+            customer_id: number;
+            granted_by: components["schemas"]["GrantedBy"];
+            /** Id */
+            id: string;
+            /** Next Refresh At */
+            next_refresh_at: string | null;
+            order_debit: components["schemas"]["OrderDebit"];
+            /** Overdraft Limit */
+            overdraft_limit: string | null;
+            /** Period */
+            period: number;
+            /** Product Ids */
+            product_ids: number[];
+            /** Reason */
+            reason: string;
+            rollover: components["schemas"]["Rollover"];
+            status: components["schemas"]["GrantStatus"];
+            /** Subscription Id */
+            subscription_id: string | null;
+            unit: components["schemas"]["AllotmentUnit"];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * GrantedBy
+         * @description Who granted it: a merchant user (their id) or a plan (the subscription that carries it).
+         */
+        GrantedBy: {
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "merchant" | "plan";
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
+        /**
+         * Interval
+         * @enum {string}
+         */
+        Interval: "day" | "week" | "month" | "year";
         /**
          * InvoiceTerms
          * @description A subscription paid on purchase order: each renewal's order is left unpaid, due
@@ -1693,6 +1983,12 @@ export interface components {
             subscription: components["schemas"]["SubscriptionView"];
         };
         /**
+         * OrderDebit
+         * @description Which of the holder's BigCommerce orders debit the grant, and by how much.
+         * @enum {string}
+         */
+        OrderDebit: "none" | "order_total" | "item_count" | "order_count";
+        /**
          * PauseRequest
          * @description An optional body: without it (or with `resume_at` null) the pause is indefinite.
          */
@@ -1726,6 +2022,23 @@ export interface components {
             product_id: number;
             /** Quantity */
             quantity: number;
+        };
+        /** ReasonRequest */
+        ReasonRequest: {
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+        };
+        /** RefreshCadence */
+        RefreshCadence: {
+            interval: components["schemas"]["Interval"];
+            /**
+             * Interval Count
+             * @default 1
+             */
+            interval_count: number;
         };
         /** RenewalTotal */
         RenewalTotal: {
@@ -1775,6 +2088,12 @@ export interface components {
          * @enum {string}
          */
         Role: "owner" | "payer" | "beneficiary" | "manager" | "org_admin";
+        /**
+         * Rollover
+         * @description What an unused balance does at a refresh: lapse, carry at most one period, or carry.
+         * @enum {string}
+         */
+        Rollover: "none" | "cap_to_one_period" | "accumulate";
         /**
          * Scope
          * @enum {string}
@@ -1966,6 +2285,312 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_allotments_admin_allotments_get: {
+        parameters: {
+            query?: {
+                customer_id?: number | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    grant_admin_allotments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_allotment_admin_allotments__grant_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_debits_admin_allotments__grant_id__debits_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                grant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebitList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    debit_admin_allotments__grant_id__debits_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DebitRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reverse_admin_allotments__grant_id__debits__debit_id__reverse_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_id: string;
+                debit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    resume_admin_allotments__grant_id__resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    revoke_admin_allotments__grant_id__revoke_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    suspend_admin_allotments__grant_id__suspend_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     search_products_admin_catalog_products_get: {
         parameters: {
             query: {

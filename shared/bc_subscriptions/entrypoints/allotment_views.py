@@ -1,0 +1,108 @@
+"""How allotments look through the admin and portal APIs (amounts as decimal strings)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..domain.allotments import (
+    AllotmentDebit,
+    AllotmentGrant,
+    AllotmentUnit,
+    DebitSource,
+    GrantedBy,
+    GrantStatus,
+    OrderDebit,
+    RefreshCadence,
+    Rollover,
+)
+
+
+class GrantView(BaseModel):
+    id: str
+    customer_id: int
+    unit: AllotmentUnit
+    currency_code: str | None
+    amount_per_period: Decimal
+    balance: Decimal
+    available: Decimal
+    rollover: Rollover
+    overdraft_limit: Decimal | None
+    cadence: RefreshCadence | None
+    period: int
+    next_refresh_at: datetime | None
+    status: GrantStatus
+    granted_by: GrantedBy
+    reason: str
+    order_debit: OrderDebit
+    product_ids: list[int]
+    subscription_id: str | None
+    custom_fields: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, grant: AllotmentGrant) -> GrantView:
+        fields = grant.model_dump(
+            exclude={"store_hash", "anchor", "event_seq"}, mode="python", round_trip=True
+        )
+        return cls(
+            **{**fields, "product_ids": list(grant.product_ids)}, available=grant.available()
+        )
+
+
+class GrantList(BaseModel):
+    allotments: list[GrantView]
+    cursor: str | None
+
+
+class DebitView(BaseModel):
+    id: str
+    grant_id: str
+    amount: Decimal
+    requested_amount: Decimal
+    source: DebitSource
+    reason: str
+    created_at: datetime
+    reversed_at: datetime | None
+    reversal_reason: str | None
+
+    @classmethod
+    def of(cls, debit: AllotmentDebit) -> DebitView:
+        return cls(**debit.model_dump(exclude={"store_hash"}))
+
+
+class DebitList(BaseModel):
+    debits: list[DebitView]
+
+
+class DebitResult(BaseModel):
+    allotment: GrantView
+    debit: DebitView | None
+
+
+class ShopperGrantView(BaseModel):
+    """What the holder sees: the balance and how it renews, not who granted it or why."""
+
+    id: str
+    unit: AllotmentUnit
+    currency_code: str | None
+    amount_per_period: Decimal
+    balance: Decimal
+    rollover: Rollover
+    cadence: RefreshCadence | None
+    period: int
+    next_refresh_at: datetime | None
+    status: GrantStatus
+
+    @classmethod
+    def of(cls, grant: AllotmentGrant) -> ShopperGrantView:
+        return cls(**grant.model_dump(include=set(cls.model_fields)))
+
+
+class ShopperGrantList(BaseModel):
+    allotments: list[ShopperGrantView]
+    cursor: str | None
