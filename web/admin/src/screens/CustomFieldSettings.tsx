@@ -77,18 +77,19 @@ export function DefinitionsEditor({ scope, items, done }: { scope: CustomFieldSc
         <Empty heading="No fields yet" message="Define the first one below." />
       ) : (
         <Table
-          keyField="key"
-          items={items}
+          keyField="_key"
+          // Wrapped: the table hands each item on as props, and React keeps `key` to itself.
+          items={items.map((d) => ({ d, _key: d.key }))}
           columns={[
-            { header: "Key", hash: "key", render: (d) => d.key },
-            { header: "Label", hash: "label", render: (d) => d.label },
-            { header: "Type", hash: "type", render: (d) => (d.type === "enum" ? `enum: ${d.choices.join(", ")}` : d.type) },
-            { header: "Subscriber", hash: "sub", render: (d) => (d.editable_by_subscriber ? "edits" : d.visible_to_subscriber ? "sees" : "—") },
-            { header: "Required", hash: "req", render: (d) => (d.required ? "yes" : "no") },
+            { header: "Key", hash: "key", render: ({ d }) => d.key },
+            { header: "Label", hash: "label", render: ({ d }) => d.label },
+            { header: "Type", hash: "type", render: ({ d }) => (d.type === "enum" ? `enum: ${d.choices.join(", ")}` : d.type) },
+            { header: "Subscriber", hash: "sub", render: ({ d }) => (d.editable_by_subscriber ? "edits" : d.visible_to_subscriber ? "sees" : "—") },
+            { header: "Required", hash: "req", render: ({ d }) => (d.required ? "yes" : "no") },
             {
               header: "",
               hash: "do",
-              render: (d) =>
+              render: ({ d }) =>
                 d.archived ? (
                   <Badge label="archived" variant="secondary" />
                 ) : (

@@ -29,14 +29,15 @@ export function EntitlementsView({ view }: { view: SubscriptionEntitlements }) {
   return (
     <>
       <Table
-        keyField="key"
-        items={view.entitlements}
+        keyField="_key"
+        // Wrapped: the table hands each item on as props, and React keeps `key` to itself.
+        items={view.entitlements.map((e) => ({ e, _key: e.key }))}
         columns={[
-          { header: "Entitlement", hash: "key", render: (e) => e.key },
-          { header: "State", hash: "status", render: (e) => <Badge label={e.status} variant={VARIANT[e.status]} data-entitlement-status={e.status} /> },
-          { header: "Customer group", hash: "group", render: (e) => `#${e.customer_group_id} (priority ${e.priority})` },
-          { header: "Granted", hash: "granted", render: (e) => (e.granted_at ? dateTime(e.granted_at) : "—") },
-          { header: "Revokes", hash: "revoke", render: (e) => (e.revoke_at ? dateTime(e.revoke_at) : "—") },
+          { header: "Entitlement", hash: "key", render: ({ e }) => e.key },
+          { header: "State", hash: "status", render: ({ e }) => <Badge label={e.status} variant={VARIANT[e.status]} data-entitlement-status={e.status} /> },
+          { header: "Customer group", hash: "group", render: ({ e }) => `#${e.customer_group_id} (priority ${e.priority})` },
+          { header: "Granted", hash: "granted", render: ({ e }) => (e.granted_at ? dateTime(e.granted_at) : "—") },
+          { header: "Revokes", hash: "revoke", render: ({ e }) => (e.revoke_at ? dateTime(e.revoke_at) : "—") },
         ]}
       />
       <Text marginTop="medium" data-customer-group>
