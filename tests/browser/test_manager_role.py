@@ -48,4 +48,6 @@ def test_the_merchant_adds_a_manager_and_the_portal_shows_the_manager_their_acti
     expect(article.get_by_role("button", name="Cancel subscription…")).to_be_visible()
     # And no card to choose: only the payer's cards pay, and the store did not allow managers
     expect(page.locator(".bcs-payment")).to_have_count(0)
+    # And every read the page makes for them answers (its custom fields too)
+    expect(article.locator("[data-fields-error]")).to_have_count(0)
     shoot(page, "storefront-manager")
