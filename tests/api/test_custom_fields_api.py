@@ -263,3 +263,25 @@ def test_another_shopper_of_the_store_cannot_read_the_values(world: ApiWorld) ->
     # Then it does not exist for them
     assert (read.status, write.status) == (404, 404)
     assert _values(world, sub_id) == {"po_number": "PO-12345"}
+
+
+def test_a_shopper_given_a_role_reads_the_values_the_owner_sees(world: ApiWorld) -> None:
+    # Given a subscription with a value, and a customer the merchant made its manager
+    _define(world, PO_NUMBER)
+    sub_id, owner = _checkout(world, [_po_option("PO-12345")])
+    manager = world.shopper(None)
+    added = _admin(
+        world,
+        "POST",
+        f"/subscriptions/{sub_id}/actors",
+        {"customer_id": manager.id, "role": "manager"},
+    )
+    assert added.status == 200, added.body
+    token = str(world.emulator.current_customer_jwt(world.store_hash, manager.id))
+    # When the manager reads its values in the portal, as the owner does
+    path = f"/portal/subscriptions/{sub_id}/custom-fields"
+    read = world.call("GET", path, token)
+    # Then they see what the owner sees
+    assert read.status == 200, read.body
+    assert read.json()["values"] == world.call("GET", path, owner).json()["values"]
+    assert read.json()["values"] == {"po_number": "PO-12345"}

@@ -32,9 +32,8 @@ from ..domain.errors import DomainError
 from ..domain.plan import Plan
 from ..domain.subscription import Subscription
 from ..ports.storage import ConcurrencyConflict, UnitOfWork
-from .subscription_admin import SubscriptionNotFound, change_subscription
+from .subscription_admin import change_subscription, owned_by_caller
 
-_SUBSCRIPTION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _KEY = re.compile(KEY_PATTERN)
 IMMUTABLE = frozenset({"key", "scope", "type", "archived"})
 
@@ -190,13 +189,9 @@ def subscription_custom_fields(
 def _subscription(
     uow: UnitOfWork, store_hash: str, subscription_id: str, customer_id: int | None
 ) -> Subscription:
-    # An id no subscription can have is not looked up (a key past DynamoDB's size limit fails).
-    if not _SUBSCRIPTION_ID.fullmatch(subscription_id):
-        raise SubscriptionNotFound(subscription_id)
-    sub = uow.subscriptions.get(store_hash, subscription_id)
-    if sub is None or (customer_id is not None and sub.customer_id != customer_id):
-        raise SubscriptionNotFound(subscription_id)
-    return sub
+    # A shopper reads the values of any subscription they hold a role on, as every other
+    # portal route lets them (a gift's recipient fills in what the merchant asks of them).
+    return owned_by_caller(uow, store_hash, subscription_id, customer_id)
 
 
 def set_subscription_custom_fields(

@@ -8,6 +8,7 @@ import { Onboarding } from "./screens/Onboarding";
 import { Deliveries } from "./screens/Deliveries";
 import { OpsQueueScreen } from "./screens/OpsQueues";
 import { Plans } from "./screens/Plans";
+import { CustomFieldSettings } from "./screens/CustomFieldSettings";
 import { Settings } from "./screens/Settings";
 import { SubscriptionPage } from "./screens/SubscriptionPage";
 import { Subscriptions } from "./screens/Subscriptions";
@@ -21,6 +22,7 @@ const NAV: Array<[string, Route]> = [
   ["Ops queues", { screen: "ops", queue: "failed-charges" }],
   ["Plans", { screen: "plans" }],
   ["Webhooks", { screen: "webhooks" }],
+  ["Custom fields", { screen: "custom_fields" }],
   ["Settings", { screen: "settings" }],
 ];
 
@@ -89,6 +91,8 @@ function Screen({ route }: { route: Route }) {
       return <OpsQueueScreen queue={route.queue} />;
     case "settings":
       return <Settings />;
+    case "custom_fields":
+      return <CustomFieldSettings />;
     case "webhooks":
       return <Webhooks />;
     case "deliveries":

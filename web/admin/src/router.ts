@@ -24,6 +24,7 @@ export type Route =
   | { screen: "subscription"; id: string }
   | { screen: "ops"; queue: Queue }
   | { screen: "settings" }
+  | { screen: "custom_fields" }
   | { screen: "webhooks" }
   | { screen: "deliveries"; endpointId: string }
   | { screen: "plans"; productId?: number }
@@ -44,6 +45,7 @@ export function parseRoute(hash: string): Route {
     if (queue) return { screen: "ops", queue };
   }
   if (first === "settings" && !second) return { screen: "settings" };
+  if (first === "custom-fields" && !second) return { screen: "custom_fields" };
   if (first === "plans" && !second) return { screen: "plans" };
   if (first === "plans" && second && /^[1-9]\d*$/.test(second)) return { screen: "plans", productId: Number(second) };
   if (first === "webhooks" && !second) return { screen: "webhooks" };
@@ -72,6 +74,8 @@ export function href(route: Route): string {
       return `#/ops/${route.queue}`;
     case "settings":
       return "#/settings";
+    case "custom_fields":
+      return "#/custom-fields";
     case "webhooks":
       return "#/webhooks";
     case "deliveries":

@@ -1,4 +1,4 @@
-import type { Card, CancelAnswer, ErrorBody, Subscription } from "./types";
+import type { Card, CancelAnswer, CustomFieldValues, ErrorBody, Subscription } from "./types";
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -83,6 +83,12 @@ export class Portal {
   }
   address(id: string, fields: Record<string, string>): Promise<Subscription> {
     return this.call("PUT", `${sub(id)}/shipping-address`, fields);
+  }
+  customFields(id: string): Promise<CustomFieldValues> {
+    return this.call("GET", `${sub(id)}/custom-fields`);
+  }
+  setCustomFields(id: string, values: Record<string, unknown>): Promise<CustomFieldValues> {
+    return this.call("PATCH", `${sub(id)}/custom-fields`, { values });
   }
   cards(): Promise<{ items: Card[] }> {
     return this.call("GET", "/portal/payment-methods");

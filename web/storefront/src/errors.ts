@@ -1,4 +1,5 @@
 import { ApiError } from "./api";
+import { roleList } from "./access";
 import { formatDate } from "./format";
 
 /** What a shopper reads for a failed call: the API's answer in words. */
@@ -48,6 +49,12 @@ export function describe(failure: unknown): string {
       return "The subscription changed meanwhile. It has been reloaded; please try again.";
     case "storage_busy":
       return "The service is busy. Please try again in a moment.";
+    case "role_forbids_action":
+      return `As ${roleList(b.roles ?? [])} of this subscription you cannot do that; ask its owner.`;
+    case "invalid_custom_fields": {
+      const each = (b.errors ?? []).map((e) => `${e.key}: ${e.message}`);
+      return `Please check your details: ${each.length ? each.join("; ") : "some values are not accepted"}.`;
+    }
     case "invalid_request": {
       const fields = (b.fields ?? []).map((f) => `${label(f.field)}: ${f.message}`);
       return `Please check ${fields.length ? fields.join("; ") : "what you entered"}.`;

@@ -20,6 +20,11 @@ export interface Subscription {
   shipping_address: Record<string, string> | null;
   resume_at: string | null;
   cancel_at: string | null;
+  /** The shopper's own roles on it, and what those let them do (decided by the API). */
+  roles: string[];
+  allowed_actions: string[];
+  payer_customer_id: number;
+  beneficiary_customer_id: number;
 }
 
 export interface CancelAnswer extends Subscription {
@@ -41,6 +46,30 @@ export interface FieldError {
   message: string;
 }
 
+export interface CustomFieldDefinition {
+  key: string;
+  type: "text" | "number" | "boolean" | "date" | "enum" | "json";
+  label: string;
+  description: string;
+  required: boolean;
+  choices: string[];
+  editable_by_subscriber: boolean;
+  archived: boolean;
+}
+
+/** The fields the merchant lets subscribers see, and their values. */
+export interface CustomFieldValues {
+  subscription_id: string;
+  values: Record<string, unknown>;
+  definitions: CustomFieldDefinition[];
+}
+
+export interface ListedError {
+  key: string;
+  code: string;
+  message: string;
+}
+
 export interface ErrorBody {
   error?: string;
   message?: string;
@@ -50,4 +79,7 @@ export interface ErrorBody {
   remaining_cycles?: number;
   window_opens_at?: string;
   fields?: FieldError[];
+  errors?: ListedError[];
+  roles?: string[];
+  action?: string;
 }

@@ -16,6 +16,11 @@ const SUB: Subscription = {
   shipping_address: { first_name: "Ada", zip: "78701" },
   resume_at: null,
   cancel_at: null,
+  // The owner who pays for and receives it: every action is theirs.
+  roles: ["beneficiary", "owner", "payer"],
+  allowed_actions: ["cancel", "change_address", "change_cadence", "change_card", "change_quantity", "edit_custom_fields", "pause", "resume", "retry_payment", "skip", "swap_variant", "view", "withdraw_cancel"],
+  payer_customer_id: 7,
+  beneficiary_customer_id: 7,
 };
 const CARD = { token: "tok_1", type: "stored_card", brand: "visa", last_4: "4242", expiry_month: 12, expiry_year: 2029, is_default: true };
 

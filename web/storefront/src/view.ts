@@ -1,8 +1,10 @@
+import { giftWords, may, roleWords } from "./access";
 import type { Portal } from "./api";
 import { field, h, value } from "./dom";
 import { describe } from "./errors";
 import { dayStart, ENDED, formatDate, linesTotal, money, statusLabel } from "./format";
-import type { Card, Subscription } from "./types";
+import { customFields } from "./customFieldsView";
+import type { Card, CustomFieldValues, Subscription } from "./types";
 
 const ADDRESS_FIELDS: [string, string][] = [
   ["first_name", "First name"],
@@ -22,7 +24,11 @@ export class PortalView {
   private error: unknown = null;
   private notice: string | null = null;
   private cancelling: string | null = null;
+  // Each subscription's custom fields, read after the list; a failed read hides only them.
+  private fields = new Map<string, CustomFieldValues | { failed: unknown }>();
   private busy = false;
+  // Entries in a custom field form that cannot be sent as typed, each named.
+  private fieldProblems: string[] = [];
 
   constructor(
     private readonly root: HTMLElement,
@@ -38,6 +44,17 @@ export class PortalView {
       this.error = failure;
     }
     if (this.subs?.length) {
+      await Promise.all(
+        this.subs.map(async (s) => {
+          try {
+            this.fields.set(s.id, await this.portal.customFields(s.id));
+          } catch (failure) {
+            this.fields.set(s.id, { failed: failure });
+          }
+        }),
+      );
+    }
+    if (this.subs?.some((s) => may(s, "change_card"))) {
       try {
         this.cards = (await this.portal.cards()).items;
         this.cardsError = null;
@@ -53,6 +70,7 @@ export class PortalView {
     if (this.busy) return;
     this.busy = true;
     this.notice = null;
+    this.fieldProblems = [];
     this.render();
     try {
       const answer = await run();
@@ -71,6 +89,7 @@ export class PortalView {
   private render(): void {
     const body: (Node | null)[] = [];
     if (this.notice) body.push(h("p", { role: "status", "data-notice": true }, this.notice));
+    for (const problem of this.fieldProblems) body.push(h("p", { role: "alert", "data-field-problem": true }, problem));
     if (this.error) {
       const code = (this.error as { code?: string }).code ?? "unknown";
       body.push(h("p", { role: "alert", "data-error-code": code }, describe(this.error)));
@@ -80,7 +99,7 @@ export class PortalView {
       body.push(h("p", { "data-empty": true }, "You have no subscriptions yet."));
     }
     for (const sub of this.subs ?? []) body.push(this.subscription(sub));
-    if (this.subs?.some((s) => !ENDED.has(s.status))) body.push(this.payment());
+    if (this.subs?.some((s) => !ENDED.has(s.status) && may(s, "change_card"))) body.push(this.payment());
     const section = h(
       "section",
       { class: "bcs-portal", "data-bcs-portal": true, "aria-busy": this.busy ? "true" : "false" },
@@ -103,25 +122,29 @@ export class PortalView {
       { class: "bcs-sub", "data-subscription-id": sub.id, "data-status": sub.status },
       h("h3", {}, title),
       h("p", {}, facts.join(" · ")),
+      h("p", { "data-roles": sub.roles.join(" ") }, roleWords(sub)),
+      giftWords(sub) ? h("p", { "data-gift": true }, giftWords(sub)!) : null,
       sub.resume_at ? h("p", {}, `Paused until ${formatDate(sub.resume_at)}.`) : null,
       sub.cancel_at ? h("p", {}, `Ends on ${formatDate(sub.cancel_at)}; it will not renew.`) : null,
       live
         ? h(
             "div",
             { class: "bcs-actions" },
-            renewing && this.button("Skip next delivery", () =>
+            renewing && may(sub, "skip") && this.button("Skip next delivery", () =>
               this.act(() => p.skip(sub.id), () => "The next delivery is skipped."),
             ),
-            renewing && this.pauseControls(sub),
+            renewing && may(sub, "pause") && this.pauseControls(sub),
             sub.status === "paused" &&
+              may(sub, "resume") &&
               this.button("Resume", () =>
                 this.act(() => p.resume(sub.id), () => "Your subscription is active again."),
               ),
             sub.cancel_at &&
+              may(sub, "withdraw_cancel") &&
               this.button("Keep my subscription", () =>
                 this.act(() => p.keep(sub.id), () => "Your subscription will keep renewing."),
               ),
-            this.cancelling !== sub.id
+            this.cancelling !== sub.id && may(sub, "cancel")
               ? this.button("Cancel subscription…", () => {
                   this.cancelling = sub.id;
                   this.error = null;
@@ -132,7 +155,22 @@ export class PortalView {
         : null,
       live && this.cancelling === sub.id ? this.cancelPanel(sub) : null,
       live ? this.changes(sub) : null,
+      this.customFields(sub),
     );
+  }
+
+  private customFields(sub: Subscription): HTMLElement | null {
+    const seen = this.fields.get(sub.id);
+    if (!seen) return null;
+    if ("failed" in seen) return h("p", { "data-fields-error": true }, `Your details for it could not be loaded: ${describe(seen.failed)}`);
+    return customFields(seen, may(sub, "edit_custom_fields") && !ENDED.has(sub.status), this.busy, (values) =>
+      this.act(() => this.portal.setCustomFields(sub.id, values), () => "Your details are saved."),
+    (errors) => {
+      this.error = null;
+      this.notice = null;
+      this.fieldProblems = errors;
+      this.render();
+    });
   }
 
   private pauseControls(sub: Subscription): HTMLElement {
@@ -178,8 +216,12 @@ export class PortalView {
     return panel;
   }
 
-  private changes(sub: Subscription): HTMLElement {
+  private changes(sub: Subscription): HTMLElement | null {
     const p = this.portal;
+    const quantity = may(sub, "change_quantity");
+    const cadenceAllowed = may(sub, "change_cadence");
+    const addressAllowed = may(sub, "change_address");
+    if (!quantity && !cadenceAllowed && !addressAllowed) return null;
     const lines = sub.lines.map((line) => {
       const input = h("input", { type: "number", min: "1", value: String(line.quantity) });
       return h(
@@ -212,8 +254,9 @@ export class PortalView {
     return h(
       "details",
       { class: "bcs-changes" },
-      h("summary", {}, "Change quantity, schedule or address"),
-      ...lines,
+      h("summary", {}, changesTitle(quantity, cadenceAllowed, addressAllowed)),
+      ...(quantity ? lines : []),
+      cadenceAllowed &&
       h(
         "div",
         {},
@@ -225,7 +268,7 @@ export class PortalView {
           ),
         ),
       ),
-      address,
+      addressAllowed && address,
     );
   }
 
@@ -256,6 +299,12 @@ export class PortalView {
   private button(text: string, onClick: () => unknown): HTMLElement {
     return h("button", { type: "button", disabled: this.busy, onclick: () => void onClick() }, text);
   }
+}
+
+function changesTitle(quantity: boolean, cadence: boolean, address: boolean): string {
+  const what = [quantity && "quantity", cadence && "schedule", address && "address"].filter(Boolean) as string[];
+  const last = what.pop()!;
+  return `Change ${what.length ? `${what.join(", ")} or ${last}` : last}`;
 }
 
 function cancelled(answer: { cancel_at: string | null; early_cancel_fee: string | null; currency: string }): string {

@@ -4,7 +4,7 @@ import { ApiError, parseErrorBody } from "./errors";
 import { renewDelayMs, Session } from "./session";
 import type { SessionRenewal } from "./types";
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export type Query = Record<string, string | number | undefined | null>;
 
 export class AdminApi {
@@ -31,6 +31,10 @@ export class AdminApi {
 
   put<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>("PUT", path, body);
+  }
+
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("PATCH", path, body);
   }
 
   delete<T>(path: string): Promise<T> {

@@ -55,6 +55,15 @@ const WORDS: Record<string, string> = {
   unsupported_media_type: "The request could not be read; reload the app and try again.",
   network_error: "The server could not be reached. Check your connection and try again.",
   server_error: "Something went wrong on our side. Try again in a moment.",
+  exactly_one_active_payer: "A subscription has exactly one payer: replace the payer instead of adding or removing one.",
+  owner_is_fixed: "The owner of a subscription cannot be changed or removed.",
+  actor_already_in_role: "That customer already holds this role.",
+  no_such_actor: "That customer does not hold this role any more.",
+  unknown_customer: "That customer does not exist in this store.",
+  invalid_custom_fields: "Some custom field values do not meet their definitions; see each field below.",
+  invalid_definition: "The custom field is not valid; see the fields marked below.",
+  custom_field_exists: "The store already has a custom field with that key (perhaps archived).",
+  location_not_found: "That delivery location no longer exists.",
 };
 
 export function describeError(error: unknown): string {
@@ -102,7 +111,15 @@ export function parseErrorBody(status: number, body: unknown): ApiError {
   }
   if (Array.isArray(b.errors)) {
     // Endpoint validation lists plain sentences, not tied to one field.
-    for (const e of b.errors as unknown[]) fields.push({ field: "", message: String(e) });
+    // Custom field values name the field's key with each refusal.
+    for (const e of b.errors as unknown[]) fields.push(listedError(e));
   }
   return new ApiError(status, code, message, fields, b);
+}
+
+function listedError(e: unknown): FieldError {
+  if (typeof e !== "object" || e === null) return { field: "", message: String(e) };
+  const r = e as Record<string, unknown>;
+  const message = String(r.message ?? "");
+  return { field: String(r.key ?? ""), message: typeof r.code === "string" ? `${message} (${r.code})` : message };
 }

@@ -26,6 +26,23 @@ export type CatalogProduct = Schemas["CatalogProductView"];
 export type CatalogSearch = Schemas["CatalogSearchResult"];
 export type UpcomingRenewals = Schemas["UpcomingRenewalsView"];
 export type ContractTerm = Schemas["ContractGuard"];
+export type Role = Schemas["Role"];
+export type Actor = Schemas["ActorView"];
+export type Actors = Schemas["ActorsView"];
+export type SubscriptionEntitlements = Schemas["SubscriptionEntitlementsView"];
+export type Entitlement = Schemas["EntitlementView"];
+export type CustomerGroup = Schemas["CustomerGroupView"];
+export type Locations = Schemas["LocationsView"];
+export type Location = Schemas["LocationView"];
+export type NewLocation = Schemas["NewLocation"];
+// Shaped by the route itself (so its refusals answer from it), hence not in the document.
+export type LocationChange = { location: Location; applies_from_cycle: number };
+export type CustomFieldScope = Schemas["Scope"];
+export type FieldType = Schemas["FieldType"];
+export type CustomFieldDefinition = Schemas["CustomFieldDefinition"];
+export type CustomFieldList = Schemas["CustomFieldList"];
+export type CustomFieldPatch = Schemas["CustomFieldPatch"];
+export type CustomFieldValues = Schemas["CustomFieldValuesView"];
 
 export const STATUSES: Status[] = [
   "pending",

@@ -8,6 +8,10 @@ import { Empty, Loaded } from "../components/States";
 import { dateTime, money, renewalTotal, statusVariant, statusWords } from "../format";
 import { href } from "../router";
 import { useAdminApi, useLoad } from "../useApi";
+import { ActorsPanel } from "./ActorsPanel";
+import { CustomFieldsPanel } from "./CustomFieldsPanel";
+import { DeliveryLocationsPanel } from "./DeliveryLocationsPanel";
+import { EntitlementsPanel } from "./EntitlementsPanel";
 import { SubscriptionChanges } from "./SubscriptionChanges";
 
 type Row = Record<string, unknown>;
@@ -67,6 +71,10 @@ function Detail({ detail, reload }: { detail: SubscriptionDetail; reload: () => 
         />
       </Panel>
       <SubscriptionChanges key={sub.updated_at} sub={sub} done={reload} />
+      <ActorsPanel subscriptionId={sub.id} />
+      <EntitlementsPanel subscriptionId={sub.id} />
+      <DeliveryLocationsPanel subscriptionId={sub.id} />
+      <CustomFieldsPanel subscriptionId={sub.id} />
       <Panel header="Charges">
         <History
           rows={detail.charges}
