@@ -6,6 +6,7 @@ import contextlib
 import importlib.util
 import json
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -67,6 +68,8 @@ class LocalRuntime:
         self._modules: dict[str, ModuleType] = {}
         self._iterators: dict[str, str] = {}
         self.invocations: list[str] = []
+        self._locks: dict[str, threading.RLock] = {}
+        self._locks_guard = threading.Lock()
         self._clients: dict[str, Any] = {}
         self._read_events()
 
@@ -108,10 +111,18 @@ class LocalRuntime:
         handler = getattr(self.handler_module(logical_id), fn.handler_function)
         self.invocations.append(logical_id)
         context = le.LambdaContext(function_name=logical_id, timeout_s=fn.timeout)
-        if self.lambda_stdout is None:
-            return handler(event, context)
-        with contextlib.redirect_stdout(self.lambda_stdout):
-            return handler(event, context)
+        # One invocation at a time per function, as in one Lambda execution environment: the
+        # handler's module state (the API resolver's current event and route arguments) is
+        # not for two requests at once, which a threaded local HTTP server would otherwise send.
+        with self._invoking(logical_id):
+            if self.lambda_stdout is None:
+                return handler(event, context)
+            with contextlib.redirect_stdout(self.lambda_stdout):
+                return handler(event, context)
+
+    def _invoking(self, logical_id: str) -> threading.RLock:
+        with self._locks_guard:
+            return self._locks.setdefault(logical_id, threading.RLock())
 
     def http(
         self,
