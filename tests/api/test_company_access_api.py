@@ -274,3 +274,42 @@ def test_a_store_without_b2b_edition_lists_only_the_shoppers_own_as_before(
     [item] = _listed(world, token).values()
     assert (item["company"], item["company_role"], item["effective_role"]) == (None, None, "owner")
     assert item["request_actions"] == []
+
+
+def test_a_company_admin_hands_the_paying_to_another_buyer_of_the_company(
+    world: ApiWorld,
+) -> None:
+    # Given Acme's subscription its junior buyer pays, and a senior buyer of Acme
+    acme, sub_id, admin_token, _ = _acme(world)
+    senior, _ = _buyer(world, acme, SENIOR)
+    # When Acme's admin names the senior buyer as payer
+    reply = _portal(world, admin_token, "PUT", f"/{sub_id}/payer", {"customer_id": senior})
+    # Then the senior buyer pays from the next renewal, and the event says who acted
+    assert reply.status == 200, reply.body
+    assert reply.json()["payer_customer_id"] == senior
+    assert world.event_data("subscription.payer_changed")["customer_id"] == senior
+
+
+def test_a_payer_outside_the_company_or_a_non_admin_is_refused_and_nothing_is_written(
+    world: ApiWorld,
+) -> None:
+    # Given Acme's subscription, a buyer of another company and a plain shopper
+    acme, sub_id, admin_token, junior_token = _acme(world)
+    outsider, _ = _buyer(world, company(world, "Globex"), SENIOR)
+    plain = world.shopper("ok")
+    _, senior_token = _buyer(world, acme, SENIOR)
+    before = _stored(world)
+    # When the admin names either as payer, it is a 422
+    for customer_id in (outsider, plain.id):
+        body = {"customer_id": customer_id}
+        reply = _portal(world, admin_token, "PUT", f"/{sub_id}/payer", body)
+        assert (reply.status, reply.json()["error"]) == (422, "payer_not_in_company"), reply.body
+    # And when a senior or junior buyer tries, it is a 403 naming their company role
+    for token, role in ((senior_token, "senior_buyer"), (junior_token, "junior_buyer")):
+        reply = _portal(world, token, "PUT", f"/{sub_id}/payer", {"customer_id": outsider})
+        assert reply.status == 403, reply.body
+        assert (reply.json()["error"], reply.json()["company_role"]) == (
+            "company_admin_only",
+            role,
+        )
+    assert _stored(world) == before

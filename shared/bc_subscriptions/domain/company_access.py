@@ -39,6 +39,7 @@ from .actors import (
     allowed_actions,
     roles_of,
 )
+from .errors import DomainError
 from .subscription import Subscription
 
 
@@ -196,3 +197,32 @@ def ensure_allowed(sub: Subscription, who: Principal, action: Action, *, asking:
         allowed |= request_actions(sub, who)
     if action not in allowed:
         raise CompanyRoleForbids(sub, who.customer_id, action)
+
+
+class CompanyAdminOnly(DomainError):
+    """Only an admin of the subscription's company (or the merchant) does this."""
+
+    code = "company_admin_only"
+
+    def __init__(self, sub: Subscription, customer_id: int, what: str):
+        seat = seat_on(sub, customer_id)
+        self.company_role = None if seat is None else seat.role
+        named = "none" if seat is None else seat.role.value
+        super().__init__(f"company role {named} may not {what}")
+
+
+class PayerNotInCompany(DomainError):
+    """A company's subscription is paid by one of that company's buyers."""
+
+    code = "payer_not_in_company"
+
+
+def ensure_company_admin(sub: Subscription, customer_id: int, what: str) -> None:
+    if not decides_for(sub, customer_id):
+        raise CompanyAdminOnly(sub, customer_id, what)
+
+
+def ensure_payer_in_company(sub: Subscription, payer_company_id: int | None) -> None:
+    assert sub.company is not None  # only a company's admin reaches this
+    if payer_company_id != sub.company.company_id:
+        raise PayerNotInCompany(f"the new payer is not a buyer of company {sub.company.company_id}")
