@@ -49,7 +49,8 @@ class CompanyRole(StrEnum):
     JUNIOR_BUYER = "junior_buyer"
 
 
-# B2B Edition's numeric user roles; any other value (a custom role) is read as the least one.
+# B2B Edition's numeric user roles; any other value (a custom role) is read as a junior buyer,
+# as B2B Edition itself treats custom roles.
 B2B_ROLES = {0: CompanyRole.ADMIN, 1: CompanyRole.SENIOR_BUYER, 2: CompanyRole.JUNIOR_BUYER}
 ACTOR_ROLE = {CompanyRole.ADMIN: Role.ORG_ADMIN, CompanyRole.SENIOR_BUYER: Role.MANAGER}
 # The actions a change request can carry (`change_request_commands.RequestableCommand`).
