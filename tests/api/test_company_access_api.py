@@ -313,3 +313,17 @@ def test_a_payer_outside_the_company_or_a_non_admin_is_refused_and_nothing_is_wr
             role,
         )
     assert _stored(world) == before
+
+
+def test_the_buyers_company_is_asked_of_b2b_edition_once_per_cache_window(
+    world: ApiWorld,
+) -> None:
+    # Given a company admin who lists, reads and lists again within the cache window
+    _, sub_id, admin_token, _ = _acme(world)
+    world.emulator.reset_calls()
+    for _ in range(3):
+        _listed(world, admin_token)
+    assert _portal(world, admin_token, "GET", f"/{sub_id}").status == 200
+    # Then B2B Edition was asked for the buyer once, and never for a list of subscriptions
+    user_calls = [p for _, p in world.emulator.calls if "/users/customer/" in p]
+    assert len(user_calls) == 1, world.emulator.calls
