@@ -46,6 +46,10 @@ ACTOR_ROUTES: list[tuple[str, str, str, Any]] = [
     ("DELETE", "actors/<customer_id>/<role>", "actors/1/manager", None),
     ("DELETE", "locations/<location_id>", "locations/loc_0123456789", None),
 ]
+# Portal routes only a company's admin has: (method, route after the subscription, a body).
+COMPANY_ROUTES: list[tuple[str, str, Any]] = [
+    ("PUT", "payer", {"customer_id": 1}),
+]
 # (method, route after a change request's path, a valid body), tried on a real pending request.
 CHANGE_REQUEST_ROUTES: list[tuple[str, str, Any]] = [
     ("POST", "approve", {"reason": "agreed"}),

@@ -21,6 +21,7 @@ from .route_tables import (
     CALLER_SCOPED,
     CHANGE_REQUEST_PATH,
     CHANGE_REQUEST_ROUTES,
+    COMPANY_ROUTES,
     CUSTOM_FIELD_ROUTES,
     DEAD_LETTER_ROUTES,
     ENDPOINT_ROUTES,
@@ -78,6 +79,7 @@ def test_every_mutating_admin_route_is_in_the_tables() -> None:
 def test_every_mutating_portal_route_is_in_the_tables() -> None:
     listed = {f"{m} /portal/subscriptions/<subscription_id>/{r}" for m, r, _ in SUBSCRIPTION_ROUTES}
     listed |= {f"{m} /portal{CHANGE_REQUEST_PATH}/{r}" for m, r, _ in CHANGE_REQUEST_ROUTES}
+    listed |= {f"{m} /portal/subscriptions/<subscription_id>/{r}" for m, r, _ in COMPANY_ROUTES}
     listed |= {r for r in CALLER_SCOPED if r.split(" ")[1].startswith("/portal")}
     listed |= TOKEN_SCOPED
     assert _mutating_routes("PortalApiFunction") == listed
@@ -341,3 +343,72 @@ def test_another_stores_custom_fields_are_never_listed_nor_applied(
     refused = world.call("PATCH", path, world.session_token(), {"values": {"po_number": "x"}})
     assert (refused.status, refused.json()["errors"][0]["code"]) == (422, "unknown_field")
     assert world.call("PATCH", path, world.session_token(), {"values": {}}).status == 200
+
+
+def _company_admin(world: ApiWorld, company_id: int) -> str:
+    customer = world.shopper("ok")
+    world.emulator.add_buyer(world.store_hash, company_id, customer.id, role=0)
+    return str(world.emulator.current_customer_jwt(world.store_hash, customer.id))
+
+
+def _outsiders(world: ApiWorld, other: ApiWorld, acme: int) -> list[str]:
+    """Admins of every company but Acme: another company of the store, Acme's subsidiary, and
+    a company of another store (its id may well be Acme's)."""
+    on_b2b(other)
+    globex = company(world, "Globex")
+    branch = company(world, "Branch", acme)
+    elsewhere = company(other, "Acme elsewhere")
+    return [
+        _company_admin(world, globex),
+        _company_admin(world, branch),
+        _company_admin(other, elsewhere),
+    ]
+
+
+def _company_subscription(world: ApiWorld) -> tuple[int, str, str]:
+    """Acme's subscription, owned by its junior buyer (role 2), and that buyer's token."""
+    on_b2b(world)
+    acme = company(world, "Acme")
+    junior = world.shopper("ok")
+    world.emulator.add_buyer(world.store_hash, acme, junior.id, role=2)
+    reply = world.call("POST", "/admin/enrollments", world.session_token(), enrollment(junior.id))
+    assert reply.status == 200, reply.body
+    token = str(world.emulator.current_customer_jwt(world.store_hash, junior.id))
+    return acme, str(reply.json()["subscription"]["id"]), token
+
+
+@pytest.mark.parametrize(("method", "route", "body"), SUBSCRIPTION_ROUTES + COMPANY_ROUTES)
+def test_another_companys_admin_gets_404_on_every_portal_route_of_a_company_subscription(
+    world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given Acme's subscription and the admins of a sibling, a subsidiary and another store's
+    acme, sub_id, _ = _company_subscription(world)
+    outsiders = _outsiders(world, other, acme)
+    before = _stored(world)
+    for token in outsiders:
+        # When each acts on it
+        reply = world.call(method, f"/portal/subscriptions/{sub_id}/{route}", token, body)
+        # Then it does not exist for them
+        assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+    assert _stored(world) == before
+
+
+@pytest.mark.parametrize(("method", "route", "body"), [*CHANGE_REQUEST_ROUTES, _READ])
+def test_another_companys_admin_gets_404_on_a_company_change_request(
+    world: ApiWorld, other: ApiWorld, method: str, route: str, body: Any
+) -> None:
+    # Given a junior buyer's pending cancel on Acme's subscription, and the outsiders' admins
+    acme, sub_id, junior = _company_subscription(world)
+    submitted = world.call("POST", f"/portal/subscriptions/{sub_id}/cancel", junior, {})
+    assert submitted.status == 202, submitted.body
+    request_id = submitted.json()["change_request"]["id"]
+    outsiders = _outsiders(world, other, acme)
+    before = _stored(world)
+    path = f"/portal/subscriptions/{sub_id}/change-requests/{request_id}/{route}".rstrip("/")
+    for token in outsiders:
+        # When each reads or decides it, neither it nor the subscription's list exists for them
+        reply = world.call(method, path, token, body)
+        assert (reply.status, reply.json()["error"]) == (404, "not_found"), reply.body
+        listing = world.call("GET", f"/portal/subscriptions/{sub_id}/change-requests", token)
+        assert listing.status == 404
+    assert _stored(world) == before

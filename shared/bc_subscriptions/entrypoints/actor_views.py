@@ -6,7 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from ..domain.actors import Actor, Principal, allowed_actions, roles_of
+from ..domain.actors import Actor, Principal, roles_of
+from ..domain.company_access import direct_actions, effective_role, request_actions, seat_on
 from ..domain.subscription import Subscription
 from .api_models import SubscriptionView
 
@@ -51,20 +52,30 @@ class ActorsView(BaseModel):
 
 class PortalSubscriptionView(SubscriptionView):
     """A subscription as one shopper sees it: their roles and what those allow, computed
-    here so the storefront shows only what the API will accept."""
+    here so the storefront shows only what the API will accept. `allowed_actions` take effect
+    at once; `request_actions` become change requests for a company admin to decide. A
+    company's subscription carries `company` (as every view does) and the shopper's
+    `company_role` in it (None: not their company)."""
 
     roles: list[str]
+    effective_role: str
     allowed_actions: list[str]
+    request_actions: list[str]
+    company_role: str | None
     payer_customer_id: int
     beneficiary_customer_id: int
 
     @classmethod
     def for_shopper(cls, sub: Subscription, who: Principal) -> PortalSubscriptionView:
         assert who.customer_id is not None
+        seat = seat_on(sub, who.customer_id)
         return cls(
             **SubscriptionView.of(sub).model_dump(),
             roles=sorted(r.value for r in roles_of(sub.actors_in_force(), who.customer_id)),
-            allowed_actions=sorted(a.value for a in allowed_actions(sub, who)),
+            effective_role=effective_role(sub, who.customer_id),
+            allowed_actions=sorted(a.value for a in direct_actions(sub, who)),
+            request_actions=sorted(a.value for a in request_actions(sub, who)),
+            company_role=None if seat is None else seat.role.value,
             payer_customer_id=sub.payer_customer_id,
             beneficiary_customer_id=sub.beneficiary_customer_id,
         )

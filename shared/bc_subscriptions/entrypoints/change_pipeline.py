@@ -10,10 +10,11 @@ from aws_lambda_powertools.event_handler.depends import Depends
 
 from ..bootstrap import container
 from ..domain.change_requests import ChangeRequest
-from ..services.change_approval_policy import ApprovalPolicy, TenantApprovalPolicy
+from ..services.change_approval_policy import ApprovalPolicy
 from ..services.change_requests import submit_if_required
 from ..services.command_handlers import ChangeDeps, handle
 from ..services.commands import Caller, Command
+from ..services.company_approval_policy import CompanyApprovalPolicy
 
 R = TypeVar("R")
 
@@ -39,8 +40,9 @@ class ChangeRequestSubmitted(Exception):
 
 
 def approval_policy() -> ApprovalPolicy:
-    """Who acts directly and who decides requests (see `change_approval_policy`)."""
-    return TenantApprovalPolicy()
+    """Who acts directly and who decides requests (see `change_approval_policy`): the store's
+    rule, and on a company's subscription its admins' (`company_approval_policy`)."""
+    return CompanyApprovalPolicy()
 
 
 def run(command: Command[R], caller: Caller, now: datetime | None = None) -> R:

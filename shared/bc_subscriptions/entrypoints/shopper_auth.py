@@ -4,14 +4,17 @@ that still has the app installed."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.request import Request
 
 from ..bootstrap import container
 from ..observability import logger
+from ..ports.storage import UnitOfWork
 from ..services.admin_session import InvalidSession, bearer
 from ..services.commands import Caller
+from ..services.company_seats import seat_caller
 from ..services.customer_jwt import InvalidCustomerToken, verify_customer_jwt
 from .responses import error
 
@@ -28,6 +31,9 @@ def shopper_of(headers: Mapping[str, str]) -> Caller:
     install = c.installs.get(shopper.store_hash)
     if install is None or install.status != "installed":
         raise InvalidCustomerToken("store_not_installed")
+    # Every shopper request sets its own seat (or none), so a previous caller's never counts.
+    uow = cast(UnitOfWork, c.unit_of_work())
+    seat_caller(uow, c.company_directory, shopper.store_hash, shopper.customer_id)
     return Caller(shopper.store_hash, shopper.customer_id)
 
 

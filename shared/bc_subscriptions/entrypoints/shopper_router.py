@@ -15,6 +15,7 @@ from ..ports.storage import UnitOfWork
 from ..services import subscription_admin as admin
 from ..services.actor_access import principal
 from ..services.commands import ChangePaymentMethod
+from ..services.company_seats import company_extras
 from ..services.payment_method_change import UnknownInstrument, UnusableInstrument
 from .actor_views import PortalSubscriptionList, PortalSubscriptionView
 from .api_models import SubscriptionList, SubscriptionView
@@ -37,7 +38,8 @@ def list_subscriptions(
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=admin.MAX_PAGE)] = 25,
 ) -> PortalSubscriptionList:
-    """Every subscription the shopper holds a role on, with what that role allows."""
+    """Every subscription the shopper holds a role on, and (on the first page, from the company
+    index) those of the company they buy for, with what their roles allow."""
     c = container()
     subs, next_cursor = admin.list_subscriptions(
         caller.store_hash,
@@ -46,6 +48,8 @@ def list_subscriptions(
         cursor=cursor,
         limit=limit,
     )
+    if cursor is None:
+        subs += company_extras(subs, caller.store_hash, c.company_subscriptions)
     who = principal(cast(UnitOfWork, c.unit_of_work()), caller.store_hash, caller.customer_id)
     items = [PortalSubscriptionView.for_shopper(s, who) for s in subs]
     return PortalSubscriptionList(items=items, next_cursor=next_cursor)

@@ -77,6 +77,8 @@ def role_forbids(failure: RoleForbids) -> Response[str]:
         "roles": [r.value for r in failure.roles],
         "action": failure.action.value,
     }
+    if (company_role := getattr(failure, "company_role", None)) is not None:
+        body["company_role"] = company_role.value
     return json_response(403, body)
 
 

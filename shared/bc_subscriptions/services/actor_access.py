@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from ..domain.actors import Action, Principal, ensure_allowed
+from ..domain.actors import Action, Principal
+from ..domain.company_access import ensure_allowed
 from ..ports.storage import UnitOfWork
 from . import commands as c
 from .subscription_admin import owned_by_caller
@@ -46,13 +47,18 @@ def principal(
 
 
 def ensure_caller_may(
-    command: c.Command[Any], caller: c.Caller, uow_factory: Callable[[], UnitOfWork]
+    command: c.Command[Any],
+    caller: c.Caller,
+    uow_factory: Callable[[], UnitOfWork],
+    *,
+    asking: bool = False,
 ) -> None:
     """Refuse (`RoleForbids`, naming the roles) a shopper's command their roles do not allow.
 
     It reads the subscription in a unit of work of its own, before the change's: a role
     removed between the two reads lets one last change through, which the audit still shows
-    (the event records who acted)."""
+    (the event records who acted). `asking`: the command is to become a change request, which
+    a company role that must ask may make (`domain.company_access`)."""
     action = COMMAND_ACTIONS.get(type(command))
     subscription_id = getattr(command, "subscription_id", None)
     if action is None or caller.customer_id is None or subscription_id is None:
@@ -61,4 +67,4 @@ def ensure_caller_may(
         sub = owned_by_caller(uow, caller.store_hash, subscription_id, caller.customer_id)
         card = action is Action.CHANGE_CARD
         who = principal(uow, caller.store_hash, caller.customer_id, with_card=card)
-        ensure_allowed(sub, who, action)
+        ensure_allowed(sub, who, action, asking=asking)

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Self, cast
 
 from ..domain.change_requests import ChangeKind, ChangeRequest, Outcome, RequestClosed
+from ..domain.company_access import executing_approved
 from ..domain.errors import DomainError
 from ..domain.lifecycle import Status
 from ..domain.scheduled_change import ChangeKind as Scheduled
@@ -43,7 +44,9 @@ def execute(request: ChangeRequest, *, deps: ChangeDeps, now: datetime) -> Chang
         outcome = Outcome(code="invalid_resume_at", message=f"resume_at {problem}")
         return _not_applied(request, outcome, deps=deps, now=now)
     try:
-        handle(command, requester, applying, now)
+        # The approver's decision, not the requester's company role, authorizes the change.
+        with executing_approved(requester.customer_id, request.subscription_id):
+            handle(command, requester, applying, now)
     except RequestClosed:
         pass  # another execution recorded it first: nothing of this one was written
     except ConcurrencyConflict:

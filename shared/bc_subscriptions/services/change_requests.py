@@ -25,6 +25,7 @@ from ..domain.change_requests import (
     RequestExpired,
     RequestStatus,
 )
+from ..domain.company_access import reaches as company_reaches
 from ..domain.errors import DomainError
 from ..domain.subscription import Subscription
 from ..ports.change_requests import ChangeRequestReads, ChangeRequestUnitOfWork
@@ -76,7 +77,11 @@ def _owned(uow: UnitOfWork, caller: Caller, subscription_id: str) -> Subscriptio
     sub = uow.subscriptions.get(caller.store_hash, subscription_id)
     # A shopper reaches the requests of a subscription they hold a role on, as its other routes.
     shopper = caller.customer_id
-    if sub is None or (shopper is not None and shopper not in customers_of(sub.actors_in_force())):
+    if sub is None or (
+        shopper is not None
+        and shopper not in customers_of(sub.actors_in_force())
+        and not company_reaches(sub, shopper)
+    ):
         raise SubscriptionNotFound(subscription_id)
     return sub
 
@@ -110,7 +115,7 @@ def submit_if_required(
         return None
     # Approval stands in for the store's rule, not the role's: a shopper asks only for what
     # their role on the subscription lets them do.
-    ensure_caller_may(command, caller, deps.unit_of_work)
+    ensure_caller_may(command, caller, deps.unit_of_work, asking=True)
     kind, change = to_change(command)  # type: ignore[arg-type]
     with _uow(deps) as uow:
         config = uow.tenant_configs.get(caller.store_hash)

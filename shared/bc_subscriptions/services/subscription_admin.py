@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.actors import customers_of
+from ..domain.company_access import reaches as company_reaches
 from ..domain.errors import DomainError
 from ..domain.lifecycle import Status
 from ..domain.subscription import Subscription
@@ -246,9 +247,12 @@ def _owned(
         raise SubscriptionNotFound(subscription_id)
     sub = uow.subscriptions.get(store_hash, subscription_id)
     # A shopper reaches the subscriptions they hold a role on (owner, payer, beneficiary,
-    # manager, org admin); what that role may do there is `actor_access`'s to say.
+    # manager, org admin), and a company buyer their company's; what that role may do there
+    # is `actor_access`'s to say.
     if sub is None or (
-        customer_id is not None and customer_id not in customers_of(sub.actors_in_force())
+        customer_id is not None
+        and customer_id not in customers_of(sub.actors_in_force())
+        and not company_reaches(sub, customer_id)
     ):
         raise SubscriptionNotFound(subscription_id)
     return sub
