@@ -11,7 +11,7 @@ from importlib import resources
 import pytest
 from jsonschema import Draft202012Validator
 
-from bc_subscriptions.services.delivery_locations import LocationRuleBroken, add_location
+from bc_subscriptions.services.delivery_locations import add_location
 from bc_subscriptions.services.messages import RenewSubscription
 from bc_subscriptions.services.renewal_invoice import AWAITING_PAYMENT, INVOICE_OVERDUE_OPS
 from bc_subscriptions.services.renewal_workflow import run_renewal
@@ -220,19 +220,40 @@ def test_every_event_of_a_po_subscriptions_life_matches_its_schema() -> None:
         assert errors == [], (event.type, [e.message for e in errors])
 
 
-def test_a_second_delivery_location_is_refused_on_a_purchase_order_subscription() -> None:
-    # Given a purchase-order subscription (its cycles are invoiced, never charged)
+def test_a_three_location_po_subscription_invoices_each_location_once_and_pays_nothing() -> None:
+    # Given a purchase-order subscription delivering to three of the company's addresses
     world, _ = _po_world()
     [sub] = world.subscriptions()
-    # When the merchant adds a location, then it is refused with nothing written
-    with pytest.raises(LocationRuleBroken) as refused:
+    for street in ("1 North Dock", "2 South Dock", "3 East Dock"):
         add_location(
             world.store_hash,
             sub.id,
-            {"address": {**ADDRESS, "shipping_method": "Freight"}},
+            {"address": {**ADDRESS, "street_1": street, "shipping_method": "Freight"}},
             uow=world.uow(),
             now=world.clock.now(),
         )
-    assert refused.value.code == "purchase_order"
+    world.emulator.reset_calls()
+    # When the cycle renews, its message delivered twice
+    world.sweep()
+    world.work()
+    run_renewal(_due(world), world.deps("late"))
+    # Then three Awaiting Payment orders, one per location, and not one payment call
+    orders = world.renewal_orders()
+    shipping = world.emulator.stores[world.store_hash].shipping
+    streets = sorted(shipping[o["id"]][0]["street_1"] for o in orders)
+    assert streets == ["1 North Dock", "2 South Dock", "3 East Dock"]
+    assert [o["status_id"] for o in orders] == [AWAITING_PAYMENT] * 3
+    assert world.payment_calls() == []
+    # and three invoices (each naming its location) for one renewed cycle
+    issued = [e for e in world.store.events(world.store_hash) if e.type == "invoice.issued"]
+    data = [json.loads(e.envelope)["data"] for e in issued]
+    assert sorted(d["order_id"] for d in data) == sorted(o["id"] for o in orders)
+    assert len({d["location_id"] for d in data}) == 3
+    assert world.event_types().count("subscription.renewed") == 1
     [after] = world.subscriptions()
-    assert list(after.delivery_locations) == list(sub.delivery_locations) == []
+    assert len(after.open_invoices) == 3 and after.next_cycle == 3 and after.dunning is None
+    # When the merchant marks one location's order paid
+    world.mark_paid(orders[0]["id"])
+    # Then only that invoice closes
+    [paid] = world.subscriptions()
+    assert sorted(i.order_id for i in paid.open_invoices) == sorted(o["id"] for o in orders[1:])

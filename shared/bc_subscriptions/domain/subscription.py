@@ -459,36 +459,51 @@ class Subscription(BaseModel):
     def record_invoiced_renewal(self, *, cycle: int, order_id: int, now: datetime) -> OpenInvoice:
         """The cycle's order went out unpaid on purchase-order terms: the cycle is renewed
         (nothing is charged) and the invoice stays open until BigCommerce says it is paid."""
+        [invoice] = self.record_invoiced_locations(
+            cycle=cycle, orders=[(order_id, None, self.renewal_total())], now=now
+        )
+        return invoice
+
+    def record_invoiced_locations(
+        self, *, cycle: int, orders: list[tuple[int, str | None, Decimal]], now: datetime
+    ) -> list[OpenInvoice]:
+        """The cycle's orders (order id, delivery location or None, amount) went out unpaid on
+        purchase-order terms: one open invoice and `invoice.issued` each, the cycle renewed
+        once (nothing is charged)."""
         terms = self.invoice_terms
         if terms is None:
             raise DomainError("only a purchase-order subscription is invoiced")
-        invoice = OpenInvoice(cycle=cycle, order_id=order_id, due_at=invoice_due_at(self, cycle))
         self._apply(Command.RECORD_RENEWAL, now)
         self.paid_cycles += 1
-        self.open_invoices = (*self.open_invoices, invoice)
-        self._record(
-            ev.INVOICE_ISSUED,
-            now,
-            {
+        invoices = []
+        for order_id, location_id, amount in orders:
+            invoice = OpenInvoice(
+                cycle=cycle, order_id=order_id, due_at=invoice_due_at(self, cycle)
+            )
+            invoices.append(invoice)
+            data: dict[str, Any] = {
                 "cycle": cycle,
                 "order_id": order_id,
                 "po_number": terms.po_number,
-                "amount": str(self.renewal_total()),
+                "amount": str(amount),
                 "currency": self.currency,
                 "due_at": iso_timestamp(invoice.due_at),
-            },
-        )
+            }
+            if location_id is not None:
+                data["location_id"] = location_id
+            self._record(ev.INVOICE_ISSUED, now, data)
+        self.open_invoices = (*self.open_invoices, *invoices)
         self.next_cycle = cycle + 1
         self._record(
             ev.SUBSCRIPTION_RENEWED,
             now,
             {
                 "cycle": cycle,
-                "order_id": order_id,
+                "order_id": orders[0][0],
                 "next_renewal_at": iso_timestamp(self.next_renewal_at),
             },
         )
-        return invoice
+        return invoices
 
     def overdue_invoices(self, now: datetime) -> list[OpenInvoice]:
         """Open invoices whose due date has passed and that were not flagged yet."""

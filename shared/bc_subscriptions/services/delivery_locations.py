@@ -71,12 +71,6 @@ def add_location(
             raise LocationRuleBroken(
                 "prepaid_plan", "a prepaid subscription ships to the one address it was paid for"
             )
-        if sub.invoice_terms is not None:
-            # Each location's order would be charged to a card a purchase-order subscription
-            # does not have (and so fall into dunning): one invoiced order per cycle only.
-            raise LocationRuleBroken(
-                "purchase_order", "a purchase-order subscription is invoiced to one address"
-            )
         location = new_location(
             location_id=new_id(),
             fields=fields,

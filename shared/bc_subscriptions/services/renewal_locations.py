@@ -110,6 +110,13 @@ def complete_cycle(
         if cycle_charge.fulfilment_only:
             sub.record_delivery(cycle=cycle_charge.cycle, order_id=first.bc_order_id, now=now)
             outcome = "delivered"
+        elif sub.invoice_terms is not None:
+            orders: list[tuple[int, str | None, Decimal]] = []
+            for c in charges:
+                assert c.bc_order_id is not None
+                orders.append((c.bc_order_id, c.location_id, c.amount or Decimal("0")))
+            sub.record_invoiced_locations(cycle=cycle_charge.cycle, orders=orders, now=now)
+            outcome = "invoiced"
         else:
             sub.record_renewal(
                 cycle=cycle_charge.cycle,

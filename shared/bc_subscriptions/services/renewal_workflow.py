@@ -385,13 +385,15 @@ def _renew_location(
         )
         _commit_stage(deps, sub, charge, Stage.ORDER_CREATED)
         steps.add("ordered")
-    if charge.stage == Stage.ORDER_CREATED and not charge.fulfilment_only:
+    # On purchase order each location's order is its own invoice: never paid here.
+    invoiced = is_invoiced(sub)
+    if charge.stage == Stage.ORDER_CREATED and not (charge.fulfilment_only or invoiced):
         _pay(sub, charge, deps)
         if charge.stage == Stage.ORDER_CREATED and charge.payment_pending:
             return True
     if charge.stage == Stage.PAYMENT_FAILED:
         deps.uow.subscriptions.save(sub)  # with its `charge.stage.payment_failed`
-    elif charge.stage in PAID_STAGES or charge.fulfilment_only:
+    elif charge.stage in PAID_STAGES or charge.fulfilment_only or invoiced:
         charge.advance(Stage.COMPLETED, deps.clock.now())
     else:
         raise RetryLater(f"location {charge.location_id} of {sub.id} has no outcome yet")
