@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { blankGrant, cadenceWords, debitBody, grantBody, quantity, withUnit } from "./allotmentForm";
 import { AdminApi } from "./api/client";
+import { ApiError, describeError } from "./api/errors";
 import { Session } from "./api/session";
 import type { AllotmentDebit, Grant } from "./api/types";
 import { href, parseRoute } from "./router";
@@ -122,6 +123,13 @@ describe("the allotment form's logic", () => {
     expect(quantity({ unit: "count", currency_code: null }, "4")).toBe("4");
     expect(cadenceWords(null)).toBe("Once, no refresh");
     expect(cadenceWords({ interval: "week", interval_count: 2 })).toBe("Every 2 weeks");
+  });
+
+  it("puts every refusal the allotment routes answer in words of its own", () => {
+    // Given each code the allotment routes refuse with, and a server message that is not words
+    const codes = ["customer_not_in_store", "invalid_amount", "allotment_not_active", "insufficient_balance", "debit_already_reversed", "invalid_cursor", "bigcommerce_unavailable"];
+    // When / Then none falls back to the server's own message
+    for (const code of codes) expect(describeError(new ApiError(409, code, "raw server text"))).not.toBe("raw server text");
   });
 
   it("keeps the customer filter in the URL and drops one that is not an id", () => {
