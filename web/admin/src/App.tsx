@@ -8,6 +8,7 @@ import { Onboarding } from "./screens/Onboarding";
 import { Deliveries } from "./screens/Deliveries";
 import { OpsQueueScreen } from "./screens/OpsQueues";
 import { Plans } from "./screens/Plans";
+import { Allotments } from "./screens/Allotments";
 import { CustomFieldSettings } from "./screens/CustomFieldSettings";
 import { Settings } from "./screens/Settings";
 import { SubscriptionPage } from "./screens/SubscriptionPage";
@@ -22,6 +23,7 @@ const NAV: Array<[string, Route]> = [
   ["Ops queues", { screen: "ops", queue: "failed-charges" }],
   ["Plans", { screen: "plans" }],
   ["Webhooks", { screen: "webhooks" }],
+  ["Allotments", { screen: "allotments" }],
   ["Custom fields", { screen: "custom_fields" }],
   ["Settings", { screen: "settings" }],
 ];
@@ -93,6 +95,8 @@ function Screen({ route }: { route: Route }) {
       return <Settings />;
     case "custom_fields":
       return <CustomFieldSettings />;
+    case "allotments":
+      return <Allotments key={route.customer_id ?? 0} customerId={route.customer_id} />;
     case "webhooks":
       return <Webhooks />;
     case "deliveries":

@@ -25,6 +25,7 @@ export type Route =
   | { screen: "ops"; queue: Queue }
   | { screen: "settings" }
   | { screen: "custom_fields" }
+  | { screen: "allotments"; customer_id?: number }
   | { screen: "webhooks" }
   | { screen: "deliveries"; endpointId: string }
   | { screen: "plans"; productId?: number }
@@ -46,6 +47,7 @@ export function parseRoute(hash: string): Route {
   }
   if (first === "settings" && !second) return { screen: "settings" };
   if (first === "custom-fields" && !second) return { screen: "custom_fields" };
+  if (first === "allotments" && !second) return allotmentsRoute(params);
   if (first === "plans" && !second) return { screen: "plans" };
   if (first === "plans" && second && /^[1-9]\d*$/.test(second)) return { screen: "plans", productId: Number(second) };
   if (first === "webhooks" && !second) return { screen: "webhooks" };
@@ -76,6 +78,8 @@ export function href(route: Route): string {
       return "#/settings";
     case "custom_fields":
       return "#/custom-fields";
+    case "allotments":
+      return route.customer_id ? `#/allotments?customer_id=${route.customer_id}` : "#/allotments";
     case "webhooks":
       return "#/webhooks";
     case "deliveries":
@@ -100,6 +104,11 @@ function readFilters(params: URLSearchParams): SubscriptionFilters {
     if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) filters[key] = raw;
   }
   return filters;
+}
+
+function allotmentsRoute(params: URLSearchParams): Route {
+  const raw = params.get("customer_id") ?? "";
+  return /^[1-9]\d*$/.test(raw) ? { screen: "allotments", customer_id: Number(raw) } : { screen: "allotments" };
 }
 
 export function useRoute(): Route {

@@ -1,3 +1,4 @@
+import type { ShopperGrantList } from "./allotmentsView";
 import type { Card, CancelAnswer, CustomFieldValues, ErrorBody, Subscription } from "./types";
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -92,6 +93,9 @@ export class Portal {
   }
   cards(): Promise<{ items: Card[] }> {
     return this.call("GET", "/portal/payment-methods");
+  }
+  allotments(): Promise<ShopperGrantList> {
+    return this.call("GET", "/portal/allotments?limit=100");
   }
   useCard(token: string): Promise<{ items: Subscription[] }> {
     return this.call("PUT", "/portal/payment-method", { instrument_token: token });

@@ -4,6 +4,7 @@ import { field, h, value } from "./dom";
 import { describe } from "./errors";
 import { dayStart, ENDED, formatDate, linesTotal, money, statusLabel } from "./format";
 import { customFields } from "./customFieldsView";
+import { balancesSection, readBalances, type Balances } from "./allotmentsView";
 import type { Card, CustomFieldValues, Subscription } from "./types";
 
 const ADDRESS_FIELDS: [string, string][] = [
@@ -29,6 +30,8 @@ export class PortalView {
   private busy = false;
   // Entries in a custom field form that cannot be sent as typed, each named.
   private fieldProblems: string[] = [];
+  // The shopper's allotment balances, where the store shows them (null until read).
+  private balances: Balances | null = null;
 
   constructor(
     private readonly root: HTMLElement,
@@ -37,12 +40,14 @@ export class PortalView {
 
   async load(): Promise<void> {
     this.render();
+    const balances = readBalances(() => this.portal.allotments());
     try {
       this.subs = (await this.portal.list()).items;
       this.error = null;
     } catch (failure) {
       this.error = failure;
     }
+    this.balances = await balances;
     if (this.subs?.length) {
       await Promise.all(
         this.subs.map(async (s) => {
@@ -99,6 +104,7 @@ export class PortalView {
       body.push(h("p", { "data-empty": true }, "You have no subscriptions yet."));
     }
     for (const sub of this.subs ?? []) body.push(this.subscription(sub));
+    body.push(balancesSection(this.balances));
     if (this.subs?.some((s) => !ENDED.has(s.status) && may(s, "change_card"))) body.push(this.payment());
     const section = h(
       "section",

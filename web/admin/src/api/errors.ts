@@ -64,6 +64,11 @@ const WORDS: Record<string, string> = {
   invalid_definition: "The custom field is not valid; see the fields marked below.",
   custom_field_exists: "The store already has a custom field with that key (perhaps archived).",
   location_not_found: "That delivery location no longer exists.",
+  customer_not_in_store: "That customer does not exist in this store; nothing was granted.",
+  invalid_amount: "The amount does not fit the allotment's unit (whole numbers for counts and minutes, cents for money).",
+  allotment_not_active: "The allotment's status does not allow this (a suspended one must be resumed first; a revoked one is ended).",
+  insufficient_balance: "The debit is more than the allotment has available (including any overdraft); nothing was debited.",
+  debit_already_reversed: "That debit was already reversed.",
 };
 
 export function describeError(error: unknown): string {

@@ -54,3 +54,15 @@ export const STATUSES: Status[] = [
   "cancelled",
   "expired",
 ];
+export type AllotmentUnit = Schemas["AllotmentUnit"];
+export type Rollover = Schemas["Rollover"];
+export type OrderDebit = Schemas["OrderDebit"];
+export type Interval = Schemas["Interval"];
+export type GrantStatus = Schemas["GrantStatus"];
+export type Grant = Schemas["GrantView"];
+export type GrantList = Schemas["GrantList"];
+export type GrantRequest = Schemas["GrantRequest"];
+export type AllotmentDebit = Schemas["DebitView"];
+export type AllotmentDebitList = Schemas["DebitList"];
+// The debit route shapes its reply itself (201 new, 200 a repeat), hence not in the document.
+export type AllotmentDebitResult = { allotment: Grant; debit: AllotmentDebit | null };
