@@ -124,7 +124,7 @@ group("My subscriptions", () => {
     );
     // When the shopper opens the cancel flow, picks the period end and confirms
     button(root, "Cancel subscription…").click();
-    (root.querySelector("input[value=period_end]") as HTMLInputElement).checked = true;
+    (root.querySelector("input[value=period_end]") as HTMLInputElement).click();
     button(root, "Confirm cancellation").click();
     await settle();
     await settle();
@@ -133,6 +133,36 @@ group("My subscriptions", () => {
     expect(root.querySelector("[data-notice]")!.textContent).toBe(
       "Your subscription ends on Apr 4, 2026; it will not renew. An early cancellation fee of 25.00 USD is owed.",
     );
+  });
+
+  it("keeps the shopper's cancel choice when the page redraws while the flow is open", async () => {
+    // Given the cancel flow open with the period end picked
+    const sent: Sent[] = [];
+    const answer = { ...SUB, cancel_at: "2026-04-04T09:30:00Z", early_cancel_fee: null };
+    const root = document.createElement("div");
+    document.body.append(root);
+    const view = new PortalView(
+      root,
+      api(
+        {
+          "GET /portal/subscriptions": [200, { items: [SUB] }],
+          "GET /portal/payment-methods": [200, { items: [] }],
+          "POST /portal/subscriptions/sub_1/cancel": [200, answer],
+        },
+        sent,
+      ),
+    );
+    await view.load();
+    button(root, "Cancel subscription…").click();
+    (root.querySelector("input[value=period_end]") as HTMLInputElement).click();
+    // When a reload lands and redraws the page before the shopper confirms
+    await view.load();
+    expect((root.querySelector("input[value=period_end]") as HTMLInputElement).checked).toBe(true);
+    button(root, "Confirm cancellation").click();
+    await settle();
+    await settle();
+    // Then what they picked is what is sent
+    expect(sent.find((s) => s.url.endsWith("/cancel"))!.body).toBe('{"when":"period_end"}');
   });
 
   it("shows the API's refusal in words and keeps the subscription on the page", async () => {

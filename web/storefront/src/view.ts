@@ -25,6 +25,9 @@ export class PortalView {
   private error: unknown = null;
   private notice: string | null = null;
   private cancelling: string | null = null;
+  // When the open cancel flow would cancel: kept here, so a render while it is open (a reload
+  // landing) never puts the choice back to "now".
+  private cancelWhen: "immediately" | "period_end" = "immediately";
   // Each subscription's custom fields, read after the list; a failed read hides only them.
   private fields = new Map<string, CustomFieldValues | { failed: unknown }>();
   private busy = false;
@@ -81,8 +84,10 @@ export class PortalView {
       const answer = await run();
       this.notice = done(answer);
       this.cancelling = null;
-      this.busy = false;
+      // Busy until the page shows what the change made: nothing may be pressed on stale data.
       await this.load();
+      this.busy = false;
+      this.render();
     } catch (failure) {
       this.error = failure;
       this.busy = false;
@@ -153,6 +158,7 @@ export class PortalView {
             this.cancelling !== sub.id && may(sub, "cancel")
               ? this.button("Cancel subscription…", () => {
                   this.cancelling = sub.id;
+                  this.cancelWhen = "immediately";
                   this.error = null;
                   this.render();
                 })
@@ -194,21 +200,33 @@ export class PortalView {
   }
 
   private cancelPanel(sub: Subscription): HTMLElement {
-    const choice = (when: string, text: string, checked: boolean) =>
-      h("label", {}, h("input", { type: "radio", name: `when-${sub.id}`, value: when, checked }), ` ${text}`);
+    const choice = (when: "immediately" | "period_end", text: string) =>
+      h(
+        "label",
+        {},
+        h("input", {
+          type: "radio",
+          name: `when-${sub.id}`,
+          value: when,
+          checked: this.cancelWhen === when,
+          onchange: () => {
+            this.cancelWhen = when;
+          },
+        }),
+        ` ${text}`,
+      );
     const panel = h(
       "fieldset",
       { class: "bcs-cancel", "data-cancel-flow": true },
       h("legend", {}, "Cancel this subscription"),
-      choice("immediately", "Now: nothing more is charged or sent", true),
+      choice("immediately", "Now: nothing more is charged or sent"),
       sub.status === "active" || sub.status === "trialing"
-        ? choice("period_end", `At the end of this period (${formatDate(sub.next_renewal_at)})`, false)
+        ? choice("period_end", `At the end of this period (${formatDate(sub.next_renewal_at)})`)
         : null,
     );
     panel.append(
       this.button("Confirm cancellation", () => {
-        const picked = panel.querySelector("input:checked") as HTMLInputElement | null;
-        const when = picked?.value === "period_end" ? "period_end" : "immediately";
+        const when = this.cancelWhen;
         return this.act(
           () => this.portal.cancel(sub.id, when),
           (answer) => cancelled(answer as { cancel_at: string | null; early_cancel_fee: string | null; currency: string }),
