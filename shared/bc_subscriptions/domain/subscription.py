@@ -393,16 +393,7 @@ class Subscription(BaseModel):
                 "currency": self.currency,
             },
         )
-        self.next_cycle = cycle + 1
-        self._record(
-            ev.SUBSCRIPTION_RENEWED,
-            now,
-            {
-                "cycle": cycle,
-                "order_id": order_id,
-                "next_renewal_at": iso_timestamp(self.next_renewal_at),
-            },
-        )
+        self._renewed(cycle, order_id, now)
 
     def record_payment_failure(
         self,
@@ -493,16 +484,7 @@ class Subscription(BaseModel):
                 data["location_id"] = location_id
             self._record(ev.INVOICE_ISSUED, now, data)
         self.open_invoices = (*self.open_invoices, *invoices)
-        self.next_cycle = cycle + 1
-        self._record(
-            ev.SUBSCRIPTION_RENEWED,
-            now,
-            {
-                "cycle": cycle,
-                "order_id": orders[0][0],
-                "next_renewal_at": iso_timestamp(self.next_renewal_at),
-            },
-        )
+        self._renewed(cycle, orders[0][0], now)
         return invoices
 
     def overdue_invoices(self, now: datetime) -> list[OpenInvoice]:
@@ -575,6 +557,10 @@ class Subscription(BaseModel):
         """A prepaid cycle got its fulfilment order; the earlier charge covers it."""
         self._apply(Command.RECORD_RENEWAL, now)
         self.paid_cycles += 1
+        self._renewed(cycle, order_id, now)
+
+    def _renewed(self, cycle: int, order_id: int, now: datetime) -> None:
+        """The cycle is done (paid, invoiced or delivered): the next one is due, and said so."""
         self.next_cycle = cycle + 1
         self._record(
             ev.SUBSCRIPTION_RENEWED,
