@@ -13,7 +13,16 @@ from bc_subscriptions.domain import events as ev
 from bc_subscriptions.domain.company import CompanyMembership, InvoiceTerms, OpenInvoice
 from bc_subscriptions.domain.errors import DomainError, InvalidTransition
 from bc_subscriptions.domain.lifecycle import Status
-from bc_subscriptions.domain.subscription import Subscription, invoice_due_at
+from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.domain.subscription_company import move_to_company
+from bc_subscriptions.domain.subscription_invoices import (
+    flag_overdue,
+    invoice_due_at,
+    overdue_invoices,
+    record_invoice_paid,
+    record_invoiced_locations,
+    record_invoiced_renewal,
+)
 
 from .factories import NOW, subscription
 
@@ -33,7 +42,7 @@ def _po_subscription(**overrides: Any) -> Subscription:
 
 
 def _invoiced(sub: Subscription, cycle: int = 2, order_id: int = 900) -> OpenInvoice:
-    invoice = sub.record_invoiced_renewal(cycle=cycle, order_id=order_id, now=NOW)
+    invoice = record_invoiced_renewal(sub, cycle=cycle, order_id=order_id, now=NOW)
     sub.pull_events()
     return invoice
 
@@ -51,7 +60,7 @@ def test_an_invoiced_renewal_renews_the_cycle_and_leaves_its_invoice_open() -> N
     # Given a purchase-order subscription whose cycle 2 is due
     sub = _po_subscription()
     # When its order goes out unpaid
-    invoice = sub.record_invoiced_renewal(cycle=2, order_id=900, now=NOW)
+    invoice = record_invoiced_renewal(sub, cycle=2, order_id=900, now=NOW)
     # Then the cycle counts as renewed, nothing is charged, and the invoice stays open
     assert invoice == OpenInvoice(cycle=2, order_id=900, due_at=CYCLE_2 + timedelta(days=30))
     assert sub.open_invoices == (invoice,)
@@ -80,7 +89,7 @@ def test_each_locations_order_is_its_own_invoice_and_the_cycle_renews_once() -> 
     sub = _po_subscription()
     orders = [(901, "loc_a", Decimal("12.50")), (902, "loc_b", Decimal("7.50"))]
     # When the cycle's two orders go out unpaid
-    invoices = sub.record_invoiced_locations(cycle=2, orders=orders, now=NOW)
+    invoices = record_invoiced_locations(sub, cycle=2, orders=orders, now=NOW)
     # Then one open invoice and one invoice.issued each, naming its location, and one renewal
     due = CYCLE_2 + timedelta(days=30)
     assert invoices == [
@@ -108,7 +117,7 @@ def test_a_subscription_without_purchase_order_terms_is_not_invoiced() -> None:
     before = sub.model_copy(deep=True)
     # When / Then an invoice is refused and nothing changes
     with pytest.raises(DomainError, match="only a purchase-order subscription is invoiced"):
-        sub.record_invoiced_locations(cycle=2, orders=[(900, None, Decimal("20"))], now=NOW)
+        record_invoiced_locations(sub, cycle=2, orders=[(900, None, Decimal("20"))], now=NOW)
     assert sub == before and sub.pull_events() == []
 
 
@@ -117,10 +126,10 @@ def test_only_invoices_past_their_due_date_and_not_yet_flagged_are_overdue() -> 
     sub = _po_subscription()
     first = _invoiced(sub, cycle=2, order_id=900)
     second = _invoiced(sub, cycle=3, order_id=901)
-    sub.flag_overdue(first, "keep_renewing", first.due_at)
+    flag_overdue(sub, first, "keep_renewing", first.due_at)
     # When / Then only the second is overdue once its own due date passes
-    assert sub.overdue_invoices(second.due_at - timedelta(seconds=1)) == []
-    assert sub.overdue_invoices(second.due_at) == [second]
+    assert overdue_invoices(sub, second.due_at - timedelta(seconds=1)) == []
+    assert overdue_invoices(sub, second.due_at) == [second]
 
 
 @pytest.mark.parametrize(
@@ -139,7 +148,7 @@ def test_an_overdue_invoice_is_flagged_and_the_stores_policy_applies(
     invoice = _invoiced(sub)
     later = invoice.due_at + timedelta(hours=1)
     # When it is flagged under the store's policy
-    sub.flag_overdue(invoice, action, later)
+    flag_overdue(sub, invoice, action, later)
     # Then it is flagged once, the policy applies, and invoice.overdue says which
     assert sub.open_invoices == (invoice.model_copy(update={"overdue": True}),)
     assert (sub.status, sub.invoice_hold, sub.updated_at) == (status, hold, later)
@@ -164,7 +173,7 @@ def test_a_held_subscription_is_not_swept_for_renewal_until_the_hold_ends() -> N
     # Given an overdue invoice on hold
     sub = _po_subscription()
     invoice = _invoiced(sub)
-    sub.flag_overdue(invoice, "hold", invoice.due_at)
+    flag_overdue(sub, invoice, "hold", invoice.due_at)
     # When / Then nothing makes it due: the renewal waits and the flagged invoice is not watched
     assert sub.due_at() is None
 
@@ -173,14 +182,14 @@ def test_an_invoice_marked_paid_closes_and_the_hold_ends_with_the_last_overdue_o
     # Given two overdue invoices holding the subscription
     sub = _po_subscription()
     first, second = _invoiced(sub, 2, 900), _invoiced(sub, 3, 901)
-    sub.flag_overdue(first, "hold", second.due_at)
-    sub.flag_overdue(second, "hold", second.due_at)
+    flag_overdue(sub, first, "hold", second.due_at)
+    flag_overdue(sub, second, "hold", second.due_at)
     sub.pull_events()
     later = second.due_at + timedelta(days=1)
     # When the merchant marks the first paid, then the second
-    assert sub.record_invoice_paid(900, 11, later) is True
+    assert record_invoice_paid(sub, 900, 11, later) is True
     held_after_first = sub.invoice_hold
-    assert sub.record_invoice_paid(901, 11, later) is True
+    assert record_invoice_paid(sub, 901, 11, later) is True
     # Then the hold lasts while one is overdue, and each payment is recorded
     assert (held_after_first, sub.invoice_hold, sub.open_invoices) == (True, False, ())
     assert sub.updated_at == later
@@ -194,13 +203,13 @@ def test_an_order_that_is_no_open_invoice_is_not_recorded_as_paid() -> None:
     # Given an invoice paid already
     sub = _po_subscription()
     _invoiced(sub)
-    sub.record_invoice_paid(900, 11, NOW)
+    record_invoice_paid(sub, 900, 11, NOW)
     sub.pull_events()
     before = sub.model_copy(deep=True)
     # When the same order, or another one, is marked paid
     # Then nothing is recorded
-    assert sub.record_invoice_paid(900, 11, NOW) is False
-    assert sub.record_invoice_paid(12345, 11, NOW) is False
+    assert record_invoice_paid(sub, 900, 11, NOW) is False
+    assert record_invoice_paid(sub, 12345, 11, NOW) is False
     assert sub == before and sub.pull_events() == []
 
 
@@ -210,7 +219,7 @@ def test_a_move_to_another_company_is_recorded_as_an_update_of_the_company() -> 
     moved = CompanyMembership(company_id=42)
     later = NOW + timedelta(days=1)
     # When B2B Edition says it belongs to another one
-    changed = sub.move_to_company(moved, later)
+    changed = move_to_company(sub, moved, later)
     # Then it moves, and subscription.updated names the company before and after
     assert changed is True and sub.company == moved and sub.updated_at == later
     [updated] = sub.pull_events()
@@ -232,8 +241,8 @@ def test_a_move_out_of_every_company_and_a_move_to_the_same_one() -> None:
     # Given a subscription of one company
     sub = _po_subscription()
     # When it is told its own company again, then no company at all
-    same = sub.move_to_company(ACME, NOW)
-    left = sub.move_to_company(None, NOW)
+    same = move_to_company(sub, ACME, NOW)
+    left = move_to_company(sub, None, NOW)
     # Then the first changes nothing, the second leaves the company
     assert (same, left, sub.company) == (False, True, None)
     [updated] = sub.pull_events()
@@ -249,5 +258,5 @@ def test_a_cancelled_subscription_does_not_move() -> None:
     sub.pull_events()
     # When / Then the lifecycle refuses the move and the company stays
     with pytest.raises(InvalidTransition):
-        sub.move_to_company(CompanyMembership(company_id=42), NOW)
+        move_to_company(sub, CompanyMembership(company_id=42), NOW)
     assert sub.company == ACME and sub.pull_events() == []

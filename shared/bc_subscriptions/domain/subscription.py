@@ -195,14 +195,14 @@ class Subscription(BaseModel):
         if sub.payment_method is not None and sub.payment_method.verified_at is None:
             sub.payment_method.verified_at = now
         if sub.payment_method is None and sub.invoice_terms is None:
-            sub._apply(Command.REQUIRE_ACTION, now)
+            sub.transition(Command.REQUIRE_ACTION, now)
             sub._ask_for_card(sub.next_cycle, None, card_link, now)
         elif trial_days:
             # The trial is cycle 1; the first paid cycle starts when it ends.
             sub.anchor_at, sub.anchor_cycle = shift(sub.anchor_at, Interval.DAY, 1, trial_days), 2
-            sub._apply(Command.START_TRIAL, now)
+            sub.transition(Command.START_TRIAL, now)
         else:
-            sub._apply(Command.ACTIVATE, now)
+            sub.transition(Command.ACTIVATE, now)
         if enrolled:
             # Enrolled by the merchant, no checkout order: the first paid cycle is due at once
             # and the renewal workflow places its order, exactly once, like any other cycle.
@@ -374,7 +374,7 @@ class Subscription(BaseModel):
         amount: Decimal | None = None,
     ) -> None:
         """The cycle's order is paid: advance to the next cycle (a recovery ends dunning)."""
-        self._apply(Command.RECORD_RENEWAL, now)
+        self.transition(Command.RECORD_RENEWAL, now)
         self.paid_cycles += 1
         self.dunning = None
         # A link still out is of no use any more; kept spent, so it says so when followed.
@@ -393,7 +393,7 @@ class Subscription(BaseModel):
                 "currency": self.currency,
             },
         )
-        self._renewed(cycle, order_id, now)
+        self.finish_cycle(cycle, order_id, now)
 
     def record_payment_failure(
         self,
@@ -415,7 +415,7 @@ class Subscription(BaseModel):
             Next.NEW_CARD,
             Next.AUTHENTICATE,
         )
-        self._apply(
+        self.transition(
             Command.REQUIRE_ACTION if shopper_must_act else Command.RECORD_PAYMENT_FAILURE, now
         )
         failed: dict[str, Any] = {
@@ -447,105 +447,6 @@ class Subscription(BaseModel):
         elif was != self.status:
             self._record(ev.SUBSCRIPTION_PAST_DUE, now, {"cycle": cycle})
 
-    def record_invoiced_renewal(self, *, cycle: int, order_id: int, now: datetime) -> OpenInvoice:
-        """The cycle's order went out unpaid on purchase-order terms: the cycle is renewed
-        (nothing is charged) and the invoice stays open until BigCommerce says it is paid."""
-        [invoice] = self.record_invoiced_locations(
-            cycle=cycle, orders=[(order_id, None, self.renewal_total())], now=now
-        )
-        return invoice
-
-    def record_invoiced_locations(
-        self, *, cycle: int, orders: list[tuple[int, str | None, Decimal]], now: datetime
-    ) -> list[OpenInvoice]:
-        """The cycle's orders (order id, delivery location or None, amount) went out unpaid on
-        purchase-order terms: one open invoice and `invoice.issued` each, the cycle renewed
-        once (nothing is charged)."""
-        terms = self.invoice_terms
-        if terms is None:
-            raise DomainError("only a purchase-order subscription is invoiced")
-        self._apply(Command.RECORD_RENEWAL, now)
-        self.paid_cycles += 1
-        invoices = []
-        for order_id, location_id, amount in orders:
-            invoice = OpenInvoice(
-                cycle=cycle, order_id=order_id, due_at=invoice_due_at(self, cycle)
-            )
-            invoices.append(invoice)
-            data: dict[str, Any] = {
-                "cycle": cycle,
-                "order_id": order_id,
-                "po_number": terms.po_number,
-                "amount": str(amount),
-                "currency": self.currency,
-                "due_at": iso_timestamp(invoice.due_at),
-            }
-            if location_id is not None:
-                data["location_id"] = location_id
-            self._record(ev.INVOICE_ISSUED, now, data)
-        self.open_invoices = (*self.open_invoices, *invoices)
-        self._renewed(cycle, orders[0][0], now)
-        return invoices
-
-    def overdue_invoices(self, now: datetime) -> list[OpenInvoice]:
-        """Open invoices whose due date has passed and that were not flagged yet."""
-        return [i for i in self.open_invoices if not i.overdue and i.due_at <= now]
-
-    def flag_overdue(self, invoice: OpenInvoice, action: str, now: datetime) -> None:
-        """The invoice's due date passed unpaid; the store's policy `action` applies:
-        keep_renewing, hold (no new invoice until it is paid) or pause."""
-        self.open_invoices = tuple(
-            i.model_copy(update={"overdue": True}) if i.order_id == invoice.order_id else i
-            for i in self.open_invoices
-        )
-        self.updated_at = now
-        data = {
-            "cycle": invoice.cycle,
-            "order_id": invoice.order_id,
-            "due_at": iso_timestamp(invoice.due_at),
-            "po_number": self.invoice_terms.po_number if self.invoice_terms else None,
-            "action": action,
-        }
-        self._record(ev.INVOICE_OVERDUE, now, data)
-        if action == "hold":
-            self.invoice_hold = True
-        elif action == "pause" and self.status in RENEWABLE:
-            self._apply(Command.PAUSE, now)
-            self._record(
-                ev.SUBSCRIPTION_PAUSED, now, {"reason": "invoice_overdue", "cycle": self.next_cycle}
-            )
-
-    def record_invoice_paid(self, order_id: int, status_id: int, now: datetime) -> bool:
-        """The merchant marked the invoice's order paid in BigCommerce; False when it is not
-        an open invoice of this subscription (paid before, or never one)."""
-        paid = next((i for i in self.open_invoices if i.order_id == order_id), None)
-        if paid is None:
-            return False
-        self.open_invoices = tuple(i for i in self.open_invoices if i.order_id != order_id)
-        # A hold lasts while any invoice is overdue.
-        self.invoice_hold = self.invoice_hold and any(i.overdue for i in self.open_invoices)
-        self.updated_at = now
-        data = {
-            "cycle": paid.cycle,
-            "order_id": order_id,
-            "status_id": status_id,
-            "was_overdue": paid.overdue,
-        }
-        self._record(ev.INVOICE_PAID, now, data)
-        return True
-
-    def move_to_company(self, company: CompanyMembership | None, now: datetime) -> bool:
-        """The buyer's company, or its place in the hierarchy, is no longer what was recorded:
-        the subscription belongs where B2B Edition says now (False: nothing to change)."""
-        if company == self.company:
-            return False
-        before = None if self.company is None else self.company.model_dump()
-        self._apply(Command.AMEND, now)
-        self.company = company
-        after = None if company is None else company.model_dump()
-        self._amended(now, {"company": [before, after]})
-        return True
-
     def reopen_voided_cycle(self, cycle: int) -> None:
         """The cycle's authorization was voided: it is unpaid again and due for payment."""
         if self.next_cycle != cycle + 1 or self.paid_cycles < 1:
@@ -555,11 +456,11 @@ class Subscription(BaseModel):
 
     def record_delivery(self, *, cycle: int, order_id: int, now: datetime) -> None:
         """A prepaid cycle got its fulfilment order; the earlier charge covers it."""
-        self._apply(Command.RECORD_RENEWAL, now)
+        self.transition(Command.RECORD_RENEWAL, now)
         self.paid_cycles += 1
-        self._renewed(cycle, order_id, now)
+        self.finish_cycle(cycle, order_id, now)
 
-    def _renewed(self, cycle: int, order_id: int, now: datetime) -> None:
+    def finish_cycle(self, cycle: int, order_id: int, now: datetime) -> None:
         """The cycle is done (paid, invoiced or delivered): the next one is due, and said so."""
         self.next_cycle = cycle + 1
         self._record(
@@ -602,7 +503,7 @@ class Subscription(BaseModel):
             if self.status != Status.REQUIRES_ACTION:
                 return None
             # No card at checkout: nothing was declined, the next cycle renews with this one.
-            self._apply(Command.ACTIVATE, now)
+            self.transition(Command.ACTIVATE, now)
             self._card_received(self.next_cycle, retry=False, now=now)
             return self.next_cycle if self.is_due(now) else None
         if dunning.recovery_pending:
@@ -610,7 +511,7 @@ class Subscription(BaseModel):
             return None
         if pm.instrument_token == dunning.declined_instrument and not authenticated:
             return None
-        self._apply(Command.RETRY_PAYMENT, now)
+        self.transition(Command.RETRY_PAYMENT, now)
         self.dunning = dunning.model_copy(
             update={
                 "next": Next.RETRY,
@@ -670,14 +571,14 @@ class Subscription(BaseModel):
     def give_up(self, action: str, now: datetime) -> None:
         """Dunning ran out: the tenant's final action (cancel or pause), whatever the commitment."""
         cycle = self.dunning.cycle if self.dunning else self.next_cycle
-        self._apply(Command.CANCEL if action == "cancel" else Command.PAUSE, now)
+        self.transition(Command.CANCEL if action == "cancel" else Command.PAUSE, now)
         self.dunning, self.action_link = None, None
         kind = ev.SUBSCRIPTION_CANCELLED if action == "cancel" else ev.SUBSCRIPTION_PAUSED
         self._record(kind, now, {"reason": "dunning_exhausted", "cycle": cycle})
 
     def expire(self, now: datetime) -> None:
         """A fixed-length subscription had its last paid cycle."""
-        self._apply(Command.EXPIRE, now)
+        self.transition(Command.EXPIRE, now)
         self._record(ev.SUBSCRIPTION_EXPIRED, now, {"paid_cycles": self.paid_cycles})
 
     def skip_next_cycle(self, now: datetime) -> None:
@@ -697,7 +598,7 @@ class Subscription(BaseModel):
         """Paused indefinitely, or until `resume_at`, when the renewal worker resumes it."""
         if resume_at is not None and (problem := resume_at_problem(resume_at, now)) is not None:
             raise InvalidResumeAt(f"resume_at {problem}")
-        self._apply(Command.PAUSE, now)
+        self.transition(Command.PAUSE, now)
         self.scheduled = self._unscheduled(ChangeKind.RESUME)
         data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
         if resume_at is not None:
@@ -709,7 +610,7 @@ class Subscription(BaseModel):
     def resume(self, now: datetime) -> None:
         """Back to active on request; cycles whose date passed while paused are skipped, not
         charged. A scheduled end of the pause is dropped."""
-        self._apply(Command.RESUME, now)
+        self.transition(Command.RESUME, now)
         while self.next_renewal_at <= now:
             self.next_cycle += 1
         self._record(
@@ -737,7 +638,7 @@ class Subscription(BaseModel):
         resume_at = self.scheduled_at(ChangeKind.RESUME)
         if resume_at is None or not self.resume_due(now):
             raise DomainError("no scheduled resume is due")
-        self._apply(Command.RESUME, now)
+        self.transition(Command.RESUME, now)
         self.next_cycle = self.first_cycle_from(resume_at)
         self._record(
             ev.SUBSCRIPTION_RESUMED,
@@ -756,7 +657,7 @@ class Subscription(BaseModel):
             raise CommitmentNotMet(
                 f"{self.paid_cycles} of {self.terms.commitment_count} committed cycles paid"
             )
-        self._apply(Command.CANCEL, now)
+        self.transition(Command.CANCEL, now)
         data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
         if early_cancel_fee is not None:
             data["early_cancel_fee"] = self._owed(early_cancel_fee)
@@ -765,7 +666,7 @@ class Subscription(BaseModel):
     def stop_for_deleted_customer(self, now: datetime) -> None:
         """The store deleted the customer: nobody is left to bill or ship to, so the
         subscription is cancelled whatever its commitment, and no early-cancel fee is owed."""
-        self._apply(Command.CANCEL, now)
+        self.transition(Command.CANCEL, now)
         data: dict[str, Any] = {"reason": "customer_deleted", "cycle": self.next_cycle}
         self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
 
@@ -808,7 +709,7 @@ class Subscription(BaseModel):
         if change is None or not self.cancel_due(now):
             raise DomainError("no scheduled cancel is due")
         cancel_at, fee = change.at, change.early_cancel_fee
-        self._apply(Command.CANCEL, now)
+        self.transition(Command.CANCEL, now)
         self.dunning, self.action_link = None, None
         data: dict[str, Any] = {
             "reason": "period_end",
@@ -824,7 +725,7 @@ class Subscription(BaseModel):
         before = self.scheduled_at(ChangeKind.CANCEL)
         if before is None:
             raise NoScheduledCancel("no cancel is scheduled")
-        self._apply(Command.AMEND, now)
+        self.transition(Command.AMEND, now)
         self.scheduled = self._unscheduled(ChangeKind.CANCEL)
         self._amended(now, {"cancel_at": [iso_timestamp(before), None]})
 
@@ -868,7 +769,7 @@ class Subscription(BaseModel):
         """Change what renews from the next renewal on (see `amendments`): the amendment's own
         refusals first, then the lifecycle's, then the change and its `subscription.updated`."""
         amendment.check(self)
-        self._apply(Command.AMEND, now)
+        self.transition(Command.AMEND, now)
         self._amended(now, amendment.apply(self))
 
     def _amended(self, now: datetime, changes: dict[str, Any]) -> None:
@@ -909,8 +810,8 @@ class Subscription(BaseModel):
         }
 
     def record_event(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
-        """An event about the subscription that changes none of its terms (a change request's
-        progress): it joins the subscription's history and outbox with the next save."""
+        """An event about the subscription (a change request's progress, or one a domain
+        module records): it joins the subscription's history and outbox with the next save."""
         self._record(type_, now, data)
 
     def pull_events(self) -> list[ev.DomainEvent]:
@@ -918,7 +819,9 @@ class Subscription(BaseModel):
         pulled, self._events = self._events, []
         return pulled
 
-    def _apply(self, command: Command, now: datetime) -> None:
+    def transition(self, command: Command, now: datetime) -> None:
+        """Move to the status the lifecycle gives `command`; the one way the status changes,
+        here and in the domain modules that act on a subscription (`subscription_*`)."""
         self.status = resolve(self.status, command)
         self.updated_at = now
         # Scheduled changes end with the state they were scheduled for.
@@ -947,13 +850,6 @@ _B2B_DEFAULTS: dict[str, Any] = {
     "open_invoices": (),
     "invoice_hold": False,
 }
-
-
-def invoice_due_at(sub: Subscription, cycle: int) -> datetime:
-    """The cycle's invoice is due its net terms after the cycle starts (the same on every
-    attempt at the cycle, so a retried order carries the same date)."""
-    days = sub.invoice_terms.net_terms_days if sub.invoice_terms else 0
-    return sub.cycle_starts_at(cycle) + timedelta(days=days)
 
 
 def _link_fields(link: ActionLink, token: str) -> dict[str, Any]:
