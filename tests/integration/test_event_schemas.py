@@ -32,6 +32,7 @@ from bc_subscriptions.domain.events import EVENT_TYPES
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
+from bc_subscriptions.domain.subscription_actors import add_actor, change_payer, remove_actor
 from bc_subscriptions.ports.storage import UnitOfWork
 from bc_subscriptions.services import allotments as svc
 from bc_subscriptions.services.delivery_locations import add_location, remove_location
@@ -224,11 +225,11 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     )
     # and one whose actors change: a manager added and removed, the payer replaced
     shared, _ = world.subscribe()
-    _change(world, shared.id, lambda sub, now: sub.add_actor(shared.id + 1000, Role.MANAGER, now))
+    _change(world, shared.id, lambda sub, now: add_actor(sub, shared.id + 1000, Role.MANAGER, now))
     _change(
-        world, shared.id, lambda sub, now: sub.remove_actor(shared.id + 1000, Role.MANAGER, now)
+        world, shared.id, lambda sub, now: remove_actor(sub, shared.id + 1000, Role.MANAGER, now)
     )
-    _change(world, shared.id, lambda sub, now: sub.change_payer(shared.id + 1001, now))
+    _change(world, shared.id, lambda sub, now: change_payer(sub, shared.id + 1001, now))
     # and a subscription with a change request ending each way one can
     requested, _ = world.subscribe()
     _change(world, requested.id, _change_requests)

@@ -57,6 +57,7 @@ from bc_subscriptions.domain.dunning import DunningState, Next
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import ActionLink, Subscription
+from bc_subscriptions.domain.subscription_actors import change_payer
 from bc_subscriptions.ports.change_requests import ChangeRequestReads, ChangeRequestUnitOfWork
 from bc_subscriptions.ports.company_index import CompanySubscriptions
 from bc_subscriptions.ports.storage import (
@@ -1128,8 +1129,8 @@ def test_two_concurrent_payer_changes_leave_exactly_one_payer(backend: Backend) 
     copy_a = first.subscriptions.get(sub.store_hash, sub.id)
     copy_b = second.subscriptions.get(sub.store_hash, sub.id)
     assert copy_a is not None and copy_b is not None
-    copy_a.change_payer(501, NOW)
-    copy_b.change_payer(502, NOW)
+    change_payer(copy_a, 501, NOW)
+    change_payer(copy_b, 502, NOW)
     # When both commit
     first.subscriptions.save(copy_a)
     first.commit()

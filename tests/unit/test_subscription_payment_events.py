@@ -13,6 +13,7 @@ from bc_subscriptions.domain.dunning import Next, after_decline
 from bc_subscriptions.domain.errors import DomainError, NothingToRetry
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
+from bc_subscriptions.domain.subscription_actors import change_payer
 from bc_subscriptions.domain.tenant_config import PRESETS
 from bc_subscriptions.services.action_links import issue_action_link
 
@@ -170,7 +171,7 @@ def test_no_retry_is_brought_forward_unless_one_waits(decline: DeclineClass | No
 def test_a_new_payment_method_is_recorded_for_the_payer_with_its_method_id() -> None:
     # Given a subscription paid by someone other than its customer
     sub = subscription()
-    sub.change_payer(30, NOW)
+    change_payer(sub, 30, NOW)
     sub.pull_events()
     method = PaymentMethod(instrument_token="tok-new", payment_method_id="")
     # When the payer picks a card whose method is not known yet

@@ -11,6 +11,7 @@ from bc_subscriptions.domain import events as ev
 from bc_subscriptions.domain.actors import Role
 from bc_subscriptions.domain.errors import InvalidTransition
 from bc_subscriptions.domain.lifecycle import Status
+from bc_subscriptions.domain.subscription_actors import add_actor, remove_actor
 
 from .factories import NOW, subscription
 
@@ -22,8 +23,8 @@ def test_an_added_and_a_removed_actor_are_recorded_with_their_role() -> None:
     sub = subscription()
     sub.pull_events()
     # When a manager is added and removed again
-    sub.add_actor(20, Role.MANAGER, NOW)
-    sub.remove_actor(20, Role.MANAGER, LATER)
+    add_actor(sub, 20, Role.MANAGER, NOW)
+    remove_actor(sub, 20, Role.MANAGER, LATER)
     # Then both are recorded, and the record says when the manager left
     assert [(e.type, e.data) for e in sub.pull_events()] == [
         (ev.SUBSCRIPTION_ACTOR_ADDED, {"customer_id": 20, "role": "manager"}),

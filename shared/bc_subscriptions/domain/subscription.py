@@ -235,31 +235,10 @@ class Subscription(BaseModel):
         """Record `actor` as who acted on the events raised from now on."""
         self._acting = actor
 
-    def add_actor(self, customer_id: int, role: act.Role, now: datetime) -> None:
-        """A customer takes a role (a payer is replaced through `change_payer`)."""
-        by = self._acting or act.current_actor()
-        added = act.Actor(customer_id=customer_id, role=role, added_at=now, added_by=by)
-        self.actors = act.with_added(self.actors_in_force(), added)
-        self.updated_at = now
-        data = {"customer_id": customer_id, "role": role.value}
-        self._record(ev.SUBSCRIPTION_ACTOR_ADDED, now, data)
-
-    def remove_actor(self, customer_id: int, role: act.Role, now: datetime) -> None:
-        """A customer leaves a role; a removed beneficiary leaves the owner receiving."""
-        self.actors = act.with_removed(self.actors_in_force(), customer_id, role, now)
-        self.updated_at = now
-        data = {"customer_id": customer_id, "role": role.value}
-        self._record(ev.SUBSCRIPTION_ACTOR_REMOVED, now, data)
-
-    def change_payer(self, customer_id: int, now: datetime) -> None:
-        """Another customer pays from the next charge on. Their card is not known yet, so the
-        subscription keeps no card of the old payer's: it asks for one at the next renewal."""
-        by = self._acting or act.current_actor()
-        self.actors, old = act.with_payer(self.actors_in_force(), customer_id, now, by)
-        self.payment_method = None
-        self.updated_at = now
-        data = {"previous_customer_id": old, "customer_id": customer_id}
-        self._record(ev.SUBSCRIPTION_PAYER_CHANGED, now, data)
+    @property
+    def acting_actor(self) -> act.EventActor:
+        """Who acts on what happens now: the one set by `acting_as`, else the pipeline's caller."""
+        return self._acting or act.current_actor()
 
     @property
     def next_renewal_at(self) -> datetime:
@@ -838,7 +817,7 @@ class Subscription(BaseModel):
                 seq=self.event_seq,
                 occurred_at=now,
                 data=data,
-                actor=(self._acting or act.current_actor()).as_data(),
+                actor=self.acting_actor.as_data(),
             )
         )
 
