@@ -11,6 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.domain import subscription_dunning, subscription_payment_method
 from bc_subscriptions.domain.actors import Role
 from bc_subscriptions.domain.allotments import (
     AllotmentUnit,
@@ -180,8 +181,8 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     _change(
         world,
         changer.id,
-        lambda sub, now: sub.change_payment_method(
-            PaymentMethod(instrument_token="tok", payment_method_id="card"), now
+        lambda sub, now: subscription_payment_method.change_payment_method(
+            sub, PaymentMethod(instrument_token="tok", payment_method_id="card"), now
         ),
     )
     _change(
@@ -258,7 +259,7 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
         ),
     )
     member, _ = membership.subscribe()
-    _change(membership, member.id, lambda sub, now: sub.give_up("pause", now))
+    _change(membership, member.id, lambda sub, now: subscription_dunning.give_up(sub, "pause", now))
     membership.stack.pump()
     _change(membership, member.id, Subscription.resume)
     membership.stack.pump()

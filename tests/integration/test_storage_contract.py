@@ -58,6 +58,7 @@ from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import ActionLink, Subscription
 from bc_subscriptions.domain.subscription_actors import change_payer
+from bc_subscriptions.domain.subscription_dunning import record_payment_failure
 from bc_subscriptions.ports.change_requests import ChangeRequestReads, ChangeRequestUnitOfWork
 from bc_subscriptions.ports.company_index import CompanySubscriptions
 from bc_subscriptions.ports.storage import (
@@ -552,7 +553,8 @@ def _requiring_action(sub: Subscription) -> Subscription:
         next=Next.AUTHENTICATE,
         final_action_at=NOW + timedelta(days=14),
     )
-    sub.record_payment_failure(
+    record_payment_failure(
+        sub,
         cycle=2,
         order_id=5,
         code=None,
@@ -956,11 +958,11 @@ def test_the_ops_queues_list_past_due_and_requires_action_oldest_first(backend: 
     # Given two past-due subscriptions (the later one failed first), one requiring action,
     # an active one, and a past-due one of store2
     late, early = subscription(), subscription()
-    late.record_payment_failure(
-        cycle=2, order_id=1, code=1, reason="soft", now=NOW + timedelta(hours=2)
+    record_payment_failure(
+        late, cycle=2, order_id=1, code=1, reason="soft", now=NOW + timedelta(hours=2)
     )
-    early.record_payment_failure(
-        cycle=2, order_id=2, code=1, reason="soft", now=NOW + timedelta(hours=1)
+    record_payment_failure(
+        early, cycle=2, order_id=2, code=1, reason="soft", now=NOW + timedelta(hours=1)
     )
     acting, active = subscription(), subscription()
     card_gone = DunningState(
@@ -971,11 +973,11 @@ def test_the_ops_queues_list_past_due_and_requires_action_oldest_first(backend: 
         next=Next.NEW_CARD,
         final_action_at=NOW + timedelta(days=14),
     )
-    acting.record_payment_failure(
-        cycle=2, order_id=4, code=2, reason="hard", now=NOW, dunning=card_gone
+    record_payment_failure(
+        acting, cycle=2, order_id=4, code=2, reason="hard", now=NOW, dunning=card_gone
     )
     other = subscription(store_hash="store2")
-    other.record_payment_failure(cycle=2, order_id=3, code=1, reason="soft", now=NOW)
+    record_payment_failure(other, cycle=2, order_id=3, code=1, reason="soft", now=NOW)
     with backend.uow() as uow:
         for sub in (late, early, acting, active, other):
             uow.subscriptions.add(sub)

@@ -18,6 +18,7 @@ from bc_subscriptions.domain.scheduled_change import (
     NoScheduledCancel,
 )
 from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.domain.subscription_dunning import give_up
 
 from .factories import NOW, subscription
 
@@ -227,7 +228,7 @@ def test_dunning_giving_up_with_a_pause_keeps_a_scheduled_cancel() -> None:
     sub.schedule_cancel(NOW, Decimal("9.50"))
     sub.pull_events()
     # When dunning gives up by pausing
-    sub.give_up("pause", NOW)
+    give_up(sub, "pause", NOW)
     # Then the cancel stays scheduled with its fee, and no pause end is set
     assert _scheduled(sub) == (None, "2026-02-28T12:00:00Z", "9.50")
     assert sub.due_at() == sub.next_renewal_at

@@ -21,6 +21,7 @@ from bc_subscriptions.domain.scheduled_change import (
     NoScheduledCancel,
 )
 from bc_subscriptions.domain.subscription import CommitmentNotMet
+from bc_subscriptions.domain.subscription_dunning import record_payment_failure
 
 from .factories import NOW, subscription
 
@@ -231,7 +232,7 @@ def test_only_trialing_or_active_subscriptions_can_cancel_at_period_end(
     elif status_change == "cancel":
         sub.cancel(NOW)
     else:
-        sub.record_payment_failure(cycle=2, order_id=1, code=30104, reason="soft", now=NOW)
+        record_payment_failure(sub, cycle=2, order_id=1, code=30104, reason="soft", now=NOW)
     # When / Then
     with pytest.raises(CancelAtPeriodEndUnavailable) as refused:
         sub.schedule_cancel(NOW)

@@ -15,6 +15,8 @@ from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.plan import PlanTerms
 from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.domain.subscription_dunning import give_up, record_payment_failure
+from bc_subscriptions.domain.subscription_payment_method import card_is_stale
 from bc_subscriptions.domain.tenant_config import PRESETS
 
 from .factories import MONTHLY, NOW, line, subscription
@@ -72,8 +74,8 @@ def test_a_declined_renewal_makes_the_subscription_past_due_once() -> None:
     sub = subscription()
     sub.pull_events()
     # When
-    sub.record_payment_failure(cycle=2, order_id=501, code=30104, reason="soft", now=NOW)
-    sub.record_payment_failure(cycle=2, order_id=501, code=30104, reason="soft", now=NOW)
+    record_payment_failure(sub, cycle=2, order_id=501, code=30104, reason="soft", now=NOW)
+    record_payment_failure(sub, cycle=2, order_id=501, code=30104, reason="soft", now=NOW)
     # Then
     assert sub.status is Status.PAST_DUE
     assert [e.type for e in sub.pull_events()] == [
@@ -118,10 +120,10 @@ def test_a_card_is_stale_once_older_than_the_freshness_window() -> None:
     # Given a card proven at checkout
     sub = subscription()
     # When / Then
-    assert not sub.card_is_stale(NOW + timedelta(days=365), 365)
-    assert sub.card_is_stale(NOW + timedelta(days=365, seconds=1), 365)
+    assert not card_is_stale(sub, NOW + timedelta(days=365), 365)
+    assert card_is_stale(sub, NOW + timedelta(days=365, seconds=1), 365)
     sub.record_renewal(cycle=2, order_id=1, transaction_id="t", now=NOW + timedelta(days=300))
-    assert not sub.card_is_stale(NOW + timedelta(days=400), 365)
+    assert not card_is_stale(sub, NOW + timedelta(days=400), 365)
 
 
 def test_resuming_skips_the_cycles_that_fell_due_while_paused() -> None:
@@ -146,8 +148,8 @@ def test_skipping_is_refused_when_there_is_nothing_to_renew() -> None:
 
 def _declined(sub: Subscription, decline: DeclineClass, now: datetime = NOW) -> None:
     dunning = after_decline(PRESETS["standard"], sub.dunning, cycle=2, decline=decline, now=now)
-    sub.record_payment_failure(
-        cycle=2, order_id=501, code=None, reason=decline.value, now=now, dunning=dunning
+    record_payment_failure(
+        sub, cycle=2, order_id=501, code=None, reason=decline.value, now=now, dunning=dunning
     )
 
 
@@ -198,7 +200,7 @@ def test_giving_up_applies_the_final_action_even_within_a_commitment(
     sub = subscription(terms=PlanTerms(commitment_count=12))
     _declined(sub, DeclineClass.SOFT)
     # When
-    sub.give_up(action, NOW + timedelta(days=14))
+    give_up(sub, action, NOW + timedelta(days=14))
     # Then
     assert sub.status is status and sub.due_at() is None and sub.dunning is None
     assert sub.pull_events()[-1].data == {"reason": "dunning_exhausted", "cycle": 2}

@@ -14,6 +14,8 @@ from bc_subscriptions.domain.errors import DomainError, NothingToRetry
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
 from bc_subscriptions.domain.subscription_actors import change_payer
+from bc_subscriptions.domain.subscription_dunning import record_payment_failure, retry_payment_now
+from bc_subscriptions.domain.subscription_payment_method import change_payment_method
 from bc_subscriptions.domain.tenant_config import PRESETS
 from bc_subscriptions.services.action_links import issue_action_link
 
@@ -27,7 +29,8 @@ def _decline(sub: Subscription, decline: DeclineClass, *, with_link: bool = True
         PRESETS["standard"], sub.dunning, cycle=2, decline=decline, now=NOW, instrument="tok"
     )
     link, token = issue_action_link(2, NOW, 72, "authenticate")
-    sub.record_payment_failure(
+    record_payment_failure(
+        sub,
         cycle=2,
         order_id=501,
         code=30103,
@@ -80,7 +83,7 @@ def test_a_failure_without_dunning_records_the_decline_alone() -> None:
     sub = subscription()
     sub.pull_events()
     # When a failure is recorded with no dunning step
-    sub.record_payment_failure(cycle=2, order_id=501, code=None, reason="x", now=NOW)
+    record_payment_failure(sub, cycle=2, order_id=501, code=None, reason="x", now=NOW)
     # Then charge.failed has no attempt fields
     failed, past_due = sub.pull_events()
     assert failed.data == {"cycle": 2, "order_id": 501, "decline_code": None, "reason": "x"}
@@ -146,11 +149,11 @@ def test_the_merchant_brings_a_waiting_retry_forward_to_now_never_later() -> Non
     _decline(sub, DeclineClass.SOFT)
     sub.pull_events()
     # When the merchant asks for it now
-    cycle = sub.retry_payment_now(LATER)
+    cycle = retry_payment_now(sub, LATER)
     # Then the cycle's retry is due now, with no event, and asking again changes nothing more
     assert cycle == 2 and sub.dunning is not None and sub.dunning.next_retry_at == LATER
     assert sub.updated_at == LATER and sub.is_due(LATER)
-    assert sub.retry_payment_now(LATER + timedelta(hours=1)) == 2
+    assert retry_payment_now(sub, LATER + timedelta(hours=1)) == 2
     assert sub.dunning.next_retry_at == LATER
     assert sub.pull_events() == []
 
@@ -164,7 +167,7 @@ def test_no_retry_is_brought_forward_unless_one_waits(decline: DeclineClass | No
     before = sub.model_copy(deep=True)
     # When / Then the merchant's retry is refused, naming the status
     with pytest.raises(NothingToRetry, match=f"that is {sub.status.value} has no"):
-        sub.retry_payment_now(LATER)
+        retry_payment_now(sub, LATER)
     assert sub == before
 
 
@@ -175,7 +178,7 @@ def test_a_new_payment_method_is_recorded_for_the_payer_with_its_method_id() -> 
     sub.pull_events()
     method = PaymentMethod(instrument_token="tok-new", payment_method_id="")
     # When the payer picks a card whose method is not known yet
-    sub.change_payment_method(method, LATER)
+    change_payment_method(sub, method, LATER)
     # Then it is used from now on, and the merchant hears of it with a null method id
     assert sub.payment_method == method and sub.updated_at == LATER
     [updated] = sub.pull_events()
@@ -190,7 +193,7 @@ def test_a_cancelled_subscription_takes_no_new_payment_method() -> None:
     sub.cancel(NOW)
     sub.pull_events()
     with pytest.raises(DomainError, match="a cancelled subscription is not charged any more"):
-        sub.change_payment_method(PaymentMethod(instrument_token="t", payment_method_id="c"), NOW)
+        change_payment_method(sub, PaymentMethod(instrument_token="t", payment_method_id="c"), NOW)
     assert sub.payment_method is not None and sub.payment_method.instrument_token == "tok"
     assert sub.pull_events() == []
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -21,8 +21,8 @@ from .amendments import Amendment
 from .company import CompanyMembership, InvoiceTerms, OpenInvoice
 from .contract import ContractGuard
 from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
-from .dunning import DunningState, Next
-from .errors import DomainError, NothingToRetry
+from .dunning import DunningState
+from .errors import DomainError
 from .lifecycle import RENEWABLE, Command, Status, resolve
 from .locations import DeliveryLocation
 from .plan import Cadence, PlanTerms
@@ -37,6 +37,7 @@ from .scheduled_change import (
     ScheduledChange,
     resume_at_problem,
 )
+from .subscription_payment_method import ask_for_card, spend_link
 from .timestamps import iso_timestamp
 
 
@@ -196,7 +197,7 @@ class Subscription(BaseModel):
             sub.payment_method.verified_at = now
         if sub.payment_method is None and sub.invoice_terms is None:
             sub.transition(Command.REQUIRE_ACTION, now)
-            sub._ask_for_card(sub.next_cycle, None, card_link, now)
+            ask_for_card(sub, sub.next_cycle, None, card_link, now)
         elif trial_days:
             # The trial is cycle 1; the first paid cycle starts when it ends.
             sub.anchor_at, sub.anchor_cycle = shift(sub.anchor_at, Interval.DAY, 1, trial_days), 2
@@ -333,12 +334,6 @@ class Subscription(BaseModel):
         """A fixed-length subscription has had all its paid cycles."""
         return self.terms.max_cycles is not None and self.paid_cycles >= self.terms.max_cycles
 
-    def card_is_stale(self, now: datetime, freshness_days: int) -> bool:
-        """The card's last proof is older than the tenant allows: verify it before charging."""
-        pm = self.payment_method
-        proven = pm.verified_at if pm is not None and pm.verified_at else self.created_at
-        return now - proven > timedelta(days=freshness_days)
-
     @property
     def commitment_met(self) -> bool:
         return self.paid_cycles >= self.terms.commitment_count
@@ -357,7 +352,7 @@ class Subscription(BaseModel):
         self.paid_cycles += 1
         self.dunning = None
         # A link still out is of no use any more; kept spent, so it says so when followed.
-        self._spend_link(now)
+        spend_link(self, now)
         if self.payment_method is not None:
             self.payment_method.verified_at = now
         self._record(
@@ -373,58 +368,6 @@ class Subscription(BaseModel):
             },
         )
         self.finish_cycle(cycle, order_id, now)
-
-    def record_payment_failure(
-        self,
-        *,
-        cycle: int,
-        order_id: int,
-        code: int | None,
-        reason: str,
-        now: datetime,
-        dunning: DunningState | None = None,
-        action_link: ActionLink | None = None,
-        action_token: str | None = None,
-    ) -> None:
-        """The cycle's payment was declined: past due while retrying, else ask the shopper
-        (with the action link, whose token goes out only in that event)."""
-        was = self.status
-        self.dunning = dunning
-        shopper_must_act = dunning is not None and dunning.next in (
-            Next.NEW_CARD,
-            Next.AUTHENTICATE,
-        )
-        self.transition(
-            Command.REQUIRE_ACTION if shopper_must_act else Command.RECORD_PAYMENT_FAILURE, now
-        )
-        failed: dict[str, Any] = {
-            "cycle": cycle,
-            "order_id": order_id,
-            "decline_code": code,
-            "reason": reason,
-        }
-        if dunning is not None:
-            failed |= {
-                "attempt": dunning.failed_attempts,
-                "decline_class": dunning.decline_class.value,
-                "next_retry_at": iso_timestamp(dunning.next_retry_at)
-                if dunning.next_retry_at
-                else None,
-            }
-        self._record(ev.CHARGE_FAILED, now, failed)
-        link = (action_link, action_token) if action_link and action_token else None
-        if dunning is not None and dunning.next == Next.NEW_CARD:
-            self._ask_for_card(cycle, order_id, link, now)
-        elif dunning is not None and dunning.next == Next.AUTHENTICATE:
-            self.action_link = action_link
-            if link is not None:
-                self._record(
-                    ev.SUBSCRIPTION_REQUIRES_ACTION,
-                    now,
-                    {"cycle": cycle, "order_id": order_id, **_link_fields(*link)},
-                )
-        elif was != self.status:
-            self._record(ev.SUBSCRIPTION_PAST_DUE, now, {"cycle": cycle})
 
     def reopen_voided_cycle(self, cycle: int) -> None:
         """The cycle's authorization was voided: it is unpaid again and due for payment."""
@@ -452,69 +395,6 @@ class Subscription(BaseModel):
             },
         )
 
-    def _ask_for_card(
-        self,
-        cycle: int,
-        order_id: int | None,
-        link: tuple[ActionLink, str] | None,
-        now: datetime,
-    ) -> None:
-        """`payment_method.required`, with the action link when there is one."""
-        data: dict[str, Any] = {"customer_id": self.customer_id, "cycle": cycle}
-        if order_id is not None:
-            data["order_id"] = order_id
-        if link is not None:
-            self.action_link = link[0]
-            data |= _link_fields(*link)
-        self._record(ev.PAYMENT_METHOD_REQUIRED, now, data)
-
-    def recover(self, now: datetime, *, authenticated: bool = False) -> int | None:
-        """A usable instrument (the one now on the subscription) was chosen for a subscription
-        waiting on one: the waiting cycle is retried at once, on its existing order, and that
-        cycle is returned. None when nothing is to run now: nothing waits, a retry asked for
-        earlier has yet to run (it will use this card), the choice is the card just declined
-        (unless the shopper has since authenticated it), or a subscription that had no card
-        at checkout simply renews from its next cycle, which is not due yet."""
-        pm, dunning = self.payment_method, self.dunning
-        if pm is None or self.status not in (Status.PAST_DUE, Status.REQUIRES_ACTION):
-            return None
-        if dunning is None:
-            if self.status != Status.REQUIRES_ACTION:
-                return None
-            # No card at checkout: nothing was declined, the next cycle renews with this one.
-            self.transition(Command.ACTIVATE, now)
-            self._card_received(self.next_cycle, retry=False, now=now)
-            return self.next_cycle if self.is_due(now) else None
-        if dunning.recovery_pending:
-            self.dunning = dunning.model_copy(update={"recovery_instrument": pm.instrument_token})
-            return None
-        if pm.instrument_token == dunning.declined_instrument and not authenticated:
-            return None
-        self.transition(Command.RETRY_PAYMENT, now)
-        self.dunning = dunning.model_copy(
-            update={
-                "next": Next.RETRY,
-                "next_retry_at": now,
-                "recovery_instrument": pm.instrument_token,
-            }
-        )
-        self._card_received(dunning.cycle, retry=True, now=now)
-        return dunning.cycle
-
-    def _spend_link(self, now: datetime) -> None:
-        if self.action_link is not None and self.action_link.used_at is None:
-            self.action_link = self.action_link.model_copy(update={"used_at": now})
-
-    def _card_received(self, cycle: int, *, retry: bool, now: datetime) -> None:
-        # The link's job is done, wherever the card was chosen: it cannot be used again.
-        self._spend_link(now)
-        self._record(
-            ev.PAYMENT_METHOD_RECEIVED,
-            now,
-            # The card is the payer's (the customer, unless someone else pays).
-            {"customer_id": self.payer_customer_id, "cycle": cycle, "retry": retry},
-        )
-
     def record_stage(self, *, cycle: int, stage: str, now: datetime, **data: Any) -> None:
         """A renewal stage was recorded (`charge.stage.<stage>`), for the audit trail."""
         self._record(f"charge.stage.{stage}", now, {"cycle": cycle, **data})
@@ -530,30 +410,6 @@ class Subscription(BaseModel):
         if type_ not in ev.ENTITLEMENT_TYPES:
             raise ValueError(f"{type_} is not an entitlement event")
         self._record(type_, now, data)
-
-    def retry_payment_now(self, now: datetime) -> int:
-        """The merchant asks for the cycle's scheduled dunning retry to happen now; returns the
-        cycle. Only a past-due subscription waiting for a retry has one to bring forward."""
-        dunning = self.dunning
-        if (
-            self.status != Status.PAST_DUE
-            or dunning is None
-            or dunning.next != Next.RETRY
-            or dunning.next_retry_at is None
-        ):
-            raise NothingToRetry(self.status.value)
-        if dunning.next_retry_at > now:
-            self.dunning = dunning.model_copy(update={"next_retry_at": now})
-        self.updated_at = now
-        return dunning.cycle
-
-    def give_up(self, action: str, now: datetime) -> None:
-        """Dunning ran out: the tenant's final action (cancel or pause), whatever the commitment."""
-        cycle = self.dunning.cycle if self.dunning else self.next_cycle
-        self.transition(Command.CANCEL if action == "cancel" else Command.PAUSE, now)
-        self.dunning, self.action_link = None, None
-        kind = ev.SUBSCRIPTION_CANCELLED if action == "cancel" else ev.SUBSCRIPTION_PAUSED
-        self._record(kind, now, {"reason": "dunning_exhausted", "cycle": cycle})
 
     def expire(self, now: datetime) -> None:
         """A fixed-length subscription had its last paid cycle."""
@@ -727,23 +583,6 @@ class Subscription(BaseModel):
             },
         )
 
-    def change_payment_method(self, method: PaymentMethod, now: datetime) -> None:
-        """The shopper picked another stored instrument; the next charge (or retry) uses it."""
-        if self.status in (Status.CANCELLED, Status.EXPIRED):
-            raise DomainError(f"a {self.status.value} subscription is not charged any more")
-        self.payment_method = method
-        self.updated_at = now
-        self._record(
-            ev.SUBSCRIPTION_PAYMENT_METHOD_UPDATED,
-            now,
-            # An empty method id means not known yet (a card saved after a checkout without
-            # one): merchants get null, and the renewal asks BigCommerce which method takes it.
-            {
-                "customer_id": self.payer_customer_id,
-                "payment_method_id": method.payment_method_id or None,
-            },
-        )
-
     def amend(self, amendment: Amendment, now: datetime) -> None:
         """Change what renews from the next renewal on (see `amendments`): the amendment's own
         refusals first, then the lifecycle's, then the change and its `subscription.updated`."""
@@ -829,12 +668,3 @@ _B2B_DEFAULTS: dict[str, Any] = {
     "open_invoices": (),
     "invoice_hold": False,
 }
-
-
-def _link_fields(link: ActionLink, token: str) -> dict[str, Any]:
-    """The link as events carry it: the token (sealed at rest) and when it expires."""
-    return {
-        "action": link.action,
-        "action_token": token,
-        "expires_at": iso_timestamp(link.expires_at),
-    }

@@ -19,6 +19,7 @@ from ..domain.events import CHARGE_STAGES
 from ..domain.lifecycle import Status
 from ..domain.locations import location_lines, location_shipping
 from ..domain.subscription import PaymentMethod, Subscription
+from ..domain.subscription_dunning import give_up
 from ..ports.bigcommerce import (
     Address,
     BigCommerce,
@@ -615,7 +616,7 @@ def _capture_if_immediate(sub: Subscription, charge: Charge, deps: RenewalDeps) 
 def _give_up(sub: Subscription, charge: Charge, deps: RenewalDeps) -> RenewalOutcome:
     """The cycle stayed unpaid through the whole schedule: the store's final action."""
     action = deps.uow.tenant_configs.get(sub.store_hash).dunning.final_action
-    sub.give_up(action, deps.clock.now())
+    give_up(sub, action, deps.clock.now())
     deps.uow.subscriptions.save(sub)
     _commit(deps, f"final action on {sub.id} raced another change")
     return RenewalOutcome("cancelled" if action == "cancel" else "paused", charge.bc_order_id)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..domain import subscription_dunning
 from ..domain.actors import customers_of
 from ..domain.company_access import reaches as company_reaches
 from ..domain.errors import DomainError
@@ -120,7 +121,7 @@ def retry_payment_now(
     cycles: list[int] = []
 
     def bring_forward(sub: Subscription) -> None:
-        cycles.append(sub.retry_payment_now(now))
+        cycles.append(subscription_dunning.retry_payment_now(sub, now))
 
     sub = change_subscription(
         store_hash,
