@@ -11,7 +11,11 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bc_subscriptions.bootstrap import container
-from bc_subscriptions.domain import subscription_dunning, subscription_payment_method
+from bc_subscriptions.domain import (
+    subscription_dunning,
+    subscription_payment_method,
+    subscription_schedule,
+)
 from bc_subscriptions.domain.actors import Role
 from bc_subscriptions.domain.allotments import (
     AllotmentUnit,
@@ -193,10 +197,14 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     pause_until, _ = world.subscribe()
     _change(world, pause_until.id, lambda sub, now: sub.pause(now, now + timedelta(days=10)))
     period_end, _ = world.subscribe()
-    _change(world, period_end.id, lambda sub, now: sub.schedule_cancel(now, Decimal("9.50")))
+    _change(
+        world,
+        period_end.id,
+        lambda sub, now: subscription_schedule.schedule_cancel(sub, now, Decimal("9.50")),
+    )
     withdrawn, _ = world.subscribe()
-    _change(world, withdrawn.id, Subscription.schedule_cancel)
-    _change(world, withdrawn.id, Subscription.withdraw_scheduled_cancel)
+    _change(world, withdrawn.id, subscription_schedule.schedule_cancel)
+    _change(world, withdrawn.id, subscription_schedule.withdraw_scheduled_cancel)
     early, _ = world.subscribe()
     _change(world, early.id, lambda sub, now: sub.cancel(now, Decimal("9.50")))
     routed, _ = world.subscribe()

@@ -29,15 +29,13 @@ from .plan import Cadence, PlanTerms
 from .pricing import PricedLine, order_total, price_line
 from .schedule import Interval, shift
 from .scheduled_change import (
-    CancelAlreadyScheduled,
-    CancelAtPeriodEndUnavailable,
     ChangeKind,
     InvalidResumeAt,
-    NoScheduledCancel,
     ScheduledChange,
     resume_at_problem,
 )
 from .subscription_payment_method import ask_for_card, spend_link
+from .subscription_schedule import owed
 from .timestamps import iso_timestamp
 
 
@@ -287,11 +285,13 @@ class Subscription(BaseModel):
         change = self.scheduled_change(kind)
         return None if change is None else change.at
 
-    def _schedule(self, change: ScheduledChange) -> None:
-        self.scheduled = (*self._unscheduled(change.kind), change)
+    def schedule(self, change: ScheduledChange) -> None:
+        """`change` takes effect later, instead of any other of its kind."""
+        self.unschedule(change.kind)
+        self.scheduled = (*self.scheduled, change)
 
-    def _unscheduled(self, kind: ChangeKind) -> tuple[ScheduledChange, ...]:
-        return tuple(change for change in self.scheduled if change.kind is not kind)
+    def unschedule(self, kind: ChangeKind) -> None:
+        self.scheduled = tuple(change for change in self.scheduled if change.kind is not kind)
 
     def is_due(self, now: datetime) -> bool:
         due_at = self.due_at()
@@ -337,6 +337,13 @@ class Subscription(BaseModel):
     @property
     def commitment_met(self) -> bool:
         return self.paid_cycles >= self.terms.commitment_count
+
+    def ensure_commitment_met(self) -> None:
+        """Refuse a cancel before the plan's minimum number of paid cycles."""
+        if not self.commitment_met:
+            raise CommitmentNotMet(
+                f"{self.paid_cycles} of {self.terms.commitment_count} committed cycles paid"
+            )
 
     def record_renewal(
         self,
@@ -434,11 +441,11 @@ class Subscription(BaseModel):
         if resume_at is not None and (problem := resume_at_problem(resume_at, now)) is not None:
             raise InvalidResumeAt(f"resume_at {problem}")
         self.transition(Command.PAUSE, now)
-        self.scheduled = self._unscheduled(ChangeKind.RESUME)
+        self.unschedule(ChangeKind.RESUME)
         data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
         if resume_at is not None:
             change = ScheduledChange.resume(resume_at)
-            self._schedule(change)
+            self.schedule(change)
             data["resume_at"] = iso_timestamp(change.at)
         self._record(ev.SUBSCRIPTION_PAUSED, now, data)
 
@@ -454,48 +461,14 @@ class Subscription(BaseModel):
             {"reason": "requested", "next_renewal_at": iso_timestamp(self.next_renewal_at)},
         )
 
-    def first_cycle_from(self, when: datetime) -> int:
-        """The first cycle, from the next one on, that starts at or after `when`."""
-        cycle = self.next_cycle
-        while self.cycle_starts_at(cycle) < when:
-            cycle += 1
-        return cycle
-
-    def resume_due(self, now: datetime) -> bool:
-        """A scheduled end of the pause has come."""
-        change = self.scheduled_change(ChangeKind.RESUME)
-        return self.status == Status.PAUSED and change is not None and change.is_due(now)
-
-    def resume_as_scheduled(self, now: datetime) -> None:
-        """The pause's end came: active again. Cycles starting before `resume_at` are skipped;
-        the first one starting at or after it renews as usual (even if that is already past,
-        when the worker runs late)."""
-        resume_at = self.scheduled_at(ChangeKind.RESUME)
-        if resume_at is None or not self.resume_due(now):
-            raise DomainError("no scheduled resume is due")
-        self.transition(Command.RESUME, now)
-        self.next_cycle = self.first_cycle_from(resume_at)
-        self._record(
-            ev.SUBSCRIPTION_RESUMED,
-            now,
-            {
-                "reason": "scheduled",
-                "resume_at": iso_timestamp(resume_at),
-                "next_renewal_at": iso_timestamp(self.next_renewal_at),
-            },
-        )
-
     def cancel(self, now: datetime, early_cancel_fee: Decimal | None = None) -> None:
         """The shopper cancels; refused until the plan's commitment is met. A fee the store
         charges for an early cancel is recorded as owed in the event."""
-        if not self.commitment_met:
-            raise CommitmentNotMet(
-                f"{self.paid_cycles} of {self.terms.commitment_count} committed cycles paid"
-            )
+        self.ensure_commitment_met()
         self.transition(Command.CANCEL, now)
         data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
         if early_cancel_fee is not None:
-            data["early_cancel_fee"] = self._owed(early_cancel_fee)
+            data["early_cancel_fee"] = owed(early_cancel_fee, self.currency)
         self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
 
     def stop_for_deleted_customer(self, now: datetime) -> None:
@@ -504,68 +477,6 @@ class Subscription(BaseModel):
         self.transition(Command.CANCEL, now)
         data: dict[str, Any] = {"reason": "customer_deleted", "cycle": self.next_cycle}
         self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
-
-    def ensure_cancel_schedulable(self) -> None:
-        """A cancel at period end needs a running period and none scheduled already."""
-        if (cancel_at := self.scheduled_at(ChangeKind.CANCEL)) is not None:
-            raise CancelAlreadyScheduled(
-                f"a cancel is already scheduled at {iso_timestamp(cancel_at)}"
-            )
-        if self.status not in RENEWABLE:
-            raise CancelAtPeriodEndUnavailable(self.status)
-
-    def schedule_cancel(self, now: datetime, early_cancel_fee: Decimal | None = None) -> None:
-        """The shopper cancels at the end of the period in progress: the subscription runs
-        until its next renewal date, which is cancelled instead of charged. The fee is the one
-        owed at request time."""
-        self.ensure_cancel_schedulable()
-        if not self.commitment_met:
-            raise CommitmentNotMet(
-                f"{self.paid_cycles} of {self.terms.commitment_count} committed cycles paid"
-            )
-        self._schedule(ScheduledChange.cancel(self.next_renewal_at, early_cancel_fee))
-        self.updated_at = now
-        data: dict[str, Any] = {
-            "cancel_at": iso_timestamp(self.next_renewal_at),
-            "cycle": self.next_cycle,
-        }
-        if early_cancel_fee is not None:
-            data["early_cancel_fee"] = self._owed(early_cancel_fee)
-        self._record(ev.SUBSCRIPTION_CANCEL_SCHEDULED, now, data)
-
-    def cancel_due(self, now: datetime) -> bool:
-        """A scheduled cancel has come."""
-        change = self.scheduled_change(ChangeKind.CANCEL)
-        return change is not None and change.is_due(now)
-
-    def cancel_as_scheduled(self, now: datetime) -> None:
-        """`cancel_at` came: cancelled, nothing charged for the cycle starting then."""
-        change = self.scheduled_change(ChangeKind.CANCEL)
-        if change is None or not self.cancel_due(now):
-            raise DomainError("no scheduled cancel is due")
-        cancel_at, fee = change.at, change.early_cancel_fee
-        self.transition(Command.CANCEL, now)
-        self.dunning, self.action_link = None, None
-        data: dict[str, Any] = {
-            "reason": "period_end",
-            "cycle": self.next_cycle,
-            "cancel_at": iso_timestamp(cancel_at),
-        }
-        if fee is not None:
-            data["early_cancel_fee"] = self._owed(fee)
-        self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
-
-    def withdraw_scheduled_cancel(self, now: datetime) -> None:
-        """The shopper keeps the subscription after all: the scheduled cancel is dropped."""
-        before = self.scheduled_at(ChangeKind.CANCEL)
-        if before is None:
-            raise NoScheduledCancel("no cancel is scheduled")
-        self.transition(Command.AMEND, now)
-        self.scheduled = self._unscheduled(ChangeKind.CANCEL)
-        self._amended(now, {"cancel_at": [iso_timestamp(before), None]})
-
-    def _owed(self, fee: Decimal) -> dict[str, str]:
-        return {"amount": str(fee), "currency": self.currency, "status": "owed"}
 
     def route_cancel(self, now: datetime, window_opens_at: datetime | None = None) -> None:
         """A cancel the contract does not allow yet is handed to the merchant's legal team:

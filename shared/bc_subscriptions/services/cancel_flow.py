@@ -30,6 +30,7 @@ from ..domain.errors import DomainError
 from ..domain.lifecycle import Command, resolve
 from ..domain.scheduled_change import ChangeKind
 from ..domain.subscription import Subscription
+from ..domain.subscription_schedule import ensure_cancel_schedulable, schedule_cancel
 from ..domain.tenant_config import TenantConfig
 from ..domain.timestamps import iso_timestamp
 from ..ports.storage import OpsEvent, OpsEvents, UnitOfWork
@@ -102,7 +103,7 @@ def cancel_subscription(
         if earliest is not None:
             raise CancelLocked(earliest, sub.terms.commitment_count - sub.paid_cycles)
         if when == "period_end":
-            sub.ensure_cancel_schedulable()
+            ensure_cancel_schedulable(sub)
         guard = sub.contract if sub.contract is not None else store_guard
         if guard is not None and guard.guards(now):
             resolve(sub.status, Command.CANCEL)  # an invalid transition answers as such
@@ -113,7 +114,7 @@ def cancel_subscription(
             return
         fee = None if fee_policy is None else fee_policy.owed(sub.paid_cycles)
         if when == "period_end":
-            sub.schedule_cancel(now, fee)
+            schedule_cancel(sub, now, fee)
         else:
             sub.cancel(now, fee)
         if fee is not None:

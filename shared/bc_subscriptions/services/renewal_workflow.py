@@ -20,6 +20,12 @@ from ..domain.lifecycle import Status
 from ..domain.locations import location_lines, location_shipping
 from ..domain.subscription import PaymentMethod, Subscription
 from ..domain.subscription_dunning import give_up
+from ..domain.subscription_schedule import (
+    cancel_as_scheduled,
+    cancel_due,
+    resume_as_scheduled,
+    resume_due,
+)
 from ..ports.bigcommerce import (
     Address,
     BigCommerce,
@@ -203,15 +209,15 @@ def _apply_scheduled_changes(
     if raised := flag_overdue_invoices(sub, deps.uow, now):
         _commit(deps, f"overdue invoice of {sub.id} raced another change")
         raise_ops(deps.ops, raised)
-    if sub.cancel_due(now):
+    if cancel_due(sub, now):
         running = deps.uow.charges.get(sub.store_hash, sub.id, sub.next_cycle)
         if running is None or running.is_final:
-            sub.cancel_as_scheduled(now)
+            cancel_as_scheduled(sub, now)
             deps.uow.subscriptions.save(sub)
             _commit(deps, f"scheduled cancel of {sub.id} raced another change")
             return RenewalOutcome("cancelled")
-    if sub.resume_due(now):
-        sub.resume_as_scheduled(now)
+    if resume_due(sub, now):
+        resume_as_scheduled(sub, now)
         deps.uow.subscriptions.save(sub)
         _commit(deps, f"scheduled resume of {sub.id} raced another change")
         return RenewalOutcome("resumed")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..domain import subscription_dunning
+from ..domain import subscription_dunning, subscription_schedule
 from ..domain.actors import customers_of
 from ..domain.company_access import reaches as company_reaches
 from ..domain.errors import DomainError
@@ -279,4 +279,4 @@ def skip(now: datetime) -> Callable[[Subscription], None]:
 
 
 def withdraw_scheduled_cancel(now: datetime) -> Callable[[Subscription], None]:
-    return lambda sub: sub.withdraw_scheduled_cancel(now)
+    return lambda sub: subscription_schedule.withdraw_scheduled_cancel(sub, now)
