@@ -38,6 +38,7 @@ from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
 from bc_subscriptions.domain.subscription_actors import add_actor, change_payer, remove_actor
+from bc_subscriptions.domain.subscription_contract import route_cancel
 from bc_subscriptions.ports.storage import UnitOfWork
 from bc_subscriptions.services import allotments as svc
 from bc_subscriptions.services.delivery_locations import add_location, remove_location
@@ -208,7 +209,7 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     early, _ = world.subscribe()
     _change(world, early.id, lambda sub, now: sub.cancel(now, Decimal("9.50")))
     routed, _ = world.subscribe()
-    _change(world, routed.id, Subscription.route_cancel)
+    _change(world, routed.id, route_cancel)
     ending, _ = world.subscribe()
     _change(world, ending.id, Subscription.expire)
     # and one shipping to two delivery locations (a third added, then removed)

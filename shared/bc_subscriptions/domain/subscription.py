@@ -411,13 +411,6 @@ class Subscription(BaseModel):
         self.updated_at = now
         self._record(type_, now, {"cycle": cycle, **data})
 
-    def record_entitlement(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
-        """One of its entitlements changed (domain/entitlements.py decides when): the event joins
-        the subscription's own sequence, so merchants see it in order with what caused it."""
-        if type_ not in ev.ENTITLEMENT_TYPES:
-            raise ValueError(f"{type_} is not an entitlement event")
-        self._record(type_, now, data)
-
     def expire(self, now: datetime) -> None:
         """A fixed-length subscription had its last paid cycle."""
         self.transition(Command.EXPIRE, now)
@@ -478,22 +471,6 @@ class Subscription(BaseModel):
         data: dict[str, Any] = {"reason": "customer_deleted", "cycle": self.next_cycle}
         self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
 
-    def route_cancel(self, now: datetime, window_opens_at: datetime | None = None) -> None:
-        """A cancel the contract does not allow yet is handed to the merchant's legal team:
-        nothing changes but the event that records the request."""
-        resolve(self.status, Command.CANCEL)  # only a cancel the lifecycle allows is routed
-        self.updated_at = now
-        self._record(
-            ev.SUBSCRIPTION_CANCEL_ROUTED,
-            now,
-            {
-                "customer_id": self.customer_id,
-                "window_opens_at": None
-                if window_opens_at is None
-                else iso_timestamp(window_opens_at),
-            },
-        )
-
     def amend(self, amendment: Amendment, now: datetime) -> None:
         """Change what renews from the next renewal on (see `amendments`): the amendment's own
         refusals first, then the lifecycle's, then the change and its `subscription.updated`."""
@@ -511,15 +488,6 @@ class Subscription(BaseModel):
                 "next_renewal_at": iso_timestamp(self.next_renewal_at),
                 "next_renewal_total": str(self.renewal_total()),
             },
-        )
-
-    def refuse_custom_fields(self, errors: list[dict[str, str]], now: datetime) -> None:
-        """The checkout carried custom field values that fail their definitions: the
-        subscription starts without them, and the merchant hears which and why."""
-        self._record(
-            ev.SUBSCRIPTION_CUSTOM_FIELDS_REFUSED,
-            now,
-            {"origin_order_id": self.origin_order_id, "errors": errors},
         )
 
     def summary(self) -> dict[str, Any]:

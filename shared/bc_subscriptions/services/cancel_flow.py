@@ -30,6 +30,7 @@ from ..domain.errors import DomainError
 from ..domain.lifecycle import Command, resolve
 from ..domain.scheduled_change import ChangeKind
 from ..domain.subscription import Subscription
+from ..domain.subscription_contract import route_cancel
 from ..domain.subscription_schedule import ensure_cancel_schedulable, schedule_cancel
 from ..domain.tenant_config import TenantConfig
 from ..domain.timestamps import iso_timestamp
@@ -109,7 +110,7 @@ def cancel_subscription(
             resolve(sub.status, Command.CANCEL)  # an invalid transition answers as such
             if guard.mode == "block":
                 raise ContractNoticePeriod(guard.window_opens_at)
-            sub.route_cancel(now, guard.window_opens_at)
+            route_cancel(sub, now, guard.window_opens_at)
             routed.append(guard.window_opens_at)
             return
         fee = None if fee_policy is None else fee_policy.owed(sub.paid_cycles)
