@@ -20,7 +20,7 @@ from . import events as ev
 from .amendments import Amendment
 from .company import CompanyMembership, InvoiceTerms, OpenInvoice
 from .contract import ContractGuard
-from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
+from .delivery import is_charge_cycle
 from .dunning import DunningState
 from .errors import DomainError
 from .lifecycle import RENEWABLE, Command, Status, resolve
@@ -250,20 +250,6 @@ class Subscription(BaseModel):
     def charges_on(self, cycle: int) -> bool:
         """Whether `cycle` is paid for (prepaid plans pay once per billing_period_count)."""
         return is_charge_cycle(cycle, self.terms.billing_period_count)
-
-    def deliveries_from(self, cycle: int) -> list[DeliveryInstance]:
-        """The delivery instances of `cycle` and the ones materialized ahead of it."""
-        n = self.terms.billing_period_count
-        return [
-            DeliveryInstance(
-                store_hash=self.store_hash,
-                subscription_id=self.id,
-                cycle=c,
-                scheduled_for=self.cycle_starts_at(c),
-                charge_cycle=charge_cycle_of(c, n),
-            )
-            for c in range(cycle, cycle + MATERIALIZED_AHEAD + 1)
-        ]
 
     def due_at(self) -> datetime | None:
         """When a sweep should pick the subscription up (None: not swept at all): the renewal,
