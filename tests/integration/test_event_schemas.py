@@ -12,9 +12,10 @@ from jsonschema import Draft202012Validator
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain import (
+    subscription_cancels,
     subscription_dunning,
+    subscription_pauses,
     subscription_payment_method,
-    subscription_schedule,
 )
 from bc_subscriptions.domain.actors import Role
 from bc_subscriptions.domain.allotments import (
@@ -179,9 +180,9 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     skipper, _ = world.subscribe()
     _change(world, skipper.id, Subscription.skip_next_cycle)
     pauser, _ = world.subscribe()
-    _change(world, pauser.id, Subscription.pause)
-    _change(world, pauser.id, Subscription.resume)
-    _change(world, pauser.id, Subscription.cancel)
+    _change(world, pauser.id, subscription_pauses.pause)
+    _change(world, pauser.id, subscription_pauses.resume)
+    _change(world, pauser.id, subscription_cancels.cancel)
     changer, _ = world.subscribe()
     _change(
         world,
@@ -196,18 +197,24 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
         lambda sub, now: sub.amend(QuantityAmendment(sub.lines[0].product_id, 3), now),
     )
     pause_until, _ = world.subscribe()
-    _change(world, pause_until.id, lambda sub, now: sub.pause(now, now + timedelta(days=10)))
+    _change(
+        world,
+        pause_until.id,
+        lambda sub, now: subscription_pauses.pause(sub, now, now + timedelta(days=10)),
+    )
     period_end, _ = world.subscribe()
     _change(
         world,
         period_end.id,
-        lambda sub, now: subscription_schedule.schedule_cancel(sub, now, Decimal("9.50")),
+        lambda sub, now: subscription_cancels.schedule_cancel(sub, now, Decimal("9.50")),
     )
     withdrawn, _ = world.subscribe()
-    _change(world, withdrawn.id, subscription_schedule.schedule_cancel)
-    _change(world, withdrawn.id, subscription_schedule.withdraw_scheduled_cancel)
+    _change(world, withdrawn.id, subscription_cancels.schedule_cancel)
+    _change(world, withdrawn.id, subscription_cancels.withdraw_scheduled_cancel)
     early, _ = world.subscribe()
-    _change(world, early.id, lambda sub, now: sub.cancel(now, Decimal("9.50")))
+    _change(
+        world, early.id, lambda sub, now: subscription_cancels.cancel(sub, now, Decimal("9.50"))
+    )
     routed, _ = world.subscribe()
     _change(world, routed.id, route_cancel)
     ending, _ = world.subscribe()
@@ -270,9 +277,9 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     member, _ = membership.subscribe()
     _change(membership, member.id, lambda sub, now: subscription_dunning.give_up(sub, "pause", now))
     membership.stack.pump()
-    _change(membership, member.id, Subscription.resume)
+    _change(membership, member.id, subscription_pauses.resume)
     membership.stack.pump()
-    _change(membership, member.id, Subscription.cancel)
+    _change(membership, member.id, subscription_cancels.cancel)
     # and stores that capture on shipment: one whose gateway only authorizes (one renewal is
     # shipped, one cancelled), one whose gateway captures at once (a configuration warning)
     shipping = World.create(stack, gateway_mode="authorization")

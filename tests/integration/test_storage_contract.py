@@ -58,6 +58,7 @@ from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import ActionLink, Subscription
 from bc_subscriptions.domain.subscription_actors import change_payer
+from bc_subscriptions.domain.subscription_cancels import cancel
 from bc_subscriptions.domain.subscription_dunning import record_payment_failure
 from bc_subscriptions.ports.change_requests import ChangeRequestReads, ChangeRequestUnitOfWork
 from bc_subscriptions.ports.company_index import CompanySubscriptions
@@ -810,7 +811,7 @@ def test_a_subscription_leaves_the_due_index_when_it_has_nothing_due(backend: Ba
     with backend.uow() as uow:
         copy = uow.subscriptions.get(sub.store_hash, sub.id)
         assert copy is not None
-        copy.cancel(NOW)
+        cancel(copy, NOW)
         uow.subscriptions.save(copy)
         uow.commit()
     # When / Then

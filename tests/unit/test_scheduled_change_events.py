@@ -18,14 +18,19 @@ from bc_subscriptions.domain.scheduled_change import (
     NoScheduledCancel,
 )
 from bc_subscriptions.domain.subscription import Subscription
-from bc_subscriptions.domain.subscription_dunning import give_up
-from bc_subscriptions.domain.subscription_schedule import (
+from bc_subscriptions.domain.subscription_cancels import (
+    cancel,
     cancel_as_scheduled,
     cancel_due,
-    resume_as_scheduled,
-    resume_due,
     schedule_cancel,
     withdraw_scheduled_cancel,
+)
+from bc_subscriptions.domain.subscription_dunning import give_up
+from bc_subscriptions.domain.subscription_pauses import (
+    pause,
+    resume,
+    resume_as_scheduled,
+    resume_due,
 )
 
 from .factories import NOW, subscription
@@ -53,7 +58,7 @@ def test_a_pause_until_a_date_records_the_pause_with_its_end_and_stores_it() -> 
     # Given an active subscription
     sub = _fresh("sub_p1")
     # When it is paused until 45 days later
-    sub.pause(NOW, NOW + timedelta(days=45))
+    pause(sub, NOW, NOW + timedelta(days=45))
     # Then one event names the cycle and the end, and the end is stored and due
     assert _events(sub) == [
         (
@@ -74,7 +79,7 @@ def test_an_indefinite_pause_records_no_end_and_is_never_due() -> None:
     # Given an active subscription
     sub = _fresh("sub_p2")
     # When it is paused without an end
-    sub.pause(NOW)
+    pause(sub, NOW)
     # Then the event has no resume_at, nothing is stored, and no sweep picks it up
     assert _events(sub) == [
         ("evt_sub_p2_000002", "subscription.paused", {"reason": "requested", "cycle": 2})
@@ -86,7 +91,7 @@ def test_an_indefinite_pause_records_no_end_and_is_never_due() -> None:
 def test_the_end_of_a_pause_resumes_from_the_first_cycle_at_or_after_it() -> None:
     # Given a subscription paused until after cycle 2 starts
     sub = _fresh("sub_p3")
-    sub.pause(NOW, NOW + timedelta(days=40))
+    pause(sub, NOW, NOW + timedelta(days=40))
     sub.pull_events()
     # When the worker runs a day late
     resume_as_scheduled(sub, NOW + timedelta(days=41))
@@ -108,10 +113,10 @@ def test_the_end_of_a_pause_resumes_from_the_first_cycle_at_or_after_it() -> Non
 def test_a_resume_on_request_drops_the_end_of_the_pause() -> None:
     # Given a subscription paused until a date
     sub = _fresh("sub_p4")
-    sub.pause(NOW, NOW + timedelta(days=10))
+    pause(sub, NOW, NOW + timedelta(days=10))
     sub.pull_events()
     # When the shopper resumes it earlier
-    sub.resume(NOW + timedelta(days=2))
+    resume(sub, NOW + timedelta(days=2))
     # Then it is active with nothing scheduled
     assert _events(sub) == [
         (
@@ -207,7 +212,7 @@ def test_a_pause_after_a_scheduled_cancel_keeps_both_and_is_due_at_the_earlier()
     sub = _fresh("sub_c4")
     schedule_cancel(sub, NOW, Decimal("9.50"))
     # When the subscription is then paused until after the cancel date
-    sub.pause(NOW, NOW + timedelta(days=60))
+    pause(sub, NOW, NOW + timedelta(days=60))
     # Then both stay stored, and the cancel (earlier) is when it is due
     assert _scheduled(sub) == ("2026-04-01T12:00:00Z", "2026-02-28T12:00:00Z", "9.50")
     assert sub.due_at() == sub.next_renewal_at
@@ -222,7 +227,7 @@ def test_an_immediate_cancel_drops_a_scheduled_cancel_and_its_fee() -> None:
     schedule_cancel(sub, NOW, Decimal("9.50"))
     sub.pull_events()
     # When it is cancelled right away without a fee
-    sub.cancel(NOW)
+    cancel(sub, NOW)
     # Then the event has no fee and nothing stays scheduled
     assert _events(sub) == [
         ("evt_sub_c5_000003", "subscription.cancelled", {"reason": "requested", "cycle": 2})
@@ -256,7 +261,7 @@ def test_a_second_scheduled_cancel_is_refused_naming_the_first() -> None:
 def test_a_paused_subscription_cannot_schedule_a_cancel_and_none_can_be_withdrawn() -> None:
     # Given a paused subscription
     sub = _fresh("sub_c8")
-    sub.pause(NOW)
+    pause(sub, NOW)
     sub.pull_events()
     # When / Then a cancel at period end is refused, and there is none to withdraw
     with pytest.raises(CancelAtPeriodEndUnavailable) as unavailable:

@@ -20,16 +20,21 @@ from bc_subscriptions.domain.scheduled_change import (
     InvalidResumeAt,
     NoScheduledCancel,
 )
-from bc_subscriptions.domain.subscription import CommitmentNotMet
-from bc_subscriptions.domain.subscription_dunning import record_payment_failure
-from bc_subscriptions.domain.subscription_schedule import (
+from bc_subscriptions.domain.subscription_cancels import (
+    CommitmentNotMet,
+    cancel,
     cancel_as_scheduled,
     cancel_due,
-    first_cycle_from,
-    resume_as_scheduled,
-    resume_due,
     schedule_cancel,
     withdraw_scheduled_cancel,
+)
+from bc_subscriptions.domain.subscription_dunning import record_payment_failure
+from bc_subscriptions.domain.subscription_pauses import (
+    first_cycle_from,
+    pause,
+    resume,
+    resume_as_scheduled,
+    resume_due,
 )
 
 from .factories import NOW, subscription
@@ -48,7 +53,7 @@ def test_a_pause_until_a_date_is_due_at_that_date_and_says_so() -> None:
     sub.pull_events()
     resume_at = NOW + timedelta(days=45)
     # When
-    sub.pause(NOW, resume_at)
+    pause(sub, NOW, resume_at)
     # Then
     assert (sub.status, sub.scheduled_at(RESUME), sub.due_at()) == (
         Status.PAUSED,
@@ -69,20 +74,20 @@ def test_a_resume_date_not_in_the_future_or_too_far_ahead_is_refused(offset: tim
     sub = subscription()
     # When / Then
     with pytest.raises(InvalidResumeAt):
-        sub.pause(NOW, NOW + offset)
+        pause(sub, NOW, NOW + offset)
     assert sub.status is Status.ACTIVE and sub.scheduled_at(RESUME) is None
 
 
 def test_a_resume_date_in_another_zone_is_kept_in_utc() -> None:
     sub = subscription()
-    sub.pause(NOW, datetime(2026, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=2))))
+    pause(sub, NOW, datetime(2026, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=2))))
     assert sub.scheduled_at(RESUME) == datetime(2026, 3, 1, 7, 0, tzinfo=UTC)
     assert _data(sub.pull_events(), ev.SUBSCRIPTION_PAUSED)["resume_at"] == "2026-03-01T07:00:00Z"
 
 
 def test_the_furthest_resume_date_allowed_is_max_pause_days_ahead() -> None:
     sub = subscription()
-    sub.pause(NOW, NOW + timedelta(days=MAX_PAUSE_DAYS))
+    pause(sub, NOW, NOW + timedelta(days=MAX_PAUSE_DAYS))
     assert sub.scheduled_at(RESUME) == NOW + timedelta(days=MAX_PAUSE_DAYS)
 
 
@@ -91,7 +96,7 @@ def test_the_scheduled_resume_skips_cycles_before_it_and_renews_one_starting_at_
     # very start of cycle 3
     sub = subscription()
     cycle_3 = sub.cycle_starts_at(3)
-    sub.pause(NOW, cycle_3)
+    pause(sub, NOW, cycle_3)
     sub.pull_events()
     # When the worker applies it
     resume_as_scheduled(sub, cycle_3 + timedelta(minutes=3))
@@ -105,18 +110,18 @@ def test_the_scheduled_resume_skips_cycles_before_it_and_renews_one_starting_at_
 def test_a_resume_one_second_after_a_cycle_start_skips_that_cycle() -> None:
     sub = subscription()
     cycle_3 = sub.cycle_starts_at(3)
-    sub.pause(NOW, cycle_3 + timedelta(seconds=1))
+    pause(sub, NOW, cycle_3 + timedelta(seconds=1))
     resume_as_scheduled(sub, cycle_3 + timedelta(seconds=1))
     assert sub.next_cycle == 4
 
 
 def test_a_scheduled_resume_before_it_is_due_or_without_a_date_is_refused() -> None:
     sub = subscription()
-    sub.pause(NOW, NOW + timedelta(days=5))
+    pause(sub, NOW, NOW + timedelta(days=5))
     with pytest.raises(DomainError):
         resume_as_scheduled(sub, NOW + timedelta(days=4))
     indefinite = subscription()
-    indefinite.pause(NOW)
+    pause(indefinite, NOW)
     with pytest.raises(DomainError):
         resume_as_scheduled(indefinite, NOW + timedelta(days=400))
 
@@ -124,10 +129,10 @@ def test_a_scheduled_resume_before_it_is_due_or_without_a_date_is_refused() -> N
 def test_a_manual_resume_clears_the_scheduled_one() -> None:
     # Given
     sub = subscription()
-    sub.pause(NOW, NOW + timedelta(days=60))
+    pause(sub, NOW, NOW + timedelta(days=60))
     sub.pull_events()
     # When
-    sub.resume(NOW + timedelta(days=1))
+    resume(sub, NOW + timedelta(days=1))
     # Then
     assert sub.scheduled_at(RESUME) is None and not resume_due(sub, NOW + timedelta(days=61))
     assert _data(sub.pull_events(), ev.SUBSCRIPTION_RESUMED)["reason"] == "requested"
@@ -170,7 +175,7 @@ def test_after_a_scheduled_resume_the_next_renewal_is_the_first_cycle_at_or_afte
         if start <= paused_at + timedelta(days=MAX_PAUSE_DAYS):
             resume_at = start
     next_before = sub.next_cycle
-    sub.pause(paused_at, resume_at)
+    pause(sub, paused_at, resume_at)
     # When
     resume_as_scheduled(sub, resume_at + late)
     # Then no cycle starting before resume_at is left to charge, and the next renewal is the
@@ -220,13 +225,13 @@ def test_a_paused_subscription_is_still_due_at_its_scheduled_cancel() -> None:
     # Given a cancel at period end, then an indefinite pause
     sub = subscription()
     schedule_cancel(sub, NOW)
-    sub.pause(NOW)
+    pause(sub, NOW)
     # Then
     assert sub.due_at() == sub.scheduled_at(CANCEL)
     # And a pause until later than the cancel is due at the cancel
     other = subscription()
     schedule_cancel(other, NOW)
-    other.pause(NOW, NOW + timedelta(days=90))
+    pause(other, NOW, NOW + timedelta(days=90))
     assert other.due_at() == other.scheduled_at(CANCEL)
 
 
@@ -237,9 +242,9 @@ def test_only_trialing_or_active_subscriptions_can_cancel_at_period_end(
     # Given
     sub = subscription()
     if status_change == "pause":
-        sub.pause(NOW)
+        pause(sub, NOW)
     elif status_change == "cancel":
-        sub.cancel(NOW)
+        cancel(sub, NOW)
     else:
         record_payment_failure(sub, cycle=2, order_id=1, code=30104, reason="soft", now=NOW)
     # When / Then
@@ -284,9 +289,9 @@ def test_withdrawing_a_scheduled_cancel_records_the_change() -> None:
 def test_an_immediate_cancel_ends_a_scheduled_one() -> None:
     sub = subscription()
     schedule_cancel(sub, NOW)
-    sub.cancel(NOW)
+    cancel(sub, NOW)
     assert sub.scheduled_at(CANCEL) is None
     with pytest.raises(NoScheduledCancel):
         withdraw_scheduled_cancel(sub, NOW)
     with pytest.raises(InvalidTransition):
-        sub.resume(NOW)
+        resume(sub, NOW)

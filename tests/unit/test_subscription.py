@@ -15,7 +15,9 @@ from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.plan import PlanTerms
 from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.domain.subscription_cancels import stop_for_deleted_customer
 from bc_subscriptions.domain.subscription_dunning import give_up, record_payment_failure
+from bc_subscriptions.domain.subscription_pauses import pause, resume
 from bc_subscriptions.domain.subscription_payment_method import card_is_stale
 from bc_subscriptions.domain.tenant_config import PRESETS
 
@@ -129,10 +131,10 @@ def test_a_card_is_stale_once_older_than_the_freshness_window() -> None:
 def test_resuming_skips_the_cycles_that_fell_due_while_paused() -> None:
     # Given a monthly subscription paused for three months
     sub = subscription()
-    sub.pause(NOW)
+    pause(sub, NOW)
     assert sub.due_at() is None
     # When
-    sub.resume(NOW + timedelta(days=95))
+    resume(sub, NOW + timedelta(days=95))
     # Then
     assert sub.status is Status.ACTIVE
     assert sub.next_cycle == 5 and sub.next_renewal_at > NOW + timedelta(days=95)
@@ -141,7 +143,7 @@ def test_resuming_skips_the_cycles_that_fell_due_while_paused() -> None:
 def test_skipping_is_refused_when_there_is_nothing_to_renew() -> None:
     # Given / When / Then
     sub = subscription()
-    sub.pause(NOW)
+    pause(sub, NOW)
     with pytest.raises(DomainError):
         sub.skip_next_cycle(NOW)
 
@@ -224,7 +226,7 @@ def test_a_deleted_customers_subscription_stops_even_within_its_commitment() -> 
     sub = subscription(terms=PlanTerms(commitment_count=12))
     sub.pull_events()
     # When the store deletes its customer
-    sub.stop_for_deleted_customer(NOW + timedelta(days=3))
+    stop_for_deleted_customer(sub, NOW + timedelta(days=3))
     # Then it is cancelled, with one event saying why and no fee
     assert sub.status == Status.CANCELLED
     [event] = sub.pull_events()
@@ -237,9 +239,9 @@ def test_a_deleted_customers_subscription_stops_even_within_its_commitment() -> 
 def test_a_cancelled_subscription_is_not_stopped_twice() -> None:
     # Given a subscription already stopped
     sub = subscription()
-    sub.stop_for_deleted_customer(NOW)
+    stop_for_deleted_customer(sub, NOW)
     sub.pull_events()
     # When / Then a second stop is refused by the resolver, and records nothing
     with pytest.raises(DomainError):
-        sub.stop_for_deleted_customer(NOW)
+        stop_for_deleted_customer(sub, NOW)
     assert sub.pull_events() == []

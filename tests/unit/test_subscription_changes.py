@@ -14,6 +14,7 @@ from bc_subscriptions.domain.errors import DomainError, InvalidTransition
 from bc_subscriptions.domain.plan import Cadence
 from bc_subscriptions.domain.pricing import price_line
 from bc_subscriptions.domain.schedule import Interval, shift
+from bc_subscriptions.domain.subscription_cancels import cancel
 from bc_subscriptions.services.cancel_flow import earliest_cancel_at
 
 from .factories import NOW, line, subscription
@@ -91,7 +92,7 @@ def test_changes_are_refused_once_cancelled_and_for_unknown_products() -> None:
     sub = subscription()
     with pytest.raises(DomainError):
         sub.amend(QuantityAmendment(999, 2), NOW)
-    sub.cancel(NOW)
+    cancel(sub, NOW)
     with pytest.raises(InvalidTransition):
         sub.amend(QuantityAmendment(111, 2), NOW)
     with pytest.raises(InvalidTransition):

@@ -13,11 +13,8 @@ from bc_subscriptions.adapters.dynamodb.subscription_doc import (
 )
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.locations import DeliveryLocation
-from bc_subscriptions.domain.subscription_schedule import (
-    cancel_as_scheduled,
-    resume_as_scheduled,
-    schedule_cancel,
-)
+from bc_subscriptions.domain.subscription_cancels import cancel_as_scheduled, schedule_cancel
+from bc_subscriptions.domain.subscription_pauses import pause, resume_as_scheduled
 
 from .factories import NOW, subscription
 
@@ -88,7 +85,7 @@ def test_a_scheduled_cancel_without_a_fee_stores_a_null_fee() -> None:
     sub = subscription(id="sub_nofee")
     # When a cancel at period end is scheduled without a fee, then a pause until a date
     schedule_cancel(sub, NOW)
-    sub.pause(NOW, NOW + timedelta(days=3))
+    pause(sub, NOW, NOW + timedelta(days=3))
     doc = json.loads(subscription_doc(sub))
     # Then both dates are stored and the fee is null
     assert (doc["resume_at"], doc["cancel_at"], doc["scheduled_cancel_fee"]) == (

@@ -14,6 +14,7 @@ from bc_subscriptions.domain.company import CompanyMembership, InvoiceTerms, Ope
 from bc_subscriptions.domain.errors import DomainError, InvalidTransition
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.domain.subscription_cancels import cancel
 from bc_subscriptions.domain.subscription_company import move_to_company
 from bc_subscriptions.domain.subscription_invoices import (
     flag_overdue,
@@ -254,7 +255,7 @@ def test_a_move_out_of_every_company_and_a_move_to_the_same_one() -> None:
 def test_a_cancelled_subscription_does_not_move() -> None:
     # Given a cancelled company subscription
     sub = _po_subscription()
-    sub.cancel(NOW)
+    cancel(sub, NOW)
     sub.pull_events()
     # When / Then the lifecycle refuses the move and the company stays
     with pytest.raises(InvalidTransition):

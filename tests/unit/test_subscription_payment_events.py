@@ -14,6 +14,7 @@ from bc_subscriptions.domain.errors import DomainError, NothingToRetry
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
 from bc_subscriptions.domain.subscription_actors import change_payer
+from bc_subscriptions.domain.subscription_cancels import cancel
 from bc_subscriptions.domain.subscription_dunning import record_payment_failure, retry_payment_now
 from bc_subscriptions.domain.subscription_payment_method import change_payment_method
 from bc_subscriptions.domain.tenant_config import PRESETS
@@ -190,7 +191,7 @@ def test_a_new_payment_method_is_recorded_for_the_payer_with_its_method_id() -> 
 
 def test_a_cancelled_subscription_takes_no_new_payment_method() -> None:
     sub = subscription()
-    sub.cancel(NOW)
+    cancel(sub, NOW)
     sub.pull_events()
     with pytest.raises(DomainError, match="a cancelled subscription is not charged any more"):
         change_payment_method(sub, PaymentMethod(instrument_token="t", payment_method_id="c"), NOW)

@@ -12,6 +12,7 @@ from bc_subscriptions.domain.actors import Role
 from bc_subscriptions.domain.errors import InvalidTransition
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.subscription_actors import add_actor, remove_actor
+from bc_subscriptions.domain.subscription_cancels import cancel
 from bc_subscriptions.domain.subscription_contract import route_cancel
 from bc_subscriptions.domain.subscription_custom_fields import refuse_custom_fields
 from bc_subscriptions.domain.subscription_entitlements import record_entitlement
@@ -100,7 +101,7 @@ def test_a_routed_cancel_changes_nothing_but_records_the_request(window: object)
 
 def test_a_cancel_the_lifecycle_forbids_is_not_routed() -> None:
     sub = subscription()
-    sub.cancel(NOW)
+    cancel(sub, NOW)
     sub.pull_events()
     with pytest.raises(InvalidTransition):
         route_cancel(sub, LATER)

@@ -30,12 +30,9 @@ from .pricing import PricedLine, order_total, price_line
 from .schedule import Interval, shift
 from .scheduled_change import (
     ChangeKind,
-    InvalidResumeAt,
     ScheduledChange,
-    resume_at_problem,
 )
 from .subscription_payment_method import ask_for_card, spend_link
-from .subscription_schedule import owed
 from .timestamps import iso_timestamp
 
 
@@ -77,12 +74,6 @@ class ActionLink(BaseModel):
     used_at: datetime | None = None
     # What the shopper is asked to do (records from before it was kept were all 3-D Secure).
     action: Literal["authenticate", "new_card"] = "authenticate"
-
-
-class CommitmentNotMet(DomainError):
-    """The shopper may not cancel before the plan's minimum number of paid cycles."""
-
-    code = "commitment_not_met"
 
 
 class Subscription(BaseModel):
@@ -324,13 +315,6 @@ class Subscription(BaseModel):
     def commitment_met(self) -> bool:
         return self.paid_cycles >= self.terms.commitment_count
 
-    def ensure_commitment_met(self) -> None:
-        """Refuse a cancel before the plan's minimum number of paid cycles."""
-        if not self.commitment_met:
-            raise CommitmentNotMet(
-                f"{self.paid_cycles} of {self.terms.commitment_count} committed cycles paid"
-            )
-
     def record_renewal(
         self,
         *,
@@ -414,48 +398,6 @@ class Subscription(BaseModel):
             now,
             {"cycle": skipped, "next_renewal_at": iso_timestamp(self.next_renewal_at)},
         )
-
-    def pause(self, now: datetime, resume_at: datetime | None = None) -> None:
-        """Paused indefinitely, or until `resume_at`, when the renewal worker resumes it."""
-        if resume_at is not None and (problem := resume_at_problem(resume_at, now)) is not None:
-            raise InvalidResumeAt(f"resume_at {problem}")
-        self.transition(Command.PAUSE, now)
-        self.unschedule(ChangeKind.RESUME)
-        data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
-        if resume_at is not None:
-            change = ScheduledChange.resume(resume_at)
-            self.schedule(change)
-            data["resume_at"] = iso_timestamp(change.at)
-        self._record(ev.SUBSCRIPTION_PAUSED, now, data)
-
-    def resume(self, now: datetime) -> None:
-        """Back to active on request; cycles whose date passed while paused are skipped, not
-        charged. A scheduled end of the pause is dropped."""
-        self.transition(Command.RESUME, now)
-        while self.next_renewal_at <= now:
-            self.next_cycle += 1
-        self._record(
-            ev.SUBSCRIPTION_RESUMED,
-            now,
-            {"reason": "requested", "next_renewal_at": iso_timestamp(self.next_renewal_at)},
-        )
-
-    def cancel(self, now: datetime, early_cancel_fee: Decimal | None = None) -> None:
-        """The shopper cancels; refused until the plan's commitment is met. A fee the store
-        charges for an early cancel is recorded as owed in the event."""
-        self.ensure_commitment_met()
-        self.transition(Command.CANCEL, now)
-        data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
-        if early_cancel_fee is not None:
-            data["early_cancel_fee"] = owed(early_cancel_fee, self.currency)
-        self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
-
-    def stop_for_deleted_customer(self, now: datetime) -> None:
-        """The store deleted the customer: nobody is left to bill or ship to, so the
-        subscription is cancelled whatever its commitment, and no early-cancel fee is owed."""
-        self.transition(Command.CANCEL, now)
-        data: dict[str, Any] = {"reason": "customer_deleted", "cycle": self.next_cycle}
-        self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
 
     def amend(self, amendment: Amendment, now: datetime) -> None:
         """Change what renews from the next renewal on (see `amendments`): the amendment's own

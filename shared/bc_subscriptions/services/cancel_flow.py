@@ -30,8 +30,8 @@ from ..domain.errors import DomainError
 from ..domain.lifecycle import Command, resolve
 from ..domain.scheduled_change import ChangeKind
 from ..domain.subscription import Subscription
+from ..domain.subscription_cancels import cancel, ensure_cancel_schedulable, schedule_cancel
 from ..domain.subscription_contract import route_cancel
-from ..domain.subscription_schedule import ensure_cancel_schedulable, schedule_cancel
 from ..domain.tenant_config import TenantConfig
 from ..domain.timestamps import iso_timestamp
 from ..ports.storage import OpsEvent, OpsEvents, UnitOfWork
@@ -117,7 +117,7 @@ def cancel_subscription(
         if when == "period_end":
             schedule_cancel(sub, now, fee)
         else:
-            sub.cancel(now, fee)
+            cancel(sub, now, fee)
         if fee is not None:
             fees.append(fee)
 

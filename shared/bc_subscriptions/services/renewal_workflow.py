@@ -19,13 +19,9 @@ from ..domain.events import CHARGE_STAGES
 from ..domain.lifecycle import Status
 from ..domain.locations import location_lines, location_shipping
 from ..domain.subscription import PaymentMethod, Subscription
+from ..domain.subscription_cancels import cancel_as_scheduled, cancel_due
 from ..domain.subscription_dunning import give_up
-from ..domain.subscription_schedule import (
-    cancel_as_scheduled,
-    cancel_due,
-    resume_as_scheduled,
-    resume_due,
-)
+from ..domain.subscription_pauses import resume_as_scheduled, resume_due
 from ..ports.bigcommerce import (
     Address,
     BigCommerce,

@@ -1,6 +1,6 @@
-"""Changes scheduled ahead, applied to a subscription: the end of a pause coming, and a cancel
-at the end of the period (scheduled, withdrawn, or taking effect). The values themselves are
-`scheduled_change`'s; a pause with an end date is scheduled by `Subscription.pause`.
+"""Cancels: at once on request, at the end of the period (scheduled, withdrawn, or taking
+effect when the renewal worker reaches it), or because the store deleted the customer. A cancel
+the contract term does not allow yet is `subscription_contract`'s.
 
 Each function changes the subscription through its lifecycle and records the events there;
 the caller saves it.
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import events as ev
 from .errors import DomainError
-from .lifecycle import RENEWABLE, Command, Status
+from .lifecycle import RENEWABLE, Command
 from .scheduled_change import (
     CancelAlreadyScheduled,
     CancelAtPeriodEndUnavailable,
@@ -29,35 +29,37 @@ if TYPE_CHECKING:
     from .subscription import Subscription
 
 
-def first_cycle_from(sub: Subscription, when: datetime) -> int:
-    """The first cycle, from the next one on, that starts at or after `when`."""
-    cycle = sub.next_cycle
-    while sub.cycle_starts_at(cycle) < when:
-        cycle += 1
-    return cycle
+class CommitmentNotMet(DomainError):
+    """The shopper may not cancel before the plan's minimum number of paid cycles."""
+
+    code = "commitment_not_met"
 
 
-def resume_due(sub: Subscription, now: datetime) -> bool:
-    """A scheduled end of the pause has come."""
-    change = sub.scheduled_change(ChangeKind.RESUME)
-    return sub.status == Status.PAUSED and change is not None and change.is_due(now)
+def ensure_commitment_met(sub: Subscription) -> None:
+    """Refuse a cancel, now or at period end, before the plan's minimum of paid cycles."""
+    if not sub.commitment_met:
+        raise CommitmentNotMet(
+            f"{sub.paid_cycles} of {sub.terms.commitment_count} committed cycles paid"
+        )
 
 
-def resume_as_scheduled(sub: Subscription, now: datetime) -> None:
-    """The pause's end came: active again. Cycles starting before `resume_at` are skipped;
-    the first one starting at or after it renews as usual (even if that is already past,
-    when the worker runs late)."""
-    resume_at = sub.scheduled_at(ChangeKind.RESUME)
-    if resume_at is None or not resume_due(sub, now):
-        raise DomainError("no scheduled resume is due")
-    sub.transition(Command.RESUME, now)
-    sub.next_cycle = first_cycle_from(sub, resume_at)
-    data = {
-        "reason": "scheduled",
-        "resume_at": iso_timestamp(resume_at),
-        "next_renewal_at": iso_timestamp(sub.next_renewal_at),
-    }
-    sub.record_event(ev.SUBSCRIPTION_RESUMED, now, data)
+def cancel(sub: Subscription, now: datetime, early_cancel_fee: Decimal | None = None) -> None:
+    """The shopper cancels; refused until the plan's commitment is met. A fee the store
+    charges for an early cancel is recorded as owed in the event."""
+    ensure_commitment_met(sub)
+    sub.transition(Command.CANCEL, now)
+    data: dict[str, Any] = {"reason": "requested", "cycle": sub.next_cycle}
+    if early_cancel_fee is not None:
+        data["early_cancel_fee"] = owed(early_cancel_fee, sub.currency)
+    sub.record_event(ev.SUBSCRIPTION_CANCELLED, now, data)
+
+
+def stop_for_deleted_customer(sub: Subscription, now: datetime) -> None:
+    """The store deleted the customer: nobody is left to bill or ship to, so the
+    subscription is cancelled whatever its commitment, and no early-cancel fee is owed."""
+    sub.transition(Command.CANCEL, now)
+    data: dict[str, Any] = {"reason": "customer_deleted", "cycle": sub.next_cycle}
+    sub.record_event(ev.SUBSCRIPTION_CANCELLED, now, data)
 
 
 def ensure_cancel_schedulable(sub: Subscription) -> None:
@@ -75,7 +77,7 @@ def schedule_cancel(
     until its next renewal date, which is cancelled instead of charged. The fee is the one
     owed at request time."""
     ensure_cancel_schedulable(sub)
-    sub.ensure_commitment_met()
+    ensure_commitment_met(sub)
     sub.schedule(ScheduledChange.cancel(sub.next_renewal_at, early_cancel_fee))
     sub.updated_at = now
     data: dict[str, Any] = {
