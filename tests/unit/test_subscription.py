@@ -19,6 +19,7 @@ from bc_subscriptions.domain.subscription_cancels import stop_for_deleted_custom
 from bc_subscriptions.domain.subscription_dunning import give_up, record_payment_failure
 from bc_subscriptions.domain.subscription_pauses import pause, resume
 from bc_subscriptions.domain.subscription_payment_method import card_is_stale
+from bc_subscriptions.domain.subscription_pricing import renewal_total
 from bc_subscriptions.domain.tenant_config import PRESETS
 
 from .factories import MONTHLY, NOW, line, subscription
@@ -91,7 +92,7 @@ def test_the_renewal_total_is_the_locked_price_times_quantity() -> None:
     # Given / When
     sub = subscription(lines=[line("19.99", 2), line("5.01", 1, product_id=222)])
     # Then
-    assert sub.renewal_total() == Decimal("44.99")
+    assert renewal_total(sub) == Decimal("44.99")
 
 
 def test_event_ids_are_unique_and_ordered_per_subscription() -> None:

@@ -15,6 +15,7 @@ from bc_subscriptions.domain.plan import Cadence
 from bc_subscriptions.domain.pricing import price_line
 from bc_subscriptions.domain.schedule import Interval, shift
 from bc_subscriptions.domain.subscription_cancels import cancel
+from bc_subscriptions.domain.subscription_pricing import renewal_total
 from bc_subscriptions.services.cancel_flow import earliest_cancel_at
 
 from .factories import NOW, line, subscription
@@ -48,7 +49,7 @@ def test_a_quantity_change_prices_the_next_renewal_at_the_new_quantity_on_its_da
     expected = price_line(
         111, None, after, price, price, terms=sub.terms, cadence=sub.cadence
     ).total_inc_tax
-    assert sub.renewal_total() == expected
+    assert renewal_total(sub) == expected
     [event] = [e for e in sub.pull_events() if e.type == "subscription.updated"]
     assert event.data["next_renewal_total"] == str(expected)
     assert event.data["effective_cycle"] == sub.next_cycle

@@ -26,13 +26,13 @@ from .errors import DomainError
 from .lifecycle import RENEWABLE, Command, Status, resolve
 from .locations import DeliveryLocation
 from .plan import Cadence, PlanTerms
-from .pricing import PricedLine, order_total, price_line
 from .schedule import Interval, shift
 from .scheduled_change import (
     ChangeKind,
     ScheduledChange,
 )
 from .subscription_payment_method import ask_for_card, spend_link
+from .subscription_pricing import renewal_total
 from .timestamps import iso_timestamp
 
 
@@ -274,38 +274,6 @@ class Subscription(BaseModel):
         due_at = self.due_at()
         return due_at is not None and due_at <= now
 
-    def renewal_lines(self) -> list[PricedLine]:
-        """The locked lines at this renewal's prices (cadence discount and volume tiers)."""
-        return [
-            price_line(
-                line.product_id,
-                line.variant_id,
-                line.quantity,
-                line.price_ex_tax,
-                line.price_inc_tax,
-                terms=self.terms,
-                cadence=self.cadence,
-            )
-            for line in self.lines
-        ]
-
-    @property
-    def shipping_addresses(self) -> list[dict[str, str]]:
-        """Every address renewals ship to, the primary one first."""
-        first = [self.shipping_address] if self.shipping_address else []
-        return first + self.extra_shipping_addresses
-
-    def renewal_shipping(self) -> tuple[Decimal, Decimal]:
-        """(ex tax, inc tax) shipping of a paid renewal: the checkout's, or none on a free
-        shipping plan or an order with nowhere to ship."""
-        if self.terms.free_shipping or not self.shipping_addresses:
-            return Decimal("0"), Decimal("0")
-        return self.shipping_cost_ex_tax, self.shipping_cost_inc_tax
-
-    def renewal_total(self) -> Decimal:
-        """What a paid renewal order comes to, shipping included (tax included)."""
-        return order_total(self.renewal_lines()) + self.renewal_shipping()[1]
-
     @property
     def fixed_length_done(self) -> bool:
         """A fixed-length subscription has had all its paid cycles."""
@@ -340,7 +308,7 @@ class Subscription(BaseModel):
                 "order_id": order_id,
                 "transaction_id": transaction_id,
                 # Several locations: what all the cycle's orders came to together.
-                "amount": str(self.renewal_total() if amount is None else amount),
+                "amount": str(renewal_total(self) if amount is None else amount),
                 "currency": self.currency,
             },
         )
@@ -414,7 +382,7 @@ class Subscription(BaseModel):
                 "changes": changes,
                 "effective_cycle": self.next_cycle,
                 "next_renewal_at": iso_timestamp(self.next_renewal_at),
-                "next_renewal_total": str(self.renewal_total()),
+                "next_renewal_total": str(renewal_total(self)),
             },
         )
 

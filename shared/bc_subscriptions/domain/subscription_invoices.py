@@ -15,6 +15,7 @@ from . import events as ev
 from .company import OpenInvoice
 from .errors import DomainError
 from .lifecycle import RENEWABLE, Command
+from .subscription_pricing import renewal_total
 from .timestamps import iso_timestamp
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def record_invoiced_renewal(
     """The cycle's order went out unpaid on purchase-order terms: the cycle is renewed
     (nothing is charged) and the invoice stays open until BigCommerce says it is paid."""
     [invoice] = record_invoiced_locations(
-        sub, cycle=cycle, orders=[(order_id, None, sub.renewal_total())], now=now
+        sub, cycle=cycle, orders=[(order_id, None, renewal_total(sub))], now=now
     )
     return invoice
 

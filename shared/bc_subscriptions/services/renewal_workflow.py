@@ -22,6 +22,12 @@ from ..domain.subscription import PaymentMethod, Subscription
 from ..domain.subscription_cancels import cancel_as_scheduled, cancel_due
 from ..domain.subscription_dunning import give_up
 from ..domain.subscription_pauses import resume_as_scheduled, resume_due
+from ..domain.subscription_pricing import (
+    renewal_lines,
+    renewal_shipping,
+    renewal_total,
+    shipping_addresses,
+)
 from ..ports.bigcommerce import (
     Address,
     BigCommerce,
@@ -110,7 +116,7 @@ def run_renewal(cmd: RenewSubscription, deps: RenewalDeps) -> RenewalOutcome:
             # Locked prices with the cadence discount and volume tiers, never today's catalog;
             # a prepaid cycle covered by an earlier charge costs nothing.
             charge.fulfilment_only = not sub.charges_on(charge.cycle)
-            total = Decimal("0") if charge.fulfilment_only else sub.renewal_total()
+            total = Decimal("0") if charge.fulfilment_only else renewal_total(sub)
             charge.amount, charge.currency = total, sub.currency
             _commit_stage(deps, sub, charge, Stage.PRICED)
         if charge.bc_order_id is None:
@@ -302,9 +308,9 @@ def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
     free = charge.fulfilment_only
     location = charge.location
     if location is None:
-        addresses = [ShippingAddress.model_validate(a) for a in sub.shipping_addresses]
-        shipping = sub.renewal_shipping()
-        lines = list(zip(sub.lines, sub.renewal_lines(), strict=True))
+        addresses = [ShippingAddress.model_validate(a) for a in shipping_addresses(sub)]
+        shipping = renewal_shipping(sub)
+        lines = list(zip(sub.lines, renewal_lines(sub), strict=True))
     else:
         # One location's order: its address, its shipping, its quantities.
         addresses = [ShippingAddress.model_validate(location.address)]
