@@ -1,4 +1,9 @@
-"""The Subscription aggregate: the contract (what renews, when, at what locked price, for whom)."""
+"""The Subscription aggregate: the contract (what renews, when, at what locked price, for whom).
+
+The class holds the state, its start, its cycles and their renewal. Every other change is a
+domain module acting on it (`subscription_*.py`, and the amendments of `amendments.py`),
+through the same `transition` and `record_event`, so status and history change in one way.
+"""
 
 from __future__ import annotations
 
@@ -27,10 +32,7 @@ from .lifecycle import RENEWABLE, Command, Status, resolve
 from .locations import DeliveryLocation
 from .plan import Cadence, PlanTerms
 from .schedule import Interval, shift
-from .scheduled_change import (
-    ChangeKind,
-    ScheduledChange,
-)
+from .scheduled_change import ChangeKind, ScheduledChange
 from .subscription_payment_method import ask_for_card, spend_link
 from .subscription_pricing import renewal_total
 from .timestamps import iso_timestamp
@@ -268,6 +270,7 @@ class Subscription(BaseModel):
         self.scheduled = (*self.scheduled, change)
 
     def unschedule(self, kind: ChangeKind) -> None:
+        """Drop the scheduled change of `kind`, if there is one."""
         self.scheduled = tuple(change for change in self.scheduled if change.kind is not kind)
 
     def is_due(self, now: datetime) -> bool:
