@@ -1,15 +1,13 @@
 """The merchant's ops queues of declined renewals and "retry now" (in-memory container): what
-each queue lists, its cursor, and a retry brought forward that the renewal worker pays."""
+each queue lists, its cursor, and the retries refused. A retry that pays the declined cycle
+through the renewal queue is tried on the whole topology
+(`tests/integration/test_admin_ops_api.py`)."""
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-
-from bc_subscriptions.adapters.dynamodb import keys
 
 from .client import call, session_token
 from .renewals import renew, work
@@ -32,17 +30,6 @@ def _declined(world: ApiWorld, *behaviors: str) -> list[str]:
     renew(world.stack)
     by_customer = {int(s["customer_id"]): s for s in world.of_kind("subscription")}
     return [str(by_customer[c.id]["subscription_id"]) for c in customers]
-
-
-def _doc(world: ApiWorld, subscription_id: str) -> dict[str, Any]:
-    [sub] = [s["doc"] for s in world.subscriptions() if s["doc"]["id"] == subscription_id]
-    return dict(sub)
-
-
-def _charges(world: ApiWorld) -> list[dict[str, Any]]:
-    """The store's charge records, as the table keeps them."""
-    rows = world.stack.store.scan(keys.sub_pk(world.store_hash, ""), "CHARGE#")
-    return [json.loads(row.value) for _, row in rows]
 
 
 def _queue(world: ApiWorld, token: str, name: str, **query: str) -> dict[str, Any]:
@@ -103,36 +90,6 @@ def test_the_queue_pages_with_a_cursor_that_only_this_store_and_queue_accept(
     ]:
         reply = call(who, "GET", f"/admin/ops/{name}", session_token(who), query={"cursor": cursor})
         assert reply.status == 400 and reply.json()["error"] == "invalid_cursor"
-
-
-def test_a_recovered_subscription_leaves_the_failed_charges_queue(world: ApiWorld) -> None:
-    # Given a declined renewal whose retry, brought forward by the merchant, succeeds
-    customer, _ = world.subscribe()
-    world.emulator.set_card_behavior(
-        world.store_hash, customer.instrument_token, "insufficient_funds"
-    )
-    renew(world.stack)
-    [sub] = world.of_kind("subscription")
-    sub_id = str(sub["subscription_id"])
-    world.emulator.set_card_behavior(world.store_hash, customer.instrument_token, "ok")
-    token = session_token(world)
-    failed_at = world.stack.now()
-    # When the merchant retries now
-    reply = call(world, "POST", f"/admin/subscriptions/{sub_id}/retry-payment", token)
-    assert reply.status == 200, reply.body
-    assert reply.json()["cycle"] == 2
-    retry_at = _doc(world, sub_id)["dunning"]["next_retry_at"]
-    assert failed_at <= datetime.fromisoformat(retry_at) <= world.stack.now()
-    work(world.stack)
-    # Then the same order is paid at once, the subscription is active, and the queue is empty
-    [order] = world.renewal_orders()
-    assert order["status_id"] == 11
-    doc = _doc(world, sub_id)
-    assert doc["status"] == "active" and doc["dunning"] is None and doc["next_cycle"] == 3
-    assert world.stack.now() - failed_at < timedelta(minutes=1)  # not the day-1 retry
-    assert _queue(world, token, "failed-charges")["items"] == []
-    [charge] = _charges(world)
-    assert charge["retries"] == 1
 
 
 def test_retry_now_is_a_conflict_when_nothing_waits_for_a_retry(world: ApiWorld) -> None:
