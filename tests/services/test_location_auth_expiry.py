@@ -16,7 +16,9 @@ from bc_subscriptions.domain.charge import Charge
 from bc_subscriptions.services.auth_expiry_sweep import SweepResult, sweep_authorizations
 from bc_subscriptions.services.delivery_locations import add_location
 from bc_subscriptions.services.messages import RenewSubscription
+from bc_subscriptions.services.order_status import StatusChange
 from bc_subscriptions.services.payment_actions import ActionDeps
+from bc_subscriptions.services.payment_reactions import capture_when_fulfilled, void_when_cancelled
 from bc_subscriptions.services.renewal_workflow import run_renewal
 
 from .capture_world import retry, store, txs
@@ -328,3 +330,43 @@ def test_a_sweep_dying_anywhere_over_two_locations_settles_each_once(
         assert (sub.status.value, sub.next_cycle) == ("past_due", 2)
         assert types.count("charge.failed") == types.count("subscription.past_due") == 1
         assert {charge_of(world, loc).stage.value for loc in (first, second)} == {"payment_failed"}
+
+
+def test_fulfilling_one_locations_order_captures_that_order_only_and_the_sweep_adds_nothing() -> (
+    None
+):
+    # Given two authorized locations on a store that captures on fulfilment
+    world = store("on_fulfillment")
+    first, second = both_authorized(world)
+    capture = capture_when_fulfilled(world.action_deps)
+    # When the first location's order is shipped (the webhook comes twice) and the sweep runs
+    change = StatusChange(world.store_hash, order_of(world, first), 11, 2)
+    outcomes = [capture(change), capture(change)]
+    world.advance_clock(timedelta(minutes=20))
+    world.sweep_authorizations()
+    # Then that order alone was captured, once
+    assert outcomes == ["captured", "already_captured"]
+    assert [action_calls(world, order_of(world, loc), "capture") for loc in (first, second)] == [
+        1,
+        0,
+    ]
+    assert (auth_of(world, first).state, auth_of(world, second).state) == ("captured", "open")
+    assert world.event_types().count("charge.captured") == 1
+
+
+def test_cancelling_one_locations_order_voids_that_order_only_without_dunning() -> None:
+    # Given two authorized locations on a store that captures on shipment
+    world = store("on_ship")
+    first, second = both_authorized(world)
+    void = void_when_cancelled(world.action_deps)
+    # When the merchant cancels the second location's order (the webhook comes twice)
+    change = StatusChange(world.store_hash, order_of(world, second), 11, 5)
+    outcomes = [void(change), void(change)]
+    # Then that order alone was voided, once; the subscription stays active (the merchant
+    # cancelled that order: nothing is charged again for it)
+    assert outcomes == ["voided", "already_voided"]
+    assert [action_calls(world, order_of(world, loc), "void") for loc in (first, second)] == [0, 1]
+    assert (auth_of(world, first).state, auth_of(world, second).state) == ("open", "voided")
+    [sub] = world.subscriptions()
+    assert (sub.status.value, sub.next_cycle) == ("active", 3)
+    assert world.event_types().count("charge.voided") == 1
