@@ -1,5 +1,5 @@
 """EntitlementWorkerFunction: subscription events (table stream) -> entitlements and the
-subscriber's customer group."""
+subscriber's customer group, and the end of the plan's allotments."""
 
 import json
 from typing import Any
@@ -13,8 +13,8 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.subscription_followers import follow_subscription_event
 from bc_subscriptions.observability import logger, metrics
-from bc_subscriptions.services.entitlement_sync import follow_event
 
 # A batch of only failing records is reported record by record like any other, not raised.
 processor = BatchProcessor(
@@ -28,8 +28,8 @@ def record_handler(record: DynamoDBRecord) -> str:
         # The template's filter already drops these; a misconfigured trigger must not fail.
         return "ignored"
     envelope = json.loads(str(image["envelope"]))
-    return follow_event(
-        container().entitlement_deps,
+    return follow_subscription_event(
+        container(),
         str(image["store_hash"]),
         str(image["subscription_id"]),
         event_type=str(image["type"]),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -20,9 +19,9 @@ from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 
 from . import bench_renewal_day, bench_soak, bench_sweep
+from .bench_cold_start import cold_start_rows
 from .bench_webhooks import delivery_rows
 from .stack import LocalStack
-from .template import REPO_ROOT, functions, load_template
 
 SUBSCRIPTIONS = 50
 console = Console()
@@ -113,84 +112,6 @@ def pipeline_costs(sample: bench_renewal_day.Sample | None = None) -> list[tuple
 
 def _shape(path: str) -> str:
     return "/".join("{id}" if part.isdigit() else part for part in path.split("/")[3:])
-
-
-RUNTIME_VENV = REPO_ROOT / ".venv-runtime"
-
-
-def runtime_python() -> str:
-    """A venv with only the dependency layer's packages: what a Lambda container imports from.
-
-    The dev venv also holds sam, awscrt, rich and click, which boto3 and httpx pick up at import
-    and which would make every number here look worse than in AWS.
-    """
-    python = RUNTIME_VENV / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(RUNTIME_VENV)], check=True)
-        requirements = REPO_ROOT / "layers" / "dependencies" / "requirements.txt"
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "-r", str(requirements)], check=True
-        )
-    return str(python)
-
-
-def _import_seconds(module_code: str, env: dict[str, str]) -> float:
-    """CPU seconds one fresh interpreter spends on `module_code` (what a cold start pays).
-
-    CPU time rather than wall time: on a shared machine other work stretches the wall clock but
-    hardly the CPU an import needs.
-    """
-    code = f"import time; t=time.process_time(); {module_code}; print(time.process_time()-t)"
-    out = subprocess.run(
-        [runtime_python(), "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=REPO_ROOT,
-        env=env,
-    )
-    return float(out.stdout.strip().splitlines()[-1])
-
-
-def import_costs(handlers: dict[str, str], rounds: int = 7) -> tuple[float, dict[str, float]]:
-    """The fastest of `rounds` imports of boto3 and of each handler, taken in turn.
-
-    Interleaving keeps a slow spell of the machine from landing on one function only; the
-    minimum is the least disturbed run (disturbance only ever adds time).
-    """
-    env = {
-        "TABLE_NAME": "bench",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(REPO_ROOT / "shared"),
-    }  # the domain layer, as /opt/python has it
-    base: list[float] = []
-    costs: dict[str, list[float]] = {name: [] for name in handlers}
-    for _ in range(rounds):
-        base.append(_import_seconds("import boto3", env))
-        for name, path in handlers.items():
-            costs[name].append(_import_seconds(f"import runpy; runpy.run_path({path!r})", env))
-    return min(base), {name: min(samples) for name, samples in costs.items()}
-
-
-COLD_START_BUDGET = 1.5  # times `import boto3`
-
-
-def cold_start_rows() -> list[tuple[str, str]]:
-    specs = functions(load_template())
-    handlers = {fid: str(spec.handler_file()) for fid, spec in sorted(specs.items())}
-    base, costs = import_costs(handlers)
-    rows = [("import boto3 (baseline, CPU)", f"{base * 1000:.0f} ms")]
-    for fid, cost in costs.items():
-        ratio = cost / base
-        verdict = "within" if ratio <= COLD_START_BUDGET else "over"
-        rows.append(
-            (
-                f"import {fid}",
-                f"{cost * 1000:.0f} ms = {ratio:.2f}x boto3 ({verdict} {COLD_START_BUDGET}x)",
-            )
-        )
-    return rows
 
 
 def main(argv: list[str] | None = None) -> int:

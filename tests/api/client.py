@@ -15,9 +15,14 @@ def session_token(world: ApiWorld) -> str:
 
 
 def call(
-    world: ApiWorld, method: str, path: str, token: str | None, body: Any = None
+    world: ApiWorld,
+    method: str,
+    path: str,
+    token: str | None,
+    body: Any = None,
+    query: dict[str, str] | None = None,
 ) -> HttpResponse:
-    return world.call(method, path, token, body)
+    return world.call(method, path, token, body, query)
 
 
 def subscription_ids(world: ApiWorld) -> list[str]:

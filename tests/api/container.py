@@ -1,10 +1,11 @@
 """The composition root the API handlers resolve against in these tests: the production
 `Container`, its storage and BigCommerce adapters replaced by in-memory ones and the
 emulator's in-process transport. What the API routes of these tests never reach (queues,
-KMS, webhook endpoints) refuses to be built, so a test cannot quietly call AWS."""
+KMS, webhook endpoints) refuses to be used, so a test cannot quietly call AWS."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -44,8 +45,20 @@ SETTINGS = Settings(
 )
 
 
-def _not_in_memory(name: str) -> NoReturn:
-    raise RuntimeError(f"{name} has no in-memory stand-in: keep this scenario on the topology")
+class _NotInMemory:
+    """Any call refuses. Only a call: a route may look its adapter's method up before it
+    checks the session (`GET /admin/webhooks/endpoints` does), and must still answer 401."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, method: str) -> Callable[..., NoReturn]:
+        def refuse(*_args: Any, **_kwargs: Any) -> NoReturn:
+            raise RuntimeError(
+                f"{self._name} has no in-memory stand-in: keep this scenario on the topology"
+            )
+
+        return refuse
 
 
 class MemoryContainer(Container):
@@ -118,12 +131,12 @@ class MemoryContainer(Container):
 
     @cached_property
     def vault(self) -> Any:
-        _not_in_memory("the vault")
+        return _NotInMemory("the vault")
 
     @cached_property
     def endpoints(self) -> Any:
-        _not_in_memory("webhook endpoints")
+        return _NotInMemory("webhook endpoints")
 
     @cached_property
     def webhook_queue(self) -> Any:
-        _not_in_memory("the webhook delivery queue")
+        return _NotInMemory("the webhook delivery queue")

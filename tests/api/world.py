@@ -199,12 +199,19 @@ class ApiWorld(EmulatorStore):
         assert captured.outcome == "created"
         return customer, order
 
-    def call(self, method: str, path: str, token: str | None, body: Any = None) -> HttpResponse:
+    def call(
+        self,
+        method: str,
+        path: str,
+        token: str | None,
+        body: Any = None,
+        query: dict[str, str] | None = None,
+    ) -> HttpResponse:
         headers = {"content-type": "application/json"}
         if token is not None:
             headers["authorization"] = f"Bearer {token}"
         raw = b"" if body is None else json.dumps(body).encode()
-        return self.stack.http(method, path, raw, headers)
+        return self.stack.http(method, path, raw, headers, query)
 
     # -- what is stored ----------------------------------------------------------------------
     def records(self) -> list[tuple[tuple[str, str], Any, int | None]]:

@@ -1,35 +1,13 @@
-"""Admin routes for the store: tenant config and webhook endpoints, log and replay."""
+"""A webhook endpoint's life through the admin API on the whole topology: its secret sealed
+with KMS, the relay delivering a subscription's event to it through the delivery queue and
+logging the attempt, then rotate, disable, enable and replay. Bad bodies and another store's
+endpoint are tried on the in-memory container (`tests/api/test_webhook_endpoints_api.py`), the
+tenant config there too (`tests/api/test_tenant_config_api.py`)."""
 
 from __future__ import annotations
 
-import pytest
-
-from devstack.stack import LocalStack
-
 from .admin_api_client import call, session_token
 from .world import World
-
-
-@pytest.fixture
-def other(stack: LocalStack) -> World:
-    return World.create(stack)
-
-
-def test_config_get_and_put_with_a_preset(world: World) -> None:
-    token = session_token(world)
-    assert call(world, "GET", "/admin/config", token).json()["preset"] == "standard"
-    reply = call(world, "PUT", "/admin/config", token, {"preset": "lenient"})
-    assert reply.status == 200 and reply.json()["dunning"]["final_action"] == "pause"
-    assert call(world, "GET", "/admin/config", token).json()["preset"] == "lenient"
-
-
-def test_an_invalid_config_is_422_with_every_error_and_nothing_written(world: World) -> None:
-    token = session_token(world)
-    bad = {"preset": "lenient", "auth_window_days": -1, "nti_freshness_days": "soon"}
-    reply = call(world, "PUT", "/admin/config", token, bad)
-    assert (reply.status, reply.json()["error"]) == (422, "invalid_tenant_config")
-    assert len(reply.json()["fields"]) == 2
-    assert call(world, "GET", "/admin/config", token).json()["preset"] == "standard"
 
 
 def test_endpoints_register_rotate_disable_enable_log_and_replay(world: World) -> None:
@@ -57,46 +35,3 @@ def test_endpoints_register_rotate_disable_enable_log_and_replay(world: World) -
     assert enabled["status"] == "enabled" and enabled["missed"] is not None
     replayed = call(world, "POST", f"{base}/replay", token, {"event_ids": [log[0]["event_id"]]})
     assert replayed.json() == {"queued": 1, "not_subscribed": 0, "unknown": []}
-
-
-def test_invalid_endpoints_and_replay_bodies_are_422(world: World) -> None:
-    token = session_token(world)
-    reply = call(
-        world, "POST", "/admin/webhooks/endpoints", token, {"url": "ftp://x", "event_types": ["x"]}
-    )
-    assert (reply.status, reply.json()["error"]) == (422, "invalid_endpoint")
-    assert len(reply.json()["errors"]) == 2
-    ep = call(world, "GET", "/admin/webhooks/endpoints", token).json()[0]["endpoint_id"]
-    reply = call(world, "POST", f"/admin/webhooks/endpoints/{ep}/replay", token, {})
-    assert (reply.status, reply.json()["error"]) == (422, "invalid_request")
-
-
-@pytest.mark.parametrize(
-    ("method", "action", "body"),
-    [
-        ("POST", "rotate", None),
-        ("POST", "disable", None),
-        ("POST", "enable", None),
-        ("GET", "deliveries", None),
-        ("POST", "replay", {"event_ids": ["evt_x_000001"]}),
-    ],
-)
-def test_another_stores_endpoint_is_404(
-    world: World, other: World, method: str, action: str, body: object
-) -> None:
-    ep = call(world, "GET", "/admin/webhooks/endpoints", session_token(world)).json()[0]
-    path = f"/admin/webhooks/endpoints/{ep['endpoint_id']}/{action}"
-    reply = call(other, method, path, session_token(other), body)
-    assert reply.status == 404
-    still = call(world, "GET", "/admin/webhooks/endpoints", session_token(world)).json()[0]
-    assert still == ep
-
-
-def test_config_and_endpoints_need_a_session(world: World) -> None:
-    for method, path in [
-        ("GET", "/admin/config"),
-        ("PUT", "/admin/config"),
-        ("GET", "/admin/webhooks/endpoints"),
-    ]:
-        reply = call(world, method, path, None, {} if method == "PUT" else None)
-        assert reply.status == 401, path

@@ -110,6 +110,29 @@ def test_a_plan_that_grants_an_allotment_grants_it_once_when_the_subscription_st
     assert (grant["unit"], grant["balance"], grant["reason"]) == ("count", "4", "refills")
 
 
+def test_a_cancelled_subscriptions_plan_grant_is_revoked_through_the_stream(world: World) -> None:
+    # Given a subscriber holding the plan's monthly refills
+    world.stack.put_plan_json(
+        world.store_hash,
+        PRODUCT_ID,
+        '{"cadences": [{"label": "Monthly", "interval": "month"}],'
+        ' "allotments": [{"unit": "count", "amount_per_period": "4",'
+        ' "cadence": {"interval": "month"}}]}',
+    )
+    customer, _ = world.subscribe()
+    [subscription_id] = [str(i["subscription_id"]) for i in world.of_kind("subscription")]
+    token = session_token(world)
+    # When the merchant cancels it and the stream's consumers run
+    path = f"/admin/subscriptions/{subscription_id}/cancel"
+    assert call(world, "POST", path, token, {}).status == 200
+    world.stack.pump()
+    # Then the grant is revoked, naming the cancel, and its refresh is never due again
+    query = {"customer_id": str(customer.id)}
+    [grant] = call(world, "GET", "/admin/allotments", token, query=query).json()["allotments"]
+    assert (grant["status"], grant["next_refresh_at"]) == ("revoked", None)
+    assert "allotment.revoked" in world.event_types()
+
+
 def test_an_order_whose_webhook_never_came_debits_the_wallet_when_reconciled_once(
     world: World,
 ) -> None:

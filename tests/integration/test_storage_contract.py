@@ -851,6 +851,35 @@ def test_the_authorization_index_lists_open_authorizations_due_for_a_look(
     ] == [("store1", sub.id, 2)]
 
 
+def test_the_authorization_index_lists_each_delivery_locations_authorization_on_its_own(
+    backend: Backend,
+) -> None:
+    # Given a cycle with two delivery locations, each with an open authorization of its own
+    # order, and the cycle's own charge (which is never authorized)
+    sub = subscription()
+    locations = ["loc_00000000aa", "loc_00000000bb"]
+    with backend.uow() as uow:
+        uow.charges.add(_charge(sub, 2).model_copy(update={"location_ids": locations}))
+        for location_id in locations:
+            uow.charges.add(_authorized(sub, 2).model_copy(update={"location_id": location_id}))
+        uow.commit()
+    # When the index is read at their check time
+    due = list(backend.authorizations().due(NOW + timedelta(days=6)))
+    # Then each location is listed once, naming its location
+    assert [(a.subscription_id, a.cycle, a.location_id) for a in due] == [
+        (sub.id, 2, location_id) for location_id in locations
+    ]
+    # And once one is captured, only the other stays
+    with backend.uow() as uow:
+        captured = uow.charges.get(sub.store_hash, sub.id, 2, locations[0])
+        assert captured is not None and captured.authorization is not None
+        captured.authorization.settle(AuthState.CAPTURED)
+        uow.charges.save(captured)
+        uow.commit()
+    due = list(backend.authorizations().due(NOW + timedelta(days=6)))
+    assert [a.location_id for a in due] == [locations[1]]
+
+
 # -- what the API handlers read besides the unit of work --------------------------------------
 def _install(store_hash: str, status: str = "installed", ciphertext: str = "ct1") -> Install:
     return Install(store_hash, status, ciphertext, f"ws-{store_hash}")

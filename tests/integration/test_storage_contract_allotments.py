@@ -250,6 +250,20 @@ def test_a_refreshed_grant_moves_on_in_the_refresh_index(backend: Backend) -> No
     assert [d.grant_id for d in backend.due.due(T0 + timedelta(weeks=2), "store1")] == ["alg_a"]
 
 
+def test_a_due_grant_once_revoked_leaves_the_refresh_index(backend: Backend) -> None:
+    # Given a weekly grant whose refresh is due, as the refresh index lists it
+    _added(backend, _grant("alg_a"))
+    week = T0 + timedelta(weeks=1)
+    assert [d.grant_id for d in backend.due.due(week, "store1")] == ["alg_a"]
+    # When it is revoked (its subscription ended)
+    record = backend.grants.get("store1", "alg_a")
+    assert record is not None
+    record.grant.revoke(now=T0, reason="subscription.cancelled:requested")
+    backend.grants.write(GrantChange(record.grant, record.version))
+    # Then no refresh run finds it again, however late
+    assert list(backend.due.due(week + timedelta(weeks=52), "store1")) == []
+
+
 @pytest.mark.parametrize("backend", ["dynamodb"], indirect=True)  # the event log is DynamoDB's
 def test_a_grant_event_is_found_by_its_id_in_the_event_log(backend: Backend) -> None:
     # Given

@@ -82,6 +82,7 @@ class AuthorizationDue:
     store_hash: str
     subscription_id: str
     cycle: int
+    location_id: str | None = None  # a delivery location's own charge of the cycle
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The auth-expiry sweep: authorizations that need a look, from the sparse AuthExpiryIndex.
+"""The auth-expiry sweep: authorizations that need a look, from the sparse AuthExpiryIndex
+(a cycle's one order, or each delivery location's own order, every one on its own):
 
 - a capture or void still pending: its outcome is read back (never requested again while
   BigCommerce holds it);
@@ -74,7 +75,7 @@ def sweep_authorizations(
 def _handle(row: AuthorizationDue, now: datetime, d: ActionDeps) -> str:
     with d.uow:
         sub = d.uow.subscriptions.get(row.store_hash, row.subscription_id)
-        charge = d.uow.charges.get(row.store_hash, row.subscription_id, row.cycle)
+        charge = d.uow.charges.get(row.store_hash, row.subscription_id, row.cycle, row.location_id)
         if sub is None or charge is None or charge.authorization is None:
             return "gone"
         auth, found = charge.authorization, RenewalCharge(sub, charge)

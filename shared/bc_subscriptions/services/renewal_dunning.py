@@ -56,14 +56,40 @@ def void_to_dunning(sub: Subscription, charge: Charge, uow: UnitOfWork, now: dat
 
     Only while the subscription is active on the next cycle; otherwise (paused, cancelled, in
     dunning or past another cycle) the merchant decides from `charge.voided`."""
-    if (
-        charge.stage != Stage.COMPLETED
-        or sub.status != Status.ACTIVE
-        or sub.dunning is not None
-        or sub.next_cycle != charge.cycle + 1
-    ):
+    if charge.location_id is not None:
+        return _void_location_to_dunning(sub, charge, uow, now)
+    if charge.stage != Stage.COMPLETED or not _reopenable(sub, charge.cycle):
         return False
     charge.void_to_dunning(now)
+    sub.reopen_voided_cycle(charge.cycle)
+    record_failure(sub, charge, uow, now)
+    return True
+
+
+def _reopenable(sub: Subscription, cycle: int) -> bool:
+    return sub.status == Status.ACTIVE and sub.dunning is None and sub.next_cycle == cycle + 1
+
+
+def _void_location_to_dunning(
+    sub: Subscription, charge: Charge, uow: UnitOfWork, now: datetime
+) -> bool:
+    """A delivery location's voided order: its charge fails, and so does the cycle's (which the
+    dunning retry reopens, paying only its failed locations). A second location voided while
+    the cycle already waits for that retry joins it without a second dunning step."""
+    cycle_charge = uow.charges.get(sub.store_hash, sub.id, charge.cycle)
+    if charge.stage != Stage.COMPLETED or cycle_charge is None:
+        return False
+    waiting = sub.dunning is not None and sub.dunning.cycle == charge.cycle
+    if cycle_charge.stage == Stage.PAYMENT_FAILED and waiting:
+        charge.void_to_dunning(now)
+        return True
+    if cycle_charge.stage != Stage.COMPLETED or not _reopenable(sub, charge.cycle):
+        return False
+    charge.void_to_dunning(now)
+    cycle_charge.decline_code, cycle_charge.decline_reason = None, charge.decline_reason
+    cycle_charge.decline_class = charge.decline_class
+    cycle_charge.advance(Stage.PAYMENT_FAILED, now)
+    uow.charges.save(cycle_charge)  # with the void, in one transaction
     sub.reopen_voided_cycle(charge.cycle)
     record_failure(sub, charge, uow, now)
     return True

@@ -123,14 +123,21 @@ AUTH_SHARDS = 4  # open authorizations are few (only stores that capture later h
 
 
 def auth_keys(
-    store_hash: str, subscription_id: str, cycle: int, check_at: datetime
+    store_hash: str,
+    subscription_id: str,
+    cycle: int,
+    check_at: datetime,
+    location_id: str | None = None,
 ) -> tuple[str, str]:
     """Keys of the sparse AuthExpiryIndex: an authorization sits there until it is settled.
 
-    The sort key is when the expiry sweep must look at it next, so a query stops at "now".
+    The sort key is when the expiry sweep must look at it next, so a query stops at "now";
+    a delivery location's charge adds its location, each location's order being authorized
+    on its own.
     """
+    sk = f"{timestamp(check_at)}#{store_hash}#{subscription_id}#{cycle}"
     return f"AUTH#{shard_of(subscription_id, AUTH_SHARDS)}", (
-        f"{timestamp(check_at)}#{store_hash}#{subscription_id}#{cycle}"
+        sk if location_id is None else f"{sk}#{location_id}"
     )
 
 

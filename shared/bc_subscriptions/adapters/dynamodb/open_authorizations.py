@@ -23,5 +23,6 @@ class OpenAuthorizations:
                     f"AUTH#{shard}", ChargeItem.auth_sk <= upper, page_size=self.page_size
                 )
                 for row in rows:
-                    _, store_hash, subscription_id, cycle = str(row.auth_sk).split("#")
-                    yield AuthorizationDue(store_hash, subscription_id, int(cycle))
+                    _, store_hash, subscription_id, cycle, *location = str(row.auth_sk).split("#")
+                    location_id = location[0] if location else None
+                    yield AuthorizationDue(store_hash, subscription_id, int(cycle), location_id)

@@ -225,16 +225,13 @@ class _Charges:
             charge.model_dump_json(),
         )
         check_at = charge.authorization.check_at if charge.authorization else None
-        if charge.location_id is not None:
-            # The expiry sweep finds charges by cycle alone: a location's order is captured
-            # on shipment or at once, never by that sweep.
-            check_at = None
         item.auth_pk, item.auth_sk = (
             keys.auth_keys(
                 charge.store_hash,
                 charge.subscription_id,
                 charge.cycle,
                 check_at,
+                charge.location_id,
             )
             if check_at is not None
             else (None, None)

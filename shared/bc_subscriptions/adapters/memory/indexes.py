@@ -72,11 +72,8 @@ class MemoryOpenAuthorizations:
             check_at = charge.authorization.check_at if charge.authorization else None
             if check_at is None or keys.timestamp(check_at) > limit:
                 continue
-            pk, sk = keys.auth_keys(
-                charge.store_hash, charge.subscription_id, charge.cycle, check_at
-            )
-            rows.append(
-                (pk, sk, AuthorizationDue(charge.store_hash, charge.subscription_id, charge.cycle))
-            )
+            ids = (charge.store_hash, charge.subscription_id, charge.cycle)
+            pk, sk = keys.auth_keys(*ids, check_at, charge.location_id)
+            rows.append((pk, sk, AuthorizationDue(*ids, charge.location_id)))
         for _, _, due in sorted(rows, key=lambda r: (r[0], r[1])):
             yield due

@@ -1,0 +1,123 @@
+"""Cold start for `make bench`: each handler's import against `import boto3`, in a fresh
+interpreter that sees only what the layers ship."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .template import REPO_ROOT, functions, load_template
+
+RUNTIME_VENV = REPO_ROOT / ".venv-runtime"
+COLD_START_BUDGET = 1.5  # times `import boto3`
+# What the layers cost when shipped as source only, as SAM's python builder leaves them; a few
+# functions stand for the rest, each run compiles everything it imports.
+SOURCE_ONLY_SAMPLE = ("RenewalWorkerFunction", "OutboxRelayFunction", "AdminApiFunction")
+
+
+def runtime_python() -> str:
+    """A venv with only the dependency layer's packages: what a Lambda container imports from.
+
+    The dev venv also holds sam, awscrt, rich and click, which boto3 and httpx pick up at import
+    and which would make every number here look worse than in AWS. pip compiles what it
+    installs, as the layer's own build does (layers/dependencies/Makefile).
+    """
+    python = RUNTIME_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(RUNTIME_VENV)], check=True)
+        requirements = REPO_ROOT / "layers" / "dependencies" / "requirements.txt"
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "-r", str(requirements)], check=True
+        )
+    return str(python)
+
+
+def _import_seconds(module_code: str, env: dict[str, str], *, isolated: bool = False) -> float:
+    """CPU seconds one fresh interpreter spends on `module_code` (what a cold start pays).
+
+    CPU time rather than wall time: on a shared machine other work stretches the wall clock but
+    hardly the CPU an import needs. `isolated` drops site-packages, so only PYTHONPATH counts.
+    """
+    code = f"import time; t=time.process_time(); {module_code}; print(time.process_time()-t)"
+    out = subprocess.run(
+        [runtime_python(), *(["-S"] if isolated else []), "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO_ROOT,
+        env=env,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def _env(pythonpath: Path) -> dict[str, str]:
+    return {
+        "TABLE_NAME": "bench",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(pythonpath),
+    }
+
+
+def import_costs(handlers: dict[str, str], rounds: int = 7) -> tuple[float, dict[str, float]]:
+    """The fastest of `rounds` imports of boto3 and of each handler, taken in turn.
+
+    Interleaving keeps a slow spell of the machine from landing on one function only; the
+    minimum is the least disturbed run (disturbance only ever adds time).
+    """
+    env = _env(REPO_ROOT / "shared")  # the domain layer, as /opt/python has it
+    base: list[float] = []
+    costs: dict[str, list[float]] = {name: [] for name in handlers}
+    for _ in range(rounds):
+        base.append(_import_seconds("import boto3", env))
+        for name, path in handlers.items():
+            costs[name].append(_import_seconds(f"import runpy; runpy.run_path({path!r})", env))
+    return min(base), {name: min(samples) for name, samples in costs.items()}
+
+
+def source_only_costs(handlers: dict[str, str], rounds: int = 3) -> dict[str, float]:
+    """Each handler's import from copies of both layers without any bytecode, none written."""
+    site = next((RUNTIME_VENV / "lib").glob("python3.*/site-packages"))
+    with tempfile.TemporaryDirectory(prefix="layers-source-only-") as tmp:
+        layers = Path(tmp) / "python"
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        shutil.copytree(site, layers, ignore=ignore)
+        shutil.copytree(
+            REPO_ROOT / "shared" / "bc_subscriptions", layers / "bc_subscriptions", ignore=ignore
+        )
+        env = {**_env(layers), "PYTHONDONTWRITEBYTECODE": "1"}
+        costs: dict[str, list[float]] = {name: [] for name in handlers}
+        for _ in range(rounds):
+            for name, path in handlers.items():
+                code = f"import runpy; runpy.run_path({path!r})"
+                costs[name].append(_import_seconds(code, env, isolated=True))
+    return {name: min(samples) for name, samples in costs.items()}
+
+
+def cold_start_rows() -> list[tuple[str, str]]:
+    specs = functions(load_template())
+    handlers = {fid: str(spec.handler_file()) for fid, spec in sorted(specs.items())}
+    base, costs = import_costs(handlers)
+    rows = [("import boto3 (baseline, CPU)", f"{base * 1000:.0f} ms")]
+    for fid, cost in costs.items():
+        ratio = cost / base
+        verdict = "within" if ratio <= COLD_START_BUDGET else "over"
+        rows.append(
+            (
+                f"import {fid}",
+                f"{cost * 1000:.0f} ms = {ratio:.2f}x boto3 ({verdict} {COLD_START_BUDGET}x)",
+            )
+        )
+    sample = {fid: handlers[fid] for fid in SOURCE_ONLY_SAMPLE}
+    for fid, cost in source_only_costs(sample).items():
+        rows.append(
+            (
+                f"  {fid} from layers without bytecode",
+                f"{cost * 1000:.0f} ms = {cost / base:.2f}x boto3, "
+                f"{cost / costs[fid]:.2f}x the compiled layers (SAM's python builder ships these)",
+            )
+        )
+    return rows
