@@ -11,10 +11,12 @@ from bc_subscriptions.adapters.dynamodb.subscription_doc import (
     subscription_doc,
     subscription_from_doc,
 )
+from bc_subscriptions.domain.company import InvoiceTerms
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.locations import DeliveryLocation
 from bc_subscriptions.domain.subscription_cancels import cancel_as_scheduled, schedule_cancel
-from bc_subscriptions.domain.subscription_pauses import pause, resume_as_scheduled
+from bc_subscriptions.domain.subscription_invoices import flag_overdue, record_invoiced_renewal
+from bc_subscriptions.domain.subscription_pauses import pause, resume, resume_as_scheduled
 
 from .factories import NOW, subscription
 
@@ -138,3 +140,25 @@ def test_a_subscription_with_delivery_locations_keeps_them_through_its_document(
     # Then
     assert again.delivery_locations == sub.delivery_locations
     assert subscription_doc(again) == subscription_doc(sub) != STORED
+
+
+def test_a_pause_made_by_the_overdue_policy_is_kept_through_the_document_and_only_then() -> None:
+    # Given a purchase-order subscription the store's policy paused on an overdue invoice
+    sub = subscription(
+        id="sub_po",
+        payment_method=None,
+        invoice_terms=InvoiceTerms(po_number="PO-7781", net_terms_days=30),
+    )
+    invoice = record_invoiced_renewal(sub, cycle=2, order_id=900, now=NOW)
+    flag_overdue(sub, invoice, "pause", invoice.due_at)
+    # When it is written and read back
+    doc = json.loads(subscription_doc(sub))
+    again = subscription_from_doc(subscription_doc(sub))
+    # Then the pause is still the policy's
+    assert doc["invoice_paused"] is True
+    assert (again.status, again.invoice_paused) == (Status.PAUSED, True)
+    # and once it is resumed the attribute is left out, as on every record before it existed
+    resume(again, invoice.due_at)
+    assert "invoice_paused" not in json.loads(subscription_doc(again))
+    assert "invoice_paused" not in json.loads(STORED)
+    assert subscription_from_doc(STORED).invoice_paused is False

@@ -3,6 +3,7 @@ what it changes, without storage or BigCommerce."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.subscription import Subscription
 from bc_subscriptions.domain.subscription_cancels import cancel
 from bc_subscriptions.domain.subscription_company import move_to_company
+from bc_subscriptions.domain.subscription_dunning import give_up
 from bc_subscriptions.domain.subscription_invoices import (
     flag_overdue,
     invoice_due_at,
@@ -23,7 +25,9 @@ from bc_subscriptions.domain.subscription_invoices import (
     record_invoice_paid,
     record_invoiced_locations,
     record_invoiced_renewal,
+    resume_paid_up,
 )
+from bc_subscriptions.domain.subscription_pauses import pause, resume
 
 from .factories import NOW, subscription
 
@@ -212,6 +216,152 @@ def test_an_order_that_is_no_open_invoice_is_not_recorded_as_paid() -> None:
     assert record_invoice_paid(sub, 900, 11, NOW) is False
     assert record_invoice_paid(sub, 12345, 11, NOW) is False
     assert sub == before and sub.pull_events() == []
+
+
+def _paused_by_overdue_policy(sub: Subscription, *invoices: OpenInvoice) -> datetime:
+    """Flag each invoice overdue under the pause policy, at the last one's due date."""
+    at = invoices[-1].due_at
+    for invoice in invoices:
+        flag_overdue(sub, invoice, "pause", at)
+    sub.pull_events()
+    return at
+
+
+def test_paying_the_last_overdue_invoice_resumes_the_pause_the_overdue_policy_made() -> None:
+    # Given a subscription the store's policy paused when cycle 2's invoice went overdue
+    sub = _po_subscription()
+    invoice = _invoiced(sub)
+    _paused_by_overdue_policy(sub, invoice)
+    assert (sub.status, sub.invoice_paused) == (Status.PAUSED, True)
+    # When the company pays it on 15 April, after cycle 3's date (31 March) went by
+    paid_at = datetime(2026, 4, 15, 9, 0, tzinfo=UTC)
+    assert record_invoice_paid(sub, 900, 11, paid_at) is True
+    # Then it is active again, cycle 3 skipped (never invoiced), renewing next on 30 April
+    assert (sub.status, sub.invoice_paused, sub.next_cycle, sub.paid_cycles) == (
+        Status.ACTIVE,
+        False,
+        4,
+        2,
+    )
+    assert sub.due_at() == datetime(2026, 4, 30, 12, 0, tzinfo=UTC)
+    assert [(e.type, e.data) for e in sub.pull_events()] == [
+        (ev.INVOICE_PAID, {"cycle": 2, "order_id": 900, "status_id": 11, "was_overdue": True}),
+        (
+            ev.SUBSCRIPTION_RESUMED,
+            {"reason": "invoice_paid", "next_renewal_at": "2026-04-30T12:00:00Z"},
+        ),
+    ]
+    # and the same payment recorded again changes nothing
+    assert record_invoice_paid(sub, 900, 11, paid_at) is False
+    assert sub.pull_events() == []
+
+
+def test_paying_before_the_next_cycle_date_resumes_with_that_cycle_still_to_renew() -> None:
+    # Given a subscription paused by the overdue policy on cycle 2's invoice
+    sub = _po_subscription()
+    invoice = _invoiced(sub)
+    paused_at = _paused_by_overdue_policy(sub, invoice)
+    # When the company pays six hours later, before cycle 3 starts (31 March)
+    record_invoice_paid(sub, 900, 11, paused_at + timedelta(hours=6))
+    # Then cycle 3 renews (is invoiced) on its own date
+    assert (sub.status, sub.next_cycle) == (Status.ACTIVE, 3)
+    assert sub.due_at() == datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
+
+
+def test_a_subscription_with_another_invoice_still_overdue_stays_paused_until_it_is_paid() -> None:
+    # Given two overdue invoices, the first of which made the policy pause the subscription
+    sub = _po_subscription()
+    first, second = _invoiced(sub, 2, 900), _invoiced(sub, 3, 901)
+    paused_at = _paused_by_overdue_policy(sub, first, second)
+    later = paused_at + timedelta(days=1)
+    # When the first is paid
+    record_invoice_paid(sub, 900, 11, later)
+    # Then it stays paused, by the policy still
+    assert (sub.status, sub.invoice_paused) == (Status.PAUSED, True)
+    assert [e.type for e in sub.pull_events()] == [ev.INVOICE_PAID]
+    # When the second is paid too, then it resumes
+    record_invoice_paid(sub, 901, 11, later)
+    assert sub.status is Status.ACTIVE
+    assert [e.type for e in sub.pull_events()] == [ev.INVOICE_PAID, ev.SUBSCRIPTION_RESUMED]
+
+
+def test_paying_an_invoice_not_yet_due_does_not_resume_while_another_is_overdue() -> None:
+    # Given the policy's pause on cycle 2's overdue invoice and cycle 3's invoice not yet due
+    sub = _po_subscription()
+    first, second = _invoiced(sub, 2, 900), _invoiced(sub, 3, 901)
+    paused_at = _paused_by_overdue_policy(sub, first)
+    # When the company pays cycle 3's invoice first
+    record_invoice_paid(sub, 901, 11, paused_at + timedelta(hours=1))
+    # Then the overdue one still keeps it paused
+    assert (sub.status, sub.open_invoices) == (
+        Status.PAUSED,
+        (first.model_copy(update={"overdue": True}),),
+    )
+    assert second not in sub.open_invoices
+
+
+def _merchant_pause(sub: Subscription, at: datetime) -> None:
+    pause(sub, at)
+
+
+def _dunning_pause(sub: Subscription, at: datetime) -> None:
+    give_up(sub, "pause", at)
+
+
+def _policy_pause_resumed_then_paused_by_the_merchant(sub: Subscription, at: datetime) -> None:
+    flag_overdue(sub, sub.open_invoices[0], "pause", at)
+    resume(sub, at)
+    pause(sub, at)
+
+
+@pytest.mark.parametrize(
+    "pause_first",
+    [_merchant_pause, _dunning_pause, _policy_pause_resumed_then_paused_by_the_merchant],
+    ids=["merchant_or_shopper", "dunning", "policy_pause_resumed_then_paused_again"],
+)
+def test_a_pause_not_made_by_the_overdue_policy_stays_when_the_invoice_is_paid(
+    pause_first: Callable[[Subscription, datetime], None],
+) -> None:
+    # Given an overdue invoice on a store that pauses, and a pause someone else made
+    sub = _po_subscription()
+    invoice = _invoiced(sub)
+    pause_first(sub, invoice.due_at)
+    flag_overdue(sub, invoice, "pause", invoice.due_at)
+    sub.pull_events()
+    # When the invoice is paid
+    assert record_invoice_paid(sub, 900, 11, invoice.due_at + timedelta(days=1)) is True
+    # Then the subscription stays paused, and only the payment is recorded
+    assert (sub.status, sub.invoice_paused) == (Status.PAUSED, False)
+    assert [e.type for e in sub.pull_events()] == [ev.INVOICE_PAID]
+
+
+def test_a_subscription_cancelled_while_paused_by_the_policy_stays_cancelled() -> None:
+    # Given the policy's pause, then a cancel
+    sub = _po_subscription()
+    invoice = _invoiced(sub)
+    paused_at = _paused_by_overdue_policy(sub, invoice)
+    cancel(sub, paused_at)
+    sub.pull_events()
+    # When the invoice is paid
+    record_invoice_paid(sub, 900, 11, paused_at + timedelta(days=1))
+    # Then it is still cancelled, and only the payment is recorded
+    assert sub.status is Status.CANCELLED
+    assert [e.type for e in sub.pull_events()] == [ev.INVOICE_PAID]
+
+
+def test_a_merchant_resuming_the_policys_pause_ends_it_as_the_policys() -> None:
+    # Given the policy's pause
+    sub = _po_subscription()
+    invoice = _invoiced(sub)
+    paused_at = _paused_by_overdue_policy(sub, invoice)
+    # When the merchant resumes it by hand before the invoice is paid
+    resume(sub, paused_at)
+    # Then the resume is theirs, and no longer marks the pause as the policy's
+    assert (sub.status, sub.invoice_paused) == (Status.ACTIVE, False)
+    [resumed] = sub.pull_events()
+    assert resumed.data["reason"] == "requested"
+    # and paying afterwards resumes nothing
+    assert resume_paid_up(sub, paused_at) is False
 
 
 def test_a_move_to_another_company_is_recorded_as_an_update_of_the_company() -> None:

@@ -129,6 +129,9 @@ class Subscription(BaseModel):
     open_invoices: tuple[OpenInvoice, ...] = ()
     # The store's B2B policy holds new invoices while one is overdue.
     invoice_hold: bool = False
+    # This pause is the B2B policy's on an overdue invoice (not a merchant's, shopper's or
+    # dunning's): paying the last overdue one resumes it. Any resume clears it.
+    invoice_paused: bool = False
     # Who the subscription is for (`actors`); empty on records from before actors existed,
     # which read as owner = payer = beneficiary = `customer_id` (`actors_in_force`).
     actors: tuple[act.Actor, ...] = ()
@@ -445,4 +448,5 @@ _B2B_DEFAULTS: dict[str, Any] = {
     "invoice_terms": None,
     "open_invoices": (),
     "invoice_hold": False,
+    "invoice_paused": False,
 }

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from . import events as ev
 from .company import OpenInvoice
 from .errors import DomainError
-from .lifecycle import RENEWABLE, Command
+from .lifecycle import RENEWABLE, Command, Status
+from .subscription_pauses import resume
 from .subscription_pricing import renewal_total
 from .timestamps import iso_timestamp
 
@@ -100,13 +101,15 @@ def flag_overdue(sub: Subscription, invoice: OpenInvoice, action: str, now: date
         sub.invoice_hold = True
     elif action == "pause" and sub.status in RENEWABLE:
         sub.transition(Command.PAUSE, now)
+        sub.invoice_paused = True
         paused = {"reason": "invoice_overdue", "cycle": sub.next_cycle}
         sub.record_event(ev.SUBSCRIPTION_PAUSED, now, paused)
 
 
 def record_invoice_paid(sub: Subscription, order_id: int, status_id: int, now: datetime) -> bool:
     """The merchant marked the invoice's order paid in BigCommerce; False when it is not
-    an open invoice of this subscription (paid before, or never one)."""
+    an open invoice of this subscription (paid before, or never one). When it was the last
+    overdue one, a pause made by the overdue policy ends (`resume_paid_up`)."""
     paid = next((i for i in sub.open_invoices if i.order_id == order_id), None)
     if paid is None:
         return False
@@ -121,4 +124,21 @@ def record_invoice_paid(sub: Subscription, order_id: int, status_id: int, now: d
         "was_overdue": paid.overdue,
     }
     sub.record_event(ev.INVOICE_PAID, now, data)
+    resume_paid_up(sub, now)
+    return True
+
+
+def resume_paid_up(sub: Subscription, now: datetime) -> bool:
+    """A subscription the overdue policy paused, with no invoice overdue any more, resumes
+    as a merchant's resume would (`subscription.resumed`, reason `invoice_paid`): the cycles
+    whose date passed while it was paused are skipped, neither invoiced nor delivered, and it
+    renews next at the first cycle date after `now`. Paying is not asking for the missed
+    cycles. False, and nothing changes, for any other pause (the merchant's, the shopper's,
+    dunning's), for a subscription no longer paused (resumed or cancelled meanwhile), and
+    while another invoice is still overdue."""
+    if sub.status is not Status.PAUSED or not sub.invoice_paused:
+        return False
+    if any(i.overdue for i in sub.open_invoices):
+        return False
+    resume(sub, now, reason="invoice_paid")
     return True

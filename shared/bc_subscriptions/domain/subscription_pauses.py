@@ -34,13 +34,15 @@ def pause(sub: Subscription, now: datetime, resume_at: datetime | None = None) -
     sub.record_event(ev.SUBSCRIPTION_PAUSED, now, data)
 
 
-def resume(sub: Subscription, now: datetime) -> None:
-    """Back to active on request; cycles whose date passed while paused are skipped, not
-    charged. A scheduled end of the pause is dropped."""
+def resume(sub: Subscription, now: datetime, reason: str = "requested") -> None:
+    """Back to active on request (or, `reason` "invoice_paid", when the invoice that paused
+    it is paid); cycles whose date passed while paused are skipped, not charged (nor
+    invoiced). A scheduled end of the pause is dropped."""
     sub.transition(Command.RESUME, now)
+    sub.invoice_paused = False
     while sub.next_renewal_at <= now:
         sub.next_cycle += 1
-    data = {"reason": "requested", "next_renewal_at": iso_timestamp(sub.next_renewal_at)}
+    data = {"reason": reason, "next_renewal_at": iso_timestamp(sub.next_renewal_at)}
     sub.record_event(ev.SUBSCRIPTION_RESUMED, now, data)
 
 
@@ -66,6 +68,7 @@ def resume_as_scheduled(sub: Subscription, now: datetime) -> None:
     if resume_at is None or not resume_due(sub, now):
         raise DomainError("no scheduled resume is due")
     sub.transition(Command.RESUME, now)
+    sub.invoice_paused = False
     sub.next_cycle = first_cycle_from(sub, resume_at)
     data = {
         "reason": "scheduled",
