@@ -1,5 +1,7 @@
 """A purchase-order invoice paid: the merchant moved its renewal order to a paid status in
-BigCommerce (`store/order/statusUpdated`), and the subscription records it (`invoice.paid`)."""
+BigCommerce (`store/order/statusUpdated`), and the subscription records it (`invoice.paid`).
+The last overdue one paid also ends a pause the store's overdue policy made
+(`subscription.resumed`), in the same commit, so a repeat or a retry finds both done."""
 
 from __future__ import annotations
 
