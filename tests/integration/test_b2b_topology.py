@@ -98,3 +98,38 @@ def test_a_purchase_order_enrollment_is_invoiced_goes_overdue_and_is_marked_paid
     assert [i["order_id"] for i in doc.get("open_invoices", [])] == [
         o["id"] for o in world.renewal_orders() if o["id"] != order["id"]
     ]
+
+
+def test_a_subscription_the_overdue_policy_paused_resumes_when_its_invoice_is_marked_paid(
+    world: World,
+) -> None:
+    # Given a store that pauses on overdue invoices, and a buyer's first invoice overdue
+    token = session_token(world)
+    _on_b2b(world, token, overdue_action="pause")
+    acme = world.emulator.add_company(world.store_hash, "Acme", payment_terms=30)
+    buyer = _buyer(world, acme, card=None)
+    body = {
+        "customer_id": buyer.id,
+        "product_id": PRODUCT_ID,
+        "quantity": 2,
+        "cadence": "Monthly",
+        "payment": "purchase_order",
+        "po_number": "PO-42",
+        "billing_address": ADDRESS,
+    }
+    assert call(world, "POST", "/admin/enrollments", token, body).status == 200
+    _sweep(world)
+    [order] = world.renewal_orders()
+    world.stack.advance_clock(timedelta(days=31))
+    _sweep(world)
+    [paused] = world.of_kind("subscription")
+    assert json.loads(paused["doc"])["invoice_paused"] is True
+    # When the merchant marks it paid in BigCommerce
+    world.emulator.set_order_status(world.store_hash, order["id"], 11)
+    world.stack.pump()
+    # Then statusUpdated resumes it, once, and the stored record no longer marks the pause
+    [sub] = world.of_kind("subscription")
+    doc = json.loads(sub["doc"])
+    assert doc["status"] == "active" and "invoice_paused" not in doc
+    types = world.event_types()
+    assert (types.count("invoice.paid"), types.count("subscription.resumed")) == (1, 1)
