@@ -19,12 +19,8 @@ from bc_subscriptions.domain.entitlements import Entitlement, GroupLedger, PlanE
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.ports.storage import UnitOfWork
-from bc_subscriptions.services.entitlement_sync import (
-    EntitlementDeps,
-    SweepResult,
-    follow_event,
-    sweep_store,
-)
+from bc_subscriptions.services.entitlement_moves import follow_subscription
+from bc_subscriptions.services.entitlement_sync import EntitlementDeps, SweepResult, sweep_store
 from devstack.bc_emulator import customer_groups
 
 from ..emulator_store import PRODUCT_ID
@@ -89,7 +85,7 @@ class MembershipWorld:
                 continue
             self.fed.add(event.event_id)
             outcomes.append(
-                follow_event(
+                follow_subscription(
                     deps or self.deps(),
                     event.store_hash,
                     event.subscription_id,
