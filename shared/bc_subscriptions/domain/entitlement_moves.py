@@ -21,6 +21,14 @@ from .entitlements import Entitlement, EntitlementStatus
 BENEFICIARY_CHANGED = "beneficiary_changed"
 
 
+def current_holder(ents: list[Entitlement]) -> int | None:
+    """Who holds the subscription's entitlements now (None: it has none). All of them are made
+    together and move together; a revoked one stays with whoever held it, so the live ones
+    say."""
+    live = [e for e in ents if e.status != EntitlementStatus.REVOKED] or ents
+    return live[0].holder_customer_id if live else None
+
+
 def movable(ent: Entitlement, to: int) -> bool:
     """Whether the entitlement still belongs with the subscription's beneficiary `to` and
     is held by someone else."""

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..domain import events as ev
+from ..domain.entitlement_moves import current_holder
 from ..domain.entitlements import (
     Entitlement,
     EntitlementStatus,
@@ -185,10 +186,9 @@ def _follow_once(
         repo = deps.repo(uow)
         existing = repo.for_subscription(store_hash, subscription_id)
         # All of one subscription's are made together, for one holder, and move together when
-        # another beneficiary is named (`entitlement_moves.py`); a revoked one stays with whoever
-        # held it, so the holder is that of the ones still live.
-        live = [e for e in existing if e.status != EntitlementStatus.REVOKED] or existing
-        holder = live[0].holder_customer_id if live else entitlement_holder(sub)
+        # another beneficiary is named (`entitlement_moves.py`).
+        held_by = current_holder(existing)
+        holder = entitlement_holder(sub) if held_by is None else held_by
         if holder <= 0:
             return None  # a guest has no customer record to hold a group
         # The plan's grants are locked when the subscription starts (like its terms): later
