@@ -82,7 +82,7 @@ def _move_once(deps: EntitlementDeps, store_hash: str, subscription_id: str) -> 
         moving = [e for e in repo.for_subscription(store_hash, subscription_id) if movable(e, to)]
         if to <= 0 or not moving:
             return None  # already theirs (a duplicate or older event), or nothing to hold it
-        ledgers: dict[int, tuple[GroupLedger, bool]] = {}
+        ledgers: dict[int, tuple[GroupLedger, str | None]] = {}
         said = False
         for ent in moving:
             old = ent.holder_customer_id
@@ -95,10 +95,10 @@ def _move_once(deps: EntitlementDeps, store_hash: str, subscription_id: str) -> 
         if said:  # a pending one moves without a word: the subscription's record is untouched
             uow.subscriptions.save(sub)
         pending = []
-        for customer_id, (ledger, known) in ledgers.items():
-            if ledger.forgotten and not known:
-                continue  # never moved them and nothing holds them: nothing to store
-            (repo.save_ledger if known else repo.add_ledger)(ledger)
+        for customer_id, (ledger, stored) in ledgers.items():
+            if ledger.model_dump_json() == stored or (stored is None and ledger.forgotten):
+                continue  # e.g. a suspended one moved: it held nobody's group
+            (repo.add_ledger if stored is None else repo.save_ledger)(ledger)
             if ledger.pending:
                 repo.mark(WorkItem(store_hash, customer_id=customer_id))
                 pending.append(customer_id)
@@ -108,15 +108,16 @@ def _move_once(deps: EntitlementDeps, store_hash: str, subscription_id: str) -> 
 
 def _ledger(
     repo: EntitlementRepository,
-    ledgers: dict[int, tuple[GroupLedger, bool]],
+    ledgers: dict[int, tuple[GroupLedger, str | None]],
     store_hash: str,
     customer_id: int,
-) -> tuple[GroupLedger, bool]:
-    """The customer's ledger within this move (loaded once), and whether it is stored."""
+) -> tuple[GroupLedger, str | None]:
+    """The customer's ledger within this move (loaded once), and how it is stored (None: not
+    at all), so an unchanged one is not written again."""
     if customer_id not in ledgers:
         found = repo.ledger(store_hash, customer_id)
         ledgers[customer_id] = (
             found or GroupLedger(store_hash=store_hash, customer_id=customer_id),
-            found is not None,
+            None if found is None else found.model_dump_json(),
         )
     return ledgers[customer_id]
