@@ -23,6 +23,7 @@ from bc_subscriptions.domain.entitlements import (
     PlanEntitlement,
     Signal,
 )
+from bc_subscriptions.domain.subscription_entitlements import record_entitlement
 from bc_subscriptions.ports.entitlements import EntitlementRepository, EntitlementWork, WorkItem
 from bc_subscriptions.ports.storage import ConcurrencyConflict, UnitOfWork
 
@@ -70,7 +71,7 @@ def test_entitlements_land_with_their_subscription_and_read_back_per_subscriptio
         ledger = GroupLedger(store_hash="store1", customer_id=42)
         ledger.hold(gold)
         repo.add_ledger(ledger)
-        sub.record_entitlement("entitlement.granted", NOW, gold.event_data("subscription.created"))
+        record_entitlement(sub, "entitlement.granted", NOW, gold.event_data("subscription.created"))
         uow.subscriptions.save(sub)
         # Then nothing shows before the commit
         assert _repo(backend, backend.uow()).for_subscription("store1", sub_id) == []

@@ -11,6 +11,12 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.domain import (
+    subscription_cancels,
+    subscription_dunning,
+    subscription_pauses,
+    subscription_payment_method,
+)
 from bc_subscriptions.domain.actors import Role
 from bc_subscriptions.domain.allotments import (
     AllotmentUnit,
@@ -32,6 +38,8 @@ from bc_subscriptions.domain.events import EVENT_TYPES
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
+from bc_subscriptions.domain.subscription_actors import add_actor, change_payer, remove_actor
+from bc_subscriptions.domain.subscription_contract import route_cancel
 from bc_subscriptions.ports.storage import UnitOfWork
 from bc_subscriptions.services import allotments as svc
 from bc_subscriptions.services.delivery_locations import add_location, remove_location
@@ -172,15 +180,15 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     skipper, _ = world.subscribe()
     _change(world, skipper.id, Subscription.skip_next_cycle)
     pauser, _ = world.subscribe()
-    _change(world, pauser.id, Subscription.pause)
-    _change(world, pauser.id, Subscription.resume)
-    _change(world, pauser.id, Subscription.cancel)
+    _change(world, pauser.id, subscription_pauses.pause)
+    _change(world, pauser.id, subscription_pauses.resume)
+    _change(world, pauser.id, subscription_cancels.cancel)
     changer, _ = world.subscribe()
     _change(
         world,
         changer.id,
-        lambda sub, now: sub.change_payment_method(
-            PaymentMethod(instrument_token="tok", payment_method_id="card"), now
+        lambda sub, now: subscription_payment_method.change_payment_method(
+            sub, PaymentMethod(instrument_token="tok", payment_method_id="card"), now
         ),
     )
     _change(
@@ -189,16 +197,26 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
         lambda sub, now: sub.amend(QuantityAmendment(sub.lines[0].product_id, 3), now),
     )
     pause_until, _ = world.subscribe()
-    _change(world, pause_until.id, lambda sub, now: sub.pause(now, now + timedelta(days=10)))
+    _change(
+        world,
+        pause_until.id,
+        lambda sub, now: subscription_pauses.pause(sub, now, now + timedelta(days=10)),
+    )
     period_end, _ = world.subscribe()
-    _change(world, period_end.id, lambda sub, now: sub.schedule_cancel(now, Decimal("9.50")))
+    _change(
+        world,
+        period_end.id,
+        lambda sub, now: subscription_cancels.schedule_cancel(sub, now, Decimal("9.50")),
+    )
     withdrawn, _ = world.subscribe()
-    _change(world, withdrawn.id, Subscription.schedule_cancel)
-    _change(world, withdrawn.id, Subscription.withdraw_scheduled_cancel)
+    _change(world, withdrawn.id, subscription_cancels.schedule_cancel)
+    _change(world, withdrawn.id, subscription_cancels.withdraw_scheduled_cancel)
     early, _ = world.subscribe()
-    _change(world, early.id, lambda sub, now: sub.cancel(now, Decimal("9.50")))
+    _change(
+        world, early.id, lambda sub, now: subscription_cancels.cancel(sub, now, Decimal("9.50"))
+    )
     routed, _ = world.subscribe()
-    _change(world, routed.id, Subscription.route_cancel)
+    _change(world, routed.id, route_cancel)
     ending, _ = world.subscribe()
     _change(world, ending.id, Subscription.expire)
     # and one shipping to two delivery locations (a third added, then removed)
@@ -224,11 +242,11 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
     )
     # and one whose actors change: a manager added and removed, the payer replaced
     shared, _ = world.subscribe()
-    _change(world, shared.id, lambda sub, now: sub.add_actor(shared.id + 1000, Role.MANAGER, now))
+    _change(world, shared.id, lambda sub, now: add_actor(sub, shared.id + 1000, Role.MANAGER, now))
     _change(
-        world, shared.id, lambda sub, now: sub.remove_actor(shared.id + 1000, Role.MANAGER, now)
+        world, shared.id, lambda sub, now: remove_actor(sub, shared.id + 1000, Role.MANAGER, now)
     )
-    _change(world, shared.id, lambda sub, now: sub.change_payer(shared.id + 1001, now))
+    _change(world, shared.id, lambda sub, now: change_payer(sub, shared.id + 1001, now))
     # and a subscription with a change request ending each way one can
     requested, _ = world.subscribe()
     _change(world, requested.id, _change_requests)
@@ -257,11 +275,11 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
         ),
     )
     member, _ = membership.subscribe()
-    _change(membership, member.id, lambda sub, now: sub.give_up("pause", now))
+    _change(membership, member.id, lambda sub, now: subscription_dunning.give_up(sub, "pause", now))
     membership.stack.pump()
-    _change(membership, member.id, Subscription.resume)
+    _change(membership, member.id, subscription_pauses.resume)
     membership.stack.pump()
-    _change(membership, member.id, Subscription.cancel)
+    _change(membership, member.id, subscription_cancels.cancel)
     # and stores that capture on shipment: one whose gateway only authorizes (one renewal is
     # shipped, one cancelled), one whose gateway captures at once (a configuration warning)
     shipping = World.create(stack, gateway_mode="authorization")

@@ -14,6 +14,7 @@ from bc_subscriptions.adapters.dynamodb.subscription_reads import InvalidCursor,
 from bc_subscriptions.adapters.dynamodb.unit_of_work import DynamoUnitOfWork
 from bc_subscriptions.domain.charge import Charge, Stage
 from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.domain.subscription_pauses import pause
 from bc_subscriptions.ports.storage import DeadLetter, Endpoint
 from bc_subscriptions.services import dead_letters as svc
 from bc_subscriptions.services.messages import DeliverWebhook, RenewSubscription
@@ -84,7 +85,7 @@ def test_only_renewals_due_longer_than_the_threshold_are_stuck_with_the_cycle_ch
     leased = subscription(store_hash="stk1")
     recent = subscription(store_hash="stk1", now=NOW + timedelta(minutes=90))
     paused = subscription(store_hash="stk1")
-    paused.pause(NOW)
+    pause(paused, NOW)
     theirs = subscription(store_hash="stk2")
     charge = Charge(
         store_hash="stk1", subscription_id=leased.id, cycle=2, created_at=DUE, updated_at=DUE

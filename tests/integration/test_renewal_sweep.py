@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.domain.api_budget import ApiBudget
+from bc_subscriptions.domain.subscription_pauses import pause, resume
 from bc_subscriptions.services.renewal_sweep import sweep_due_renewals
 from devstack.stack import LocalStack
 
@@ -49,7 +50,7 @@ def test_a_paused_subscription_is_not_swept_and_resumes_without_back_charges(
     with container().unit_of_work() as uow:
         sub = uow.subscriptions.get(world.store_hash, str(item["subscription_id"]))
         assert sub is not None
-        sub.pause(world.stack.now())
+        pause(sub, world.stack.now())
         uow.subscriptions.save(sub)
         uow.commit()
     # When three months pass
@@ -62,7 +63,7 @@ def test_a_paused_subscription_is_not_swept_and_resumes_without_back_charges(
     with container().unit_of_work() as uow:
         sub = uow.subscriptions.get(world.store_hash, str(item["subscription_id"]))
         assert sub is not None
-        sub.resume(world.stack.now())
+        resume(sub, world.stack.now())
         uow.subscriptions.save(sub)
         uow.commit()
     world.stack.fire("RenewalSweepFunction")

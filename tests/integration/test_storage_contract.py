@@ -57,6 +57,9 @@ from bc_subscriptions.domain.dunning import DunningState, Next
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import ActionLink, Subscription
+from bc_subscriptions.domain.subscription_actors import change_payer
+from bc_subscriptions.domain.subscription_cancels import cancel
+from bc_subscriptions.domain.subscription_dunning import record_payment_failure
 from bc_subscriptions.ports.change_requests import ChangeRequestReads, ChangeRequestUnitOfWork
 from bc_subscriptions.ports.company_index import CompanySubscriptions
 from bc_subscriptions.ports.storage import (
@@ -551,7 +554,8 @@ def _requiring_action(sub: Subscription) -> Subscription:
         next=Next.AUTHENTICATE,
         final_action_at=NOW + timedelta(days=14),
     )
-    sub.record_payment_failure(
+    record_payment_failure(
+        sub,
         cycle=2,
         order_id=5,
         code=None,
@@ -807,7 +811,7 @@ def test_a_subscription_leaves_the_due_index_when_it_has_nothing_due(backend: Ba
     with backend.uow() as uow:
         copy = uow.subscriptions.get(sub.store_hash, sub.id)
         assert copy is not None
-        copy.cancel(NOW)
+        cancel(copy, NOW)
         uow.subscriptions.save(copy)
         uow.commit()
     # When / Then
@@ -984,11 +988,11 @@ def test_the_ops_queues_list_past_due_and_requires_action_oldest_first(backend: 
     # Given two past-due subscriptions (the later one failed first), one requiring action,
     # an active one, and a past-due one of store2
     late, early = subscription(), subscription()
-    late.record_payment_failure(
-        cycle=2, order_id=1, code=1, reason="soft", now=NOW + timedelta(hours=2)
+    record_payment_failure(
+        late, cycle=2, order_id=1, code=1, reason="soft", now=NOW + timedelta(hours=2)
     )
-    early.record_payment_failure(
-        cycle=2, order_id=2, code=1, reason="soft", now=NOW + timedelta(hours=1)
+    record_payment_failure(
+        early, cycle=2, order_id=2, code=1, reason="soft", now=NOW + timedelta(hours=1)
     )
     acting, active = subscription(), subscription()
     card_gone = DunningState(
@@ -999,11 +1003,11 @@ def test_the_ops_queues_list_past_due_and_requires_action_oldest_first(backend: 
         next=Next.NEW_CARD,
         final_action_at=NOW + timedelta(days=14),
     )
-    acting.record_payment_failure(
-        cycle=2, order_id=4, code=2, reason="hard", now=NOW, dunning=card_gone
+    record_payment_failure(
+        acting, cycle=2, order_id=4, code=2, reason="hard", now=NOW, dunning=card_gone
     )
     other = subscription(store_hash="store2")
-    other.record_payment_failure(cycle=2, order_id=3, code=1, reason="soft", now=NOW)
+    record_payment_failure(other, cycle=2, order_id=3, code=1, reason="soft", now=NOW)
     with backend.uow() as uow:
         for sub in (late, early, acting, active, other):
             uow.subscriptions.add(sub)
@@ -1157,8 +1161,8 @@ def test_two_concurrent_payer_changes_leave_exactly_one_payer(backend: Backend) 
     copy_a = first.subscriptions.get(sub.store_hash, sub.id)
     copy_b = second.subscriptions.get(sub.store_hash, sub.id)
     assert copy_a is not None and copy_b is not None
-    copy_a.change_payer(501, NOW)
-    copy_b.change_payer(502, NOW)
+    change_payer(copy_a, 501, NOW)
+    change_payer(copy_b, 502, NOW)
     # When both commit
     first.subscriptions.save(copy_a)
     first.commit()

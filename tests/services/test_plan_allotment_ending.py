@@ -11,6 +11,7 @@ from typing import Literal
 from bc_subscriptions.adapters.memory import MemoryOpsEvents
 from bc_subscriptions.adapters.memory.allotments import MemoryAllotmentDue, MemoryAllotments
 from bc_subscriptions.domain.allotments import GrantStatus
+from bc_subscriptions.domain.subscription_pauses import pause, resume
 from bc_subscriptions.ports.allotment_storage import GrantChange
 from bc_subscriptions.services.allotment_refresh import sweep_allotment_refreshes
 from bc_subscriptions.services.allotments import change_status, refresh_grant
@@ -186,8 +187,8 @@ def test_a_live_subscriptions_events_revoke_nothing() -> None:
     w = PlanAllotmentWorld.create()
     _, sub_id = w.join()
     w.world.renew()
-    w.change(sub_id, lambda sub: sub.pause(w.world.clock.now()))
-    w.change(sub_id, lambda sub: sub.resume(w.world.clock.now()))
+    w.change(sub_id, lambda sub: pause(sub, w.world.clock.now()))
+    w.change(sub_id, lambda sub: resume(sub, w.world.clock.now()))
     # When the stream delivers all of it
     revoked = w.stream()
     # Then every grant still stands

@@ -13,6 +13,7 @@ from bc_subscriptions.domain import actors as act
 from bc_subscriptions.domain.actors import Action, Principal, Role
 from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.domain.subscription_actors import add_actor, change_payer, remove_actor
 from bc_subscriptions.services import commands as c
 from bc_subscriptions.services.actor_access import COMMAND_ACTIONS
 from bc_subscriptions.services.command_handlers import HANDLERS
@@ -39,7 +40,7 @@ def test_a_gift_has_a_payer_who_is_not_the_beneficiary() -> None:
     # Given a subscription whose beneficiary the merchant names
     sub = subscription()
     # When
-    sub.add_actor(8, Role.BENEFICIARY, NOW)
+    add_actor(sub, 8, Role.BENEFICIARY, NOW)
     # Then the owner still pays, the new beneficiary receives, and the owner no longer does
     assert (sub.payer_customer_id, sub.beneficiary_customer_id) == (OWNER, 8)
     assert act.roles_of(sub.actors, OWNER) == {Role.OWNER, Role.PAYER}
@@ -47,27 +48,27 @@ def test_a_gift_has_a_payer_who_is_not_the_beneficiary() -> None:
 
 def test_removing_the_named_beneficiary_leaves_the_owner_receiving() -> None:
     sub = subscription()
-    sub.add_actor(8, Role.BENEFICIARY, NOW)
-    sub.remove_actor(8, Role.BENEFICIARY, NOW)
+    add_actor(sub, 8, Role.BENEFICIARY, NOW)
+    remove_actor(sub, 8, Role.BENEFICIARY, NOW)
     assert sub.beneficiary_customer_id == OWNER
 
 
 def test_several_managers_may_act_for_one_subscription() -> None:
     sub = subscription()
-    sub.add_actor(20, Role.MANAGER, NOW)
-    sub.add_actor(21, Role.MANAGER, NOW)
+    add_actor(sub, 20, Role.MANAGER, NOW)
+    add_actor(sub, 21, Role.MANAGER, NOW)
     assert {a.customer_id for a in sub.actors if a.role is Role.MANAGER} == {20, 21}
 
 
 @pytest.mark.parametrize(
     ("change", "code"),
     [
-        (lambda s: s.add_actor(9, Role.PAYER, NOW), "exactly_one_active_payer"),
-        (lambda s: s.remove_actor(OWNER, Role.PAYER, NOW), "exactly_one_active_payer"),
-        (lambda s: s.add_actor(9, Role.OWNER, NOW), "owner_is_fixed"),
-        (lambda s: s.remove_actor(OWNER, Role.OWNER, NOW), "owner_is_fixed"),
-        (lambda s: s.remove_actor(9, Role.MANAGER, NOW), "no_such_actor"),
-        (lambda s: s.change_payer(OWNER, NOW), "actor_already_in_role"),
+        (lambda s: add_actor(s, 9, Role.PAYER, NOW), "exactly_one_active_payer"),
+        (lambda s: remove_actor(s, OWNER, Role.PAYER, NOW), "exactly_one_active_payer"),
+        (lambda s: add_actor(s, 9, Role.OWNER, NOW), "owner_is_fixed"),
+        (lambda s: remove_actor(s, OWNER, Role.OWNER, NOW), "owner_is_fixed"),
+        (lambda s: remove_actor(s, 9, Role.MANAGER, NOW), "no_such_actor"),
+        (lambda s: change_payer(s, OWNER, NOW), "actor_already_in_role"),
     ],
 )
 def test_a_change_that_breaks_a_rule_is_refused_and_changes_nothing(
@@ -90,7 +91,7 @@ def test_replacing_the_payer_drops_the_old_payers_card_and_records_both() -> Non
     sub = subscription()
     sub.pull_events()
     # When
-    sub.change_payer(30, NOW)
+    change_payer(sub, 30, NOW)
     # Then
     assert _payers(sub) == [30] and sub.payment_method is None
     [event] = sub.pull_events()
@@ -118,9 +119,9 @@ def test_allowed_actions_are_the_roles_row_of_the_table(role: Role) -> None:
     # Given a customer holding just this role (the owner is someone else)
     sub = subscription()
     if role is Role.PAYER:
-        sub.change_payer(40, NOW)
+        change_payer(sub, 40, NOW)
     elif role is not Role.OWNER:
-        sub.add_actor(40, role, NOW)
+        add_actor(sub, 40, role, NOW)
     who = OWNER if role is Role.OWNER else 40
     # When / Then what they may do is that row, plus what the roles they hold with it allow
     held = act.roles_of(sub.actors_in_force(), who)
@@ -132,8 +133,8 @@ def test_allowed_actions_are_the_roles_row_of_the_table(role: Role) -> None:
 def test_only_the_payer_changes_the_card_unless_the_store_allows_managers() -> None:
     # Given a manager and a beneficiary on a subscription
     sub = subscription()
-    sub.add_actor(50, Role.MANAGER, NOW)
-    sub.add_actor(51, Role.BENEFICIARY, NOW)
+    add_actor(sub, 50, Role.MANAGER, NOW)
+    add_actor(sub, 51, Role.BENEFICIARY, NOW)
     # When / Then
     assert Action.CHANGE_CARD not in act.allowed_actions(sub, Principal(50))
     assert Action.CHANGE_CARD in act.allowed_actions(sub, Principal(50, True))
@@ -165,11 +166,11 @@ def test_any_sequence_of_changes_keeps_exactly_one_active_payer(
         # When each is tried
         try:
             if kind == "add":
-                sub.add_actor(customer, role, NOW)
+                add_actor(sub, customer, role, NOW)
             elif kind == "remove":
-                sub.remove_actor(customer, role, NOW)
+                remove_actor(sub, customer, role, NOW)
             else:
-                sub.change_payer(customer, NOW)
+                change_payer(sub, customer, NOW)
         except DomainError:
             pass
         # Then one payer, one owner (the customer), at most one beneficiary stand throughout

@@ -21,6 +21,7 @@ from bc_subscriptions.domain.errors import DomainError, InvalidTransition
 from bc_subscriptions.domain.plan import Cadence
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import LockedLine, Subscription
+from bc_subscriptions.domain.subscription_cancels import cancel
 
 from .factories import NOW, line, subscription
 
@@ -81,7 +82,7 @@ def test_a_quantity_change_is_refused_for_a_bad_quantity_or_an_unknown_product(
 def test_a_bad_quantity_is_refused_before_the_lifecycle_is_asked() -> None:
     # Given a cancelled subscription
     sub = _fresh("sub_q3")
-    sub.cancel(NOW)
+    cancel(sub, NOW)
     # When / Then a zero quantity is refused for the quantity, not for the state
     with pytest.raises(DomainError) as refused:
         sub.amend(QuantityAmendment(111, 0), LATER)
@@ -246,7 +247,7 @@ def test_a_cancelled_subscription_refuses_every_amendment_and_stays_as_it_was(
 ) -> None:
     # Given a cancelled subscription
     sub = _fresh("sub_x1")
-    sub.cancel(NOW)
+    cancel(sub, NOW)
     sub.pull_events()
     before = sub.model_dump()
     # When / Then the amendment is refused by the lifecycle, nothing changed or recorded

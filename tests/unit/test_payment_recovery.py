@@ -7,6 +7,8 @@ from bc_subscriptions.domain.declines import DeclineClass
 from bc_subscriptions.domain.dunning import Next, after_decline
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
+from bc_subscriptions.domain.subscription_dunning import record_payment_failure
+from bc_subscriptions.domain.subscription_payment_method import change_payment_method, recover
 from bc_subscriptions.domain.tenant_config import PRESETS
 from bc_subscriptions.services.action_links import issue_action_link
 
@@ -21,7 +23,8 @@ def _declined(sub: Subscription, decline: DeclineClass) -> None:
         PRESETS["standard"], sub.dunning, cycle=2, decline=decline, now=NOW, instrument=token
     )
     link, secret = issue_action_link(2, NOW, 72, "new_card")
-    sub.record_payment_failure(
+    record_payment_failure(
+        sub,
         cycle=2,
         order_id=501,
         code=30103,
@@ -35,8 +38,8 @@ def _declined(sub: Subscription, decline: DeclineClass) -> None:
 
 
 def _choose(sub: Subscription, token: str) -> None:
-    sub.change_payment_method(
-        PaymentMethod(instrument_token=token, payment_method_id="card"), LATER
+    change_payment_method(
+        sub, PaymentMethod(instrument_token=token, payment_method_id="card"), LATER
     )
 
 
@@ -47,7 +50,7 @@ def test_a_new_card_for_a_hard_declined_cycle_asks_for_one_retry_of_that_cycle_n
     assert sub.status is Status.REQUIRES_ACTION
     # When the shopper chooses another card
     _choose(sub, "tok-new")
-    cycle = sub.recover(LATER)
+    cycle = recover(sub, LATER)
     # Then cycle 2 is retried now, past due until it is paid, and the link cannot be used again
     assert cycle == 2
     assert sub.status is Status.PAST_DUE and sub.is_due(LATER)
@@ -62,11 +65,11 @@ def test_choosing_again_while_the_retry_waits_asks_for_no_second_retry() -> None
     sub = subscription()
     _declined(sub, DeclineClass.HARD)
     _choose(sub, "tok-a")
-    assert sub.recover(LATER) == 2
+    assert recover(sub, LATER) == 2
     # When the same card is chosen again, and then another one, before the worker ran
-    again = sub.recover(LATER)
+    again = recover(sub, LATER)
     _choose(sub, "tok-b")
-    other = sub.recover(LATER)
+    other = recover(sub, LATER)
     # Then neither asks for another retry; the waiting one pays with the last card chosen
     assert (again, other) == (None, None)
     assert sub.dunning is not None and sub.dunning.recovery_instrument == "tok-b"
@@ -78,8 +81,8 @@ def test_the_card_just_declined_retries_nothing_unless_the_shopper_authenticated
     sub = subscription()
     _declined(sub, DeclineClass.REQUIRES_ACTION)
     # When the same card is chosen without, then with, the shopper present
-    unauthenticated = sub.recover(LATER)
-    authenticated = sub.recover(LATER, authenticated=True)
+    unauthenticated = recover(sub, LATER)
+    authenticated = recover(sub, LATER, authenticated=True)
     # Then only the authenticated choice resumes the same cycle
     assert (unauthenticated, authenticated) == (None, 2)
 
@@ -89,14 +92,14 @@ def test_the_retry_is_spent_by_the_next_decline_and_a_later_other_card_asks_agai
     sub = subscription()
     _declined(sub, DeclineClass.HARD)
     _choose(sub, "tok-a")
-    assert sub.recover(LATER) == 2
+    assert recover(sub, LATER) == 2
     _declined(sub, DeclineClass.HARD)
     # Then the declined card asks for nothing, a third one for one more retry
     assert sub.dunning is not None and not sub.dunning.recovery_pending
     assert sub.dunning.declined_instrument == "tok-a" and sub.dunning.failed_attempts == 2
-    assert sub.recover(LATER) is None
+    assert recover(sub, LATER) is None
     _choose(sub, "tok-b")
-    assert sub.recover(LATER) == 2
+    assert recover(sub, LATER) == 2
 
 
 def test_a_subscription_without_a_card_at_checkout_asks_for_one_with_a_link() -> None:
@@ -121,7 +124,7 @@ def test_a_card_for_a_subscription_that_had_none_renews_it_from_its_next_cycle()
     sub = subscription(payment_method=None)
     # When a card is chosen before its renewal date
     _choose(sub, "tok-a")
-    before = sub.recover(LATER)
+    before = recover(sub, LATER)
     # Then it is active again and renews on its date (no cycle waits yet)
     assert before is None and sub.status is Status.ACTIVE
     assert sub.next_renewal_at > LATER
@@ -132,13 +135,13 @@ def test_a_card_for_a_subscription_that_had_none_is_charged_at_once_when_overdue
     sub = subscription(payment_method=None)
     overdue = sub.next_renewal_at + timedelta(days=2)
     # When a card is chosen
-    sub.change_payment_method(PaymentMethod(instrument_token="t", payment_method_id=""), overdue)
+    change_payment_method(sub, PaymentMethod(instrument_token="t", payment_method_id=""), overdue)
     # Then its next cycle is due now
-    assert sub.recover(overdue) == 2 and sub.status is Status.ACTIVE
+    assert recover(sub, overdue) == 2 and sub.status is Status.ACTIVE
 
 
 def test_nothing_waits_on_an_active_subscription() -> None:
     # Given / When / Then
     sub = subscription()
     _choose(sub, "tok-new")
-    assert sub.recover(LATER) is None and sub.status is Status.ACTIVE
+    assert recover(sub, LATER) is None and sub.status is Status.ACTIVE

@@ -12,6 +12,11 @@ from bc_subscriptions.domain.declines import DeclineClass, classify, known_codes
 from bc_subscriptions.domain.plan import PlanTerms
 from bc_subscriptions.domain.shipping import Consignment, ship_to
 from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.domain.subscription_pricing import (
+    renewal_shipping,
+    renewal_total,
+    shipping_addresses,
+)
 
 from .factories import subscription
 
@@ -68,8 +73,8 @@ def test_a_renewal_keeps_the_checkouts_shipping_in_its_total() -> None:
         shipping_cost_inc_tax=Decimal("5.50"),
     )
     # When / Then
-    assert sub.renewal_shipping() == (Decimal("5.00"), Decimal("5.50"))
-    assert sub.renewal_total() == Decimal("25.50")
+    assert renewal_shipping(sub) == (Decimal("5.00"), Decimal("5.50"))
+    assert renewal_total(sub) == Decimal("25.50")
 
 
 def test_a_free_shipping_plan_renews_without_shipping() -> None:
@@ -80,8 +85,8 @@ def test_a_free_shipping_plan_renews_without_shipping() -> None:
         terms=PlanTerms(free_shipping=True),
     )
     # When / Then
-    assert sub.renewal_shipping() == (Decimal("0"), Decimal("0"))
-    assert sub.renewal_total() == Decimal("20.00")
+    assert renewal_shipping(sub) == (Decimal("0"), Decimal("0"))
+    assert renewal_total(sub) == Decimal("20.00")
 
 
 def test_free_shipping_must_be_a_boolean_in_a_plan() -> None:
@@ -105,10 +110,10 @@ def test_a_subscription_stored_before_shipping_was_kept_still_loads() -> None:
     # When
     sub = Subscription.model_validate(doc)
     # Then it renews as before: channel 1, no shipping cost, a stored card
-    assert (sub.channel_id, sub.renewal_shipping()) == (1, (Decimal("0"), Decimal("0")))
+    assert (sub.channel_id, renewal_shipping(sub)) == (1, (Decimal("0"), Decimal("0")))
     assert sub.payment_method is not None
     assert sub.payment_method.instrument_type == "stored_card"
-    assert sub.shipping_addresses == []
+    assert shipping_addresses(sub) == []
 
 
 # Every code of the payments guide's error table, with the access-token refusals.

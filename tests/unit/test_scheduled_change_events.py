@@ -18,6 +18,20 @@ from bc_subscriptions.domain.scheduled_change import (
     NoScheduledCancel,
 )
 from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.domain.subscription_cancels import (
+    cancel,
+    cancel_as_scheduled,
+    cancel_due,
+    schedule_cancel,
+    withdraw_scheduled_cancel,
+)
+from bc_subscriptions.domain.subscription_dunning import give_up
+from bc_subscriptions.domain.subscription_pauses import (
+    pause,
+    resume,
+    resume_as_scheduled,
+    resume_due,
+)
 
 from .factories import NOW, subscription
 
@@ -44,7 +58,7 @@ def test_a_pause_until_a_date_records_the_pause_with_its_end_and_stores_it() -> 
     # Given an active subscription
     sub = _fresh("sub_p1")
     # When it is paused until 45 days later
-    sub.pause(NOW, NOW + timedelta(days=45))
+    pause(sub, NOW, NOW + timedelta(days=45))
     # Then one event names the cycle and the end, and the end is stored and due
     assert _events(sub) == [
         (
@@ -65,7 +79,7 @@ def test_an_indefinite_pause_records_no_end_and_is_never_due() -> None:
     # Given an active subscription
     sub = _fresh("sub_p2")
     # When it is paused without an end
-    sub.pause(NOW)
+    pause(sub, NOW)
     # Then the event has no resume_at, nothing is stored, and no sweep picks it up
     assert _events(sub) == [
         ("evt_sub_p2_000002", "subscription.paused", {"reason": "requested", "cycle": 2})
@@ -77,10 +91,10 @@ def test_an_indefinite_pause_records_no_end_and_is_never_due() -> None:
 def test_the_end_of_a_pause_resumes_from_the_first_cycle_at_or_after_it() -> None:
     # Given a subscription paused until after cycle 2 starts
     sub = _fresh("sub_p3")
-    sub.pause(NOW, NOW + timedelta(days=40))
+    pause(sub, NOW, NOW + timedelta(days=40))
     sub.pull_events()
     # When the worker runs a day late
-    sub.resume_as_scheduled(NOW + timedelta(days=41))
+    resume_as_scheduled(sub, NOW + timedelta(days=41))
     # Then cycle 2 was skipped, cycle 3 renews next, and the end of the pause is gone
     assert _events(sub) == [
         (
@@ -99,10 +113,10 @@ def test_the_end_of_a_pause_resumes_from_the_first_cycle_at_or_after_it() -> Non
 def test_a_resume_on_request_drops_the_end_of_the_pause() -> None:
     # Given a subscription paused until a date
     sub = _fresh("sub_p4")
-    sub.pause(NOW, NOW + timedelta(days=10))
+    pause(sub, NOW, NOW + timedelta(days=10))
     sub.pull_events()
     # When the shopper resumes it earlier
-    sub.resume(NOW + timedelta(days=2))
+    resume(sub, NOW + timedelta(days=2))
     # Then it is active with nothing scheduled
     assert _events(sub) == [
         (
@@ -112,14 +126,14 @@ def test_a_resume_on_request_drops_the_end_of_the_pause() -> None:
         )
     ]
     assert _scheduled(sub) == (None, None, None)
-    assert not sub.resume_due(NOW + timedelta(days=11))
+    assert not resume_due(sub, NOW + timedelta(days=11))
 
 
 def test_a_scheduled_cancel_with_a_fee_records_the_date_and_the_fee_owed() -> None:
     # Given an active subscription
     sub = _fresh("sub_c1")
     # When a cancel at period end is asked for with a fee
-    sub.schedule_cancel(NOW + timedelta(days=3), Decimal("9.50"))
+    schedule_cancel(sub, NOW + timedelta(days=3), Decimal("9.50"))
     # Then it stays active until the next renewal date, which is stored with the fee
     assert _events(sub) == [
         (
@@ -139,13 +153,13 @@ def test_a_scheduled_cancel_with_a_fee_records_the_date_and_the_fee_owed() -> No
 def test_a_scheduled_cancel_takes_effect_with_the_fee_decided_when_it_was_asked_for() -> None:
     # Given a cancel scheduled with a fee
     sub = _fresh("sub_c2")
-    sub.schedule_cancel(NOW, Decimal("9.50"))
+    schedule_cancel(sub, NOW, Decimal("9.50"))
     sub.pull_events()
     cancel_at = sub.next_renewal_at
     # Then it is not due a second early
-    assert not sub.cancel_due(cancel_at - timedelta(seconds=1))
+    assert not cancel_due(sub, cancel_at - timedelta(seconds=1))
     # When its date comes
-    sub.cancel_as_scheduled(cancel_at)
+    cancel_as_scheduled(sub, cancel_at)
     # Then it is cancelled for period end, owing the fee, and nothing stays scheduled
     assert _events(sub) == [
         (
@@ -169,10 +183,10 @@ def test_a_scheduled_cancel_takes_effect_with_the_fee_decided_when_it_was_asked_
 def test_a_withdrawn_cancel_records_an_update_from_its_date_to_none() -> None:
     # Given a cancel scheduled with a fee
     sub = _fresh("sub_c3")
-    sub.schedule_cancel(NOW, Decimal("9.50"))
+    schedule_cancel(sub, NOW, Decimal("9.50"))
     sub.pull_events()
     # When the shopper withdraws it
-    sub.withdraw_scheduled_cancel(NOW + timedelta(days=1))
+    withdraw_scheduled_cancel(sub, NOW + timedelta(days=1))
     # Then the update names the dropped date, and the date and fee are gone
     assert _events(sub) == [
         (
@@ -196,24 +210,24 @@ def test_a_withdrawn_cancel_records_an_update_from_its_date_to_none() -> None:
 def test_a_pause_after_a_scheduled_cancel_keeps_both_and_is_due_at_the_earlier() -> None:
     # Given a cancel scheduled at the next renewal
     sub = _fresh("sub_c4")
-    sub.schedule_cancel(NOW, Decimal("9.50"))
+    schedule_cancel(sub, NOW, Decimal("9.50"))
     # When the subscription is then paused until after the cancel date
-    sub.pause(NOW, NOW + timedelta(days=60))
+    pause(sub, NOW, NOW + timedelta(days=60))
     # Then both stay stored, and the cancel (earlier) is when it is due
     assert _scheduled(sub) == ("2026-04-01T12:00:00Z", "2026-02-28T12:00:00Z", "9.50")
     assert sub.due_at() == sub.next_renewal_at
     # When the cancel date comes while paused, it is cancelled and the pause's end dropped
-    sub.cancel_as_scheduled(sub.next_renewal_at)
+    cancel_as_scheduled(sub, sub.next_renewal_at)
     assert (sub.status, _scheduled(sub)) == (Status.CANCELLED, (None, None, None))
 
 
 def test_an_immediate_cancel_drops_a_scheduled_cancel_and_its_fee() -> None:
     # Given a cancel scheduled with a fee
     sub = _fresh("sub_c5")
-    sub.schedule_cancel(NOW, Decimal("9.50"))
+    schedule_cancel(sub, NOW, Decimal("9.50"))
     sub.pull_events()
     # When it is cancelled right away without a fee
-    sub.cancel(NOW)
+    cancel(sub, NOW)
     # Then the event has no fee and nothing stays scheduled
     assert _events(sub) == [
         ("evt_sub_c5_000003", "subscription.cancelled", {"reason": "requested", "cycle": 2})
@@ -224,10 +238,10 @@ def test_an_immediate_cancel_drops_a_scheduled_cancel_and_its_fee() -> None:
 def test_dunning_giving_up_with_a_pause_keeps_a_scheduled_cancel() -> None:
     # Given a cancel scheduled with a fee
     sub = _fresh("sub_c6")
-    sub.schedule_cancel(NOW, Decimal("9.50"))
+    schedule_cancel(sub, NOW, Decimal("9.50"))
     sub.pull_events()
     # When dunning gives up by pausing
-    sub.give_up("pause", NOW)
+    give_up(sub, "pause", NOW)
     # Then the cancel stays scheduled with its fee, and no pause end is set
     assert _scheduled(sub) == (None, "2026-02-28T12:00:00Z", "9.50")
     assert sub.due_at() == sub.next_renewal_at
@@ -236,10 +250,10 @@ def test_dunning_giving_up_with_a_pause_keeps_a_scheduled_cancel() -> None:
 def test_a_second_scheduled_cancel_is_refused_naming_the_first() -> None:
     # Given a cancel scheduled
     sub = _fresh("sub_c7")
-    sub.schedule_cancel(NOW)
+    schedule_cancel(sub, NOW)
     # When / Then a second one is refused, saying when the first takes effect
     with pytest.raises(CancelAlreadyScheduled) as refused:
-        sub.schedule_cancel(NOW)
+        schedule_cancel(sub, NOW)
     assert str(refused.value) == "a cancel is already scheduled at 2026-02-28T12:00:00Z"
     assert refused.value.code == "cancel_already_scheduled"
 
@@ -247,14 +261,14 @@ def test_a_second_scheduled_cancel_is_refused_naming_the_first() -> None:
 def test_a_paused_subscription_cannot_schedule_a_cancel_and_none_can_be_withdrawn() -> None:
     # Given a paused subscription
     sub = _fresh("sub_c8")
-    sub.pause(NOW)
+    pause(sub, NOW)
     sub.pull_events()
     # When / Then a cancel at period end is refused, and there is none to withdraw
     with pytest.raises(CancelAtPeriodEndUnavailable) as unavailable:
-        sub.schedule_cancel(NOW)
+        schedule_cancel(sub, NOW)
     assert str(unavailable.value) == (
         "a paused subscription cannot be cancelled at period end; cancel it immediately instead"
     )
     with pytest.raises(NoScheduledCancel):
-        sub.withdraw_scheduled_cancel(NOW)
+        withdraw_scheduled_cancel(sub, NOW)
     assert (_events(sub), _scheduled(sub)) == ([], (None, None, None))

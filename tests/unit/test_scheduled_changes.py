@@ -20,7 +20,22 @@ from bc_subscriptions.domain.scheduled_change import (
     InvalidResumeAt,
     NoScheduledCancel,
 )
-from bc_subscriptions.domain.subscription import CommitmentNotMet
+from bc_subscriptions.domain.subscription_cancels import (
+    CommitmentNotMet,
+    cancel,
+    cancel_as_scheduled,
+    cancel_due,
+    schedule_cancel,
+    withdraw_scheduled_cancel,
+)
+from bc_subscriptions.domain.subscription_dunning import record_payment_failure
+from bc_subscriptions.domain.subscription_pauses import (
+    first_cycle_from,
+    pause,
+    resume,
+    resume_as_scheduled,
+    resume_due,
+)
 
 from .factories import NOW, subscription
 
@@ -38,7 +53,7 @@ def test_a_pause_until_a_date_is_due_at_that_date_and_says_so() -> None:
     sub.pull_events()
     resume_at = NOW + timedelta(days=45)
     # When
-    sub.pause(NOW, resume_at)
+    pause(sub, NOW, resume_at)
     # Then
     assert (sub.status, sub.scheduled_at(RESUME), sub.due_at()) == (
         Status.PAUSED,
@@ -46,8 +61,8 @@ def test_a_pause_until_a_date_is_due_at_that_date_and_says_so() -> None:
         resume_at,
     )
     assert _data(sub.pull_events(), ev.SUBSCRIPTION_PAUSED)["resume_at"] == "2026-03-17T12:00:00Z"
-    assert not sub.resume_due(resume_at - timedelta(seconds=1))
-    assert sub.resume_due(resume_at)
+    assert not resume_due(sub, resume_at - timedelta(seconds=1))
+    assert resume_due(sub, resume_at)
 
 
 @pytest.mark.parametrize(
@@ -59,20 +74,20 @@ def test_a_resume_date_not_in_the_future_or_too_far_ahead_is_refused(offset: tim
     sub = subscription()
     # When / Then
     with pytest.raises(InvalidResumeAt):
-        sub.pause(NOW, NOW + offset)
+        pause(sub, NOW, NOW + offset)
     assert sub.status is Status.ACTIVE and sub.scheduled_at(RESUME) is None
 
 
 def test_a_resume_date_in_another_zone_is_kept_in_utc() -> None:
     sub = subscription()
-    sub.pause(NOW, datetime(2026, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=2))))
+    pause(sub, NOW, datetime(2026, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=2))))
     assert sub.scheduled_at(RESUME) == datetime(2026, 3, 1, 7, 0, tzinfo=UTC)
     assert _data(sub.pull_events(), ev.SUBSCRIPTION_PAUSED)["resume_at"] == "2026-03-01T07:00:00Z"
 
 
 def test_the_furthest_resume_date_allowed_is_max_pause_days_ahead() -> None:
     sub = subscription()
-    sub.pause(NOW, NOW + timedelta(days=MAX_PAUSE_DAYS))
+    pause(sub, NOW, NOW + timedelta(days=MAX_PAUSE_DAYS))
     assert sub.scheduled_at(RESUME) == NOW + timedelta(days=MAX_PAUSE_DAYS)
 
 
@@ -81,10 +96,10 @@ def test_the_scheduled_resume_skips_cycles_before_it_and_renews_one_starting_at_
     # very start of cycle 3
     sub = subscription()
     cycle_3 = sub.cycle_starts_at(3)
-    sub.pause(NOW, cycle_3)
+    pause(sub, NOW, cycle_3)
     sub.pull_events()
     # When the worker applies it
-    sub.resume_as_scheduled(cycle_3 + timedelta(minutes=3))
+    resume_as_scheduled(sub, cycle_3 + timedelta(minutes=3))
     # Then cycle 2 (before resume_at) is skipped, cycle 3 (at it) is the next renewal, due now
     assert (sub.status, sub.next_cycle, sub.scheduled_at(RESUME)) == (Status.ACTIVE, 3, None)
     assert sub.is_due(cycle_3 + timedelta(minutes=3))
@@ -95,31 +110,31 @@ def test_the_scheduled_resume_skips_cycles_before_it_and_renews_one_starting_at_
 def test_a_resume_one_second_after_a_cycle_start_skips_that_cycle() -> None:
     sub = subscription()
     cycle_3 = sub.cycle_starts_at(3)
-    sub.pause(NOW, cycle_3 + timedelta(seconds=1))
-    sub.resume_as_scheduled(cycle_3 + timedelta(seconds=1))
+    pause(sub, NOW, cycle_3 + timedelta(seconds=1))
+    resume_as_scheduled(sub, cycle_3 + timedelta(seconds=1))
     assert sub.next_cycle == 4
 
 
 def test_a_scheduled_resume_before_it_is_due_or_without_a_date_is_refused() -> None:
     sub = subscription()
-    sub.pause(NOW, NOW + timedelta(days=5))
+    pause(sub, NOW, NOW + timedelta(days=5))
     with pytest.raises(DomainError):
-        sub.resume_as_scheduled(NOW + timedelta(days=4))
+        resume_as_scheduled(sub, NOW + timedelta(days=4))
     indefinite = subscription()
-    indefinite.pause(NOW)
+    pause(indefinite, NOW)
     with pytest.raises(DomainError):
-        indefinite.resume_as_scheduled(NOW + timedelta(days=400))
+        resume_as_scheduled(indefinite, NOW + timedelta(days=400))
 
 
 def test_a_manual_resume_clears_the_scheduled_one() -> None:
     # Given
     sub = subscription()
-    sub.pause(NOW, NOW + timedelta(days=60))
+    pause(sub, NOW, NOW + timedelta(days=60))
     sub.pull_events()
     # When
-    sub.resume(NOW + timedelta(days=1))
+    resume(sub, NOW + timedelta(days=1))
     # Then
-    assert sub.scheduled_at(RESUME) is None and not sub.resume_due(NOW + timedelta(days=61))
+    assert sub.scheduled_at(RESUME) is None and not resume_due(sub, NOW + timedelta(days=61))
     assert _data(sub.pull_events(), ev.SUBSCRIPTION_RESUMED)["reason"] == "requested"
 
 
@@ -156,13 +171,13 @@ def test_after_a_scheduled_resume_the_next_renewal_is_the_first_cycle_at_or_afte
     paused_at = anchor + paused_after
     resume_at = paused_at + pause_for
     if on_a_cycle_start:
-        start = sub.cycle_starts_at(sub.first_cycle_from(resume_at))
+        start = sub.cycle_starts_at(first_cycle_from(sub, resume_at))
         if start <= paused_at + timedelta(days=MAX_PAUSE_DAYS):
             resume_at = start
     next_before = sub.next_cycle
-    sub.pause(paused_at, resume_at)
+    pause(sub, paused_at, resume_at)
     # When
-    sub.resume_as_scheduled(resume_at + late)
+    resume_as_scheduled(sub, resume_at + late)
     # Then no cycle starting before resume_at is left to charge, and the next renewal is the
     # first cycle starting at or after it
     assert sub.status is Status.ACTIVE
@@ -177,7 +192,7 @@ def test_a_cancel_at_period_end_is_scheduled_at_the_next_renewal_with_the_fee() 
     sub.pull_events()
     renewal = sub.next_renewal_at
     # When
-    sub.schedule_cancel(NOW, Decimal("9.50"))
+    schedule_cancel(sub, NOW, Decimal("9.50"))
     # Then it stays active, due at the renewal date, which is the cancel date
     assert (sub.status, sub.scheduled_at(CANCEL), sub.due_at()) == (Status.ACTIVE, renewal, renewal)
     data = _data(sub.pull_events(), ev.SUBSCRIPTION_CANCEL_SCHEDULED)
@@ -191,15 +206,15 @@ def test_a_cancel_at_period_end_is_scheduled_at_the_next_renewal_with_the_fee() 
 def test_at_cancel_at_it_is_cancelled_with_the_fee_recorded_at_request_time() -> None:
     # Given
     sub = subscription()
-    sub.schedule_cancel(NOW, Decimal("9.50"))
+    schedule_cancel(sub, NOW, Decimal("9.50"))
     cancel_at = sub.scheduled_at(CANCEL)
     assert cancel_at is not None
     sub.pull_events()
     # When / Then: not before
-    assert not sub.cancel_due(cancel_at - timedelta(seconds=1))
+    assert not cancel_due(sub, cancel_at - timedelta(seconds=1))
     with pytest.raises(DomainError):
-        sub.cancel_as_scheduled(cancel_at - timedelta(seconds=1))
-    sub.cancel_as_scheduled(cancel_at)
+        cancel_as_scheduled(sub, cancel_at - timedelta(seconds=1))
+    cancel_as_scheduled(sub, cancel_at)
     assert (sub.status, sub.scheduled_at(CANCEL), sub.due_at()) == (Status.CANCELLED, None, None)
     data = _data(sub.pull_events(), ev.SUBSCRIPTION_CANCELLED)
     assert data["reason"] == "period_end" and data["cancel_at"] == "2026-02-28T12:00:00Z"
@@ -209,14 +224,14 @@ def test_at_cancel_at_it_is_cancelled_with_the_fee_recorded_at_request_time() ->
 def test_a_paused_subscription_is_still_due_at_its_scheduled_cancel() -> None:
     # Given a cancel at period end, then an indefinite pause
     sub = subscription()
-    sub.schedule_cancel(NOW)
-    sub.pause(NOW)
+    schedule_cancel(sub, NOW)
+    pause(sub, NOW)
     # Then
     assert sub.due_at() == sub.scheduled_at(CANCEL)
     # And a pause until later than the cancel is due at the cancel
     other = subscription()
-    other.schedule_cancel(NOW)
-    other.pause(NOW, NOW + timedelta(days=90))
+    schedule_cancel(other, NOW)
+    pause(other, NOW, NOW + timedelta(days=90))
     assert other.due_at() == other.scheduled_at(CANCEL)
 
 
@@ -227,56 +242,56 @@ def test_only_trialing_or_active_subscriptions_can_cancel_at_period_end(
     # Given
     sub = subscription()
     if status_change == "pause":
-        sub.pause(NOW)
+        pause(sub, NOW)
     elif status_change == "cancel":
-        sub.cancel(NOW)
+        cancel(sub, NOW)
     else:
-        sub.record_payment_failure(cycle=2, order_id=1, code=30104, reason="soft", now=NOW)
+        record_payment_failure(sub, cycle=2, order_id=1, code=30104, reason="soft", now=NOW)
     # When / Then
     with pytest.raises(CancelAtPeriodEndUnavailable) as refused:
-        sub.schedule_cancel(NOW)
+        schedule_cancel(sub, NOW)
     assert refused.value.code == "cancel_at_period_end_unavailable"
     assert "immediately" in str(refused.value)
 
 
 def test_a_trialing_subscription_cancels_at_the_end_of_its_trial() -> None:
     sub = subscription(trial_days=14)
-    sub.schedule_cancel(NOW)
+    schedule_cancel(sub, NOW)
     assert sub.scheduled_at(CANCEL) == NOW + timedelta(days=14)
 
 
 def test_a_second_cancel_at_period_end_and_one_inside_the_commitment_are_refused() -> None:
     sub = subscription()
-    sub.schedule_cancel(NOW)
+    schedule_cancel(sub, NOW)
     with pytest.raises(CancelAlreadyScheduled):
-        sub.schedule_cancel(NOW)
+        schedule_cancel(sub, NOW)
     committed = subscription(terms=PlanTerms(commitment_count=3))
     with pytest.raises(CommitmentNotMet):
-        committed.schedule_cancel(NOW)
+        schedule_cancel(committed, NOW)
     assert committed.scheduled_at(CANCEL) is None
 
 
 def test_withdrawing_a_scheduled_cancel_records_the_change() -> None:
     # Given
     sub = subscription()
-    sub.schedule_cancel(NOW, Decimal("9.50"))
+    schedule_cancel(sub, NOW, Decimal("9.50"))
     sub.pull_events()
     # When
-    sub.withdraw_scheduled_cancel(NOW)
+    withdraw_scheduled_cancel(sub, NOW)
     # Then
     assert (sub.scheduled_change(CANCEL), sub.scheduled) == (None, ())
     data = _data(sub.pull_events(), ev.SUBSCRIPTION_UPDATED)
     assert data["changes"] == {"cancel_at": ["2026-02-28T12:00:00Z", None]}
     with pytest.raises(NoScheduledCancel):
-        sub.withdraw_scheduled_cancel(NOW)
+        withdraw_scheduled_cancel(sub, NOW)
 
 
 def test_an_immediate_cancel_ends_a_scheduled_one() -> None:
     sub = subscription()
-    sub.schedule_cancel(NOW)
-    sub.cancel(NOW)
+    schedule_cancel(sub, NOW)
+    cancel(sub, NOW)
     assert sub.scheduled_at(CANCEL) is None
     with pytest.raises(NoScheduledCancel):
-        sub.withdraw_scheduled_cancel(NOW)
+        withdraw_scheduled_cancel(sub, NOW)
     with pytest.raises(InvalidTransition):
-        sub.resume(NOW)
+        resume(sub, NOW)

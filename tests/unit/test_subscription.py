@@ -15,6 +15,11 @@ from bc_subscriptions.domain.errors import DomainError
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.plan import PlanTerms
 from bc_subscriptions.domain.subscription import Subscription
+from bc_subscriptions.domain.subscription_cancels import stop_for_deleted_customer
+from bc_subscriptions.domain.subscription_dunning import give_up, record_payment_failure
+from bc_subscriptions.domain.subscription_pauses import pause, resume
+from bc_subscriptions.domain.subscription_payment_method import card_is_stale
+from bc_subscriptions.domain.subscription_pricing import renewal_total
 from bc_subscriptions.domain.tenant_config import PRESETS
 
 from .factories import MONTHLY, NOW, line, subscription
@@ -72,8 +77,8 @@ def test_a_declined_renewal_makes_the_subscription_past_due_once() -> None:
     sub = subscription()
     sub.pull_events()
     # When
-    sub.record_payment_failure(cycle=2, order_id=501, code=30104, reason="soft", now=NOW)
-    sub.record_payment_failure(cycle=2, order_id=501, code=30104, reason="soft", now=NOW)
+    record_payment_failure(sub, cycle=2, order_id=501, code=30104, reason="soft", now=NOW)
+    record_payment_failure(sub, cycle=2, order_id=501, code=30104, reason="soft", now=NOW)
     # Then
     assert sub.status is Status.PAST_DUE
     assert [e.type for e in sub.pull_events()] == [
@@ -87,7 +92,7 @@ def test_the_renewal_total_is_the_locked_price_times_quantity() -> None:
     # Given / When
     sub = subscription(lines=[line("19.99", 2), line("5.01", 1, product_id=222)])
     # Then
-    assert sub.renewal_total() == Decimal("44.99")
+    assert renewal_total(sub) == Decimal("44.99")
 
 
 def test_event_ids_are_unique_and_ordered_per_subscription() -> None:
@@ -118,19 +123,19 @@ def test_a_card_is_stale_once_older_than_the_freshness_window() -> None:
     # Given a card proven at checkout
     sub = subscription()
     # When / Then
-    assert not sub.card_is_stale(NOW + timedelta(days=365), 365)
-    assert sub.card_is_stale(NOW + timedelta(days=365, seconds=1), 365)
+    assert not card_is_stale(sub, NOW + timedelta(days=365), 365)
+    assert card_is_stale(sub, NOW + timedelta(days=365, seconds=1), 365)
     sub.record_renewal(cycle=2, order_id=1, transaction_id="t", now=NOW + timedelta(days=300))
-    assert not sub.card_is_stale(NOW + timedelta(days=400), 365)
+    assert not card_is_stale(sub, NOW + timedelta(days=400), 365)
 
 
 def test_resuming_skips_the_cycles_that_fell_due_while_paused() -> None:
     # Given a monthly subscription paused for three months
     sub = subscription()
-    sub.pause(NOW)
+    pause(sub, NOW)
     assert sub.due_at() is None
     # When
-    sub.resume(NOW + timedelta(days=95))
+    resume(sub, NOW + timedelta(days=95))
     # Then
     assert sub.status is Status.ACTIVE
     assert sub.next_cycle == 5 and sub.next_renewal_at > NOW + timedelta(days=95)
@@ -139,15 +144,15 @@ def test_resuming_skips_the_cycles_that_fell_due_while_paused() -> None:
 def test_skipping_is_refused_when_there_is_nothing_to_renew() -> None:
     # Given / When / Then
     sub = subscription()
-    sub.pause(NOW)
+    pause(sub, NOW)
     with pytest.raises(DomainError):
         sub.skip_next_cycle(NOW)
 
 
 def _declined(sub: Subscription, decline: DeclineClass, now: datetime = NOW) -> None:
     dunning = after_decline(PRESETS["standard"], sub.dunning, cycle=2, decline=decline, now=now)
-    sub.record_payment_failure(
-        cycle=2, order_id=501, code=None, reason=decline.value, now=now, dunning=dunning
+    record_payment_failure(
+        sub, cycle=2, order_id=501, code=None, reason=decline.value, now=now, dunning=dunning
     )
 
 
@@ -198,7 +203,7 @@ def test_giving_up_applies_the_final_action_even_within_a_commitment(
     sub = subscription(terms=PlanTerms(commitment_count=12))
     _declined(sub, DeclineClass.SOFT)
     # When
-    sub.give_up(action, NOW + timedelta(days=14))
+    give_up(sub, action, NOW + timedelta(days=14))
     # Then
     assert sub.status is status and sub.due_at() is None and sub.dunning is None
     assert sub.pull_events()[-1].data == {"reason": "dunning_exhausted", "cycle": 2}
@@ -222,7 +227,7 @@ def test_a_deleted_customers_subscription_stops_even_within_its_commitment() -> 
     sub = subscription(terms=PlanTerms(commitment_count=12))
     sub.pull_events()
     # When the store deletes its customer
-    sub.stop_for_deleted_customer(NOW + timedelta(days=3))
+    stop_for_deleted_customer(sub, NOW + timedelta(days=3))
     # Then it is cancelled, with one event saying why and no fee
     assert sub.status == Status.CANCELLED
     [event] = sub.pull_events()
@@ -235,9 +240,9 @@ def test_a_deleted_customers_subscription_stops_even_within_its_commitment() -> 
 def test_a_cancelled_subscription_is_not_stopped_twice() -> None:
     # Given a subscription already stopped
     sub = subscription()
-    sub.stop_for_deleted_customer(NOW)
+    stop_for_deleted_customer(sub, NOW)
     sub.pull_events()
     # When / Then a second stop is refused by the resolver, and records nothing
     with pytest.raises(DomainError):
-        sub.stop_for_deleted_customer(NOW)
+        stop_for_deleted_customer(sub, NOW)
     assert sub.pull_events() == []

@@ -14,6 +14,8 @@ from bc_subscriptions.domain.errors import DomainError, InvalidTransition
 from bc_subscriptions.domain.plan import Cadence
 from bc_subscriptions.domain.pricing import price_line
 from bc_subscriptions.domain.schedule import Interval, shift
+from bc_subscriptions.domain.subscription_cancels import cancel
+from bc_subscriptions.domain.subscription_pricing import renewal_total
 from bc_subscriptions.services.cancel_flow import earliest_cancel_at
 
 from .factories import NOW, line, subscription
@@ -47,7 +49,7 @@ def test_a_quantity_change_prices_the_next_renewal_at_the_new_quantity_on_its_da
     expected = price_line(
         111, None, after, price, price, terms=sub.terms, cadence=sub.cadence
     ).total_inc_tax
-    assert sub.renewal_total() == expected
+    assert renewal_total(sub) == expected
     [event] = [e for e in sub.pull_events() if e.type == "subscription.updated"]
     assert event.data["next_renewal_total"] == str(expected)
     assert event.data["effective_cycle"] == sub.next_cycle
@@ -91,7 +93,7 @@ def test_changes_are_refused_once_cancelled_and_for_unknown_products() -> None:
     sub = subscription()
     with pytest.raises(DomainError):
         sub.amend(QuantityAmendment(999, 2), NOW)
-    sub.cancel(NOW)
+    cancel(sub, NOW)
     with pytest.raises(InvalidTransition):
         sub.amend(QuantityAmendment(111, 2), NOW)
     with pytest.raises(InvalidTransition):

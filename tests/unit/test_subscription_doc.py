@@ -13,6 +13,8 @@ from bc_subscriptions.adapters.dynamodb.subscription_doc import (
 )
 from bc_subscriptions.domain.lifecycle import Status
 from bc_subscriptions.domain.locations import DeliveryLocation
+from bc_subscriptions.domain.subscription_cancels import cancel_as_scheduled, schedule_cancel
+from bc_subscriptions.domain.subscription_pauses import pause, resume_as_scheduled
 
 from .factories import NOW, subscription
 
@@ -54,10 +56,10 @@ def test_a_stored_subscription_resumes_and_cancels_when_its_stored_dates_come() 
     # Then it is due at the end of the pause
     assert sub.due_at() == resume_at
     # When the pause ends, then the cancel is still due at its date
-    sub.resume_as_scheduled(resume_at)
+    resume_as_scheduled(sub, resume_at)
     assert sub.due_at() == cancel_at
     # When the cancel comes, it is cancelled owing the stored fee
-    sub.cancel_as_scheduled(cancel_at)
+    cancel_as_scheduled(sub, cancel_at)
     [resumed, cancelled] = sub.pull_events()
     assert resumed.data["resume_at"] == "2026-02-20T12:00:00Z"
     assert cancelled.data["early_cancel_fee"] == {
@@ -82,8 +84,8 @@ def test_a_scheduled_cancel_without_a_fee_stores_a_null_fee() -> None:
     # Given an active subscription
     sub = subscription(id="sub_nofee")
     # When a cancel at period end is scheduled without a fee, then a pause until a date
-    sub.schedule_cancel(NOW)
-    sub.pause(NOW, NOW + timedelta(days=3))
+    schedule_cancel(sub, NOW)
+    pause(sub, NOW, NOW + timedelta(days=3))
     doc = json.loads(subscription_doc(sub))
     # Then both dates are stored and the fee is null
     assert (doc["resume_at"], doc["cancel_at"], doc["scheduled_cancel_fee"]) == (

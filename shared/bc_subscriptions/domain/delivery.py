@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from .subscription import Subscription
 
 # Instances exist for the current cycle and this many after it.
 MATERIALIZED_AHEAD = 2
@@ -41,3 +45,18 @@ def charge_cycle_of(cycle: int, billing_period_count: int) -> int:
 
 def is_charge_cycle(cycle: int, billing_period_count: int) -> bool:
     return charge_cycle_of(cycle, billing_period_count) == cycle
+
+
+def deliveries_from(sub: Subscription, cycle: int) -> list[DeliveryInstance]:
+    """The delivery instances of `cycle` and the ones materialized ahead of it."""
+    n = sub.terms.billing_period_count
+    return [
+        DeliveryInstance(
+            store_hash=sub.store_hash,
+            subscription_id=sub.id,
+            cycle=c,
+            scheduled_for=sub.cycle_starts_at(c),
+            charge_cycle=charge_cycle_of(c, n),
+        )
+        for c in range(cycle, cycle + MATERIALIZED_AHEAD + 1)
+    ]

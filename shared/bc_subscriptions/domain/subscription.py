@@ -1,8 +1,13 @@
-"""The Subscription aggregate: the contract (what renews, when, at what locked price, for whom)."""
+"""The Subscription aggregate: the contract (what renews, when, at what locked price, for whom).
+
+The class holds the state, its start, its cycles and their renewal. Every other change is a
+domain module acting on it (`subscription_*.py`, and the amendments of `amendments.py`),
+through the same `transition` and `record_event`, so status and history change in one way.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -20,23 +25,16 @@ from . import events as ev
 from .amendments import Amendment
 from .company import CompanyMembership, InvoiceTerms, OpenInvoice
 from .contract import ContractGuard
-from .delivery import MATERIALIZED_AHEAD, DeliveryInstance, charge_cycle_of, is_charge_cycle
-from .dunning import DunningState, Next
-from .errors import DomainError, NothingToRetry
+from .delivery import is_charge_cycle
+from .dunning import DunningState
+from .errors import DomainError
 from .lifecycle import RENEWABLE, Command, Status, resolve
 from .locations import DeliveryLocation
 from .plan import Cadence, PlanTerms
-from .pricing import PricedLine, order_total, price_line
 from .schedule import Interval, shift
-from .scheduled_change import (
-    CancelAlreadyScheduled,
-    CancelAtPeriodEndUnavailable,
-    ChangeKind,
-    InvalidResumeAt,
-    NoScheduledCancel,
-    ScheduledChange,
-    resume_at_problem,
-)
+from .scheduled_change import ChangeKind, ScheduledChange
+from .subscription_payment_method import ask_for_card, spend_link
+from .subscription_pricing import renewal_total
 from .timestamps import iso_timestamp
 
 
@@ -78,12 +76,6 @@ class ActionLink(BaseModel):
     used_at: datetime | None = None
     # What the shopper is asked to do (records from before it was kept were all 3-D Secure).
     action: Literal["authenticate", "new_card"] = "authenticate"
-
-
-class CommitmentNotMet(DomainError):
-    """The shopper may not cancel before the plan's minimum number of paid cycles."""
-
-    code = "commitment_not_met"
 
 
 class Subscription(BaseModel):
@@ -195,14 +187,14 @@ class Subscription(BaseModel):
         if sub.payment_method is not None and sub.payment_method.verified_at is None:
             sub.payment_method.verified_at = now
         if sub.payment_method is None and sub.invoice_terms is None:
-            sub._apply(Command.REQUIRE_ACTION, now)
-            sub._ask_for_card(sub.next_cycle, None, card_link, now)
+            sub.transition(Command.REQUIRE_ACTION, now)
+            ask_for_card(sub, sub.next_cycle, None, card_link, now)
         elif trial_days:
             # The trial is cycle 1; the first paid cycle starts when it ends.
             sub.anchor_at, sub.anchor_cycle = shift(sub.anchor_at, Interval.DAY, 1, trial_days), 2
-            sub._apply(Command.START_TRIAL, now)
+            sub.transition(Command.START_TRIAL, now)
         else:
-            sub._apply(Command.ACTIVATE, now)
+            sub.transition(Command.ACTIVATE, now)
         if enrolled:
             # Enrolled by the merchant, no checkout order: the first paid cycle is due at once
             # and the renewal workflow places its order, exactly once, like any other cycle.
@@ -235,31 +227,10 @@ class Subscription(BaseModel):
         """Record `actor` as who acted on the events raised from now on."""
         self._acting = actor
 
-    def add_actor(self, customer_id: int, role: act.Role, now: datetime) -> None:
-        """A customer takes a role (a payer is replaced through `change_payer`)."""
-        by = self._acting or act.current_actor()
-        added = act.Actor(customer_id=customer_id, role=role, added_at=now, added_by=by)
-        self.actors = act.with_added(self.actors_in_force(), added)
-        self.updated_at = now
-        data = {"customer_id": customer_id, "role": role.value}
-        self._record(ev.SUBSCRIPTION_ACTOR_ADDED, now, data)
-
-    def remove_actor(self, customer_id: int, role: act.Role, now: datetime) -> None:
-        """A customer leaves a role; a removed beneficiary leaves the owner receiving."""
-        self.actors = act.with_removed(self.actors_in_force(), customer_id, role, now)
-        self.updated_at = now
-        data = {"customer_id": customer_id, "role": role.value}
-        self._record(ev.SUBSCRIPTION_ACTOR_REMOVED, now, data)
-
-    def change_payer(self, customer_id: int, now: datetime) -> None:
-        """Another customer pays from the next charge on. Their card is not known yet, so the
-        subscription keeps no card of the old payer's: it asks for one at the next renewal."""
-        by = self._acting or act.current_actor()
-        self.actors, old = act.with_payer(self.actors_in_force(), customer_id, now, by)
-        self.payment_method = None
-        self.updated_at = now
-        data = {"previous_customer_id": old, "customer_id": customer_id}
-        self._record(ev.SUBSCRIPTION_PAYER_CHANGED, now, data)
+    @property
+    def acting_actor(self) -> act.EventActor:
+        """Who acts on what happens now: the one set by `acting_as`, else the pipeline's caller."""
+        return self._acting or act.current_actor()
 
     @property
     def next_renewal_at(self) -> datetime:
@@ -272,20 +243,6 @@ class Subscription(BaseModel):
     def charges_on(self, cycle: int) -> bool:
         """Whether `cycle` is paid for (prepaid plans pay once per billing_period_count)."""
         return is_charge_cycle(cycle, self.terms.billing_period_count)
-
-    def deliveries_from(self, cycle: int) -> list[DeliveryInstance]:
-        """The delivery instances of `cycle` and the ones materialized ahead of it."""
-        n = self.terms.billing_period_count
-        return [
-            DeliveryInstance(
-                store_hash=self.store_hash,
-                subscription_id=self.id,
-                cycle=c,
-                scheduled_for=self.cycle_starts_at(c),
-                charge_cycle=charge_cycle_of(c, n),
-            )
-            for c in range(cycle, cycle + MATERIALIZED_AHEAD + 1)
-        ]
 
     def due_at(self) -> datetime | None:
         """When a sweep should pick the subscription up (None: not swept at all): the renewal,
@@ -307,58 +264,23 @@ class Subscription(BaseModel):
         change = self.scheduled_change(kind)
         return None if change is None else change.at
 
-    def _schedule(self, change: ScheduledChange) -> None:
-        self.scheduled = (*self._unscheduled(change.kind), change)
+    def schedule(self, change: ScheduledChange) -> None:
+        """`change` takes effect later, instead of any other of its kind."""
+        self.unschedule(change.kind)
+        self.scheduled = (*self.scheduled, change)
 
-    def _unscheduled(self, kind: ChangeKind) -> tuple[ScheduledChange, ...]:
-        return tuple(change for change in self.scheduled if change.kind is not kind)
+    def unschedule(self, kind: ChangeKind) -> None:
+        """Drop the scheduled change of `kind`, if there is one."""
+        self.scheduled = tuple(change for change in self.scheduled if change.kind is not kind)
 
     def is_due(self, now: datetime) -> bool:
         due_at = self.due_at()
         return due_at is not None and due_at <= now
 
-    def renewal_lines(self) -> list[PricedLine]:
-        """The locked lines at this renewal's prices (cadence discount and volume tiers)."""
-        return [
-            price_line(
-                line.product_id,
-                line.variant_id,
-                line.quantity,
-                line.price_ex_tax,
-                line.price_inc_tax,
-                terms=self.terms,
-                cadence=self.cadence,
-            )
-            for line in self.lines
-        ]
-
-    @property
-    def shipping_addresses(self) -> list[dict[str, str]]:
-        """Every address renewals ship to, the primary one first."""
-        first = [self.shipping_address] if self.shipping_address else []
-        return first + self.extra_shipping_addresses
-
-    def renewal_shipping(self) -> tuple[Decimal, Decimal]:
-        """(ex tax, inc tax) shipping of a paid renewal: the checkout's, or none on a free
-        shipping plan or an order with nowhere to ship."""
-        if self.terms.free_shipping or not self.shipping_addresses:
-            return Decimal("0"), Decimal("0")
-        return self.shipping_cost_ex_tax, self.shipping_cost_inc_tax
-
-    def renewal_total(self) -> Decimal:
-        """What a paid renewal order comes to, shipping included (tax included)."""
-        return order_total(self.renewal_lines()) + self.renewal_shipping()[1]
-
     @property
     def fixed_length_done(self) -> bool:
         """A fixed-length subscription has had all its paid cycles."""
         return self.terms.max_cycles is not None and self.paid_cycles >= self.terms.max_cycles
-
-    def card_is_stale(self, now: datetime, freshness_days: int) -> bool:
-        """The card's last proof is older than the tenant allows: verify it before charging."""
-        pm = self.payment_method
-        proven = pm.verified_at if pm is not None and pm.verified_at else self.created_at
-        return now - proven > timedelta(days=freshness_days)
 
     @property
     def commitment_met(self) -> bool:
@@ -374,11 +296,11 @@ class Subscription(BaseModel):
         amount: Decimal | None = None,
     ) -> None:
         """The cycle's order is paid: advance to the next cycle (a recovery ends dunning)."""
-        self._apply(Command.RECORD_RENEWAL, now)
+        self.transition(Command.RECORD_RENEWAL, now)
         self.paid_cycles += 1
         self.dunning = None
         # A link still out is of no use any more; kept spent, so it says so when followed.
-        self._spend_link(now)
+        spend_link(self, now)
         if self.payment_method is not None:
             self.payment_method.verified_at = now
         self._record(
@@ -389,162 +311,11 @@ class Subscription(BaseModel):
                 "order_id": order_id,
                 "transaction_id": transaction_id,
                 # Several locations: what all the cycle's orders came to together.
-                "amount": str(self.renewal_total() if amount is None else amount),
+                "amount": str(renewal_total(self) if amount is None else amount),
                 "currency": self.currency,
             },
         )
-        self._renewed(cycle, order_id, now)
-
-    def record_payment_failure(
-        self,
-        *,
-        cycle: int,
-        order_id: int,
-        code: int | None,
-        reason: str,
-        now: datetime,
-        dunning: DunningState | None = None,
-        action_link: ActionLink | None = None,
-        action_token: str | None = None,
-    ) -> None:
-        """The cycle's payment was declined: past due while retrying, else ask the shopper
-        (with the action link, whose token goes out only in that event)."""
-        was = self.status
-        self.dunning = dunning
-        shopper_must_act = dunning is not None and dunning.next in (
-            Next.NEW_CARD,
-            Next.AUTHENTICATE,
-        )
-        self._apply(
-            Command.REQUIRE_ACTION if shopper_must_act else Command.RECORD_PAYMENT_FAILURE, now
-        )
-        failed: dict[str, Any] = {
-            "cycle": cycle,
-            "order_id": order_id,
-            "decline_code": code,
-            "reason": reason,
-        }
-        if dunning is not None:
-            failed |= {
-                "attempt": dunning.failed_attempts,
-                "decline_class": dunning.decline_class.value,
-                "next_retry_at": iso_timestamp(dunning.next_retry_at)
-                if dunning.next_retry_at
-                else None,
-            }
-        self._record(ev.CHARGE_FAILED, now, failed)
-        link = (action_link, action_token) if action_link and action_token else None
-        if dunning is not None and dunning.next == Next.NEW_CARD:
-            self._ask_for_card(cycle, order_id, link, now)
-        elif dunning is not None and dunning.next == Next.AUTHENTICATE:
-            self.action_link = action_link
-            if link is not None:
-                self._record(
-                    ev.SUBSCRIPTION_REQUIRES_ACTION,
-                    now,
-                    {"cycle": cycle, "order_id": order_id, **_link_fields(*link)},
-                )
-        elif was != self.status:
-            self._record(ev.SUBSCRIPTION_PAST_DUE, now, {"cycle": cycle})
-
-    def record_invoiced_renewal(self, *, cycle: int, order_id: int, now: datetime) -> OpenInvoice:
-        """The cycle's order went out unpaid on purchase-order terms: the cycle is renewed
-        (nothing is charged) and the invoice stays open until BigCommerce says it is paid."""
-        [invoice] = self.record_invoiced_locations(
-            cycle=cycle, orders=[(order_id, None, self.renewal_total())], now=now
-        )
-        return invoice
-
-    def record_invoiced_locations(
-        self, *, cycle: int, orders: list[tuple[int, str | None, Decimal]], now: datetime
-    ) -> list[OpenInvoice]:
-        """The cycle's orders (order id, delivery location or None, amount) went out unpaid on
-        purchase-order terms: one open invoice and `invoice.issued` each, the cycle renewed
-        once (nothing is charged)."""
-        terms = self.invoice_terms
-        if terms is None:
-            raise DomainError("only a purchase-order subscription is invoiced")
-        self._apply(Command.RECORD_RENEWAL, now)
-        self.paid_cycles += 1
-        invoices = []
-        for order_id, location_id, amount in orders:
-            invoice = OpenInvoice(
-                cycle=cycle, order_id=order_id, due_at=invoice_due_at(self, cycle)
-            )
-            invoices.append(invoice)
-            data: dict[str, Any] = {
-                "cycle": cycle,
-                "order_id": order_id,
-                "po_number": terms.po_number,
-                "amount": str(amount),
-                "currency": self.currency,
-                "due_at": iso_timestamp(invoice.due_at),
-            }
-            if location_id is not None:
-                data["location_id"] = location_id
-            self._record(ev.INVOICE_ISSUED, now, data)
-        self.open_invoices = (*self.open_invoices, *invoices)
-        self._renewed(cycle, orders[0][0], now)
-        return invoices
-
-    def overdue_invoices(self, now: datetime) -> list[OpenInvoice]:
-        """Open invoices whose due date has passed and that were not flagged yet."""
-        return [i for i in self.open_invoices if not i.overdue and i.due_at <= now]
-
-    def flag_overdue(self, invoice: OpenInvoice, action: str, now: datetime) -> None:
-        """The invoice's due date passed unpaid; the store's policy `action` applies:
-        keep_renewing, hold (no new invoice until it is paid) or pause."""
-        self.open_invoices = tuple(
-            i.model_copy(update={"overdue": True}) if i.order_id == invoice.order_id else i
-            for i in self.open_invoices
-        )
-        self.updated_at = now
-        data = {
-            "cycle": invoice.cycle,
-            "order_id": invoice.order_id,
-            "due_at": iso_timestamp(invoice.due_at),
-            "po_number": self.invoice_terms.po_number if self.invoice_terms else None,
-            "action": action,
-        }
-        self._record(ev.INVOICE_OVERDUE, now, data)
-        if action == "hold":
-            self.invoice_hold = True
-        elif action == "pause" and self.status in RENEWABLE:
-            self._apply(Command.PAUSE, now)
-            self._record(
-                ev.SUBSCRIPTION_PAUSED, now, {"reason": "invoice_overdue", "cycle": self.next_cycle}
-            )
-
-    def record_invoice_paid(self, order_id: int, status_id: int, now: datetime) -> bool:
-        """The merchant marked the invoice's order paid in BigCommerce; False when it is not
-        an open invoice of this subscription (paid before, or never one)."""
-        paid = next((i for i in self.open_invoices if i.order_id == order_id), None)
-        if paid is None:
-            return False
-        self.open_invoices = tuple(i for i in self.open_invoices if i.order_id != order_id)
-        # A hold lasts while any invoice is overdue.
-        self.invoice_hold = self.invoice_hold and any(i.overdue for i in self.open_invoices)
-        self.updated_at = now
-        data = {
-            "cycle": paid.cycle,
-            "order_id": order_id,
-            "status_id": status_id,
-            "was_overdue": paid.overdue,
-        }
-        self._record(ev.INVOICE_PAID, now, data)
-        return True
-
-    def move_to_company(self, company: CompanyMembership | None, now: datetime) -> bool:
-        """The buyer's company, or its place in the hierarchy, is no longer what was recorded:
-        the subscription belongs where B2B Edition says now (False: nothing to change)."""
-        if company == self.company:
-            return False
-        before = None if self.company is None else self.company.model_dump()
-        self._apply(Command.AMEND, now)
-        self.company = company
-        after = None if company is None else company.model_dump()
-        self._amended(now, {"company": [before, after]})
-        return True
+        self.finish_cycle(cycle, order_id, now)
 
     def reopen_voided_cycle(self, cycle: int) -> None:
         """The cycle's authorization was voided: it is unpaid again and due for payment."""
@@ -555,11 +326,11 @@ class Subscription(BaseModel):
 
     def record_delivery(self, *, cycle: int, order_id: int, now: datetime) -> None:
         """A prepaid cycle got its fulfilment order; the earlier charge covers it."""
-        self._apply(Command.RECORD_RENEWAL, now)
+        self.transition(Command.RECORD_RENEWAL, now)
         self.paid_cycles += 1
-        self._renewed(cycle, order_id, now)
+        self.finish_cycle(cycle, order_id, now)
 
-    def _renewed(self, cycle: int, order_id: int, now: datetime) -> None:
+    def finish_cycle(self, cycle: int, order_id: int, now: datetime) -> None:
         """The cycle is done (paid, invoiced or delivered): the next one is due, and said so."""
         self.next_cycle = cycle + 1
         self._record(
@@ -572,69 +343,6 @@ class Subscription(BaseModel):
             },
         )
 
-    def _ask_for_card(
-        self,
-        cycle: int,
-        order_id: int | None,
-        link: tuple[ActionLink, str] | None,
-        now: datetime,
-    ) -> None:
-        """`payment_method.required`, with the action link when there is one."""
-        data: dict[str, Any] = {"customer_id": self.customer_id, "cycle": cycle}
-        if order_id is not None:
-            data["order_id"] = order_id
-        if link is not None:
-            self.action_link = link[0]
-            data |= _link_fields(*link)
-        self._record(ev.PAYMENT_METHOD_REQUIRED, now, data)
-
-    def recover(self, now: datetime, *, authenticated: bool = False) -> int | None:
-        """A usable instrument (the one now on the subscription) was chosen for a subscription
-        waiting on one: the waiting cycle is retried at once, on its existing order, and that
-        cycle is returned. None when nothing is to run now: nothing waits, a retry asked for
-        earlier has yet to run (it will use this card), the choice is the card just declined
-        (unless the shopper has since authenticated it), or a subscription that had no card
-        at checkout simply renews from its next cycle, which is not due yet."""
-        pm, dunning = self.payment_method, self.dunning
-        if pm is None or self.status not in (Status.PAST_DUE, Status.REQUIRES_ACTION):
-            return None
-        if dunning is None:
-            if self.status != Status.REQUIRES_ACTION:
-                return None
-            # No card at checkout: nothing was declined, the next cycle renews with this one.
-            self._apply(Command.ACTIVATE, now)
-            self._card_received(self.next_cycle, retry=False, now=now)
-            return self.next_cycle if self.is_due(now) else None
-        if dunning.recovery_pending:
-            self.dunning = dunning.model_copy(update={"recovery_instrument": pm.instrument_token})
-            return None
-        if pm.instrument_token == dunning.declined_instrument and not authenticated:
-            return None
-        self._apply(Command.RETRY_PAYMENT, now)
-        self.dunning = dunning.model_copy(
-            update={
-                "next": Next.RETRY,
-                "next_retry_at": now,
-                "recovery_instrument": pm.instrument_token,
-            }
-        )
-        self._card_received(dunning.cycle, retry=True, now=now)
-        return dunning.cycle
-
-    def _spend_link(self, now: datetime) -> None:
-        if self.action_link is not None and self.action_link.used_at is None:
-            self.action_link = self.action_link.model_copy(update={"used_at": now})
-
-    def _card_received(self, cycle: int, *, retry: bool, now: datetime) -> None:
-        # The link's job is done, wherever the card was chosen: it cannot be used again.
-        self._spend_link(now)
-        self._record(
-            ev.PAYMENT_METHOD_RECEIVED,
-            now,
-            # The card is the payer's (the customer, unless someone else pays).
-            {"customer_id": self.payer_customer_id, "cycle": cycle, "retry": retry},
-        )
-
     def record_stage(self, *, cycle: int, stage: str, now: datetime, **data: Any) -> None:
         """A renewal stage was recorded (`charge.stage.<stage>`), for the audit trail."""
         self._record(f"charge.stage.{stage}", now, {"cycle": cycle, **data})
@@ -644,40 +352,9 @@ class Subscription(BaseModel):
         self.updated_at = now
         self._record(type_, now, {"cycle": cycle, **data})
 
-    def record_entitlement(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
-        """One of its entitlements changed (domain/entitlements.py decides when): the event joins
-        the subscription's own sequence, so merchants see it in order with what caused it."""
-        if type_ not in ev.ENTITLEMENT_TYPES:
-            raise ValueError(f"{type_} is not an entitlement event")
-        self._record(type_, now, data)
-
-    def retry_payment_now(self, now: datetime) -> int:
-        """The merchant asks for the cycle's scheduled dunning retry to happen now; returns the
-        cycle. Only a past-due subscription waiting for a retry has one to bring forward."""
-        dunning = self.dunning
-        if (
-            self.status != Status.PAST_DUE
-            or dunning is None
-            or dunning.next != Next.RETRY
-            or dunning.next_retry_at is None
-        ):
-            raise NothingToRetry(self.status.value)
-        if dunning.next_retry_at > now:
-            self.dunning = dunning.model_copy(update={"next_retry_at": now})
-        self.updated_at = now
-        return dunning.cycle
-
-    def give_up(self, action: str, now: datetime) -> None:
-        """Dunning ran out: the tenant's final action (cancel or pause), whatever the commitment."""
-        cycle = self.dunning.cycle if self.dunning else self.next_cycle
-        self._apply(Command.CANCEL if action == "cancel" else Command.PAUSE, now)
-        self.dunning, self.action_link = None, None
-        kind = ev.SUBSCRIPTION_CANCELLED if action == "cancel" else ev.SUBSCRIPTION_PAUSED
-        self._record(kind, now, {"reason": "dunning_exhausted", "cycle": cycle})
-
     def expire(self, now: datetime) -> None:
         """A fixed-length subscription had its last paid cycle."""
-        self._apply(Command.EXPIRE, now)
+        self.transition(Command.EXPIRE, now)
         self._record(ev.SUBSCRIPTION_EXPIRED, now, {"paid_cycles": self.paid_cycles})
 
     def skip_next_cycle(self, now: datetime) -> None:
@@ -693,182 +370,11 @@ class Subscription(BaseModel):
             {"cycle": skipped, "next_renewal_at": iso_timestamp(self.next_renewal_at)},
         )
 
-    def pause(self, now: datetime, resume_at: datetime | None = None) -> None:
-        """Paused indefinitely, or until `resume_at`, when the renewal worker resumes it."""
-        if resume_at is not None and (problem := resume_at_problem(resume_at, now)) is not None:
-            raise InvalidResumeAt(f"resume_at {problem}")
-        self._apply(Command.PAUSE, now)
-        self.scheduled = self._unscheduled(ChangeKind.RESUME)
-        data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
-        if resume_at is not None:
-            change = ScheduledChange.resume(resume_at)
-            self._schedule(change)
-            data["resume_at"] = iso_timestamp(change.at)
-        self._record(ev.SUBSCRIPTION_PAUSED, now, data)
-
-    def resume(self, now: datetime) -> None:
-        """Back to active on request; cycles whose date passed while paused are skipped, not
-        charged. A scheduled end of the pause is dropped."""
-        self._apply(Command.RESUME, now)
-        while self.next_renewal_at <= now:
-            self.next_cycle += 1
-        self._record(
-            ev.SUBSCRIPTION_RESUMED,
-            now,
-            {"reason": "requested", "next_renewal_at": iso_timestamp(self.next_renewal_at)},
-        )
-
-    def first_cycle_from(self, when: datetime) -> int:
-        """The first cycle, from the next one on, that starts at or after `when`."""
-        cycle = self.next_cycle
-        while self.cycle_starts_at(cycle) < when:
-            cycle += 1
-        return cycle
-
-    def resume_due(self, now: datetime) -> bool:
-        """A scheduled end of the pause has come."""
-        change = self.scheduled_change(ChangeKind.RESUME)
-        return self.status == Status.PAUSED and change is not None and change.is_due(now)
-
-    def resume_as_scheduled(self, now: datetime) -> None:
-        """The pause's end came: active again. Cycles starting before `resume_at` are skipped;
-        the first one starting at or after it renews as usual (even if that is already past,
-        when the worker runs late)."""
-        resume_at = self.scheduled_at(ChangeKind.RESUME)
-        if resume_at is None or not self.resume_due(now):
-            raise DomainError("no scheduled resume is due")
-        self._apply(Command.RESUME, now)
-        self.next_cycle = self.first_cycle_from(resume_at)
-        self._record(
-            ev.SUBSCRIPTION_RESUMED,
-            now,
-            {
-                "reason": "scheduled",
-                "resume_at": iso_timestamp(resume_at),
-                "next_renewal_at": iso_timestamp(self.next_renewal_at),
-            },
-        )
-
-    def cancel(self, now: datetime, early_cancel_fee: Decimal | None = None) -> None:
-        """The shopper cancels; refused until the plan's commitment is met. A fee the store
-        charges for an early cancel is recorded as owed in the event."""
-        if not self.commitment_met:
-            raise CommitmentNotMet(
-                f"{self.paid_cycles} of {self.terms.commitment_count} committed cycles paid"
-            )
-        self._apply(Command.CANCEL, now)
-        data: dict[str, Any] = {"reason": "requested", "cycle": self.next_cycle}
-        if early_cancel_fee is not None:
-            data["early_cancel_fee"] = self._owed(early_cancel_fee)
-        self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
-
-    def stop_for_deleted_customer(self, now: datetime) -> None:
-        """The store deleted the customer: nobody is left to bill or ship to, so the
-        subscription is cancelled whatever its commitment, and no early-cancel fee is owed."""
-        self._apply(Command.CANCEL, now)
-        data: dict[str, Any] = {"reason": "customer_deleted", "cycle": self.next_cycle}
-        self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
-
-    def ensure_cancel_schedulable(self) -> None:
-        """A cancel at period end needs a running period and none scheduled already."""
-        if (cancel_at := self.scheduled_at(ChangeKind.CANCEL)) is not None:
-            raise CancelAlreadyScheduled(
-                f"a cancel is already scheduled at {iso_timestamp(cancel_at)}"
-            )
-        if self.status not in RENEWABLE:
-            raise CancelAtPeriodEndUnavailable(self.status)
-
-    def schedule_cancel(self, now: datetime, early_cancel_fee: Decimal | None = None) -> None:
-        """The shopper cancels at the end of the period in progress: the subscription runs
-        until its next renewal date, which is cancelled instead of charged. The fee is the one
-        owed at request time."""
-        self.ensure_cancel_schedulable()
-        if not self.commitment_met:
-            raise CommitmentNotMet(
-                f"{self.paid_cycles} of {self.terms.commitment_count} committed cycles paid"
-            )
-        self._schedule(ScheduledChange.cancel(self.next_renewal_at, early_cancel_fee))
-        self.updated_at = now
-        data: dict[str, Any] = {
-            "cancel_at": iso_timestamp(self.next_renewal_at),
-            "cycle": self.next_cycle,
-        }
-        if early_cancel_fee is not None:
-            data["early_cancel_fee"] = self._owed(early_cancel_fee)
-        self._record(ev.SUBSCRIPTION_CANCEL_SCHEDULED, now, data)
-
-    def cancel_due(self, now: datetime) -> bool:
-        """A scheduled cancel has come."""
-        change = self.scheduled_change(ChangeKind.CANCEL)
-        return change is not None and change.is_due(now)
-
-    def cancel_as_scheduled(self, now: datetime) -> None:
-        """`cancel_at` came: cancelled, nothing charged for the cycle starting then."""
-        change = self.scheduled_change(ChangeKind.CANCEL)
-        if change is None or not self.cancel_due(now):
-            raise DomainError("no scheduled cancel is due")
-        cancel_at, fee = change.at, change.early_cancel_fee
-        self._apply(Command.CANCEL, now)
-        self.dunning, self.action_link = None, None
-        data: dict[str, Any] = {
-            "reason": "period_end",
-            "cycle": self.next_cycle,
-            "cancel_at": iso_timestamp(cancel_at),
-        }
-        if fee is not None:
-            data["early_cancel_fee"] = self._owed(fee)
-        self._record(ev.SUBSCRIPTION_CANCELLED, now, data)
-
-    def withdraw_scheduled_cancel(self, now: datetime) -> None:
-        """The shopper keeps the subscription after all: the scheduled cancel is dropped."""
-        before = self.scheduled_at(ChangeKind.CANCEL)
-        if before is None:
-            raise NoScheduledCancel("no cancel is scheduled")
-        self._apply(Command.AMEND, now)
-        self.scheduled = self._unscheduled(ChangeKind.CANCEL)
-        self._amended(now, {"cancel_at": [iso_timestamp(before), None]})
-
-    def _owed(self, fee: Decimal) -> dict[str, str]:
-        return {"amount": str(fee), "currency": self.currency, "status": "owed"}
-
-    def route_cancel(self, now: datetime, window_opens_at: datetime | None = None) -> None:
-        """A cancel the contract does not allow yet is handed to the merchant's legal team:
-        nothing changes but the event that records the request."""
-        resolve(self.status, Command.CANCEL)  # only a cancel the lifecycle allows is routed
-        self.updated_at = now
-        self._record(
-            ev.SUBSCRIPTION_CANCEL_ROUTED,
-            now,
-            {
-                "customer_id": self.customer_id,
-                "window_opens_at": None
-                if window_opens_at is None
-                else iso_timestamp(window_opens_at),
-            },
-        )
-
-    def change_payment_method(self, method: PaymentMethod, now: datetime) -> None:
-        """The shopper picked another stored instrument; the next charge (or retry) uses it."""
-        if self.status in (Status.CANCELLED, Status.EXPIRED):
-            raise DomainError(f"a {self.status.value} subscription is not charged any more")
-        self.payment_method = method
-        self.updated_at = now
-        self._record(
-            ev.SUBSCRIPTION_PAYMENT_METHOD_UPDATED,
-            now,
-            # An empty method id means not known yet (a card saved after a checkout without
-            # one): merchants get null, and the renewal asks BigCommerce which method takes it.
-            {
-                "customer_id": self.payer_customer_id,
-                "payment_method_id": method.payment_method_id or None,
-            },
-        )
-
     def amend(self, amendment: Amendment, now: datetime) -> None:
         """Change what renews from the next renewal on (see `amendments`): the amendment's own
         refusals first, then the lifecycle's, then the change and its `subscription.updated`."""
         amendment.check(self)
-        self._apply(Command.AMEND, now)
+        self.transition(Command.AMEND, now)
         self._amended(now, amendment.apply(self))
 
     def _amended(self, now: datetime, changes: dict[str, Any]) -> None:
@@ -879,17 +385,8 @@ class Subscription(BaseModel):
                 "changes": changes,
                 "effective_cycle": self.next_cycle,
                 "next_renewal_at": iso_timestamp(self.next_renewal_at),
-                "next_renewal_total": str(self.renewal_total()),
+                "next_renewal_total": str(renewal_total(self)),
             },
-        )
-
-    def refuse_custom_fields(self, errors: list[dict[str, str]], now: datetime) -> None:
-        """The checkout carried custom field values that fail their definitions: the
-        subscription starts without them, and the merchant hears which and why."""
-        self._record(
-            ev.SUBSCRIPTION_CUSTOM_FIELDS_REFUSED,
-            now,
-            {"origin_order_id": self.origin_order_id, "errors": errors},
         )
 
     def summary(self) -> dict[str, Any]:
@@ -909,8 +406,8 @@ class Subscription(BaseModel):
         }
 
     def record_event(self, type_: str, now: datetime, data: dict[str, Any]) -> None:
-        """An event about the subscription that changes none of its terms (a change request's
-        progress): it joins the subscription's history and outbox with the next save."""
+        """An event about the subscription (a change request's progress, or one a domain
+        module records): it joins the subscription's history and outbox with the next save."""
         self._record(type_, now, data)
 
     def pull_events(self) -> list[ev.DomainEvent]:
@@ -918,7 +415,9 @@ class Subscription(BaseModel):
         pulled, self._events = self._events, []
         return pulled
 
-    def _apply(self, command: Command, now: datetime) -> None:
+    def transition(self, command: Command, now: datetime) -> None:
+        """Move to the status the lifecycle gives `command`; the one way the status changes,
+        here and in the domain modules that act on a subscription (`subscription_*`)."""
         self.status = resolve(self.status, command)
         self.updated_at = now
         # Scheduled changes end with the state they were scheduled for.
@@ -935,7 +434,7 @@ class Subscription(BaseModel):
                 seq=self.event_seq,
                 occurred_at=now,
                 data=data,
-                actor=(self._acting or act.current_actor()).as_data(),
+                actor=self.acting_actor.as_data(),
             )
         )
 
@@ -947,19 +446,3 @@ _B2B_DEFAULTS: dict[str, Any] = {
     "open_invoices": (),
     "invoice_hold": False,
 }
-
-
-def invoice_due_at(sub: Subscription, cycle: int) -> datetime:
-    """The cycle's invoice is due its net terms after the cycle starts (the same on every
-    attempt at the cycle, so a retried order carries the same date)."""
-    days = sub.invoice_terms.net_terms_days if sub.invoice_terms else 0
-    return sub.cycle_starts_at(cycle) + timedelta(days=days)
-
-
-def _link_fields(link: ActionLink, token: str) -> dict[str, Any]:
-    """The link as events carry it: the token (sealed at rest) and when it expires."""
-    return {
-        "action": link.action,
-        "action_token": token,
-        "expires_at": iso_timestamp(link.expires_at),
-    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from ..domain.subscription import Subscription
+from ..domain.subscription_pricing import renewal_total
 from ..services.action_links import LinkState
 from ..services.action_recovery import CardChoice
 
@@ -55,7 +56,7 @@ def ended_page(state: LinkState) -> str:
 
 def _what(sub: Subscription, action: str) -> str:
     lines = ", ".join(f"{line.quantity} x {line.name or line.sku}" for line in sub.lines)
-    total = f"{sub.renewal_total()} {sub.currency}"
+    total = f"{renewal_total(sub)} {sub.currency}"
     if action == "authenticate":
         need = (
             "Your bank asks you to confirm this payment. Confirm it with your card below, or "

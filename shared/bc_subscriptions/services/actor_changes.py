@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from ..domain import subscription_actors
 from ..domain.actors import Role, customers_of
 from ..domain.subscription import Subscription
 from ..ports.bigcommerce import BigCommerce
@@ -44,9 +45,9 @@ def add_actor(
             raise NotAStoreCustomer(f"customer {customer_id} is not a customer of this store")
         linked = customers_of(sub.actors_in_force())
         if role is Role.PAYER and replace_payer:
-            sub.change_payer(customer_id, now)
+            subscription_actors.change_payer(sub, customer_id, now)
         else:
-            sub.add_actor(customer_id, role, now)
+            subscription_actors.add_actor(sub, customer_id, role, now)
         uow.subscriptions.save(sub)
         if customer_id not in linked:
             uow.customer_links.add(CustomerLink(store_hash, customer_id, sub.id, None))
@@ -66,7 +67,7 @@ def remove_actor(
     """End the customer's role; removing the only payer (or the owner) is refused."""
     with uow_factory() as uow:
         sub = owned_by_caller(uow, store_hash, subscription_id, None)
-        sub.remove_actor(customer_id, role, now)
+        subscription_actors.remove_actor(sub, customer_id, role, now)
         uow.subscriptions.save(sub)
         uow.commit()
     return sub

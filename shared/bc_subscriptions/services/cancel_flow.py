@@ -30,6 +30,8 @@ from ..domain.errors import DomainError
 from ..domain.lifecycle import Command, resolve
 from ..domain.scheduled_change import ChangeKind
 from ..domain.subscription import Subscription
+from ..domain.subscription_cancels import cancel, ensure_cancel_schedulable, schedule_cancel
+from ..domain.subscription_contract import route_cancel
 from ..domain.tenant_config import TenantConfig
 from ..domain.timestamps import iso_timestamp
 from ..ports.storage import OpsEvent, OpsEvents, UnitOfWork
@@ -102,20 +104,20 @@ def cancel_subscription(
         if earliest is not None:
             raise CancelLocked(earliest, sub.terms.commitment_count - sub.paid_cycles)
         if when == "period_end":
-            sub.ensure_cancel_schedulable()
+            ensure_cancel_schedulable(sub)
         guard = sub.contract if sub.contract is not None else store_guard
         if guard is not None and guard.guards(now):
             resolve(sub.status, Command.CANCEL)  # an invalid transition answers as such
             if guard.mode == "block":
                 raise ContractNoticePeriod(guard.window_opens_at)
-            sub.route_cancel(now, guard.window_opens_at)
+            route_cancel(sub, now, guard.window_opens_at)
             routed.append(guard.window_opens_at)
             return
         fee = None if fee_policy is None else fee_policy.owed(sub.paid_cycles)
         if when == "period_end":
-            sub.schedule_cancel(now, fee)
+            schedule_cancel(sub, now, fee)
         else:
-            sub.cancel(now, fee)
+            cancel(sub, now, fee)
         if fee is not None:
             fees.append(fee)
 

@@ -15,6 +15,7 @@ from ..domain.gift_note import InvalidGiftNote, parse_gift_note
 from ..domain.plan import Cadence, Plan, PlanTerms
 from ..domain.shipping import Consignment, ShipTo, ship_to
 from ..domain.subscription import LockedLine, PaymentMethod, Subscription
+from ..domain.subscription_custom_fields import refuse_custom_fields
 from ..observability import logger
 from ..ports.bigcommerce import (
     BigCommerce,
@@ -202,7 +203,7 @@ def _start(
         custom_fields=values,
     )
     if refused:
-        sub.refuse_custom_fields(refused, now)
+        refuse_custom_fields(sub, refused, now)
     return sub
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..domain.subscription import Subscription
+from ..domain.subscription_company import move_to_company
 from ..ports.clock import Clock
 from ..ports.storage import UnitOfWork
 from .company_directory import CompanyDirectory
@@ -33,7 +34,7 @@ def refresh_company(
         directory.refresh(store_hash)
         cache = timedelta(minutes=settings.company_cache_minutes)
         company = directory.membership(store_hash, sub.customer_id, cache)
-        if sub.move_to_company(company, clock.now()):
+        if move_to_company(sub, company, clock.now()):
             uow.subscriptions.save(sub)
             uow.commit()
         return sub

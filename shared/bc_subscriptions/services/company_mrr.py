@@ -17,6 +17,7 @@ from decimal import Decimal
 from ..domain.company import monthly
 from ..domain.lifecycle import Status
 from ..domain.subscription import Subscription
+from ..domain.subscription_pricing import renewal_total
 from ..ports.b2b_edition import CompanyNode
 from ..ports.company_index import CompanySubscriptions
 from ..ports.storage import UnitOfWork
@@ -49,7 +50,7 @@ def subscription_mrr(sub: Subscription) -> Decimal:
     """What the subscription brings in per month (a prepaid charge spread over its cycles)."""
     if sub.status not in BILLED:
         return Decimal("0.00")
-    per_charge = sub.renewal_total() / sub.terms.billing_period_count
+    per_charge = renewal_total(sub) / sub.terms.billing_period_count
     return monthly(per_charge, sub.cadence)
 
 

@@ -1,6 +1,6 @@
 """A company admin hands the paying of a company subscription to another of its buyers.
 
-The same change as the merchant's payer replacement (`Subscription.change_payer`: the old
+The same change as the merchant's payer replacement (`subscription_actors.change_payer`: the old
 payer's card is dropped and the next renewal asks the new payer for one), limited to an admin
 of the subscription's own company and to a new payer B2B Edition says buys for that company.
 """
@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from ..domain.actors import acting, customers_of
 from ..domain.company_access import ensure_company_admin, ensure_payer_in_company
 from ..domain.subscription import Subscription
+from ..domain.subscription_actors import change_payer
 from ..ports.storage import CustomerLink, UnitOfWork
 from .commands import Caller
 from .company_directory import CompanyDirectory
@@ -40,7 +41,7 @@ def reassign_payer(
         ensure_payer_in_company(sub, None if buyer is None else buyer.company_id)
         linked = customers_of(sub.actors_in_force())
         with acting(caller.event_actor):
-            sub.change_payer(customer_id, now)
+            change_payer(sub, customer_id, now)
         uow.subscriptions.save(sub)
         if customer_id not in linked:
             uow.customer_links.add(CustomerLink(caller.store_hash, customer_id, sub.id, None))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ..domain.errors import InvalidTransition
+from ..domain.subscription_cancels import stop_for_deleted_customer
 from ..ports.storage import UnitOfWork
 
 
@@ -27,7 +28,7 @@ def stop_customer_subscriptions(
             if customer_id not in (sub.customer_id, sub.payer_customer_id):
                 continue  # a beneficiary or manager leaving ends no one else's contract
             try:
-                sub.stop_for_deleted_customer(now)
+                stop_for_deleted_customer(sub, now)
             except InvalidTransition:
                 continue  # already over: nothing to stop
             uow.subscriptions.save(sub)

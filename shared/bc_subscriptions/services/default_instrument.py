@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ..domain.lifecycle import Status
+from ..domain.subscription_payment_method import change_payment_method, recover
 from ..ports.bigcommerce import BigCommerce
 from ..ports.queues import MessageQueue
 from ..ports.storage import CustomerLink, UnitOfWork
@@ -48,8 +49,8 @@ def recover_with_default(
         method = method_for(default, subs, now)
         for sub in waiting:
             if sub.payment_method is None or sub.payment_method.instrument_token != default.token:
-                sub.change_payment_method(method.model_copy(), now)
-            if (cycle := sub.recover(now)) is not None:
+                change_payment_method(sub, method.model_copy(), now)
+            if (cycle := recover(sub, now)) is not None:
                 retries.append((sub.id, cycle))
             uow.subscriptions.save(sub)
             uow.customer_links.add(CustomerLink(store_hash, customer_id, sub.id, default.token))

@@ -31,6 +31,7 @@ from ..domain.entitlements import (
 )
 from ..domain.plan import Plan
 from ..domain.subscription import Subscription
+from ..domain.subscription_entitlements import record_entitlement
 from ..observability import logger
 from ..ports.clock import Clock
 from ..ports.entitlement_provider import EntitlementProvider, GroupRefused, HolderGone
@@ -274,7 +275,7 @@ def _record(
     ledger = ledger or GroupLedger(store_hash=sub.store_hash, customer_id=holder)
     for ent, event_type in moved:
         ledger.hold(ent)
-        sub.record_entitlement(event_type, now, ent.event_data(reason))
+        record_entitlement(sub, event_type, now, ent.event_data(reason))
     uow.subscriptions.save(sub)
     (repo.save_ledger if known else repo.add_ledger)(ledger)
     if not ledger.pending:

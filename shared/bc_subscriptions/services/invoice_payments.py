@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..domain import subscription_invoices as invoices
 from ..ports.bigcommerce import BigCommerce
 from ..ports.clock import Clock
 from ..ports.storage import UnitOfWork
@@ -29,7 +30,7 @@ def record_invoice_paid(uow: Callable[[], UnitOfWork], bc: BigCommerce, clock: C
             status = bc.get_order(change.store_hash, change.order_id).status_id
             if status not in PAID_STATUSES:
                 return None
-            sub.record_invoice_paid(change.order_id, status, clock.now())
+            invoices.record_invoice_paid(sub, change.order_id, status, clock.now())
             work.subscriptions.save(sub)
             work.commit()  # a conflict fails the delivery, which is retried
         return "invoice_paid"

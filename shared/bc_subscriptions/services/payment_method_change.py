@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from ..domain import subscription_payment_method
 from ..domain.lifecycle import Status
 from ..domain.subscription import Subscription
 from ..ports.bigcommerce import BigCommerce
@@ -57,8 +58,8 @@ def change_payment_method(
         ]
         method = method_for(instrument, subs, now)
         for sub in subs:
-            sub.change_payment_method(method.model_copy(), now)
-            if (cycle := sub.recover(now)) is not None:
+            subscription_payment_method.change_payment_method(sub, method.model_copy(), now)
+            if (cycle := subscription_payment_method.recover(sub, now)) is not None:
                 retries.append((sub.id, cycle))
             uow.subscriptions.save(sub)
             uow.customer_links.add(CustomerLink(store_hash, customer_id, sub.id, instrument_token))

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from ..domain.subscription import PaymentMethod, Subscription
+from ..domain.subscription_payment_method import change_payment_method, recover
 from ..ports.bigcommerce import BigCommerce, StoredInstrument
 from ..ports.queues import MessageQueue
 from .messages import RenewSubscription
@@ -71,8 +72,8 @@ def choose_card(
     that choice allows; returns the cycle to hand to the renewal worker, if any."""
     current = sub.payment_method
     if current is None or current.instrument_token != instrument.token:
-        sub.change_payment_method(method_for(instrument, [sub], now), now)
-    return sub.recover(now, authenticated=authenticated)
+        change_payment_method(sub, method_for(instrument, [sub], now), now)
+    return recover(sub, now, authenticated=authenticated)
 
 
 def send_retries(queue: MessageQueue, store_hash: str, retries: Iterable[tuple[str, int]]) -> int:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from ..domain.delivery import deliveries_from
 from ..domain.subscription import Subscription
 from ..ports.storage import UnitOfWork
 
 
 def materialize_deliveries(sub: Subscription, cycle: int, order_id: int, uow: UnitOfWork) -> None:
     """The cycle's delivery gets its order; the next ones exist ahead of time (pending)."""
-    wanted = sub.deliveries_from(cycle)
+    wanted = deliveries_from(sub, cycle)
     existing = {
         d.cycle: d for d in uow.deliveries.between(sub.store_hash, sub.id, cycle, wanted[-1].cycle)
     }

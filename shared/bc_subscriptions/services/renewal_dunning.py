@@ -9,6 +9,8 @@ from ..domain.declines import DeclineClass
 from ..domain.dunning import Next, after_decline
 from ..domain.lifecycle import Status
 from ..domain.subscription import Subscription
+from ..domain.subscription_dunning import record_payment_failure
+from ..domain.subscription_payment_method import card_is_stale
 from ..domain.tenant_config import TenantConfig
 from ..ports.bigcommerce import BigCommerce
 from ..ports.storage import UnitOfWork
@@ -36,7 +38,8 @@ def record_failure(sub: Subscription, charge: Charge, uow: UnitOfWork, now: date
             config.action_link_ttl_hours,
             "authenticate" if dunning.next == Next.AUTHENTICATE else "new_card",
         )
-    sub.record_payment_failure(
+    record_payment_failure(
+        sub,
         cycle=charge.cycle,
         order_id=charge.bc_order_id,
         code=charge.decline_code,
@@ -97,7 +100,7 @@ def card_still_valid(sub: Subscription, uow: UnitOfWork, bc: BigCommerce, now: d
     pm = sub.payment_method
     assert pm is not None
     freshness = uow.tenant_configs.get(sub.store_hash).nti_freshness_days
-    if not sub.card_is_stale(now, freshness):
+    if not card_is_stale(sub, now, freshness):
         return True
     instruments = bc.list_stored_instruments(sub.store_hash, sub.payer_customer_id)
     card = next((i for i in instruments if i.token == pm.instrument_token), None)

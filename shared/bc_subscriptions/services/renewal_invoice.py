@@ -17,7 +17,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain.charge import Charge, Stage
-from ..domain.subscription import Subscription, invoice_due_at
+from ..domain.subscription import Subscription
+from ..domain.subscription_invoices import (
+    flag_overdue,
+    invoice_due_at,
+    overdue_invoices,
+    record_invoiced_renewal,
+)
 from ..domain.timestamps import iso_timestamp
 from ..ports.bigcommerce import NewOrder
 from ..ports.storage import OpsEvent, OpsEvents, UnitOfWork
@@ -52,7 +58,7 @@ def complete_invoiced(sub: Subscription, charge: Charge, uow: UnitOfWork, now: d
     """Stage the cycle as renewed on an open invoice and the charge as completed (the caller
     commits both)."""
     assert charge.bc_order_id is not None
-    sub.record_invoiced_renewal(cycle=charge.cycle, order_id=charge.bc_order_id, now=now)
+    record_invoiced_renewal(sub, cycle=charge.cycle, order_id=charge.bc_order_id, now=now)
     charge.advance(Stage.COMPLETED, now)
     materialize_deliveries(sub, charge.cycle, charge.bc_order_id, uow)
     charge.release_lease(now)
@@ -61,14 +67,14 @@ def complete_invoiced(sub: Subscription, charge: Charge, uow: UnitOfWork, now: d
 def flag_overdue_invoices(sub: Subscription, uow: UnitOfWork, now: datetime) -> list[OpsEvent]:
     """Flag every open invoice past its due date under the store's B2B policy and stage the
     subscription; the ops items to raise once that is committed (none: nothing was overdue)."""
-    overdue = sub.overdue_invoices(now)
+    overdue = overdue_invoices(sub, now)
     if not overdue:
         return []
     settings = uow.tenant_configs.get(sub.store_hash).b2b
     action = settings.overdue_action if settings is not None else "keep_renewing"
     raised = []
     for invoice in overdue:
-        sub.flag_overdue(invoice, action, now)
+        flag_overdue(sub, invoice, action, now)
         data: dict[str, object] = {
             "subscription_id": sub.id,
             "order_id": invoice.order_id,

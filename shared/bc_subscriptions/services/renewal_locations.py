@@ -21,6 +21,7 @@ from ..domain.charge import Charge, Stage
 from ..domain.declines import DeclineClass
 from ..domain.locations import location_total
 from ..domain.subscription import Subscription
+from ..domain.subscription_invoices import record_invoiced_locations
 from ..ports.storage import UnitOfWork
 from .renewal_deliveries import materialize_deliveries
 from .renewal_dunning import record_failure
@@ -115,7 +116,7 @@ def complete_cycle(
             for c in charges:
                 assert c.bc_order_id is not None
                 orders.append((c.bc_order_id, c.location_id, c.amount or Decimal("0")))
-            sub.record_invoiced_locations(cycle=cycle_charge.cycle, orders=orders, now=now)
+            record_invoiced_locations(sub, cycle=cycle_charge.cycle, orders=orders, now=now)
             outcome = "invoiced"
         else:
             sub.record_renewal(

@@ -19,6 +19,15 @@ from ..domain.events import CHARGE_STAGES
 from ..domain.lifecycle import Status
 from ..domain.locations import location_lines, location_shipping
 from ..domain.subscription import PaymentMethod, Subscription
+from ..domain.subscription_cancels import cancel_as_scheduled, cancel_due
+from ..domain.subscription_dunning import give_up
+from ..domain.subscription_pauses import resume_as_scheduled, resume_due
+from ..domain.subscription_pricing import (
+    renewal_lines,
+    renewal_shipping,
+    renewal_total,
+    shipping_addresses,
+)
 from ..ports.bigcommerce import (
     Address,
     BigCommerce,
@@ -107,7 +116,7 @@ def run_renewal(cmd: RenewSubscription, deps: RenewalDeps) -> RenewalOutcome:
             # Locked prices with the cadence discount and volume tiers, never today's catalog;
             # a prepaid cycle covered by an earlier charge costs nothing.
             charge.fulfilment_only = not sub.charges_on(charge.cycle)
-            total = Decimal("0") if charge.fulfilment_only else sub.renewal_total()
+            total = Decimal("0") if charge.fulfilment_only else renewal_total(sub)
             charge.amount, charge.currency = total, sub.currency
             _commit_stage(deps, sub, charge, Stage.PRICED)
         if charge.bc_order_id is None:
@@ -202,15 +211,15 @@ def _apply_scheduled_changes(
     if raised := flag_overdue_invoices(sub, deps.uow, now):
         _commit(deps, f"overdue invoice of {sub.id} raced another change")
         raise_ops(deps.ops, raised)
-    if sub.cancel_due(now):
+    if cancel_due(sub, now):
         running = deps.uow.charges.get(sub.store_hash, sub.id, sub.next_cycle)
         if running is None or running.is_final:
-            sub.cancel_as_scheduled(now)
+            cancel_as_scheduled(sub, now)
             deps.uow.subscriptions.save(sub)
             _commit(deps, f"scheduled cancel of {sub.id} raced another change")
             return RenewalOutcome("cancelled")
-    if sub.resume_due(now):
-        sub.resume_as_scheduled(now)
+    if resume_due(sub, now):
+        resume_as_scheduled(sub, now)
         deps.uow.subscriptions.save(sub)
         _commit(deps, f"scheduled resume of {sub.id} raced another change")
         return RenewalOutcome("resumed")
@@ -299,9 +308,9 @@ def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
     free = charge.fulfilment_only
     location = charge.location
     if location is None:
-        addresses = [ShippingAddress.model_validate(a) for a in sub.shipping_addresses]
-        shipping = sub.renewal_shipping()
-        lines = list(zip(sub.lines, sub.renewal_lines(), strict=True))
+        addresses = [ShippingAddress.model_validate(a) for a in shipping_addresses(sub)]
+        shipping = renewal_shipping(sub)
+        lines = list(zip(sub.lines, renewal_lines(sub), strict=True))
     else:
         # One location's order: its address, its shipping, its quantities.
         addresses = [ShippingAddress.model_validate(location.address)]
@@ -615,7 +624,7 @@ def _capture_if_immediate(sub: Subscription, charge: Charge, deps: RenewalDeps) 
 def _give_up(sub: Subscription, charge: Charge, deps: RenewalDeps) -> RenewalOutcome:
     """The cycle stayed unpaid through the whole schedule: the store's final action."""
     action = deps.uow.tenant_configs.get(sub.store_hash).dunning.final_action
-    sub.give_up(action, deps.clock.now())
+    give_up(sub, action, deps.clock.now())
     deps.uow.subscriptions.save(sub)
     _commit(deps, f"final action on {sub.id} raced another change")
     return RenewalOutcome("cancelled" if action == "cancel" else "paused", charge.bc_order_id)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..domain import subscription_cancels, subscription_dunning, subscription_pauses
 from ..domain.actors import customers_of
 from ..domain.company_access import reaches as company_reaches
 from ..domain.errors import DomainError
@@ -120,7 +121,7 @@ def retry_payment_now(
     cycles: list[int] = []
 
     def bring_forward(sub: Subscription) -> None:
-        cycles.append(sub.retry_payment_now(now))
+        cycles.append(subscription_dunning.retry_payment_now(sub, now))
 
     sub = change_subscription(
         store_hash,
@@ -266,11 +267,11 @@ def owned_by_caller(
 
 
 def pause(now: datetime, resume_at: datetime | None = None) -> Callable[[Subscription], None]:
-    return lambda sub: sub.pause(now, resume_at)
+    return lambda sub: subscription_pauses.pause(sub, now, resume_at)
 
 
 def resume(now: datetime) -> Callable[[Subscription], None]:
-    return lambda sub: sub.resume(now)
+    return lambda sub: subscription_pauses.resume(sub, now)
 
 
 def skip(now: datetime) -> Callable[[Subscription], None]:
@@ -278,4 +279,4 @@ def skip(now: datetime) -> Callable[[Subscription], None]:
 
 
 def withdraw_scheduled_cancel(now: datetime) -> Callable[[Subscription], None]:
-    return lambda sub: sub.withdraw_scheduled_cancel(now)
+    return lambda sub: subscription_cancels.withdraw_scheduled_cancel(sub, now)

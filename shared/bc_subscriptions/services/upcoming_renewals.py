@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from ..domain.lifecycle import RENEWABLE
 from ..domain.scheduled_change import ChangeKind
+from ..domain.subscription_pricing import renewal_total
 from ..ports.storage import SubscriptionReader
 
 MAX_COUNTED = 100
@@ -39,5 +40,5 @@ def upcoming_renewals(
         if cancel_at is not None and cancel_at <= sub.next_renewal_at:
             continue
         count += 1
-        totals[sub.currency] += sub.renewal_total()
+        totals[sub.currency] += renewal_total(sub)
     return UpcomingRenewals(count, page.cursor is not None, dict(totals))

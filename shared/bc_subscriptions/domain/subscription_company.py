@@ -1,0 +1,35 @@
+"""Which B2B Edition company a subscription belongs to: a move when the buyer's company, or its
+place in the hierarchy, is no longer what was recorded. A move is an amendment like any other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from .company import CompanyMembership
+
+if TYPE_CHECKING:
+    from .subscription import Subscription
+
+
+@dataclass(frozen=True)
+class CompanyMove:
+    """The subscription belongs to `company` (None: to no company) from now on."""
+
+    company: CompanyMembership | None
+
+    def check(self, sub: Subscription) -> None:
+        return None
+
+    def apply(self, sub: Subscription) -> dict[str, Any]:
+        before, sub.company = sub.company, self.company
+        return {"company": [None if c is None else c.model_dump() for c in (before, sub.company)]}
+
+
+def move_to_company(sub: Subscription, company: CompanyMembership | None, now: datetime) -> bool:
+    """Move `sub` where B2B Edition says it belongs now (False: it is there already)."""
+    if company == sub.company:
+        return False
+    sub.amend(CompanyMove(company), now)
+    return True
