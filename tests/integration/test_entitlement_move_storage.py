@@ -16,6 +16,7 @@ from bc_subscriptions.adapters.memory.entitlements import (
     MemoryEntitlements,
     MemoryEntitlementWork,
 )
+from bc_subscriptions.domain import subscription_actors
 from bc_subscriptions.domain.actors import Role
 from bc_subscriptions.domain.entitlements import (
     Entitlement,
@@ -87,7 +88,7 @@ def test_a_move_lands_whole_and_waits_for_the_sweep_while_bigcommerce_is_down(
     with backend.uow() as uow:
         sub = uow.subscriptions.get("store1", sub_id)
         assert sub is not None
-        sub.add_actor(FRIEND, Role.BENEFICIARY, NOW)
+        subscription_actors.add_actor(sub, FRIEND, Role.BENEFICIARY, NOW)
         uow.subscriptions.save(sub)
         uow.commit()
     deps = EntitlementDeps(

@@ -18,6 +18,7 @@ import pytest
 from bc_subscriptions.domain.entitlements import EntitlementStatus, PlanEntitlement
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
+from bc_subscriptions.domain.subscription_cancels import cancel
 from bc_subscriptions.services.entitlement_sync import GROUP_CHANGED_BY_HAND
 from devstack.bc_emulator import customer_groups
 
@@ -49,7 +50,7 @@ def _cancel(m: MembershipWorld, subscription_id: str) -> None:
     with m.world.uow() as uow:
         sub = uow.subscriptions.get(m.world.store_hash, subscription_id)
         assert sub is not None
-        sub.cancel(m.world.clock.now())
+        cancel(sub, m.world.clock.now())
         uow.subscriptions.save(sub)
         uow.commit()
 

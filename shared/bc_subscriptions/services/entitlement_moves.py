@@ -18,6 +18,7 @@ from typing import Any
 from ..domain import events as ev
 from ..domain.entitlement_moves import movable, move_holder
 from ..domain.entitlements import GroupLedger, entitlement_holder
+from ..domain.subscription_entitlements import record_entitlement
 from ..ports.entitlements import EntitlementRepository, WorkItem
 from ..ports.storage import ConcurrencyConflict
 from .entitlement_sync import (
@@ -87,7 +88,7 @@ def _move_once(deps: EntitlementDeps, store_hash: str, subscription_id: str) -> 
         for ent in moving:
             old = ent.holder_customer_id
             for event_type, data in move_holder(ent, to, now):
-                sub.record_entitlement(event_type, now, data)
+                record_entitlement(sub, event_type, now, data)
                 said = True
             for customer_id in (old, to):
                 _ledger(repo, ledgers, store_hash, customer_id)[0].hold(ent)
