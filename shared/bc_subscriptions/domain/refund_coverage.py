@@ -114,6 +114,28 @@ def given_back(
     return (taken - still_used).quantize(step, ROUND_DOWN)
 
 
+def dues(
+    terms: DebitTerms,
+    lines: Sequence[RefundedLine],
+    order_total: Decimal,
+    debit: tuple[Decimal, Decimal],
+    refunds: Sequence[OrderRefund],
+) -> list[Decimal]:
+    """For each refund, lowest id first: what the debit (`(taken, requested)`) has given back
+    in all once that refund and the ones before it are applied."""
+    taken, requested = debit
+    return [
+        given_back(
+            terms.unit,
+            taken,
+            requested,
+            covered(terms, lines, order_total, refunds[:n]),
+            whole=fully_refunded(order_total, refunds[:n]),
+        )
+        for n in range(1, len(refunds) + 1)
+    ]
+
+
 def _share(
     amount: Decimal, matching: list[RefundedLine], terms: DebitTerms, order_total: Decimal
 ) -> Decimal:

@@ -16,14 +16,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from ..domain.allotments import GrantStatus
-from ..domain.refund_coverage import (
-    DebitTerms,
-    OrderRefund,
-    RefundedLine,
-    covered,
-    fully_refunded,
-    given_back,
-)
+from ..domain.refund_coverage import DebitTerms, OrderRefund, RefundedLine, dues
 from ..observability import logger
 from ..ports.allotment_storage import GrantChange
 from ..ports.bigcommerce import BigCommerce
@@ -101,15 +94,8 @@ def _reverse_debit(
         unit=grant.unit, order_debit=grant.order_debit, product_ids=grant.product_ids
     )
     parts = 0
-    for n, refund in enumerate(listed, 1):
-        so_far = listed[:n]
-        due = given_back(
-            grant.unit,
-            debit.amount,
-            debit.requested_amount,
-            covered(terms, lines, total, so_far),
-            whole=fully_refunded(total, so_far),
-        )
+    owed = dues(terms, lines, total, (debit.amount, debit.requested_amount), listed)
+    for refund, due in zip(listed, owed, strict=True):
         part = grant.reverse_refunded(
             debit, reversal_id=reversal_id(refund.id), due=due, now=now, reason="refund"
         )

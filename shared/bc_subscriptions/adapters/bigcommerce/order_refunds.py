@@ -58,9 +58,13 @@ def _refund(refund: _Refund) -> OrderRefund:
             item_id=item.item_id,
             quantity=item.quantity or 0,
             # A line's money follows from its quantity; only the rest is refunded by amount.
-            amount=Decimal(0) if item.item_type == "PRODUCT" else item.requested_amount or 0,
+            amount=Decimal(0) if item.item_type == "PRODUCT" else _amount(item),
             adjustment=min(sum((a.amount for a in item.adjustments), Decimal(0)), Decimal(0)),
         )
         for item in refund.items
     )
     return OrderRefund(id=refund.id, total_amount=refund.total_amount, items=items)
+
+
+def _amount(item: _Item) -> Decimal:
+    return max(item.requested_amount or Decimal(0), Decimal(0))
