@@ -42,9 +42,14 @@ def test_refunding_one_item_of_five_gives_back_one_count_not_the_whole_debit(
     assert rw.balance(grant) == Decimal(5)
     # When the merchant refunds one bag
     refund = rw.refund_units(order, COFFEE, 1)
+    rw.world.emulator.reset_calls()
     outcome = rw.deliver_refund(order, refund)
-    # Then one count came back, and the debit still holds four
+    # Then one count came back, and the debit still holds four, for two BigCommerce reads
     assert outcome == "reversed:1"
+    assert [path.split("/", 3)[3] for _, path in rw.world.emulator.calls] == [
+        f"v3/orders/{order}/payment_actions/refunds",
+        f"v2/orders/{order}",
+    ]
     assert rw.balance(grant) == Decimal(6)
     debit = rw.debit_of(grant, order)
     assert (debit.reversed_amount, debit.remaining(), debit.reversed_at) == (1, 4, None)

@@ -27,6 +27,7 @@ from bc_subscriptions.domain.refund_coverage import (
     given_back,
 )
 
+from .test_allotment_event_schemas import _validator
 from .test_allotments import T0, a_grant
 
 COUNT, CURRENCY = AllotmentUnit.COUNT, AllotmentUnit.CURRENCY
@@ -210,3 +211,29 @@ def test_no_sequence_of_partial_refunds_gives_back_more_than_the_debit_took(
     assert debit.reversed_amount == (final[-1] if final else 0)
     if fully_refunded(total, refunds):
         assert debit.reversed_amount == debit.amount
+
+
+def test_a_refunds_part_of_a_debit_is_an_event_that_matches_its_schema() -> None:
+    # Given a count grant debited 5 by an order
+    grant = a_grant(unit=COUNT, currency_code=None, amount_per_period=Decimal(10))
+    source = DebitSource(kind="order", id="100")
+    debit = grant.debit(debit_id="ald_order_100", amount=Decimal(5), source=source, now=T0)
+    assert debit is not None
+    grant.pull_events()
+    # When a refund gives back 2 of it, and the same refund is applied again
+    first = grant.reverse_refunded(
+        debit, reversal_id="alr_refund_7", due=Decimal(2), now=T0, reason="refund"
+    )
+    again = grant.reverse_refunded(
+        debit, reversal_id="alr_refund_7", due=Decimal(4), now=T0, reason="refund"
+    )
+    # Then it gave back 2 once, and its one event carries the reversal and what remains
+    assert (first, again, grant.balance, debit.remaining()) == (2, 0, 7, 3)
+    [event] = grant.pull_events()
+    assert (event.data["reversal_id"], event.data["amount"], event.data["remaining"]) == (
+        "alr_refund_7",
+        "2",
+        "3",
+    )
+    errors = list(_validator(event.type).iter_errors(event.envelope()))
+    assert errors == [], [e.message for e in errors]
