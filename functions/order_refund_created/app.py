@@ -1,5 +1,6 @@
 """OrderRefundCreatedFunction: a verified `store/order/refund/created` delivery is recorded and
-queued; the worker records the refund on the renewal order's charge."""
+queued; the worker records the refund on the renewal order's charge and gives back the part
+of the order's allotment debits the refund covers."""
 
 from typing import Any
 

@@ -98,7 +98,8 @@ def test_a_wallet_refreshes_with_rollover_over_three_cycles_while_orders_debit_i
 
     # When the week turns again while a period-1 order is refunded
     world.stack.clock.advance(WEEK)
-    refund = {"type": "order", "id": first[0], "refund": {"refund_id": 1}}
+    refund_id = world.emulator.refund_order(world.store_hash, first[0])
+    refund = {"type": "order", "id": first[0], "refund": {"refund_id": refund_id}}
     _concurrently(sweep(), lambda: work["store/order/refund/created"](world.store_hash, refund))
     assert balance() == Decimal("120.00")
     # and period 3's eleven orders ask for more than is left

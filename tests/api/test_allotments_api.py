@@ -249,11 +249,13 @@ def test_an_order_of_the_holder_debits_the_wallet_and_its_refund_gives_it_back(
     grant = _grant(world, customer.id, product_ids=[ONE_TIME_PRODUCT_ID])
     order = world.checkout(customer, [{"product_id": ONE_TIME_PRODUCT_ID, "quantity": 2}])
     work = processors(container())
-    # When BigCommerce sends order/created twice, then the order's refund
+    # When BigCommerce sends order/created twice, then (the merchant refunding the order in
+    # BigCommerce) the order's refund twice
     for _ in range(2):
         work["store/order/created"](world.store_hash, {"type": "order", "id": order["id"]})
     after_order = world.call("GET", f"/admin/allotments/{grant['id']}", world.session_token())
-    refund = {"type": "order", "id": order["id"], "refund": {"refund_id": 1}}
+    refund_id = world.emulator.refund_order(world.store_hash, order["id"])
+    refund = {"type": "order", "id": order["id"], "refund": {"refund_id": refund_id}}
     for _ in range(2):
         work["store/order/refund/created"](world.store_hash, refund)
     after_refund = world.call("GET", f"/admin/allotments/{grant['id']}", world.session_token())

@@ -199,6 +199,33 @@ def test_a_reversed_debit_reads_back_reversed_with_the_balance_restored(backend:
     assert after is not None and after.grant.balance == Decimal("25.00")
 
 
+def test_a_refunds_part_of_a_debit_reads_back_with_its_reversal_and_what_remains(
+    backend: Backend,
+) -> None:
+    # Given a debit of 7.50
+    _added(backend, _grant())
+    _debit(backend, "alg_1", "ald_order_100", "7.50")
+    record = backend.grants.get("store1", "alg_1")
+    debit = backend.grants.debit("store1", "alg_1", "ald_order_100")
+    assert record is not None and debit is not None
+    # When a refund gives back 2.50 of it
+    record.grant.reverse_refunded(
+        debit, reversal_id="alr_refund_3", due=Decimal("2.50"), now=T0, reason="refund"
+    )
+    backend.grants.write(GrantChange(record.grant, record.version, saved_debit=debit))
+    # Then the debit reads back with the refund's reversal, not reversed yet, 5.00 left
+    again = backend.grants.debit("store1", "alg_1", "ald_order_100")
+    assert again is not None
+    assert (again.reversals, again.reversed_amount, again.reversed_at) == (
+        {"alr_refund_3": Decimal("2.50")},
+        Decimal("2.50"),
+        None,
+    )
+    assert again.remaining() == Decimal("5.00")
+    after = backend.grants.get("store1", "alg_1")
+    assert after is not None and after.grant.balance == Decimal("20.00")
+
+
 def test_grants_are_listed_per_store_and_customer_and_paged_with_their_cursor(
     backend: Backend,
 ) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 from bc_subscriptions.adapters.bigcommerce.customer_groups import BigCommerceCustomerGroups
@@ -19,12 +18,8 @@ from bc_subscriptions.domain.entitlements import Entitlement, GroupLedger, PlanE
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.ports.storage import UnitOfWork
-from bc_subscriptions.services.entitlement_sync import (
-    EntitlementDeps,
-    SweepResult,
-    follow_event,
-    sweep_store,
-)
+from bc_subscriptions.services.entitlement_moves import follow_subscription
+from bc_subscriptions.services.entitlement_sync import EntitlementDeps, SweepResult, sweep_store
 from devstack.bc_emulator import customer_groups
 
 from ..emulator_store import PRODUCT_ID
@@ -89,7 +84,7 @@ class MembershipWorld:
                 continue
             self.fed.add(event.event_id)
             outcomes.append(
-                follow_event(
+                follow_subscription(
                     deps or self.deps(),
                     event.store_hash,
                     event.subscription_id,
@@ -116,20 +111,7 @@ class MembershipWorld:
 
     def run_dunning_out(self, customer_id: int) -> None:
         """Their card starts failing at the next renewal; dunning retries until it gives up."""
-        [sub] = self.world.subscriptions()
-        assert sub.payment_method is not None
-        self.world.emulator.set_card_behavior(
-            self.world.store_hash, sub.payment_method.instrument_token, "insufficient_funds"
-        )
-        self.world.renew()
-        for _ in range(20):
-            [sub] = self.world.subscriptions()
-            if sub.status.value in ("paused", "cancelled"):
-                return
-            self.world.advance_clock(timedelta(days=2))
-            self.world.sweep()
-            self.world.work()
-        raise AssertionError(f"dunning never gave up: {sub.status}")
+        self.world.run_dunning_out()
 
     # -- what BigCommerce and our records hold ------------------------------------------------
     def group_of(self, customer_id: int) -> int:

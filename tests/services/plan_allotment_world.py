@@ -8,7 +8,6 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -110,20 +109,7 @@ class PlanAllotmentWorld:
 
     def run_dunning_out(self) -> None:
         """The card starts failing at the next renewal; dunning retries until it gives up."""
-        [sub] = self.world.subscriptions()
-        assert sub.payment_method is not None
-        self.world.emulator.set_card_behavior(
-            self.world.store_hash, sub.payment_method.instrument_token, "insufficient_funds"
-        )
-        self.world.renew()
-        for _ in range(20):
-            [sub] = self.world.subscriptions()
-            if sub.status.value in ("paused", "cancelled"):
-                return
-            self.world.advance_clock(timedelta(days=2))
-            self.world.sweep()
-            self.world.work()
-        raise AssertionError(f"dunning never gave up: {sub.status}")
+        self.world.run_dunning_out()
 
     # -- the stream -----------------------------------------------------------------------------
     def stream(self, *, replay: bool = False, deps: AllotmentDeps | None = None) -> list[int]:

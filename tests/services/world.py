@@ -188,6 +188,24 @@ class MemoryWorld(EmulatorStore):
         self.sweep()
         self.work()
 
+    def run_dunning_out(self) -> None:
+        """The only subscription's card starts failing at the next renewal; dunning retries
+        until it gives up."""
+        [sub] = self.subscriptions()
+        assert sub.payment_method is not None
+        self.emulator.set_card_behavior(
+            self.store_hash, sub.payment_method.instrument_token, "insufficient_funds"
+        )
+        self.renew()
+        for _ in range(20):
+            [sub] = self.subscriptions()
+            if sub.status.value in ("paused", "cancelled"):
+                return
+            self.advance_clock(timedelta(days=2))
+            self.sweep()
+            self.work()
+        raise AssertionError(f"dunning never gave up: {sub.status}")
+
     # -- what is stored ----------------------------------------------------------------------
     def subscriptions(self) -> list[Subscription]:
         rows = self.store.scan(keys.sub_pk(self.store_hash, ""), keys.META)

@@ -51,6 +51,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", ORDERS_V3, "/orders/{order_id}/transactions"),
     Operation("POST", ORDERS_V3, "/orders/{order_id}/payment_actions/capture"),
     Operation("POST", ORDERS_V3, "/orders/{order_id}/payment_actions/void"),
+    # A refund of an order that debited allotments gives back what its items cover.
+    Operation("GET", ORDERS_V3, "/orders/{order_id}/payment_actions/refunds"),
     Operation("GET", ORDERS_V3, "/orders/metafields"),
     Operation("GET", ORDERS_V3, "/orders/{order_id}/metafields"),
     Operation("POST", ORDERS_V3, "/orders/{order_id}/metafields"),

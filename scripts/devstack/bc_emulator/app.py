@@ -17,6 +17,7 @@ from . import (
     routes_orders,
     routes_payments,
     routes_platform,
+    routes_refunds,
     routes_scripts,
     routes_storefront,
 )
@@ -74,6 +75,7 @@ def build_app(emu: BigCommerceEmulator) -> Flask:
     routes_orders.register(app, emu)
     routes_order_metafields.register(app, emu)
     routes_payments.register(app, emu)
+    routes_refunds.register(app, emu)
     routes_platform.register(app, emu)
     routes_customers.register(app, emu)
     routes_scripts.register(app, emu)

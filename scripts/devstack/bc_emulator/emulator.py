@@ -22,6 +22,7 @@ from .orders import checkout_order
 from .payment_actions import settle
 from .payments import settle_pending
 from .ratelimit import PLAN_QUOTAS, RateWindows, StoreLimits
+from .refunds import make_refund, whole_order
 from .shipments import ShipmentRefused, ship, shipment_problem
 from .state import Store
 from .transport import EmulatorTransport
@@ -129,13 +130,17 @@ class BigCommerceEmulator(StoreSetup, AppCallbacks, B2BSetup):
                 store, "store/customer/deleted", {"type": "customer", "id": customer_id}
             )
 
-    def refund_order(self, store_hash: str, order_id: int) -> int:
-        """The merchant refunds an order in the control panel; fires order/refund/created."""
+    def refund_order(
+        self, store_hash: str, order_id: int, items: list[dict[str, Any]] | None = None
+    ) -> int:
+        """The merchant refunds `items` of an order (None: all that is left of it) in the
+        control panel; fires order/refund/created. Raises RefundRefused as BigCommerce would."""
         with self.lock:
             store = self.stores[store_hash]
             if order_id not in store.orders:
                 raise KeyError(order_id)
-            refund_id = store.take_id("refund_id")
+            given = whole_order(store, order_id) if items is None else items
+            refund_id = int(make_refund(store, order_id, given)["id"])
             data = {"type": "order", "id": order_id, "refund": {"refund_id": refund_id}}
             self.queue_webhook(store, "store/order/refund/created", data)
             return refund_id

@@ -76,6 +76,7 @@ def add_order(
         "total_ex_tax": money(sub_ex + ship_ex),
         "total_inc_tax": money(sub_inc + ship_inc),
         "total_tax": money(sub_inc + ship_inc - sub_ex - ship_ex),
+        "refunded_amount": money(Decimal(0)),
         "items_total": sum(line["quantity"] for line in stored),
         "items_shipped": 0,
         "external_source": None,
@@ -188,6 +189,7 @@ def _line(store: Store, order_id: int, line: dict[str, Any]) -> dict[str, Any]:
         "total_inc_tax": money(inc * qty),
         "total_tax": money((inc - ex) * qty),
         "quantity_shipped": 0,
+        "quantity_refunded": 0,
         "product_options": [
             _option(store, product["id"], line_id, n, o) for n, o in enumerate(options, 1)
         ],

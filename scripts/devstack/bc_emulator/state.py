@@ -109,6 +109,8 @@ class Store:
     # How the gateway answers a capture: "ok", or "decline" (an error transaction).
     capture_behavior: str = "ok"
     shipments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # order id -> its refunds (v3 shape), lowest id first; see refunds.py
+    refunds: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     hooks: dict[int, dict[str, Any]] = field(default_factory=dict)
     # uuid -> script (v3 shape) registered through the Scripts API.
     scripts: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -206,8 +206,16 @@ class AllotmentDebit(BaseModel):
     source: DebitSource
     reason: str = ""
     created_at: datetime
-    reversed_at: datetime | None = None
+    reversed_at: datetime | None = None  # set once all of `amount` has been given back
     reversal_reason: str | None = None
+    # Given back so far: by refunds of its order, each once (reversal id -> amount), and by
+    # the merchant's reversal of what was left.
+    reversed_amount: Decimal = Decimal(0)
+    reversals: dict[str, Decimal] = Field(default_factory=dict)
+
+    def remaining(self) -> Decimal:
+        """What the debit still holds of the balance."""
+        return Decimal(0) if self.reversed_at is not None else self.amount - self.reversed_amount
 
 
 class AllotmentGrant(BaseModel):
@@ -339,27 +347,60 @@ class AllotmentGrant(BaseModel):
         return debit
 
     def reverse(self, debit: AllotmentDebit, *, now: datetime, reason: str = "") -> None:
-        """Give a debit's amount back to the balance (a refund, a mistake); no money moves."""
-        if debit.grant_id != self.id:
-            raise ValueError("the debit belongs to another grant")
+        """Give back what is left of a debit (a refund, a mistake); no money moves."""
+        self._check_reversible(debit)
         if debit.reversed_at is not None:
             raise DebitAlreadyReversed()
+        self._give_back(debit, debit.remaining(), now=now, reason=reason)
+
+    def reverse_refunded(
+        self, debit: AllotmentDebit, *, reversal_id: str, due: Decimal, now: datetime, reason: str
+    ) -> Decimal:
+        """A refund gives back its part of a debit once: what brings the debit's reversals up
+        to `due` (all the order's refunds so far cover), never more than the debit holds.
+
+        Returns what was given back (0: this refund was applied already, or covers nothing).
+        """
+        self._check_reversible(debit)
+        if reversal_id in debit.reversals or debit.reversed_at is not None:
+            return Decimal(0)
+        part = min(due - debit.reversed_amount, debit.remaining())
+        if part <= 0:
+            return Decimal(0)
+        debit.reversals[reversal_id] = part
+        self._give_back(debit, part, now=now, reason=reason, reversal_id=reversal_id)
+        return part
+
+    def _check_reversible(self, debit: AllotmentDebit) -> None:
+        if debit.grant_id != self.id:
+            raise ValueError("the debit belongs to another grant")
         if self.status is GrantStatus.REVOKED:
             raise AllotmentNotActive(self.status.value, "reverse a debit of")
-        debit.reversed_at, debit.reversal_reason = now, reason
-        self.balance += debit.amount
+
+    def _give_back(
+        self,
+        debit: AllotmentDebit,
+        part: Decimal,
+        *,
+        now: datetime,
+        reason: str,
+        reversal_id: str | None = None,
+    ) -> None:
+        debit.reversed_amount += part
+        if debit.reversed_amount >= debit.amount:
+            debit.reversed_at, debit.reversal_reason = now, reason
+        self.balance += part
         self.updated_at = now
-        self._record(
-            ev.ALLOTMENT_DEBIT_REVERSED,
-            now,
-            {
-                "debit_id": debit.id,
-                "amount": str(debit.amount),
-                "reason": reason,
-                "balance": str(self.balance),
-                "period": self.period,
-            },
-        )
+        data: dict[str, Any] = {
+            "debit_id": debit.id,
+            "amount": str(part),
+            "reason": reason,
+            "balance": str(self.balance),
+            "period": self.period,
+        }
+        if reversal_id is not None:
+            data |= {"reversal_id": reversal_id, "remaining": str(debit.remaining())}
+        self._record(ev.ALLOTMENT_DEBIT_REVERSED, now, data)
 
     def refresh(self, now: datetime) -> int:
         """Start every period whose start has passed, applying the rollover; how many.

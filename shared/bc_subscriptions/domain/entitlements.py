@@ -30,9 +30,9 @@ KEY_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,63}$"
 
 
 def entitlement_holder(subscription: Subscription) -> int:
-    """The customer a new entitlement is for: the subscription's beneficiary (its customer unless
-    a gift or the merchant named another). This is the one place that decides it; an
-    entitlement keeps the holder it was made for."""
+    """The customer the subscription's entitlements are for: its beneficiary (its customer
+    unless a gift or the merchant named another). This is the one place that decides it; when
+    a later beneficiary is named, the entitlements move (`entitlement_moves.py`)."""
     return subscription.beneficiary_customer_id
 
 
@@ -227,7 +227,8 @@ class GroupLedger(BaseModel):
         """Follow one entitlement's state; pending when what holds the customer changed."""
         name = f"{ent.subscription_id}/{ent.key}"
         before = dict(self.holdings)
-        if ent.holds_group:
+        # An entitlement that moved to another customer (a new beneficiary) lets go of this one.
+        if ent.holds_group and ent.holder_customer_id == self.customer_id:
             since = self.holdings[name].since if name in self.holdings else ent.changed_at
             self.holdings[name] = Holding(
                 customer_group_id=ent.customer_group_id, priority=ent.priority, since=since

@@ -10,12 +10,9 @@ from pydantic import BaseModel, ValidationError
 
 from ..bootstrap import Container
 from ..observability import metrics
+from ..ports.order_refunds import OrderRefunds
 from ..ports.storage import UnitOfWork
-from ..services.allotment_orders import (
-    debit_from_order,
-    debit_when_placed,
-    reverse_order_debits,
-)
+from ..services.allotment_orders import debit_from_order, debit_when_placed
 from ..services.app_lifecycle import uninstall
 from ..services.bc_webhook_work import DeliveryGivenUp, Processor
 from ..services.customer_deleted import stop_customer_subscriptions
@@ -25,6 +22,7 @@ from ..services.order_status import StatusChange, react, start_subscriptions_whe
 from ..services.payment_actions import ActionDeps
 from ..services.payment_reactions import capture_when_fulfilled, void_when_cancelled
 from ..services.pending_payments import settle_on_transaction
+from ..services.refund_reversals import reverse_refunded_debits
 from ..services.refunds import record_refund
 from ..services.shipments import on_shipment
 from .bc_webhook_models import (
@@ -55,6 +53,13 @@ def _order_debit(c: Container) -> Callable[[str, int], str]:
     return lambda store_hash, order_id: debit_from_order(
         store_hash, order_id, bc=c.bigcommerce, deps=c.allotment_deps(), app_id=c.settings.bc_app_id
     )
+
+
+def _order_refunds(c: Container) -> OrderRefunds:
+    """An order's refunds, read through the container's BigCommerce session."""
+    from ..adapters.bigcommerce.order_refunds import BigCommerceOrderRefunds
+
+    return BigCommerceOrderRefunds(c.bigcommerce.rest)
 
 
 def processors(c: Container) -> dict[str, Processor]:
@@ -135,7 +140,14 @@ def processors(c: Container) -> dict[str, Processor]:
             uow=cast(UnitOfWork, c.unit_of_work()),
             now=c.clock.now(),
         )
-        reverse_order_debits(store_hash, refund.id, deps=c.allotment_deps())
+        reverse_refunded_debits(
+            store_hash,
+            refund.id,
+            refund.refund.refund_id,
+            refunds=_order_refunds(c),
+            bc=c.bigcommerce,
+            deps=c.allotment_deps(),
+        )
         return outcome
 
     table: dict[str, Callable[[str, dict[str, Any]], str]] = {

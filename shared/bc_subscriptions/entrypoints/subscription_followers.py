@@ -1,6 +1,6 @@
-"""What follows a subscription's events from the table's stream: its entitlements, then its
-plan's allotments (revoked once it has ended). Each step is safe to repeat, so a record that
-fails at either is simply delivered again."""
+"""What follows a subscription's events from the table's stream: its entitlements (moved to a
+new beneficiary on an actor event), then its plan's allotments (revoked once it has ended).
+Each step is safe to repeat, so a record that fails at either is simply delivered again."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from ..bootstrap import Container
 from ..ports.storage import UnitOfWork
-from ..services.entitlement_sync import follow_event
+from ..services.entitlement_moves import follow_subscription
 from ..services.plan_allotment_ending import end_plan_allotments
 
 
@@ -25,7 +25,7 @@ def follow_subscription_event(
     even when the entitlements fail, so neither waits on the other's retries; the failure
     still fails the record."""
     try:
-        return follow_event(
+        return follow_subscription(
             c.entitlement_deps,
             store_hash,
             subscription_id,

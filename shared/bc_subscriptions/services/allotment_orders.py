@@ -1,4 +1,4 @@
-"""Orders debit their holder's grants; refunds reverse those debits.
+"""Orders debit their holder's grants (refunds give back their part: `refund_reversals.py`).
 
 `store/order/created` debits each active grant of the order's customer that debits orders,
 by what the grant counts (the order's total, its items, or the order itself). The debit's id
@@ -22,7 +22,7 @@ from ..domain.allotments import (
 from ..observability import logger
 from ..ports.allotment_storage import AllotmentRepository
 from ..ports.bigcommerce import BigCommerce, Order, OrderWithConsignments
-from .allotments import MAX_PAGE, AllotmentDeps, GrantNotFound, debit_allotment, reverse_debit
+from .allotments import MAX_PAGE, AllotmentDeps, debit_allotment
 from .capture_from_order import RENEWAL_ORDER_PREFIX
 from .order_status import Reaction, StatusChange
 
@@ -100,19 +100,6 @@ def debit_when_placed(debit: Callable[[str, int], str]) -> Reaction:
         return f"allotments_{outcome}" if touched else None
 
     return reaction
-
-
-def reverse_order_debits(store_hash: str, order_id: int, *, deps: AllotmentDeps) -> str:
-    """A refund of the order gives back every debit it made, once (`reversed:N`)."""
-    found = deps.grants.debits_of_order(store_hash, order_id)
-    for grant_id, debit_id in found:
-        try:
-            reverse_debit(
-                store_hash, grant_id, debit_id, deps=deps, reason="refund", repeat_ok=True
-            )
-        except GrantNotFound:
-            continue
-    return f"reversed:{len(found)}"
 
 
 def _debiting_grants(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..domain.entitlement_moves import current_holder
 from ..domain.entitlements import Entitlement, GroupLedger, entitlement_holder
 from ..ports.entitlements import EntitlementRepository
 from ..ports.storage import UnitOfWork
@@ -34,7 +35,8 @@ def subscription_entitlements(
             raise SubscriptionNotFound(subscription_id)
         entitlements = repo(uow)
         held = entitlements.for_subscription(store_hash, sub.id)
-        holder = held[0].holder_customer_id if held else entitlement_holder(sub)
+        held_by = current_holder(held)
+        holder = entitlement_holder(sub) if held_by is None else held_by
         return SubscriptionEntitlements(
             sub.id, holder, held, entitlements.ledger(store_hash, holder)
         )

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..domain import events as ev
+from ..domain.entitlement_moves import current_holder
 from ..domain.entitlements import (
     Entitlement,
     EntitlementStatus,
@@ -37,7 +38,8 @@ from ..ports.entitlement_provider import EntitlementProvider, GroupRefused, Hold
 from ..ports.entitlements import EntitlementRepository, EntitlementWork, WorkItem
 from ..ports.storage import ConcurrencyConflict, OpsEvent, OpsEvents, UnitOfWork
 
-# Subscription events that can move an entitlement (the stream filter lets only these in).
+# Subscription events that can move an entitlement (with the actor events that move it to a
+# new beneficiary, `entitlement_moves.py`, all that the stream filter lets in).
 FOLLOWED = frozenset(
     {
         ev.SUBSCRIPTION_CREATED,
@@ -184,9 +186,10 @@ def _follow_once(
             return None
         repo = deps.repo(uow)
         existing = repo.for_subscription(store_hash, subscription_id)
-        # Entitlements stay with the customer they were made for, even if another beneficiary
-        # is named later; all of one subscription's are made together, for one holder.
-        holder = existing[0].holder_customer_id if existing else entitlement_holder(sub)
+        # All of one subscription's are made together, for one holder, and move together when
+        # another beneficiary is named (`entitlement_moves.py`).
+        held_by = current_holder(existing)
+        holder = entitlement_holder(sub) if held_by is None else held_by
         if holder <= 0:
             return None  # a guest has no customer record to hold a group
         # The plan's grants are locked when the subscription starts (like its terms): later

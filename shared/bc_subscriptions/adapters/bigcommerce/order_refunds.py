@@ -1,0 +1,70 @@
+"""`GET /v3/orders/{id}/payment_actions/refunds`: an order's refunds, item by item.
+
+BigCommerce types a refund item's `requested_amount` as a number in this list (a string, or
+null, in the single-refund read), fills `quantity` for lines only and the amount for the rest,
+and lists what was kept back of a line as negative `adjustments`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ...domain.refund_coverage import OrderRefund, RefundItem
+from .rest import StoreApi
+
+
+class _Adjustment(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    amount: Decimal = Decimal(0)
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    item_type: str
+    item_id: int
+    quantity: int | None = None
+    requested_amount: Decimal | None = None
+    adjustments: list[_Adjustment] = Field(default_factory=list)
+
+
+class _Refund(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: int
+    order_id: int
+    total_amount: Decimal = Decimal(0)
+    items: list[_Item] = Field(default_factory=list)
+
+
+class BigCommerceOrderRefunds:
+    def __init__(self, rest: StoreApi) -> None:
+        self._rest = rest
+
+    def list_order_refunds(self, store_hash: str, order_id: int) -> list[OrderRefund]:
+        """Every refund of the order, lowest id first."""
+        path = f"/v3/orders/{order_id}/payment_actions/refunds"
+        found = self._rest.many(_Refund, store_hash, "GET", path, envelope=True)
+        return [_refund(r) for r in sorted(found, key=lambda r: r.id) if r.order_id == order_id]
+
+
+def _refund(refund: _Refund) -> OrderRefund:
+    items = tuple(
+        RefundItem(
+            item_type=item.item_type,
+            item_id=item.item_id,
+            quantity=item.quantity or 0,
+            # A line's money follows from its quantity; only the rest is refunded by amount.
+            amount=Decimal(0) if item.item_type == "PRODUCT" else _amount(item),
+            adjustment=min(sum((a.amount for a in item.adjustments), Decimal(0)), Decimal(0)),
+        )
+        for item in refund.items
+    )
+    return OrderRefund(id=refund.id, total_amount=refund.total_amount, items=items)
+
+
+def _amount(item: _Item) -> Decimal:
+    return max(item.requested_amount or Decimal(0), Decimal(0))
