@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from ..domain.allotments import GrantStatus
+from ..domain.debit_reversals import REFUND_REVERSAL_PREFIX
 from ..domain.refund_coverage import DebitTerms, OrderRefund, RefundedLine, dues
 from ..observability import logger
 from ..ports.allotment_storage import GrantChange
@@ -34,7 +35,7 @@ class RefundNotListed(Exception):
 
 def reversal_id(refund_id: int) -> str:
     """A refund's reversal of a debit: one per refund, whatever delivers it how often."""
-    return f"alr_refund_{refund_id}"
+    return f"{REFUND_REVERSAL_PREFIX}{refund_id}"
 
 
 def reverse_refunded_debits(
