@@ -226,6 +226,26 @@ def test_a_refunds_part_of_a_debit_reads_back_with_its_reversal_and_what_remains
     assert after is not None and after.grant.balance == Decimal("20.00")
 
 
+def test_a_refunds_part_of_a_debit_reads_back_with_when_it_was_given_back(
+    backend: Backend,
+) -> None:
+    # Given a debit of 7.50
+    _added(backend, _grant())
+    _debit(backend, "alg_1", "ald_order_100", "7.50")
+    record = backend.grants.get("store1", "alg_1")
+    debit = backend.grants.debit("store1", "alg_1", "ald_order_100")
+    assert record is not None and debit is not None
+    # When a refund gives back 2.50 of it two hours on
+    later = T0 + timedelta(hours=2)
+    record.grant.reverse_refunded(
+        debit, reversal_id="alr_refund_3", due=Decimal("2.50"), now=later, reason="refund"
+    )
+    backend.grants.write(GrantChange(record.grant, record.version, saved_debit=debit))
+    # Then the debit reads back with the time of that refund's part
+    again = backend.grants.debit("store1", "alg_1", "ald_order_100")
+    assert again is not None and again.reversal_times == {"alr_refund_3": later}
+
+
 def test_grants_are_listed_per_store_and_customer_and_paged_with_their_cursor(
     backend: Backend,
 ) -> None:

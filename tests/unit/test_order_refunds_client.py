@@ -55,3 +55,27 @@ def test_an_orders_refunds_are_read_lowest_id_first_with_each_items_quantity_or_
         RefundItem(item_type="SHIPPING", item_id=5, amount=Decimal("10.00")),
     )
     assert found[1].items == (RefundItem(item_type="ORDER", item_id=180, amount=Decimal(10)),)
+
+
+def test_a_refund_with_a_payment_the_provider_declined_reads_as_declined() -> None:
+    # Given BigCommerce listing a refund paid in full, and one with one of its payments declined
+    def refund(refund_id: int, declined: list[bool]) -> dict[str, object]:
+        payments = [
+            {"id": n, "provider_id": "storecredit", "amount": 5, "is_declined": d}
+            for n, d in enumerate(declined)
+        ]
+        items = [{"item_type": "ORDER", "item_id": 180, "requested_amount": 10}]
+        return {
+            "id": refund_id,
+            "order_id": 180,
+            "total_amount": 10,
+            "items": items,
+            "payments": payments,
+        }
+
+    body = {"data": [refund(12, [False]), refund(13, [False, True])], "meta": {}}
+    script = Script(httpx.Response(200, json=body))
+    # When the order's refunds are read
+    found = BigCommerceOrderRefunds(script.client().rest).list_order_refunds("store1", 180)
+    # Then only the second reads as declined
+    assert [(r.id, r.declined) for r in found] == [(12, False), (13, True)]

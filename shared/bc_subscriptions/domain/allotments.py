@@ -212,6 +212,7 @@ class AllotmentDebit(BaseModel):
     # the merchant's reversal of what was left.
     reversed_amount: Decimal = Decimal(0)
     reversals: dict[str, Decimal] = Field(default_factory=dict)
+    reversal_times: dict[str, datetime] = Field(default_factory=dict)  # reversal id -> when
 
     def remaining(self) -> Decimal:
         """What the debit still holds of the balance."""
@@ -368,6 +369,7 @@ class AllotmentGrant(BaseModel):
         if part <= 0:
             return Decimal(0)
         debit.reversals[reversal_id] = part
+        debit.reversal_times[reversal_id] = now
         self._give_back(debit, part, now=now, reason=reason, reversal_id=reversal_id)
         return part
 

@@ -42,6 +42,7 @@ class OrderRefund(BaseModel):
     id: int
     total_amount: Decimal = Decimal(0)
     items: tuple[RefundItem, ...] = ()
+    declined: bool = False  # a payment of it was declined: nothing of it reached the shopper
 
 
 class RefundedLine(BaseModel):

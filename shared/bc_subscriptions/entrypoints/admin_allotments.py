@@ -201,7 +201,8 @@ def debit(grant_id: str, request: DebitRequest) -> Response[str]:
 
 @router.post("/admin/allotments/<grant_id>/debits/<debit_id>/reverse")
 def reverse(grant_id: str, debit_id: str, request: ReasonRequest) -> GrantView:
-    """Reverse a debit (no money moves); 409 `debit_already_reversed` the second time."""
+    """Give back what remains of a debit (no money moves); 409 `debit_already_reversed` once
+    nothing remains."""
     store_hash = session_store(router.current_event.headers)
     with _as_merchant_user():
         grant = svc.reverse_debit(

@@ -19,6 +19,7 @@ from ..domain.allotments import (
     RefreshCadence,
     Rollover,
 )
+from ..domain.debit_reversals import ReversalPart, given_back, reversal_parts
 
 
 class GrantView(BaseModel):
@@ -60,6 +61,9 @@ class GrantList(BaseModel):
 
 
 class DebitView(BaseModel):
+    """A debit with what has come back of it so far (`reversed_amount`, part by part in
+    `reversals`) and what it still holds (`remaining`, all a merchant's reversal can give)."""
+
     id: str
     grant_id: str
     amount: Decimal
@@ -67,12 +71,23 @@ class DebitView(BaseModel):
     source: DebitSource
     reason: str
     created_at: datetime
-    reversed_at: datetime | None
+    reversed_at: datetime | None  # set once all of it has come back
     reversal_reason: str | None
+    reversed_amount: Decimal
+    remaining: Decimal
+    reversals: list[ReversalPart]
 
     @classmethod
     def of(cls, debit: AllotmentDebit) -> DebitView:
-        return cls(**debit.model_dump(exclude={"store_hash"}))
+        fields = debit.model_dump(
+            exclude={"store_hash", "reversed_amount", "reversals", "reversal_times"}
+        )
+        return cls(
+            **fields,
+            reversed_amount=given_back(debit),
+            remaining=debit.remaining(),
+            reversals=reversal_parts(debit),
+        )
 
 
 class DebitList(BaseModel):
@@ -101,6 +116,37 @@ class ShopperGrantView(BaseModel):
     @classmethod
     def of(cls, grant: AllotmentGrant) -> ShopperGrantView:
         return cls(**grant.model_dump(include=set(cls.model_fields)))
+
+
+class ShopperDebitView(BaseModel):
+    """A debit as its holder sees it: what it took, what came back and when, what remains;
+    not the merchant's reasons."""
+
+    id: str
+    amount: Decimal
+    source: DebitSource
+    created_at: datetime
+    reversed_amount: Decimal
+    remaining: Decimal
+    reversals: list[ReversalPart]
+
+    @classmethod
+    def of(cls, debit: AllotmentDebit) -> ShopperDebitView:
+        return cls(
+            id=debit.id,
+            amount=debit.amount,
+            source=debit.source,
+            created_at=debit.created_at,
+            reversed_amount=given_back(debit),
+            remaining=debit.remaining(),
+            reversals=reversal_parts(debit),
+        )
+
+
+class ShopperGrantDetail(ShopperGrantView):
+    """One of the holder's grants with its debits."""
+
+    debits: list[ShopperDebitView]
 
 
 class ShopperGrantList(BaseModel):

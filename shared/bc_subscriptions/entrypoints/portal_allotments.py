@@ -14,11 +14,18 @@ from ..bootstrap import container
 from ..ports.allotment_storage import InvalidGrantCursor
 from ..services import allotments as svc
 from ..services.commands import Caller
-from .allotment_views import ShopperGrantList, ShopperGrantView
+from .allotment_views import (
+    ShopperDebitView,
+    ShopperGrantDetail,
+    ShopperGrantList,
+    ShopperGrantView,
+)
 from .change_pipeline import CurrentCaller
 from .responses import error
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
+
+DEBITS_SHOWN = 50  # how many of one grant's debits the shopper sees, oldest first
 
 
 def _require_shown(caller: Caller) -> None:
@@ -61,10 +68,14 @@ def list_my_allotments(
 
 
 @router.get("/allotments/<grant_id>")
-def get_my_allotment(caller: CurrentCaller, grant_id: str) -> ShopperGrantView:
+def get_my_allotment(caller: CurrentCaller, grant_id: str) -> ShopperGrantDetail:
+    """The grant with its debits, each with what came back of it and what remains."""
     assert caller.customer_id is not None
     _require_shown(caller)
-    grant = svc.get_grant(
-        caller.store_hash, grant_id, container().allotments, customer_id=caller.customer_id
+    grants = container().allotments
+    grant = svc.get_grant(caller.store_hash, grant_id, grants, customer_id=caller.customer_id)
+    debits = grants.debits(caller.store_hash, grant.id, limit=DEBITS_SHOWN)
+    return ShopperGrantDetail(
+        **ShopperGrantView.of(grant).model_dump(),
+        debits=[ShopperDebitView.of(d) for d in debits],
     )
-    return ShopperGrantView.of(grant)

@@ -6,7 +6,8 @@ order's lines (a refund names lines by id). Each debit of the order then takes, 
 transaction conditional on its grant's version, every refund it has not seen yet, lowest id
 first: a reversal per refund, its id from the refund's, kept on the debit so a duplicate
 webhook, a retry or a worker racing on another refund of the same order gives nothing twice.
-An order that debited nothing costs no BigCommerce call.
+An order that debited nothing costs no BigCommerce call. A refund the payment provider
+declined gives back nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from ..domain.allotments import GrantStatus
+from ..domain.debit_reversals import REFUND_REVERSAL_PREFIX
 from ..domain.refund_coverage import DebitTerms, OrderRefund, RefundedLine, dues
 from ..observability import logger
 from ..ports.allotment_storage import GrantChange
@@ -33,7 +35,7 @@ class RefundNotListed(Exception):
 
 def reversal_id(refund_id: int) -> str:
     """A refund's reversal of a debit: one per refund, whatever delivers it how often."""
-    return f"alr_refund_{refund_id}"
+    return f"{REFUND_REVERSAL_PREFIX}{refund_id}"
 
 
 def reverse_refunded_debits(
@@ -52,6 +54,11 @@ def reverse_refunded_debits(
     listed = refunds.list_order_refunds(store_hash, order_id)
     if refund_id not in {r.id for r in listed}:
         raise RefundNotListed(f"refund {refund_id} of order {order_id} is not listed yet")
+    # A declined refund gave the shopper nothing, so it gives back nothing either, and it is
+    # left out of what the refunds after it cover.
+    listed = [r for r in listed if not r.declined]
+    if not listed:
+        return "reversed:0"
     order = bc.get_order_with_consignments(store_hash, order_id)
     lines = [
         RefundedLine(

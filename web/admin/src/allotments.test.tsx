@@ -64,6 +64,9 @@ const DEBIT: AllotmentDebit = {
   created_at: "2027-01-10T00:00:00Z",
   reversed_at: null,
   reversal_reason: null,
+  reversed_amount: "0",
+  remaining: "6",
+  reversals: [],
 };
 
 describe("the allotment form's logic", () => {

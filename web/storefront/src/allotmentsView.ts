@@ -22,18 +22,61 @@ export interface ShopperGrantList {
   cursor: string | null;
 }
 
-/** What the portal knows of the shopper's balances: hidden by the store, read, or unreadable. */
-export type Balances = { hidden: true } | { grants: ShopperGrant[] } | { failed: unknown };
+/** A part given back of a debit: by a refund of its order, or by the store. */
+export interface DebitReversal {
+  source: "refund" | "merchant";
+  refund_id: number | null;
+  amount: string;
+  at: string | null;
+}
 
-/** The store decides whether subscribers see balances; when it does not, the route is a 404. */
-export async function readBalances(read: () => Promise<ShopperGrantList>): Promise<Balances> {
+/** What used a balance, what has come back of it so far, and what it still uses. */
+export interface ShopperDebit {
+  id: string;
+  amount: string;
+  source: { kind: "order" | "charge" | "manual"; id: string | null };
+  created_at: string;
+  reversed_amount: string;
+  remaining: string;
+  reversals: DebitReversal[];
+}
+
+export interface ShopperGrantDetail extends ShopperGrant {
+  debits: ShopperDebit[];
+}
+
+/** A balance with its debits, when they could be read (a failed read leaves them out). */
+export type Balance = ShopperGrant & { debits?: ShopperDebit[] };
+
+/** What the portal knows of the shopper's balances: hidden by the store, read, or unreadable. */
+export type Balances = { hidden: true } | { grants: Balance[] } | { failed: unknown };
+
+/**
+ * The store decides whether subscribers see balances; when it does not, the route is a 404.
+ * Each live balance is then read on its own (`readOne`) for its debits.
+ */
+export async function readBalances(
+  read: () => Promise<ShopperGrantList>,
+  readOne?: (id: string) => Promise<ShopperGrantDetail>,
+): Promise<Balances> {
   try {
-    return { grants: (await read()).allotments };
+    const grants = (await read()).allotments;
+    if (!readOne) return { grants };
+    return { grants: await Promise.all(grants.map((g) => withDebits(g, readOne))) };
   } catch (failure) {
     if (failure instanceof ApiError && failure.status === 404) return { hidden: true };
     // Not signed in: the subscriptions list already says so, once.
     if (failure instanceof ApiError && failure.status === 401) return { hidden: true };
     return { failed: failure };
+  }
+}
+
+async function withDebits(grant: ShopperGrant, readOne: (id: string) => Promise<ShopperGrantDetail>): Promise<Balance> {
+  if (grant.status === "revoked") return grant;
+  try {
+    return { ...grant, debits: (await readOne(grant.id)).debits };
+  } catch {
+    return grant; // the balance still shows; only what used it is left out
   }
 }
 
@@ -52,6 +95,36 @@ export function balanceLine(grant: ShopperGrant): string {
   return `${left} · refreshes to ${amountText(grant, grant.amount_per_period)} on ${formatDate(grant.next_refresh_at)}`;
 }
 
+function usedBy(debit: ShopperDebit): string {
+  if (debit.source.kind === "order") return `Order #${debit.source.id ?? ""}`;
+  if (debit.source.kind === "charge") return "Subscription renewal";
+  return "Adjustment by the store";
+}
+
+function partWords(part: DebitReversal): string {
+  const who = part.source === "refund" ? `refund ${part.refund_id ?? ""}`.trim() : "the store";
+  return part.at ? `${who} on ${formatDate(part.at)}` : who;
+}
+
+/**
+ * One line per debit: what it used and, once anything came back, how much, by which refund
+ * (or the store) and when, and what it still uses.
+ */
+export function debitLine(grant: ShopperGrant, debit: ShopperDebit): string {
+  const used = `${usedBy(debit)} on ${formatDate(debit.created_at)}: ${amountText(grant, debit.amount)} used`;
+  if (Number(debit.reversed_amount) <= 0) return used;
+  const parts = debit.reversals.map(partWords).join("; ");
+  const back = `${amountText(grant, debit.reversed_amount)} given back${parts ? ` (${parts})` : ""}`;
+  const still = Number(debit.remaining) > 0 ? `${amountText(grant, debit.remaining)} still used` : "nothing still used";
+  return `${used}, ${back}, ${still}`;
+}
+
+function debitsList(grant: Balance): HTMLElement[] {
+  if (!grant.debits?.length) return [];
+  const items = grant.debits.map((d) => h("li", { "data-debit-id": d.id }, debitLine(grant, d)));
+  return [h("ul", { class: "bcs-debits", "data-debits-of": grant.id }, ...items)];
+}
+
 /** The shopper's balances; nothing at all when the store hides them or none is live. */
 export function balancesSection(balances: Balances | null): HTMLElement | null {
   if (balances === null || "hidden" in balances) return null;
@@ -65,6 +138,6 @@ export function balancesSection(balances: Balances | null): HTMLElement | null {
     "div",
     { class: "bcs-balances", "data-balances": true },
     h("h3", {}, "My balances"),
-    ...live.map((g) => h("p", { "data-allotment-id": g.id, "data-status": g.status }, balanceLine(g))),
+    ...live.flatMap((g) => [h("p", { "data-allotment-id": g.id, "data-status": g.status }, balanceLine(g)), ...debitsList(g)]),
   );
 }

@@ -1,4 +1,4 @@
-import type { ShopperGrantList } from "./allotmentsView";
+import type { ShopperGrantDetail, ShopperGrantList } from "./allotmentsView";
 import type { Card, CancelAnswer, CustomFieldValues, ErrorBody, Subscription } from "./types";
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
@@ -96,6 +96,9 @@ export class Portal {
   }
   allotments(): Promise<ShopperGrantList> {
     return this.call("GET", "/portal/allotments?limit=100");
+  }
+  allotment(id: string): Promise<ShopperGrantDetail> {
+    return this.call("GET", `/portal/allotments/${encodeURIComponent(id)}`);
   }
   useCard(token: string): Promise<{ items: Subscription[] }> {
     return this.call("PUT", "/portal/payment-method", { instrument_token: token });

@@ -43,7 +43,10 @@ export class PortalView {
 
   async load(): Promise<void> {
     this.render();
-    const balances = readBalances(() => this.portal.allotments());
+    const balances = readBalances(
+      () => this.portal.allotments(),
+      (id) => this.portal.allotment(id),
+    );
     try {
       this.subs = (await this.portal.list()).items;
       this.error = null;

@@ -2,7 +2,8 @@
 
 BigCommerce types a refund item's `requested_amount` as a number in this list (a string, or
 null, in the single-refund read), fills `quantity` for lines only and the amount for the rest,
-and lists what was kept back of a line as negative `adjustments`.
+and lists what was kept back of a line as negative `adjustments`. Each of a refund's payments
+says whether the payment provider declined it (`is_declined`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ class _Item(BaseModel):
     adjustments: list[_Adjustment] = Field(default_factory=list)
 
 
+class _Payment(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    is_declined: bool = False
+
+
 class _Refund(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -38,6 +45,7 @@ class _Refund(BaseModel):
     order_id: int
     total_amount: Decimal = Decimal(0)
     items: list[_Item] = Field(default_factory=list)
+    payments: list[_Payment] = Field(default_factory=list)
 
 
 class BigCommerceOrderRefunds:
@@ -63,7 +71,12 @@ def _refund(refund: _Refund) -> OrderRefund:
         )
         for item in refund.items
     )
-    return OrderRefund(id=refund.id, total_amount=refund.total_amount, items=items)
+    # A refund with a payment the provider declined did not (all) reach the shopper: the
+    # stricter reading counts none of it, rather than guess which of its items were paid.
+    declined = any(p.is_declined for p in refund.payments)
+    return OrderRefund(
+        id=refund.id, total_amount=refund.total_amount, items=items, declined=declined
+    )
 
 
 def _amount(item: _Item) -> Decimal:

@@ -1524,7 +1524,11 @@ export interface components {
              */
             kind: "order" | "charge" | "manual";
         };
-        /** DebitView */
+        /**
+         * DebitView
+         * @description A debit with what has come back of it so far (`reversed_amount`, part by part in
+         *     `reversals`) and what it still holds (`remaining`, all a merchant's reversal can give).
+         */
         DebitView: {
             /** Amount */
             amount: string;
@@ -1539,10 +1543,16 @@ export interface components {
             id: string;
             /** Reason */
             reason: string;
+            /** Remaining */
+            remaining: string;
             /** Requested Amount */
             requested_amount: string;
             /** Reversal Reason */
             reversal_reason: string | null;
+            /** Reversals */
+            reversals: components["schemas"]["ReversalPart"][];
+            /** Reversed Amount */
+            reversed_amount: string;
             /** Reversed At */
             reversed_at: string | null;
             source: components["schemas"]["DebitSource"];
@@ -2082,6 +2092,23 @@ export interface components {
             /** Cycle */
             cycle: number;
             subscription: components["schemas"]["SubscriptionView"];
+        };
+        /**
+         * ReversalPart
+         * @description One part given back: by a refund (its BigCommerce id) or by the merchant.
+         */
+        ReversalPart: {
+            /** Amount */
+            amount: string;
+            /** At */
+            at: string | null;
+            /** Refund Id */
+            refund_id: number | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "refund" | "merchant";
         };
         /**
          * Role

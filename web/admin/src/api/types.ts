@@ -63,6 +63,7 @@ export type Grant = Schemas["GrantView"];
 export type GrantList = Schemas["GrantList"];
 export type GrantRequest = Schemas["GrantRequest"];
 export type AllotmentDebit = Schemas["DebitView"];
+export type DebitReversal = Schemas["ReversalPart"];
 export type AllotmentDebitList = Schemas["DebitList"];
 // The debit route shapes its reply itself (201 new, 200 a repeat), hence not in the document.
 export type AllotmentDebitResult = { allotment: Grant; debit: AllotmentDebit | null };

@@ -1,6 +1,7 @@
 // The store's allotments (quotas a merchant grants to a customer, independent of payment): list
-// them by customer a page at a time, grant one, and per grant see its balance and debits, debit
-// it by hand, reverse a debit, suspend, resume or revoke it.
+// them by customer a page at a time, grant one, and per grant see its balance and debits (with
+// what refunds or the merchant gave back of each), debit it by hand, reverse what remains of a
+// debit, suspend, resume or revoke it.
 import { Badge, Box, Button, Flex, Form, FormGroup, Input, Panel, Select, Table, Text } from "@bigcommerce/big-design";
 import { useState } from "react";
 import { errorFor } from "../api/errors";
@@ -21,6 +22,7 @@ import {
   withUnit,
   type GrantForm,
 } from "../allotmentForm";
+import { givenBackWords, remains, reverseLabel, reversedWords } from "../debitReversals";
 import { Pager } from "../components/Pager";
 import { Empty, Loaded } from "../components/States";
 import { OutcomeMessage, refusal, type Outcome } from "../components/Outcome";
@@ -273,7 +275,7 @@ function GrantView({ grant, debits, path, after }: { grant: Grant; debits: Allot
     );
   };
   const reverse = (d: AllotmentDebit) =>
-    void run(() => api.post<Grant>(`${path}/debits/${encodeURIComponent(d.id)}/reverse`, { reason: reason.trim() }), () => `The debit of ${quantity(grant, d.amount)} is reversed.`);
+    void run(() => api.post<Grant>(`${path}/debits/${encodeURIComponent(d.id)}/reverse`, { reason: reason.trim() }), () => reversedWords(grant, d));
   const facts: Array<[string, string]> = [
     ["Customer", `#${grant.customer_id}`],
     ["Balance", quantity(grant, grant.balance)],
@@ -346,15 +348,21 @@ function GrantView({ grant, debits, path, after }: { grant: Grant; debits: Allot
             { header: "For", hash: "source", render: (d) => sourceWords(d) },
             { header: "Reason", hash: "reason", render: (d) => d.reason || "—" },
             {
+              header: "Given back",
+              hash: "given_back",
+              render: (d) => <span data-given-back={d.id}>{givenBackWords(grant, d)}</span>,
+            },
+            {
               header: "",
               hash: "reverse",
+              // The merchant's reverse gives back only what remains: none left, no button.
               render: (d) =>
-                d.reversed_at ? (
-                  <Text marginBottom="none">reversed {dateTime(d.reversed_at)}</Text>
-                ) : (
+                remains(d) ? (
                   <Button variant="subtle" disabled={busy} onClick={() => reverse(d)}>
-                    Reverse
+                    {reverseLabel(grant, d)}
                   </Button>
+                ) : (
+                  <Text marginBottom="none">reversed {dateTime(d.reversed_at)}</Text>
                 ),
             },
           ]}
