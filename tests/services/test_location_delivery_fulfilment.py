@@ -11,12 +11,14 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from bc_subscriptions.adapters.memory import MemorySubscriptionReads
 from bc_subscriptions.domain.delivery import DeliveryInstance, DeliveryStatus
 from bc_subscriptions.services.location_status import settle_location_on_status
 from bc_subscriptions.services.order_status import StatusChange
 from bc_subscriptions.services.payment_actions import ActionDeps
 from bc_subscriptions.services.renewal_workflow import run_renewal
 from bc_subscriptions.services.shipments import on_shipment
+from bc_subscriptions.services.subscription_admin import subscription_detail
 
 from .capture_world import renewed, store, txs
 from .crashing import CommitHook, Crash, die_after
@@ -235,3 +237,24 @@ def test_a_single_order_subscription_is_fulfilled_by_its_one_shipment_as_before(
     [event] = fulfilled_events(world)
     assert "locations" not in event["data"]
     assert schema_errors(event) == []
+
+
+def test_the_admin_subscription_detail_shows_which_locations_have_shipped() -> None:
+    # Given a three-location cycle whose second order shipped
+    world, (_, second, _) = renewed_three()
+    ship(world, second)
+    [sub] = world.subscriptions()
+    # When the merchant opens the subscription
+    _, history = subscription_detail(
+        world.store_hash, sub.id, uow=world.uow(), reader=MemorySubscriptionReads(world.store)
+    )
+    # Then the cycle's delivery lists each location's state and order
+    [cycle_2] = [d for d in history["deliveries"] if d["cycle"] == 2]
+    assert cycle_2["status"] == "pending"
+    assert {lid: loc["state"] for lid, loc in cycle_2["locations"].items()} == {
+        loc.id: state
+        for loc, state in zip(
+            sub.delivery_locations, ("pending", "shipped", "pending"), strict=True
+        )
+    }
+    assert cycle_2["locations"][sub.delivery_locations[1].id]["order_id"] == second
