@@ -10,7 +10,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from .location_deliveries import LocationDelivery
 
 if TYPE_CHECKING:
     from .subscription import Subscription
@@ -36,6 +38,9 @@ class DeliveryInstance(BaseModel):
     charge_cycle: int
     status: DeliveryStatus = DeliveryStatus.PENDING
     order_id: int | None = None
+    # A multi-location cycle's orders by location id, once one of them shipped or was
+    # cancelled; empty for a single-order cycle (and on records older than locations).
+    locations: dict[str, LocationDelivery] = Field(default_factory=dict)
 
 
 def charge_cycle_of(cycle: int, billing_period_count: int) -> int:

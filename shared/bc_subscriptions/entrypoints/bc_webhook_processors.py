@@ -18,6 +18,7 @@ from ..services.bc_webhook_work import DeliveryGivenUp, Processor
 from ..services.customer_deleted import stop_customer_subscriptions
 from ..services.default_instrument import recover_with_default
 from ..services.invoice_payments import record_invoice_paid
+from ..services.location_status import settle_location_on_status
 from ..services.order_status import StatusChange, react, start_subscriptions_when_paid
 from ..services.payment_actions import ActionDeps
 from ..services.payment_reactions import capture_when_fulfilled, void_when_cancelled
@@ -90,6 +91,7 @@ def processors(c: Container) -> dict[str, Processor]:
             start_subscriptions_when_paid(lambda store, order: capture_order(c, store, order)),
             capture_when_fulfilled(action_deps),
             void_when_cancelled(action_deps),
+            settle_location_on_status(action_deps),
             record_invoice_paid(lambda: cast(UnitOfWork, c.unit_of_work()), c.bigcommerce, c.clock),
             debit_when_placed(order_debit),
         ]

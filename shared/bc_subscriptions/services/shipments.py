@@ -2,7 +2,8 @@
 
 Only our renewal orders are looked at (one read of the order link); a second shipment of the
 same order, or a redelivered webhook, finds the authorization settled and the delivery
-fulfilled and changes nothing.
+fulfilled and changes nothing. A location's order of a multi-location cycle settles only its
+own location; the cycle is fulfilled when the last one ships (`location_shipments`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 from ..domain import events as ev
 from ..domain.authorization import AuthState
 from ..domain.delivery import DeliveryStatus
+from ..domain.location_deliveries import LocationState
 from ..ports.storage import ConcurrencyConflict
+from .location_shipments import settle_location
 from .payment_actions import ActionDeps, RenewalCharge, renewal_charge, settle_authorization
 
 
@@ -27,7 +30,11 @@ def on_shipment(store_hash: str, order_id: int, deps: ActionDeps) -> str:
         on_ship = deps.uow.tenant_configs.get(store_hash).capture_timing == "on_ship"
         if auth is not None and not auth.settled and on_ship:
             outcomes.append(settle_authorization(found, "capture", "shipped", deps))
-        outcomes.append(_fulfil(found, order_id, deps))
+        if found.charge.location_id is not None:
+            settled = settle_location(store_hash, order_id, LocationState.SHIPPED, deps)
+            outcomes.append(settled or "delivery_unchanged")
+        else:
+            outcomes.append(_fulfil(found, order_id, deps))
         return ",".join(outcomes)
 
 

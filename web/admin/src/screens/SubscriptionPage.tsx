@@ -4,6 +4,7 @@ import { useState } from "react";
 import { ACTION_DONE, ACTION_WORDS, actionRequest, availableActions, type Action } from "../actions";
 import { describeError, ApiError, guardAnswer } from "../api/errors";
 import type { CancelView, SubscriptionDetail } from "../api/types";
+import { locationStates } from "../deliveryStates";
 import { Empty, Loaded } from "../components/States";
 import { dateTime, money, renewalTotal, statusVariant, statusWords } from "../format";
 import { href } from "../router";
@@ -98,6 +99,7 @@ function Detail({ detail, reload }: { detail: SubscriptionDetail; reload: () => 
             ["Scheduled for", (r) => dateTime(String(r.scheduled_for))],
             ["Status", (r) => String(r.status)],
             ["Order", (r) => (r.order_id ? `#${String(r.order_id)}` : "—")],
+            ["Locations", (r) => locationStates(r.locations)],
           ]}
         />
       </Panel>
