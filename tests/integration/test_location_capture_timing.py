@@ -14,24 +14,8 @@ from bc_subscriptions.services.delivery_locations import add_location
 from bc_subscriptions.services.tenant_settings import update_tenant_config
 from devstack.stack import LocalStack
 
+from ..services.locations_world import location
 from .world import World
-
-
-def _location(city: str) -> dict[str, Any]:
-    return {
-        "label": f"{city} office",
-        "address": {
-            "first_name": "Dana",
-            "last_name": city,
-            "street_1": f"1 {city} Way",
-            "city": city,
-            "zip": "10001",
-            "country_iso2": "US",
-            "shipping_method": "Flat Rate",
-        },
-        "shipping_cost_ex_tax": "5.00",
-        "quantities": [1],
-    }
 
 
 def _location_charges(world: World, cycle: int) -> list[dict[str, Any]]:
@@ -64,7 +48,7 @@ def test_two_locations_voided_at_expiry_are_indexed_each_voided_once_and_both_re
         add_location(
             world.store_hash,
             sub_id,
-            _location(city),
+            location(city),
             uow=container().unit_of_work(),
             now=stack.now(),
         )

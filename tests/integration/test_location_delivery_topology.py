@@ -12,26 +12,10 @@ from bc_subscriptions.bootstrap import container
 from bc_subscriptions.services.delivery_locations import add_location
 from devstack.stack import LocalStack
 
+from ..services.locations_world import location
 from .world import World
 
 CANCELLED, COMPLETED = 5, 10
-
-
-def _location(city: str) -> dict[str, Any]:
-    return {
-        "label": f"{city} office",
-        "address": {
-            "first_name": "Dana",
-            "last_name": city,
-            "street_1": f"1 {city} Way",
-            "city": city,
-            "zip": "10001",
-            "country_iso2": "US",
-            "shipping_method": "Flat Rate",
-        },
-        "shipping_cost_ex_tax": "5.00",
-        "quantities": [1],
-    }
 
 
 def _three_locations_renewed(stack: LocalStack) -> tuple[World, list[int]]:
@@ -44,7 +28,7 @@ def _three_locations_renewed(stack: LocalStack) -> tuple[World, list[int]]:
         add_location(
             world.store_hash,
             sub_id,
-            _location(city),
+            location(city),
             uow=container().unit_of_work(),
             now=stack.now(),
         )

@@ -12,27 +12,11 @@ from typing import Any
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.services.payment_actions import renewal_charge
 
+from ..services.locations_world import location
 from .admin_api_client import call, session_token, subscription_ids
 from .world import World
 
 CITIES = ("Austin", "Boston", "Chicago")
-
-
-def _location(city: str, quantity: int) -> dict[str, Any]:
-    return {
-        "label": f"{city} office",
-        "address": {
-            "first_name": "Dana",
-            "last_name": city,
-            "street_1": f"1 {city} Way",
-            "city": city,
-            "zip": "10001",
-            "country_iso2": "US",
-            "shipping_method": "Flat Rate",
-        },
-        "shipping_cost_ex_tax": "5.00",
-        "quantities": [quantity],
-    }
 
 
 def _shipped_to(world: World, order_id: int) -> dict[str, Any]:
@@ -50,7 +34,7 @@ def test_a_three_location_subscription_renews_into_three_orders_once_each_under_
     token = session_token(world)
     for n, city in enumerate(CITIES, start=1):
         reply = call(
-            world, "POST", f"/admin/subscriptions/{sub_id}/locations", token, _location(city, n)
+            world, "POST", f"/admin/subscriptions/{sub_id}/locations", token, location(city, n)
         )
         assert reply.status == 201, reply.body
     # and BigCommerce losing the answer to an order creation and to a payment, failing the

@@ -195,7 +195,7 @@ def debit_allotment(
             write_grant(deps.grants, GrantChange(grant, record.version, added_debit=debit))
         return DebitOutcome(grant, debit)
 
-    return _retrying(attempt)
+    return retrying(attempt)
 
 
 def reverse_debit(
@@ -221,7 +221,7 @@ def reverse_debit(
         write_grant(deps.grants, GrantChange(grant, record.version, saved_debit=debit))
         return grant
 
-    return _retrying(attempt)
+    return retrying(attempt)
 
 
 def change_status(
@@ -244,7 +244,7 @@ def change_status(
         write_grant(deps.grants, GrantChange(grant, record.version))
         return grant
 
-    return _retrying(attempt)
+    return retrying(attempt)
 
 
 def refresh_grant(store_hash: str, grant_id: str, *, deps: AllotmentDeps, now: datetime) -> int:
@@ -260,7 +260,7 @@ def refresh_grant(store_hash: str, grant_id: str, *, deps: AllotmentDeps, now: d
             write_grant(deps.grants, GrantChange(grant, record.version))
         return started
 
-    return _retrying(attempt)
+    return retrying(attempt)
 
 
 def list_grants(
@@ -284,7 +284,8 @@ def _record(grants: AllotmentRepository, store_hash: str, grant_id: str) -> Gran
     return record
 
 
-def _retrying(attempt: Callable[[], T]) -> T:
+def retrying(attempt: Callable[[], T]) -> T:
+    """One change of a grant, tried again while another change of it keeps landing first."""
     for _ in range(MAX_ATTEMPTS - 1):
         try:
             return attempt()

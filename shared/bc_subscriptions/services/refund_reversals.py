@@ -12,9 +12,7 @@ declined gives back nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
-from typing import TypeVar
 
 from ..domain.allotments import GrantStatus
 from ..domain.debit_reversals import REFUND_REVERSAL_PREFIX
@@ -23,10 +21,7 @@ from ..observability import logger
 from ..ports.allotment_storage import GrantChange
 from ..ports.bigcommerce import BigCommerce
 from ..ports.order_refunds import OrderRefunds
-from ..ports.storage import ConcurrencyConflict
-from .allotments import MAX_ATTEMPTS, AllotmentDeps, write_grant
-
-T = TypeVar("T")
+from .allotments import AllotmentDeps, retrying, write_grant
 
 
 class RefundNotListed(Exception):
@@ -77,7 +72,7 @@ def reverse_refunded_debits(
                 store_hash, grant_id, debit_id, listed, lines, order.total_inc_tax, deps
             )
 
-        written += _retrying(attempt)
+        written += retrying(attempt)
     logger.info("refund reversed allotment debits", order_id=order_id, reversals=written)
     return f"reversed:{written}"
 
@@ -111,12 +106,3 @@ def _reverse_debit(
     if parts:
         write_grant(deps.grants, GrantChange(grant, record.version, saved_debit=debit))
     return parts
-
-
-def _retrying(attempt: Callable[[], T]) -> T:
-    for _ in range(MAX_ATTEMPTS - 1):
-        try:
-            return attempt()
-        except ConcurrencyConflict:
-            continue  # another change of the grant landed first: read it again
-    return attempt()
