@@ -20,10 +20,10 @@ from bc_subscriptions.services.plan_allotments import grant_plan_allotments
 from devstack import lambda_events as le
 
 from .container import MemoryContainer
+from .subscription_stream import subscription_stream
 from .world import PRODUCT_ID, ApiStack, ApiWorld
 
 _WORKER = Path(__file__).parents[2] / "functions" / "entitlement_worker" / "app.py"
-_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/x"
 
 
 def _worker() -> ModuleType:
@@ -59,32 +59,6 @@ def _member(world: ApiWorld) -> tuple[int, str]:
     return int(customer.id), sub_id
 
 
-def _stream(world: ApiWorld) -> dict[str, Any]:
-    """The subscription events as the stream's INSERT records carry them."""
-    records = [
-        {
-            "eventID": f"e{i}",
-            "eventName": "INSERT",
-            "dynamodb": {
-                "Keys": {"pk": {"S": f"SUB#{e.subscription_id}"}, "sk": {"S": f"EVENT#{i}"}},
-                "NewImage": {
-                    "kind": {"S": "event"},
-                    "store_hash": {"S": e.store_hash},
-                    "subscription_id": {"S": e.subscription_id},
-                    "type": {"S": e.type},
-                    "seq": {"N": str(e.seq)},
-                    "envelope": {"S": e.envelope},
-                },
-                "SequenceNumber": str(1000 + i),
-                "StreamViewType": "NEW_IMAGE",
-            },
-        }
-        for i, e in enumerate(world.stack.store.events(world.store_hash))
-        if e.subscription_id is not None
-    ]
-    return le.stream_event(records, _ARN)
-
-
 def _grants(world: ApiWorld, customer_id: int) -> dict[str, dict[str, Any]]:
     headers = {"authorization": f"Bearer {world.session_token()}"}
     query = {"customer_id": str(customer_id)}
@@ -108,7 +82,9 @@ def test_the_worker_revokes_a_cancelled_subscriptions_plan_grant_once(world: Api
     assert world.call("POST", f"/admin/subscriptions/{sub_id}/cancel", token, {}).status == 200
     worker = _worker()
     for _ in range(2):
-        reply = worker.handler(_stream(world), le.LambdaContext(function_name="w", timeout_s=60))
+        reply = worker.handler(
+            subscription_stream(world), le.LambdaContext(function_name="w", timeout_s=60)
+        )
         assert reply == {"batchItemFailures": []}
     # Then the plan's grant is revoked once, naming the cancel; the merchant's stands
     grants = _grants(world, customer_id)
@@ -138,7 +114,7 @@ def test_a_failing_entitlement_step_fails_the_record_but_still_ends_the_allotmen
     assert world.call("POST", f"/admin/subscriptions/{sub_id}/cancel", token, {}).status == 200
     # When the worker handles the records while the entitlement step fails
     bootstrap.use(EntitlementsDown(stack))
-    event = _stream(world)
+    event = subscription_stream(world)
     reply = _worker().handler(event, le.LambdaContext(function_name="w", timeout_s=60))
     bootstrap.use(MemoryContainer(stack))
     # Then every record fails (the stream delivers them again), yet the plan's grant is revoked

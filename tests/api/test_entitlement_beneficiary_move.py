@@ -8,7 +8,6 @@ import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from bc_subscriptions.domain.entitlements import PlanEntitlement
 from bc_subscriptions.domain.plan import Cadence, Plan
@@ -16,10 +15,10 @@ from bc_subscriptions.domain.schedule import Interval
 from devstack import lambda_events as le
 from devstack.bc_emulator import customer_groups
 
+from .subscription_stream import subscription_stream
 from .world import PRODUCT_ID, ApiWorld
 
 _WORKER = Path(__file__).parents[2] / "functions" / "entitlement_worker" / "app.py"
-_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/x"
 
 
 def _worker() -> ModuleType:
@@ -28,35 +27,6 @@ def _worker() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def _stream(world: ApiWorld) -> dict[str, Any]:
-    """The subscription events as the stream's INSERT records carry them, in sequence."""
-    events = sorted(
-        (e for e in world.stack.store.events(world.store_hash) if e.subscription_id is not None),
-        key=lambda e: e.seq,
-    )
-    records = [
-        {
-            "eventID": f"e{i}",
-            "eventName": "INSERT",
-            "dynamodb": {
-                "Keys": {"pk": {"S": f"SUB#{e.subscription_id}"}, "sk": {"S": f"EVENT#{i}"}},
-                "NewImage": {
-                    "kind": {"S": "event"},
-                    "store_hash": {"S": e.store_hash},
-                    "subscription_id": {"S": e.subscription_id},
-                    "type": {"S": e.type},
-                    "seq": {"N": str(e.seq)},
-                    "envelope": {"S": e.envelope},
-                },
-                "SequenceNumber": str(1000 + i),
-                "StreamViewType": "NEW_IMAGE",
-            },
-        }
-        for i, e in enumerate(events)
-    ]
-    return le.stream_event(records, _ARN)
 
 
 def test_the_worker_moves_a_membership_to_the_beneficiary_the_merchant_names_once(
@@ -73,7 +43,7 @@ def test_the_worker_moves_a_membership_to_the_beneficiary_the_merchant_names_onc
     friend = world.shopper()
     [sub_id] = world.subscription_ids()
     worker, context = _worker(), le.LambdaContext(function_name="w", timeout_s=60)
-    assert worker.handler(_stream(world), context) == {"batchItemFailures": []}
+    assert worker.handler(subscription_stream(world), context) == {"batchItemFailures": []}
     token = world.session_token()
     # When the merchant names the friend the beneficiary and the worker handles the stream's
     # records, twice over
@@ -81,7 +51,7 @@ def test_the_worker_moves_a_membership_to_the_beneficiary_the_merchant_names_onc
     named = world.call("POST", f"/admin/subscriptions/{sub_id}/actors", token, body)
     assert named.status == 200, named.body
     for _ in range(2):
-        assert worker.handler(_stream(world), context) == {"batchItemFailures": []}
+        assert worker.handler(subscription_stream(world), context) == {"batchItemFailures": []}
     # Then the friend is the member, the owner back in the group they had, moved once
     groups = (
         customer_groups.group_of(world.emulator, world.store_hash, owner.id),
