@@ -27,4 +27,3 @@ def seat_caller(
             seat = seat_of(customer_id, buyer.company_id, buyer.role)
     seated(seat)
     return seat
-
