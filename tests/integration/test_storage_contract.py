@@ -1153,6 +1153,51 @@ def test_a_subscription_moved_to_another_company_is_listed_only_there(backend: B
     assert companies.of_company(sub.store_hash, 1001) == []
 
 
+def test_a_companys_subscriptions_page_from_its_index_skipping_those_that_left_it(
+    backend: Backend,
+) -> None:
+    # Given five subscriptions of one company, the third since moved to another company
+    for n in range(1, 6):
+        _stored(backend, _of_company(subscription(id=f"sub_{n}"), 1001))
+    with backend.uow() as uow:
+        moved = uow.subscriptions.get("store1", "sub_3")
+        assert moved is not None
+        uow.subscriptions.save(_of_company(moved, 2002))
+        uow.commit()
+    companies = backend.companies()
+    # When the company is read two index items at a time
+    first = companies.page_of_company("store1", 1001, cursor=None, limit=2)
+    second = companies.page_of_company("store1", 1001, cursor=first.cursor, limit=2)
+    third = companies.page_of_company("store1", 1001, cursor=second.cursor, limit=2)
+    # Then the pages follow in id order, the stale item read but left out, and the last ends
+    assert [s.id for s in first.subscriptions] == ["sub_1", "sub_2"]
+    assert [s.id for s in second.subscriptions] == ["sub_4"]
+    assert [s.id for s in third.subscriptions] == ["sub_5"]
+    assert first.cursor is not None and second.cursor is not None and third.cursor is None
+    # And the moved one is on its new company's page
+    assert [
+        s.id for s in companies.page_of_company("store1", 2002, cursor=None, limit=2).subscriptions
+    ] == ["sub_3"]
+
+
+def test_a_company_page_cursor_is_refused_for_another_company_or_store(backend: Backend) -> None:
+    # Given a cursor handed out for one company's pages
+    for n in range(1, 4):
+        _stored(backend, _of_company(subscription(id=f"sub_{n}"), 1001))
+    companies = backend.companies()
+    cursor = companies.page_of_company("store1", 1001, cursor=None, limit=1).cursor
+    assert cursor is not None
+    # When it is used for another company, another store, or is not a cursor at all
+    # Then each is refused
+    for store_hash, company_id, bad in [
+        ("store1", 1002, cursor),
+        ("store2", 1001, cursor),
+        ("store1", 1001, "not-a-cursor"),
+    ]:
+        with pytest.raises(InvalidCursor):
+            companies.page_of_company(store_hash, company_id, cursor=bad, limit=1)
+
+
 # -- actors ride the subscription's version lock -------------------------------------------------
 def test_two_concurrent_payer_changes_leave_exactly_one_payer(backend: Backend) -> None:
     # Given a stored subscription whose payer two merchants replace at once, with others

@@ -15,8 +15,8 @@ from ..ports.storage import UnitOfWork
 from ..services import subscription_admin as admin
 from ..services.actor_access import principal
 from ..services.commands import ChangePaymentMethod
-from ..services.company_seats import company_extras
 from ..services.payment_method_change import UnknownInstrument, UnusableInstrument
+from ..services.portal_listing import shopper_page
 from .actor_views import PortalSubscriptionList, PortalSubscriptionView
 from .api_models import SubscriptionList, SubscriptionView
 from .change_pipeline import CurrentCaller, run
@@ -38,18 +38,18 @@ def list_subscriptions(
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=admin.MAX_PAGE)] = 25,
 ) -> PortalSubscriptionList:
-    """Every subscription the shopper holds a role on, and (on the first page, from the company
-    index) those of the company they buy for, with what their roles allow."""
+    """Every subscription the shopper holds a role on, then (from the company index) the rest
+    of the company they buy for, `limit` at a time, with what their roles allow."""
+    assert caller.customer_id is not None  # the portal's caller is always a shopper
     c = container()
-    subs, next_cursor = admin.list_subscriptions(
+    subs, next_cursor = shopper_page(
         caller.store_hash,
-        admin.Filters(customer_id=caller.customer_id),
+        caller.customer_id,
         reader=c.subscription_reads,
+        index=c.company_subscriptions,
         cursor=cursor,
         limit=limit,
     )
-    if cursor is None:
-        subs += company_extras(subs, caller.store_hash, c.company_subscriptions)
     who = principal(cast(UnitOfWork, c.unit_of_work()), caller.store_hash, caller.customer_id)
     items = [PortalSubscriptionView.for_shopper(s, who) for s in subs]
     return PortalSubscriptionList(items=items, next_cursor=next_cursor)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from ..domain.subscription import Subscription
+from .storage import SubscriptionPage
 
 
 def company_link_sk(company_id: int, subscription_id: str = "") -> str:
@@ -26,4 +27,11 @@ def needs_link(sub: Subscription, filed_under: int | None) -> int | None:
 class CompanySubscriptions(Protocol):
     def of_company(self, store_hash: str, company_id: int) -> list[Subscription]:
         """The company's subscriptions (its own, not its subsidiaries'), by id."""
+        ...
+
+    def page_of_company(
+        self, store_hash: str, company_id: int, *, cursor: str | None, limit: int
+    ) -> SubscriptionPage:
+        """One page of the company's subscriptions by id: `limit` index items read from the
+        cursor on, less those whose record left the company (so a page may hold fewer)."""
         ...

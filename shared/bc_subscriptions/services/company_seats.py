@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..domain.company_access import CompanySeat, current_seat, seat_of, seated
-from ..domain.subscription import Subscription
-from ..ports.company_index import CompanySubscriptions
+from ..domain.company_access import CompanySeat, seat_of, seated
 from ..ports.storage import UnitOfWork
 from .company_directory import CompanyDirectory
 
@@ -29,16 +27,3 @@ def seat_caller(
             seat = seat_of(customer_id, buyer.company_id, buyer.role)
     seated(seat)
     return seat
-
-
-def company_extras(
-    listed: list[Subscription], store_hash: str, index: CompanySubscriptions
-) -> list[Subscription]:
-    """The seated caller's company subscriptions not already `listed`, read from the company
-    index (never a scan); none without a seat. They come whole, beside the first page of the
-    caller's own: a company's subscriptions are few enough for one answer."""
-    seat = current_seat()
-    if seat is None:
-        return []
-    seen = {s.id for s in listed}
-    return [s for s in index.of_company(store_hash, seat.company_id) if s.id not in seen]

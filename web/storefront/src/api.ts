@@ -58,8 +58,10 @@ export class Portal {
     this.fetchToken = config.fetchToken ?? storefrontToken(config.clientId, fetchImpl);
   }
 
-  list(): Promise<{ items: Subscription[] }> {
-    return this.call("GET", "/portal/subscriptions?limit=100");
+  /** One page of the shopper's list; `next_cursor` reads the next (null: no more). */
+  list(cursor: string | null = null): Promise<{ items: Subscription[]; next_cursor?: string | null }> {
+    const after = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
+    return this.call("GET", `/portal/subscriptions?limit=100${after}`);
   }
   skip(id: string): Promise<Subscription> {
     return this.call("POST", `${sub(id)}/skip`);

@@ -20,6 +20,10 @@ const ADDRESS_FIELDS: [string, string][] = [
 /** "My subscriptions": the shopper's subscriptions, their actions, and their saved cards. */
 export class PortalView {
   private subs: Subscription[] | null = null;
+  // The list comes a page at a time (a company buyer's may be long): how many pages the shopper
+  // has asked for, so a reload after an action shows as many again, and where the next starts.
+  private pages = 1;
+  private nextCursor: string | null = null;
   private cards: Card[] | null = null;
   private cardsError: unknown = null;
   private error: unknown = null;
@@ -48,32 +52,67 @@ export class PortalView {
       (id) => this.portal.allotment(id),
     );
     try {
-      this.subs = (await this.portal.list()).items;
+      const subs: Subscription[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < this.pages && (page === 0 || cursor !== null); page++) {
+        const answer = await this.portal.list(cursor);
+        subs.push(...answer.items);
+        cursor = answer.next_cursor ?? null;
+      }
+      this.subs = subs;
+      this.nextCursor = cursor;
       this.error = null;
     } catch (failure) {
       this.error = failure;
     }
     this.balances = await balances;
-    if (this.subs?.length) {
-      await Promise.all(
-        this.subs.map(async (s) => {
-          try {
-            this.fields.set(s.id, await this.portal.customFields(s.id));
-          } catch (failure) {
-            this.fields.set(s.id, { failed: failure });
-          }
-        }),
-      );
-    }
-    if (this.subs?.some((s) => may(s, "change_card"))) {
-      try {
-        this.cards = (await this.portal.cards()).items;
-        this.cardsError = null;
-      } catch (failure) {
-        this.cardsError = failure;
-      }
-    }
+    await this.readFields(this.subs ?? []);
+    await this.readCards();
     this.render();
+  }
+
+  /** The next page of the list, added below what is shown. */
+  async more(): Promise<void> {
+    if (this.busy || this.nextCursor === null || this.subs === null) return;
+    this.busy = true;
+    this.render();
+    try {
+      const answer = await this.portal.list(this.nextCursor);
+      const shown = new Set(this.subs.map((s) => s.id));
+      const added = answer.items.filter((s) => !shown.has(s.id));
+      this.subs = [...this.subs, ...added];
+      this.nextCursor = answer.next_cursor ?? null;
+      this.pages += 1;
+      this.error = null;
+      await this.readFields(added);
+      if (this.cards === null) await this.readCards();
+    } catch (failure) {
+      this.error = failure;
+    }
+    this.busy = false;
+    this.render();
+  }
+
+  private async readFields(subs: Subscription[]): Promise<void> {
+    await Promise.all(
+      subs.map(async (s) => {
+        try {
+          this.fields.set(s.id, await this.portal.customFields(s.id));
+        } catch (failure) {
+          this.fields.set(s.id, { failed: failure });
+        }
+      }),
+    );
+  }
+
+  private async readCards(): Promise<void> {
+    if (!this.subs?.some((s) => may(s, "change_card"))) return;
+    try {
+      this.cards = (await this.portal.cards()).items;
+      this.cardsError = null;
+    } catch (failure) {
+      this.cardsError = failure;
+    }
   }
 
   /** Run one action; on success say so and reload, on failure say why and keep the page. */
@@ -112,6 +151,9 @@ export class PortalView {
       body.push(h("p", { "data-empty": true }, "You have no subscriptions yet."));
     }
     for (const sub of this.subs ?? []) body.push(this.subscription(sub));
+    if (this.subs !== null && this.nextCursor !== null) {
+      body.push(h("p", { "data-more": true }, this.button("Show more", () => this.more())));
+    }
     body.push(balancesSection(this.balances));
     if (this.subs?.some((s) => !ENDED.has(s.status) && may(s, "change_card"))) body.push(this.payment());
     const section = h(
