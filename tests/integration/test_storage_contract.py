@@ -635,6 +635,39 @@ def test_customer_links_list_a_customers_subscriptions_once_committed(backend: B
         ]
 
 
+def test_a_removed_customer_link_lands_with_commit_and_an_add_files_it_again(
+    backend: Backend,
+) -> None:
+    # Given a customer filed under two subscriptions, and another customer under one of them
+    with backend.uow() as uow:
+        uow.customer_links.add(CustomerLink("store1", 7, "sub_a", "tok1"))
+        uow.customer_links.add(CustomerLink("store1", 7, "sub_b", None))
+        uow.customer_links.add(CustomerLink("store1", 8, "sub_a", None))
+        uow.commit()
+    # When one of the first customer's links is removed
+    with backend.uow() as uow:
+        uow.customer_links.remove("store1", 7, "sub_a", NOW)
+        assert len(uow.customer_links.for_customer("store1", 7)) == 2
+        uow.commit()
+    # Then only their other link is listed, and the other customer's is untouched
+    with backend.uow() as uow:
+        assert uow.customer_links.for_customer("store1", 7) == [
+            CustomerLink("store1", 7, "sub_b", None)
+        ]
+        assert uow.customer_links.for_customer("store1", 8) == [
+            CustomerLink("store1", 8, "sub_a", None)
+        ]
+    # And filing it again lists it again
+    with backend.uow() as uow:
+        uow.customer_links.add(CustomerLink("store1", 7, "sub_a", None))
+        uow.commit()
+    with backend.uow() as uow:
+        assert [link.subscription_id for link in uow.customer_links.for_customer("store1", 7)] == [
+            "sub_a",
+            "sub_b",
+        ]
+
+
 def _plan(product_id: int, label: str = "Monthly") -> Plan:
     return Plan(product_id=product_id, cadences=[Cadence(label=label, interval=Interval.MONTH)])
 
