@@ -1017,6 +1017,22 @@ def test_a_cursor_this_listing_never_handed_out_is_refused(backend: Backend, whi
             reads.page("store1", customer_id=7, cursor="not-a-cursor!", limit=1)
 
 
+def test_a_listing_skips_a_customer_link_that_was_removed(backend: Backend) -> None:
+    # Given two subscriptions of one customer, one of which they were unfiled from
+    kept, left = subscription(customer_id=7), subscription(customer_id=7)
+    _filed(backend, kept, left)
+    with backend.uow() as uow:
+        uow.customer_links.remove("store1", 7, left.id, NOW)
+        uow.commit()
+    reads = backend.reads()
+    # When the customer's and the store's subscriptions are listed
+    mine = reads.page("store1", customer_id=7, cursor=None, limit=10)
+    store = reads.page("store1", customer_id=None, cursor=None, limit=10)
+    # Then only the one they are still filed under is read
+    assert [s.id for s in mine.subscriptions] == [kept.id]
+    assert [s.id for s in store.subscriptions] == [kept.id]
+
+
 def test_the_ops_queues_list_past_due_and_requires_action_oldest_first(backend: Backend) -> None:
     # Given two past-due subscriptions (the later one failed first), one requiring action,
     # an active one, and a past-due one of store2
