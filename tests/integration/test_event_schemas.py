@@ -259,6 +259,8 @@ def test_every_delivered_payload_matches_its_schema(world: World, stack: LocalSt
         world.shopper("ok"),
         [{"product_id": PRODUCT_ID, "quantity": 1, "product_options": [option]}],
     )
+    # and a checkout whose gift names no customer of the store (refused)
+    world.checkout(world.shopper("ok"), customer_message="gift-recipient: nobody@example.com")
     world.stack.pump()
     authorizing = World.create(stack, gateway_mode="authorization")
     authorizing.subscribe()

@@ -635,6 +635,39 @@ def test_customer_links_list_a_customers_subscriptions_once_committed(backend: B
         ]
 
 
+def test_a_removed_customer_link_lands_with_commit_and_an_add_files_it_again(
+    backend: Backend,
+) -> None:
+    # Given a customer filed under two subscriptions, and another customer under one of them
+    with backend.uow() as uow:
+        uow.customer_links.add(CustomerLink("store1", 7, "sub_a", "tok1"))
+        uow.customer_links.add(CustomerLink("store1", 7, "sub_b", None))
+        uow.customer_links.add(CustomerLink("store1", 8, "sub_a", None))
+        uow.commit()
+    # When one of the first customer's links is removed
+    with backend.uow() as uow:
+        uow.customer_links.remove("store1", 7, "sub_a", NOW)
+        assert len(uow.customer_links.for_customer("store1", 7)) == 2
+        uow.commit()
+    # Then only their other link is listed, and the other customer's is untouched
+    with backend.uow() as uow:
+        assert uow.customer_links.for_customer("store1", 7) == [
+            CustomerLink("store1", 7, "sub_b", None)
+        ]
+        assert uow.customer_links.for_customer("store1", 8) == [
+            CustomerLink("store1", 8, "sub_a", None)
+        ]
+    # And filing it again lists it again
+    with backend.uow() as uow:
+        uow.customer_links.add(CustomerLink("store1", 7, "sub_a", None))
+        uow.commit()
+    with backend.uow() as uow:
+        assert [link.subscription_id for link in uow.customer_links.for_customer("store1", 7)] == [
+            "sub_a",
+            "sub_b",
+        ]
+
+
 def _plan(product_id: int, label: str = "Monthly") -> Plan:
     return Plan(product_id=product_id, cadences=[Cadence(label=label, interval=Interval.MONTH)])
 
@@ -982,6 +1015,22 @@ def test_a_cursor_this_listing_never_handed_out_is_refused(backend: Backend, whi
             reads.page("store1", customer_id=8, cursor=cursor, limit=1)
         else:
             reads.page("store1", customer_id=7, cursor="not-a-cursor!", limit=1)
+
+
+def test_a_listing_skips_a_customer_link_that_was_removed(backend: Backend) -> None:
+    # Given two subscriptions of one customer, one of which they were unfiled from
+    kept, left = subscription(customer_id=7), subscription(customer_id=7)
+    _filed(backend, kept, left)
+    with backend.uow() as uow:
+        uow.customer_links.remove("store1", 7, left.id, NOW)
+        uow.commit()
+    reads = backend.reads()
+    # When the customer's and the store's subscriptions are listed
+    mine = reads.page("store1", customer_id=7, cursor=None, limit=10)
+    store = reads.page("store1", customer_id=None, cursor=None, limit=10)
+    # Then only the one they are still filed under is read
+    assert [s.id for s in mine.subscriptions] == [kept.id]
+    assert [s.id for s in store.subscriptions] == [kept.id]
 
 
 def test_the_ops_queues_list_past_due_and_requires_action_oldest_first(backend: Backend) -> None:

@@ -75,6 +75,8 @@ CHANGE_REQUEST_EXPIRED = "change_request.expired"
 # Custom field values a checkout carried that failed their definitions (the subscription
 # started without them).
 SUBSCRIPTION_CUSTOM_FIELDS_REFUSED = "subscription.custom_fields_refused"
+# A gift the checkout named that could not be made (the subscription is the buyer's own).
+SUBSCRIPTION_GIFT_REFUSED = "subscription.gift_refused"
 # Entitlements (what a subscription grants its holder, e.g. a customer group).
 ENTITLEMENT_GRANTED = "entitlement.granted"
 ENTITLEMENT_SUSPENDED = "entitlement.suspended"
@@ -141,6 +143,7 @@ EVENT_TYPES = frozenset(
         *ALLOTMENT_EVENT_TYPES,
         *LOCATION_EVENTS,
         SUBSCRIPTION_CUSTOM_FIELDS_REFUSED,
+        SUBSCRIPTION_GIFT_REFUSED,
         *ENTITLEMENT_TYPES,
     }
 )

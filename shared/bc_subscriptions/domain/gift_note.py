@@ -23,7 +23,12 @@ _EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
 
 
 class InvalidGiftNote(ValueError):
-    """The comments name a gift the capture cannot make (the message says why)."""
+    """The comments name a gift the capture cannot make (the message says why, `code` says
+    it for machines: the merchant's ops item carries the code, never the note itself)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -42,12 +47,18 @@ def parse_gift_note(message: str, *, purchased_at: datetime) -> GiftNote | None:
     recipients, dates = found.get("recipient", []), found.get("first-delivery", [])
     if not recipients:
         if dates:
-            raise InvalidGiftNote("a first delivery date without a gift recipient")
+            raise InvalidGiftNote(
+                "a first delivery date without a gift recipient", "first_delivery_without_recipient"
+            )
         return None
     if len(recipients) > 1 or len(dates) > 1:
-        raise InvalidGiftNote("a gift names one recipient and at most one first delivery")
+        raise InvalidGiftNote(
+            "a gift names one recipient and at most one first delivery", "more_than_one_gift_line"
+        )
     if not _EMAIL.fullmatch(recipients[0]):
-        raise InvalidGiftNote("the gift recipient is not an email address")
+        raise InvalidGiftNote(
+            "the gift recipient is not an email address", "recipient_not_an_email"
+        )
     first = _first_delivery(dates[0], purchased_at) if dates else None
     return GiftNote(recipients[0], first)
 
@@ -56,7 +67,10 @@ def _first_delivery(raw: str, purchased_at: datetime) -> datetime:
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        raise InvalidGiftNote("the first delivery is not a date (YYYY-MM-DD)") from None
+        raise InvalidGiftNote(
+            "the first delivery is not a date (YYYY-MM-DD)", "first_delivery_not_a_date"
+        ) from None
     if day <= purchased_at.astimezone(UTC).date():
-        raise InvalidGiftNote("the first delivery must be later than the purchase")
+        later = "the first delivery must be later than the purchase"
+        raise InvalidGiftNote(later, "first_delivery_not_after_purchase")
     return datetime(day.year, day.month, day.day, tzinfo=UTC)

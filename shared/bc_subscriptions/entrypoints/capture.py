@@ -26,6 +26,7 @@ def capture_order(
         plans=c.plan_catalog,
         order=order,
         companies=c.company_directory,
+        ops=c.ops_events,
     )
     if result.outcome in ("created", "already_captured") and result.subscription_ids:
         # Again on a repeat: a crash between the capture and the grants leaves none missing.

@@ -229,6 +229,11 @@ class OrderLinkRepository(Protocol):
 class CustomerLinkRepository(Protocol):
     def add(self, link: CustomerLink) -> None: ...
     def for_customer(self, store_hash: str, customer_id: int) -> list[CustomerLink]: ...
+    # The customer no longer acts on the subscription: `for_customer` stops listing it (an
+    # `add` files it again). Staged like `add`, so it lands with the role change.
+    def remove(
+        self, store_hash: str, customer_id: int, subscription_id: str, now: datetime
+    ) -> None: ...
 
 
 class PlanRepository(Protocol):

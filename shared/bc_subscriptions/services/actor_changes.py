@@ -3,8 +3,10 @@
 Each change is one unit of work: the actors change inside the subscription's own record (its
 version lock makes two racing changes one winner and one `ConcurrencyConflict`), the rule
 check runs before anything is staged, and the new actor's customer link is written with it
-so their portal lists the subscription without a scan. A link outlives a removed role (the
-portal and the card cascades read the roles from the record, not from the link).
+so their portal lists the subscription without a scan. A customer left holding no role
+(removed, or a replaced payer with no other) loses their link in the same unit of work, so
+their portal and card cascades stop reading the subscription; the owner's link stays (the
+subscription is filed under its owner whatever the roles say).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ def add_actor(
         uow.subscriptions.save(sub)
         if customer_id not in linked:
             uow.customer_links.add(CustomerLink(store_hash, customer_id, sub.id, None))
+        _unlink_roleless(uow, sub, linked, now)
         uow.commit()
     return sub
 
@@ -67,7 +70,19 @@ def remove_actor(
     """End the customer's role; removing the only payer (or the owner) is refused."""
     with uow_factory() as uow:
         sub = owned_by_caller(uow, store_hash, subscription_id, None)
+        linked = customers_of(sub.actors_in_force())
         subscription_actors.remove_actor(sub, customer_id, role, now)
         uow.subscriptions.save(sub)
+        _unlink_roleless(uow, sub, linked, now)
         uow.commit()
     return sub
+
+
+def _unlink_roleless(
+    uow: UnitOfWork, sub: Subscription, linked: frozenset[int], now: datetime
+) -> None:
+    """Remove the link of every customer who held a role before the change and holds none
+    after it, except the owner's."""
+    left = linked - customers_of(sub.actors_in_force()) - {sub.customer_id}
+    for customer_id in sorted(left):
+        uow.customer_links.remove(sub.store_hash, customer_id, sub.id, now)

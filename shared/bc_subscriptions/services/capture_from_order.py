@@ -12,6 +12,13 @@ from ..domain.company import CompanyMembership
 from ..domain.custom_field_entry import checkout_custom_fields, option_values
 from ..domain.custom_fields import CustomFieldDefinition
 from ..domain.gift_note import InvalidGiftNote, parse_gift_note
+from ..domain.gift_refusal import (
+    GUEST_BUYER,
+    RECIPIENT_IS_BUYER,
+    RECIPIENT_NOT_A_CUSTOMER,
+    GiftRefusal,
+    refuse_gift,
+)
 from ..domain.plan import Cadence, Plan, PlanTerms
 from ..domain.shipping import Consignment, ShipTo, ship_to
 from ..domain.subscription import LockedLine, PaymentMethod, Subscription
@@ -25,9 +32,10 @@ from ..ports.bigcommerce import (
     ShippingAddress,
 )
 from ..ports.clock import Clock
-from ..ports.storage import ConcurrencyConflict, CustomerLink, OrderLink, UnitOfWork
+from ..ports.storage import ConcurrencyConflict, CustomerLink, OpsEvents, OrderLink, UnitOfWork
 from .action_links import issue_action_link
 from .company_directory import CompanyDirectory
+from .refused_gifts import raise_gift_refused
 
 # Awaiting Fulfillment, Awaiting Shipment, Shipped, Partially Shipped, Completed, Awaiting Pickup.
 PAID_STATUSES = frozenset({11, 9, 2, 3, 10, 8})
@@ -68,13 +76,16 @@ def capture_from_order(
     plans: PlanLookup,
     order: Order | None = None,
     companies: CompanyDirectory | None = None,
+    ops: OpsEvents | None = None,
 ) -> CaptureResult:
     """Create the order's subscriptions; a repeat or concurrent call creates nothing more.
 
     `order` is the order as just listed (reconciliation): one that is ours or unpaid is
     settled without reading it again. Otherwise one read brings the order with its lines and
     every consignment; with the plans cached a captured order costs three calls (the order,
-    its transactions, the shopper's stored instruments).
+    its transactions, the shopper's stored instruments). A gift the comments name but that
+    cannot be made is told to the merchant: `subscription.gift_refused` on each subscription, and
+    a `gift.refused` item in `ops` once committed.
     """
     with uow:
         if (link := uow.order_links.get(store_hash, order_id)) is not None:
@@ -92,7 +103,7 @@ def capture_from_order(
         return CaptureResult("no_subscription_lines")
     payment_method = _stored_payment_method(store_hash, full, bc)
     consignments = _shipping_consignments(full)
-    gift = _gift(store_hash, full, bc, now)
+    gift, refusal = _gift(store_hash, full, bc, now)
     with uow:
         config = uow.tenant_configs.get(store_hash)
         ttl = config.action_link_ttl_hours
@@ -118,6 +129,7 @@ def capture_from_order(
                 payment_method=payment_method,
                 company=company,
                 gift=gift,
+                refusal=refusal,
             )
             for (cadence, terms), (lines, trial_days, line_ids) in groups.items()
         ]
@@ -137,6 +149,7 @@ def capture_from_order(
             # A concurrent delivery of the same order committed first; its result stands.
             link = uow.order_links.get(store_hash, order_id)
             return _already(link) if link else CaptureResult("already_captured")
+    raise_gift_refused(ops, store_hash, order_id, refusal, ids, now)
     return CaptureResult("created", ids)
 
 
@@ -163,6 +176,7 @@ def _start(
     card_ttl_hours: int,
     company: CompanyMembership | None = None,
     gift: Gift | None = None,
+    refusal: GiftRefusal | None = None,
     custom: tuple[dict[str, Any], list[dict[str, str]]] = ({}, []),
 ) -> Subscription:
     first = ship.addresses[0] if ship.addresses else None
@@ -204,6 +218,8 @@ def _start(
     )
     if refused:
         refuse_custom_fields(sub, refused, now)
+    if refusal is not None:
+        refuse_gift(sub, refusal, now)
     return sub
 
 
@@ -318,24 +334,26 @@ def _stored_payment_method(store_hash: str, order: Order, bc: BigCommerce) -> Pa
     )
 
 
-def _gift(store_hash: str, order: Order, bc: BigCommerce, now: datetime) -> Gift | None:
+def _gift(
+    store_hash: str, order: Order, bc: BigCommerce, now: datetime
+) -> tuple[Gift | None, GiftRefusal | None]:
     """The gift the order's comments name, if they name a customer of this store other than
-    the buyer (one BigCommerce call, only for a gift). A gift that cannot be made is logged
-    and the order starts its subscriptions for the buyer alone."""
+    the buyer (one BigCommerce call, only for a gift), or why the gift they name cannot be
+    made (also logged): the order then starts its subscriptions for the buyer alone."""
     try:
         note = parse_gift_note(order.customer_message, purchased_at=now)
     except InvalidGiftNote as refused:
         logger.warning("gift refused", order_id=order.id, reason=str(refused))
-        return None
+        return None, GiftRefusal(refused.code)
     if note is None:
-        return None
+        return None, None
     if order.customer_id == 0:
         logger.warning("gift refused", order_id=order.id, reason="a guest cannot give a gift")
-        return None
+        return None, GiftRefusal(GUEST_BUYER)
     found = bc.find_customers(store_hash, emails=[note.recipient_email])
     recipient = next((c.id for c in found if c.email.lower() == note.recipient_email.lower()), 0)
     if not recipient or recipient == order.customer_id:
         reason = "the recipient is not another customer of the store"
         logger.warning("gift refused", order_id=order.id, reason=reason)
-        return None
-    return Gift(recipient, note.first_delivery_at)
+        return None, GiftRefusal(RECIPIENT_IS_BUYER if recipient else RECIPIENT_NOT_A_CUSTOMER)
+    return Gift(recipient, note.first_delivery_at), None

@@ -1,7 +1,15 @@
-"""Subscriptions filed under their customer (store partition), staged with the subscriptions."""
+"""Subscriptions filed under their customer (store partition), staged with the subscriptions.
+
+A removed link is overwritten with a tombstone (`removed_at`, and a `ttl` of the removal
+time) rather than deleted: no function may delete items from the table (history is
+append-only, the template grants no `DeleteItem`), while the table's TTL may. Reads skip the
+tombstone at once; DynamoDB's TTL sweep takes it out of the partition within days, after
+which it costs no read at all. A later `add` of the same link overwrites the tombstone.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ...ports.storage import CustomerLink
@@ -33,6 +41,21 @@ class CustomerLinks:
             )
         )
 
+    def remove(
+        self, store_hash: str, customer_id: int, subscription_id: str, now: datetime
+    ) -> None:
+        self._uow.stage(
+            CustomerLinkItem(
+                keys.store_pk(store_hash),
+                _prefix(customer_id) + subscription_id,
+                store_hash=store_hash,
+                customer_id=customer_id,
+                subscription_id=subscription_id,
+                removed_at=keys.timestamp(now),
+                ttl=int(now.timestamp()),
+            )
+        )
+
     def for_customer(self, store_hash: str, customer_id: int) -> list[CustomerLink]:
         with translated_errors():
             rows = CustomerLinkItem.query(
@@ -43,4 +66,5 @@ class CustomerLinks:
             return [
                 CustomerLink(store_hash, customer_id, r.subscription_id, r.instrument_token)
                 for r in rows
+                if r.removed_at is None
             ]

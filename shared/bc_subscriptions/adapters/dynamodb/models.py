@@ -194,6 +194,9 @@ class CustomerLinkItem(_Item):
     customer_id = NumberAttribute()
     subscription_id = UnicodeAttribute()
     instrument_token = UnicodeAttribute(null=True)
+    # A removed link (the customer left every role): skipped by reads, expired by TTL.
+    removed_at = UnicodeAttribute(null=True)
+    ttl = NumberAttribute(null=True)
 
 
 class CompanyLinkItem(_Item):

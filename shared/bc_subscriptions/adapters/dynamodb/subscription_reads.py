@@ -39,6 +39,8 @@ class SubscriptionReads:
             rows = CustomerLinkItem.query(
                 keys.store_pk(store_hash),
                 CustomerLinkItem.sk.startswith(prefix),
+                # A removed link (see customer_links) still counts toward the page's limit.
+                filter_condition=CustomerLinkItem.removed_at.does_not_exist(),
                 limit=limit,
                 last_evaluated_key=start,
             )

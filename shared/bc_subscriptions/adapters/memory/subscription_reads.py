@@ -16,6 +16,7 @@ from ...domain.charge import Charge
 from ...domain.sealed_fields import without_sealed
 from ...domain.subscription import Subscription
 from ...ports.storage import (
+    CustomerLink,
     DueSubscription,
     OverduePage,
     OverdueRenewal,
@@ -50,7 +51,9 @@ class MemorySubscriptionReads:
         after = _decode(cursor, store_hash, prefix)["sk"]["S"] if cursor else None
         rows = self._store.query(keys.store_pk(store_hash), prefix, prefix + "\uffff")
         links = [(sk, row.value) for sk, row in rows if after is None or sk > after][:limit]
-        subs = self._load(store_hash, [link.subscription_id for _, link in links])
+        # A removed link counts toward the limit and is skipped, as DynamoDB's filter does.
+        live = [link for _, link in links if isinstance(link, CustomerLink)]
+        subs = self._load(store_hash, [link.subscription_id for link in live])
         # A full page hands out a cursor, as a DynamoDB query that reached its limit does.
         last = {"sk": {"S": links[-1][0]}} if len(links) == limit else None
         return SubscriptionPage(subs, _encode(last, store_hash, prefix) if last else None)

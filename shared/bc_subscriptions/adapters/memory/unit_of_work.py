@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
@@ -247,7 +248,20 @@ class _CustomerLinks:
     def for_customer(self, store_hash: str, customer_id: int) -> list[CustomerLink]:
         prefix = _customer_prefix(customer_id)
         rows = self._uow.store.query(keys.store_pk(store_hash), prefix, prefix + "\uffff")
-        return [row.value for _, row in rows]
+        return [row.value for _, row in rows if not isinstance(row.value, _RemovedLink)]
+
+    def remove(
+        self, store_hash: str, customer_id: int, subscription_id: str, now: datetime
+    ) -> None:
+        # A tombstone, as the DynamoDB adapter keeps one (it may not delete items).
+        sk = _customer_prefix(customer_id) + subscription_id
+        self._uow.stage_put((keys.store_pk(store_hash), sk), _RemovedLink(subscription_id, now))
+
+
+@dataclass(frozen=True)
+class _RemovedLink:
+    subscription_id: str
+    removed_at: datetime
 
 
 def _customer_prefix(customer_id: int) -> str:
