@@ -6,6 +6,7 @@ relies on what DynamoDB does too.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from bc_subscriptions.adapters.dynamodb.connection import shared_connection
 from bc_subscriptions.adapters.dynamodb.event_items import stored_event
 from bc_subscriptions.adapters.dynamodb.models import EventItem
 from bc_subscriptions.adapters.dynamodb.open_authorizations import OpenAuthorizations
-from bc_subscriptions.adapters.dynamodb.plan_cache import DynamoPlanCache
+from bc_subscriptions.adapters.dynamodb.plan_cache import DynamoOpsEvents, DynamoPlanCache
 from bc_subscriptions.adapters.dynamodb.removed_users import RemovedUsers
 from bc_subscriptions.adapters.dynamodb.store_records import DueSubscriptions, Installs
 from bc_subscriptions.adapters.dynamodb.subscription_reads import InvalidCursor, SubscriptionReads
@@ -33,6 +34,7 @@ from bc_subscriptions.adapters.memory import (
     MemoryDueSubscriptions,
     MemoryInstalls,
     MemoryOpenAuthorizations,
+    MemoryOpsEvents,
     MemoryPlanCache,
     MemoryRemovedUsers,
     MemoryStore,
@@ -67,6 +69,7 @@ from bc_subscriptions.ports.storage import (
     ConcurrencyConflict,
     CustomerLink,
     Install,
+    OpsEvent,
     OrderLink,
     StoredEvent,
     UnitOfWork,
@@ -1505,3 +1508,83 @@ def test_a_subscriptions_custom_field_values_read_back_as_written(backend: Backe
     with backend.uow() as uow:
         read = uow.subscriptions.get("store1", sub.id)
     assert read is not None and read.custom_fields == values
+
+
+def _ops_events(backend: Backend) -> MemoryOpsEvents | DynamoOpsEvents:
+    """One adapter for the test: the memory one holds what it recorded itself."""
+    return MemoryOpsEvents() if backend.name == "memory" else DynamoOpsEvents()
+
+
+def _record_ops(ops: MemoryOpsEvents | DynamoOpsEvents, store_hash: str, *types: str) -> None:
+    """One item per type, a minute apart, in the order given (the last is the newest)."""
+    for n, type_ in enumerate(types):
+        at = NOW + timedelta(minutes=n, microseconds=123)
+        ops.record(OpsEvent(store_hash, type_, {"n": n, "amount": Decimal("1.50")}, at))
+
+
+def test_ops_items_list_newest_first_page_by_page_and_only_the_stores_own(
+    backend: Backend,
+) -> None:
+    # Given five ops items in this store and one in another
+    ops = _ops_events(backend)
+    _record_ops(ops, "other", "plan.invalid")
+    _record_ops(ops, "abc123", "plan.invalid", "gift.refused", "plan.invalid", "a", "b")
+    # When the store's items are read two at a time
+    pages, cursor = [], None
+    while True:
+        page = ops.page("abc123", type_=None, cursor=cursor, limit=2)
+        pages.append(page.items)
+        if page.cursor is None:
+            break
+        cursor = page.cursor
+    # Then they come newest first, to the second, their data as JSON keeps it, nothing twice
+    assert [[i.data["n"] for i in items] for items in pages] == [[4, 3], [2, 1], [0]]
+    first = pages[-1][0]
+    assert first.type == "plan.invalid" and first.data == {"n": 0, "amount": "1.50"}
+    assert first.occurred_at == NOW.replace(microsecond=0)
+    ids = [i.id for items in pages for i in items]
+    assert len(set(ids)) == 5
+
+
+def test_a_full_last_ops_item_page_hands_out_no_cursor(backend: Backend) -> None:
+    # Given exactly two items
+    ops = _ops_events(backend)
+    _record_ops(ops, "abc123", "a", "b")
+    # When two are asked for
+    page = ops.page("abc123", type_=None, cursor=None, limit=2)
+    # Then both come and nothing is said to follow
+    assert [i.type for i in page.items] == ["b", "a"] and page.cursor is None
+
+
+def test_the_ops_item_type_filter_pages_over_that_type_alone(backend: Backend) -> None:
+    # Given plan.invalid items with other types between them
+    ops = _ops_events(backend)
+    _record_ops(ops, "abc123", "plan.invalid", "gift.refused", "plan.invalid", "x", "plan.invalid")
+    # When only plan.invalid is asked for, one at a time
+    seen, cursor = [], None
+    while True:
+        page = ops.page("abc123", type_="plan.invalid", cursor=cursor, limit=1)
+        seen += [(i.type, i.data["n"]) for i in page.items]
+        if page.cursor is None:
+            break
+        cursor = page.cursor
+    # Then each page holds one of them, newest first, and no page is empty
+    assert seen == [("plan.invalid", 4), ("plan.invalid", 2), ("plan.invalid", 0)]
+    assert ops.page("abc123", type_="nothing.like.it", cursor=None, limit=5).items == []
+
+
+@pytest.mark.parametrize("which", ["another store", "not a cursor", "a forged key"])
+def test_an_ops_item_cursor_this_listing_never_handed_out_is_refused(
+    backend: Backend, which: str
+) -> None:
+    # Given a cursor handed out by another store's list, garbage, and a forged key
+    ops = _ops_events(backend)
+    _record_ops(ops, "abc123", "a", "b")
+    _record_ops(ops, "other", "a", "b")
+    theirs = ops.page("other", type_=None, cursor=None, limit=1).cursor
+    assert theirs is not None
+    forged = base64.urlsafe_b64encode(b'{"s": "abc123", "k": "SUB#x"}').decode()
+    cursor = {"another store": theirs, "not a cursor": "%%%", "a forged key": forged}[which]
+    # When this store's list is read from it, Then it is refused
+    with pytest.raises(InvalidCursor):
+        ops.page("abc123", type_=None, cursor=cursor, limit=1)

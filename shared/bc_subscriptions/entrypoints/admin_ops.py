@@ -1,5 +1,6 @@
 """Admin ops queues about work the engine could not finish: stuck renewal workflows and
-dead-lettered messages (with their redrive). Thin: each route calls one service."""
+dead-lettered messages (with their redrive), and the ops items recorded for the operator.
+Thin: each route calls one service."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from pydantic import BaseModel, Field
 
 from ..bootstrap import container
 from ..domain.charge import Charge
+from ..ports.ops_items import OpsItem
 from ..ports.storage import DeadLetter, UnitOfWork
 from ..services import dead_letters as letters
+from ..services import ops_items
 from ..services.stuck_workflows import MAX_PAGE, StuckWorkflow, stuck_workflows
 from .admin_auth import session_store
 from .responses import error
@@ -107,6 +110,22 @@ class DeadLetterList(BaseModel):
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")
 
 
+class OpsItemView(BaseModel):
+    id: str
+    type: str = Field(description="e.g. plan.invalid, subscription.cancel_routed, gift.refused")
+    occurred_at: datetime
+    data: dict[str, object] = Field(description="What the item is about; its keys vary by type")
+
+    @classmethod
+    def of(cls, item: OpsItem) -> OpsItemView:
+        return cls(id=item.id, type=item.type, occurred_at=item.occurred_at, data=item.data)
+
+
+class OpsItemList(BaseModel):
+    items: list[OpsItemView]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")
+
+
 def _store() -> str:
     return session_store(router.current_event.headers)
 
@@ -142,6 +161,20 @@ def dead_letters(
         _store(), letters=container().dead_letters, cursor=cursor, limit=limit
     )
     return DeadLetterList(items=[DeadLetterView.of(x) for x in page.items], next_cursor=page.cursor)
+
+
+@router.get("/admin/ops/items")
+def items(
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=ops_items.MAX_PAGE)] = 25,
+    type: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+) -> OpsItemList:
+    """What the engine recorded for the operator to look at (an invalid plan, a cancel routed
+    to the legal team, an overdue invoice...), newest first; kept 90 days."""
+    page = ops_items.list_ops_items(
+        _store(), reads=container().ops_events, type_=type, cursor=cursor, limit=limit
+    )
+    return OpsItemList(items=[OpsItemView.of(x) for x in page.items], next_cursor=page.cursor)
 
 
 @router.post("/admin/ops/dead-letters/<dead_letter_id>/redrive")

@@ -8,10 +8,12 @@ from datetime import datetime, timedelta
 from ulid import ULID
 
 from ...domain.plan import Plan
+from ...ports.ops_items import OpsItemPage
 from ...ports.storage import CachedPlan, OpsEvent
 from . import keys
 from .errors import translated_errors
 from .models import OpsEventItem, PlanItem
+from .ops_items import DynamoOpsItemReads
 
 OPS_EVENT_RETENTION = timedelta(days=90)
 
@@ -63,7 +65,13 @@ class DynamoPlanCache:
 
 
 class DynamoOpsEvents:
-    """Kept in the store's partition, newest last; never relayed to merchant endpoints."""
+    """Kept in the store's partition, newest last; never relayed to merchant endpoints.
+    `page` reads them back for the operator (the admin ops items list)."""
+
+    def page(
+        self, store_hash: str, *, type_: str | None, cursor: str | None, limit: int
+    ) -> OpsItemPage:
+        return DynamoOpsItemReads().page(store_hash, type_=type_, cursor=cursor, limit=limit)
 
     def record(self, event: OpsEvent) -> None:
         with translated_errors():

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime
 
+from ulid import ULID
+
+from ...ports.ops_items import OpsItem, OpsItemPage
 from ...ports.storage import CachedPlan, OpsEvent
 from ..dynamodb import keys
+from ..dynamodb.ops_item_cursor import decode, encode, item_id
 from .store import MemoryStore, Write
 
 
@@ -38,8 +43,38 @@ def _second(value: datetime) -> datetime:
 
 
 class MemoryOpsEvents:
+    """`recorded`: what was recorded, as given; `page` reads it back as DynamoDB keeps it
+    (sorted by the same keys, to the second, the data through JSON)."""
+
     def __init__(self) -> None:
         self.recorded: list[OpsEvent] = []
+        self._keyed: list[tuple[str, OpsEvent]] = []
 
     def record(self, event: OpsEvent) -> None:
         self.recorded.append(event)
+        self._keyed.append((f"OPS#{keys.timestamp(event.occurred_at)}#{ULID()}", event))
+
+    def page(
+        self, store_hash: str, *, type_: str | None, cursor: str | None, limit: int
+    ) -> OpsItemPage:
+        after = decode(cursor, store_hash) if cursor else None
+        mine = sorted(
+            (
+                (sk, e)
+                for sk, e in self._keyed
+                if e.store_hash == store_hash
+                and (type_ is None or e.type == type_)
+                and (after is None or sk < after)
+            ),
+            key=lambda row: row[0],
+            reverse=True,
+        )
+        shown = mine[:limit]
+        more = len(mine) > limit
+        next_cursor = encode(shown[-1][0], store_hash) if more else None
+        return OpsItemPage([_ops_item(sk, e) for sk, e in shown], next_cursor)
+
+
+def _ops_item(sk: str, event: OpsEvent) -> OpsItem:
+    data = json.loads(json.dumps(event.data, default=str))
+    return OpsItem(item_id(sk), event.type, _second(event.occurred_at), data)
