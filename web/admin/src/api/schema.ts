@@ -348,6 +348,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/ops/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GET /admin/ops/items */
+        get: operations["items_admin_ops_items_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/ops/requires-action": {
         parameters: {
             query?: never;
@@ -1977,6 +1994,38 @@ export interface components {
              */
             sample_order_id: number | null;
         };
+        /** OpsItemList */
+        OpsItemList: {
+            /** Items */
+            items: components["schemas"]["OpsItemView"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null: done
+             */
+            next_cursor: string | null;
+        };
+        /** OpsItemView */
+        OpsItemView: {
+            /**
+             * Data
+             * @description What the item is about; its keys vary by type
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: string;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /**
+             * Type
+             * @description e.g. plan.invalid, subscription.cancel_routed, gift.refused
+             */
+            type: string;
+        };
         /** OpsQueue */
         OpsQueue: {
             /** Items */
@@ -3088,6 +3137,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpsQueue"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    items_admin_ops_items_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+                type?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpsItemList"];
                 };
             };
             /** @description Validation Error */

@@ -10,6 +10,7 @@ import { currentCursor, FIRST } from "../paging";
 import { href, QUEUES, type Queue } from "../router";
 import { useAdminApi, useLoad } from "../useApi";
 import { ChangeRequestTable } from "./ChangeRequests";
+import { OpsItems } from "./OpsItems";
 import { QUEUE_WORDS } from "./Dashboard";
 
 const EMPTY: Record<Queue, string> = {
@@ -36,6 +37,7 @@ export function OpsQueueScreen({ queue }: { queue: Queue }) {
         onTabClick={(q) => (window.location.hash = href({ screen: "ops", queue: q as Queue }))}
       />
       <QueuePage key={queue} queue={queue} />
+      <OpsItems />
     </Panel>
   );
 }
