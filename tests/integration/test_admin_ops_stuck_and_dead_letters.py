@@ -322,4 +322,5 @@ def test_the_openapi_document_lists_the_ops_routes(world: World) -> None:
         "/admin/ops/stuck-workflows",
         "/admin/ops/dead-letters",
         "/admin/ops/dead-letters/{dead_letter_id}/redrive",
+        "/admin/ops/items",
     } <= set(reply.json()["paths"])
