@@ -60,6 +60,7 @@ WORDS = [
     "requires-action",
     "stuck-workflows",
     "dead-letters",
+    "items",
     "redrive",
     "openapi.json",
     "payment-method",
