@@ -7,21 +7,20 @@ up on is what the merchant's ops view reads instead.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from datetime import datetime, timedelta
-from typing import Any
 
 from ...ports.storage import ConcurrencyConflict, DeadLetter, DeadLetterPage
-from . import keys
+from . import keys, store_cursor
 from .errors import translated_errors
 from .models import DeadLetterItem
-from .subscription_reads import InvalidCursor
 
 RETENTION = timedelta(days=30)
 _ID = re.compile(r"dl_[0-9A-HJKMNP-TV-Z]{26}")
+
+
+def _is_dead_letter_key(sk: str) -> bool:
+    return bool(_ID.fullmatch(sk.removeprefix(keys.DEAD_LETTER)))
 
 
 def _time(value: str) -> datetime:
@@ -62,7 +61,12 @@ class DynamoDeadLetters:
     def page(self, store_hash: str, *, cursor: str | None, limit: int) -> DeadLetterPage:
         """Newest first (ULID ids sort by time, so the partition's key order reversed)."""
         pk = keys.store_pk(store_hash)
-        start = {"pk": {"S": pk}, "sk": {"S": _decode(cursor, store_hash)}} if cursor else None
+        after = (
+            store_cursor.decode(cursor, store_hash, valid_key=_is_dead_letter_key)
+            if cursor
+            else None
+        )
+        start = {"pk": {"S": pk}, "sk": {"S": after}} if after else None
         with translated_errors():
             rows = DeadLetterItem.query(
                 pk,
@@ -73,7 +77,9 @@ class DynamoDeadLetters:
             )
             items = [_letter(r) for r in rows]
             last = rows.last_evaluated_key
-        return DeadLetterPage(items, _encode(last["sk"]["S"], store_hash) if last else None)
+        return DeadLetterPage(
+            items, store_cursor.encode(last["sk"]["S"], store_hash) if last else None
+        )
 
     def mark_redriven(self, store_hash: str, dead_letter_id: str, at: datetime) -> bool:
         item = DeadLetterItem(*keys.dead_letter_key(store_hash, dead_letter_id))
@@ -109,24 +115,3 @@ def _letter(item: DeadLetterItem) -> DeadLetter:
         event_type=item.event_type,
         redriven_at=_time(item.redriven_at) if item.redriven_at else None,
     )
-
-
-def _encode(sk: str, store_hash: str) -> str:
-    raw = json.dumps({"s": store_hash, "k": sk}).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str, store_hash: str) -> str:
-    refused = InvalidCursor("cursor is not one this listing handed out")
-    try:
-        doc: Any = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError) as exc:
-        raise refused from exc
-    # Another store's cursor would start this query in the right partition anyway, but it is
-    # refused all the same: a cursor is only good where it was handed out.
-    if not isinstance(doc, dict) or doc.get("s") != store_hash:
-        raise refused
-    sk = doc.get("k")
-    if not isinstance(sk, str) or not _ID.fullmatch(sk.removeprefix(keys.DEAD_LETTER)):
-        raise refused
-    return sk
