@@ -7,8 +7,8 @@ lock, as one DynamoDB transaction would.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import datetime
 
 from ...domain.allotments import AllotmentDebit, AllotmentGrant
 from ...domain.sealed_fields import has_secrets
@@ -21,7 +21,8 @@ from ...ports.allotment_storage import (
 )
 from ..dynamodb import allotment_keys as ak
 from ..dynamodb import keys
-from .store import MemoryStore, Seen, Write
+from .indexes import StoresVisited
+from .store import MemoryStore, Seen, Write, second
 from .unit_of_work import _stored
 
 
@@ -98,21 +99,10 @@ class MemoryAllotments:
         self._store.apply(writes)
 
 
-class MemoryAllotmentDue:
+class MemoryAllotmentDue(StoresVisited):
     """What the refresh index would list: active grants whose next period has begun."""
 
-    def __init__(
-        self, store: MemoryStore, *, shards: int = 8, installed: Iterable[str] | None = None
-    ) -> None:
-        self._store, self._shards = store, shards
-        self._installed = None if installed is None else sorted(set(installed))
-
-    def stores(self) -> Iterator[str]:
-        if self._installed is not None:
-            yield from self._installed
-            return
-        found = {pk.split("#")[1] for (pk, _), _ in self._store.scan("ALLOT#", keys.META)}
-        yield from sorted(found)
+    PARTITION = "ALLOT#"
 
     def due(self, now: datetime, store_hash: str) -> Iterator[GrantDue]:
         limit = keys.timestamp(now)
@@ -125,10 +115,6 @@ class MemoryAllotmentDue:
             if due_at is None or keys.timestamp(due_at) > limit:
                 continue
             due_pk, due_sk = ak.due_keys(store_hash, grant.id, due_at, self._shards)
-            rows.append((due_pk, due_sk, GrantDue(store_hash, grant.id, _second(due_at))))
+            rows.append((due_pk, due_sk, GrantDue(store_hash, grant.id, second(due_at))))
         for _, _, due in sorted(rows, key=lambda r: (r[0], r[1])):
             yield due
-
-
-def _second(value: datetime) -> datetime:
-    return datetime.strptime(keys.timestamp(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)

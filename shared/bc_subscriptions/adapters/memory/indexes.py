@@ -8,21 +8,20 @@ time (to the second, as the index keys keep it) is at or before `now`, shard by 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ...domain.charge import Charge
 from ...domain.subscription import Subscription
 from ...ports.storage import AuthorizationDue, DueSubscription
 from ..dynamodb import keys
-from .store import MemoryStore
+from .store import MemoryStore, second
 
 
-def _second(value: datetime) -> datetime:
-    return datetime.strptime(keys.timestamp(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+class StoresVisited:
+    """The stores a sweep visits: `installed`, or every store holding a record under
+    `PARTITION` (what the installs table would list)."""
 
-
-class MemoryDueSubscriptions:
-    """`installed`: the stores the sweep visits (None: every store holding a subscription)."""
+    PARTITION = "SUB#"
 
     def __init__(
         self, store: MemoryStore, *, shards: int = 8, installed: Iterable[str] | None = None
@@ -34,8 +33,12 @@ class MemoryDueSubscriptions:
         if self._installed is not None:
             yield from self._installed
             return
-        found = {pk.split("#")[1] for (pk, _), _ in self._store.scan("SUB#", keys.META)}
+        found = {pk.split("#")[1] for (pk, _), _ in self._store.scan(self.PARTITION, keys.META)}
         yield from sorted(found)
+
+
+class MemoryDueSubscriptions(StoresVisited):
+    """`installed`: the stores the sweep visits (None: every store holding a subscription)."""
 
     def due(self, now: datetime, store_hash: str) -> Iterator[DueSubscription]:
         limit = keys.timestamp(now)
@@ -53,7 +56,7 @@ class MemoryDueSubscriptions:
                 (
                     shard,
                     due_sk,
-                    DueSubscription(store_hash, sub.id, sub.next_cycle, _second(due_at)),
+                    DueSubscription(store_hash, sub.id, sub.next_cycle, second(due_at)),
                 )
             )
         for _, _, due in sorted(rows, key=lambda r: (r[0], r[1])):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime
 
 from ulid import ULID
 
@@ -12,7 +11,7 @@ from ...ports.ops_items import OpsItem, OpsItemPage
 from ...ports.storage import CachedPlan, OpsEvent
 from ..dynamodb import keys
 from ..dynamodb.ops_item_cursor import decode, encode, item_id
-from .store import MemoryStore, Write
+from .store import MemoryStore, Write, second
 
 
 class MemoryPlanCache:
@@ -30,16 +29,12 @@ class MemoryPlanCache:
 
     def put(self, store_hash: str, entry: CachedPlan) -> None:
         if entry.refreshed_at is not None:  # the DynamoDB item keeps it to the second
-            entry = dataclasses.replace(entry, refreshed_at=_second(entry.refreshed_at))
+            entry = dataclasses.replace(entry, refreshed_at=second(entry.refreshed_at))
         self._entries[(store_hash, entry.product_id)] = entry
         if self._store is not None:
             key = (keys.store_pk(store_hash), keys.plan_sk(entry.product_id))
             doc = entry.plan.model_dump_json() if entry.plan else ""
             self._store.apply([Write(key, doc)])
-
-
-def _second(value: datetime) -> datetime:
-    return datetime.strptime(keys.timestamp(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 class MemoryOpsEvents:
@@ -77,4 +72,4 @@ class MemoryOpsEvents:
 
 def _ops_item(sk: str, event: OpsEvent) -> OpsItem:
     data = json.loads(json.dumps(event.data, default=str))
-    return OpsItem(item_id(sk), event.type, _second(event.occurred_at), data)
+    return OpsItem(item_id(sk), event.type, second(event.occurred_at), data)

@@ -10,12 +10,19 @@ import bisect
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from ...ports.storage import ConcurrencyConflict, StoredEvent
+from ..dynamodb import keys
 
 # DynamoDB's TransactWriteItems limit; the DynamoDB unit of work refuses more before sending.
 MAX_TRANSACTION_ITEMS = 100
+
+
+def second(value: datetime) -> datetime:
+    """A time as DynamoDB items keep it: to the second."""
+    return datetime.strptime(keys.timestamp(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 @dataclass

@@ -8,15 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ...ports.storage import Install
-from ..dynamodb import keys
-
-
-def _second(value: datetime) -> datetime:
-    # The DynamoDB item keeps the install time to the second.
-    return datetime.strptime(keys.timestamp(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+from .store import second
 
 
 class MemoryInstalls:
@@ -45,7 +40,7 @@ class MemoryInstalls:
 
     def put(self, install: Install, now: datetime) -> None:
         # A put replaces the whole item: the store id learnt before is not kept.
-        stored = dataclasses.replace(install, changed_at=_second(now), store_id=None)
+        stored = dataclasses.replace(install, changed_at=second(now), store_id=None)
         with self._lock:
             self._installs[install.store_hash] = stored
 
