@@ -38,6 +38,22 @@ class CommitHook:
         self._after(self.commits)
 
 
+def dying_after_commit(
+    uow: Callable[[], Any], n: int, *, raising: type[BaseException] = Crash
+) -> Callable[[], CommitHook]:
+    """Units of work from `uow` whose `n`-th commit, counted across all of them, is the
+    process's last: `raising` is raised right after it landed."""
+    commits = 0
+
+    def after(_: int) -> None:
+        nonlocal commits
+        commits += 1
+        if commits == n:
+            raise raising(f"died after commit {n}")
+
+    return lambda: CommitHook(uow(), after)
+
+
 class CrashAfterCall:
     """The real BigCommerce client; `crash_after` names a call whose answer is never seen."""
 

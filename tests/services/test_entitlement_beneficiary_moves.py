@@ -9,9 +9,7 @@ are settled by reading BigCommerce back, with the sweep finishing what was left.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -31,7 +29,7 @@ from .beneficiary_moves import (
     remove_beneficiary,
     retail_shopper,
 )
-from .crashing import KINDS, CommitHook
+from .crashing import KINDS, dying_after_commit
 from .entitlement_world import MembershipWorld
 
 GOLD_PRODUCT = 4343
@@ -209,17 +207,6 @@ def test_a_death_between_the_two_bigcommerce_updates_is_finished_by_the_sweep() 
     assert _no_work_left(m)
 
 
-def _dying_uow(m: MembershipWorld, die_at: int) -> Callable[[], Any]:
-    commits = [0]
-
-    def after(_n: int) -> None:
-        commits[0] += 1
-        if commits[0] == die_at:
-            raise Died(f"died after commit {die_at}")
-
-    return lambda: CommitHook(m.world.uow(), after)
-
-
 @pytest.mark.parametrize("die_at", [1, 2, 3, 4, 5])
 def test_a_death_after_any_of_the_moves_commits_is_finished_by_the_sweep(die_at: int) -> None:
     # Given a consumer that dies after the move's commit, or after one of the four commits
@@ -228,7 +215,7 @@ def test_a_death_after_any_of_the_moves_commits_is_finished_by_the_sweep(die_at:
     friend = retail_shopper(m)
     name_beneficiary(m, friend)
     with contextlib.suppress(Died):
-        m.stream(deps=m.deps(uow=_dying_uow(m, die_at)))
+        m.stream(deps=m.deps(uow=dying_after_commit(m.world.uow, die_at, raising=Died)))
     # When the sweep runs
     m.sweep()
     # Then the move is complete, recorded once, each change sent once

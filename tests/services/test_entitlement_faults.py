@@ -11,7 +11,6 @@ one scenario on the full topology.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -26,7 +25,7 @@ from bc_subscriptions.services.entitlement_sync import GROUP_CHANGED_BY_HAND
 from devstack.bc_emulator import customer_groups
 
 from ..emulator_store import PRODUCT_ID
-from .crashing import KINDS, CommitHook, Crash, CrashAfterCall
+from .crashing import KINDS, Crash, CrashAfterCall, dying_after_commit
 from .entitlement_world import MembershipWorld
 
 GOLD_PRODUCT = 4242
@@ -143,18 +142,6 @@ def test_a_fault_at_a_bigcommerce_call_still_moves_the_customer_exactly_once(
     assert sent == expected_puts
 
 
-def _dying_uow(m: MembershipWorld, die_at: int) -> Callable[[], Any]:
-    """Units of work whose `die_at`-th commit (counted across them) is the process's last."""
-    commits = [0]
-
-    def after(_n: int) -> None:
-        commits[0] += 1
-        if commits[0] == die_at:
-            raise Crash(f"died after commit {die_at}")
-
-    return lambda: CommitHook(m.world.uow(), after)
-
-
 @pytest.mark.parametrize("die_at", [1, 2, 3])
 def test_a_crash_between_our_commit_and_the_bigcommerce_call_is_finished_by_the_sweep(
     die_at: int,
@@ -163,7 +150,7 @@ def test_a_crash_between_our_commit_and_the_bigcommerce_call_is_finished_by_the_
     # (the transition, the change marked in flight, the change settled)
     m = MembershipWorld.create()
     customer = m.join()
-    dying = m.deps(uow=_dying_uow(m, die_at))
+    dying = m.deps(uow=dying_after_commit(m.world.uow, die_at))
     # When it runs, then the sweep runs
     with contextlib.suppress(Crash):  # the consumer's own commit failing fails its record
         m.stream(deps=dying)

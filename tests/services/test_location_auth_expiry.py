@@ -22,7 +22,7 @@ from bc_subscriptions.services.payment_reactions import capture_when_fulfilled, 
 from bc_subscriptions.services.renewal_workflow import run_renewal
 
 from .capture_world import retry, store, txs
-from .crashing import CommitHook
+from .crashing import dying_after_commit
 from .locations_world import DeclinesOneLocation, location
 from .world import MemoryWorld
 
@@ -298,17 +298,11 @@ def test_a_sweep_dying_anywhere_over_two_locations_settles_each_once(
     world = store("on_ship", auth_expiry_action=action)
     first, second = both_authorized(world)
     world.advance_clock(EXPIRING)
-    commits = [0]
-
-    def after_commit(_: int) -> None:
-        commits[0] += 1
-        if where == "commit" and commits[0] == n:
-            raise Died(f"after commit {n}")
-
+    uow = dying_after_commit(world.uow, n, raising=Died) if where == "commit" else world.uow
     bc: Any = DiesAfterAction(world.bc) if where == "call" else world.bc
 
     def dying() -> ActionDeps:
-        return ActionDeps(CommitHook(world.uow(), after_commit), bc, world.clock)
+        return ActionDeps(uow(), bc, world.clock)
 
     with pytest.raises(Died):
         sweep_with(world, dying)
