@@ -4,26 +4,19 @@ message, partial batch failures."""
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.bc_webhook_processors import processors
+from bc_subscriptions.entrypoints.partial_batch import SqsMessage, sqs_batch
 from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.services.bc_webhook_work import process_delivery
 from bc_subscriptions.services.dead_letters import record_bc_webhook_failure
 from bc_subscriptions.services.messages import ProcessBcWebhook
 
-processor = BatchProcessor(event_type=EventType.SQS)
 
-
-def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
+def record_handler(record: SqsMessage) -> str:
     # A bad message fails only its own record: retried, then dead-lettered by the redrive policy.
     try:
         cmd = ProcessBcWebhook.model_validate_json(record.body)
@@ -44,11 +37,11 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
     return outcome
 
 
-def _give_over_if_last_receive(record: SQSRecord, cmd: ProcessBcWebhook, exc: Exception) -> None:
+def _give_over_if_last_receive(record: SqsMessage, cmd: ProcessBcWebhook, exc: Exception) -> None:
     """On its last allowed receive the message is about to be dead-lettered: record it under
     its store for the ops view, and park the delivery so the reconciliation sweep retries it."""
     c = container()
-    receive_count = int(record.attributes.approximate_receive_count)
+    receive_count = record.receive_count
     if receive_count < c.settings.bc_webhook_max_receive_count:
         return
     try:
@@ -71,6 +64,5 @@ def _give_over_if_last_receive(record: SQSRecord, cmd: ProcessBcWebhook, exc: Ex
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    # A batch whose every record fails is a function error: it shows on the function's alarm.
+    return sqs_batch(event, record_handler, raise_when_all_fail=True)

@@ -4,33 +4,24 @@ The records of a batch are delivered concurrently, so one slow endpoint (up to i
 timeout) does not hold back the others in the same batch.
 """
 
-import asyncio
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    AsyncBatchProcessor,
-    EventType,
-    async_process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.partial_batch import SqsMessage, concurrent_sqs_batch
 from bc_subscriptions.entrypoints.pipeline_metrics import WEBHOOK_HELD, webhook_metrics
 from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.services.messages import DeliverWebhook
 from bc_subscriptions.services.webhook_delivery import deliver_webhook
-
-# A batch whose records all wait for their retry time is normal, not a function error.
-processor = AsyncBatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 class HeldUntilDue(Exception):
     """Received before its retry time: stays on the queue, hidden until then."""
 
 
-def deliver(record: SQSRecord) -> str:
+def deliver(record: SqsMessage) -> str:
     # A body that does not validate fails its record: retried, then dead-lettered by SQS.
     cmd = DeliverWebhook.model_validate_json(record.body)
     c = container()
@@ -54,13 +45,8 @@ def deliver(record: SQSRecord) -> str:
     return result.outcome
 
 
-async def record_handler(record: SQSRecord) -> str:
-    return await asyncio.to_thread(deliver, record)
-
-
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return async_process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    # A batch whose records all wait for their retry time is normal, not a function error.
+    return concurrent_sqs_batch(event, deliver)

@@ -2,28 +2,18 @@
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.partial_batch import StreamRecord, stream_batch
 from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.ports.storage import StoredEvent
 from bc_subscriptions.services.outbox_relay import EndpointReader, EndpointsOfBatch, relay_event
 
-# A batch of only failing records is reported record by record like any other, not raised.
-processor = BatchProcessor(
-    event_type=EventType.DynamoDBStreams, raise_on_entire_batch_failure=False
-)
 
-
-def record_handler(record: DynamoDBRecord, endpoints: EndpointReader | None = None) -> int:
+def record_handler(record: StreamRecord, endpoints: EndpointReader | None = None) -> int:
     c = container()
-    image = (record.dynamodb.new_image if record.dynamodb else None) or {}
+    image = record.new_image
     if image.get("kind") != "event":
         # The template's filter already drops these; a misconfigured trigger must not fail.
         return 0
@@ -48,9 +38,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # One read of each store's endpoints serves every event of the batch.
     endpoints = EndpointsOfBatch(container().endpoints)
 
-    def batch_handler(record: DynamoDBRecord) -> int:
-        return record_handler(record, endpoints)
-
-    return process_partial_response(
-        event=event, record_handler=batch_handler, processor=processor, context=context
-    )
+    # A batch of only failing records is reported record by record like any other, not raised.
+    return stream_batch(event, lambda record: record_handler(record, endpoints))

@@ -3,16 +3,11 @@
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from bc_subscriptions.bootstrap import container
+from bc_subscriptions.entrypoints.partial_batch import SqsMessage, sqs_batch
 from bc_subscriptions.entrypoints.pipeline_metrics import renewal_metrics
 from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.services.dead_letters import record_renewal_failure
@@ -23,12 +18,8 @@ from bc_subscriptions.services.renewal_workflow import (
     run_renewal,
 )
 
-# A batch of only failing records is reported record by record like any other, not raised:
-# the redrive policy retries and dead-letters each one, and a function error means a crash.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
-
-def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
+def record_handler(record: SqsMessage, lambda_context: LambdaContext) -> str:
     # A bad message fails only its own record: retried, then dead-lettered by the redrive policy.
     try:
         cmd = RenewSubscription.model_validate_json(record.body)
@@ -80,7 +71,7 @@ def _record_quota_if_changed(cmd: RenewSubscription) -> None:
 
 
 def _record_if_last_receive(
-    record: SQSRecord, cmd: RenewSubscription, exc: Exception, *, unknown_subscription: bool
+    record: SqsMessage, cmd: RenewSubscription, exc: Exception, *, unknown_subscription: bool
 ) -> None:
     """On its last allowed receive the failing message is about to be dead-lettered by the
     redrive policy: record it under its store first, for the merchant's ops view."""
@@ -89,7 +80,7 @@ def _record_if_last_receive(
         letter = record_renewal_failure(
             cmd,
             exc,
-            receive_count=int(record.attributes.approximate_receive_count),
+            receive_count=record.receive_count,
             max_receives=c.settings.renewal_max_receive_count,
             unknown_subscription=unknown_subscription,
             letters=c.dead_letters,
@@ -107,6 +98,6 @@ def _record_if_last_receive(
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
+    # A batch of only failing records is reported record by record like any other, not
+    # raised: the redrive policy retries and dead-letters each one; a function error is a crash.
+    return sqs_batch(event, lambda record: record_handler(record, context))
