@@ -3,7 +3,6 @@ the worker closes the store, as the `/uninstall` callback does."""
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -11,17 +10,7 @@ from bc_subscriptions.entrypoints.bc_webhook_models import StoreRef
 from bc_subscriptions.entrypoints.bc_webhooks import handle_bc_webhook
 from bc_subscriptions.observability import logger, metrics
 
-app = APIGatewayHttpResolver()
-
-
-@app.post("/webhooks/bigcommerce/app-uninstalled")
-def app_uninstalled() -> Response[str]:
-    return handle_bc_webhook(
-        app.current_event,
-        scope="store/app/uninstalled",
-        data_model=StoreRef,
-        accept_uninstalled=True,
-    )
+ROUTE = "POST /webhooks/bigcommerce/app-uninstalled"
 
 
 @logger.inject_lambda_context(
@@ -29,4 +18,6 @@ def app_uninstalled() -> Response[str]:
 )
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return handle_bc_webhook(
+        event, ROUTE, scope="store/app/uninstalled", data_model=StoreRef, accept_uninstalled=True
+    )

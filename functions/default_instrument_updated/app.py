@@ -3,7 +3,6 @@ delivery is recorded and queued; the worker retries what waits on the shopper's 
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -11,16 +10,7 @@ from bc_subscriptions.entrypoints.bc_webhook_models import CustomerRef
 from bc_subscriptions.entrypoints.bc_webhooks import handle_bc_webhook
 from bc_subscriptions.observability import logger, metrics
 
-app = APIGatewayHttpResolver()
-
-
-@app.post("/webhooks/bigcommerce/default-instrument-updated")
-def default_instrument_updated() -> Response[str]:
-    return handle_bc_webhook(
-        app.current_event,
-        scope="store/customer/payment/instrument/default/updated",
-        data_model=CustomerRef,
-    )
+ROUTE = "POST /webhooks/bigcommerce/default-instrument-updated"
 
 
 @logger.inject_lambda_context(
@@ -28,4 +18,9 @@ def default_instrument_updated() -> Response[str]:
 )
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return handle_bc_webhook(
+        event,
+        ROUTE,
+        scope="store/customer/payment/instrument/default/updated",
+        data_model=CustomerRef,
+    )

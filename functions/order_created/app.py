@@ -3,7 +3,6 @@ BcWebhookWorkerFunction turns it into subscriptions."""
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -11,12 +10,7 @@ from bc_subscriptions.entrypoints.bc_webhook_models import OrderRef
 from bc_subscriptions.entrypoints.bc_webhooks import handle_bc_webhook
 from bc_subscriptions.observability import logger, metrics
 
-app = APIGatewayHttpResolver()
-
-
-@app.post("/webhooks/bigcommerce/order-created")
-def order_created() -> Response[str]:
-    return handle_bc_webhook(app.current_event, scope="store/order/created", data_model=OrderRef)
+ROUTE = "POST /webhooks/bigcommerce/order-created"
 
 
 @logger.inject_lambda_context(
@@ -24,4 +18,4 @@ def order_created() -> Response[str]:
 )
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return handle_bc_webhook(event, ROUTE, scope="store/order/created", data_model=OrderRef)

@@ -4,7 +4,6 @@ of the order's allotment debits the refund covers."""
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -12,14 +11,7 @@ from bc_subscriptions.entrypoints.bc_webhook_models import RefundData
 from bc_subscriptions.entrypoints.bc_webhooks import handle_bc_webhook
 from bc_subscriptions.observability import logger, metrics
 
-app = APIGatewayHttpResolver()
-
-
-@app.post("/webhooks/bigcommerce/order-refund-created")
-def order_refund_created() -> Response[str]:
-    return handle_bc_webhook(
-        app.current_event, scope="store/order/refund/created", data_model=RefundData
-    )
+ROUTE = "POST /webhooks/bigcommerce/order-refund-created"
 
 
 @logger.inject_lambda_context(
@@ -27,4 +19,6 @@ def order_refund_created() -> Response[str]:
 )
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return handle_bc_webhook(
+        event, ROUTE, scope="store/order/refund/created", data_model=RefundData
+    )

@@ -3,7 +3,6 @@ queued."""
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -11,14 +10,7 @@ from bc_subscriptions.entrypoints.bc_webhook_models import StatusData
 from bc_subscriptions.entrypoints.bc_webhooks import handle_bc_webhook
 from bc_subscriptions.observability import logger, metrics
 
-app = APIGatewayHttpResolver()
-
-
-@app.post("/webhooks/bigcommerce/order-status-updated")
-def order_status_updated() -> Response[str]:
-    return handle_bc_webhook(
-        app.current_event, scope="store/order/statusUpdated", data_model=StatusData
-    )
+ROUTE = "POST /webhooks/bigcommerce/order-status-updated"
 
 
 @logger.inject_lambda_context(
@@ -26,4 +18,4 @@ def order_status_updated() -> Response[str]:
 )
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return handle_bc_webhook(event, ROUTE, scope="store/order/statusUpdated", data_model=StatusData)

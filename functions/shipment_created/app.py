@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -10,14 +9,7 @@ from bc_subscriptions.entrypoints.bc_webhook_models import ShipmentData
 from bc_subscriptions.entrypoints.bc_webhooks import handle_bc_webhook
 from bc_subscriptions.observability import logger, metrics
 
-app = APIGatewayHttpResolver()
-
-
-@app.post("/webhooks/bigcommerce/shipment-created")
-def shipment_created() -> Response[str]:
-    return handle_bc_webhook(
-        app.current_event, scope="store/shipment/created", data_model=ShipmentData
-    )
+ROUTE = "POST /webhooks/bigcommerce/shipment-created"
 
 
 @logger.inject_lambda_context(
@@ -25,4 +17,4 @@ def shipment_created() -> Response[str]:
 )
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return handle_bc_webhook(event, ROUTE, scope="store/shipment/created", data_model=ShipmentData)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
+from collections.abc import Mapping
+from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from pydantic import BaseModel
 
 from ..bootstrap import container
@@ -22,35 +23,66 @@ from ..services.inbound_webhook import (
     authenticate,
 )
 from .bc_webhook_models import OrderRef
-from .responses import error, json_response
 
 __all__ = ["OrderRef", "handle_bc_webhook", "raw_body"]
 
 
-def raw_body(event: APIGatewayProxyEventV2) -> bytes:
+def raw_body(event: Mapping[str, Any]) -> bytes:
     """The bytes BigCommerce signed: API Gateway may hand them over base64-encoded."""
-    body = event.body or ""
+    body = event.get("body") or ""
     if len(body) > 2 * MAX_BODY_BYTES:
         raise WebhookRejected(413, "payload_too_large", f"body over {MAX_BODY_BYTES} bytes")
     try:
-        return base64.b64decode(body) if event.is_base64_encoded else body.encode()
+        return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode()
     except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
         raise WebhookRejected(400, "invalid_payload", "body is not readable") from exc
 
 
+def reply(status: int, body: dict[str, Any]) -> dict[str, Any]:
+    """An HTTP API (payload 2.0) response with a JSON body."""
+    return {
+        "statusCode": status,
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+        "headers": {"Content-Type": "application/json"},
+        "cookies": [],
+    }
+
+
+def error(status: int, code: str, message: str) -> dict[str, Any]:
+    return reply(status, {"error": code, "message": message})
+
+
+def route_key(event: Mapping[str, Any]) -> str:
+    """`METHOD /path` of the request, the path without a named stage's prefix."""
+    context = event.get("requestContext") or {}
+    path = str(event.get("rawPath") or "")
+    stage = context.get("stage") or "$default"
+    if stage != "$default" and path.startswith(f"/{stage}/"):
+        path = path[len(stage) + 1 :]
+    return f"{(context.get('http') or {}).get('method', '')} {path}"
+
+
 def handle_bc_webhook(
-    event: APIGatewayProxyEventV2,
+    event: Mapping[str, Any],
+    route: str,
     *,
     scope: str,
     data_model: type[BaseModel],
     accept_uninstalled: bool = False,
-) -> Response[str]:
-    """401/400/413 with nothing written for bad deliveries; 200 once queued or seen before."""
+) -> dict[str, Any]:
+    """401/400/413 with nothing written for bad deliveries; 200 once queued or seen before.
+
+    Each receiver is its own function with one route, so there is no router: API Gateway only
+    sends it `route`, and anything else (a misconfigured trigger) is answered 404.
+    """
+    if route_key(event) != route:
+        return error(404, "not_found", "no such route")
     c = container()
     try:
         payload = authenticate(
             raw_body(event),
-            dict(event.headers),
+            dict(event.get("headers") or {}),
             expected_scope=scope,
             client_secret=c.client_secret(),
             installs=c.installs,
@@ -70,4 +102,4 @@ def handle_bc_webhook(
         logger.exception("webhook not queued")
         return error(503, "temporarily_unavailable", "delivery not recorded; retry later")
     logger.info("webhook accepted", outcome=outcome)
-    return json_response(200, {"status": outcome})
+    return reply(200, {"status": outcome})
