@@ -16,6 +16,14 @@ COLD_START_BUDGET = 1.5  # times `import boto3`
 # What the layers cost when shipped as source only, as SAM's python builder leaves them; a few
 # functions stand for the rest, each run compiles everything it imports.
 SOURCE_ONLY_SAMPLE = ("RenewalWorkerFunction", "OutboxRelayFunction", "AdminApiFunction")
+# What no handler can go below, whatever its own code does: the libraries each one loads.
+LIBRARIES = (
+    "import boto3, httpx, pynamodb.models; from aws_lambda_powertools import Logger, Metrics"
+)
+FLOORS = {
+    "boto3, pynamodb, httpx, Powertools logger and metrics": LIBRARIES,
+    "  the same and pydantic (the records are its models)": f"{LIBRARIES}; import pydantic.main",
+}
 
 
 def runtime_python() -> str:
@@ -78,6 +86,16 @@ def import_costs(handlers: dict[str, str], rounds: int = 7) -> tuple[float, dict
     return min(base), {name: min(samples) for name, samples in costs.items()}
 
 
+def floor_costs(rounds: int = 7) -> dict[str, float]:
+    """The fastest of `rounds` imports of each library set in FLOORS."""
+    env = _env(REPO_ROOT / "shared")
+    costs: dict[str, list[float]] = {name: [] for name in FLOORS}
+    for _ in range(rounds):
+        for name, code in FLOORS.items():
+            costs[name].append(_import_seconds(code, env))
+    return {name: min(samples) for name, samples in costs.items()}
+
+
 def source_only_costs(handlers: dict[str, str], rounds: int = 3) -> dict[str, float]:
     """Each handler's import from copies of both layers without any bytecode, none written."""
     site = next((RUNTIME_VENV / "lib").glob("python3.*/site-packages"))
@@ -102,6 +120,8 @@ def cold_start_rows() -> list[tuple[str, str]]:
     handlers = {fid: str(spec.handler_file()) for fid, spec in sorted(specs.items())}
     base, costs = import_costs(handlers)
     rows = [("import boto3 (baseline, CPU)", f"{base * 1000:.0f} ms")]
+    for name, cost in floor_costs().items():
+        rows.append((f"floor: {name}", f"{cost * 1000:.0f} ms = {cost / base:.2f}x boto3"))
     for fid, cost in costs.items():
         ratio = cost / base
         verdict = "within" if ratio <= COLD_START_BUDGET else "over"
