@@ -8,7 +8,7 @@ from typing import Annotated, cast
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..bootstrap import container
 from ..domain.actors import Role
@@ -17,6 +17,7 @@ from ..services.actor_changes import NotAStoreCustomer
 from ..services.commands import AddActor, ChooseCard, RemoveActor
 from ..services.subscription_admin import owned_by_caller
 from .actor_views import ActorsView
+from .api_base import ApiModel
 from .api_models import SubscriptionView
 from .change_pipeline import CurrentCaller, run
 from .input_types import Id, SingleLine
@@ -26,7 +27,7 @@ admin_router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 portal_router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
-class ActorRequest(BaseModel):
+class ActorRequest(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     customer_id: Id
@@ -35,7 +36,7 @@ class ActorRequest(BaseModel):
     replace_payer: bool = False
 
 
-class CardRequest(BaseModel):
+class CardRequest(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     instrument_token: SingleLine = Field(min_length=1, max_length=200)

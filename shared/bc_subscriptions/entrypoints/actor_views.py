@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
-
 from ..domain.actors import Actor, Principal, roles_of
 from ..domain.company_access import direct_actions, effective_role, request_actions, seat_on
 from ..domain.subscription import Subscription
+from .api_base import ApiModel
 from .api_models import SubscriptionView
 
 
-class ActorView(BaseModel):
+class ActorView(ApiModel):
     customer_id: int
     role: str
     status: str
@@ -32,7 +31,7 @@ class ActorView(BaseModel):
         )
 
 
-class ActorsView(BaseModel):
+class ActorsView(ApiModel):
     """A subscription's actors (removed ones too, for the audit) and who pays and receives."""
 
     subscription: SubscriptionView
@@ -81,6 +80,6 @@ class PortalSubscriptionView(SubscriptionView):
         )
 
 
-class PortalSubscriptionList(BaseModel):
+class PortalSubscriptionList(ApiModel):
     items: list[PortalSubscriptionView]
     next_cursor: str | None

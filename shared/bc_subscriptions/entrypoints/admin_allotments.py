@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from ..bootstrap import container
 from ..domain.actors import ActorType, EventActor, acting
@@ -30,6 +30,7 @@ from ..ports.bigcommerce import BigCommerceError
 from ..services import allotments as svc
 from .admin_auth import session_of, session_store
 from .allotment_views import DebitList, DebitResult, DebitView, GrantList, GrantView
+from .api_base import ApiModel
 from .input_types import MultiLine, SingleLine
 from .responses import error, json_response
 
@@ -37,7 +38,7 @@ router = Router()  # type: ignore[no-untyped-call]
 _MAX_AMOUNT = Decimal(10) ** 9
 
 
-class GrantRequest(BaseModel):
+class GrantRequest(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     customer_id: int = Field(ge=1, le=2**31 - 1)
@@ -58,7 +59,7 @@ class GrantRequest(BaseModel):
         return self
 
 
-class DebitRequest(BaseModel):
+class DebitRequest(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     amount: Decimal = Field(gt=0, le=_MAX_AMOUNT)
@@ -88,7 +89,7 @@ class DebitRequest(BaseModel):
         return DebitSource(kind="manual", id=self.idempotency_key)
 
 
-class ReasonRequest(BaseModel):
+class ReasonRequest(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: MultiLine = Field(default="", max_length=500)

@@ -8,19 +8,19 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel
 
 from ..bootstrap import container
 from ..observability import logger
 from ..ports.bigcommerce import BigCommerceError
 from ..services.catalog_search import MAX_RESULTS, CatalogMatch, search_catalog
 from .admin_auth import session_store
+from .api_base import ApiModel
 from .responses import error
 
 router = Router()  # type: ignore[no-untyped-call]
 
 
-class CatalogProductView(BaseModel):
+class CatalogProductView(ApiModel):
     product_id: int
     name: str
     sku: str
@@ -41,7 +41,7 @@ class CatalogProductView(BaseModel):
         )
 
 
-class CatalogSearchResult(BaseModel):
+class CatalogSearchResult(ApiModel):
     items: list[CatalogProductView]
 
 

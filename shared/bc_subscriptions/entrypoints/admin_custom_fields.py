@@ -13,23 +13,24 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool
 
 from ..bootstrap import container
 from ..domain.custom_fields import MAX_CHOICES, MAX_TEXT_LENGTH, CustomFieldDefinition, Scope
 from ..ports.storage import UnitOfWork
 from ..services import custom_fields as svc
+from .api_base import ApiModel
 from .change_pipeline import CurrentCaller
 from .responses import error, json_response
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
-class CustomFieldList(BaseModel):
+class CustomFieldList(ApiModel):
     items: list[CustomFieldDefinition]
 
 
-class CustomFieldPatch(BaseModel):
+class CustomFieldPatch(ApiModel):
     """The fields to change; one set to null goes back to none. `key`, `scope` and `type`
     never change (stored values depend on them); archiving has its own route."""
 

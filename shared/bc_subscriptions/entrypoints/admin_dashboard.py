@@ -8,21 +8,22 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..bootstrap import container
 from ..services.upcoming_renewals import upcoming_renewals
 from .admin_auth import session_store
+from .api_base import ApiModel
 
 router = Router()  # type: ignore[no-untyped-call]
 
 
-class RenewalTotal(BaseModel):
+class RenewalTotal(ApiModel):
     currency: str
     amount: Decimal
 
 
-class UpcomingRenewalsView(BaseModel):
+class UpcomingRenewalsView(ApiModel):
     days: int
     until: datetime = Field(description="The window's end, on the store's clock")
     count: int

@@ -11,13 +11,14 @@ from typing import cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..bootstrap import container
 from ..domain.actors import acting
 from ..domain.locations import DeliveryLocation, LocationNotFound, LocationRuleBroken
 from ..ports.storage import UnitOfWork
 from ..services import delivery_locations as svc
+from .api_base import ApiModel
 from .change_pipeline import CurrentCaller
 from .input_types import SingleLine
 from .responses import error, json_response
@@ -25,7 +26,7 @@ from .responses import error, json_response
 router = Router()  # type: ignore[no-untyped-call]
 
 
-class LocationAddress(BaseModel):
+class LocationAddress(ApiModel):
     """A full shipping address and the shipping method its orders ship by."""
 
     model_config = ConfigDict(extra="forbid")
@@ -45,7 +46,7 @@ class LocationAddress(BaseModel):
     shipping_method: SingleLine = Field(min_length=1, max_length=100)
 
 
-class NewLocation(BaseModel):
+class NewLocation(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     label: SingleLine = Field(default="", max_length=100)
@@ -64,7 +65,7 @@ class NewLocation(BaseModel):
     )
 
 
-class LocationView(BaseModel):
+class LocationView(ApiModel):
     id: str
     label: str
     address: dict[str, str]
@@ -86,13 +87,13 @@ class LocationView(BaseModel):
         )
 
 
-class LocationsView(BaseModel):
+class LocationsView(ApiModel):
     subscription_id: str
     applies_from_cycle: int = Field(description="The first cycle a change made now reaches")
     locations: list[LocationView]
 
 
-class LocationChangeView(BaseModel):
+class LocationChangeView(ApiModel):
     location: LocationView
     applies_from_cycle: int = Field(description="The first cycle the change reaches")
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..bootstrap import container
 from ..domain.onboarding import Check, CheckState
 from ..services.onboarding import onboarding_checklist
 from .admin_auth import session_store
+from .api_base import ApiModel
 
 router = Router()  # type: ignore[no-untyped-call]
 
 
-class CheckView(BaseModel):
+class CheckView(ApiModel):
     key: str = Field(description="hooks | plan | capture | endpoint | test_mode")
     state: CheckState
     code: str = Field(description="Why the item is in its state, machine-readable")
@@ -26,7 +27,7 @@ class CheckView(BaseModel):
         return cls(key=check.key, state=check.state, code=check.code, facts=check.facts)
 
 
-class OnboardingView(BaseModel):
+class OnboardingView(ApiModel):
     checks: list[CheckView]
     sample_order_id: int | None = Field(
         description="The checkout order capture and test mode were judged by (none yet: null)"

@@ -10,7 +10,7 @@ from typing import Annotated, cast
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..bootstrap import container
 from ..domain.charge import Charge
@@ -20,12 +20,13 @@ from ..services import dead_letters as letters
 from ..services import ops_items
 from ..services.stuck_workflows import MAX_PAGE, StuckWorkflow, stuck_workflows
 from .admin_auth import session_store
+from .api_base import ApiModel
 from .responses import error
 
 router = Router()  # type: ignore[no-untyped-call]
 
 
-class ChargeState(BaseModel):
+class ChargeState(ApiModel):
     stage: str
     lease_owner: str | None
     lease_until: datetime | None
@@ -45,7 +46,7 @@ class ChargeState(BaseModel):
         )
 
 
-class StuckWorkflowItem(BaseModel):
+class StuckWorkflowItem(ApiModel):
     subscription_id: str
     status: str
     cycle: int
@@ -70,12 +71,12 @@ class StuckWorkflowItem(BaseModel):
         )
 
 
-class StuckWorkflowQueue(BaseModel):
+class StuckWorkflowQueue(ApiModel):
     items: list[StuckWorkflowItem]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")
 
 
-class DeadLetterView(BaseModel):
+class DeadLetterView(ApiModel):
     id: str
     kind: str = Field(description="renewal | webhook_delivery | bc_webhook")
     at: datetime
@@ -105,12 +106,12 @@ class DeadLetterView(BaseModel):
         )
 
 
-class DeadLetterList(BaseModel):
+class DeadLetterList(ApiModel):
     items: list[DeadLetterView]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")
 
 
-class OpsItemView(BaseModel):
+class OpsItemView(ApiModel):
     id: str
     type: str = Field(description="e.g. plan.invalid, subscription.cancel_routed, gift.refused")
     occurred_at: datetime
@@ -121,7 +122,7 @@ class OpsItemView(BaseModel):
         return cls(id=item.id, type=item.type, occurred_at=item.occurred_at, data=item.data)
 
 
-class OpsItemList(BaseModel):
+class OpsItemList(ApiModel):
     items: list[OpsItemView]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")
 

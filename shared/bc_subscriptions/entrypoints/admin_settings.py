@@ -11,7 +11,7 @@ from typing import Annotated, Any, cast
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from ..bootstrap import container
 from ..domain.tenant_config import InvalidTenantConfig
@@ -20,13 +20,14 @@ from ..services import endpoints as svc
 from ..services.tenant_settings import update_tenant_config
 from ..services.webhook_replay import ReplayRefused, replay_events, replay_range
 from .admin_auth import session_store
+from .api_base import ApiModel
 from .input_types import MultiLine, SingleLine
 from .responses import error, json_response
 
 router = Router()  # type: ignore[no-untyped-call]
 
 
-class EndpointView(BaseModel):
+class EndpointView(ApiModel):
     endpoint_id: str
     url: str
     event_types: list[str]
@@ -48,7 +49,7 @@ class EndpointView(BaseModel):
         )
 
 
-class NewEndpoint(BaseModel):
+class NewEndpoint(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     url: SingleLine = Field(min_length=1, max_length=2000)
@@ -56,12 +57,12 @@ class NewEndpoint(BaseModel):
     description: MultiLine = ""
 
 
-class EndpointWithSecret(BaseModel):
+class EndpointWithSecret(ApiModel):
     endpoint: EndpointView
     secret: str = Field(description="The whsec_ signing secret; shown only in this answer")
 
 
-class ReplayRequest(BaseModel):
+class ReplayRequest(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     event_ids: list[SingleLine] = Field(default_factory=list, max_length=500)
@@ -75,13 +76,13 @@ class ReplayRequest(BaseModel):
         return self
 
 
-class ReplayView(BaseModel):
+class ReplayView(ApiModel):
     queued: int
     not_subscribed: int
     unknown: list[str]
 
 
-class DeliveryView(BaseModel):
+class DeliveryView(ApiModel):
     event_id: str
     event_type: str
     attempt: int

@@ -6,8 +6,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel
-
 from ..domain.allotments import (
     AllotmentDebit,
     AllotmentGrant,
@@ -20,9 +18,10 @@ from ..domain.allotments import (
     Rollover,
 )
 from ..domain.debit_reversals import ReversalPart, given_back, reversal_parts
+from .api_base import ApiModel
 
 
-class GrantView(BaseModel):
+class GrantView(ApiModel):
     id: str
     customer_id: int
     unit: AllotmentUnit
@@ -55,12 +54,12 @@ class GrantView(BaseModel):
         )
 
 
-class GrantList(BaseModel):
+class GrantList(ApiModel):
     allotments: list[GrantView]
     cursor: str | None
 
 
-class DebitView(BaseModel):
+class DebitView(ApiModel):
     """A debit with what has come back of it so far (`reversed_amount`, part by part in
     `reversals`) and what it still holds (`remaining`, all a merchant's reversal can give)."""
 
@@ -90,16 +89,16 @@ class DebitView(BaseModel):
         )
 
 
-class DebitList(BaseModel):
+class DebitList(ApiModel):
     debits: list[DebitView]
 
 
-class DebitResult(BaseModel):
+class DebitResult(ApiModel):
     allotment: GrantView
     debit: DebitView | None
 
 
-class ShopperGrantView(BaseModel):
+class ShopperGrantView(ApiModel):
     """What the holder sees: the balance and how it renews, not who granted it or why."""
 
     id: str
@@ -118,7 +117,7 @@ class ShopperGrantView(BaseModel):
         return cls(**grant.model_dump(include=set(cls.model_fields)))
 
 
-class ShopperDebitView(BaseModel):
+class ShopperDebitView(ApiModel):
     """A debit as its holder sees it: what it took, what came back and when, what remains;
     not the merchant's reasons."""
 
@@ -149,6 +148,6 @@ class ShopperGrantDetail(ShopperGrantView):
     debits: list[ShopperDebitView]
 
 
-class ShopperGrantList(BaseModel):
+class ShopperGrantList(ApiModel):
     allotments: list[ShopperGrantView]
     cursor: str | None

@@ -6,17 +6,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from ..domain.company import CompanyMembership, InvoiceTerms
 from ..domain.contract import ContractGuard
 from ..domain.scheduled_change import MAX_PAUSE_DAYS, ChangeKind
 from ..domain.subscription import Subscription
 from ..ports.storage import CachedPlan
+from .api_base import ApiModel
 from .input_types import Id, SingleLine, StrictCount
 
 
-class LineView(BaseModel):
+class LineView(ApiModel):
     product_id: int
     variant_id: int | None
     name: str
@@ -24,7 +25,7 @@ class LineView(BaseModel):
     price_inc_tax: Decimal
 
 
-class SubscriptionView(BaseModel):
+class SubscriptionView(ApiModel):
     id: str
     status: str
     customer_id: int
@@ -92,12 +93,12 @@ class CancelView(SubscriptionView):
     )
 
 
-class SubscriptionList(BaseModel):
+class SubscriptionList(ApiModel):
     items: list[SubscriptionView]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")
 
 
-class DunningView(BaseModel):
+class DunningView(ApiModel):
     cycle: int
     failed_attempts: int
     first_failed_at: datetime
@@ -108,7 +109,7 @@ class DunningView(BaseModel):
     reason: str = Field(description="Why the last attempt failed, with BigCommerce's code")
 
 
-class OpsQueueItem(BaseModel):
+class OpsQueueItem(ApiModel):
     subscription: SubscriptionView
     dunning: DunningView | None
 
@@ -130,29 +131,29 @@ class OpsQueueItem(BaseModel):
         return cls(subscription=SubscriptionView.of(sub), dunning=view)
 
 
-class OpsQueue(BaseModel):
+class OpsQueue(ApiModel):
     items: list[OpsQueueItem]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")
 
 
-class SessionRenewal(BaseModel):
+class SessionRenewal(ApiModel):
     token: str = Field(description="Send as `Authorization: Bearer`; replaces the old one")
     expires_at: int = Field(description="Epoch seconds; renew before then")
 
 
-class RetryScheduled(BaseModel):
+class RetryScheduled(ApiModel):
     subscription: SubscriptionView
     cycle: int
 
 
-class SubscriptionDetail(BaseModel):
+class SubscriptionDetail(ApiModel):
     subscription: SubscriptionView
     charges: list[dict[str, Any]]
     deliveries: list[dict[str, Any]]
     events: list[dict[str, Any]]
 
 
-class CancelRequest(BaseModel):
+class CancelRequest(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     when: Literal["immediately", "period_end"] = Field(
@@ -162,7 +163,7 @@ class CancelRequest(BaseModel):
     )
 
 
-class PauseRequest(BaseModel):
+class PauseRequest(ApiModel):
     """An optional body: without it (or with `resume_at` null) the pause is indefinite."""
 
     model_config = ConfigDict(extra="forbid")
@@ -174,12 +175,12 @@ class PauseRequest(BaseModel):
     )
 
 
-class ApiError(BaseModel):
+class ApiError(ApiModel):
     error: str
     message: str
 
 
-class PlanView(BaseModel):
+class PlanView(ApiModel):
     """A product's plan as BigCommerce holds it: `plan` null with no `error` means the
     product is not subscribable; an invalid metafield comes back as `error`."""
 
@@ -196,21 +197,21 @@ class PlanView(BaseModel):
         )
 
 
-class VariantSwap(BaseModel):
+class VariantSwap(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     product_id: Id
     variant_id: Id
 
 
-class QuantityChange(BaseModel):
+class QuantityChange(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     product_id: Id
     quantity: StrictCount = Field(ge=1, le=10_000)
 
 
-class CadenceChange(BaseModel):
+class CadenceChange(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     cadence: SingleLine = Field(
@@ -218,7 +219,7 @@ class CadenceChange(BaseModel):
     )
 
 
-class AddressChange(BaseModel):
+class AddressChange(ApiModel):
     """Where renewals ship; fields left out keep their value."""
 
     model_config = ConfigDict(extra="forbid")

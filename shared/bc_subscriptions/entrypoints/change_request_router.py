@@ -11,13 +11,14 @@ from typing import Annotated, Any, cast
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..bootstrap import container
 from ..domain.change_requests import MAX_REASON, ChangeRequest, Requester
 from ..services import change_requests as requests
 from ..services.command_handlers import ChangeDeps
 from .admin_auth import session_store
+from .api_base import ApiModel
 from .change_pipeline import ChangeRequestSubmitted, CurrentCaller, approval_policy
 from .input_types import SingleLine
 from .responses import error, json_response
@@ -26,7 +27,7 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 queue_router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
-class ChangeRequestView(BaseModel):
+class ChangeRequestView(ApiModel):
     id: str
     subscription_id: str
     kind: str = Field(description="pause | cancel | skip | quantity | cadence | address")
@@ -54,12 +55,12 @@ class ChangeRequestView(BaseModel):
         )
 
 
-class ChangeRequestQueue(BaseModel):
+class ChangeRequestQueue(ApiModel):
     items: list[ChangeRequestView]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null: done")
 
 
-class Decision(BaseModel):
+class Decision(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: SingleLine | None = Field(default=None, min_length=1, max_length=MAX_REASON)
@@ -73,7 +74,7 @@ _ALL = "/subscriptions/<subscription_id>/change-requests"
 _ONE = f"{_ALL}/<request_id>"
 
 
-class ChangeRequestList(BaseModel):
+class ChangeRequestList(ApiModel):
     items: list[ChangeRequestView]
 
 

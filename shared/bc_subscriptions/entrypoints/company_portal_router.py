@@ -7,13 +7,14 @@ from typing import cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from ..bootstrap import container
 from ..domain.company_access import CompanyAdminOnly, PayerNotInCompany
 from ..ports.storage import UnitOfWork
 from ..services.company_payer import reassign_payer
 from .actor_views import ActorsView
+from .api_base import ApiModel
 from .change_pipeline import CurrentCaller
 from .input_types import Id
 from .responses import error, json_response
@@ -21,7 +22,7 @@ from .responses import error, json_response
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
-class PayerRequest(BaseModel):
+class PayerRequest(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     customer_id: Id

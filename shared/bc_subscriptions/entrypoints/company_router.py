@@ -7,7 +7,7 @@ from typing import Literal, cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from ulid import ULID
 
 from ..bootstrap import container
@@ -17,6 +17,7 @@ from ..ports.storage import UnitOfWork
 from ..services.company_moves import refresh_company
 from ..services.company_mrr import CompanyFigure, CompanyNotFound, store_company_mrr
 from ..services.enrollment import Enrollment, EnrollmentDeps, EnrollmentRefused, enroll
+from .api_base import ApiModel
 from .api_models import SubscriptionView
 from .change_pipeline import CurrentCaller
 from .input_types import SingleLine
@@ -25,7 +26,7 @@ from .responses import error
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
-class EnrollmentRequest(BaseModel):
+class EnrollmentRequest(ApiModel):
     """`po_number` and `net_terms_days` are checked by the enrollment itself, so a refusal
     names its rule (`po_number_required`, `net_terms_days_out_of_range`)."""
 
@@ -46,7 +47,7 @@ class EnrollmentRequest(BaseModel):
     shipping_address: dict[str, SingleLine] | None = None
 
 
-class EnrollmentView(BaseModel):
+class EnrollmentView(ApiModel):
     subscription: SubscriptionView
     company: CompanyMembership
     invoice_terms: InvoiceTerms | None
@@ -61,7 +62,7 @@ class EnrollmentView(BaseModel):
         )
 
 
-class CompanyMrrFigure(BaseModel):
+class CompanyMrrFigure(ApiModel):
     company_id: int
     parent_company_id: int | None
     subscriptions: int
@@ -78,7 +79,7 @@ class CompanyMrrFigure(BaseModel):
         )
 
 
-class CompanyMrrView(BaseModel):
+class CompanyMrrView(ApiModel):
     company_id: int
     mrr: dict[str, str] = Field(description="The company's own, per currency")
     total_mrr: dict[str, str] = Field(description="With every company below it, any depth")

@@ -8,20 +8,21 @@ from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..bootstrap import container
 from ..domain.custom_fields import MAX_DEFINITIONS, CustomFieldDefinition, InvalidCustomFields
 from ..ports.storage import UnitOfWork
 from ..services import custom_fields as svc
 from ..services.commands import SetCustomFields
+from .api_base import ApiModel
 from .change_pipeline import CurrentCaller, run
 from .responses import json_response
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
-class CustomFieldValuesView(BaseModel):
+class CustomFieldValuesView(ApiModel):
     subscription_id: str
     values: dict[str, Any] = Field(description="Each field's value, by key")
     definitions: list[CustomFieldDefinition] = Field(
@@ -35,7 +36,7 @@ class CustomFieldValuesView(BaseModel):
         )
 
 
-class CustomFieldValuesChange(BaseModel):
+class CustomFieldValuesChange(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     values: dict[str, Any] = Field(

@@ -7,18 +7,18 @@ from datetime import datetime
 from typing import Literal, cast
 
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel
 
 from ..bootstrap import container
 from ..domain.entitlements import Entitlement, GroupLedger
 from ..ports.storage import UnitOfWork
 from ..services.entitlement_reads import subscription_entitlements
+from .api_base import ApiModel
 from .change_pipeline import CurrentCaller
 
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
-class EntitlementView(BaseModel):
+class EntitlementView(ApiModel):
     key: str
     status: Literal["pending", "active", "suspended", "revoked"]
     customer_group_id: int
@@ -40,7 +40,7 @@ class EntitlementView(BaseModel):
         )
 
 
-class CustomerGroupView(BaseModel):
+class CustomerGroupView(ApiModel):
     """The holder's group as our entitlements manage it (null: we never moved them)."""
 
     wanted_group_id: int | None
@@ -61,7 +61,7 @@ class CustomerGroupView(BaseModel):
         )
 
 
-class SubscriptionEntitlementsView(BaseModel):
+class SubscriptionEntitlementsView(ApiModel):
     subscription_id: str
     customer_id: int
     entitlements: list[EntitlementView]

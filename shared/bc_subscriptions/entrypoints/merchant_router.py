@@ -10,7 +10,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..bootstrap import container
 from ..domain.contract import ContractGuard
@@ -18,6 +18,7 @@ from ..domain.lifecycle import Status
 from ..services import subscription_admin as admin
 from ..services.commands import Caller, ChooseCard, RetryPayment, SetContract, SwapVariant
 from ..services.payment_recovery import UnknownInstrument, UnusableInstrument
+from .api_base import ApiModel
 from .api_models import (
     OpsQueue,
     OpsQueueItem,
@@ -89,13 +90,13 @@ def retry_payment(subscription_id: str, caller: CurrentCaller) -> RetryScheduled
     return RetryScheduled(subscription=SubscriptionView.of(sub), cycle=cycle)
 
 
-class CardChoice(BaseModel):
+class CardChoice(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     instrument_token: SingleLine = Field(min_length=1, max_length=200)
 
 
-class CardChosen(BaseModel):
+class CardChosen(ApiModel):
     subscription: SubscriptionView
     # The cycle being paid again at once with the card (None: nothing waited on a card).
     retried_cycle: int | None

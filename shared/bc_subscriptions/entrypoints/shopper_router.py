@@ -8,7 +8,7 @@ from typing import Annotated, cast
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from ..bootstrap import container
 from ..ports.storage import UnitOfWork
@@ -18,6 +18,7 @@ from ..services.commands import ChangePaymentMethod
 from ..services.payment_method_change import UnknownInstrument, UnusableInstrument
 from ..services.portal_listing import shopper_page
 from .actor_views import PortalSubscriptionList, PortalSubscriptionView
+from .api_base import ApiModel
 from .api_models import SubscriptionList, SubscriptionView
 from .change_pipeline import CurrentCaller, run
 from .input_types import SingleLine
@@ -26,7 +27,7 @@ from .responses import error
 router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 
-class PaymentMethodRequest(BaseModel):
+class PaymentMethodRequest(ApiModel):
     model_config = ConfigDict(extra="forbid")
 
     instrument_token: SingleLine = Field(min_length=1, max_length=200)
@@ -55,7 +56,7 @@ def list_subscriptions(
     return PortalSubscriptionList(items=items, next_cursor=next_cursor)
 
 
-class StoredCardView(BaseModel):
+class StoredCardView(ApiModel):
     """One of the shopper's stored instruments in BigCommerce, as they may pick it."""
 
     token: str
@@ -67,7 +68,7 @@ class StoredCardView(BaseModel):
     is_default: bool
 
 
-class StoredCardList(BaseModel):
+class StoredCardList(ApiModel):
     items: list[StoredCardView]
 
 
