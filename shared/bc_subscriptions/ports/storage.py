@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from ..domain.charge import Charge
-from ..domain.custom_fields import CustomFieldDefinition
-from ..domain.delivery import DeliveryInstance
 from ..domain.events import ENDPOINT_DISABLED, DomainEvent
-from ..domain.plan import Plan
-from ..domain.subscription import Subscription
-from ..domain.tenant_config import TenantConfig
 from ..domain.timestamps import iso_timestamp
+
+if TYPE_CHECKING:
+    from ..domain.charge import Charge
+    from ..domain.custom_fields import CustomFieldDefinition
+    from ..domain.delivery import DeliveryInstance
+    from ..domain.plan import Plan
+    from ..domain.subscription import Subscription
+    from ..domain.tenant_config import TenantConfig
 
 
 class ConcurrencyConflict(Exception):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ulid import ULID
 
@@ -27,16 +27,18 @@ from ..domain.change_requests import (
 )
 from ..domain.company_access import reaches as company_reaches
 from ..domain.errors import DomainError
-from ..domain.subscription import Subscription
 from ..ports.change_requests import ChangeRequestReads, ChangeRequestUnitOfWork
 from ..ports.storage import ConcurrencyConflict, UnitOfWork
 from .actor_access import ensure_caller_may
-from .change_approval_policy import ApprovalPolicy
 from .change_request_apply import execute
 from .change_request_commands import requestable, to_change
-from .command_handlers import ChangeDeps
-from .commands import Caller, Command
 from .subscription_admin import SubscriptionNotFound
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from .change_approval_policy import ApprovalPolicy
+    from .command_handlers import ChangeDeps
+    from .commands import Caller, Command
 
 MAX_PAGE = 100
 # The expiry sweep stops with this much of its invocation left (one expiry is two reads and

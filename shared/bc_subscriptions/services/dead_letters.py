@@ -17,14 +17,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ulid import ULID
 
-from ..ports.queues import MessageQueue
 from ..ports.storage import DeadLetter, DeadLetterPage, DeadLetters, Install
 from .messages import DeliverWebhook, ProcessBcWebhook, RenewSubscription
 from .webhook_replay import EndpointReader, EventReader, ReplayRefused, replay_events
+
+if TYPE_CHECKING:
+    from ..ports.queues import MessageQueue
 
 MAX_PAGE = 100
 RENEWAL = "renewal"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..ports.bigcommerce import BigCommerce
 from ..ports.storage import Install
 from .storefront_script import ScriptOutcome, ensure_storefront_script
+
+if TYPE_CHECKING:
+    from ..ports.bigcommerce import BigCommerce
 
 SECRET_HEADER = "X-Bcs-Webhook-Secret"  # noqa: S105 - a header name, not a secret
 # Names the store whose secret the delivery carries: the body's `producer` must agree with it.
