@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import BaseModel, Field, StrictInt, StrictStr, ValidationError
 
 from .bc_signature import SignatureInvalid, verify_signature
-from .install_store import SECRET_HEADER, STORE_HEADER
+from .hook_headers import SECRET_HEADER, STORE_HEADER
 from .messages import ProcessBcWebhook
 
 if TYPE_CHECKING:
