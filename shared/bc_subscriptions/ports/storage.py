@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from ..domain.events import ENDPOINT_DISABLED, DomainEvent
 from ..domain.timestamps import iso_timestamp
 
 if TYPE_CHECKING:
     from ..domain.charge import Charge
     from ..domain.custom_fields import CustomFieldDefinition
     from ..domain.delivery import DeliveryInstance
+    from ..domain.events import DomainEvent
     from ..domain.plan import Plan
     from ..domain.subscription import Subscription
     from ..domain.tenant_config import TenantConfig
@@ -176,6 +176,10 @@ class Endpoint:
 
     def disabled_event(self, reason: str, now: datetime) -> DomainEvent:
         """The `endpoint.disabled` event, the endpoint's next in its own sequence."""
+        # Only a delivery that gives up on its endpoint builds one: the relay and the
+        # deliveries that succeed never load the event records.
+        from ..domain.events import ENDPOINT_DISABLED, DomainEvent
+
         seq = self.event_seq + 1
         return DomainEvent(
             id=f"evt_{self.endpoint_id}_{seq:06d}",
