@@ -30,6 +30,14 @@ SUBSCRIPTION_RECORDS = (
 EVENT_RECORDS = ("bc_subscriptions.domain.events", "bc_subscriptions.domain.actors")
 # Installing a store (its storefront script, its hooks): the receivers only check a delivery.
 INSTALL = ("bc_subscriptions.services.install_store",)
+# The change table (every command's handler) and what it changes: the change-request expiry
+# of the auth-expiry sweep only expires requests, it never executes one.
+CHANGE_TABLE = (
+    "bc_subscriptions.services.change_request_apply",
+    "bc_subscriptions.services.command_handlers",
+    "bc_subscriptions.services.commands",
+    "bc_subscriptions.domain.amendments",
+)
 
 WEBHOOK_RECEIVERS = (
     "app_uninstalled",
@@ -45,6 +53,7 @@ NOT_IMPORTED = {
     "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS,
     "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS,
     "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS,
+    "auth_expiry_sweep": CHANGE_TABLE,
     **{name: SUBSCRIPTION_RECORDS + EVENT_RECORDS + INSTALL for name in WEBHOOK_RECEIVERS},
 }
 
