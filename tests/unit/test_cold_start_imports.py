@@ -24,7 +24,10 @@ SUBSCRIPTION_RECORDS = (
     "bc_subscriptions.adapters.dynamodb.subscription_reads",
     "bc_subscriptions.adapters.dynamodb.plan_cache",
     "bc_subscriptions.adapters.dynamodb.api_budgets",
+    "bc_subscriptions.ports.subscription_records",
 )
+# Dead letters: recorded by the functions that give up on a message, read by the ops API.
+DEAD_LETTERS = ("bc_subscriptions.ports.dead_letter_records",)
 # The domain events (and the actors they name): built by the functions that change records,
 # and by a delivery only when it gives up on its endpoint.
 EVENT_RECORDS = ("bc_subscriptions.domain.events", "bc_subscriptions.domain.actors")
@@ -50,11 +53,14 @@ WEBHOOK_RECEIVERS = (
     "shipment_created",
 )
 NOT_IMPORTED = {
-    "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS,
-    "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS,
+    "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS,
+    "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS,
     "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS,
     "auth_expiry_sweep": CHANGE_TABLE,
-    **{name: SUBSCRIPTION_RECORDS + EVENT_RECORDS + INSTALL for name in WEBHOOK_RECEIVERS},
+    **{
+        name: SUBSCRIPTION_RECORDS + EVENT_RECORDS + INSTALL + DEAD_LETTERS
+        for name in WEBHOOK_RECEIVERS
+    },
 }
 
 
