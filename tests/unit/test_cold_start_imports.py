@@ -28,6 +28,8 @@ SUBSCRIPTION_RECORDS = (
 )
 # Dead letters: recorded by the functions that give up on a message, read by the ops API.
 DEAD_LETTERS = ("bc_subscriptions.ports.dead_letter_records",)
+# Replaying deliveries: the admin API's redrive and replay routes, never a worker.
+REPLAY = ("bc_subscriptions.services.webhook_replay",)
 # The domain events (and the actors they name): built by the functions that change records,
 # and by a delivery only when it gives up on its endpoint.
 EVENT_RECORDS = ("bc_subscriptions.domain.events", "bc_subscriptions.domain.actors")
@@ -55,8 +57,10 @@ WEBHOOK_RECEIVERS = (
 NOT_IMPORTED = {
     "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS,
     "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS,
-    "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS,
+    "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS + REPLAY,
     "auth_expiry_sweep": CHANGE_TABLE,
+    "renewal_worker": REPLAY,
+    "bc_webhook_worker": REPLAY,
     **{
         name: SUBSCRIPTION_RECORDS + EVENT_RECORDS + INSTALL + DEAD_LETTERS
         for name in WEBHOOK_RECEIVERS
