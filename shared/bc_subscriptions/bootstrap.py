@@ -10,14 +10,10 @@ from typing import TYPE_CHECKING, cast
 from ulid import ULID
 
 from .adapters.clock import ShiftedClock, SystemClock
-from .adapters.dynamodb.api_budgets import StoreApiBudgets
-from .adapters.dynamodb.change_requests import DynamoChangeRequestReads
-from .adapters.dynamodb.dead_letters import DynamoDeadLetters
 from .adapters.dynamodb.delivery_log import DeliveryLog
 from .adapters.dynamodb.endpoints import Endpoints
 from .adapters.dynamodb.event_log import EventLog
 from .adapters.dynamodb.outbox import Outbox
-from .adapters.dynamodb.plan_cache import DynamoOpsEvents, DynamoPlanCache
 from .adapters.dynamodb.removed_users import RemovedUsers
 from .adapters.dynamodb.store_records import (
     DueSubscriptions,
@@ -26,23 +22,26 @@ from .adapters.dynamodb.store_records import (
     ReconCheckpoints,
     SweepCursors,
 )
-from .adapters.dynamodb.subscription_reads import SubscriptionReads
-from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
 from .adapters.sqs import MAX_DELAY_S, SqsDeliveryQueue, SqsQueue
 from .adapters.vault import KmsVault
 from .config import Settings, get_settings
-from .ports.change_requests import ChangeRequestReads
-from .ports.clock import Clock
 
 if TYPE_CHECKING:
     import httpx
 
     from .adapters.bigcommerce import HttpBigCommerce
     from .adapters.bigcommerce.oauth import HttpOAuthClient
+    from .adapters.dynamodb.api_budgets import StoreApiBudgets
     from .adapters.dynamodb.company_index import DynamoCompanySubscriptions
+    from .adapters.dynamodb.dead_letters import DynamoDeadLetters
+    from .adapters.dynamodb.plan_cache import DynamoOpsEvents, DynamoPlanCache
+    from .adapters.dynamodb.subscription_reads import SubscriptionReads
+    from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
     from .adapters.http_sender import HttpxWebhookSender
     from .domain.custom_fields import CustomFieldDefinition
     from .ports.allotment_storage import AllotmentDueReader, AllotmentRepository
+    from .ports.change_requests import ChangeRequestReads
+    from .ports.clock import Clock
     from .ports.entitlement_provider import EntitlementProvider
     from .ports.entitlements import EntitlementRepository, EntitlementWork
     from .ports.storage import UnitOfWork
@@ -52,7 +51,10 @@ if TYPE_CHECKING:
     from .services.plans import PlanCatalog
     from .services.webhook_delivery import DeliveryDeps
 
-# The HTTP adapters are imported where first used: a sweep or a relay never pays for httpx.
+# What every function uses (boto3, pynamodb's table and the store-level records) is imported
+# here. The adapters that bring in records only some functions use (subscriptions, plans,
+# tenant config, change requests) and the HTTP ones are imported where first built: a relay or
+# a webhook receiver never loads the subscription records, a sweep or a relay never httpx.
 
 
 class Container:
@@ -114,6 +116,8 @@ class Container:
 
     @cached_property
     def dead_letters(self) -> DynamoDeadLetters:
+        from .adapters.dynamodb.dead_letters import DynamoDeadLetters
+
         return DynamoDeadLetters()
 
     @cached_property
@@ -122,10 +126,14 @@ class Container:
 
     @cached_property
     def subscription_reads(self) -> SubscriptionReads:
+        from .adapters.dynamodb.subscription_reads import SubscriptionReads
+
         return SubscriptionReads(self.settings.due_index_shards)
 
     @cached_property
     def change_request_reads(self) -> ChangeRequestReads:
+        from .adapters.dynamodb.change_requests import DynamoChangeRequestReads
+
         return DynamoChangeRequestReads()
 
     @cached_property
@@ -193,6 +201,8 @@ class Container:
         )
 
     def unit_of_work(self) -> DynamoUnitOfWork:
+        from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
+
         return DynamoUnitOfWork(
             region=self.settings.aws_region,
             due_shards=self.settings.due_index_shards,
@@ -235,14 +245,19 @@ class Container:
 
     @cached_property
     def ops_events(self) -> DynamoOpsEvents:
+        from .adapters.dynamodb.plan_cache import DynamoOpsEvents
+
         return DynamoOpsEvents()
 
     @cached_property
     def plan_cache(self) -> DynamoPlanCache:
+        from .adapters.dynamodb.plan_cache import DynamoPlanCache
+
         return DynamoPlanCache()
 
     @cached_property
     def plan_catalog(self) -> PlanCatalog:
+        from .adapters.dynamodb.plan_cache import DynamoPlanCache
         from .services.plans import PlanCatalog
 
         return PlanCatalog(
@@ -275,6 +290,8 @@ class Container:
 
     @cached_property
     def api_budgets(self) -> StoreApiBudgets:
+        from .adapters.dynamodb.api_budgets import StoreApiBudgets
+
         return StoreApiBudgets()
 
     @cached_property

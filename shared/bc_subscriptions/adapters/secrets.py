@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ..config import Settings
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 
 class MissingSecret(RuntimeError):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from ..ports.clock import Clock
 from .clock import SystemClock
+
+if TYPE_CHECKING:
+    from ..ports.clock import Clock
 
 _BATCH = 10
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .contract import ContractGuard
 from .errors import DomainError
-from .plan import Cadence
 
 if TYPE_CHECKING:
+    from .contract import ContractGuard
+    from .plan import Cadence
     from .subscription import Subscription
 
 

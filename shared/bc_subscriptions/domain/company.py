@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .plan import Cadence
 from .schedule import Interval
+
+if TYPE_CHECKING:
+    from .plan import Cadence
 
 # B2B Edition offers 0 to 60 days; a negotiated contract may go further, never past 120.
 MAX_NET_TERMS_DAYS = 120

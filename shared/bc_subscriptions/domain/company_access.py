@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from .actors import (
     MAY_CHANGE_CARD_IF_ALLOWED,
@@ -40,7 +41,9 @@ from .actors import (
     roles_of,
 )
 from .errors import DomainError
-from .subscription import Subscription
+
+if TYPE_CHECKING:
+    from .subscription import Subscription
 
 
 class CompanyRole(StrEnum):

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .allotments import AllotmentDebit
+if TYPE_CHECKING:
+    from .allotments import AllotmentDebit
 
 REFUND_REVERSAL_PREFIX = "alr_refund_"
 

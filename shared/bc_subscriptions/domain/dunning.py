@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
 from .declines import DeclineClass
-from .tenant_config import DunningPolicy
+
+if TYPE_CHECKING:
+    from .tenant_config import DunningPolicy
 
 # Never two attempts on one card closer than this, even when a late run finds a retry overdue.
 MIN_RETRY_GAP = timedelta(hours=12)

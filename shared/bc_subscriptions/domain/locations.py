@@ -19,13 +19,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import DomainError
-from .plan import Cadence, PlanTerms
 from .pricing import PricedLine, order_total, price_line
+
+if TYPE_CHECKING:
+    from .plan import Cadence, PlanTerms
 
 MAX_LOCATIONS = 25
 # What a carrier needs on the label; BigCommerce itself accepts less, we refuse to guess.

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from .plan import Cadence, PlanTerms
+if TYPE_CHECKING:
+    from .plan import Cadence, PlanTerms
 
 CENT = Decimal("0.01")
 _HUNDRED = Decimal("100")

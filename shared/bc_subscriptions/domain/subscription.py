@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -22,7 +22,6 @@ from pydantic import (
 
 from . import actors as act
 from . import events as ev
-from .amendments import Amendment
 from .company import CompanyMembership, InvoiceTerms, OpenInvoice
 from .contract import ContractGuard
 from .delivery import is_charge_cycle
@@ -36,6 +35,9 @@ from .scheduled_change import ChangeKind, ScheduledChange
 from .subscription_payment_method import ask_for_card, spend_link
 from .subscription_pricing import renewal_total
 from .timestamps import iso_timestamp
+
+if TYPE_CHECKING:
+    from .amendments import Amendment
 
 
 class LockedLine(BaseModel):

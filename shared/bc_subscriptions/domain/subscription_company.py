@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .company import CompanyMembership
-
 if TYPE_CHECKING:
+    from .company import CompanyMembership
     from .subscription import Subscription
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..domain.allotments import AllotmentDebit, AllotmentGrant
+if TYPE_CHECKING:
+    from ..domain.allotments import AllotmentDebit, AllotmentGrant
 
 
 @dataclass(frozen=True)

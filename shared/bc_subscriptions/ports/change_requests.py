@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..domain.change_requests import ChangeRequest
 from .storage import UnitOfWork
+
+if TYPE_CHECKING:
+    from ..domain.change_requests import ChangeRequest
 
 
 class ChangeRequestRepository(Protocol):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..domain.subscription import Subscription
-from .storage import SubscriptionPage
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from .storage import SubscriptionPage
 
 
 def company_link_sk(company_id: int, subscription_id: str = "") -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..domain.entitlements import Entitlement, GroupLedger
+if TYPE_CHECKING:
+    from ..domain.entitlements import Entitlement, GroupLedger
 
 
 @dataclass(frozen=True)

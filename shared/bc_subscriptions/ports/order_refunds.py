@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..domain.refund_coverage import OrderRefund
+if TYPE_CHECKING:
+    from ..domain.refund_coverage import OrderRefund
 
 
 class OrderRefunds(Protocol):

@@ -1,19 +1,77 @@
-"""Storage port: a unit of work whose commit writes state and its events atomically."""
+"""Storage port: a unit of work whose commit writes state and its events atomically.
+
+The records the repositories take and return live in one module per group (`store_records`,
+`webhook_records`, `subscription_records`, `dead_letter_records`) and are imported from here
+by name; a group is loaded when one of its records is first named, so a function's cold start
+defines only the records it uses (a relay never defines the dead letters or the order links).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, Self
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
-from ..domain.charge import Charge
-from ..domain.custom_fields import CustomFieldDefinition
-from ..domain.delivery import DeliveryInstance
-from ..domain.events import ENDPOINT_DISABLED, DomainEvent
-from ..domain.plan import Plan
-from ..domain.subscription import Subscription
-from ..domain.tenant_config import TenantConfig
-from ..domain.timestamps import iso_timestamp
+if TYPE_CHECKING:
+    from ..domain.charge import Charge
+    from ..domain.custom_fields import CustomFieldDefinition
+    from ..domain.delivery import DeliveryInstance
+    from ..domain.plan import Plan
+    from ..domain.subscription import Subscription
+    from ..domain.tenant_config import TenantConfig
+    from .dead_letter_records import DeadLetter as DeadLetter
+    from .dead_letter_records import DeadLetterPage as DeadLetterPage
+    from .store_records import AuthorizationDue as AuthorizationDue
+    from .store_records import DueSubscription as DueSubscription
+    from .store_records import Install as Install
+    from .store_records import ParkedDelivery as ParkedDelivery
+    from .store_records import ReconCheckpoint as ReconCheckpoint
+    from .subscription_records import CachedPlan as CachedPlan
+    from .subscription_records import CustomerLink as CustomerLink
+    from .subscription_records import OpsEvent as OpsEvent
+    from .subscription_records import OrderLink as OrderLink
+    from .subscription_records import OverduePage as OverduePage
+    from .subscription_records import OverdueRenewal as OverdueRenewal
+    from .subscription_records import SubscriptionPage as SubscriptionPage
+    from .webhook_records import DeliveryAttempt as DeliveryAttempt
+    from .webhook_records import Endpoint as Endpoint
+    from .webhook_records import StoredEvent as StoredEvent
+
+# Each record's module, by the record's name.
+_RECORDS = {
+    **dict.fromkeys(("DeadLetter", "DeadLetterPage"), "dead_letter_records"),
+    **dict.fromkeys(
+        ("AuthorizationDue", "DueSubscription", "Install", "ParkedDelivery", "ReconCheckpoint"),
+        "store_records",
+    ),
+    **dict.fromkeys(
+        (
+            "CachedPlan",
+            "CustomerLink",
+            "OpsEvent",
+            "OrderLink",
+            "OverduePage",
+            "OverdueRenewal",
+            "SubscriptionPage",
+        ),
+        "subscription_records",
+    ),
+    **dict.fromkeys(("DeliveryAttempt", "Endpoint", "StoredEvent"), "webhook_records"),
+}
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        """A record named for the first time: its group's module is imported (once)."""
+        module = _RECORDS.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        record = getattr(import_module(f"{__package__}.{module}"), name)
+        globals()[name] = record
+        return record
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_RECORDS})
 
 
 class ConcurrencyConflict(Exception):
@@ -22,189 +80,6 @@ class ConcurrencyConflict(Exception):
 
 class RetryableStorageError(Exception):
     """Throttled or temporarily unavailable; the whole operation may be retried."""
-
-
-@dataclass(frozen=True)
-class OrderLink:
-    """Links a BigCommerce order to what we made of it (origin of subscriptions or a renewal)."""
-
-    store_hash: str
-    order_id: int
-    role: str  # "origin" | "renewal"
-    subscription_ids: tuple[str, ...]
-    cycle: int | None = None
-    # A multi-location renewal: which location's order of the cycle this is.
-    location_id: str | None = None
-
-
-@dataclass(frozen=True)
-class CustomerLink:
-    """A subscription filed under its customer, with the stored instrument it renews with.
-
-    Instruments belong to the customer: a card change finds every subscription to update here.
-    """
-
-    store_hash: str
-    customer_id: int
-    subscription_id: str
-    instrument_token: str | None
-
-
-@dataclass(frozen=True)
-class StoredEvent:
-    """An event as the outbox holds it: the merchant-facing envelope, ready to deliver."""
-
-    store_hash: str
-    subscription_id: str | None
-    seq: int
-    event_id: str
-    type: str
-    envelope: str
-    endpoint_id: str | None = None
-    occurred_at: datetime | None = None
-    grant_id: str | None = None  # an allotment grant's event (see `keys.event_key`)
-
-
-@dataclass(frozen=True)
-class DueSubscription:
-    """One row of the sparse due index: enough to enqueue a renewal without reading the record."""
-
-    store_hash: str
-    subscription_id: str
-    cycle: int
-    due_at: datetime
-
-
-@dataclass(frozen=True)
-class AuthorizationDue:
-    """One row of the sparse AuthExpiryIndex: a charge whose authorization needs a look."""
-
-    store_hash: str
-    subscription_id: str
-    cycle: int
-    location_id: str | None = None  # a delivery location's own charge of the cycle
-
-
-@dataclass(frozen=True)
-class Install:
-    """An installed store; secrets stay encrypted here and are decrypted by the vault."""
-
-    store_hash: str
-    status: str
-    access_token_ciphertext: str
-    webhook_secret_ciphertext: str
-    changed_at: datetime | None = None  # when it was last installed or uninstalled
-    # BigCommerce's numeric store id, learnt from the first authenticated delivery.
-    store_id: str | None = None
-
-
-@dataclass(frozen=True)
-class ReconCheckpoint:
-    """Where a store's order reconciliation stands: orders modified since `since` are seen.
-
-    While a window (since, window_end] is paged through, `page` is the next page to read.
-    """
-
-    store_hash: str
-    since: datetime
-    window_end: datetime | None = None
-    page: int = 1
-
-
-@dataclass(frozen=True)
-class ParkedDelivery:
-    """A BigCommerce delivery whose processing failed; reconciliation retries it."""
-
-    store_hash: str
-    delivery_hash: str
-    scope: str
-    resource_id: str
-
-
-@dataclass(frozen=True)
-class CachedPlan:
-    """A product's plan as last read from its metafield: none, valid, or invalid (with why)."""
-
-    product_id: int
-    plan: Plan | None
-    error: str | None
-    refreshed_at: datetime | None
-
-
-@dataclass(frozen=True)
-class OpsEvent:
-    """Something the merchant's operator must look at (not a merchant webhook event)."""
-
-    store_hash: str
-    type: str
-    data: dict[str, object]
-    occurred_at: datetime
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """A merchant's webhook destination; `secret_ciphertext` holds the `whsec_` signing secret."""
-
-    store_hash: str
-    endpoint_id: str
-    url: str
-    secret_ciphertext: str
-    event_types: frozenset[str]
-    enabled: bool
-    description: str = ""
-    # During a rotation the previous secret keeps signing too, until it expires.
-    previous_secret_ciphertext: str | None = None
-    previous_secret_expires_at: datetime | None = None
-    # Health: the first failed attempt since the last success; why and when it was disabled.
-    failing_since: datetime | None = None
-    disabled_at: datetime | None = None
-    disabled_reason: str | None = None
-    event_seq: int = 0
-
-    def wants(self, event_type: str) -> bool:
-        return self.enabled and ("*" in self.event_types or event_type in self.event_types)
-
-    def signing_secrets(self, now: datetime) -> list[str]:
-        """Ciphertexts of the secrets to sign with now: current first, then a live previous one."""
-        live = self.previous_secret_expires_at is not None and now < self.previous_secret_expires_at
-        previous = (
-            [self.previous_secret_ciphertext] if live and self.previous_secret_ciphertext else []
-        )
-        return [self.secret_ciphertext, *previous]
-
-    def disabled_event(self, reason: str, now: datetime) -> DomainEvent:
-        """The `endpoint.disabled` event, the endpoint's next in its own sequence."""
-        seq = self.event_seq + 1
-        return DomainEvent(
-            id=f"evt_{self.endpoint_id}_{seq:06d}",
-            type=ENDPOINT_DISABLED,
-            store_hash=self.store_hash,
-            endpoint_id=self.endpoint_id,
-            seq=seq,
-            occurred_at=now,
-            data={
-                "url": self.url,
-                "reason": reason,
-                "failing_since": iso_timestamp(self.failing_since) if self.failing_since else None,
-            },
-        )
-
-
-@dataclass(frozen=True)
-class DeliveryAttempt:
-    """One POST of one event to one endpoint, as the delivery log keeps it."""
-
-    store_hash: str
-    endpoint_id: str
-    event_id: str
-    event_type: str
-    attempt: int
-    outcome: str  # delivered | retrying | failed (retries exhausted) | disabled
-    status_code: int | None
-    latency_ms: int
-    response_excerpt: str
-    attempted_at: datetime
-    next_attempt_at: datetime | None = None
 
 
 class SubscriptionRepository(Protocol):
@@ -294,55 +169,6 @@ class UnitOfWork(Protocol):
     def __exit__(self, *exc: object) -> None: ...
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class SubscriptionPage:
-    """One page of a store's subscriptions; `cursor` reads the next page (None: no more)."""
-
-    subscriptions: list[Subscription]
-    cursor: str | None
-
-
-@dataclass(frozen=True)
-class OverdueRenewal:
-    """A row of the store's due index whose due time has passed, with the subscription and
-    the cycle's charge as they are now (no charge: no worker ever claimed the cycle)."""
-
-    due: DueSubscription
-    subscription: Subscription
-    charge: Charge | None
-
-
-@dataclass(frozen=True)
-class OverduePage:
-    items: list[OverdueRenewal]
-    cursor: str | None
-
-
-@dataclass(frozen=True)
-class DeadLetter:
-    """A message given up on (its queue's dead-letter queue holds it), recorded under its
-    store so the merchant sees only their own: `renewal` or `webhook_delivery`."""
-
-    store_hash: str
-    dead_letter_id: str
-    kind: str
-    at: datetime
-    attempts: int
-    error: str
-    subscription_id: str | None = None
-    cycle: int | None = None
-    endpoint_id: str | None = None
-    event_id: str | None = None
-    event_type: str | None = None
-    redriven_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class DeadLetterPage:
-    items: list[DeadLetter]
-    cursor: str | None
 
 
 class DeadLetters(Protocol):

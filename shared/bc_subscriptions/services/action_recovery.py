@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..domain.errors import DomainError
-from ..domain.subscription import Subscription
-from ..ports.bigcommerce import BigCommerce, StoredInstrument
-from ..ports.queues import MessageQueue
 from ..ports.storage import ConcurrencyConflict, CustomerLink, UnitOfWork
 from .action_links import LinkCheck, LinkState, check_link
 from .payment_recovery import choose_card, expired, send_retries, stored_instrument
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.bigcommerce import BigCommerce, StoredInstrument
+    from ..ports.queues import MessageQueue
 
 
 class DeclinedInstrument(DomainError):

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.actors import Action, Principal
 from ..domain.company_access import ensure_allowed
-from ..ports.storage import UnitOfWork
 from . import commands as c
 from .subscription_admin import owned_by_caller
+
+if TYPE_CHECKING:
+    from ..ports.storage import UnitOfWork
 
 COMMAND_ACTIONS: Mapping[type[c.Command[Any]], Action] = MappingProxyType(
     {

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..domain import subscription_actors
 from ..domain.actors import Role, customers_of
-from ..domain.subscription import Subscription
-from ..ports.bigcommerce import BigCommerce
 from ..ports.storage import CustomerLink, UnitOfWork
 from .subscription_admin import owned_by_caller
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.bigcommerce import BigCommerce
 
 
 class NotAStoreCustomer(Exception):

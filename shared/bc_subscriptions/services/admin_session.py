@@ -19,10 +19,12 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, TypeGuard
+from typing import TYPE_CHECKING, Protocol, TypeGuard
 
-from ..ports.storage import Install
 from .jwt_tokens import InvalidToken, check_lifetime, sign, verified_claims
+
+if TYPE_CHECKING:
+    from ..ports.storage import Install
 
 AUDIENCE = "bc-subscriptions-admin"
 SESSION_TTL_S = 3600

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from ..domain.allotments import (
     AllotmentGrant,
@@ -20,11 +21,13 @@ from ..domain.allotments import (
     order_debit_amount,
 )
 from ..observability import logger
-from ..ports.allotment_storage import AllotmentRepository
-from ..ports.bigcommerce import BigCommerce, Order, OrderWithConsignments
 from .allotments import MAX_PAGE, AllotmentDeps, debit_allotment
 from .capture_from_order import RENEWAL_ORDER_PREFIX
-from .order_status import Reaction, StatusChange
+
+if TYPE_CHECKING:
+    from ..ports.allotment_storage import AllotmentRepository
+    from ..ports.bigcommerce import BigCommerce, Order, OrderWithConsignments
+    from .order_status import Reaction, StatusChange
 
 # Incomplete (a checkout not finished, or one of our renewals being made), Cancelled, Declined:
 # the holder has not placed these orders.

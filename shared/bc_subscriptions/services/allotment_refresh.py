@@ -10,10 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from ..observability import logger
-from ..ports.allotment_storage import AllotmentDueReader
 from .allotments import AllotmentDeps, refresh_grant
+
+if TYPE_CHECKING:
+    from ..ports.allotment_storage import AllotmentDueReader
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..domain.allotments import (
     AllotmentDebit,
@@ -26,9 +26,11 @@ from ..domain.allotments import (
 from ..domain.custom_fields import CustomFieldDefinition, InvalidCustomFields, Scope, merged_values
 from ..domain.errors import DomainError
 from ..ports.allotment_storage import AllotmentRepository, GrantChange, GrantRecord
-from ..ports.bigcommerce import BigCommerce
-from ..ports.clock import Clock
 from ..ports.storage import ConcurrencyConflict
+
+if TYPE_CHECKING:
+    from ..ports.bigcommerce import BigCommerce
+    from ..ports.clock import Clock
 
 # Racing writers of one grant: each round one of them commits, so this many rounds outlast
 # any realistic burst of debits on one holder's grant; beyond it the caller gets a 409.

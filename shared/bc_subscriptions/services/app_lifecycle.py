@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..ports.bigcommerce import BigCommerce, OAuthClient
 from ..ports.storage import Install
 from .install_store import Encrypter, InstallResult, install_store
+
+if TYPE_CHECKING:
+    from ..ports.bigcommerce import BigCommerce, OAuthClient
 
 _CONTEXT = re.compile(r"^stores/([A-Za-z0-9]+)$")
 

@@ -16,13 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..domain.authorization import AuthState
 from ..observability import logger
 from ..ports.bigcommerce import BigCommerceError
-from ..ports.storage import AuthorizationDue
 from .payment_actions import ActionDeps, RenewalCharge, settle_authorization
+
+if TYPE_CHECKING:
+    from ..ports.storage import AuthorizationDue
 
 # Stop with room for one more authorization (three calls of up to 10 s); the rest stays due.
 RESERVE_MS = 35_000

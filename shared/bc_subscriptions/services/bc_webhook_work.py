@@ -9,10 +9,12 @@ id that is not one.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..ports.bigcommerce import BigCommerceError
-from .messages import ProcessBcWebhook
+
+if TYPE_CHECKING:
+    from .messages import ProcessBcWebhook
 
 # (store_hash, the delivery's `data`) -> what was done
 Processor = Callable[[str, dict[str, Any]], str]

@@ -24,19 +24,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..domain.errors import DomainError
 from ..domain.lifecycle import Command, resolve
 from ..domain.scheduled_change import ChangeKind
-from ..domain.subscription import Subscription
 from ..domain.subscription_cancels import cancel, ensure_cancel_schedulable, schedule_cancel
 from ..domain.subscription_contract import route_cancel
-from ..domain.tenant_config import TenantConfig
 from ..domain.timestamps import iso_timestamp
 from ..ports.storage import OpsEvent, OpsEvents, UnitOfWork
 from .change_limits import cancel_limit
 from .subscription_admin import change_subscription
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..domain.tenant_config import TenantConfig
 
 
 class CancelLocked(DomainError):

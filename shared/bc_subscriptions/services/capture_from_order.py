@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..domain.actors import Actor, ActorType, EventActor, gift_actors
-from ..domain.company import CompanyMembership
 from ..domain.custom_field_entry import checkout_custom_fields, option_values
-from ..domain.custom_fields import CustomFieldDefinition
 from ..domain.gift_note import InvalidGiftNote, parse_gift_note
 from ..domain.gift_refusal import (
     GUEST_BUYER,
@@ -31,11 +29,15 @@ from ..ports.bigcommerce import (
     OrderWithConsignments,
     ShippingAddress,
 )
-from ..ports.clock import Clock
 from ..ports.storage import ConcurrencyConflict, CustomerLink, OpsEvents, OrderLink, UnitOfWork
 from .action_links import issue_action_link
-from .company_directory import CompanyDirectory
 from .refused_gifts import raise_gift_refused
+
+if TYPE_CHECKING:
+    from ..domain.company import CompanyMembership
+    from ..domain.custom_fields import CustomFieldDefinition
+    from ..ports.clock import Clock
+    from .company_directory import CompanyDirectory
 
 # Awaiting Fulfillment, Awaiting Shipment, Shipped, Partially Shipped, Completed, Awaiting Pickup.
 PAID_STATUSES = frozenset({11, 9, 2, 3, 10, 8})

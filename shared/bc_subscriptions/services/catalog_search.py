@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..ports.bigcommerce import CatalogProduct, CatalogSearch
-from ..ports.storage import PlanCache
+if TYPE_CHECKING:
+    from ..ports.bigcommerce import CatalogProduct, CatalogSearch
+    from ..ports.storage import PlanCache
 
 MAX_RESULTS = 50
 

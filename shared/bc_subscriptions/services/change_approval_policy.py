@@ -10,12 +10,13 @@ the company's buyers, and is what `entrypoints.change_pipeline.approval_policy` 
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..domain.change_requests import ChangeKind, ChangeRequest
-from ..domain.subscription import Subscription
-from ..domain.tenant_config import TenantConfig
-from .commands import Caller
+if TYPE_CHECKING:
+    from ..domain.change_requests import ChangeKind, ChangeRequest
+    from ..domain.subscription import Subscription
+    from ..domain.tenant_config import TenantConfig
+    from .commands import Caller
 
 
 class ApprovalPolicy(Protocol):

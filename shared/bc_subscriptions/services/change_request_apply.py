@@ -13,7 +13,7 @@ recorded with the guard's code.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Self, cast
+from typing import TYPE_CHECKING, Self, cast
 
 from ..domain.change_requests import ChangeKind, ChangeRequest, Outcome, RequestClosed
 from ..domain.company_access import executing_approved
@@ -21,15 +21,17 @@ from ..domain.errors import DomainError
 from ..domain.lifecycle import Status
 from ..domain.scheduled_change import ChangeKind as Scheduled
 from ..domain.scheduled_change import resume_at_problem
-from ..domain.subscription import Subscription
-from ..ports.bigcommerce import BigCommerce
 from ..ports.change_requests import ChangeRequestUnitOfWork
-from ..ports.queues import MessageQueue
 from ..ports.storage import ConcurrencyConflict, OpsEvents, SubscriptionRepository, UnitOfWork
 from .change_request_commands import to_command
 from .command_handlers import ChangeDeps, handle
 from .commands import Caller, Pause
 from .subscription_admin import SubscriptionNotFound
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.bigcommerce import BigCommerce
+    from ..ports.queues import MessageQueue
 
 
 def execute(request: ChangeRequest, *, deps: ChangeDeps, now: datetime) -> ChangeRequest:

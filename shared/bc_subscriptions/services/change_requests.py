@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ulid import ULID
 
@@ -27,16 +27,18 @@ from ..domain.change_requests import (
 )
 from ..domain.company_access import reaches as company_reaches
 from ..domain.errors import DomainError
-from ..domain.subscription import Subscription
 from ..ports.change_requests import ChangeRequestReads, ChangeRequestUnitOfWork
 from ..ports.storage import ConcurrencyConflict, UnitOfWork
-from .actor_access import ensure_caller_may
-from .change_approval_policy import ApprovalPolicy
-from .change_request_apply import execute
-from .change_request_commands import requestable, to_change
-from .command_handlers import ChangeDeps
-from .commands import Caller, Command
-from .subscription_admin import SubscriptionNotFound
+
+# Submitting, deciding and executing a request import the change table where they run: the
+# expiry sweep imports this module for `expire_requests` alone, and the APIs that submit and
+# decide have the change table loaded already by their routes.
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from .change_approval_policy import ApprovalPolicy
+    from .command_handlers import ChangeDeps
+    from .commands import Caller, Command
 
 MAX_PAGE = 100
 # The expiry sweep stops with this much of its invocation left (one expiry is two reads and
@@ -74,6 +76,8 @@ def _uow(deps: ChangeDeps) -> ChangeRequestUnitOfWork:
 
 
 def _owned(uow: UnitOfWork, caller: Caller, subscription_id: str) -> Subscription:
+    from .subscription_admin import SubscriptionNotFound
+
     sub = uow.subscriptions.get(caller.store_hash, subscription_id)
     # A shopper reaches the requests of a subscription they hold a role on, as its other routes.
     shopper = caller.customer_id
@@ -111,6 +115,9 @@ def submit_if_required(
 ) -> ChangeRequest | None:
     """The request submitted in place of `command` when the policy says the caller must ask;
     None when they may make the change directly (then nothing was written)."""
+    from .actor_access import ensure_caller_may
+    from .change_request_commands import requestable, to_change
+
     if policy.always_direct(caller) or not requestable(command):
         return None
     # Approval stands in for the store's rule, not the role's: a shopper asks only for what
@@ -180,6 +187,8 @@ def approve(
     the request's `applied` in its own transaction (or `not_applied`, with why). Asked again
     (retried, or after a crash between the two), an approved request is executed then, an
     applied or not applied one answered as it is."""
+    from .change_request_apply import execute
+
     with _uow(deps) as uow:
         request, sub = _load(uow, caller, subscription_id, request_id)
         _check_decider(policy, caller, request, sub)

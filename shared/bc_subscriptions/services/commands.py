@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from ..domain.actors import ActorType, EventActor, Role
-from ..domain.contract import ContractGuard
 from ..domain.subscription import Subscription
 from .cancel_flow import Cancelled
+
+if TYPE_CHECKING:
+    from ..domain.contract import ContractGuard
 
 R = TypeVar("R", covariant=True)
 

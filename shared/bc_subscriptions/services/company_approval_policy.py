@@ -7,12 +7,16 @@ or a subscription of no company, is decided exactly as before.
 
 from __future__ import annotations
 
-from ..domain.change_requests import ChangeKind, ChangeRequest
+from typing import TYPE_CHECKING
+
 from ..domain.company_access import decides_for, must_ask
-from ..domain.subscription import Subscription
-from ..domain.tenant_config import TenantConfig
 from .change_approval_policy import TenantApprovalPolicy
-from .commands import Caller
+
+if TYPE_CHECKING:
+    from ..domain.change_requests import ChangeKind, ChangeRequest
+    from ..domain.subscription import Subscription
+    from ..domain.tenant_config import TenantConfig
+    from .commands import Caller
 
 
 class CompanyApprovalPolicy:

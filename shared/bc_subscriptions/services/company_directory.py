@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..domain.company import CompanyMembership
 from ..ports.b2b_edition import B2BEdition, B2BNotEnabled, CompanyBuyer, CompanyNode, PaymentTerms
-from ..ports.clock import Clock
+
+if TYPE_CHECKING:
+    from ..ports.clock import Clock
 
 
 @dataclass

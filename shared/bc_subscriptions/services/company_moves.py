@@ -4,14 +4,17 @@ or the same one under another parent. The company index moves with the record.""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from ..domain.subscription import Subscription
 from ..domain.subscription_company import move_to_company
-from ..ports.clock import Clock
-from ..ports.storage import UnitOfWork
-from .company_directory import CompanyDirectory
 from .enrollment import EnrollmentRefused
 from .subscription_admin import SubscriptionNotFound
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.clock import Clock
+    from ..ports.storage import UnitOfWork
+    from .company_directory import CompanyDirectory
 
 
 def refresh_company(

@@ -13,15 +13,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..domain.company import monthly
 from ..domain.lifecycle import Status
-from ..domain.subscription import Subscription
 from ..domain.subscription_pricing import renewal_total
-from ..ports.b2b_edition import CompanyNode
-from ..ports.company_index import CompanySubscriptions
-from ..ports.storage import UnitOfWork
 from .company_directory import CompanyDirectory, parent_in, subtree, with_descendants
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.b2b_edition import CompanyNode
+    from ..ports.company_index import CompanySubscriptions
+    from ..ports.storage import UnitOfWork
 
 BILLED = frozenset({Status.ACTIVE, Status.PAST_DUE, Status.REQUIRES_ACTION})
 

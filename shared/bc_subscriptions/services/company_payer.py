@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..domain.actors import acting, customers_of
 from ..domain.company_access import ensure_company_admin, ensure_payer_in_company
-from ..domain.subscription import Subscription
 from ..domain.subscription_actors import change_payer
 from ..ports.storage import CustomerLink, UnitOfWork
-from .commands import Caller
-from .company_directory import CompanyDirectory
 from .subscription_admin import owned_by_caller
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from .commands import Caller
+    from .company_directory import CompanyDirectory
 
 
 def reassign_payer(

@@ -8,10 +8,13 @@ the store's `company_cache_minutes`.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from ..domain.company_access import CompanySeat, seat_of, seated
-from ..ports.storage import UnitOfWork
-from .company_directory import CompanyDirectory
+
+if TYPE_CHECKING:
+    from ..ports.storage import UnitOfWork
+    from .company_directory import CompanyDirectory
 
 
 def seat_caller(

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -29,10 +29,12 @@ from ..domain.custom_fields import (
     visible_custom_fields,
 )
 from ..domain.errors import DomainError
-from ..domain.plan import Plan
-from ..domain.subscription import Subscription
 from ..ports.storage import ConcurrencyConflict, UnitOfWork
 from .subscription_admin import change_subscription, owned_by_caller
+
+if TYPE_CHECKING:
+    from ..domain.plan import Plan
+    from ..domain.subscription import Subscription
 
 _KEY = re.compile(KEY_PATTERN)
 IMMUTABLE = frozenset({"key", "scope", "type", "archived"})

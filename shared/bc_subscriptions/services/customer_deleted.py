@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..domain.errors import InvalidTransition
 from ..domain.subscription_cancels import stop_for_deleted_customer
-from ..ports.storage import UnitOfWork
+
+if TYPE_CHECKING:
+    from ..ports.storage import UnitOfWork
 
 
 def stop_customer_subscriptions(

@@ -17,14 +17,16 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ulid import ULID
 
-from ..ports.queues import MessageQueue
 from ..ports.storage import DeadLetter, DeadLetterPage, DeadLetters, Install
 from .messages import DeliverWebhook, ProcessBcWebhook, RenewSubscription
-from .webhook_replay import EndpointReader, EventReader, ReplayRefused, replay_events
+
+if TYPE_CHECKING:
+    from ..ports.queues import MessageQueue
+    from .webhook_replay import EndpointReader, EventReader
 
 MAX_PAGE = 100
 RENEWAL = "renewal"
@@ -191,6 +193,10 @@ def _resend_renewal(letter: DeadLetter, queue: MessageQueue) -> None:
 def _replay_delivery(
     letter: DeadLetter, endpoints: EndpointReader, events: EventReader, queue: MessageQueue
 ) -> None:
+    # Only a redrive replays (the admin API, which has the replay loaded for its own routes):
+    # the workers that record dead letters never load it.
+    from .webhook_replay import ReplayRefused, replay_events
+
     assert letter.endpoint_id is not None and letter.event_id is not None
     result = replay_events(
         letter.store_hash,

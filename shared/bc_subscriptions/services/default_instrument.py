@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..domain.lifecycle import Status
 from ..domain.subscription_payment_method import change_payment_method, recover
-from ..ports.bigcommerce import BigCommerce
-from ..ports.queues import MessageQueue
 from ..ports.storage import CustomerLink, UnitOfWork
 from .payment_recovery import expired, method_for, send_retries
+
+if TYPE_CHECKING:
+    from ..ports.bigcommerce import BigCommerce
+    from ..ports.queues import MessageQueue
 
 _WAITING = (Status.PAST_DUE, Status.REQUIRES_ACTION)
 

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain import events as ev
 from ..domain.lifecycle import Status
@@ -23,9 +23,11 @@ from ..domain.locations import (
     new_location,
     without,
 )
-from ..domain.subscription import Subscription
-from ..ports.storage import UnitOfWork
 from .subscription_admin import SubscriptionNotFound
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.storage import UnitOfWork
 
 _ENDED = frozenset({Status.CANCELLED, Status.EXPIRED})
 

@@ -13,19 +13,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import ValidationError
 
 from ..domain.company import MAX_NET_TERMS_DAYS, CompanyMembership, InvoiceTerms
 from ..domain.errors import DomainError
-from ..domain.plan import Cadence, Plan
 from ..domain.subscription import LockedLine, PaymentMethod, Subscription
 from ..ports.bigcommerce import Address, BigCommerce, ShippingAddress
-from ..ports.clock import Clock
 from ..ports.storage import CustomerLink, UnitOfWork
 from .capture_from_order import INSTRUMENT_TYPES, PlanLookup
-from .company_directory import CompanyDirectory
+
+if TYPE_CHECKING:
+    from ..domain.plan import Cadence, Plan
+    from ..ports.clock import Clock
+    from .company_directory import CompanyDirectory
 
 # A company's payment terms when B2B Edition says none for it.
 DEFAULT_NET_TERMS_DAYS = 30

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from ..domain.plan import Plan
+from typing import TYPE_CHECKING
+
 from ..domain.plan_metafield import InvalidPlan
-from ..ports.entitlement_provider import EntitlementProvider
+
+if TYPE_CHECKING:
+    from ..domain.plan import Plan
+    from ..ports.entitlement_provider import EntitlementProvider
 
 
 def check_plan_groups(store_hash: str, plan: Plan, provider: EntitlementProvider) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..domain.entitlement_moves import current_holder
 from ..domain.entitlements import Entitlement, GroupLedger, entitlement_holder
-from ..ports.entitlements import EntitlementRepository
-from ..ports.storage import UnitOfWork
 from .subscription_admin import SubscriptionNotFound
+
+if TYPE_CHECKING:
+    from ..ports.entitlements import EntitlementRepository
+    from ..ports.storage import UnitOfWork
 
 
 @dataclass(frozen=True)

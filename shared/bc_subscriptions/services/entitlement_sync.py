@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..domain import events as ev
 from ..domain.entitlement_moves import current_holder
@@ -29,14 +29,16 @@ from ..domain.entitlements import (
     entitlement_holder,
     signals_for,
 )
-from ..domain.plan import Plan
-from ..domain.subscription import Subscription
 from ..domain.subscription_entitlements import record_entitlement
 from ..observability import logger
-from ..ports.clock import Clock
 from ..ports.entitlement_provider import EntitlementProvider, GroupRefused, HolderGone
 from ..ports.entitlements import EntitlementRepository, EntitlementWork, WorkItem
 from ..ports.storage import ConcurrencyConflict, OpsEvent, OpsEvents, UnitOfWork
+
+if TYPE_CHECKING:
+    from ..domain.plan import Plan
+    from ..domain.subscription import Subscription
+    from ..ports.clock import Clock
 
 # Subscription events that can move an entitlement (with the actor events that move it to a
 # new beneficiary, `entitlement_moves.py`, all that the stream filter lets in).

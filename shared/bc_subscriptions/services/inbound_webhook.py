@@ -10,15 +10,17 @@ import hmac
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, Field, StrictInt, StrictStr, ValidationError
 
-from ..ports.queues import MessageQueue
-from ..ports.storage import Install
 from .bc_signature import SignatureInvalid, verify_signature
-from .install_store import SECRET_HEADER, STORE_HEADER
+from .hook_headers import SECRET_HEADER, STORE_HEADER
 from .messages import ProcessBcWebhook
+
+if TYPE_CHECKING:
+    from ..ports.queues import MessageQueue
+    from ..ports.storage import Install
 
 # BigCommerce callbacks carry ids only (well under 1 KiB); anything near this is not one.
 MAX_BODY_BYTES = 64 * 1024

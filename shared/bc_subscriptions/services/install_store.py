@@ -5,15 +5,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..ports.bigcommerce import BigCommerce
 from ..ports.storage import Install
+from .hook_headers import hook_headers
 from .storefront_script import ScriptOutcome, ensure_storefront_script
 
-SECRET_HEADER = "X-Bcs-Webhook-Secret"  # noqa: S105 - a header name, not a secret
-# Names the store whose secret the delivery carries: the body's `producer` must agree with it.
-STORE_HEADER = "X-Bcs-Store"
+if TYPE_CHECKING:
+    from ..ports.bigcommerce import BigCommerce
 
 # Only the scopes this release processes; BigCommerce blocklists domains that fail deliveries.
 WEBHOOK_ROUTES = {
@@ -33,11 +32,6 @@ WEBHOOK_ROUTES = {
     # A renewal payment left pending is settled as soon as its transaction is reported.
     "store/order/transaction/created": "/webhooks/bigcommerce/order-transaction-created",
 }
-
-
-def hook_headers(store_hash: str, webhook_secret: str) -> dict[str, str]:
-    """The headers BigCommerce echoes on every delivery of the store's hooks."""
-    return {SECRET_HEADER: webhook_secret, STORE_HEADER: store_hash}
 
 
 class InstallStore(Protocol):

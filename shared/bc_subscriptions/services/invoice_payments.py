@@ -6,13 +6,16 @@ The last overdue one paid also ends a pause the store's overdue policy made
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..domain import subscription_invoices as invoices
-from ..ports.bigcommerce import BigCommerce
-from ..ports.clock import Clock
-from ..ports.storage import UnitOfWork
 from .capture_from_order import PAID_STATUSES
-from .order_status import Reaction, StatusChange
+
+if TYPE_CHECKING:
+    from ..ports.bigcommerce import BigCommerce
+    from ..ports.clock import Clock
+    from ..ports.storage import UnitOfWork
+    from .order_status import Reaction, StatusChange
 
 
 def record_invoice_paid(uow: Callable[[], UnitOfWork], bc: BigCommerce, clock: Clock) -> Reaction:

@@ -10,11 +10,14 @@ fulfilled by its shipment alone, as before.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..domain.location_deliveries import LocationState
 from .location_shipments import settle_location
-from .order_status import Reaction, StatusChange
-from .payment_actions import ActionDeps
+
+if TYPE_CHECKING:
+    from .order_status import Reaction, StatusChange
+    from .payment_actions import ActionDeps
 
 SHIPPED, REFUNDED, CANCELLED, COMPLETED = 2, 4, 5, 10
 _STATES = {

@@ -8,14 +8,16 @@ not expose a gateway's authorize-or-capture setting, only what the gateway did.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..domain import onboarding as checks
-from ..domain.tenant_config import TenantConfig
 from ..observability import logger
 from ..ports.bigcommerce import BigCommerce, BigCommerceError
-from ..ports.storage import Endpoint, SubscriptionReader
 from .install_store import WEBHOOK_ROUTES
+
+if TYPE_CHECKING:
+    from ..domain.tenant_config import TenantConfig
+    from ..ports.storage import Endpoint, SubscriptionReader
 
 PLANS_SHOWN = 20
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ..ports.ops_items import OpsItemPage, OpsItemReads
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..ports.ops_items import OpsItemPage, OpsItemReads
 
 MAX_PAGE = 100
 

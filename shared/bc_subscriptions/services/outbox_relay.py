@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..observability import logger
-from ..ports.queues import MessageQueue
-from ..ports.storage import Endpoint, StoredEvent
 from .messages import DeliverWebhook
+
+if TYPE_CHECKING:
+    from ..ports.queues import MessageQueue
+    from ..ports.storage import Endpoint, StoredEvent
 
 # The stream normally relays within seconds; catch-up only takes what is clearly overdue.
 CATCH_UP_AFTER = timedelta(minutes=5)

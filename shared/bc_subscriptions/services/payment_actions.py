@@ -9,15 +9,18 @@ is looked at again by the auth-expiry sweep, never requested twice while BigComm
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..domain import events as ev
 from ..domain.authorization import AuthState
-from ..domain.charge import Charge
-from ..domain.subscription import Subscription
 from ..ports.bigcommerce import BigCommerce, BigCommerceError, OutcomeUnknown, Transaction
-from ..ports.clock import Clock
 from ..ports.storage import ConcurrencyConflict, UnitOfWork
 from .renewal_dunning import void_to_dunning
+
+if TYPE_CHECKING:
+    from ..domain.charge import Charge
+    from ..domain.subscription import Subscription
+    from ..ports.clock import Clock
 
 EXPIRING = "authorization_expiring"
 _PENDING_STATUSES = frozenset({"capture pending", "void pending"})

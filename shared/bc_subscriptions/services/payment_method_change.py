@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..domain import subscription_payment_method
 from ..domain.lifecycle import Status
-from ..domain.subscription import Subscription
-from ..ports.bigcommerce import BigCommerce
-from ..ports.queues import MessageQueue
 from ..ports.storage import CustomerLink, UnitOfWork
 from .change_limits import RateLimited, payment_method_limit
 from .payment_recovery import (
@@ -22,6 +20,11 @@ from .payment_recovery import (
     send_retries,
     stored_instrument,
 )
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.bigcommerce import BigCommerce
+    from ..ports.queues import MessageQueue
 
 __all__ = ["UnknownInstrument", "UnusableInstrument", "change_payment_method"]
 

@@ -7,9 +7,12 @@ more; what the order's transactions already say is recorded, never requested aga
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from .order_status import Reaction, StatusChange
 from .payment_actions import ActionDeps, renewal_charge, settle_authorization
+
+if TYPE_CHECKING:
+    from .order_status import Reaction, StatusChange
 
 REFUNDED, CANCELLED = 4, 5
 _VOID_REASONS = {REFUNDED: "order_refunded", CANCELLED: "order_cancelled"}

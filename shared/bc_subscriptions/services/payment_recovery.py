@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..domain.subscription import PaymentMethod, Subscription
 from ..domain.subscription_payment_method import change_payment_method, recover
-from ..ports.bigcommerce import BigCommerce, StoredInstrument
-from ..ports.queues import MessageQueue
 from .messages import RenewSubscription
+
+if TYPE_CHECKING:
+    from ..ports.bigcommerce import BigCommerce, StoredInstrument
+    from ..ports.queues import MessageQueue
 
 
 class UnknownInstrument(Exception):

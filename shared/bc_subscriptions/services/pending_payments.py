@@ -8,10 +8,14 @@ cycle that is not waiting on a pending payment, changes nothing.
 
 from __future__ import annotations
 
-from ..ports.queues import MessageQueue
-from ..ports.storage import UnitOfWork
+from typing import TYPE_CHECKING
+
 from .messages import RenewSubscription
 from .payment_actions import renewal_charge
+
+if TYPE_CHECKING:
+    from ..ports.queues import MessageQueue
+    from ..ports.storage import UnitOfWork
 
 
 def settle_on_transaction(

@@ -14,16 +14,18 @@ grants last until the cancel takes effect (its own `subscription.cancelled`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain import events as ev
 from ..domain.allotments import AllotmentGrant, AllotmentNotActive, GrantedBy, GrantStatus
 from ..domain.lifecycle import Status
-from ..domain.subscription import Subscription
 from ..observability import logger
-from ..ports.allotment_storage import AllotmentRepository
-from ..ports.storage import UnitOfWork
 from .allotments import MAX_PAGE, AllotmentDeps, change_status
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.allotment_storage import AllotmentRepository
+    from ..ports.storage import UnitOfWork
 
 ENDED = frozenset({Status.CANCELLED, Status.EXPIRED})
 ENDINGS = frozenset({ev.SUBSCRIPTION_CANCELLED, ev.SUBSCRIPTION_EXPIRED})

@@ -9,13 +9,16 @@ store's by construction: no BigCommerce check is needed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..domain.allotments import GrantedBy, PlanAllotment
 from ..domain.lifecycle import Status
-from ..domain.subscription import Subscription
 from ..ports.storage import ConcurrencyConflict, UnitOfWork
 from .allotments import AllotmentDeps, NewGrant, grant_allotment
-from .capture_from_order import PlanLookup
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from .capture_from_order import PlanLookup
 
 STARTED = frozenset({Status.ACTIVE, Status.TRIALING})
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..domain.cadence_values import cadence_values
-from ..domain.plan import Plan
 from ..domain.plan_metafield import KEY, NAMESPACE, InvalidPlan, parse_plan
 from ..observability import logger
 from ..ports.bigcommerce import BigCommerce, Metafield, MetafieldWrite, ModifierValue, NotFound
 from ..ports.storage import CachedPlan, OpsEvent, OpsEvents, PlanCache, UnitOfWork
 from .custom_fields import plan_with_custom_fields
+
+if TYPE_CHECKING:
+    from ..domain.plan import Plan
 
 # The product modifier the shopper picks a cadence with (its values are the cadence labels).
 CADENCE_MODIFIER = "Subscription"

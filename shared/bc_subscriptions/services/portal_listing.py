@@ -10,13 +10,17 @@ already, left it short, so a reply is bounded by `limit` whatever the company ho
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..adapters.dynamodb.subscription_reads import InvalidCursor
 from ..domain.actors import customers_of
 from ..domain.company_access import current_seat
-from ..domain.subscription import Subscription
-from ..ports.company_index import CompanySubscriptions
-from ..ports.storage import SubscriptionReader
 from . import subscription_admin as admin
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.company_index import CompanySubscriptions
+    from ..ports.storage import SubscriptionReader
 
 # Base64url never holds a '.', so the mark cannot be mistaken for the own listing's cursor.
 _COMPANY = "company."

@@ -13,15 +13,18 @@ declined gives back nothing.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..domain.allotments import GrantStatus
 from ..domain.debit_reversals import REFUND_REVERSAL_PREFIX
 from ..domain.refund_coverage import DebitTerms, OrderRefund, RefundedLine, dues
 from ..observability import logger
 from ..ports.allotment_storage import GrantChange
-from ..ports.bigcommerce import BigCommerce
-from ..ports.order_refunds import OrderRefunds
 from .allotments import AllotmentDeps, retrying, write_grant
+
+if TYPE_CHECKING:
+    from ..ports.bigcommerce import BigCommerce
+    from ..ports.order_refunds import OrderRefunds
 
 
 class RefundNotListed(Exception):

@@ -10,9 +10,12 @@ never carries the recipient's email or the note: ops items sit in the store's pa
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from ..domain.gift_refusal import GiftRefusal
 from ..ports.storage import OpsEvent, OpsEvents
+
+if TYPE_CHECKING:
+    from ..domain.gift_refusal import GiftRefusal
 
 GIFT_REFUSED_OPS = "gift.refused"
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..domain import events as ev
 from ..domain.authorization import Authorization
-from ..domain.charge import Charge
-from ..domain.subscription import Subscription
-from ..domain.tenant_config import TenantConfig
-from ..ports.bigcommerce import BigCommerce, Transaction
+
+if TYPE_CHECKING:
+    from ..domain.charge import Charge
+    from ..domain.subscription import Subscription
+    from ..domain.tenant_config import TenantConfig
+    from ..ports.bigcommerce import BigCommerce, Transaction
 
 
 def needs_transactions(transaction_type: str, config: TenantConfig) -> bool:

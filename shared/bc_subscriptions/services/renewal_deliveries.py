@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..domain.delivery import deliveries_from
-from ..domain.subscription import Subscription
-from ..ports.storage import UnitOfWork
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.storage import UnitOfWork
 
 
 def materialize_deliveries(sub: Subscription, cycle: int, order_id: int, uow: UnitOfWork) -> None:

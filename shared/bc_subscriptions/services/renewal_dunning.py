@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..domain.charge import Charge, Stage
 from ..domain.declines import DeclineClass
 from ..domain.dunning import Next, after_decline
 from ..domain.lifecycle import Status
-from ..domain.subscription import Subscription
 from ..domain.subscription_dunning import record_payment_failure
 from ..domain.subscription_payment_method import card_is_stale
-from ..domain.tenant_config import TenantConfig
-from ..ports.bigcommerce import BigCommerce
-from ..ports.storage import UnitOfWork
 from .action_links import issue_action_link
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..domain.tenant_config import TenantConfig
+    from ..ports.bigcommerce import BigCommerce
+    from ..ports.storage import UnitOfWork
 
 
 def record_failure(sub: Subscription, charge: Charge, uow: UnitOfWork, now: datetime) -> None:

@@ -15,9 +15,9 @@ carries the PO number and due date where the buyer sees them on the order and in
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..domain.charge import Charge, Stage
-from ..domain.subscription import Subscription
 from ..domain.subscription_invoices import (
     flag_overdue,
     invoice_due_at,
@@ -25,9 +25,12 @@ from ..domain.subscription_invoices import (
     record_invoiced_renewal,
 )
 from ..domain.timestamps import iso_timestamp
-from ..ports.bigcommerce import NewOrder
 from ..ports.storage import OpsEvent, OpsEvents, UnitOfWork
 from .renewal_deliveries import materialize_deliveries
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.bigcommerce import NewOrder
 
 AWAITING_PAYMENT = 7
 PURCHASE_ORDER = "Purchase Order"

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..domain.charge import Charge, Stage
 from ..domain.declines import DeclineClass
 from ..domain.locations import location_total
-from ..domain.subscription import Subscription
 from ..domain.subscription_invoices import record_invoiced_locations
-from ..ports.storage import UnitOfWork
 from .renewal_deliveries import materialize_deliveries
 from .renewal_dunning import record_failure
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.storage import UnitOfWork
 
 
 def start_location_charges(

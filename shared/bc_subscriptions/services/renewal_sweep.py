@@ -19,13 +19,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import chain, islice
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from ..domain.api_budget import ApiBudget, per_run_allowance, spread_delays
 from ..observability import logger
-from ..ports.queues import MessageQueue
-from ..ports.storage import DueSubscription
 from .messages import RenewSubscription
+
+if TYPE_CHECKING:
+    from ..ports.queues import MessageQueue
+    from ..ports.storage import DueSubscription
 
 # Schedule period of the sweep: the starting store rotates once per run.
 RUN_PERIOD_S = 300

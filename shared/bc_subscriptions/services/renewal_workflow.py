@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..domain.charge import PAID_STAGES, Charge, Stage
 from ..domain.declines import DeclineClass, classify, reason
@@ -40,9 +41,7 @@ from ..ports.bigcommerce import (
     ShippingAddress,
     Transaction,
 )
-from ..ports.clock import Clock
 from ..ports.storage import ConcurrencyConflict, OpsEvents, OrderLink, UnitOfWork
-from .messages import RenewSubscription
 from .payment_actions import ActionDeps, RenewalCharge, settle_authorization
 from .renewal_authorization import fetch_transactions, record_payment
 from .renewal_deliveries import materialize_deliveries
@@ -61,6 +60,10 @@ from .renewal_locations import (
     reopen_for_retry,
     start_location_charges,
 )
+
+if TYPE_CHECKING:
+    from ..ports.clock import Clock
+    from .messages import RenewSubscription
 
 _PAYMENT_EVENTS = frozenset({"purchase", "authorization", "capture", "settled"})
 AWAITING_FULFILLMENT = 11

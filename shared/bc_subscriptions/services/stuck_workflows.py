@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from ..domain.charge import Charge
-from ..domain.subscription import Subscription
-from ..ports.storage import SubscriptionReader, UnitOfWork
+if TYPE_CHECKING:
+    from ..domain.charge import Charge
+    from ..domain.subscription import Subscription
+    from ..ports.storage import SubscriptionReader, UnitOfWork
 
 MAX_PAGE = 100
 

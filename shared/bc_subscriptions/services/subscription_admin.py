@@ -12,20 +12,22 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain import subscription_cancels, subscription_dunning, subscription_pauses
 from ..domain.actors import customers_of
 from ..domain.company_access import reaches as company_reaches
 from ..domain.errors import DomainError
 from ..domain.lifecycle import Status
-from ..domain.subscription import Subscription
-from ..ports.bigcommerce import BigCommerce
-from ..ports.queues import MessageQueue
 from ..ports.storage import ConcurrencyConflict, SubscriptionReader, UnitOfWork
 from .change_limits import ChangeLimit, RateLimited, change_limit
 from .messages import RenewSubscription
 from .payment_recovery import choose_card, send_retries, stored_instrument
+
+if TYPE_CHECKING:
+    from ..domain.subscription import Subscription
+    from ..ports.bigcommerce import BigCommerce
+    from ..ports.queues import MessageQueue
 
 MAX_PAGE = 100
 _SUBSCRIPTION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..domain.amendments import (
     AddressAmendment,
@@ -18,12 +19,14 @@ from ..domain.amendments import (
     VariantAmendment,
     line_index,
 )
-from ..domain.contract import ContractGuard
 from ..domain.errors import DomainError
-from ..domain.subscription import Subscription
-from ..ports.bigcommerce import BigCommerce
-from ..ports.storage import UnitOfWork
 from .subscription_admin import change_subscription
+
+if TYPE_CHECKING:
+    from ..domain.contract import ContractGuard
+    from ..domain.subscription import Subscription
+    from ..ports.bigcommerce import BigCommerce
+    from ..ports.storage import UnitOfWork
 
 
 class CadenceNotOffered(DomainError):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..domain.tenant_config import TenantConfig, effective_config, parse_overrides
-from ..ports.storage import UnitOfWork
+
+if TYPE_CHECKING:
+    from ..ports.storage import UnitOfWork
 
 
 def update_tenant_config(uow: UnitOfWork, store_hash: str, document: str | bytes) -> TenantConfig:

@@ -6,11 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from ..domain.lifecycle import RENEWABLE
 from ..domain.scheduled_change import ChangeKind
 from ..domain.subscription_pricing import renewal_total
-from ..ports.storage import SubscriptionReader
+
+if TYPE_CHECKING:
+    from ..ports.storage import SubscriptionReader
 
 MAX_COUNTED = 100
 

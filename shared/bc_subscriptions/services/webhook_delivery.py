@@ -11,17 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from standardwebhooks.webhooks import Webhook
 
 from ..domain.sealed_fields import opened_envelope
 from ..domain.webhook_retry import next_retry_delay, should_disable
-from ..ports.clock import Clock
-from ..ports.queues import DeliveryQueue, SendResult, WebhookSender
 from ..ports.storage import DeadLetters, DeliveryAttempt, Endpoint
 from .dead_letters import record_webhook_failure
-from .messages import DeliverWebhook
+
+if TYPE_CHECKING:
+    from ..ports.clock import Clock
+    from ..ports.queues import DeliveryQueue, SendResult, WebhookSender
+    from .messages import DeliverWebhook
 
 
 class EndpointHealth(Protocol):

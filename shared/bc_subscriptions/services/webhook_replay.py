@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..ports.queues import MessageQueue
-from ..ports.storage import Endpoint, StoredEvent
 from .messages import DeliverWebhook
+
+if TYPE_CHECKING:
+    from ..ports.queues import MessageQueue
+    from ..ports.storage import Endpoint, StoredEvent
 
 MAX_RANGE = timedelta(days=31)
 MAX_EVENTS = 10_000

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...ports.b2b_edition import B2BNotEnabled, CompanyBuyer, CompanyNode, PaymentTerms
 from ...ports.bigcommerce import BigCommerceError, NotFound
-from .session import Session
+
+if TYPE_CHECKING:
+    from .session import Session
 
 PREFIX = "/api/v3/io"
 

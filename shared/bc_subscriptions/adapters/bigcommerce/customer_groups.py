@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict
 
 from ...ports.bigcommerce import BigCommerceError
 from ...ports.entitlement_provider import CustomerGroup, GroupRefused, HolderGone
-from .rest import StoreApi
+
+if TYPE_CHECKING:
+    from .rest import StoreApi
 
 PAGE_SIZE = 250
 MAX_PAGES = 40

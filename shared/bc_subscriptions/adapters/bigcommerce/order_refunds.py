@@ -9,11 +9,14 @@ says whether the payment provider declined it (`is_declined`).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...domain.refund_coverage import OrderRefund, RefundItem
-from .rest import StoreApi
+
+if TYPE_CHECKING:
+    from .rest import StoreApi
 
 
 class _Adjustment(BaseModel):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import unreadable
-from .session import Session
+
+if TYPE_CHECKING:
+    from .session import Session
 
 M = TypeVar("M", bound=BaseModel)
 

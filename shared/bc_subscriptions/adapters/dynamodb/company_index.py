@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ...domain.subscription import Subscription
+from typing import TYPE_CHECKING
+
 from ...ports.company_index import belongs, company_link_sk
 from ...ports.storage import SubscriptionPage
 from . import keys
@@ -10,6 +11,9 @@ from .errors import translated_errors
 from .models import CompanyLinkItem, SubscriptionItem
 from .subscription_doc import subscription_from_doc
 from .subscription_reads import _decode, _encode
+
+if TYPE_CHECKING:
+    from ...domain.subscription import Subscription
 
 
 def company_link(store_hash: str, company_id: int, subscription_id: str) -> CompanyLinkItem:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from ...ports.entitlements import WorkItem
+from typing import TYPE_CHECKING
+
 from . import keys
+
+if TYPE_CHECKING:
+    from ...ports.entitlements import WorkItem
 
 
 def entitlement_sk(key: str) -> str:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from ...domain.events import DomainEvent
 from ...ports.storage import StoredEvent
 from . import keys
 from .models import EventItem
+
+if TYPE_CHECKING:
+    from ...domain.events import DomainEvent
 
 
 def event_item(event: DomainEvent, shards: int) -> EventItem:

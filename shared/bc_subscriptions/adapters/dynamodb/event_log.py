@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from ...ports.storage import StoredEvent
 from . import keys
 from .errors import translated_errors
 from .event_items import stored_event
 from .models import EventItem
+
+if TYPE_CHECKING:
+    from ...ports.storage import StoredEvent
 
 _BATCH_GET = 100
 

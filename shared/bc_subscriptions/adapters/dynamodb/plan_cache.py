@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ulid import ULID
 
 from ...domain.plan import Plan
-from ...ports.ops_items import OpsItemPage
 from ...ports.storage import CachedPlan, OpsEvent
 from . import keys
 from .errors import translated_errors
 from .models import OpsEventItem, PlanItem
 from .ops_items import DynamoOpsItemReads
+
+if TYPE_CHECKING:
+    from ...ports.ops_items import OpsItemPage
 
 OPS_EVENT_RETENTION = timedelta(days=90)
 

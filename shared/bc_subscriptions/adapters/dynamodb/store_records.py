@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-
-from pynamodb.expressions.update import Action
+from typing import TYPE_CHECKING
 
 from ...ports.storage import (
     ConcurrencyConflict,
@@ -24,6 +23,9 @@ from .models import (
     SubscriptionItem,
     SweepCursorItem,
 )
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.update import Action
 
 # Longer than the inbound signature tolerance (about 48 h, BigCommerce's retry window): a
 # replayed delivery still finds its row and is a duplicate.

@@ -7,16 +7,18 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...domain.charge import Charge
 from ...domain.sealed_fields import without_sealed
-from ...domain.subscription import Subscription
 from ...ports.storage import DueSubscription, OverduePage, OverdueRenewal, SubscriptionPage
 from . import keys
 from .errors import translated_errors
 from .models import ChargeItem, CustomerLinkItem, DeliveryItem, EventItem, SubscriptionItem
 from .subscription_doc import subscription_from_doc
+
+if TYPE_CHECKING:
+    from ...domain.subscription import Subscription
 
 _ALL = "CUSTOMER#"
 

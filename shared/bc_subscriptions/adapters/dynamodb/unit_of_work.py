@@ -5,19 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from pynamodb.expressions.condition import Condition
-from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from ...domain.charge import Charge
 from ...domain.delivery import DeliveryInstance
-from ...domain.events import DomainEvent
 from ...domain.lifecycle import Status
 from ...domain.plan import Plan
 from ...domain.sealed_fields import has_secrets, sealed
-from ...domain.subscription import Subscription
 from ...domain.tenant_config import TenantConfig, effective_config
 from ...ports.company_index import needs_link
 from ...ports.storage import OrderLink
@@ -40,6 +36,13 @@ from .models import (
 )
 from .rate_limits import RateLimits
 from .subscription_doc import subscription_doc, subscription_from_doc
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.condition import Condition
+    from pynamodb.expressions.update import Action
+
+    from ...domain.events import DomainEvent
+    from ...domain.subscription import Subscription
 
 # DynamoDB's TransactWriteItems limit; a change plus its events must fit in one transaction.
 MAX_TRANSACTION_ITEMS = 100

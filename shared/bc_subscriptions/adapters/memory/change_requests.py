@@ -15,9 +15,9 @@ from ..dynamodb.change_request_keys import (
     encode_cursor,
     request_sk,
 )
-from .store import MemoryStore
 
 if TYPE_CHECKING:
+    from .store import MemoryStore
     from .unit_of_work import MemoryUnitOfWork
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...domain.subscription import Subscription
 from ...ports.company_index import belongs, company_link_sk
 from ...ports.storage import SubscriptionPage
 from ..dynamodb import keys
 from ..dynamodb.subscription_reads import _decode, _encode
-from .store import MemoryStore
+
+if TYPE_CHECKING:
+    from .store import MemoryStore
 
 
 class MemoryCompanySubscriptions:

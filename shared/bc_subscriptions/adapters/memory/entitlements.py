@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...domain.entitlements import Entitlement, GroupLedger
-from ...ports.entitlements import EntitlementRepository, EntitlementWork, WorkItem
 from ..dynamodb import keys
 from ..dynamodb.entitlement_keys import entitlement_sk, ledger_key, work_pk, work_sk
-from .store import MemoryStore
-from .unit_of_work import MemoryUnitOfWork
+
+if TYPE_CHECKING:
+    from ...ports.entitlements import EntitlementRepository, EntitlementWork, WorkItem
+    from .store import MemoryStore
+    from .unit_of_work import MemoryUnitOfWork
 
 
 class MemoryEntitlements:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import TYPE_CHECKING
 
 from ulid import ULID
 
 from ...ports.ops_items import OpsItem, OpsItemPage
-from ...ports.storage import CachedPlan, OpsEvent
 from ..dynamodb import keys
 from ..dynamodb.ops_item_cursor import decode, encode, item_id
 from .store import MemoryStore, Write, second
+
+if TYPE_CHECKING:
+    from ...ports.storage import CachedPlan, OpsEvent
 
 
 class MemoryPlanCache:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import dataclasses
 import threading
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from ...ports.storage import Install
 from .store import second
+
+if TYPE_CHECKING:
+    from ...ports.storage import Install
 
 
 class MemoryInstalls:

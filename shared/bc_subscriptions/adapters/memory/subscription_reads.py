@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...domain.charge import Charge
 from ...domain.sealed_fields import without_sealed
@@ -33,7 +33,9 @@ from ..dynamodb.subscription_reads import (
     _encode_ops,
 )
 from ..dynamodb.unit_of_work import OPS_QUEUES
-from .store import MemoryStore
+
+if TYPE_CHECKING:
+    from .store import MemoryStore
 
 _ALL = "CUSTOMER#"
 

@@ -14,16 +14,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from ...domain.charge import Charge
 from ...domain.delivery import DeliveryInstance
-from ...domain.events import DomainEvent
 from ...domain.plan import Plan
 from ...domain.sealed_fields import has_secrets, sealed
 from ...domain.subscription import Subscription
 from ...domain.tenant_config import TenantConfig, effective_config
-from ...ports.change_requests import ChangeRequestRepository
 from ...ports.company_index import company_link_sk, needs_link
 from ...ports.storage import (
     ChargeRepository,
@@ -44,6 +42,10 @@ from ..dynamodb import keys
 from .change_requests import MemoryChangeRequests
 from .custom_fields import MemoryCustomFields
 from .store import MAX_TRANSACTION_ITEMS, MemoryStore, Seen, Write
+
+if TYPE_CHECKING:
+    from ...domain.events import DomainEvent
+    from ...ports.change_requests import ChangeRequestRepository
 
 
 class MemoryUnitOfWork:

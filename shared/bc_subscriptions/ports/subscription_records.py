@@ -1,0 +1,87 @@
+"""The storage port's records around subscriptions: order and customer links, a cached plan,
+an ops event, and the pages of subscriptions and overdue renewals the reads return.
+
+Imported through `ports.storage`, which loads each group of records only when it is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..domain.charge import Charge
+    from ..domain.plan import Plan
+    from ..domain.subscription import Subscription
+    from .store_records import DueSubscription
+
+
+@dataclass(frozen=True)
+class OrderLink:
+    """Links a BigCommerce order to what we made of it (origin of subscriptions or a renewal)."""
+
+    store_hash: str
+    order_id: int
+    role: str  # "origin" | "renewal"
+    subscription_ids: tuple[str, ...]
+    cycle: int | None = None
+    # A multi-location renewal: which location's order of the cycle this is.
+    location_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerLink:
+    """A subscription filed under its customer, with the stored instrument it renews with.
+
+    Instruments belong to the customer: a card change finds every subscription to update here.
+    """
+
+    store_hash: str
+    customer_id: int
+    subscription_id: str
+    instrument_token: str | None
+
+
+@dataclass(frozen=True)
+class CachedPlan:
+    """A product's plan as last read from its metafield: none, valid, or invalid (with why)."""
+
+    product_id: int
+    plan: Plan | None
+    error: str | None
+    refreshed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class OpsEvent:
+    """Something the merchant's operator must look at (not a merchant webhook event)."""
+
+    store_hash: str
+    type: str
+    data: dict[str, object]
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class SubscriptionPage:
+    """One page of a store's subscriptions; `cursor` reads the next page (None: no more)."""
+
+    subscriptions: list[Subscription]
+    cursor: str | None
+
+
+@dataclass(frozen=True)
+class OverdueRenewal:
+    """A row of the store's due index whose due time has passed, with the subscription and
+    the cycle's charge as they are now (no charge: no worker ever claimed the cycle)."""
+
+    due: DueSubscription
+    subscription: Subscription
+    charge: Charge | None
+
+
+@dataclass(frozen=True)
+class OverduePage:
+    items: list[OverdueRenewal]
+    cursor: str | None

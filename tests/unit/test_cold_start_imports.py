@@ -1,0 +1,106 @@
+"""What a function's cold start imports: the records and adapters its invocations never use
+stay out of its import, so they are not paid for on every cold start."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# The subscription's own records, the BigCommerce port's models and the unit of work (which
+# reads them): a function that only moves events, deliveries or webhook receipts needs none.
+SUBSCRIPTION_RECORDS = (
+    "bc_subscriptions.domain.subscription",
+    "bc_subscriptions.domain.plan",
+    "bc_subscriptions.domain.charge",
+    "bc_subscriptions.domain.tenant_config",
+    "bc_subscriptions.domain.change_requests",
+    "bc_subscriptions.ports.bigcommerce",
+    "bc_subscriptions.adapters.dynamodb.unit_of_work",
+    "bc_subscriptions.adapters.dynamodb.subscription_reads",
+    "bc_subscriptions.adapters.dynamodb.plan_cache",
+    "bc_subscriptions.adapters.dynamodb.api_budgets",
+    "bc_subscriptions.ports.subscription_records",
+)
+# Dead letters: recorded by the functions that give up on a message, read by the ops API.
+DEAD_LETTERS = ("bc_subscriptions.ports.dead_letter_records",)
+# Replaying deliveries: the admin API's redrive and replay routes, never a worker.
+REPLAY = ("bc_subscriptions.services.webhook_replay",)
+# The domain events (and the actors they name): built by the functions that change records,
+# and by a delivery only when it gives up on its endpoint.
+EVENT_RECORDS = ("bc_subscriptions.domain.events", "bc_subscriptions.domain.actors")
+# Installing a store (its storefront script, its hooks): the receivers only check a delivery.
+INSTALL = ("bc_subscriptions.services.install_store",)
+# The change table (every command's handler) and what it changes: the change-request expiry
+# of the auth-expiry sweep only expires requests, it never executes one.
+CHANGE_TABLE = (
+    "bc_subscriptions.services.change_request_apply",
+    "bc_subscriptions.services.command_handlers",
+    "bc_subscriptions.services.commands",
+    "bc_subscriptions.domain.amendments",
+)
+
+WEBHOOK_RECEIVERS = (
+    "app_uninstalled",
+    "customer_deleted",
+    "default_instrument_updated",
+    "order_created",
+    "order_refund_created",
+    "order_status_updated",
+    "order_transaction_created",
+    "shipment_created",
+)
+NOT_IMPORTED = {
+    "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS,
+    "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS,
+    "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS + REPLAY,
+    "auth_expiry_sweep": CHANGE_TABLE,
+    "renewal_worker": REPLAY,
+    "bc_webhook_worker": REPLAY,
+    **{
+        name: SUBSCRIPTION_RECORDS + EVENT_RECORDS + INSTALL + DEAD_LETTERS
+        for name in WEBHOOK_RECEIVERS
+    },
+}
+
+
+def _modules_after_import(function: str) -> set[str]:
+    """The modules loaded once the function's handler file is imported, in a fresh interpreter
+    (as a cold start does)."""
+    handler = REPO_ROOT / "functions" / function / "app.py"
+    code = (
+        "import json, runpy, sys; "
+        f"runpy.run_path({str(handler)!r}); "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    shared = os.pathsep.join([str(REPO_ROOT / "shared"), os.environ.get("PYTHONPATH", "")])
+    out = subprocess.run(  # noqa: S603 - this interpreter, importing our own handler
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": shared},
+    )
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("function", sorted(NOT_IMPORTED))
+def test_a_function_does_not_import_the_records_its_invocations_never_use(function: str) -> None:
+    # Given a function whose invocations never read or build these
+    unused = NOT_IMPORTED[function]
+    # When its handler is imported in a fresh interpreter
+    loaded = _modules_after_import(function)
+    # Then none of them was imported
+    assert sorted(loaded.intersection(unused)) == []
+
+
+def test_the_check_sees_the_modules_a_function_does_import() -> None:
+    # Given the renewal worker, which renews subscriptions through the BigCommerce port
+    # When its handler is imported
+    loaded = _modules_after_import("renewal_worker")
+    # Then the same check finds the records it uses (so an empty answer above means absent)
+    assert {"bc_subscriptions.domain.subscription", "bc_subscriptions.ports.bigcommerce"} <= loaded
