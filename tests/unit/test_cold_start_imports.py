@@ -44,6 +44,16 @@ CHANGE_TABLE = (
     "bc_subscriptions.domain.amendments",
 )
 
+# Powertools' batch utility (asyncio, every event source's record classes): the queue and stream
+# consumers report partial batch failures with entrypoints/partial_batch.py.
+BATCH_UTILITY = (
+    "aws_lambda_powertools.utilities.batch",
+    "aws_lambda_powertools.utilities.data_classes",
+    "asyncio",
+)
+# An HTTP router: each webhook receiver has one route and answers it directly.
+ROUTER = ("aws_lambda_powertools.event_handler", "aws_lambda_powertools.utilities.data_classes")
+
 WEBHOOK_RECEIVERS = (
     "app_uninstalled",
     "customer_deleted",
@@ -55,14 +65,15 @@ WEBHOOK_RECEIVERS = (
     "shipment_created",
 )
 NOT_IMPORTED = {
-    "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS,
+    "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + BATCH_UTILITY,
     "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS,
-    "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS + REPLAY,
+    "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS + REPLAY + BATCH_UTILITY,
     "auth_expiry_sweep": CHANGE_TABLE,
-    "renewal_worker": REPLAY,
-    "bc_webhook_worker": REPLAY,
+    "renewal_worker": REPLAY + BATCH_UTILITY,
+    "bc_webhook_worker": REPLAY + BATCH_UTILITY,
+    "entitlement_worker": BATCH_UTILITY,
     **{
-        name: SUBSCRIPTION_RECORDS + EVENT_RECORDS + INSTALL + DEAD_LETTERS
+        name: SUBSCRIPTION_RECORDS + EVENT_RECORDS + INSTALL + DEAD_LETTERS + ROUTER
         for name in WEBHOOK_RECEIVERS
     },
 }
