@@ -5,7 +5,6 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import ValidationError
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.bc_webhook_processors import processors
@@ -13,14 +12,14 @@ from bc_subscriptions.entrypoints.partial_batch import SqsMessage, sqs_batch
 from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.services.bc_webhook_work import process_delivery
 from bc_subscriptions.services.dead_letters import record_bc_webhook_failure
-from bc_subscriptions.services.messages import ProcessBcWebhook
+from bc_subscriptions.services.messages import MalformedMessage, ProcessBcWebhook
 
 
 def record_handler(record: SqsMessage) -> str:
     # A bad message fails only its own record: retried, then dead-lettered by the redrive policy.
     try:
-        cmd = ProcessBcWebhook.model_validate_json(record.body)
-    except ValidationError:
+        cmd = ProcessBcWebhook.from_json(record.body)
+    except MalformedMessage:
         logger.error("bc webhook message rejected", error="malformed_message", id=record.message_id)
         raise
     c = container()

@@ -23,7 +23,7 @@ class HeldUntilDue(Exception):
 
 def deliver(record: SqsMessage) -> str:
     # A body that does not validate fails its record: retried, then dead-lettered by SQS.
-    cmd = DeliverWebhook.model_validate_json(record.body)
+    cmd = DeliverWebhook.from_json(record.body)
     c = container()
     result = deliver_webhook(cmd, c.delivery_deps())
     if result.outcome == "early" and result.wait is not None:

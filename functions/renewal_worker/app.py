@@ -4,14 +4,13 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import ValidationError
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.partial_batch import SqsMessage, sqs_batch
 from bc_subscriptions.entrypoints.pipeline_metrics import renewal_metrics
 from bc_subscriptions.observability import logger, metrics
 from bc_subscriptions.services.dead_letters import record_renewal_failure
-from bc_subscriptions.services.messages import RenewSubscription
+from bc_subscriptions.services.messages import MalformedMessage, RenewSubscription
 from bc_subscriptions.services.renewal_workflow import (
     RenewalDeps,
     SubscriptionNotFound,
@@ -22,8 +21,8 @@ from bc_subscriptions.services.renewal_workflow import (
 def record_handler(record: SqsMessage, lambda_context: LambdaContext) -> str:
     # A bad message fails only its own record: retried, then dead-lettered by the redrive policy.
     try:
-        cmd = RenewSubscription.model_validate_json(record.body)
-    except ValidationError:
+        cmd = RenewSubscription.from_json(record.body)
+    except MalformedMessage:
         logger.error("renewal message rejected", error="malformed_message", id=record.message_id)
         raise
     c = container()

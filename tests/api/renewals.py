@@ -28,7 +28,7 @@ def renew(stack: ApiStack, months: int = 1) -> None:
 def work(stack: ApiStack) -> None:
     """The renewal worker over every waiting message, in the order they were sent."""
     while stack.queue.bodies:
-        cmd = RenewSubscription.model_validate_json(stack.queue.bodies.pop(0))
+        cmd = RenewSubscription.from_json(stack.queue.bodies.pop(0))
         deps = RenewalDeps(
             uow=stack.uow(),
             bc=stack.bc,

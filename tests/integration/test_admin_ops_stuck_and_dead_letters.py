@@ -213,9 +213,7 @@ def test_a_message_for_an_unknown_subscription_is_recorded_only_for_an_installed
     sqs = boto3.client("sqs")
     for store_hash in (world.store_hash, "nostore"):
         ghost = RenewSubscription(store_hash=store_hash, subscription_id="sub_ghost", cycle=2)
-        sqs.send_message(
-            QueueUrl=world.stack.physical["RenewalQueue"], MessageBody=ghost.model_dump_json()
-        )
+        sqs.send_message(QueueUrl=world.stack.physical["RenewalQueue"], MessageBody=ghost.to_json())
     # When the queue is worked until the redrive policy acts
     world.stack.pump(retry_failed=True)
     # Then both are in the DLQ, but only this store's is recorded, under this store
@@ -233,9 +231,7 @@ def test_dead_letters_page_newest_first_with_a_cursor_only_this_store_accepts(
     sqs = boto3.client("sqs")
     for n in range(3):
         ghost = RenewSubscription(store_hash=world.store_hash, subscription_id=f"sub_{n}", cycle=2)
-        sqs.send_message(
-            QueueUrl=world.stack.physical["RenewalQueue"], MessageBody=ghost.model_dump_json()
-        )
+        sqs.send_message(QueueUrl=world.stack.physical["RenewalQueue"], MessageBody=ghost.to_json())
         world.stack.pump(retry_failed=True)
         world.stack.advance_clock(timedelta(hours=1))
     token = session_token(world)

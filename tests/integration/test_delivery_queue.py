@@ -44,7 +44,7 @@ def _command(world: World, **kw: object) -> DeliverWebhook:
 def test_a_retry_is_delayed_by_sqs_and_carries_its_due_time(world: World) -> None:
     # When a retry due in an hour is sent
     due = world.stack.now() + timedelta(hours=1)
-    _queue(world).send_later(_command(world, attempt=2, not_before=due).model_dump_json(), due)
+    _queue(world).send_later(_command(world, attempt=2, not_before=due).to_json(), due)
     # Then SQS does not hand it out yet (15-minute delay, its maximum)
     assert _receive(world.stack.physical["WebhookDeliveryQueue"]) == []
 
@@ -53,7 +53,7 @@ def test_an_early_message_is_held_on_the_queue_not_attempted(world: World) -> No
     # Given a retry that arrives before it is due (SQS delays stop at 15 minutes)
     url = world.stack.physical["WebhookDeliveryQueue"]
     due = world.stack.now() + timedelta(hours=5)
-    body = _command(world, attempt=3, not_before=due).model_dump_json()
+    body = _command(world, attempt=3, not_before=due).to_json()
     _queue(world, max_delay_s=0).send_later(body, due)
     [message] = _receive(url)
     # When the function receives it
@@ -68,6 +68,6 @@ def test_an_early_message_is_held_on_the_queue_not_attempted(world: World) -> No
 
 
 def test_an_exhausted_delivery_is_parked_in_the_dlq(world: World) -> None:
-    _queue(world).dead_letter(_command(world, attempt=10).model_dump_json())
+    _queue(world).dead_letter(_command(world, attempt=10).to_json())
     [parked] = _receive(world.stack.physical["WebhookDeliveryDLQ"])
-    assert DeliverWebhook.model_validate_json(parked["Body"]).attempt == 10
+    assert DeliverWebhook.from_json(parked["Body"]).attempt == 10

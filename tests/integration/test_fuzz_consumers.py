@@ -62,14 +62,14 @@ def scenery() -> Iterator[Scenery]:
         [endpoint] = world.of_kind("endpoint")
         renewal = RenewSubscription(
             store_hash=world.store_hash, subscription_id=str(sub["subscription_id"]), cycle=2
-        ).model_dump_json()
+        ).to_json()
         delivery = DeliverWebhook(
             store_hash=world.store_hash,
             endpoint_id=str(endpoint["endpoint_id"]),
             event_id=str(event["event_id"]),
             event_type="subscription.created",
             body=str(event["envelope"]),
-        ).model_dump_json()
+        ).to_json()
         yield Scenery(stack, world, renewal, delivery, _table(stack))
 
 

@@ -202,7 +202,7 @@ def test_a_redrive_that_could_not_send_can_be_tried_again() -> None:
     assert done.redriven_at == NOW
     with pytest.raises(svc.RedriveRefused):
         redrive("stk6")
-    assert [RenewSubscription.model_validate_json(b).cycle for b in queue.sent] == [2]
+    assert [RenewSubscription.from_json(b).cycle for b in queue.sent] == [2]
     # And another store does not find it
     with pytest.raises(svc.DeadLetterNotFound):
         redrive("stk7")

@@ -69,7 +69,7 @@ def _link_token(world: World, event_type: str) -> str:
 def _renew_message(world: World) -> None:
     doc = _doc(world)
     body = RenewSubscription(store_hash=world.store_hash, subscription_id=doc["id"], cycle=2)
-    container().renewal_queue.send_batch([body.model_dump_json()])
+    container().renewal_queue.send_batch([body.to_json()])
 
 
 def test_a_new_card_pays_the_hard_declined_cycle_at_once_on_its_existing_order(

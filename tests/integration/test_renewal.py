@@ -88,9 +88,7 @@ def _enqueue_twice(world: World) -> None:
     )
     sqs = boto3.client("sqs")
     for _ in range(2):
-        sqs.send_message(
-            QueueUrl=world.stack.physical["RenewalQueue"], MessageBody=body.model_dump_json()
-        )
+        sqs.send_message(QueueUrl=world.stack.physical["RenewalQueue"], MessageBody=body.to_json())
 
 
 def test_the_same_message_twice_makes_one_order_and_one_payment(world: World) -> None:

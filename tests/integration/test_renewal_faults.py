@@ -172,7 +172,7 @@ def test_the_same_retry_message_twice_makes_one_payment_attempt(world: World) ->
     [sub] = world.of_kind("subscription")
     body = RenewSubscription(
         store_hash=world.store_hash, subscription_id=sub["subscription_id"], cycle=2
-    ).model_dump_json()
+    ).to_json()
     sqs = boto3.client("sqs")
     for _ in range(2):
         sqs.send_message(QueueUrl=world.stack.physical["RenewalQueue"], MessageBody=body)
@@ -219,9 +219,7 @@ def test_a_message_for_an_unknown_subscription_is_dead_lettered_without_blocking
     world.stack.advance_clock(timedelta(days=31))
     ghost = RenewSubscription(store_hash=world.store_hash, subscription_id="sub_ghost", cycle=2)
     sqs = boto3.client("sqs")
-    sqs.send_message(
-        QueueUrl=world.stack.physical["RenewalQueue"], MessageBody=ghost.model_dump_json()
-    )
+    sqs.send_message(QueueUrl=world.stack.physical["RenewalQueue"], MessageBody=ghost.to_json())
     world.stack.fire("RenewalSweepFunction")
     # When the queue is worked until the redrive policy acts
     world.stack.pump(retry_failed=True)

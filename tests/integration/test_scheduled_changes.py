@@ -45,9 +45,7 @@ def _enqueue(world: World, cycle: int, times: int = 2) -> None:
     )
     sqs = boto3.client("sqs")
     for _ in range(times):
-        sqs.send_message(
-            QueueUrl=world.stack.physical["RenewalQueue"], MessageBody=body.model_dump_json()
-        )
+        sqs.send_message(QueueUrl=world.stack.physical["RenewalQueue"], MessageBody=body.to_json())
 
 
 def _cycle_start(world: World, cycle: int) -> datetime:

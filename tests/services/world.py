@@ -158,7 +158,7 @@ class MemoryWorld(EmulatorStore):
         self.clock.advance(delta)
 
     def send(self, cmd: RenewSubscription) -> None:
-        self.queue.send_batch([cmd.model_dump_json()])
+        self.queue.send_batch([cmd.to_json()])
 
     def sweep(self) -> None:
         """RenewalSweepFunction: the real sweep over the in-memory due index."""
@@ -168,7 +168,7 @@ class MemoryWorld(EmulatorStore):
     def work(self) -> None:
         """RenewalWorkerFunction over every waiting message, in order."""
         while self.queue.bodies:
-            cmd = RenewSubscription.model_validate_json(self.queue.bodies.pop(0))
+            cmd = RenewSubscription.from_json(self.queue.bodies.pop(0))
             try:
                 self.outcomes.append(run_renewal(cmd, self.deps(f"worker-{next(_n)}")).outcome)
             except Exception as exc:  # the message fails; SQS hides it past the scenario

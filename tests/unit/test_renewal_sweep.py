@@ -35,7 +35,7 @@ class _Queue:
         self.delays: dict[str, list[int]] = {}
 
     def send_batch(self, bodies: list[str], delays_s: list[int] | None = None) -> int:
-        messages = [RenewSubscription.model_validate_json(b) for b in bodies]
+        messages = [RenewSubscription.from_json(b) for b in bodies]
         self.sent += messages
         for m, delay in zip(messages, delays_s or [0] * len(bodies), strict=True):
             self.delays.setdefault(m.store_hash, []).append(delay)

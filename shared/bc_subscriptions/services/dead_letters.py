@@ -187,7 +187,7 @@ def _resend_renewal(letter: DeadLetter, queue: MessageQueue) -> None:
     body = RenewSubscription(
         store_hash=letter.store_hash, subscription_id=letter.subscription_id, cycle=letter.cycle
     )
-    queue.send_batch([body.model_dump_json()])
+    queue.send_batch([body.to_json()])
 
 
 def _replay_delivery(

@@ -127,7 +127,7 @@ def accept_once(
         data=payload.data,
     )
     try:
-        queue.send_batch([message.model_dump_json()])
+        queue.send_batch([message.to_json()])
     except Exception:
         inbox.mark(payload.store_hash, payload.hash, "failed")
         raise

@@ -62,7 +62,7 @@ def relay_event(
             event_id=event.event_id,
             event_type=event.type,
             body=event.envelope,
-        ).model_dump_json()
+        ).to_json()
         for e in endpoints.list(event.store_hash)
         if e.wants(event.type)
     ]

@@ -82,9 +82,7 @@ def choose_card(
 def send_retries(queue: MessageQueue, store_hash: str, retries: Iterable[tuple[str, int]]) -> int:
     """Hand the committed retries to the renewal worker; returns how many were sent."""
     bodies = [
-        RenewSubscription(
-            store_hash=store_hash, subscription_id=sub_id, cycle=cycle
-        ).model_dump_json()
+        RenewSubscription(store_hash=store_hash, subscription_id=sub_id, cycle=cycle).to_json()
         for sub_id, cycle in retries
     ]
     return queue.send_batch(bodies) if bodies else 0

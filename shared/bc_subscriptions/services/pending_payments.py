@@ -31,5 +31,5 @@ def settle_on_transaction(
     message = RenewSubscription(
         store_hash=store_hash, subscription_id=found.sub.id, cycle=found.charge.cycle
     )
-    queue.send_batch([message.model_dump_json()])
+    queue.send_batch([message.to_json()])
     return "queued"

@@ -162,7 +162,7 @@ def _body(d: DueSubscription, paced_quota: int | None = None) -> str:
         subscription_id=d.subscription_id,
         cycle=d.cycle,
         paced_quota=paced_quota,
-    ).model_dump_json(exclude_none=True)
+    ).to_json()
 
 
 def _result(states: list[_Store], sent: int, *, complete: bool) -> SweepResult:

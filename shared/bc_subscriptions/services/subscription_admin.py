@@ -134,7 +134,7 @@ def retry_payment_now(
         customer_id=customer_id,
     )
     body = RenewSubscription(store_hash=store_hash, subscription_id=sub.id, cycle=cycles[0])
-    queue.send_batch([body.model_dump_json()])
+    queue.send_batch([body.to_json()])
     return sub, cycles[0]
 
 

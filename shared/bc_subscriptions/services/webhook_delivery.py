@@ -9,7 +9,7 @@ faults (storage, queue) raise, so SQS repeats the same attempt.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -120,13 +120,13 @@ def _after_failure(
     retry_after = timedelta(seconds=sent.retry_after_s) if sent.retry_after_s else None
     delay = next_retry_delay(cmd.attempt, jitter=deps.jitter(), retry_after=retry_after)
     if delay is None:
-        deps.queue.dead_letter(cmd.model_dump_json())
+        deps.queue.dead_letter(cmd.to_json())
         record_webhook_failure(cmd, _last_error(sent), letters=deps.dead_letters, now=now)
         return "failed", None
     # Whole seconds, as the delivery log shows them, so the log tells the exact retry time.
     next_at = (now + delay + timedelta(seconds=1)).replace(microsecond=0)
-    retry = cmd.model_copy(update={"attempt": cmd.attempt + 1, "not_before": next_at})
-    deps.queue.send_later(retry.model_dump_json(), next_at)
+    retry = replace(cmd, attempt=cmd.attempt + 1, not_before=next_at)
+    deps.queue.send_later(retry.to_json(), next_at)
     return "retrying", next_at
 
 

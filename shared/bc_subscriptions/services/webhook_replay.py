@@ -106,6 +106,6 @@ def _enqueue(
                 event_id=event.event_id,
                 event_type=event.type,
                 body=event.envelope,
-            ).model_dump_json()
+            ).to_json()
         )
     return ReplayResult(queue.send_batch(bodies) if bodies else 0, skipped)
