@@ -16,7 +16,7 @@ from bc_subscriptions.services.outbox_relay import catch_up
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    invocation = SweepInvocation.model_validate(event)
+    invocation = SweepInvocation.from_event(event)
     c = container()
     result = catch_up(
         c.clock.now(),

@@ -17,7 +17,7 @@ from bc_subscriptions.services.renewal_sweep import sweep_due_renewals
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    invocation = SweepInvocation.model_validate(event)
+    invocation = SweepInvocation.from_event(event)
     c = container()
     result = sweep_due_renewals(
         c.clock.now(),

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, Field
+
+class InvalidSweepInvocation(ValueError):
+    """The event is not what our schedules send: a misconfigured target, never retried into
+    success, so the sweep fails loudly instead of sweeping with a made-up time."""
 
 
-class SweepInvocation(BaseModel):
-    schedule: str = Field(min_length=1)
+def _text(event: Mapping[str, Any], name: str) -> str:
+    value = event.get(name)
+    if not isinstance(value, str) or not value:
+        raise InvalidSweepInvocation(f"{name}: expected a non-empty string")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class SweepInvocation:
+    schedule: str
     scheduled_time: datetime
-    execution_id: str = Field(min_length=1)
+    execution_id: str
+
+    @classmethod
+    def from_event(cls, event: Mapping[str, Any]) -> SweepInvocation:
+        try:
+            scheduled_time = datetime.fromisoformat(_text(event, "scheduled_time"))
+        except ValueError as exc:
+            raise InvalidSweepInvocation(f"scheduled_time: {exc}") from exc
+        return cls(_text(event, "schedule"), scheduled_time, _text(event, "execution_id"))
