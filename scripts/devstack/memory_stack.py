@@ -23,7 +23,6 @@ from functools import cached_property
 from typing import Any, TextIO
 
 import httpx
-from pydantic import SecretStr
 
 from bc_subscriptions.adapters.clock import FixedClock
 from bc_subscriptions.adapters.memory import (
@@ -38,7 +37,7 @@ from bc_subscriptions.adapters.memory import (
     MemoryUnitOfWork,
 )
 from bc_subscriptions.bootstrap import Container
-from bc_subscriptions.config import Settings
+from bc_subscriptions.config import Secret, Settings
 from bc_subscriptions.ports.storage import StoredEvent
 
 from . import lambda_events as le
@@ -481,7 +480,7 @@ class MemoryStack(LocalStack):
             bc_payments_url=BC_URL,
             bc_login_url=BC_URL,
             bc_client_id=CLIENT_ID,
-            bc_client_secret=SecretStr(CLIENT_SECRET),
+            bc_client_secret=Secret(CLIENT_SECRET),
             app_base_url=APP_BASE_URL,
             local_mode=True,
         )

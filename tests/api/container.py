@@ -9,8 +9,6 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from pydantic import SecretStr
-
 from bc_subscriptions.adapters.bigcommerce import HttpBigCommerce
 from bc_subscriptions.adapters.bigcommerce.b2b_edition import HttpB2BEdition
 from bc_subscriptions.adapters.memory import (
@@ -28,7 +26,7 @@ from bc_subscriptions.adapters.memory.entitlements import (
     MemoryEntitlementWork,
 )
 from bc_subscriptions.bootstrap import Container
-from bc_subscriptions.config import Settings
+from bc_subscriptions.config import Secret, Settings
 from bc_subscriptions.services.company_directory import CompanyDirectory
 from bc_subscriptions.services.plans import PlanCatalog
 from devstack.stack import CLIENT_ID, CLIENT_SECRET
@@ -39,7 +37,7 @@ if TYPE_CHECKING:
 SETTINGS = Settings(
     table_name="in-memory",
     bc_client_id=CLIENT_ID,
-    bc_client_secret=SecretStr(CLIENT_SECRET),
+    bc_client_secret=Secret(CLIENT_SECRET),
     app_base_url="https://app.example.test",
     local_mode=True,
 )

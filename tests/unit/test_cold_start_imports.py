@@ -54,6 +54,10 @@ BATCH_UTILITY = (
 # An HTTP router: each webhook receiver has one route and answers it directly.
 ROUTER = ("aws_lambda_powertools.event_handler", "aws_lambda_powertools.utilities.data_classes")
 
+# pydantic: its import alone costs a third of `import boto3`; the functions that only move
+# events and deliveries read their settings and messages without it.
+PYDANTIC = ("pydantic",)
+
 WEBHOOK_RECEIVERS = (
     "app_uninstalled",
     "customer_deleted",
@@ -65,9 +69,9 @@ WEBHOOK_RECEIVERS = (
     "shipment_created",
 )
 NOT_IMPORTED = {
-    "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + BATCH_UTILITY,
-    "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS,
-    "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS + REPLAY + BATCH_UTILITY,
+    "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + BATCH_UTILITY + PYDANTIC,
+    "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + PYDANTIC,
+    "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS + REPLAY + BATCH_UTILITY + PYDANTIC,
     "auth_expiry_sweep": CHANGE_TABLE,
     "renewal_worker": REPLAY + BATCH_UTILITY,
     "bc_webhook_worker": REPLAY + BATCH_UTILITY,
