@@ -9,10 +9,11 @@ faults (storage, queue) raise, so SQS repeats the same attempt.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+import msgspec
 from standardwebhooks.webhooks import Webhook
 
 from ..domain.sealed_fields import opened_envelope
@@ -125,7 +126,7 @@ def _after_failure(
         return "failed", None
     # Whole seconds, as the delivery log shows them, so the log tells the exact retry time.
     next_at = (now + delay + timedelta(seconds=1)).replace(microsecond=0)
-    retry = replace(cmd, attempt=cmd.attempt + 1, not_before=next_at)
+    retry = msgspec.structs.replace(cmd, attempt=cmd.attempt + 1, not_before=next_at)
     deps.queue.send_later(retry.to_json(), next_at)
     return "retrying", next_at
 
