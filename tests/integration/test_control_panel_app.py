@@ -80,7 +80,14 @@ def test_the_shell_links_the_bundle_by_its_digest_and_the_asset_route_serves_it(
 
 def test_only_the_bundle_is_served_from_the_asset_route(world: World) -> None:
     # Given / When files that are not the bundle are asked for
-    for name in ("app.py", "..%2Fapp.py", "admin.js.map", "secrets.json"):
+    for name in (
+        "app.py",
+        "..%2Fapp.py",
+        "admin.js.map",
+        "secrets.json",
+        "../app.py",
+        "x/admin.js",
+    ):
         reply = world.stack.runtime.http("GET", f"/app/assets/{name}")
         # Then none is served
         assert (reply.status, reply.json()["error"]) == (404, "not_found"), name

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
+from .http_api import Reply, error, reply
 
 ASSET_PREFIX = "/app/assets/"
 BUNDLE = ("admin.js", "storefront.js")
@@ -55,7 +55,7 @@ def security_headers(store_hash: str | None) -> dict[str, str]:
     }
 
 
-def shell_page(boot: dict[str, Any], *, assets: Path, store_hash: str) -> Response[str]:
+def shell_page(boot: dict[str, Any], *, assets: Path, store_hash: str) -> Reply:
     """The app shell; `boot` (store, session, its expiry) is read by the bundle at start."""
     js = load_asset(assets, "admin.js")
     if js is None:
@@ -75,7 +75,7 @@ def shell_page(boot: dict[str, Any], *, assets: Path, store_hash: str) -> Respon
     return _html(200, body, store_hash)
 
 
-def reload_page(status: int, code: str, reason: str, store_hash: str | None) -> Response[str]:
+def reload_page(status: int, code: str, reason: str, store_hash: str | None) -> Reply:
     """What the iframe shows when the app cannot start: a reason and the way out, never blank."""
     body = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Subscriptions</title>'
@@ -89,16 +89,16 @@ def reload_page(status: int, code: str, reason: str, store_hash: str | None) -> 
     return _html(status, body, store_hash)
 
 
-def asset_response(assets: Path, name: str, version: str | None) -> Response[str]:
+def asset_response(assets: Path, name: str, version: str | None) -> Reply:
     asset = load_asset(assets, name) if name in BUNDLE else None
     if asset is None:
-        return Response(404, "application/json", json.dumps({"error": "not_found"}))
+        return error(404, "not_found", f"no asset {name}")
     # A versioned URL names one build's bytes forever; an unversioned one may change.
     cache_control = "public, max-age=31536000, immutable" if version == asset.digest else "no-cache"
-    return Response(
+    return reply(
         200,
-        asset.content_type,
         asset.body,
+        content_type=asset.content_type,
         headers={"Cache-Control": cache_control, "X-Content-Type-Options": "nosniff"},
     )
 
@@ -124,10 +124,7 @@ def _read(path: Path, _mtime_ns: int) -> Asset:
     return Asset(body, f"{kind}; charset=utf-8", hashlib.sha256(body.encode()).hexdigest()[:16])
 
 
-def _html(status: int, body: str, store_hash: str | None) -> Response[str]:
-    return Response(
-        status_code=status,
-        content_type="text/html; charset=utf-8",
-        body=body,
-        headers=security_headers(store_hash),
+def _html(status: int, body: str, store_hash: str | None) -> Reply:
+    return reply(
+        status, body, content_type="text/html; charset=utf-8", headers=security_headers(store_hash)
     )
