@@ -20,9 +20,20 @@ SOURCE_ONLY_SAMPLE = ("RenewalWorkerFunction", "OutboxRelayFunction", "AdminApiF
 LIBRARIES = (
     "import boto3, httpx, pynamodb.models; from aws_lambda_powertools import Logger, Metrics"
 )
+# The admin and portal APIs route with Powertools' resolver and have it validate their input,
+# which builds on pydantic: what those two cannot go below while they do.
+VALIDATING_RESOLVER = (
+    "from aws_lambda_powertools.event_handler import APIGatewayHttpResolver; "
+    "from aws_lambda_powertools.event_handler.openapi.params import Query; "
+    "APIGatewayHttpResolver(enable_validation=True)"
+)
 FLOORS = {
     "boto3, pynamodb, httpx, Powertools logger and metrics": LIBRARIES,
-    "  the same and pydantic (the records are its models)": f"{LIBRARIES}; import pydantic.main",
+    "  the same and msgspec (our records and messages)": f"{LIBRARIES}; import msgspec",
+    "  the same and pydantic (the APIs' request models)": f"{LIBRARIES}; import pydantic.main",
+    "  the same and Powertools' resolver, validating (the APIs)": (
+        f"{LIBRARIES}; {VALIDATING_RESOLVER}"
+    ),
 }
 
 
