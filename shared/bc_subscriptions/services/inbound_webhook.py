@@ -174,8 +174,14 @@ def _installed(store_hash: str, installs: InstallReader, accept_uninstalled: boo
     return install
 
 
+_MISSING = "Object missing required field `"
+
+
 def _problem(exc: msgspec.ValidationError, within: str) -> str:
     """`where: what` of a refused body, `where` a dotted path from `within` (or `body`)."""
     what, _, path = str(exc).partition(" - at `$")
-    where = ".".join(p for p in (within, path.rstrip("`").lstrip(".")) if p)
+    parts = [within, path.rstrip("`").lstrip(".")]
+    if what.startswith(_MISSING):
+        parts.append(what.removeprefix(_MISSING).rstrip("`"))
+    where = ".".join(p for p in parts if p)
     return f"{where or 'body'}: {what}"
