@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+import msgspec
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel, ValidationError
 
 from ..bootstrap import Container
 from ..observability import metrics
@@ -34,17 +34,18 @@ from .bc_webhook_models import (
     StatusData,
     StoreRef,
     TransactionData,
+    read_data,
 )
 from .capture import capture_order
 from .pipeline_metrics import SUBSCRIPTIONS_CREATED
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=msgspec.Struct)
 
 
 def _parsed(model: type[M], data: dict[str, Any]) -> M:
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
+        return read_data(model, data)
+    except msgspec.ValidationError as exc:
         # The route validated it; a message that still fails can never succeed.
         raise DeliveryGivenUp("invalid_data") from exc
 

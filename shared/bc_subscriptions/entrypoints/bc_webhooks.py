@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel
+import msgspec
 
 from ..bootstrap import container
 from ..observability import logger
@@ -68,7 +68,7 @@ def handle_bc_webhook(
     route: str,
     *,
     scope: str,
-    data_model: type[BaseModel],
+    data_model: type[msgspec.Struct],
     accept_uninstalled: bool = False,
 ) -> dict[str, Any]:
     """401/400/413 with nothing written for bad deliveries; 200 once queued or seen before.

@@ -10,13 +10,15 @@ import hmac
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
-from pydantic import BaseModel, Field, StrictInt, StrictStr, ValidationError
+import msgspec
 
 from .bc_signature import SignatureInvalid, verify_signature
 from .hook_headers import SECRET_HEADER, STORE_HEADER
+from .loose_int import loose_int
 from .messages import ProcessBcWebhook
+from .webhook_json import NotJson, read_json
 
 if TYPE_CHECKING:
     from ..ports.queues import MessageQueue
@@ -35,15 +37,23 @@ class WebhookRejected(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-class BcWebhook(BaseModel):
-    """BigCommerce callback body: light, ids only; `hash` is identical across redeliveries."""
+class BcWebhook(msgspec.Struct, frozen=True, kw_only=True):
+    """BigCommerce callback body: light, ids only; `hash` is identical across redeliveries.
 
-    scope: str = Field(min_length=1, max_length=128)
-    store_id: StrictStr | StrictInt = Field(union_mode="left_to_right")
-    producer: str = Field(pattern=r"^stores/[A-Za-z0-9]{1,64}$")
+    Members not named here are ignored; no value is coerced, except `created_at` (unread).
+    """
+
+    scope: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    store_id: str | int
+    # `\Z`, not `$`: `$` would also match before a final newline.
+    producer: Annotated[str, msgspec.Meta(pattern=r"^stores/[A-Za-z0-9]{1,64}\Z")]
     data: dict[str, Any]
-    hash: str = Field(min_length=1, max_length=128)
-    created_at: int | None = None  # BigCommerce documents it, but a delivery may omit it
+    hash: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    # BigCommerce documents it, but a delivery may omit it; an integer or None once read.
+    created_at: Any = None
+
+    def __post_init__(self) -> None:
+        msgspec.structs.force_setattr(self, "created_at", loose_int(self.created_at))
 
     @property
     def store_hash(self) -> str:
@@ -75,7 +85,7 @@ def authenticate(
     installs: InstallReader,
     vault: SecretReader,
     now: datetime,
-    data_model: type[BaseModel] | None = None,
+    data_model: type[msgspec.Struct] | None = None,
     accept_uninstalled: bool = False,
 ) -> BcWebhook:
     """Size, signature (Standard Webhooks, key = the app's client secret), shape, store, secret.
@@ -101,9 +111,9 @@ def authenticate(
         raise WebhookRejected(403, "store_mismatch", "producer names another store")
     if data_model is not None:
         try:
-            data_model.model_validate(payload.data)
-        except ValidationError as exc:
-            raise WebhookRejected(400, "invalid_payload", "data." + _first_error(exc)) from exc
+            msgspec.convert(payload.data, type=data_model, strict=True)
+        except msgspec.ValidationError as exc:
+            raise WebhookRejected(400, "invalid_payload", _problem(exc, "data")) from exc
     if install.store_id is None:
         installs.remember_store_id(store_hash, str(payload.store_id))
     elif str(payload.store_id) != install.store_id:
@@ -145,9 +155,13 @@ def _signed_payload(
     except SignatureInvalid as exc:
         raise WebhookRejected(401, "invalid_signature", "webhook signature did not verify") from exc
     try:
-        return BcWebhook.model_validate_json(raw_body)
-    except ValidationError as exc:
-        raise WebhookRejected(400, "invalid_payload", _first_error(exc)) from exc
+        document = read_json(raw_body)
+    except NotJson as exc:
+        raise WebhookRejected(400, "invalid_payload", f"body: invalid JSON: {exc}") from exc
+    try:
+        return msgspec.convert(document, type=BcWebhook, strict=True)
+    except msgspec.ValidationError as exc:
+        raise WebhookRejected(400, "invalid_payload", _problem(exc, "")) from exc
 
 
 def _installed(store_hash: str, installs: InstallReader, accept_uninstalled: bool) -> Install:
@@ -160,7 +174,14 @@ def _installed(store_hash: str, installs: InstallReader, accept_uninstalled: boo
     return install
 
 
-def _first_error(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "body"
-    return f"{where}: {err['msg']}"
+_MISSING = "Object missing required field `"
+
+
+def _problem(exc: msgspec.ValidationError, within: str) -> str:
+    """`where: what` of a refused body, `where` a dotted path from `within` (or `body`)."""
+    what, _, path = str(exc).partition(" - at `$")
+    parts = [within, path.rstrip("`").lstrip(".")]
+    if what.startswith(_MISSING):
+        parts.append(what.removeprefix(_MISSING).rstrip("`"))
+    where = ".".join(p for p in parts if p)
+    return f"{where or 'body'}: {what}"
