@@ -15,6 +15,7 @@ from bc_subscriptions.services.messages import (
     RenewSubscription,
 )
 
+NAN = float("nan")
 DUE = datetime(2026, 12, 1, 10, 30, 0, 123456, tzinfo=UTC)
 
 
@@ -137,3 +138,21 @@ def test_any_body_is_read_or_refused_as_malformed_never_anything_else(body: str 
     for message in (RenewSubscription, DeliverWebhook, ProcessBcWebhook):
         with contextlib.suppress(MalformedMessage):
             message.from_json(body)
+
+
+def test_a_body_is_sent_as_ascii_and_reads_back_the_same_text() -> None:
+    # Given a webhook job whose data holds text SQS would refuse raw (U+FFFF) and accents
+    job = ProcessBcWebhook(
+        store_hash="abc123", delivery_hash="h", scope="s", data={"note": "caf\u00e9 \uffff"}
+    )
+    # When it is sent
+    body = job.to_json()
+    # Then only ASCII goes out, and the text comes back as it was
+    assert body.isascii()
+    assert ProcessBcWebhook.from_json(body) == job
+
+
+def test_a_body_holding_a_nan_is_never_sent() -> None:
+    job = ProcessBcWebhook(store_hash="abc123", delivery_hash="h", scope="s", data={"x": NAN})
+    with pytest.raises(ValueError, match="JSON"):
+        job.to_json()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,8 +22,9 @@ from ..services.inbound_webhook import (
     authenticate,
 )
 from .bc_webhook_models import OrderRef
+from .http_api import error, json_reply, route_key
 
-__all__ = ["OrderRef", "handle_bc_webhook", "raw_body"]
+__all__ = ["OrderRef", "handle_bc_webhook", "raw_body", "route_key"]
 
 
 def raw_body(event: Mapping[str, Any]) -> bytes:
@@ -36,31 +36,6 @@ def raw_body(event: Mapping[str, Any]) -> bytes:
         return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode()
     except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
         raise WebhookRejected(400, "invalid_payload", "body is not readable") from exc
-
-
-def reply(status: int, body: dict[str, Any]) -> dict[str, Any]:
-    """An HTTP API (payload 2.0) response with a JSON body."""
-    return {
-        "statusCode": status,
-        "body": json.dumps(body),
-        "isBase64Encoded": False,
-        "headers": {"Content-Type": "application/json"},
-        "cookies": [],
-    }
-
-
-def error(status: int, code: str, message: str) -> dict[str, Any]:
-    return reply(status, {"error": code, "message": message})
-
-
-def route_key(event: Mapping[str, Any]) -> str:
-    """`METHOD /path` of the request, the path without a named stage's prefix."""
-    context = event.get("requestContext") or {}
-    path = str(event.get("rawPath") or "")
-    stage = context.get("stage") or "$default"
-    if stage != "$default" and path.startswith(f"/{stage}/"):
-        path = path[len(stage) + 1 :]
-    return f"{(context.get('http') or {}).get('method', '')} {path}"
 
 
 def handle_bc_webhook(
@@ -102,4 +77,4 @@ def handle_bc_webhook(
         logger.exception("webhook not queued")
         return error(503, "temporarily_unavailable", "delivery not recorded; retry later")
     logger.info("webhook accepted", outcome=outcome)
-    return reply(200, {"status": outcome})
+    return json_reply(200, {"status": outcome})

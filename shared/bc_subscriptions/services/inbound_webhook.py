@@ -16,9 +16,7 @@ import msgspec
 
 from .bc_signature import SignatureInvalid, verify_signature
 from .hook_headers import SECRET_HEADER, STORE_HEADER
-from .loose_int import loose_int
 from .messages import ProcessBcWebhook
-from .webhook_json import NotJson, read_json
 
 if TYPE_CHECKING:
     from ..ports.queues import MessageQueue
@@ -40,7 +38,7 @@ class WebhookRejected(Exception):
 class BcWebhook(msgspec.Struct, frozen=True, kw_only=True):
     """BigCommerce callback body: light, ids only; `hash` is identical across redeliveries.
 
-    Members not named here are ignored; no value is coerced, except `created_at` (unread).
+    Members not named here are ignored; no value is coerced.
     """
 
     scope: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
@@ -49,11 +47,8 @@ class BcWebhook(msgspec.Struct, frozen=True, kw_only=True):
     producer: Annotated[str, msgspec.Meta(pattern=r"^stores/[A-Za-z0-9]{1,64}\Z")]
     data: dict[str, Any]
     hash: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
-    # BigCommerce documents it, but a delivery may omit it; an integer or None once read.
-    created_at: Any = None
-
-    def __post_init__(self) -> None:
-        msgspec.structs.force_setattr(self, "created_at", loose_int(self.created_at))
+    # Unix seconds; BigCommerce documents it, but a delivery may omit it.
+    created_at: int | None = None
 
     @property
     def store_hash(self) -> str:
@@ -154,14 +149,16 @@ def _signed_payload(
         verify_signature(raw_body, lowered, key=client_secret.encode(), now=now)
     except SignatureInvalid as exc:
         raise WebhookRejected(401, "invalid_signature", "webhook signature did not verify") from exc
+    # RFC 8259 JSON only: a NaN or an overflowing number would reach the worker as a message
+    # body its decoder refuses, so it is refused here, while BigCommerce can still be told.
     try:
-        document = read_json(raw_body)
-    except NotJson as exc:
-        raise WebhookRejected(400, "invalid_payload", f"body: invalid JSON: {exc}") from exc
-    try:
-        return msgspec.convert(document, type=BcWebhook, strict=True)
+        return msgspec.json.decode(raw_body, type=BcWebhook, strict=True)
     except msgspec.ValidationError as exc:
         raise WebhookRejected(400, "invalid_payload", _problem(exc, "")) from exc
+    except msgspec.DecodeError as exc:
+        raise WebhookRejected(400, "invalid_payload", f"body: invalid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise WebhookRejected(400, "invalid_payload", "body: nested too deep") from exc
 
 
 def _installed(store_hash: str, installs: InstallReader, accept_uninstalled: bool) -> Install:

@@ -8,6 +8,7 @@ only that record.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any, Self
@@ -52,7 +53,9 @@ class _Message(msgspec.Struct, frozen=True, kw_only=True):
             raise MalformedMessage(str(exc)) from exc
 
     def to_json(self) -> str:
-        return msgspec.json.encode(self).decode()
+        # ASCII only: SQS refuses some characters JSON may carry raw (U+FFFE, U+FFFF), so
+        # anything beyond ASCII goes escaped; and never a NaN, which no decoder would take.
+        return json.dumps(msgspec.to_builtins(self), separators=(",", ":"), allow_nan=False)
 
 
 class RenewSubscription(_Message, frozen=True, kw_only=True):
