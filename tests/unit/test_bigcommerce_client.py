@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 
 from bc_subscriptions.adapters.bigcommerce import HttpBigCommerce
@@ -138,13 +139,12 @@ def test_a_new_order_sends_line_prices_as_numbers_and_order_money_as_strings_wit
 ):
     # Given an order with shipping, in a currency, on a channel
     script = Script(ok(order_json(), status=201))
-    order = new_order().model_copy(
-        update={
-            "shipping_cost_ex_tax": Decimal("5.00"),
-            "shipping_cost_inc_tax": Decimal("5.50"),
-            "default_currency_code": "EUR",
-            "channel_id": 2,
-        }
+    order = msgspec.structs.replace(
+        new_order(),
+        shipping_cost_ex_tax=Decimal("5.00"),
+        shipping_cost_inc_tax=Decimal("5.50"),
+        default_currency_code="EUR",
+        channel_id=2,
     )
     # When
     created = script.client().create_order("abc123", order)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from bc_subscriptions.ports.bigcommerce import ScriptWrite, StorefrontScript
 from bc_subscriptions.services.storefront_script import (
     SCRIPT_NAME,
@@ -28,15 +30,15 @@ class FakeScripts:
 
     def create_script(self, store_hash: str, script: ScriptWrite) -> StorefrontScript:
         self.writes.append(("create", None, script))
-        return StorefrontScript(uuid="new", **script.model_dump(include={"name", "src"}))
+        return StorefrontScript(uuid="new", name=script.name, src=script.src)
 
     def update_script(self, store_hash: str, uuid: str, script: ScriptWrite) -> StorefrontScript:
         self.writes.append(("update", uuid, script))
-        return StorefrontScript(uuid=uuid, **script.model_dump(include={"name", "src"}))
+        return StorefrontScript(uuid=uuid, name=script.name, src=script.src)
 
 
 def _ours(**fields: Any) -> StorefrontScript:
-    wanted = portal_script(BASE, CLIENT).model_dump()
+    wanted = msgspec.structs.asdict(portal_script(BASE, CLIENT))
     base = {k: wanted[k] for k in ("name", "src", "kind", "visibility", "consent_category")}
     return StorefrontScript(**({"uuid": "ours", "api_client_id": CLIENT} | base | fields))
 

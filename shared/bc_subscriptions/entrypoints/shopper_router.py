@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, cast
 
+import msgspec
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
@@ -77,7 +78,7 @@ def list_payment_methods(caller: CurrentCaller) -> StoredCardList:
     """The shopper's stored instruments, any of which `PUT /portal/payment-method` accepts."""
     assert caller.customer_id is not None  # the portal's caller is always a shopper
     stored = container().bigcommerce.list_stored_instruments(caller.store_hash, caller.customer_id)
-    return StoredCardList(items=[StoredCardView(**i.model_dump()) for i in stored])
+    return StoredCardList(items=[StoredCardView(**msgspec.structs.asdict(i)) for i in stored])
 
 
 @router.put("/payment-method")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from pydantic import BaseModel
+from msgspec import Struct
 
 from .bigcommerce import BigCommerceError
 
@@ -13,7 +13,7 @@ class B2BNotEnabled(BigCommerceError):
     """The store does not have B2B Edition (its API refuses the store)."""
 
 
-class CompanyBuyer(BaseModel):
+class CompanyBuyer(Struct, kw_only=True):
     """A BigCommerce customer who buys for a company."""
 
     customer_id: int
@@ -21,7 +21,7 @@ class CompanyBuyer(BaseModel):
     role: int  # 0 admin, 1 senior buyer, 2 junior buyer
 
 
-class CompanyNode(BaseModel):
+class CompanyNode(Struct, kw_only=True):
     """A company and, nested below it, its subsidiaries."""
 
     company_id: int
@@ -30,7 +30,7 @@ class CompanyNode(BaseModel):
     subsidiaries: list[CompanyNode] = []
 
 
-class PaymentTerms(BaseModel):
+class PaymentTerms(Struct, kw_only=True):
     """The company's net terms: its own when enabled, else the store's default."""
 
     enabled: bool

@@ -2,6 +2,10 @@
 
 Models keep only the fields we use and ignore the rest, so a richer real response still
 parses. Money stays `Decimal` (BigCommerce sends decimal strings such as "225.0000").
+They are msgspec structs, read with `msgspec.convert(..., strict=False)` (a number sent as a
+string still reads), as defining them costs a handler's cold start a fraction of what pydantic
+models do. Building one checks nothing: the type checker checks our own code, and
+`__post_init__` (which msgspec also runs on reading) refuses what no answer may hold.
 """
 
 from __future__ import annotations
@@ -10,15 +14,23 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from msgspec import Struct, field
 
 
-class _BcModel(BaseModel):
-    # Built on first use: a handler pays only for the shapes of the calls it makes.
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, defer_build=True)
+def finite(*amounts: Decimal | None) -> None:
+    """Refuse NaN and infinite money, which a decimal string may spell but no price is (in a
+    `__post_init__`, msgspec reports it as the answer's `ValidationError`)."""
+    for amount in amounts:
+        if amount is not None and not amount.is_finite():
+            raise ValueError(f"{amount} is not an amount")
 
 
-class Address(_BcModel):
+class _BcModel(Struct):
+    """Unknown fields are ignored (msgspec's default). Each struct says `kw_only` itself, as
+    msgspec does not inherit it: fields are always named, never positional."""
+
+
+class Address(_BcModel, kw_only=True):
     first_name: str = ""
     last_name: str = ""
     company: str = ""
@@ -33,11 +45,11 @@ class Address(_BcModel):
     email: str = ""
 
 
-class ShippingAddress(Address):
+class ShippingAddress(Address, kw_only=True):
     shipping_method: str = ""
 
 
-class Order(_BcModel):
+class Order(_BcModel, kw_only=True):
     """`GET /v2/orders/{id}` (bare JSON, no `data` envelope)."""
 
     id: int
@@ -61,13 +73,23 @@ class Order(_BcModel):
     # What the shopper typed into the checkout's Order Comments box (a gift names its
     # recipient here: `domain/gift_note.py`).
     customer_message: str = ""
-    billing_address: Address = Field(default_factory=Address)
+    billing_address: Address = field(default_factory=Address)
     shipping_address_count: int = 0
     date_created: str = ""
     date_modified: str = ""
 
+    def __post_init__(self) -> None:
+        finite(
+            self.shipping_cost_ex_tax,
+            self.shipping_cost_inc_tax,
+            self.subtotal_ex_tax,
+            self.subtotal_inc_tax,
+            self.total_ex_tax,
+            self.total_inc_tax,
+        )
 
-class ProductOption(_BcModel):
+
+class ProductOption(_BcModel, kw_only=True):
     id: int = 0
     option_id: int = 0
     product_option_id: int = 0
@@ -79,7 +101,7 @@ class ProductOption(_BcModel):
     value: str = ""
 
 
-class OrderProduct(_BcModel):
+class OrderProduct(_BcModel, kw_only=True):
     """One line of `GET /v2/orders/{id}/products`."""
 
     id: int
@@ -92,41 +114,47 @@ class OrderProduct(_BcModel):
     base_price: Decimal = Decimal("0")
     price_ex_tax: Decimal
     price_inc_tax: Decimal
-    product_options: list[ProductOption] = Field(default_factory=list)
+    product_options: list[ProductOption] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        finite(self.base_price, self.price_ex_tax, self.price_inc_tax)
 
 
-class LineItems(_BcModel):
+class LineItems(_BcModel, kw_only=True):
     """A consignment's lines, as `include=consignments.line_items` fills them in."""
 
-    line_items: list[OrderProduct] = Field(default_factory=list)
+    line_items: list[OrderProduct] = field(default_factory=list)
 
 
-class ShippingConsignment(ShippingAddress):
+class ShippingConsignment(ShippingAddress, kw_only=True):
     """One shipping consignment: an order address (its `id`), what ships there and the cost."""
 
     id: int
-    line_items: list[OrderProduct] = Field(default_factory=list)
+    line_items: list[OrderProduct] = field(default_factory=list)
     cost_ex_tax: Decimal = Decimal("0")
     cost_inc_tax: Decimal = Decimal("0")
 
+    def __post_init__(self) -> None:
+        finite(self.cost_ex_tax, self.cost_inc_tax)
 
-class EmailConsignments(_BcModel):
-    gift_certificates: list[LineItems] = Field(default_factory=list)
+
+class EmailConsignments(_BcModel, kw_only=True):
+    gift_certificates: list[LineItems] = field(default_factory=list)
 
 
-class Consignments(_BcModel):
+class Consignments(_BcModel, kw_only=True):
     """`consignments` with `consignment_structure=object`: every line is in one of these."""
 
-    shipping: list[ShippingConsignment] = Field(default_factory=list)
-    pickups: list[LineItems] = Field(default_factory=list)
-    downloads: list[LineItems] = Field(default_factory=list)
-    email: EmailConsignments = Field(default_factory=EmailConsignments)
+    shipping: list[ShippingConsignment] = field(default_factory=list)
+    pickups: list[LineItems] = field(default_factory=list)
+    downloads: list[LineItems] = field(default_factory=list)
+    email: EmailConsignments = field(default_factory=EmailConsignments)
 
 
-class OrderWithConsignments(Order):
+class OrderWithConsignments(Order, kw_only=True):
     """`GET /v2/orders/{id}?include=consignments.line_items&consignment_structure=object`."""
 
-    consignments: Consignments = Field(default_factory=Consignments)
+    consignments: Consignments = field(default_factory=Consignments)
 
     @property
     def lines(self) -> list[OrderProduct]:
@@ -138,29 +166,26 @@ class OrderWithConsignments(Order):
         return [found[i] for i in sorted(found)]
 
 
-class NewOrderLine(_BcModel):
-    """A catalog line of `POST /v2/orders`; both prices are set so BC never re-prices."""
+class NewOrderLine(_BcModel, kw_only=True):
+    """A catalog line of `POST /v2/orders`; both prices are set so BC never re-prices. The
+    create-order schema types line prices as numbers (order-level money is strings): the
+    adapter sends them as floats."""
 
     product_id: int
     variant_id: int | None = None
     quantity: int
     price_ex_tax: Decimal
     price_inc_tax: Decimal
-    product_options: list[dict[str, Any]] = Field(default_factory=list)
-
-    @field_serializer("price_ex_tax", "price_inc_tax")
-    def _as_number(self, price: Decimal) -> float:
-        # The create-order schema types line prices as numbers (order-level money is strings).
-        return float(price)
+    product_options: list[dict[str, Any]] = field(default_factory=list)
 
 
-class NewOrder(_BcModel):
+class NewOrder(_BcModel, kw_only=True):
     """Body of `POST /v2/orders` for a renewal (status 0 so the Payments API accepts it)."""
 
     customer_id: int
     status_id: int = 0
     billing_address: Address
-    shipping_addresses: list[ShippingAddress] = Field(default_factory=list)
+    shipping_addresses: list[ShippingAddress] = field(default_factory=list)
     products: list[NewOrderLine]
     external_source: str
     external_order_id: str
@@ -179,14 +204,14 @@ class NewOrder(_BcModel):
 InstrumentType = Literal["stored_card", "stored_paypal_account", "stored_bank_account"]
 
 
-class CustomerRecord(_BcModel):
+class CustomerRecord(_BcModel, kw_only=True):
     """One item of `GET /v3/customers` (`data` envelope): who a store's customer is."""
 
     id: int
     email: str = ""
 
 
-class StoredInstrument(_BcModel):
+class StoredInstrument(_BcModel, kw_only=True):
     """One item of `GET /v3/customers/{id}/stored-instruments` (bare array)."""
 
     type: str
@@ -198,7 +223,7 @@ class StoredInstrument(_BcModel):
     expiry_year: int | None = None
 
 
-class Transaction(_BcModel):
+class Transaction(_BcModel, kw_only=True):
     """One item of `GET /v3/orders/{id}/transactions` (`data` envelope; 204 when none)."""
 
     id: int
@@ -215,17 +240,20 @@ class Transaction(_BcModel):
     # Made by a gateway in test mode: no real money moved.
     test: bool = False
 
+    def __post_init__(self) -> None:
+        finite(self.amount)
 
-class AcceptedMethod(_BcModel):
+
+class AcceptedMethod(_BcModel, kw_only=True):
     """One item of `GET /v3/payments/methods?order_id=` (`data` envelope): a method that can
     pay this order, with the shopper's stored instruments it accepts."""
 
     id: str
     type: str = ""
-    stored_instruments: list[StoredInstrument] = Field(default_factory=list)
+    stored_instruments: list[StoredInstrument] = field(default_factory=list)
 
 
-class CatalogProduct(_BcModel):
+class CatalogProduct(_BcModel, kw_only=True):
     """One item of `GET /v3/catalog/products` (`data` envelope), the fields we ask for."""
 
     id: int
@@ -234,8 +262,11 @@ class CatalogProduct(_BcModel):
     price: Decimal = Decimal("0")
     is_visible: bool = True
 
+    def __post_init__(self) -> None:
+        finite(self.price)
 
-class PaymentResult(_BcModel):
+
+class PaymentResult(_BcModel, kw_only=True):
     """`POST payments.bigcommerce.com/stores/{hash}/payments` success body (`data`)."""
 
     id: str
@@ -243,7 +274,7 @@ class PaymentResult(_BcModel):
     status: str  # success | pending
 
 
-class Webhook(_BcModel):
+class Webhook(_BcModel, kw_only=True):
     """`/v3/hooks` item (`data` envelope)."""
 
     id: int
@@ -253,7 +284,7 @@ class Webhook(_BcModel):
     headers: dict[str, str] | None = None
 
 
-class StorefrontScript(_BcModel):
+class StorefrontScript(_BcModel, kw_only=True):
     """`/v3/content/scripts` item (`data` envelope): a script the storefront loads."""
 
     uuid: str
@@ -265,7 +296,7 @@ class StorefrontScript(_BcModel):
     api_client_id: str | None = None
 
 
-class ScriptWrite(_BcModel):
+class ScriptWrite(_BcModel, kw_only=True):
     """The body of a script create or update: a `src` script, as the storefront portal is."""
 
     name: str
@@ -279,7 +310,7 @@ class ScriptWrite(_BcModel):
     consent_category: Literal["essential", "functional", "analytics", "targeting"]
 
 
-class Metafield(_BcModel):
+class Metafield(_BcModel, kw_only=True):
     """`/v3/catalog/products/{id}/metafields` or `/v3/orders/{id}/metafields` item (`data`
     envelope); `value` is a string."""
 
@@ -293,7 +324,7 @@ class Metafield(_BcModel):
     owner_client_id: str = ""
 
 
-class MetafieldWrite(_BcModel):
+class MetafieldWrite(_BcModel, kw_only=True):
     """The body of a metafield create or full update: every field is required."""
 
     namespace: str
@@ -304,7 +335,7 @@ class MetafieldWrite(_BcModel):
     ]
 
 
-class ProductVariant(_BcModel):
+class ProductVariant(_BcModel, kw_only=True):
     """`GET /v3/catalog/products/{id}/variants` item (`data` envelope)."""
 
     id: int
@@ -312,17 +343,20 @@ class ProductVariant(_BcModel):
     sku: str = ""
     calculated_price: Decimal
     purchasing_disabled: bool = False
-    option_values: list[dict[str, Any]] = Field(default_factory=list)
+    option_values: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        finite(self.calculated_price)
 
 
-class ModifierValue(_BcModel):
+class ModifierValue(_BcModel, kw_only=True):
     """One option value of a product modifier; an order line names it by `id`."""
 
     id: int | None = None
     label: str
     sort_order: int = 0
     is_default: bool = False
-    adjusters: dict[str, Any] = Field(default_factory=dict)
+    adjusters: dict[str, Any] = field(default_factory=dict)
 
     @property
     def purchasing_disabled(self) -> bool:
@@ -331,7 +365,7 @@ class ModifierValue(_BcModel):
         return bool(disabled.get("status")) if isinstance(disabled, dict) else False
 
 
-class Modifier(_BcModel):
+class Modifier(_BcModel, kw_only=True):
     """`/v3/catalog/products/{id}/modifiers` item (`data` envelope)."""
 
     id: int
@@ -339,17 +373,17 @@ class Modifier(_BcModel):
     display_name: str
     type: str
     required: bool = False
-    option_values: list[ModifierValue] = Field(default_factory=list)
+    option_values: list[ModifierValue] = field(default_factory=list)
 
 
-class OAuthUser(_BcModel):
+class OAuthUser(_BcModel, kw_only=True):
     """The store user who authorized the app (the token answer's `user`)."""
 
     id: int
     email: str = ""
 
 
-class OAuthGrant(_BcModel):
+class OAuthGrant(_BcModel, kw_only=True):
     """`POST login.bigcommerce.com/oauth2/token` answer; `context` is `stores/{hash}`."""
 
     access_token: str

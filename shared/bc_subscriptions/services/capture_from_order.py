@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+import msgspec
+
 from ..domain.actors import Actor, ActorType, EventActor, gift_actors
 from ..domain.custom_field_entry import checkout_custom_fields, option_values
 from ..domain.gift_note import InvalidGiftNote, parse_gift_note
@@ -205,7 +207,7 @@ def _start(
         # The transactional currency; `currency_code` is only what the storefront displayed.
         currency=order.default_currency_code or order.currency_code,
         lines=lines,
-        billing_address=order.billing_address.model_dump(),
+        billing_address=msgspec.structs.asdict(order.billing_address),
         shipping_address=first,
         extra_shipping_addresses=ship.addresses[1:],
         shipping_cost_ex_tax=ship.cost_ex_tax,
@@ -299,10 +301,9 @@ def _group_by_cadence(products: list[OrderProduct], plans: dict[int, Plan]) -> G
 def _shipping_consignments(order: OrderWithConsignments) -> list[Consignment]:
     """Each address the order ships to, with its method, its cost and the lines it carries
     (none for a digital order)."""
-    address_fields = set(ShippingAddress.model_fields)
     return [
         Consignment(
-            address=c.model_dump(include=address_fields),
+            address={name: getattr(c, name) for name in ShippingAddress.__struct_fields__},
             cost_ex_tax=c.cost_ex_tax,
             cost_inc_tax=c.cost_inc_tax,
             line_totals={line.id: line.price_inc_tax * line.quantity for line in c.line_items},

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import ValidationError
+import msgspec
 
 from ..domain.company import MAX_NET_TERMS_DAYS, CompanyMembership, InvoiceTerms
 from ..domain.errors import DomainError
@@ -117,14 +117,14 @@ def enroll(store_hash: str, req: Enrollment, deps: EnrollmentDeps) -> Subscripti
 
 def _addresses(req: Enrollment) -> tuple[dict[str, str], dict[str, str] | None]:
     try:
-        billing = Address.model_validate(req.billing_address).model_dump()
+        billing = msgspec.structs.asdict(msgspec.convert(req.billing_address, type=Address))
         shipping = (
-            ShippingAddress.model_validate(req.shipping_address).model_dump()
+            msgspec.structs.asdict(msgspec.convert(req.shipping_address, type=ShippingAddress))
             if req.shipping_address is not None
             else None
         )
-    except ValidationError as exc:
-        raise EnrollmentRefused("address_invalid", str(exc.errors()[0]["msg"])) from None
+    except msgspec.ValidationError as exc:
+        raise EnrollmentRefused("address_invalid", str(exc)) from None
     # Every renewal order carries this address, and BigCommerce refuses an order whose
     # billing zip is shorter than two characters: refuse it now, not at the first renewal.
     complete = billing["first_name"] and billing["street_1"] and billing["country_iso2"]

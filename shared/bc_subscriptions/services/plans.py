@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ..domain.cadence_values import cadence_values
 from ..domain.plan_metafield import KEY, NAMESPACE, InvalidPlan, parse_plan
@@ -22,7 +22,7 @@ PLAN_TTL = timedelta(minutes=15)
 PLAN_INVALID = "plan.invalid"
 # Readable by other apps and the storefront (a theme can show cadences and discounts; none of
 # it is secret), writable only by us, so nothing else can part the plan from its modifier.
-PLAN_PERMISSION_SET = "read_and_sf_access"
+PLAN_PERMISSION_SET: Final = "read_and_sf_access"
 RETIRED_MESSAGE = "This delivery schedule is no longer offered."
 
 

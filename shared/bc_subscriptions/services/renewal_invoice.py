@@ -17,6 +17,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from ..domain.charge import Charge, Stage
 from ..domain.subscription_invoices import (
     flag_overdue,
@@ -47,13 +49,12 @@ def invoiced_order(order: NewOrder, sub: Subscription, charge: Charge) -> NewOrd
     due = iso_timestamp(invoice_due_at(sub, charge.cycle))[:10]
     po = sub.invoice_terms.po_number
     note = f"PO {po}, net {sub.invoice_terms.net_terms_days} days, due {due}"
-    return order.model_copy(
-        update={
-            "status_id": AWAITING_PAYMENT,
-            "payment_method": PURCHASE_ORDER,
-            "customer_message": note,
-            "staff_notes": f"{order.staff_notes}. {note}",
-        }
+    return msgspec.structs.replace(
+        order,
+        status_id=AWAITING_PAYMENT,
+        payment_method=PURCHASE_ORDER,
+        customer_message=note,
+        staff_notes=f"{order.staff_notes}. {note}",
     )
 
 

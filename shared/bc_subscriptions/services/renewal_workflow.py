@@ -14,6 +14,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from ..domain.charge import PAID_STAGES, Charge, Stage
 from ..domain.declines import DeclineClass, classify, reason
 from ..domain.events import CHARGE_STAGES
@@ -311,12 +313,12 @@ def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
     free = charge.fulfilment_only
     location = charge.location
     if location is None:
-        addresses = [ShippingAddress.model_validate(a) for a in shipping_addresses(sub)]
+        addresses = [msgspec.convert(a, type=ShippingAddress) for a in shipping_addresses(sub)]
         shipping = renewal_shipping(sub)
         lines = list(zip(sub.lines, renewal_lines(sub), strict=True))
     else:
         # One location's order: its address, its shipping, its quantities.
-        addresses = [ShippingAddress.model_validate(location.address)]
+        addresses = [msgspec.convert(location.address, type=ShippingAddress)]
         shipping = location_shipping(location, sub.terms)
         lines = location_lines(sub.lines, location, terms=sub.terms, cadence=sub.cadence)
     # A prepaid delivery's shipping was paid with its charge; otherwise the kept cost.
@@ -326,7 +328,7 @@ def _renewal_order(sub: Subscription, charge: Charge, app_id: str) -> NewOrder:
         customer_id=sub.payer_customer_id,
         # Nothing to pay on a prepaid delivery: the order goes straight to fulfilment.
         status_id=AWAITING_FULFILLMENT if free else 0,
-        billing_address=Address.model_validate(sub.billing_address),
+        billing_address=msgspec.convert(sub.billing_address, type=Address),
         shipping_addresses=addresses,
         shipping_cost_ex_tax=ship_ex if addresses else None,
         shipping_cost_inc_tax=ship_inc if addresses else None,

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel
+import msgspec
 
 from ...ports.bigcommerce import (
     AcceptedMethod,
@@ -33,13 +33,14 @@ from ...ports.bigcommerce import (
     Webhook,
 )
 from .errors import unreadable
+from .order_body import order_body
 from .rest import StoreApi, many, validate
 from .session import Session
 
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 PAGE_SIZE = 250  # the v2 and v3 maximum
 MAX_PAGES = 100  # a collection that never ends is a broken answer, not 25,000 variants
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=msgspec.Struct)
 CATALOG_FIELDS = ("name", "sku", "price", "is_visible")
 INCOMPLETE = 0
 # Order metafields we write: readable by the merchant and other apps, writable only by us.
@@ -158,7 +159,7 @@ class HttpBigCommerce:
         """`POST /v3/catalog/products/{id}/metafields`, or `PUT .../{metafield_id}` with every
         field (the update schema requires all four, like the create)."""
         path = f"/v3/catalog/products/{product_id}/metafields"
-        body = field.model_dump()
+        body = msgspec.to_builtins(field)
         if metafield_id is not None:
             where = f"{path}/{metafield_id}"
             return self._rest.one(Metafield, store_hash, "PUT", where, envelope=True, json=body)
@@ -219,7 +220,7 @@ class HttpBigCommerce:
 
     def create_order(self, store_hash: str, order: NewOrder) -> Order:
         """`POST /v2/orders`: line prices as numbers, order-level money as decimal strings."""
-        body = order.model_dump(mode="json", exclude_none=True)
+        body = order_body(order)
         return self._rest.one(Order, store_hash, "POST", "/v2/orders", json=body)
 
     def tag_order(
@@ -360,7 +361,7 @@ class HttpBigCommerce:
 
     def create_script(self, store_hash: str, script: ScriptWrite) -> StorefrontScript:
         """`POST /v3/content/scripts`."""
-        body = script.model_dump()
+        body = msgspec.to_builtins(script)
         path = "/v3/content/scripts"
         return self._rest.one(StorefrontScript, store_hash, "POST", path, envelope=True, json=body)
 
@@ -368,7 +369,7 @@ class HttpBigCommerce:
         self, store_hash: str, script_uuid: str, script: ScriptWrite
     ) -> StorefrontScript:
         """`PUT /v3/content/scripts/{uuid}`: every field we set, sent again."""
-        path, body = f"/v3/content/scripts/{script_uuid}", script.model_dump()
+        path, body = f"/v3/content/scripts/{script_uuid}", msgspec.to_builtins(script)
         return self._rest.one(StorefrontScript, store_hash, "PUT", path, envelope=True, json=body)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict
+from msgspec import Struct
 
 from ...ports.bigcommerce import BigCommerceError
 from ...ports.entitlement_provider import CustomerGroup, GroupRefused, HolderGone
@@ -16,16 +16,12 @@ PAGE_SIZE = 250
 MAX_PAGES = 40
 
 
-class _Customer(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class _Customer(Struct, kw_only=True):
     id: int
     customer_group_id: int = 0
 
 
-class _Group(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class _Group(Struct, kw_only=True):
     id: int
     name: str = ""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from pydantic import ValidationError
+import msgspec
 
 from ...ports.bigcommerce import BigCommerceError, BigCommerceUnavailable, OAuthGrant
 
@@ -46,6 +46,6 @@ class HttpOAuthClient:
             # The body may echo what was sent; only the status is kept.
             raise BigCommerceError("POST /oauth2/token refused", status=response.status_code)
         try:
-            return OAuthGrant.model_validate_json(response.content)
-        except ValidationError as exc:
+            return msgspec.json.decode(response.content, type=OAuthGrant, strict=False)
+        except msgspec.DecodeError as exc:  # not JSON, or not a grant
             raise BigCommerceError("POST /oauth2/token: unexpected answer") from exc

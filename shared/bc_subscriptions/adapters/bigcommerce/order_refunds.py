@@ -11,44 +11,46 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
+from msgspec import Struct, field
 
 from ...domain.refund_coverage import OrderRefund, RefundItem
+from ...ports.bigcommerce import finite
 
 if TYPE_CHECKING:
     from .rest import StoreApi
 
 
-class _Adjustment(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class _Adjustment(Struct, kw_only=True):
     amount: Decimal = Decimal(0)
 
+    def __post_init__(self) -> None:
+        finite(self.amount)
 
-class _Item(BaseModel):
-    model_config = ConfigDict(extra="ignore")
 
+class _Item(Struct, kw_only=True):
     item_type: str
     item_id: int
     quantity: int | None = None
     requested_amount: Decimal | None = None
-    adjustments: list[_Adjustment] = Field(default_factory=list)
+    adjustments: list[_Adjustment] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        finite(self.requested_amount)
 
 
-class _Payment(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class _Payment(Struct, kw_only=True):
     is_declined: bool = False
 
 
-class _Refund(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class _Refund(Struct, kw_only=True):
     id: int
     order_id: int
     total_amount: Decimal = Decimal(0)
-    items: list[_Item] = Field(default_factory=list)
-    payments: list[_Payment] = Field(default_factory=list)
+    items: list[_Item] = field(default_factory=list)
+    payments: list[_Payment] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        finite(self.total_amount)
 
 
 class BigCommerceOrderRefunds:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+import msgspec
 
 from .errors import unreadable
 
 if TYPE_CHECKING:
     from .session import Session
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=msgspec.Struct)
 
 
 class StoreApi:
@@ -66,14 +66,15 @@ class StoreApi:
 def many(model: type[M], data: Any, method: str, where: str) -> list[M]:
     """A list of `model` from an answer (None, BigCommerce's 204, is an empty list)."""
     try:
-        return TypeAdapter(list[model]).validate_python(data or [])  # type: ignore[valid-type]
-    except ValidationError as exc:
+        # Not strict: a number or boolean that arrives as a string (`"12"`, `"true"`) reads.
+        return msgspec.convert(data or [], type=list[model], strict=False)  # type: ignore[valid-type]
+    except msgspec.ValidationError as exc:
         raise unreadable(method, where, f"unexpected list of {model.__name__}") from exc
 
 
 def validate(model: type[M], data: Any, method: str, where: str) -> M:
     """`model` from an answer; an unexpected shape is mapped like any other failure."""
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
+        return msgspec.convert(data, type=model, strict=False)
+    except msgspec.ValidationError as exc:
         raise unreadable(method, where, f"unexpected {model.__name__} shape") from exc
