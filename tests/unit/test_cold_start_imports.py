@@ -73,7 +73,7 @@ NOT_IMPORTED = {
     "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + PYDANTIC,
     "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS + REPLAY + BATCH_UTILITY + PYDANTIC,
     "auth_expiry_sweep": CHANGE_TABLE,
-    "app_lifecycle": ROUTER,
+    "app_lifecycle": ROUTER + PYDANTIC,
     "renewal_worker": REPLAY + BATCH_UTILITY,
     "bc_webhook_worker": REPLAY + BATCH_UTILITY,
     "entitlement_worker": BATCH_UTILITY,
