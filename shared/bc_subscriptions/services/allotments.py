@@ -23,12 +23,12 @@ from ..domain.allotments import (
     RefreshCadence,
     Rollover,
 )
-from ..domain.custom_fields import CustomFieldDefinition, InvalidCustomFields, Scope, merged_values
 from ..domain.errors import DomainError
 from ..ports.allotment_storage import AllotmentRepository, GrantChange, GrantRecord
 from ..ports.storage import ConcurrencyConflict
 
 if TYPE_CHECKING:
+    from ..domain.custom_fields import CustomFieldDefinition
     from ..ports.bigcommerce import BigCommerce
     from ..ports.clock import Clock
 
@@ -139,6 +139,10 @@ def _grant_values(store_hash: str, request: NewGrant, deps: AllotmentDeps) -> di
     raised together as `InvalidCustomFields`). A plan's grant is made at checkout, where nobody
     can fill in a required field: as at a subscription's checkout, it starts without it and the
     merchant's next edit asks for it; any other error still refuses it."""
+    # Only a grant checks custom fields: the refresh sweep and the revokes of an ended
+    # subscription load this module, never the custom field rules.
+    from ..domain.custom_fields import InvalidCustomFields, Scope, merged_values
+
     definitions = deps.custom_fields(store_hash)
     values, errors = merged_values(
         definitions, Scope.ALLOTMENT_GRANT, {}, request.custom_fields, by_subscriber=False
