@@ -43,6 +43,13 @@ CHANGE_TABLE = (
     "bc_subscriptions.services.commands",
     "bc_subscriptions.domain.amendments",
 )
+# The custom field rules (and the subscription changes that set values): checked when a
+# grant is made or a plan published, never when a grant is refreshed or revoked, nor when
+# the entitlement consumer reads a plan.
+CUSTOM_FIELD_RULES = (
+    "bc_subscriptions.domain.custom_fields",
+    "bc_subscriptions.services.custom_fields",
+)
 
 # Powertools' batch utility (asyncio, every event source's record classes): the queue and stream
 # consumers report partial batch failures with entrypoints/partial_batch.py.
@@ -76,7 +83,8 @@ NOT_IMPORTED = {
     "app_lifecycle": ROUTER + PYDANTIC,
     "renewal_worker": REPLAY + BATCH_UTILITY,
     "bc_webhook_worker": REPLAY + BATCH_UTILITY,
-    "entitlement_worker": BATCH_UTILITY,
+    "entitlement_worker": BATCH_UTILITY + CUSTOM_FIELD_RULES,
+    "renewal_sweep": CUSTOM_FIELD_RULES,
     **{
         name: SUBSCRIPTION_RECORDS + EVENT_RECORDS + INSTALL + DEAD_LETTERS + ROUTER + PYDANTIC
         for name in WEBHOOK_RECEIVERS
@@ -137,3 +145,17 @@ def test_what_the_receivers_check_a_delivery_with_does_not_load_pydantic() -> No
     # Then they are loaded, and pydantic is not
     assert set(RECEIVER_CHECKS) <= loaded
     assert sorted(m for m in loaded if m.split(".")[0] in {"pydantic", "pydantic_core"}) == []
+
+
+def test_a_unit_of_work_and_the_plan_catalog_leave_the_custom_field_rules_unloaded() -> None:
+    # Given what a renewal, a sweep or the entitlement consumer opens on every invocation
+    opened = (
+        "from bc_subscriptions.adapters.dynamodb.unit_of_work import DynamoUnitOfWork; "
+        "import bc_subscriptions.services.plans; "
+        "uow = DynamoUnitOfWork(region='us-east-1', due_shards=1)"
+    )
+    # When a unit of work is opened and the plan catalog imported
+    loaded = _modules_after(opened)
+    # Then the custom field rules are not loaded, until a unit of work reads a definition
+    assert sorted(loaded.intersection(CUSTOM_FIELD_RULES)) == []
+    assert "bc_subscriptions.domain.custom_fields" in _modules_after(opened + "; uow.custom_fields")

@@ -11,7 +11,6 @@ from ..domain.plan_metafield import KEY, NAMESPACE, InvalidPlan, parse_plan
 from ..observability import logger
 from ..ports.bigcommerce import BigCommerce, Metafield, MetafieldWrite, ModifierValue, NotFound
 from ..ports.storage import CachedPlan, OpsEvent, OpsEvents, PlanCache, UnitOfWork
-from .custom_fields import plan_with_custom_fields
 
 if TYPE_CHECKING:
     from ..domain.plan import Plan
@@ -122,6 +121,10 @@ def publish_plan(
         raise ProductNotFound(product_id) from exc
     ours = next((f for f in fields if f.owner_client_id == catalog.client_id), None)
     previous = _previous(product_id, plan_field(fields, catalog.client_id))
+    # Only publishing checks a plan's custom fields: the catalog that the consumers read
+    # plans through never loads the custom field rules or the subscription changes.
+    from .custom_fields import plan_with_custom_fields
+
     with uow:
         definitions = uow.custom_fields.definitions(store_hash)
     plan = plan_with_custom_fields(plan, previous, definitions)  # refused before any write

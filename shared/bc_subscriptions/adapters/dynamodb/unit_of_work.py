@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self
 
 from pynamodb.transactions import TransactWrite
@@ -21,7 +22,6 @@ from . import keys
 from .change_requests import DynamoChangeRequests
 from .company_index import company_link
 from .connection import shared_connection
-from .custom_fields import DynamoCustomFields
 from .customer_links import CustomerLinks
 from .errors import translated_errors
 from .event_items import event_item
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from ...domain.events import DomainEvent
     from ...domain.subscription import Subscription
+    from .custom_fields import DynamoCustomFields
 
 # DynamoDB's TransactWriteItems limit; a change plus its events must fit in one transaction.
 MAX_TRANSACTION_ITEMS = 100
@@ -78,8 +79,15 @@ class DynamoUnitOfWork:
         self.deliveries = _Deliveries(self)
         self.rate_limits = RateLimits(self)
         self.change_requests = DynamoChangeRequests(self)
-        self.custom_fields = DynamoCustomFields(self)
         self._connection = shared_connection(self.region)
+
+    @cached_property
+    def custom_fields(self) -> DynamoCustomFields:
+        # Built when first read: the renewals, the entitlement consumer and the sweeps open
+        # units of work without ever reading a definition, so they never load its records.
+        from .custom_fields import DynamoCustomFields
+
+        return DynamoCustomFields(self)
 
     def __enter__(self) -> Self:
         return self
