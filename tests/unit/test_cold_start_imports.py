@@ -50,6 +50,14 @@ CUSTOM_FIELD_RULES = (
     "bc_subscriptions.domain.custom_fields",
     "bc_subscriptions.services.custom_fields",
 )
+# A plan and the grants it makes (allotments, entitlements): read when a subscription starts
+# or its plan's grants are followed; a renewal or an authorization reads the terms its
+# subscription holds.
+PLAN_GRANTS = (
+    "bc_subscriptions.domain.plan",
+    "bc_subscriptions.domain.allotments",
+    "bc_subscriptions.domain.entitlements",
+)
 
 # Powertools' batch utility (asyncio, every event source's record classes): the queue and stream
 # consumers report partial batch failures with entrypoints/partial_batch.py.
@@ -79,9 +87,9 @@ NOT_IMPORTED = {
     "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + BATCH_UTILITY + PYDANTIC,
     "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + PYDANTIC,
     "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS + REPLAY + BATCH_UTILITY + PYDANTIC,
-    "auth_expiry_sweep": CHANGE_TABLE,
+    "auth_expiry_sweep": CHANGE_TABLE + PLAN_GRANTS,
     "app_lifecycle": ROUTER + PYDANTIC,
-    "renewal_worker": REPLAY + BATCH_UTILITY,
+    "renewal_worker": REPLAY + BATCH_UTILITY + PLAN_GRANTS,
     "bc_webhook_worker": REPLAY + BATCH_UTILITY,
     "entitlement_worker": BATCH_UTILITY + CUSTOM_FIELD_RULES,
     "renewal_sweep": CUSTOM_FIELD_RULES,
@@ -159,3 +167,16 @@ def test_a_unit_of_work_and_the_plan_catalog_leave_the_custom_field_rules_unload
     # Then the custom field rules are not loaded, until a unit of work reads a definition
     assert sorted(loaded.intersection(CUSTOM_FIELD_RULES)) == []
     assert "bc_subscriptions.domain.custom_fields" in _modules_after(opened + "; uow.custom_fields")
+
+
+def test_a_unit_of_work_and_the_ops_events_leave_the_plan_grants_unloaded() -> None:
+    # Given what a renewal opens and logs through on every invocation
+    opened = (
+        "from bc_subscriptions.adapters.dynamodb.unit_of_work import DynamoUnitOfWork; "
+        "from bc_subscriptions.adapters.dynamodb.plan_cache import DynamoOpsEvents; "
+        "uow, ops = DynamoUnitOfWork(region='us-east-1', due_shards=1), DynamoOpsEvents()"
+    )
+    # When they are built
+    loaded = _modules_after(opened)
+    # Then neither a plan nor its grants' records are loaded
+    assert sorted(loaded.intersection(PLAN_GRANTS)) == []

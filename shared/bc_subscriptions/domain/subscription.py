@@ -29,7 +29,7 @@ from .dunning import DunningState
 from .errors import DomainError
 from .lifecycle import RENEWABLE, Command, Status, resolve
 from .locations import DeliveryLocation
-from .plan import Cadence, PlanTerms
+from .plan_terms import Cadence, PlanTerms
 from .schedule import Interval, shift
 from .scheduled_change import ChangeKind, ScheduledChange
 from .subscription_payment_method import ask_for_card, spend_link

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from ulid import ULID
 
-from ...domain.plan import Plan
 from ...ports.storage import CachedPlan, OpsEvent
 from . import keys
 from .errors import translated_errors
@@ -58,6 +57,10 @@ class DynamoPlanCache:
 
     @staticmethod
     def _from(item: PlanItem) -> CachedPlan:
+        # Here, not at import: the renewals log their ops events through this module and
+        # never read a plan, nor load its grants' records.
+        from ...domain.plan import Plan
+
         refreshed = (
             datetime.strptime(item.refreshed_at, "%Y-%m-%dT%H:%M:%S%z")
             if item.refreshed_at

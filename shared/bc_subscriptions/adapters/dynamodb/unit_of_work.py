@@ -13,7 +13,6 @@ from pynamodb.transactions import TransactWrite
 from ...domain.charge import Charge
 from ...domain.delivery import DeliveryInstance
 from ...domain.lifecycle import Status
-from ...domain.plan import Plan
 from ...domain.sealed_fields import has_secrets, sealed
 from ...domain.tenant_config import TenantConfig, effective_config
 from ...ports.company_index import needs_link
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from pynamodb.expressions.update import Action
 
     from ...domain.events import DomainEvent
+    from ...domain.plan import Plan
     from ...domain.subscription import Subscription
     from .custom_fields import DynamoCustomFields
 
@@ -288,6 +288,10 @@ class _Plans:
         self._uow = uow
 
     def get(self, store_hash: str, product_id: int) -> Plan | None:
+        # A plan's grants are its records' too: only what reads a plan loads them, never a
+        # renewal or a sweep (their subscriptions hold the terms they were bought on).
+        from ...domain.plan import Plan
+
         item = self._uow.load(PlanItem, keys.store_pk(store_hash), keys.plan_sk(product_id))
         return None if item is None or not item.doc else Plan.model_validate_json(item.doc)
 
