@@ -55,7 +55,8 @@ BATCH_UTILITY = (
 ROUTER = ("aws_lambda_powertools.event_handler", "aws_lambda_powertools.utilities.data_classes")
 
 # pydantic: its import alone costs a third of `import boto3`; the functions that only move
-# events and deliveries read their settings and messages without it.
+# events and deliveries read their settings and messages without it, and the domain's records
+# (msgspec structs) leave it out of the workers and sweeps that only use them.
 PYDANTIC = ("pydantic",)
 
 WEBHOOK_RECEIVERS = (
@@ -75,7 +76,8 @@ NOT_IMPORTED = {
     "auth_expiry_sweep": CHANGE_TABLE,
     "renewal_worker": REPLAY + BATCH_UTILITY,
     "bc_webhook_worker": REPLAY + BATCH_UTILITY,
-    "entitlement_worker": BATCH_UTILITY,
+    "entitlement_worker": BATCH_UTILITY + PYDANTIC,
+    "renewal_sweep": PYDANTIC,
     **{
         name: SUBSCRIPTION_RECORDS + EVENT_RECORDS + INSTALL + DEAD_LETTERS + ROUTER
         for name in WEBHOOK_RECEIVERS

@@ -5,100 +5,124 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+import msgspec
 
 from .allotments import PlanAllotment
 from .entitlements import PlanEntitlement
+from .record import FieldError, FrozenRecord
 from .schedule import Interval
 
 ONE_TIME_VALUES = frozenset({"one-time", "one time", "one-time purchase", "once"})
 
 
-class Cadence(BaseModel):
+class Cadence(FrozenRecord, frozen=True, kw_only=True):
     """One recurrence the shopper can pick, e.g. "Every 2 weeks"."""
 
-    model_config = ConfigDict(frozen=True)
-
-    label: str = Field(min_length=1, max_length=100)
+    label: str
     interval: Interval
-    interval_count: int = Field(default=1, ge=1, le=365)
+    interval_count: int = 1
     # Percent off the locked line price on renewals of this cadence (0 = the price as bought).
-    discount_percent: Decimal = Field(default=Decimal("0"), ge=0, le=100)
+    discount_percent: Decimal = Decimal("0")
     # No longer sold: a republished plan that drops a cadence keeps it here, retired, so
     # orders placed before and live subscriptions still name it, but nobody new can pick it.
     retired: bool = False
     # The cadence modifier's option value naming this cadence (set when the plan is published).
     option_value_id: int | None = None
 
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.label) <= 100:
+            raise FieldError("label", "must be 1 to 100 characters")
+        _within("interval_count", self.interval_count, 1, 365)
+        if not 0 <= self.discount_percent <= 100:
+            raise FieldError("discount_percent", "must be from 0 to 100")
 
-class Tier(BaseModel):
+
+class Tier(FrozenRecord, frozen=True, kw_only=True):
     """Volume tier: from `min_quantity` units on, renewals take `discount_percent` off."""
 
-    model_config = ConfigDict(frozen=True)
+    min_quantity: int
+    discount_percent: Decimal
 
-    min_quantity: int = Field(ge=2)
-    discount_percent: Decimal = Field(gt=0, le=100)
+    def __post_init__(self) -> None:
+        if self.min_quantity < 2:
+            raise FieldError("min_quantity", "must be at least 2")
+        if not 0 < self.discount_percent <= 100:
+            raise FieldError("discount_percent", "must be more than 0 and at most 100")
 
 
-class PlanTerms(BaseModel):
+class PlanTerms(FrozenRecord, frozen=True, kw_only=True):
     """The commercial terms of a plan, locked into each subscription when it starts."""
 
-    model_config = ConfigDict(frozen=True)
-
     # Prepaid: one charge covers this many deliveries (1 = pay every cycle).
-    billing_period_count: int = Field(default=1, ge=1, le=52)
+    billing_period_count: int = 1
     # Minimum paid cycles before the shopper may cancel (0 = no commitment).
-    commitment_count: int = Field(default=0, ge=0, le=120)
+    commitment_count: int = 0
     # Fixed length: the subscription expires after this many cycles (None = until cancelled).
-    max_cycles: int | None = Field(default=None, ge=1, le=1000)
-    tiers: tuple[Tier, ...] = Field(default=(), max_length=20)
+    max_cycles: int | None = None
+    tiers: tuple[Tier, ...] = ()
     # Renewals charge the price as bought. Charging today's catalog price ("catalog") is not
     # supported: a plan asking for it is refused rather than silently charged the locked price.
     price_source: Literal["locked"] = "locked"
     # Renewals ship free; otherwise each paid renewal keeps the checkout's shipping cost.
-    free_shipping: StrictBool = False
+    free_shipping: bool = False
 
-    @field_validator("tiers")
-    @classmethod
-    def _tiers_ascend(cls, tiers: tuple[Tier, ...]) -> tuple[Tier, ...]:
-        quantities = [t.min_quantity for t in tiers]
+    def __post_init__(self) -> None:
+        _within("billing_period_count", self.billing_period_count, 1, 52)
+        _within("commitment_count", self.commitment_count, 0, 120)
+        if self.max_cycles is not None:
+            _within("max_cycles", self.max_cycles, 1, 1000)
+        if len(self.tiers) > 20:
+            raise FieldError("tiers", "at most 20")
+        quantities = [t.min_quantity for t in self.tiers]
         if quantities != sorted(set(quantities)):
-            raise ValueError("tiers must have distinct min_quantity values in ascending order")
-        return tiers
+            raise FieldError(
+                "tiers", "tiers must have distinct min_quantity values in ascending order"
+            )
+        if self.price_source != "locked":
+            raise FieldError("price_source", "only 'locked' is supported")
+        if not isinstance(self.free_shipping, bool):
+            raise FieldError("free_shipping", "must be true or false")
 
 
-class Plan(PlanTerms):
+class Plan(PlanTerms, frozen=True, kw_only=True):
     """A product's subscription plan; the shopper's cadence arrives as an order-line option."""
 
-    model_config = ConfigDict(frozen=True)
-
-    product_id: int = Field(gt=0)
-    cadences: list[Cadence] = Field(min_length=1)
+    product_id: int
+    cadences: list[Cadence]
     default_cadence: str | None = None
     cadence_option_id: int | None = None
-    trial_days: int = Field(default=0, ge=0, le=365)
+    trial_days: int = 0
     # Allotments each subscriber is granted when their subscription starts (D18).
-    allotments: tuple[PlanAllotment, ...] = Field(default=(), max_length=5)
+    allotments: tuple[PlanAllotment, ...] = ()
     # Merchant-defined values, each meeting its store's plan definition (see `custom_fields`);
     # checked where we write the plan, not when BigCommerce's copy is read back.
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
     # What a subscription to this plan grants its holder (e.g. a customer group), and for how
     # many days after it ends (cancelled or expired) the grant still holds.
-    entitlements: tuple[PlanEntitlement, ...] = Field(default=(), max_length=10)
-    cancel_grace_days: int = Field(default=0, ge=0, le=365)
+    entitlements: tuple[PlanEntitlement, ...] = ()
+    cancel_grace_days: int = 0
 
-    @field_validator("entitlements")
-    @classmethod
-    def _entitlement_keys_distinct(
-        cls, grants: tuple[PlanEntitlement, ...]
-    ) -> tuple[PlanEntitlement, ...]:
-        keys = [g.key for g in grants]
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self._fields_in_bounds()
+        keys = [g.key for g in self.entitlements]
         if len(set(keys)) != len(keys):
-            raise ValueError("entitlement keys must be distinct")
-        return grants
+            raise FieldError("entitlements", "entitlement keys must be distinct")
+        self._default_is_a_cadence()
 
-    @model_validator(mode="after")
-    def _default_is_a_cadence(self) -> Plan:
+    def _fields_in_bounds(self) -> None:
+        if self.product_id <= 0:
+            raise FieldError("product_id", "must be greater than 0")
+        if not self.cadences:
+            raise FieldError("cadences", "at least one cadence")
+        _within("trial_days", self.trial_days, 0, 365)
+        if len(self.allotments) > 5:
+            raise FieldError("allotments", "at most 5")
+        if len(self.entitlements) > 10:
+            raise FieldError("entitlements", "at most 10")
+        _within("cancel_grace_days", self.cancel_grace_days, 0, 365)
+
+    def _default_is_a_cadence(self) -> None:
         labels = [c.label.casefold() for c in self.cadences]
         if len(set(labels)) != len(labels):
             raise ValueError("cadence labels must be distinct")
@@ -112,7 +136,6 @@ class Plan(PlanTerms):
                 )
             if default.retired:
                 raise ValueError(f"default_cadence {self.default_cadence!r} is retired")
-        return self
 
     def offered(self) -> list[Cadence]:
         """The cadences a shopper may pick now (for a new subscription or a change)."""
@@ -129,14 +152,15 @@ class Plan(PlanTerms):
         if previous is None:
             return self
         kept = [
-            c.model_copy(update={"retired": True})
+            msgspec.structs.replace(c, retired=True)
             for c in previous.cadences
             if self._find(c.label) is None
         ]
-        return self.model_copy(update={"cadences": [*self.cadences, *kept]}) if kept else self
+        return msgspec.structs.replace(self, cadences=[*self.cadences, *kept]) if kept else self
 
     def terms(self) -> PlanTerms:
-        return PlanTerms.model_validate(self.model_dump(include=set(PlanTerms.model_fields)))
+        names = PlanTerms.__struct_fields__
+        return PlanTerms(**{name: getattr(self, name) for name in names})
 
     def _find(self, label: str) -> Cadence | None:
         wanted = label.strip().casefold()
@@ -155,3 +179,8 @@ class Plan(PlanTerms):
         if chosen.strip().casefold() in ONE_TIME_VALUES:
             return None
         return self._find(chosen)
+
+
+def _within(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise FieldError(name, f"must be from {low} to {high}")
