@@ -58,6 +58,8 @@ class _PydanticField:
 
         return core_schema.no_info_plain_validator_function(
             validate,
+            # Named as pydantic names its models: the OpenAPI document lists it as a component.
+            ref=f"{source.__module__}.{source.__qualname__}:{id(source)}",
             serialization=core_schema.plain_serializer_function_ser_schema(
                 serialize, info_arg=True
             ),
@@ -69,6 +71,7 @@ class _PydanticField:
     ) -> dict[str, Any]:
         document = msgspec.json.schema(cls)
         inlined: dict[str, Any] = _inlined(document, document.get("$defs", {}))
+        inlined.setdefault("title", cls.__name__)
         return inlined
 
 
