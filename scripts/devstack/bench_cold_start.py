@@ -22,7 +22,9 @@ LIBRARIES = (
 )
 FLOORS = {
     "boto3, pynamodb, httpx, Powertools logger and metrics": LIBRARIES,
-    "  the same and pydantic (the records are its models)": f"{LIBRARIES}; import pydantic.main",
+    "  the same and pydantic (the API's and the BigCommerce port's models)": (
+        f"{LIBRARIES}; import pydantic.main"
+    ),
 }
 
 
