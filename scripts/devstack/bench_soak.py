@@ -39,6 +39,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bc_subscriptions.domain.plan import Cadence, Plan
+from bc_subscriptions.domain.record import from_json
 from bc_subscriptions.domain.schedule import Interval
 
 from .bc_emulator import ShipmentRefused
@@ -447,7 +448,7 @@ def memory_items(store: MemoryStore) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for (_, sk), row in store.scan("SUB#"):
         if sk == keys.META:
-            sub = Subscription.model_validate_json(row.value)
+            sub = from_json(Subscription, row.value)
             items.append(
                 {
                     "kind": "subscription",
@@ -457,7 +458,7 @@ def memory_items(store: MemoryStore) -> list[dict[str, Any]]:
                 }
             )
         elif sk.startswith("CHARGE#"):
-            charge = Charge.model_validate_json(row.value)
+            charge = from_json(Charge, row.value)
             items.append(
                 {
                     "kind": "charge",

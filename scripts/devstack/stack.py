@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -225,7 +226,7 @@ class LocalStack:
 
     def put_plan(self, store_hash: str, plan: Any) -> None:
         """The merchant sets the product's plan metafield; capture reads it from there."""
-        value = plan.model_dump_json(exclude={"product_id"})
+        value = _plan_document(plan)
         self.put_plan_json(store_hash, plan.product_id, value)
 
     def put_plan_json(self, store_hash: str, product_id: int, value: str) -> None:
@@ -237,3 +238,12 @@ class LocalStack:
         self.emulator.add_product(
             store_hash, product_id=product_id, name=name, price=Decimal(price)
         )
+
+
+def _plan_document(plan: Any) -> str:
+    """The plan's metafield JSON: the plan without its product (the metafield's resource)."""
+    from bc_subscriptions.domain.record import to_json_data
+
+    document = to_json_data(plan)
+    document.pop("product_id")
+    return json.dumps(document)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from bc_subscriptions.domain.company import CompanyMembership
 
 from .b2b import company, enrollment, on_b2b
@@ -33,7 +35,7 @@ def _copies(world: ApiWorld, sub_id: str, count: int) -> list[str]:
     ids = [f"{sub_id}_{n:03d}" for n in range(count)]
     for copy_id in ids:
         with world.stack.uow() as uow:
-            uow.subscriptions.add(original.model_copy(update={"id": copy_id}))
+            uow.subscriptions.add(msgspec.structs.replace(original, id=copy_id))
             uow.commit()
     return ids
 
@@ -43,7 +45,7 @@ def _move(world: ApiWorld, sub_id: str, company_id: int) -> None:
         sub = uow.subscriptions.get(world.store_hash, sub_id)
         assert sub is not None
         uow.subscriptions.save(
-            sub.model_copy(update={"company": CompanyMembership(company_id=company_id)})
+            msgspec.structs.replace(sub, company=CompanyMembership(company_id=company_id))
         )
         uow.commit()
 

@@ -35,6 +35,7 @@ from bc_subscriptions.adapters.memory import (
 )
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.plan_metafield import KEY, NAMESPACE
+from bc_subscriptions.domain.record import to_json_data
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.ports.storage import Install
 from bc_subscriptions.services.admin_session import install_mark, mint_session_token
@@ -111,7 +112,9 @@ class ApiStack:
     def put_plan(self, store_hash: str, plan: Plan) -> None:
         """The merchant sets the product's plan metafield; capture reads it from there."""
         self.put_plan_json(
-            store_hash, plan.product_id, plan.model_dump_json(exclude={"product_id"})
+            store_hash,
+            plan.product_id,
+            json.dumps({k: v for k, v in to_json_data(plan).items() if k != "product_id"}),
         )
 
     def put_plan_json(self, store_hash: str, product_id: int, value: str) -> None:

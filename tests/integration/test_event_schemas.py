@@ -36,6 +36,7 @@ from bc_subscriptions.domain.custom_fields import CustomFieldDefinition
 from bc_subscriptions.domain.entitlements import PlanEntitlement
 from bc_subscriptions.domain.events import EVENT_TYPES
 from bc_subscriptions.domain.plan import Cadence, Plan
+from bc_subscriptions.domain.record import from_data
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import PaymentMethod, Subscription
 from bc_subscriptions.domain.subscription_actors import add_actor, change_payer, remove_actor
@@ -52,14 +53,15 @@ from devstack.stack import LocalStack
 from ..emulator_store import PRODUCT_ID
 from .world import World
 
-PO_NUMBER = CustomFieldDefinition.model_validate(
+PO_NUMBER = from_data(
+    CustomFieldDefinition,
     {
         "key": "po_number",
         "scope": "subscription",
         "type": "text",
         "label": "PO",
         "pattern": "PO-[0-9]{5}",
-    }
+    },
 )
 
 

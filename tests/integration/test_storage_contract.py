@@ -7,6 +7,7 @@ relies on what DynamoDB does too.
 from __future__ import annotations
 
 import base64
+import copy
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import TypeVar, cast
 
+import msgspec
 import pytest
 from moto import mock_aws
 
@@ -57,6 +59,7 @@ from bc_subscriptions.domain.declines import DeclineClass
 from bc_subscriptions.domain.delivery import DeliveryInstance, DeliveryStatus
 from bc_subscriptions.domain.dunning import DunningState, Next
 from bc_subscriptions.domain.plan import Cadence, Plan
+from bc_subscriptions.domain.record import from_data, to_json_data
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import ActionLink, Subscription
 from bc_subscriptions.domain.subscription_actors import change_payer
@@ -407,7 +410,7 @@ def test_a_conflicted_unit_of_work_succeeds_after_reading_again(backend: Backend
 def _add_twice(kind: str, sub: Subscription) -> Callable[[UnitOfWork], None]:
     def add(uow: UnitOfWork) -> None:
         if kind == "subscription":
-            uow.subscriptions.add(sub.model_copy(deep=True))
+            uow.subscriptions.add(copy.deepcopy(sub))
         elif kind == "charge":
             uow.charges.add(_charge(sub))
         elif kind == "order_link":
@@ -712,7 +715,7 @@ def test_tenant_config_overrides_land_with_commit_and_invalid_ones_are_never_sta
     with backend.uow() as uow:
         changed = uow.tenant_configs.get("store1")
     assert changed.auth_window_days == default.auth_window_days + 1
-    assert changed.model_copy(update={"auth_window_days": default.auth_window_days}) == default
+    assert msgspec.structs.replace(changed, auth_window_days=default.auth_window_days) == default
 
 
 def _delivery(sub: Subscription, cycle: int) -> DeliveryInstance:
@@ -895,9 +898,9 @@ def test_the_authorization_index_lists_each_delivery_locations_authorization_on_
     sub = subscription()
     locations = ["loc_00000000aa", "loc_00000000bb"]
     with backend.uow() as uow:
-        uow.charges.add(_charge(sub, 2).model_copy(update={"location_ids": locations}))
+        uow.charges.add(msgspec.structs.replace(_charge(sub, 2), location_ids=locations))
         for location_id in locations:
-            uow.charges.add(_authorized(sub, 2).model_copy(update={"location_id": location_id}))
+            uow.charges.add(msgspec.structs.replace(_authorized(sub, 2), location_id=location_id))
         uow.commit()
     # When the index is read at their check time
     due = list(backend.authorizations().due(NOW + timedelta(days=6)))
@@ -1125,7 +1128,7 @@ def test_a_partition_lists_charges_deliveries_and_events_in_key_order_unsealed(
     # Then
     assert [c["cycle"] for c in found["charges"]] == [2, 3]
     assert [d["cycle"] for d in found["deliveries"]] == [2]
-    assert found["charges"][0] == json.loads(_charge(sub, 2).model_dump_json())
+    assert found["charges"][0] == to_json_data(_charge(sub, 2))
     types = [e["type"] for e in found["events"]]
     assert types == [e.type for e in backend.events("store1", sub.id)]
     assert types[-1] == "subscription.requires_action"
@@ -1158,8 +1161,8 @@ def test_a_cached_plan_is_the_plan_a_unit_of_work_reads(backend: Backend) -> Non
 
 # -- the company index ---------------------------------------------------------------------------
 def _of_company(sub: Subscription, company_id: int, parent: int | None = None) -> Subscription:
-    return sub.model_copy(
-        update={"company": CompanyMembership(company_id=company_id, parent_company_id=parent)}
+    return msgspec.structs.replace(
+        sub, company=CompanyMembership(company_id=company_id, parent_company_id=parent)
     )
 
 
@@ -1439,8 +1442,9 @@ def test_the_expiry_index_lists_every_stores_pending_requests_once_expired(
 
 
 def _field(key: str, label: str = "Label", scope: str = "subscription") -> CustomFieldDefinition:
-    return CustomFieldDefinition.model_validate(
-        {"key": key, "scope": scope, "type": "text", "label": label, "pattern": r"PO-\d{5}"}
+    return from_data(
+        CustomFieldDefinition,
+        {"key": key, "scope": scope, "type": "text", "label": label, "pattern": r"PO-\d{5}"},
     )
 
 
@@ -1502,7 +1506,7 @@ def test_concurrent_changes_of_one_custom_field_definition_conflict(backend: Bac
 def test_a_subscriptions_custom_field_values_read_back_as_written(backend: Backend) -> None:
     # Given a subscription with values of several types
     values = {"po_number": "PO-12345", "seats": 3, "vip": True, "meta": {"a": [1, None]}}
-    sub = subscription(store_hash="store1").model_copy(update={"custom_fields": values})
+    sub = msgspec.structs.replace(subscription(store_hash="store1"), custom_fields=values)
     _stored(backend, sub)
     # When / Then
     with backend.uow() as uow:

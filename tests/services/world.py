@@ -11,6 +11,7 @@ to the app are not delivered: the full-topology tests keep the scenarios that ne
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -32,6 +33,7 @@ from bc_subscriptions.adapters.memory import (
 from bc_subscriptions.domain.charge import Charge
 from bc_subscriptions.domain.plan import Cadence, Plan
 from bc_subscriptions.domain.plan_metafield import KEY, NAMESPACE
+from bc_subscriptions.domain.record import from_json, to_json_data
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import Subscription
 from bc_subscriptions.ports.storage import UnitOfWork
@@ -130,7 +132,7 @@ class MemoryWorld(EmulatorStore):
 
     # -- the merchant and the shopper --------------------------------------------------------
     def put_plan(self, plan: Plan) -> None:
-        value = plan.model_dump_json(exclude={"product_id"})
+        value = json.dumps({k: v for k, v in to_json_data(plan).items() if k != "product_id"})
         self.emulator.set_product_metafield(self.store_hash, plan.product_id, NAMESPACE, KEY, value)
 
     def capture(self, order_id: int) -> CaptureResult:
@@ -209,11 +211,11 @@ class MemoryWorld(EmulatorStore):
     # -- what is stored ----------------------------------------------------------------------
     def subscriptions(self) -> list[Subscription]:
         rows = self.store.scan(keys.sub_pk(self.store_hash, ""), keys.META)
-        return [Subscription.model_validate_json(row.value) for _, row in rows]
+        return [from_json(Subscription, row.value) for _, row in rows]
 
     def charges(self) -> list[Charge]:
         rows = self.store.scan(keys.sub_pk(self.store_hash, ""), "CHARGE#")
-        return [Charge.model_validate_json(row.value) for _, row in rows]
+        return [from_json(Charge, row.value) for _, row in rows]
 
     def event_types(self) -> list[str]:
         """The store's events in key order (per subscription, by sequence)."""

@@ -19,6 +19,7 @@ from bc_subscriptions.domain.amendments import (
 from bc_subscriptions.domain.contract import ContractGuard
 from bc_subscriptions.domain.errors import DomainError, InvalidTransition
 from bc_subscriptions.domain.plan import Cadence
+from bc_subscriptions.domain.record import from_data, to_data
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.domain.subscription import LockedLine, Subscription
 from bc_subscriptions.domain.subscription_cancels import cancel
@@ -104,7 +105,7 @@ def test_a_variant_swap_locks_the_new_price_at_the_line_tax_ratio() -> None:
     # When the variant is swapped for one at 12.34 ex tax
     sub.amend(VariantAmendment(111, 6, "NEW", Decimal("12.34")), LATER)
     # Then the line renews the new variant at 14.81 inc tax (the 1.2 ratio), options dropped
-    assert sub.lines[0].model_dump() == {
+    assert to_data(sub.lines[0]) == {
         "product_id": 111,
         "variant_id": 6,
         "name": "",
@@ -207,8 +208,9 @@ def test_a_shipping_address_change_merges_and_names_the_fields_given() -> None:
 def test_a_contract_set_then_removed_records_both_terms() -> None:
     # Given a subscription without its own contract term
     sub = _fresh("sub_t1")
-    term = ContractGuard.model_validate(
-        {"term_end_at": "2026-12-31T00:00:00Z", "notice_period_days": 30, "mode": "route"}
+    term = from_data(
+        ContractGuard,
+        {"term_end_at": "2026-12-31T00:00:00Z", "notice_period_days": 30, "mode": "route"},
     )
     # When a term is set, then removed
     sub.amend(ContractAmendment(term), LATER)
@@ -249,8 +251,8 @@ def test_a_cancelled_subscription_refuses_every_amendment_and_stays_as_it_was(
     sub = _fresh("sub_x1")
     cancel(sub, NOW)
     sub.pull_events()
-    before = sub.model_dump()
+    before = to_data(sub)
     # When / Then the amendment is refused by the lifecycle, nothing changed or recorded
     with pytest.raises(InvalidTransition):
         amend(sub)
-    assert (sub.model_dump(), sub.pull_events()) == (before, [])
+    assert (to_data(sub), sub.pull_events()) == (before, [])

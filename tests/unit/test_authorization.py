@@ -11,6 +11,7 @@ from bc_subscriptions.domain.authorization import (
     Authorization,
     AuthState,
 )
+from bc_subscriptions.domain.record import from_data
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
@@ -24,7 +25,7 @@ def _auth(**kw: object) -> Authorization:
         "expires_at": NOW + timedelta(days=7),
         "lead_hours": 24,
     }
-    return Authorization.model_validate(fields | kw)
+    return from_data(Authorization, fields | kw)
 
 
 def test_an_open_authorization_is_looked_at_its_lead_time_before_expiry() -> None:

@@ -18,6 +18,7 @@ from bc_subscriptions.domain.change_requests import (
     RequestExpired,
     RequestStatus,
 )
+from bc_subscriptions.domain.record import from_json, to_json
 from bc_subscriptions.domain.tenant_config import InvalidTenantConfig, effective_config
 from bc_subscriptions.services.change_approval_policy import TenantApprovalPolicy
 from bc_subscriptions.services.change_request_commands import requestable, to_change, to_command
@@ -154,7 +155,7 @@ def test_a_request_holds_the_very_command_the_route_built(command: Any) -> None:
         now=NOW,
         settings=ChangeRequestSettings(),
     )
-    stored = ChangeRequest.model_validate_json(request.model_dump_json())
+    stored = from_json(ChangeRequest, to_json(request))
     # When / Then the command comes back equal
     assert to_command(stored) == command
 
@@ -204,3 +205,20 @@ def test_the_tenant_policy_lets_the_merchant_act_and_decide_and_shoppers_ask_whe
     assert not policy.must_request(shopper, sub, ChangeKind.CANCEL, direct)
     assert policy.may_decide(merchant, request, sub)
     assert not policy.may_decide(shopper, request, sub)
+
+
+def test_a_decision_that_assigns_a_wrong_value_is_refused() -> None:
+    # Given a pending request
+    request, _ = ChangeRequest.submit(
+        request_id="chr_wrong",
+        store_hash="store1",
+        subscription_id="sub_1",
+        kind=ChangeKind.SKIP,
+        change={},
+        requested_by=SHOPPER,
+        now=NOW,
+        settings=ChangeRequestSettings(),
+    )
+    # When a decision carries a reason that is not text, Then it is refused like a bad record
+    with pytest.raises(TypeError, match="reason"):
+        request.approve(SHOPPER, 42, NOW)  # type: ignore[arg-type]

@@ -70,7 +70,8 @@ BATCH_UTILITY = (
 ROUTER = ("aws_lambda_powertools.event_handler", "aws_lambda_powertools.utilities.data_classes")
 
 # pydantic: its import alone costs a third of `import boto3`; the functions that only move
-# events and deliveries read their settings and messages without it.
+# events and deliveries read their settings and messages without it, and the domain's records
+# (msgspec structs) leave it out of the workers and sweeps that only use them.
 PYDANTIC = ("pydantic",)
 
 WEBHOOK_RECEIVERS = (
@@ -87,12 +88,12 @@ NOT_IMPORTED = {
     "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + BATCH_UTILITY + PYDANTIC,
     "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + PYDANTIC,
     "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS + REPLAY + BATCH_UTILITY + PYDANTIC,
-    "auth_expiry_sweep": CHANGE_TABLE + PLAN_GRANTS,
+    "auth_expiry_sweep": CHANGE_TABLE + PLAN_GRANTS + PYDANTIC,
     "app_lifecycle": ROUTER + PYDANTIC,
-    "renewal_worker": REPLAY + BATCH_UTILITY + PLAN_GRANTS,
+    "renewal_worker": REPLAY + BATCH_UTILITY + PLAN_GRANTS + PYDANTIC,
     "bc_webhook_worker": REPLAY + BATCH_UTILITY,
-    "entitlement_worker": BATCH_UTILITY + CUSTOM_FIELD_RULES,
-    "renewal_sweep": CUSTOM_FIELD_RULES,
+    "entitlement_worker": BATCH_UTILITY + CUSTOM_FIELD_RULES + PYDANTIC,
+    "renewal_sweep": CUSTOM_FIELD_RULES + PYDANTIC,
     **{
         name: SUBSCRIPTION_RECORDS + EVENT_RECORDS + INSTALL + DEAD_LETTERS + ROUTER + PYDANTIC
         for name in WEBHOOK_RECEIVERS

@@ -12,13 +12,15 @@ from bc_subscriptions.domain.custom_field_entry import (
     option_values,
 )
 from bc_subscriptions.domain.custom_fields import CustomFieldDefinition
+from bc_subscriptions.domain.record import from_data
 
 from .factories import NOW, subscription
 
 
 def field(key: str, type_: str, **extra: Any) -> CustomFieldDefinition:
-    return CustomFieldDefinition.model_validate(
-        {"key": key, "scope": "subscription", "type": type_, "label": key, **extra}
+    return from_data(
+        CustomFieldDefinition,
+        {"key": key, "scope": "subscription", "type": type_, "label": key, **extra},
     )
 
 

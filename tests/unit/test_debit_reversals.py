@@ -18,6 +18,7 @@ from bc_subscriptions.domain.debit_reversals import (
     refund_id_of,
     reversal_parts,
 )
+from bc_subscriptions.domain.record import from_data, to_json_data
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 ORDER = DebitSource(kind="order", id="100")
@@ -83,9 +84,9 @@ def test_the_merchants_reversal_of_a_partly_refunded_debit_is_the_last_part() ->
 def test_a_refund_part_stored_before_its_time_was_kept_reads_without_a_time() -> None:
     # Given a debit stored with a refund's part but no time for it
     _, debit = _debited("5")
-    stored = debit.model_dump(mode="json", exclude={"reversal_times"})
-    old = AllotmentDebit.model_validate(
-        {**stored, "reversed_amount": "2", "reversals": {"alr_refund_9": "2"}}
+    stored = {k: v for k, v in to_json_data(debit).items() if k != "reversal_times"}
+    old = from_data(
+        AllotmentDebit, {**stored, "reversed_amount": "2", "reversals": {"alr_refund_9": "2"}}
     )
     # When / Then
     assert reversal_parts(old) == [

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+import msgspec
 import pytest
 
 from bc_subscriptions.domain.declines import DeclineClass
@@ -110,7 +111,7 @@ def test_a_new_cycle_starts_a_new_schedule() -> None:
 
 def test_the_final_action_never_comes_before_the_last_retry() -> None:
     # Given a policy whose grace period ends before its retries do
-    policy = PRESETS["standard"].model_copy(update={"grace_period_days": 2})
+    policy = msgspec.structs.replace(PRESETS["standard"], grace_period_days=2)
     # When
     state = after_decline(policy, None, cycle=2, decline=DeclineClass.SOFT, now=NOW)
     # Then

@@ -6,13 +6,14 @@ import pytest
 
 from bc_subscriptions.domain.custom_fields import CustomFieldDefinition, InvalidCustomFields
 from bc_subscriptions.domain.plan import Cadence, Plan
+from bc_subscriptions.domain.record import from_data
 from bc_subscriptions.domain.schedule import Interval
 from bc_subscriptions.services.custom_fields import plan_with_custom_fields
 
 
 def field(key: str, **extra: Any) -> CustomFieldDefinition:
-    return CustomFieldDefinition.model_validate(
-        {"key": key, "scope": "plan", "type": "text", "label": key, **extra}
+    return from_data(
+        CustomFieldDefinition, {"key": key, "scope": "plan", "type": "text", "label": key, **extra}
     )
 
 

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from pydantic import ValidationError
 
 from bc_subscriptions.domain.lifecycle import Status
+from bc_subscriptions.domain.record import from_data, to_data
 from bc_subscriptions.domain.scheduled_change import ChangeKind, ScheduledChange
 from bc_subscriptions.domain.subscription import Subscription
 
@@ -20,13 +20,13 @@ def test_a_scheduled_resume_is_kept_in_utc_and_carries_no_fee() -> None:
     change = ScheduledChange.resume(at)
     # Then it is the same instant in UTC, without a fee
     assert (change.at, change.at.tzinfo, change.early_cancel_fee) == (at, UTC, None)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValueError, match="early-cancel fee"):
         ScheduledChange(kind=ChangeKind.RESUME, at=NOW, early_cancel_fee=Decimal("1.00"))
 
 
 def test_a_scheduled_change_cannot_be_altered_in_place() -> None:
     change = ScheduledChange.cancel(NOW, Decimal("9.50"))
-    with pytest.raises(ValidationError):
+    with pytest.raises(AttributeError):
         change.at = NOW + timedelta(days=1)  # type: ignore[misc]
 
 
@@ -44,8 +44,8 @@ def test_a_change_is_due_from_its_time_on() -> None:
 
 def test_a_subscription_holds_at_most_one_change_of_each_kind() -> None:
     # Given a subscription's fields with two scheduled cancels
-    fields = subscription().model_dump()
+    fields = to_data(subscription())
     fields["scheduled"] = [ScheduledChange.cancel(NOW, None)] * 2
     # When / Then it does not validate
-    with pytest.raises(ValidationError, match="at most one scheduled change of each kind"):
-        Subscription.model_validate(fields)
+    with pytest.raises(ValueError, match="at most one scheduled change of each kind"):
+        from_data(Subscription, fields)

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -211,7 +212,7 @@ def test_giving_up_applies_the_final_action_even_within_a_commitment(
 
 def test_a_subscription_on_a_retired_cadence_announces_its_cadence_without_the_plans_flag() -> None:
     # Given a subscription captured from an order placed before its cadence was retired
-    retired = MONTHLY.model_copy(update={"retired": True})
+    retired = msgspec.structs.replace(MONTHLY, retired=True)
     sub = subscription(cadence=retired)
     # When / Then its events carry the cadence as the event schema has it
     assert sub.summary()["cadence"] == {

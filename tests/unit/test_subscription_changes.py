@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -79,7 +80,7 @@ def test_earliest_cancel_date_is_the_start_of_the_last_committed_cycle(
     commitment: int, paid: int
 ) -> None:
     sub = subscription()
-    sub.terms = sub.terms.model_copy(update={"commitment_count": commitment})
+    sub.terms = msgspec.structs.replace(sub.terms, commitment_count=commitment)
     sub.paid_cycles = paid
     earliest = earliest_cancel_at(sub)
     if paid >= commitment:
@@ -108,10 +109,10 @@ def test_an_address_change_keeps_the_fields_not_given() -> None:
 
 def test_a_cadence_change_makes_that_products_lines_name_the_new_cadences_option_value() -> None:
     # Given a subscription whose coffee line was bought with the fortnightly value (id 31)
-    coffee = line(product_id=111).model_copy(
-        update={"product_options": [{"id": 9, "value": "31"}, {"id": 4, "value": "7"}]}
+    coffee = msgspec.structs.replace(
+        line(product_id=111), product_options=[{"id": 9, "value": "31"}, {"id": 4, "value": "7"}]
     )
-    mug = line(product_id=222).model_copy(update={"product_options": [{"id": 9, "value": "31"}]})
+    mug = msgspec.structs.replace(line(product_id=222), product_options=[{"id": 9, "value": "31"}])
     sub = subscription(lines=[coffee, mug])
     weekly = Cadence(label="Weekly", interval=Interval.WEEK, option_value_id=32)
     # When it moves to weekly, whose value in the coffee's cadence modifier (9) is 32

@@ -3,6 +3,7 @@ records and what each leaves on the subscription."""
 
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
 
 import pytest
@@ -165,7 +166,7 @@ def test_no_retry_is_brought_forward_unless_one_waits(decline: DeclineClass | No
     sub = subscription()
     if decline is not None:
         _decline(sub, decline)
-    before = sub.model_copy(deep=True)
+    before = copy.deepcopy(sub)
     # When / Then the merchant's retry is refused, naming the status
     with pytest.raises(NothingToRetry, match=f"that is {sub.status.value} has no"):
         retry_payment_now(sub, LATER)

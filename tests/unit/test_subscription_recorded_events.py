@@ -3,8 +3,10 @@ entitlements, a cancel routed to the merchant): their exact data, on the aggrega
 
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
 
+import msgspec
 import pytest
 
 from bc_subscriptions.domain import events as ev
@@ -42,7 +44,7 @@ def test_custom_field_values_refused_at_checkout_are_recorded_with_the_reasons()
     # Given a subscription started from order 100
     sub = subscription()
     sub.pull_events()
-    before = sub.model_copy(deep=True)
+    before = copy.deepcopy(sub)
     errors = [{"key": "gift_wrap", "code": "invalid_type", "message": "must be a boolean"}]
     # When the checkout's values are refused
     refuse_custom_fields(sub, errors, NOW)
@@ -52,7 +54,7 @@ def test_custom_field_values_refused_at_checkout_are_recorded_with_the_reasons()
         ev.SUBSCRIPTION_CUSTOM_FIELDS_REFUSED,
         {"origin_order_id": 100, "errors": errors},
     )
-    assert sub.model_dump(exclude={"event_seq"}) == before.model_dump(exclude={"event_seq"})
+    assert msgspec.structs.replace(sub, event_seq=0) == msgspec.structs.replace(before, event_seq=0)
     assert sub.event_seq == before.event_seq + 1
 
 

@@ -1,1 +1,1 @@
-"""Pure domain rules: no I/O, no AWS, no HTTP. Imports only the stdlib and pydantic."""
+"""Pure domain rules: no I/O, no AWS, no HTTP. Imports only the stdlib and msgspec."""

@@ -19,9 +19,10 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+import msgspec
 
 from .errors import DomainError
+from .record import FieldError, FrozenRecord
 
 
 class Role(StrEnum):
@@ -45,11 +46,9 @@ class ActorType(StrEnum):
     SYSTEM = "system"
 
 
-class EventActor(BaseModel):
+class EventActor(FrozenRecord, frozen=True, kw_only=True):
     """The one who made a change: a shopper (customer id), a merchant user (the control-panel
     user id, None when the session does not name one) or the system (which process)."""
-
-    model_config = ConfigDict(frozen=True)
 
     type: ActorType
     id: int | str | None = None
@@ -134,17 +133,19 @@ MAY_CHANGE_CARD_IF_ALLOWED = frozenset({Role.MANAGER, Role.ORG_ADMIN})
 SINGLE_ROLES = frozenset({Role.OWNER, Role.PAYER, Role.BENEFICIARY})
 
 
-class Actor(BaseModel):
+class Actor(FrozenRecord, frozen=True, kw_only=True):
     """One customer in one role on one subscription; removed actors stay, for the audit."""
 
-    model_config = ConfigDict(frozen=True)
-
-    customer_id: int = Field(ge=1)
+    customer_id: int
     role: Role
     status: ActorStatus = ActorStatus.ACTIVE
     added_at: datetime
     added_by: EventActor = SYSTEM
     removed_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.customer_id < 1:
+            raise FieldError("customer_id", "must be at least 1")
 
     @property
     def active(self) -> bool:
@@ -259,7 +260,7 @@ def with_removed(
     found = [a for a in actors if a.active and a.customer_id == customer_id and a.role is role]
     if not found:
         raise NoSuchActor(f"customer {customer_id} is not {role.value}")
-    ended = found[0].model_copy(update={"status": ActorStatus.REMOVED, "removed_at": at})
+    ended = msgspec.structs.replace(found[0], status=ActorStatus.REMOVED, removed_at=at)
     changed = tuple(ended if a is found[0] else a for a in actors)
     check_rules(changed)
     return changed
@@ -285,7 +286,7 @@ def with_removed_unchecked(
     actors: tuple[Actor, ...], customer_id: int, role: Role, at: datetime
 ) -> tuple[Actor, ...]:
     return tuple(
-        a.model_copy(update={"status": ActorStatus.REMOVED, "removed_at": at})
+        msgspec.structs.replace(a, status=ActorStatus.REMOVED, removed_at=at)
         if a.active and a.customer_id == customer_id and a.role is role
         else a
         for a in actors

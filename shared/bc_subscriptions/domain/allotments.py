@@ -5,16 +5,18 @@ reversal. Balances are Decimal throughout, so currency never meets float arithme
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+import msgspec
 
 from . import events as ev
 from .actors import current_actor
 from .errors import DomainError
+from .record import FieldError, FrozenRecord, Record, StatefulRecord, from_data, to_data
 from .schedule import Interval, shift
 from .timestamps import iso_timestamp
 
@@ -88,26 +90,24 @@ class DebitAlreadyReversed(DomainError):
         super().__init__("this debit was reversed already")
 
 
-class RefreshCadence(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class RefreshCadence(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
     interval: Interval
-    interval_count: int = Field(default=1, ge=1, le=365)
+    interval_count: int = 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.interval_count <= 365:
+            raise FieldError("interval_count", "must be from 1 to 365")
 
 
-class GrantedBy(BaseModel):
+class GrantedBy(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Who granted it: a merchant user (their id) or a plan (the subscription that carries it)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["merchant", "plan"]
     id: str
 
 
-class DebitSource(BaseModel):
+class DebitSource(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """What consumed the allotment; an order or a charge debits a grant at most once."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     kind: Literal["order", "charge", "manual"]
     id: str | None = None  # order id, "{subscription_id}#{cycle}", or a merchant's request key
@@ -156,6 +156,24 @@ def check_shape(terms: _Shaped) -> None:
         raise ValueError(f"order_debit {terms.order_debit.value} does not fit {terms.unit.value}")
 
 
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+_PLAN_CEILING = Decimal(10) ** 9
+
+
+def _check_amounts(terms: _Shaped, *, ceiling: Decimal | None) -> None:
+    if terms.currency_code is not None and not _CURRENCY_CODE.fullmatch(terms.currency_code):
+        raise FieldError("currency_code", "must be 3 capital letters")
+    if not terms.amount_per_period > 0 or (ceiling and terms.amount_per_period > ceiling):
+        raise FieldError("amount_per_period", "must be more than 0" + _at_most(ceiling))
+    limit = terms.overdraft_limit
+    if limit is not None and (limit < 0 or (ceiling and limit > ceiling)):
+        raise FieldError("overdraft_limit", "must not be negative" + _at_most(ceiling))
+
+
+def _at_most(ceiling: Decimal | None) -> str:
+    return "" if ceiling is None else f" and at most {ceiling}"
+
+
 def rolled_over(
     balance: Decimal, amount: Decimal, rollover: Rollover
 ) -> tuple[Decimal, Decimal, Decimal]:
@@ -174,30 +192,29 @@ def rolled_over(
     return owed + carried + amount, carried, unused - carried
 
 
-class PlanAllotment(BaseModel):
+class PlanAllotment(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """What a plan grants each subscriber when their subscription starts (one grant each)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     unit: AllotmentUnit
-    currency_code: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    amount_per_period: Decimal = Field(gt=0, le=Decimal(10) ** 9)
+    currency_code: str | None = None
+    amount_per_period: Decimal
     cadence: RefreshCadence | None = None
     rollover: Rollover = Rollover.NONE
-    overdraft_limit: Decimal | None = Field(default=None, ge=0, le=Decimal(10) ** 9)
+    overdraft_limit: Decimal | None = None
     order_debit: OrderDebit = OrderDebit.NONE
-    product_ids: tuple[int, ...] = Field(default=(), max_length=50)
-    reason: str = Field(default="", max_length=200)
+    product_ids: tuple[int, ...] = ()
+    reason: str = ""
 
-    @model_validator(mode="after")
-    def _consistent(self) -> PlanAllotment:
+    def __post_init__(self) -> None:
+        _check_amounts(self, ceiling=_PLAN_CEILING)
+        if len(self.product_ids) > 50:
+            raise FieldError("product_ids", "at most 50")
+        if len(self.reason) > 200:
+            raise FieldError("reason", "must be at most 200 characters")
         check_shape(self)
-        return self
 
 
-class AllotmentDebit(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AllotmentDebit(Record, kw_only=True, forbid_unknown_fields=True):
     id: str
     store_hash: str
     grant_id: str
@@ -211,26 +228,24 @@ class AllotmentDebit(BaseModel):
     # Given back so far: by refunds of its order, each once (reversal id -> amount), and by
     # the merchant's reversal of what was left.
     reversed_amount: Decimal = Decimal(0)
-    reversals: dict[str, Decimal] = Field(default_factory=dict)
-    reversal_times: dict[str, datetime] = Field(default_factory=dict)  # reversal id -> when
+    reversals: dict[str, Decimal] = msgspec.field(default_factory=dict)
+    reversal_times: dict[str, datetime] = msgspec.field(default_factory=dict)  # reversal id -> when
 
     def remaining(self) -> Decimal:
         """What the debit still holds of the balance."""
         return Decimal(0) if self.reversed_at is not None else self.amount - self.reversed_amount
 
 
-class AllotmentGrant(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class AllotmentGrant(StatefulRecord, kw_only=True, forbid_unknown_fields=True):
     id: str
     store_hash: str
-    customer_id: int = Field(ge=1)
+    customer_id: int
     unit: AllotmentUnit
-    currency_code: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    amount_per_period: Decimal = Field(gt=0)
+    currency_code: str | None = None
+    amount_per_period: Decimal
     balance: Decimal
     rollover: Rollover = Rollover.NONE
-    overdraft_limit: Decimal | None = Field(default=None, ge=0)
+    overdraft_limit: Decimal | None = None
     cadence: RefreshCadence | None = None  # None: a one-off grant that never refreshes
     anchor: datetime  # period n starts at shift(anchor, cadence, n - 1)
     period: int = 1
@@ -241,21 +256,26 @@ class AllotmentGrant(BaseModel):
     order_debit: OrderDebit = OrderDebit.NONE
     product_ids: tuple[int, ...] = ()  # only lines of these products debit (empty: every line)
     subscription_id: str | None = None  # the subscription whose plan granted it
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
     created_at: datetime
     updated_at: datetime
     event_seq: int = 0
-    _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> AllotmentGrant:
+    def __post_init__(self) -> None:
+        if self.customer_id < 1:
+            raise FieldError("customer_id", "must be at least 1")
+        _check_amounts(self, ceiling=None)
         check_shape(self)
-        return self
+        # Raised since the last pull; kept beside the fields, never stored with them.
+        self._events: list[ev.DomainEvent] = []
 
     @classmethod
     def grant(cls, *, now: datetime, **fields: Any) -> AllotmentGrant:
         """A new grant, its first period full, with its `allotment.granted` event."""
-        grant = cls(anchor=now, created_at=now, updated_at=now, balance=Decimal(0), **fields)
+        # Read like a stored grant: the caller's parts may be JSON-like (an API request's).
+        grant = from_data(
+            cls, {"anchor": now, "created_at": now, "updated_at": now, "balance": 0, **fields}
+        )
         grant.amount_per_period = exact(grant.unit, grant.amount_per_period)
         if grant.overdraft_limit is not None:
             grant.overdraft_limit = exact(grant.unit, grant.overdraft_limit)
@@ -285,7 +305,7 @@ class AllotmentGrant(BaseModel):
             "overdraft_limit": None if self.overdraft_limit is None else str(self.overdraft_limit),
             "period": self.period,
             "status": self.status.value,
-            "granted_by": self.granted_by.model_dump(),
+            "granted_by": to_data(self.granted_by),
             "reason": self.reason,
             "next_refresh_at": iso_timestamp(self.next_refresh_at)
             if self.next_refresh_at
@@ -340,7 +360,7 @@ class AllotmentGrant(BaseModel):
                 "debit_id": debit.id,
                 "amount": str(taken),
                 "requested_amount": str(amount),
-                "source": source.model_dump(),
+                "source": to_data(source),
                 "balance": str(self.balance),
                 "period": self.period,
             },

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
+import msgspec
+
 from .errors import DomainError
+from .record import to_json_data
 
 if TYPE_CHECKING:
     from .contract import ContractGuard
@@ -67,7 +70,7 @@ class QuantityAmendment:
     def apply(self, sub: Subscription) -> dict[str, Any]:
         index = line_index(sub, self.product_id)
         before = sub.lines[index].quantity
-        sub.lines[index] = sub.lines[index].model_copy(update={"quantity": self.quantity})
+        sub.lines[index] = msgspec.structs.replace(sub.lines[index], quantity=self.quantity)
         return {"product_id": self.product_id, "quantity": [before, self.quantity]}
 
 
@@ -90,14 +93,13 @@ class VariantAmendment:
         before = sub.lines[index]
         ratio = before.price_inc_tax / before.price_ex_tax if before.price_ex_tax else Decimal(1)
         price_inc_tax = (self.price_ex_tax * ratio).quantize(Decimal("0.01"))
-        sub.lines[index] = before.model_copy(
-            update={
-                "variant_id": self.variant_id,
-                "sku": self.sku,
-                "price_ex_tax": self.price_ex_tax,
-                "price_inc_tax": price_inc_tax,
-                "product_options": [],
-            }
+        sub.lines[index] = msgspec.structs.replace(
+            before,
+            variant_id=self.variant_id,
+            sku=self.sku,
+            price_ex_tax=self.price_ex_tax,
+            price_inc_tax=price_inc_tax,
+            product_options=[],
         )
         return {
             "product_id": self.product_id,
@@ -127,13 +129,12 @@ class CadenceAmendment:
             product_id, option_id, value_id = self.option
             chosen = {"id": option_id, "value": str(value_id)}
             sub.lines = [
-                line.model_copy(
-                    update={
-                        "product_options": [
-                            *(o for o in line.product_options if o.get("id") != option_id),
-                            chosen,
-                        ]
-                    }
+                msgspec.structs.replace(
+                    line,
+                    product_options=[
+                        *(o for o in line.product_options if o.get("id") != option_id),
+                        chosen,
+                    ],
                 )
                 if line.product_id == product_id
                 else line
@@ -169,7 +170,5 @@ class ContractAmendment:
     def apply(self, sub: Subscription) -> dict[str, Any]:
         before, sub.contract = sub.contract, self.contract
         return {
-            "contract": [
-                None if c is None else c.model_dump(mode="json") for c in (before, sub.contract)
-            ]
+            "contract": [None if c is None else to_json_data(c) for c in (before, sub.contract)]
         }

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel
+from .record import Record
 
 # While a capture or void is pending, the sweep looks again after this long.
 RECHECK = timedelta(minutes=15)
@@ -29,7 +29,7 @@ class AuthState(StrEnum):
 SETTLED = frozenset({AuthState.CAPTURED, AuthState.VOIDED})
 
 
-class Authorization(BaseModel):
+class Authorization(Record, kw_only=True):
     amount: Decimal
     currency: str
     transaction_id: str

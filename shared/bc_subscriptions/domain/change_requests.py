@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import msgspec
 
 from . import events as ev
 from .errors import DomainError
+from .record import FrozenRecord, Record, to_data
 from .timestamps import iso_timestamp
 
 SUBMITTED = ev.CHANGE_REQUEST_SUBMITTED
@@ -66,16 +67,15 @@ FINAL = frozenset(
 )
 
 
-class ChangeRequestSettings(BaseModel):
-    """The tenant config's part about shoppers' changes."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class ChangeRequestSettings(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The tenant config's part about shoppers' changes (read only through the tenant config's
+    conversion, which checks the bounds)."""
 
     # `direct`: a shopper makes their changes themselves (as always); `request`: each change
     # waits for an approver (the merchant; a company's admin too, once companies exist).
     shopper_changes: Literal["direct", "request"] = "direct"
     # How long a request waits for a decision before it expires.
-    expire_after_hours: int = Field(default=72, ge=1, le=720)
+    expire_after_hours: Annotated[int, msgspec.Meta(ge=1, le=720)] = 72
 
 
 class RequestClosed(DomainError):
@@ -92,33 +92,28 @@ class RequestExpired(RequestClosed):
     code = "change_request_expired"
 
 
-class Requester(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Requester(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
     actor: str  # shopper | merchant (| org_admin, manager once actors exist)
     customer_id: int | None = None
 
 
-class Outcome(BaseModel):
+class Outcome(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Why an approved change was not applied: the guard's machine-readable code and words."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     code: str
     message: str
 
 
-class Event(BaseModel):
+class Event(FrozenRecord, frozen=True, kw_only=True):
     """What a transition records: its type and data (the subscription's event carries them)."""
-
-    model_config = ConfigDict(frozen=True)
 
     type: str
     data: dict[str, Any]
 
 
-class ChangeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+class ChangeRequest(Record, kw_only=True, forbid_unknown_fields=True):
+    """Its transitions assign its decision fields; each one checks what it assigned
+    (`_check`), as it is checked when built or read."""
 
     id: str
     store_hash: str
@@ -134,6 +129,17 @@ class ChangeRequest(BaseModel):
     reason: str | None = None  # the approver's or rejecter's words
     outcome: Outcome | None = None
     finished_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        self._check()
+
+    def _check(self) -> None:
+        _kind("status", self.status, RequestStatus)
+        _kind("decided_by", self.decided_by, Requester, optional=True)
+        _kind("decided_at", self.decided_at, datetime, optional=True)
+        _kind("reason", self.reason, str, optional=True)
+        _kind("outcome", self.outcome, Outcome, optional=True)
+        _kind("finished_at", self.finished_at, datetime, optional=True)
 
     @classmethod
     def submit(
@@ -176,16 +182,19 @@ class ChangeRequest(BaseModel):
             raise RequestClosed(self.status)
         self._move(RequestStatus.EXPIRED)
         self.finished_at = now
+        self._check()
         return self._event(EXPIRED)
 
     def applied(self, now: datetime) -> Event:
         self._move(RequestStatus.APPLIED)
         self.finished_at = now
+        self._check()
         return self._event(APPLIED)
 
     def not_applied(self, outcome: Outcome, now: datetime) -> Event:
         self._move(RequestStatus.NOT_APPLIED)
         self.outcome, self.finished_at = outcome, now
+        self._check()
         return self._event(NOT_APPLIED)
 
     def _decide(self, to: RequestStatus, by: Requester, reason: str | None, now: datetime) -> None:
@@ -193,6 +202,7 @@ class ChangeRequest(BaseModel):
             raise RequestExpired(RequestStatus.EXPIRED)
         self._move(to)
         self.decided_by, self.decided_at, self.reason = by, now, reason
+        self._check()
 
     def _move(self, to: RequestStatus) -> None:
         if to not in TRANSITIONS.get(self.status, frozenset()):
@@ -205,13 +215,18 @@ class ChangeRequest(BaseModel):
             "kind": self.kind.value,
             "change": self.change,
             "status": self.status.value,
-            "requested_by": self.requested_by.model_dump(),
+            "requested_by": to_data(self.requested_by),
             "expires_at": iso_timestamp(self.expires_at),
         }
         if self.decided_by is not None:
-            data["decided_by"] = self.decided_by.model_dump()
+            data["decided_by"] = to_data(self.decided_by)
         if self.reason is not None:
             data["reason"] = self.reason
         if self.outcome is not None:
-            data["outcome"] = self.outcome.model_dump()
+            data["outcome"] = to_data(self.outcome)
         return Event(type=type_, data=data)
+
+
+def _kind(name: str, value: object, kind: type, *, optional: bool = False) -> None:
+    if not (isinstance(value, kind) or (optional and value is None)):
+        raise TypeError(f"{name}: expected {kind.__name__}, got {type(value).__name__}")

@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+import msgspec
 
 from .authorization import Authorization, AuthState
 from .declines import DeclineClass
 from .locations import DeliveryLocation
+from .record import Record
 
 
 class Stage(StrEnum):
@@ -35,7 +36,7 @@ def external_order_id(subscription_id: str, cycle: int, location_id: str | None 
     return key if location_id is None else f"{key}-{location_id}"
 
 
-class Charge(BaseModel):
+class Charge(Record, kw_only=True):
     """State of one cycle's renewal; `*_attempted` flags mark calls whose outcome may be unknown."""
 
     store_hash: str
@@ -47,7 +48,7 @@ class Charge(BaseModel):
     location: DeliveryLocation | None = None
     # On the cycle's charge of a multi-location subscription: the locations the cycle ships
     # to, each with its own charge; the cycle's charge then holds the lease and the outcome.
-    location_ids: list[str] = Field(default_factory=list)
+    location_ids: list[str] = msgspec.field(default_factory=list)
     stage: Stage = Stage.CLAIMED
     amount: Decimal | None = None
     currency: str = "USD"
@@ -74,7 +75,7 @@ class Charge(BaseModel):
     # An authorized payment waiting to be captured (capture timing), or what became of it.
     authorization: Authorization | None = None
     # Refunds BigCommerce reported against the cycle's order (`store/order/refund/created`).
-    refund_ids: list[int] = Field(default_factory=list)
+    refund_ids: list[int] = msgspec.field(default_factory=list)
     lease_owner: str | None = None
     lease_until: datetime | None = None
     created_at: datetime

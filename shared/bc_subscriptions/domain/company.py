@@ -8,8 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from .record import FieldError, FrozenRecord
 from .schedule import Interval
 
 if TYPE_CHECKING:
@@ -27,25 +26,33 @@ _PER_MONTH = {
 }
 
 
-class CompanyMembership(BaseModel):
+class CompanyMembership(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """The one place a subscription's company lives: the company it belongs to and that
     company's parent in its hierarchy (None: a top company), as B2B Edition said when the
     subscription was created or moved. The company index is kept from these fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    company_id: int
+    parent_company_id: int | None = None
 
-    company_id: int = Field(gt=0)
-    parent_company_id: int | None = Field(default=None, gt=0)
+    def __post_init__(self) -> None:
+        if self.company_id <= 0:
+            raise FieldError("company_id", "must be greater than 0")
+        if self.parent_company_id is not None and self.parent_company_id <= 0:
+            raise FieldError("parent_company_id", "must be greater than 0")
 
 
-class InvoiceTerms(BaseModel):
+class InvoiceTerms(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A subscription paid on purchase order: each renewal's order is left unpaid, due
     `net_terms_days` after it is placed, and never charged to a card."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    po_number: str
+    net_terms_days: int
 
-    po_number: str = Field(min_length=1, max_length=50)
-    net_terms_days: int = Field(ge=0, le=MAX_NET_TERMS_DAYS)
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.po_number) <= 50:
+            raise FieldError("po_number", "must be 1 to 50 characters")
+        if not 0 <= self.net_terms_days <= MAX_NET_TERMS_DAYS:
+            raise FieldError("net_terms_days", f"must be from 0 to {MAX_NET_TERMS_DAYS}")
 
 
 def monthly(amount: Decimal, cadence: Cadence) -> Decimal:
@@ -58,13 +65,15 @@ def total_mrr(amounts: Iterable[Decimal]) -> Decimal:
     return sum(amounts, Decimal("0.00"))
 
 
-class OpenInvoice(BaseModel):
+class OpenInvoice(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A renewal order left unpaid on purchase-order terms, until BigCommerce says it is paid."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    cycle: int = Field(ge=1)
+    cycle: int
     order_id: int
     due_at: datetime
     # Flagged once, when its due date passed unpaid (the sweep then stops looking at it).
     overdue: bool = False
+
+    def __post_init__(self) -> None:
+        if self.cycle < 1:
+            raise FieldError("cycle", "must be at least 1")

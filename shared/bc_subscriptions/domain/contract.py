@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from .record import FieldError, FrozenRecord
 
 # A term ends within these bounds (UTC). Far enough apart for any real agreement, and far
 # enough from the calendar's ends (years 1 and 9999) that no date arithmetic on it overflows.
@@ -18,24 +18,23 @@ EARLIEST_TERM_END = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST_TERM_END = datetime(2200, 1, 1, tzinfo=UTC)
 
 
-class ContractGuard(BaseModel):
+class ContractGuard(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Before `window_opens_at` (`term_end_at` less the notice period) a cancel is refused
     (`block`) or handed to the merchant's legal team (`route`)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    term_end_at: AwareDatetime
-    notice_period_days: int = Field(ge=0, le=366, strict=True)
+    term_end_at: datetime
+    notice_period_days: int
     mode: Literal["block", "route"]
 
-    @field_validator("term_end_at")
-    @classmethod
-    def _within_bounds(cls, value: datetime) -> datetime:
-        if not EARLIEST_TERM_END <= value <= LATEST_TERM_END:
-            raise ValueError(
-                f"must be between {EARLIEST_TERM_END:%Y-%m-%d} and {LATEST_TERM_END:%Y-%m-%d}"
-            )
-        return value
+    def __post_init__(self) -> None:
+        if problem := term_end_problem(self.term_end_at):
+            raise FieldError("term_end_at", problem)
+        # bool is an int in Python, never a number of days.
+        days = self.notice_period_days
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 366:
+            raise FieldError("notice_period_days", "must be a whole number from 0 to 366")
+        if self.mode not in ("block", "route"):
+            raise FieldError("mode", "must be block or route")
 
     @property
     def window_opens_at(self) -> datetime:
@@ -49,3 +48,12 @@ class ContractGuard(BaseModel):
     def guards(self, now: datetime) -> bool:
         """Whether a cancel at `now` falls before the notice window opens."""
         return now < self.window_opens_at
+
+
+def term_end_problem(value: object) -> str | None:
+    """Why `value` cannot end a term (None: it can): an aware time within the bounds."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return "must be a date-time with a time zone"
+    if not EARLIEST_TERM_END <= value <= LATEST_TERM_END:
+        return f"must be between {EARLIEST_TERM_END:%Y-%m-%d} and {LATEST_TERM_END:%Y-%m-%d}"
+    return None

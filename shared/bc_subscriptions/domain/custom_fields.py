@@ -21,10 +21,10 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
-
 from .custom_field_patterns import UnsafePattern, checked_pattern
 from .errors import DomainError
+from .record import FieldError as RuleBroken
+from .record import FrozenRecord
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 MAX_TEXT_LENGTH = 1000
@@ -35,6 +35,7 @@ MAX_DEFINITIONS = 100  # per store: bounds what every write validates against
 # All of a record's values as JSON: well inside a DynamoDB item beside the rest of the record.
 MAX_VALUES_BYTES = 16384
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_KEY = re.compile(KEY_PATTERN)
 
 
 class Scope(StrEnum):
@@ -74,28 +75,26 @@ class InvalidCustomFields(DomainError):
         super().__init__("; ".join(f"{e.key}: {e.message}" for e in self.errors))
 
 
-class CustomFieldDefinition(BaseModel):
+class CustomFieldDefinition(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """What one field accepts, where it lives, and what a subscriber may see and change."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    key: str = Field(pattern=KEY_PATTERN)
+    key: str
     scope: Scope
     type: FieldType
-    label: str = Field(min_length=1, max_length=100)
-    description: str = Field(default="", max_length=500)
-    required: StrictBool = False
+    label: str
+    description: str = ""
+    required: bool = False
     default: Any = None
     # Text only: the whole value must match (fullmatch), within `max_length` characters.
-    pattern: str | None = Field(default=None, max_length=200)
-    max_length: int | None = Field(default=None, ge=1, le=MAX_TEXT_LENGTH)
-    choices: tuple[str, ...] = Field(default=(), max_length=MAX_CHOICES)  # enum only
-    visible_to_subscriber: StrictBool = False
-    editable_by_subscriber: StrictBool = False
-    archived: StrictBool = False
+    pattern: str | None = None
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()  # enum only
+    visible_to_subscriber: bool = False
+    editable_by_subscriber: bool = False
+    archived: bool = False
 
-    @model_validator(mode="after")
-    def _consistent(self) -> CustomFieldDefinition:
+    def __post_init__(self) -> None:
+        self._fields_in_bounds()
         text = self.type == FieldType.TEXT
         if not text and (self.pattern is not None or self.max_length is not None):
             raise ValueError("pattern and max_length apply to text fields only")
@@ -114,7 +113,23 @@ class CustomFieldDefinition(BaseModel):
                 raise ValueError(f"pattern: {exc}") from exc
         if self.default is not None and (problem := self.problem(self.default)) is not None:
             raise ValueError(f"default: {problem[1]}")
-        return self
+
+    def _fields_in_bounds(self) -> None:
+        if not _KEY.fullmatch(self.key):
+            raise RuleBroken("key", f"must match {KEY_PATTERN}")
+        if not 1 <= len(self.label) <= 100:
+            raise RuleBroken("label", "must be 1 to 100 characters")
+        if len(self.description) > 500:
+            raise RuleBroken("description", "must be at most 500 characters")
+        if self.pattern is not None and len(self.pattern) > 200:
+            raise RuleBroken("pattern", "must be at most 200 characters")
+        if self.max_length is not None and not 1 <= self.max_length <= MAX_TEXT_LENGTH:
+            raise RuleBroken("max_length", f"must be from 1 to {MAX_TEXT_LENGTH}")
+        if len(self.choices) > MAX_CHOICES:
+            raise RuleBroken("choices", f"at most {MAX_CHOICES}")
+        for name in ("required", "visible_to_subscriber", "editable_by_subscriber", "archived"):
+            if not isinstance(getattr(self, name), bool):
+                raise RuleBroken(name, "must be true or false")
 
     def text_length(self) -> int:
         return self.max_length or DEFAULT_TEXT_LENGTH

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict
+from .record import FrozenRecord
 
 if TYPE_CHECKING:
     from .allotments import AllotmentDebit
@@ -19,10 +19,8 @@ if TYPE_CHECKING:
 REFUND_REVERSAL_PREFIX = "alr_refund_"
 
 
-class ReversalPart(BaseModel):
+class ReversalPart(FrozenRecord, frozen=True, kw_only=True):
     """One part given back: by a refund (its BigCommerce id) or by the merchant."""
-
-    model_config = ConfigDict(frozen=True)
 
     source: Literal["refund", "merchant"]
     refund_id: int | None

@@ -10,9 +10,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+import msgspec
 
 from .location_deliveries import LocationDelivery
+from .record import Record
 
 if TYPE_CHECKING:
     from .subscription import Subscription
@@ -29,7 +30,7 @@ class DeliveryStatus(StrEnum):
     RESCHEDULED = "rescheduled"
 
 
-class DeliveryInstance(BaseModel):
+class DeliveryInstance(Record, kw_only=True):
     store_hash: str
     subscription_id: str
     cycle: int
@@ -40,7 +41,7 @@ class DeliveryInstance(BaseModel):
     order_id: int | None = None
     # A multi-location cycle's orders by location id, once one of them shipped or was
     # cancelled; empty for a single-order cycle (and on records older than locations).
-    locations: dict[str, LocationDelivery] = Field(default_factory=dict)
+    locations: dict[str, LocationDelivery] = msgspec.field(default_factory=dict)
 
 
 def charge_cycle_of(cycle: int, billing_period_count: int) -> int:

@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict
-
 from .declines import DeclineClass
+from .record import FrozenRecord
 
 if TYPE_CHECKING:
     from .tenant_config import DunningPolicy
@@ -33,10 +32,8 @@ class Next(StrEnum):
 _SHOPPER_FIXES = {DeclineClass.HARD: Next.NEW_CARD, DeclineClass.REQUIRES_ACTION: Next.AUTHENTICATE}
 
 
-class DunningState(BaseModel):
+class DunningState(FrozenRecord, frozen=True, kw_only=True):
     """Where a subscription is in recovering one cycle's payment."""
-
-    model_config = ConfigDict(frozen=True)
 
     cycle: int
     failed_attempts: int

@@ -14,19 +14,22 @@ customer group id, so the choice never depends on reading order.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+import msgspec
 
 from . import events as ev
+from .record import FieldError, FrozenRecord, Record
 from .timestamps import iso_timestamp
 
 if TYPE_CHECKING:
     from .subscription import Subscription
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,63}$"
+_KEY = re.compile(KEY_PATTERN)
 
 
 def entitlement_holder(subscription: Subscription) -> int:
@@ -43,14 +46,20 @@ class EntitlementStatus(StrEnum):
     REVOKED = "revoked"
 
 
-class PlanEntitlement(BaseModel):
+class PlanEntitlement(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """What a plan grants: a named entitlement and the customer group it puts the holder in."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    key: str
+    customer_group_id: int
+    priority: int = 0
 
-    key: str = Field(pattern=KEY_PATTERN)
-    customer_group_id: int = Field(ge=1)
-    priority: int = Field(default=0, ge=0, le=1000)
+    def __post_init__(self) -> None:
+        if not _KEY.fullmatch(self.key):
+            raise FieldError("key", f"must match {KEY_PATTERN}")
+        if self.customer_group_id < 1:
+            raise FieldError("customer_group_id", "must be at least 1")
+        if not 0 <= self.priority <= 1000:
+            raise FieldError("priority", "must be from 0 to 1000")
 
 
 class Signal(StrEnum):
@@ -81,7 +90,7 @@ def signals_for(event_type: str, data: dict[str, Any]) -> tuple[Signal, ...]:
     return ()
 
 
-class Entitlement(BaseModel):
+class Entitlement(Record, kw_only=True):
     """One entitlement of one subscription (`key` is unique within it)."""
 
     store_hash: str
@@ -176,10 +185,8 @@ class Entitlement(BaseModel):
         return event_type
 
 
-class Holding(BaseModel):
+class Holding(FrozenRecord, frozen=True, kw_only=True):
     """An active entitlement as its holder's group ledger sees it."""
-
-    model_config = ConfigDict(frozen=True)
 
     customer_group_id: int
     priority: int
@@ -194,14 +201,12 @@ class StepKind(StrEnum):
     YIELD = "yield"  # the merchant's hand change stands: nothing to do
 
 
-class Step(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Step(FrozenRecord, frozen=True, kw_only=True):
     kind: StepKind
     group_id: int | None = None
 
 
-class GroupLedger(BaseModel):
+class GroupLedger(Record, kw_only=True):
     """One customer's group, as our entitlements manage it (one per store and customer).
 
     `holdings` are the active entitlements that want a group (`{subscription_id}/{key}`);
@@ -214,7 +219,7 @@ class GroupLedger(BaseModel):
 
     store_hash: str
     customer_id: int
-    holdings: dict[str, Holding] = Field(default_factory=dict)
+    holdings: dict[str, Holding] = msgspec.field(default_factory=dict)
     original_group_id: int | None = None
     applied_group_id: int | None = None
     in_flight_group_id: int | None = None

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+import msgspec
 
 from .actors import SYSTEM
+from .record import FrozenRecord
 from .timestamps import iso_timestamp
 
 SUBSCRIPTION_CREATED = "subscription.created"
@@ -149,11 +150,9 @@ EVENT_TYPES = frozenset(
 )
 
 
-class DomainEvent(BaseModel):
+class DomainEvent(FrozenRecord, frozen=True, kw_only=True):
     """Something that happened to one subscription (or, store-level, to a webhook endpoint, or
     to an allotment grant); `seq` orders the events of that one subscription, endpoint or grant."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: str
     type: str
@@ -165,7 +164,7 @@ class DomainEvent(BaseModel):
     occurred_at: datetime
     data: dict[str, Any]
     # Who acted (`actors.EventActor` as data): a shopper, a merchant user, or the system.
-    actor: dict[str, Any] = Field(default_factory=SYSTEM.as_data)
+    actor: dict[str, Any] = msgspec.field(default_factory=SYSTEM.as_data)
 
     def envelope(self) -> dict[str, Any]:
         """The Standard Webhooks body merchants receive: `{type, timestamp, data}`."""

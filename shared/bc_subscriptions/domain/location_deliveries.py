@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from .record import FrozenRecord
 
 
 class LocationState(StrEnum):
@@ -25,10 +25,8 @@ class LocationState(StrEnum):
     CANCELLED = "cancelled"
 
 
-class LocationDelivery(BaseModel):
+class LocationDelivery(FrozenRecord, frozen=True, kw_only=True):
     """One location's order of a cycle and what became of it."""
-
-    model_config = ConfigDict(frozen=True)
 
     state: LocationState = LocationState.PENDING
     order_id: int | None = None

@@ -16,15 +16,15 @@ removal made while a cycle runs applies from the cycle after it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from .errors import DomainError
 from .pricing import PricedLine, order_total, price_line
+from .record import FieldError, FrozenRecord
 
 if TYPE_CHECKING:
     from .plan import Cadence, PlanTerms
@@ -52,21 +52,31 @@ class LocationRuleBroken(DomainError):
         self.code = code
 
 
+_LOCATION_ID = re.compile(r"loc_[0-9a-f]{10}")
+
+
 class LocationNotFound(DomainError):
     code = "location_not_found"
 
 
-class DeliveryLocation(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    id: str = Field(pattern=r"^loc_[0-9a-f]{10}$")
-    label: str = Field(default="", max_length=100)
+class DeliveryLocation(FrozenRecord, frozen=True, kw_only=True):
+    id: str
+    label: str = ""
     address: dict[str, str]
-    shipping_cost_ex_tax: Decimal = Field(default=Decimal("0"), ge=0)
-    shipping_cost_inc_tax: Decimal = Field(default=Decimal("0"), ge=0)
+    shipping_cost_ex_tax: Decimal = Decimal("0")
+    shipping_cost_inc_tax: Decimal = Decimal("0")
     # One per subscription line (same order); None ships the subscription's own quantities.
     quantities: tuple[int, ...] | None = None
     added_at: datetime
+
+    def __post_init__(self) -> None:
+        if not _LOCATION_ID.fullmatch(self.id):
+            raise FieldError("id", "must be loc_ and 10 hex digits")
+        if len(self.label) > 100:
+            raise FieldError("label", "must be at most 100 characters")
+        for name in ("shipping_cost_ex_tax", "shipping_cost_inc_tax"):
+            if getattr(self, name) < 0:
+                raise FieldError(name, "must not be negative")
 
 
 class LineLike(Protocol):

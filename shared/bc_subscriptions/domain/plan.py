@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+import msgspec
 
 from .allotments import PlanAllotment
 from .entitlements import PlanEntitlement
@@ -13,42 +13,51 @@ from .entitlements import PlanEntitlement
 from .plan_terms import Cadence as Cadence
 from .plan_terms import PlanTerms as PlanTerms
 from .plan_terms import Tier as Tier
+from .plan_terms import within
+from .record import FieldError
 
 ONE_TIME_VALUES = frozenset({"one-time", "one time", "one-time purchase", "once"})
 
 
-class Plan(PlanTerms):
+class Plan(PlanTerms, frozen=True, kw_only=True):
     """A product's subscription plan; the shopper's cadence arrives as an order-line option."""
 
-    model_config = ConfigDict(frozen=True)
-
-    product_id: int = Field(gt=0)
-    cadences: list[Cadence] = Field(min_length=1)
+    product_id: int
+    cadences: list[Cadence]
     default_cadence: str | None = None
     cadence_option_id: int | None = None
-    trial_days: int = Field(default=0, ge=0, le=365)
+    trial_days: int = 0
     # Allotments each subscriber is granted when their subscription starts (D18).
-    allotments: tuple[PlanAllotment, ...] = Field(default=(), max_length=5)
+    allotments: tuple[PlanAllotment, ...] = ()
     # Merchant-defined values, each meeting its store's plan definition (see `custom_fields`);
     # checked where we write the plan, not when BigCommerce's copy is read back.
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
+    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
     # What a subscription to this plan grants its holder (e.g. a customer group), and for how
     # many days after it ends (cancelled or expired) the grant still holds.
-    entitlements: tuple[PlanEntitlement, ...] = Field(default=(), max_length=10)
-    cancel_grace_days: int = Field(default=0, ge=0, le=365)
+    entitlements: tuple[PlanEntitlement, ...] = ()
+    cancel_grace_days: int = 0
 
-    @field_validator("entitlements")
-    @classmethod
-    def _entitlement_keys_distinct(
-        cls, grants: tuple[PlanEntitlement, ...]
-    ) -> tuple[PlanEntitlement, ...]:
-        keys = [g.key for g in grants]
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self._fields_in_bounds()
+        keys = [g.key for g in self.entitlements]
         if len(set(keys)) != len(keys):
-            raise ValueError("entitlement keys must be distinct")
-        return grants
+            raise FieldError("entitlements", "entitlement keys must be distinct")
+        self._default_is_a_cadence()
 
-    @model_validator(mode="after")
-    def _default_is_a_cadence(self) -> Plan:
+    def _fields_in_bounds(self) -> None:
+        if self.product_id <= 0:
+            raise FieldError("product_id", "must be greater than 0")
+        if not self.cadences:
+            raise FieldError("cadences", "at least one cadence")
+        within("trial_days", self.trial_days, 0, 365)
+        if len(self.allotments) > 5:
+            raise FieldError("allotments", "at most 5")
+        if len(self.entitlements) > 10:
+            raise FieldError("entitlements", "at most 10")
+        within("cancel_grace_days", self.cancel_grace_days, 0, 365)
+
+    def _default_is_a_cadence(self) -> None:
         labels = [c.label.casefold() for c in self.cadences]
         if len(set(labels)) != len(labels):
             raise ValueError("cadence labels must be distinct")
@@ -62,7 +71,6 @@ class Plan(PlanTerms):
                 )
             if default.retired:
                 raise ValueError(f"default_cadence {self.default_cadence!r} is retired")
-        return self
 
     def offered(self) -> list[Cadence]:
         """The cadences a shopper may pick now (for a new subscription or a change)."""
@@ -79,14 +87,15 @@ class Plan(PlanTerms):
         if previous is None:
             return self
         kept = [
-            c.model_copy(update={"retired": True})
+            msgspec.structs.replace(c, retired=True)
             for c in previous.cadences
             if self._find(c.label) is None
         ]
-        return self.model_copy(update={"cadences": [*self.cadences, *kept]}) if kept else self
+        return msgspec.structs.replace(self, cadences=[*self.cadences, *kept]) if kept else self
 
     def terms(self) -> PlanTerms:
-        return PlanTerms.model_validate(self.model_dump(include=set(PlanTerms.model_fields)))
+        names = PlanTerms.__struct_fields__
+        return PlanTerms(**{name: getattr(self, name) for name in names})
 
     def _find(self, label: str) -> Cadence | None:
         wanted = label.strip().casefold()

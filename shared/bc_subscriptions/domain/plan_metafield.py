@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 
-from pydantic import ValidationError
+import msgspec
 
 from .plan import Plan
+from .record import field_problems, from_data, problem_at
 
 NAMESPACE = "bc_subscriptions"
 KEY = "plan"
@@ -36,19 +37,16 @@ def parse_plan(product_id: int, value: str) -> Plan:
         raise InvalidPlan(f"not JSON: {exc.msg} at position {exc.pos}") from exc
     if not isinstance(raw, dict):
         raise InvalidPlan("the plan must be a JSON object")
+    data = {**raw, "product_id": product_id}
+    if problems := field_problems(Plan, data):
+        raise InvalidPlan(_describe(problems), tuple(problems))
     try:
-        return Plan.model_validate({**raw, "product_id": product_id})
-    except ValidationError as exc:
-        raise InvalidPlan(_describe(exc), _located(exc)) from exc
+        return from_data(Plan, data)
+    except msgspec.ValidationError as exc:
+        problem = problem_at(exc)
+        raise InvalidPlan(_describe([problem]), (problem,)) from exc
 
 
-def _describe(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "plan"
-        parts.append(f"{where}: {err['msg']}")
+def _describe(problems: list[tuple[tuple[str | int, ...], str]]) -> str:
+    parts = [f"{'.'.join(str(p) for p in where) or 'plan'}: {why}" for where, why in problems]
     return "; ".join(parts)[:MAX_ERROR_LENGTH]
-
-
-def _located(exc: ValidationError) -> tuple[tuple[tuple[str | int, ...], str], ...]:
-    return tuple((tuple(err["loc"]), err["msg"]) for err in exc.errors())

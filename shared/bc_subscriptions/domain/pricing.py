@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict
+from .record import FrozenRecord
 
 if TYPE_CHECKING:
     from .plan import Cadence, PlanTerms
@@ -21,10 +21,8 @@ CENT = Decimal("0.01")
 _HUNDRED = Decimal("100")
 
 
-class PricedLine(BaseModel):
+class PricedLine(FrozenRecord, frozen=True, kw_only=True):
     """A locked line at this renewal's unit prices."""
-
-    model_config = ConfigDict(frozen=True)
 
     product_id: int
     variant_id: int | None

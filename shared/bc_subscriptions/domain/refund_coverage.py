@@ -17,39 +17,40 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from .allotments import AllotmentUnit, OrderDebit
+from .record import FieldError, FrozenRecord
 
 CENT = Decimal("0.01")
 
 
-class RefundItem(BaseModel):
+class RefundItem(FrozenRecord, frozen=True, kw_only=True):
     """One item of a refund: a line's `quantity`, or an `amount` of anything else."""
-
-    model_config = ConfigDict(frozen=True)
 
     item_type: str
     item_id: int
-    quantity: int = Field(default=0, ge=0)
-    amount: Decimal = Field(default=Decimal(0), ge=0)
-    adjustment: Decimal = Field(default=Decimal(0), le=0)  # what was kept back of the line
+    quantity: int = 0
+    amount: Decimal = Decimal(0)
+    adjustment: Decimal = Decimal(0)  # what was kept back of the line
+
+    def __post_init__(self) -> None:
+        if self.quantity < 0:
+            raise FieldError("quantity", "must not be negative")
+        if self.amount < 0:
+            raise FieldError("amount", "must not be negative")
+        if self.adjustment > 0:
+            raise FieldError("adjustment", "must not be positive")
 
 
-class OrderRefund(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class OrderRefund(FrozenRecord, frozen=True, kw_only=True):
     id: int
     total_amount: Decimal = Decimal(0)
     items: tuple[RefundItem, ...] = ()
     declined: bool = False  # a payment of it was declined: nothing of it reached the shopper
 
 
-class RefundedLine(BaseModel):
+class RefundedLine(FrozenRecord, frozen=True, kw_only=True):
     """A line of the refunded order: its id (a refund item's `item_id`), product, quantity and
     unit price with tax (what the debit counted)."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: int
     product_id: int
@@ -57,10 +58,8 @@ class RefundedLine(BaseModel):
     unit_price: Decimal
 
 
-class DebitTerms(BaseModel):
+class DebitTerms(FrozenRecord, frozen=True, kw_only=True):
     """What the grant debited the order by."""
-
-    model_config = ConfigDict(frozen=True)
 
     unit: AllotmentUnit
     order_debit: OrderDebit

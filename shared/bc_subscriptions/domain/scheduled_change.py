@@ -10,10 +10,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, model_validator
-
 from .errors import DomainError
 from .lifecycle import Status
+from .record import FrozenRecord
 
 # The furthest a pause may be scheduled to end: a longer break is an indefinite pause.
 MAX_PAUSE_DAYS = 365
@@ -24,21 +23,17 @@ class ChangeKind(StrEnum):
     CANCEL = "cancel"
 
 
-class ScheduledChange(BaseModel):
+class ScheduledChange(FrozenRecord, frozen=True, kw_only=True):
     """One change and when it takes effect. A cancel carries the early-cancel fee decided when
     it was asked for (None: no fee), owed once it takes effect."""
-
-    model_config = ConfigDict(frozen=True)
 
     kind: ChangeKind
     at: datetime
     early_cancel_fee: Decimal | None = None
 
-    @model_validator(mode="after")
-    def _fee_only_on_a_cancel(self) -> ScheduledChange:
+    def __post_init__(self) -> None:
         if self.early_cancel_fee is not None and self.kind is not ChangeKind.CANCEL:
             raise ValueError("only a scheduled cancel carries an early-cancel fee")
-        return self
 
     @classmethod
     def resume(cls, at: datetime) -> ScheduledChange:

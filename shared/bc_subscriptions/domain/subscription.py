@@ -11,14 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    Field,
-    PrivateAttr,
-    SerializerFunctionWrapHandler,
-    field_validator,
-    model_serializer,
-)
+import msgspec
 
 from . import actors as act
 from . import events as ev
@@ -30,6 +23,7 @@ from .errors import DomainError
 from .lifecycle import RENEWABLE, Command, Status, resolve
 from .locations import DeliveryLocation
 from .plan_terms import Cadence, PlanTerms
+from .record import FieldError, Record, StatefulRecord, to_json_data
 from .schedule import Interval, shift
 from .scheduled_change import ChangeKind, ScheduledChange
 from .subscription_payment_method import ask_for_card, spend_link
@@ -40,20 +34,24 @@ if TYPE_CHECKING:
     from .amendments import Amendment
 
 
-class LockedLine(BaseModel):
+class LockedLine(Record, kw_only=True):
     """An order line as bought; renewals charge exactly these prices (price lock)."""
 
     product_id: int
     variant_id: int | None = None
     name: str = ""
     sku: str = ""
-    quantity: int = Field(gt=0)
+    quantity: int
     price_ex_tax: Decimal
     price_inc_tax: Decimal
-    product_options: list[dict[str, Any]] = Field(default_factory=list)
+    product_options: list[dict[str, Any]] = msgspec.field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.quantity <= 0:
+            raise FieldError("quantity", "must be greater than 0")
 
 
-class PaymentMethod(BaseModel):
+class PaymentMethod(Record, kw_only=True):
     """The shopper's stored instrument: BigCommerce token plus the gateway method id."""
 
     instrument_token: str
@@ -67,8 +65,15 @@ class PaymentMethod(BaseModel):
     # does not expose the network transaction id itself, so its age stands in for the NTI's.
     verified_at: datetime | None = None
 
+    def __post_init__(self) -> None:
+        if self.instrument_type not in _INSTRUMENT_TYPES:
+            raise FieldError("instrument_type", f"not a stored instrument: {self.instrument_type}")
 
-class ActionLink(BaseModel):
+
+_INSTRUMENT_TYPES = frozenset({"stored_card", "stored_paypal_account", "stored_bank_account"})
+
+
+class ActionLink(Record, kw_only=True):
     """A single-use link for the shopper to authenticate a payment or choose another card;
     only its hash is kept."""
 
@@ -80,8 +85,9 @@ class ActionLink(BaseModel):
     action: Literal["authenticate", "new_card"] = "authenticate"
 
 
-class Subscription(BaseModel):
-    """One current record per subscription; every change goes through `resolve`."""
+class Subscription(StatefulRecord, kw_only=True):
+    """One current record per subscription; every change goes through `resolve`. Stored
+    through `stored_data`, which leaves out the parts added after records existed."""
 
     store_hash: str
     id: str
@@ -89,29 +95,29 @@ class Subscription(BaseModel):
     status: Status
     cadence: Cadence
     currency: str
-    lines: list[LockedLine] = Field(min_length=1)
+    lines: list[LockedLine]
     billing_address: dict[str, str]
     # Where renewals ship and by which method (`shipping_method` in the address); an order
     # that shipped to several addresses keeps the others here, in the checkout's order.
     shipping_address: dict[str, str] | None = None
-    extra_shipping_addresses: list[dict[str, str]] = Field(default_factory=list)
+    extra_shipping_addresses: list[dict[str, str]] = msgspec.field(default_factory=list)
     # The shipping the shopper agreed to at checkout, charged on every paid renewal (like the
     # price lock) unless the plan ships free. Records from before it was kept ship at zero.
-    shipping_cost_ex_tax: Decimal = Field(default=Decimal("0"), ge=0)
-    shipping_cost_inc_tax: Decimal = Field(default=Decimal("0"), ge=0)
+    shipping_cost_ex_tax: Decimal = Decimal("0")
+    shipping_cost_inc_tax: Decimal = Decimal("0")
     # Several delivery locations, one order each per cycle (`domain/locations.py`); none: the
     # one order above. These are what the next cycle not yet claimed ships to.
-    delivery_locations: list[DeliveryLocation] = Field(default_factory=list)
+    delivery_locations: list[DeliveryLocation] = msgspec.field(default_factory=list)
     # The storefront channel the checkout came through; renewals land in the same one.
-    channel_id: int = Field(default=1, ge=1)
+    channel_id: int = 1
     # The checkout order's payment method name (e.g. "Credit Card"), shown on renewal orders.
     order_payment_method: str = ""
     payment_method: PaymentMethod | None = None
-    terms: PlanTerms = Field(default_factory=PlanTerms)
+    terms: PlanTerms = msgspec.field(default_factory=PlanTerms)
     origin_order_id: int
     anchor_at: datetime
-    anchor_cycle: int = Field(ge=1)
-    next_cycle: int = Field(ge=2)
+    anchor_cycle: int
+    next_cycle: int
     created_at: datetime
     updated_at: datetime
     event_seq: int = 0
@@ -138,33 +144,25 @@ class Subscription(BaseModel):
     # which read as owner = payer = beneficiary = `customer_id` (`actors_in_force`).
     actors: tuple[act.Actor, ...] = ()
     # Merchant-defined values, each meeting its store's definition (see `custom_fields`).
-    custom_fields: dict[str, Any] = Field(default_factory=dict)
-    _events: list[ev.DomainEvent] = PrivateAttr(default_factory=list)
-    # Who acted, recorded on every event: set here, else the caller the pipeline runs for.
-    _acting: act.EventActor | None = PrivateAttr(default=None)
+    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
 
-    @field_validator("scheduled")
-    @classmethod
-    def _one_of_each_kind(cls, value: tuple[ScheduledChange, ...]) -> tuple[ScheduledChange, ...]:
-        if len({change.kind for change in value}) != len(value):
-            raise ValueError("at most one scheduled change of each kind")
-        return value
-
-    @model_serializer(mode="wrap")
-    def _without_empty_parts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Parts added after records existed are left out while empty, so those records keep
-        # their stored shape: no actors (the one-customer default), no delivery locations (the
-        # one order to the subscription's address), no custom field values.
-        data: dict[str, Any] = handler(self)
-        for part in ("actors", "delivery_locations", "custom_fields"):
-            if not data.get(part):
-                data.pop(part, None)
-        # And a personal subscription keeps the shape it had before companies existed.
-        for name, unset in _B2B_DEFAULTS.items():
-            # (a tuple dumps as a list in JSON mode)
-            if name in data and data[name] in (unset, list(unset or [])):
-                del data[name]
-        return data
+    def __post_init__(self) -> None:
+        if not self.lines:
+            raise FieldError("lines", "at least one line")
+        for name in ("shipping_cost_ex_tax", "shipping_cost_inc_tax"):
+            if getattr(self, name) < 0:
+                raise FieldError(name, "must not be negative")
+        if self.channel_id < 1:
+            raise FieldError("channel_id", "must be at least 1")
+        if self.anchor_cycle < 1:
+            raise FieldError("anchor_cycle", "must be at least 1")
+        if self.next_cycle < 2:
+            raise FieldError("next_cycle", "must be at least 2")
+        _one_of_each_kind(self.scheduled)
+        # Runtime state beside the fields, never stored: the events raised since the last
+        # pull, and who acted (set here, else the caller the pipeline runs for).
+        self._events: list[ev.DomainEvent] = []
+        self._acting: act.EventActor | None = None
 
     @classmethod
     def start(
@@ -404,9 +402,13 @@ class Subscription(BaseModel):
             "beneficiary_customer_id": self.beneficiary_customer_id,
             "origin_order_id": self.origin_order_id,
             # Whether the plan still sells the cadence is the plan's business, not the contract's.
-            "cadence": self.cadence.model_dump(mode="json", exclude={"retired", "option_value_id"}),
+            "cadence": {
+                k: v
+                for k, v in to_json_data(self.cadence).items()
+                if k not in ("retired", "option_value_id")
+            },
             "currency": self.currency,
-            "lines": [line.model_dump(mode="json") for line in self.lines],
+            "lines": [to_json_data(line) for line in self.lines],
             "next_renewal_at": iso_timestamp(self.next_renewal_at),
         }
 
@@ -452,3 +454,30 @@ _B2B_DEFAULTS: dict[str, Any] = {
     "invoice_hold": False,
     "invoice_paused": False,
 }
+
+
+def _one_of_each_kind(value: tuple[ScheduledChange, ...]) -> tuple[ScheduledChange, ...]:
+    if len({change.kind for change in value}) != len(value):
+        raise FieldError("scheduled", "at most one scheduled change of each kind")
+    return value
+
+
+def stored_data(sub: Subscription) -> dict[str, Any]:
+    """The subscription as stored (JSON-like). Parts added after records existed are left out
+    while empty, so those records keep their stored shape: no actors (the one-customer
+    default), no delivery locations (the one order to the subscription's address), no custom
+    field values; and a personal subscription keeps the shape it had before companies."""
+    data = to_json_data(sub)
+    for part in ("actors", "delivery_locations", "custom_fields"):
+        if not data.get(part):
+            data.pop(part, None)
+    for name, unset in _B2B_DEFAULTS.items():
+        # (a tuple is a list in JSON)
+        if name in data and data[name] in (unset, list(unset or [])):
+            del data[name]
+    return data
+
+
+def stored_json(sub: Subscription) -> str:
+    """The subscription's stored document."""
+    return msgspec.json.encode(stored_data(sub)).decode()

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .record import to_data
+
 if TYPE_CHECKING:
     from .company import CompanyMembership
     from .subscription import Subscription
@@ -23,7 +25,7 @@ class CompanyMove:
 
     def apply(self, sub: Subscription) -> dict[str, Any]:
         before, sub.company = sub.company, self.company
-        return {"company": [None if c is None else c.model_dump() for c in (before, sub.company)]}
+        return {"company": [None if c is None else to_data(c) for c in (before, sub.company)]}
 
 
 def move_to_company(sub: Subscription, company: CompanyMembership | None, now: datetime) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from . import events as ev
 from .dunning import DunningState, Next
 from .errors import NothingToRetry
@@ -79,7 +81,7 @@ def retry_payment_now(sub: Subscription, now: datetime) -> int:
     ):
         raise NothingToRetry(sub.status.value)
     if dunning.next_retry_at > now:
-        sub.dunning = dunning.model_copy(update={"next_retry_at": now})
+        sub.dunning = msgspec.structs.replace(dunning, next_retry_at=now)
     sub.updated_at = now
     return dunning.cycle
 

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from . import events as ev
 from .company import OpenInvoice
 from .errors import DomainError
@@ -85,7 +87,7 @@ def flag_overdue(sub: Subscription, invoice: OpenInvoice, action: str, now: date
     """The invoice's due date passed unpaid; the store's policy `action` applies:
     keep_renewing, hold (no new invoice until it is paid) or pause."""
     sub.open_invoices = tuple(
-        i.model_copy(update={"overdue": True}) if i.order_id == invoice.order_id else i
+        msgspec.structs.replace(i, overdue=True) if i.order_id == invoice.order_id else i
         for i in sub.open_invoices
     )
     sub.updated_at = now

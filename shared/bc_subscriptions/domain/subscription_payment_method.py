@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from . import events as ev
 from .dunning import Next
 from .errors import DomainError
@@ -57,17 +59,13 @@ def recover(sub: Subscription, now: datetime, *, authenticated: bool = False) ->
         _card_received(sub, sub.next_cycle, retry=False, now=now)
         return sub.next_cycle if sub.is_due(now) else None
     if dunning.recovery_pending:
-        sub.dunning = dunning.model_copy(update={"recovery_instrument": pm.instrument_token})
+        sub.dunning = msgspec.structs.replace(dunning, recovery_instrument=pm.instrument_token)
         return None
     if pm.instrument_token == dunning.declined_instrument and not authenticated:
         return None
     sub.transition(Command.RETRY_PAYMENT, now)
-    sub.dunning = dunning.model_copy(
-        update={
-            "next": Next.RETRY,
-            "next_retry_at": now,
-            "recovery_instrument": pm.instrument_token,
-        }
+    sub.dunning = msgspec.structs.replace(
+        dunning, next=Next.RETRY, next_retry_at=now, recovery_instrument=pm.instrument_token
     )
     _card_received(sub, dunning.cycle, retry=True, now=now)
     return dunning.cycle
@@ -100,7 +98,7 @@ def ask_for_card(
 def spend_link(sub: Subscription, now: datetime) -> None:
     """The link out has done its job: kept spent, so it says so when followed."""
     if sub.action_link is not None and sub.action_link.used_at is None:
-        sub.action_link = sub.action_link.model_copy(update={"used_at": now})
+        sub.action_link = msgspec.structs.replace(sub.action_link, used_at=now)
 
 
 def link_fields(link: ActionLink, token: str) -> dict[str, Any]:

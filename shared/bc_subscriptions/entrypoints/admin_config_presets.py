@@ -7,6 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from ..domain.record import to_json_data
 from ..domain.tenant_config import PRESETS, effective_config
 from .admin_auth import session_store
 
@@ -17,6 +18,4 @@ router = Router()  # type: ignore[no-untyped-call]
 def presets() -> dict[str, dict[str, Any]]:
     """Each preset's effective config without overrides, by preset name."""
     session_store(router.current_event.headers)
-    return {
-        name: effective_config({"preset": name}).model_dump(mode="json") for name in sorted(PRESETS)
-    }
+    return {name: to_json_data(effective_config({"preset": name})) for name in sorted(PRESETS)}

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, cast
 
+import msgspec
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
-from pydantic import ConfigDict, Field, StrictBool
+from pydantic import ConfigDict, Field, StrictBool, model_validator
 
 from ..bootstrap import container
-from ..domain.custom_fields import MAX_CHOICES, MAX_TEXT_LENGTH, CustomFieldDefinition, Scope
+from ..domain.custom_fields import (
+    KEY_PATTERN,
+    MAX_CHOICES,
+    MAX_TEXT_LENGTH,
+    CustomFieldDefinition,
+    FieldType,
+    Scope,
+)
+from ..domain.record import problem_at, to_json_data
 from ..ports.storage import UnitOfWork
 from ..services import custom_fields as svc
 from .api_base import ApiModel
@@ -28,6 +37,35 @@ router = APIGatewayHttpRouter()  # type: ignore[no-untyped-call]
 
 class CustomFieldList(ApiModel):
     items: list[CustomFieldDefinition]
+
+
+class NewCustomField(ApiModel):
+    """A definition as the merchant sends it; refused field by field, then by the definition's
+    own rules (`CustomFieldDefinition`), each as a 422 `invalid_request`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(pattern=KEY_PATTERN)
+    scope: Scope
+    type: FieldType
+    label: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=500)
+    required: StrictBool = False
+    default: Any = None
+    pattern: str | None = Field(default=None, max_length=200)
+    max_length: int | None = Field(default=None, ge=1, le=MAX_TEXT_LENGTH)
+    choices: tuple[str, ...] = Field(default=(), max_length=MAX_CHOICES)
+    visible_to_subscriber: StrictBool = False
+    editable_by_subscriber: StrictBool = False
+    archived: StrictBool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> NewCustomField:
+        try:
+            msgspec.convert(self.model_dump(), type=CustomFieldDefinition)
+        except msgspec.ValidationError as exc:
+            raise ValueError(problem_at(exc)[1]) from None
+        return self
 
 
 class CustomFieldPatch(ApiModel):
@@ -61,14 +99,14 @@ def list_custom_fields(
 
 
 @router.post("/custom-fields")
-def define_custom_field(caller: CurrentCaller, request: CustomFieldDefinition) -> Response[str]:
+def define_custom_field(caller: CurrentCaller, request: NewCustomField) -> Response[str]:
     """Define a field; 409 `custom_field_exists` for a key the store has (archived too)."""
     if request.archived:
         raise RequestValidationError(
             [{"loc": ("body", "archived"), "msg": "a new field is not archived", "type": "value"}]
         )
     added = svc.define_custom_field(caller.store_hash, request.model_dump(), uow=_uow())
-    return json_response(201, added.model_dump(mode="json"))
+    return json_response(201, to_json_data(added))
 
 
 @router.patch("/custom-fields/<key>")

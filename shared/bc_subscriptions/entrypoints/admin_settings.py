@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import ConfigDict, Field, model_validator
 
 from ..bootstrap import container
+from ..domain.record import to_json_data
 from ..domain.tenant_config import InvalidTenantConfig
 from ..ports.storage import Endpoint, UnitOfWork
 from ..services import endpoints as svc
@@ -102,7 +103,7 @@ def _store() -> str:
 def get_config() -> dict[str, Any]:
     store_hash = _store()
     with container().unit_of_work() as uow:
-        return uow.tenant_configs.get(store_hash).model_dump(mode="json")
+        return to_json_data(uow.tenant_configs.get(store_hash))
 
 
 @router.put("/admin/config")
@@ -112,7 +113,7 @@ def put_config(document: dict[str, Any]) -> dict[str, Any]:
     config = update_tenant_config(
         cast(UnitOfWork, container().unit_of_work()), store_hash, json.dumps(document)
     )
-    return config.model_dump(mode="json")
+    return to_json_data(config)
 
 
 @router.get("/admin/webhooks/endpoints")

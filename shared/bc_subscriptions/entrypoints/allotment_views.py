@@ -6,6 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from msgspec.structs import asdict
+
 from ..domain.allotments import (
     AllotmentDebit,
     AllotmentGrant,
@@ -46,9 +48,7 @@ class GrantView(ApiModel):
 
     @classmethod
     def of(cls, grant: AllotmentGrant) -> GrantView:
-        fields = grant.model_dump(
-            exclude={"store_hash", "anchor", "event_seq"}, mode="python", round_trip=True
-        )
+        fields = _without(asdict(grant), "store_hash", "anchor", "event_seq")
         return cls(
             **{**fields, "product_ids": list(grant.product_ids)}, available=grant.available()
         )
@@ -78,8 +78,8 @@ class DebitView(ApiModel):
 
     @classmethod
     def of(cls, debit: AllotmentDebit) -> DebitView:
-        fields = debit.model_dump(
-            exclude={"store_hash", "reversed_amount", "reversals", "reversal_times"}
+        fields = _without(
+            asdict(debit), "store_hash", "reversed_amount", "reversals", "reversal_times"
         )
         return cls(
             **fields,
@@ -114,7 +114,7 @@ class ShopperGrantView(ApiModel):
 
     @classmethod
     def of(cls, grant: AllotmentGrant) -> ShopperGrantView:
-        return cls(**grant.model_dump(include=set(cls.model_fields)))
+        return cls(**{name: getattr(grant, name) for name in cls.model_fields})
 
 
 class ShopperDebitView(ApiModel):
@@ -151,3 +151,7 @@ class ShopperGrantDetail(ShopperGrantView):
 class ShopperGrantList(ApiModel):
     allotments: list[ShopperGrantView]
     cursor: str | None
+
+
+def _without(fields: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if name not in names}

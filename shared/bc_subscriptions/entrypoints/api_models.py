@@ -6,10 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
 from ..domain.company import CompanyMembership, InvoiceTerms
-from ..domain.contract import ContractGuard
+from ..domain.contract import ContractGuard, term_end_problem
+from ..domain.record import to_json_data
 from ..domain.scheduled_change import MAX_PAUSE_DAYS, ChangeKind
 from ..domain.subscription import Subscription
 from ..ports.storage import CachedPlan
@@ -82,6 +83,30 @@ class SubscriptionView(ApiModel):
             invoice_terms=sub.invoice_terms,
             created_at=sub.created_at,
             updated_at=sub.updated_at,
+        )
+
+
+class ContractTerm(ApiModel):
+    """A subscription's own contract term as the merchant sends it (see `ContractGuard`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    term_end_at: AwareDatetime
+    notice_period_days: int = Field(ge=0, le=366, strict=True)
+    mode: Literal["block", "route"]
+
+    @field_validator("term_end_at")
+    @classmethod
+    def _within_bounds(cls, value: datetime) -> datetime:
+        if problem := term_end_problem(value):
+            raise ValueError(problem)
+        return value
+
+    def guard(self) -> ContractGuard:
+        return ContractGuard(
+            term_end_at=self.term_end_at,
+            notice_period_days=self.notice_period_days,
+            mode=self.mode,
         )
 
 
@@ -191,7 +216,7 @@ class PlanView(ApiModel):
 
     @classmethod
     def of(cls, entry: CachedPlan) -> PlanView:
-        plan = None if entry.plan is None else entry.plan.model_dump(mode="json")
+        plan = None if entry.plan is None else to_json_data(entry.plan)
         return cls(
             product_id=entry.product_id, plan=plan, error=entry.error, read_at=entry.refreshed_at
         )

@@ -11,6 +11,7 @@ from typing import Annotated, Any, cast
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from msgspec.structs import asdict
 from pydantic import ConfigDict, Field
 
 from ..bootstrap import container
@@ -50,8 +51,8 @@ class ChangeRequestView(ApiModel):
     @classmethod
     def of(cls, r: ChangeRequest) -> ChangeRequestView:
         return cls(
-            **r.model_dump(exclude={"store_hash", "outcome"}),
-            outcome=None if r.outcome is None else r.outcome.model_dump(),
+            **{k: v for k, v in asdict(r).items() if k not in ("store_hash", "outcome")},
+            outcome=None if r.outcome is None else asdict(r.outcome),
         )
 
 

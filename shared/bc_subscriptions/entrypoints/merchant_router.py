@@ -13,13 +13,13 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from pydantic import ConfigDict, Field
 
 from ..bootstrap import container
-from ..domain.contract import ContractGuard
 from ..domain.lifecycle import Status
 from ..services import subscription_admin as admin
 from ..services.commands import Caller, ChooseCard, RetryPayment, SetContract, SwapVariant
 from ..services.payment_recovery import UnknownInstrument, UnusableInstrument
 from .api_base import ApiModel
 from .api_models import (
+    ContractTerm,
     OpsQueue,
     OpsQueueItem,
     RetryScheduled,
@@ -133,10 +133,10 @@ def swap_variant(
 
 @router.put("/subscriptions/<subscription_id>/contract")
 def set_contract(
-    subscription_id: str, caller: CurrentCaller, request: ContractGuard
+    subscription_id: str, caller: CurrentCaller, request: ContractTerm
 ) -> SubscriptionView:
     """This subscription's own contract term: its cancels are guarded by it, not the store's."""
-    return SubscriptionView.of(run(SetContract(subscription_id, request), caller))
+    return SubscriptionView.of(run(SetContract(subscription_id, request.guard()), caller))
 
 
 @router.delete("/subscriptions/<subscription_id>/contract")

@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from ..bootstrap import container
 from ..domain.plan_metafield import InvalidPlan, parse_plan
+from ..domain.record import to_json_data
 from ..ports.storage import UnitOfWork
 from ..services.entitlement_groups import check_plan_groups
 from ..services.plans import ProductNotFound, publish_plan, read_plan
@@ -37,7 +38,7 @@ def put_plan(product_id: int, caller: CurrentCaller, request: Request) -> dict[s
         now=c.clock.now(),
         uow=cast(UnitOfWork, c.unit_of_work()),
     )
-    return plan.model_dump(mode="json")
+    return to_json_data(plan)
 
 
 @router.get("/plans/<product_id>")

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
 
+import msgspec
+
 from ..domain.errors import DomainError
 from ..domain.subscription import ActionLink, Subscription
 from ..ports.storage import ConcurrencyConflict, UnitOfWork
@@ -85,7 +87,7 @@ def redeem_action_link(
         checked = check_link(sub, digest(token), now)
         if checked.state != LinkState.OPEN or sub is None or checked.link is None:
             raise InvalidActionLink("the link is invalid or has expired")
-        sub.action_link = checked.link.model_copy(update={"used_at": now})
+        sub.action_link = msgspec.structs.replace(checked.link, used_at=now)
         uow.subscriptions.save(sub)
         try:
             uow.commit()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from ..domain.errors import DomainError
 from ..ports.storage import ConcurrencyConflict, CustomerLink, UnitOfWork
 from .action_links import LinkCheck, LinkState, check_link
@@ -105,7 +107,7 @@ def complete_link(
         payer = sub.payer_customer_id
         uow.customer_links.add(CustomerLink(store_hash, payer, sub.id, instrument.token))
         if sub.action_link is not None and sub.action_link.used_at is None:
-            sub.action_link = sub.action_link.model_copy(update={"used_at": now})
+            sub.action_link = msgspec.structs.replace(sub.action_link, used_at=now)
         uow.subscriptions.save(sub)
         try:
             uow.commit()

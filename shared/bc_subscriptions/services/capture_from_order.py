@@ -20,6 +20,7 @@ from ..domain.gift_refusal import (
     refuse_gift,
 )
 from ..domain.plan import Cadence, Plan, PlanTerms
+from ..domain.record import from_data
 from ..domain.shipping import Consignment, ShipTo, ship_to
 from ..domain.subscription import LockedLine, PaymentMethod, Subscription
 from ..domain.subscription_custom_fields import refuse_custom_fields
@@ -330,10 +331,13 @@ def _stored_payment_method(store_hash: str, order: Order, bc: BigCommerce) -> Pa
     instrument = stored[tx.payment_instrument_token]
     if instrument.type not in INSTRUMENT_TYPES:
         return None  # nothing the Payments API can charge without the shopper
-    return PaymentMethod(
-        instrument_token=tx.payment_instrument_token,
-        payment_method_id=tx.payment_method_id,
-        instrument_type=instrument.type,
+    return from_data(
+        PaymentMethod,
+        {
+            "instrument_token": tx.payment_instrument_token,
+            "payment_method_id": tx.payment_method_id,
+            "instrument_type": instrument.type,
+        },
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+import msgspec
 
 from ..domain.custom_field_entry import CustomFieldsAmendment
 from ..domain.custom_fields import (
@@ -29,6 +29,7 @@ from ..domain.custom_fields import (
     visible_custom_fields,
 )
 from ..domain.errors import DomainError
+from ..domain.record import problem_at, to_json_data
 from ..ports.storage import ConcurrencyConflict, UnitOfWork
 from .subscription_admin import change_subscription, owned_by_caller
 
@@ -66,9 +67,10 @@ class InvalidDefinition(Exception):
 
 def _definition(raw: Mapping[str, Any]) -> CustomFieldDefinition:
     try:
-        return CustomFieldDefinition.model_validate(dict(raw))
-    except ValidationError as exc:
-        raise InvalidDefinition([(tuple(e["loc"]), e["msg"]) for e in exc.errors()]) from exc
+        # Strict: a flag is true or false, a length a number (the API sends them typed).
+        return msgspec.convert(dict(raw), type=CustomFieldDefinition, strict=True)
+    except msgspec.ValidationError as exc:
+        raise InvalidDefinition([problem_at(exc)]) from exc
 
 
 def list_definitions(store_hash: str, *, uow: UnitOfWork) -> list[CustomFieldDefinition]:
@@ -106,7 +108,7 @@ def change_custom_field(
         raise InvalidDefinition([((name,), "cannot change") for name in fixed])
     with uow:
         current = _current(uow, store_hash, key)
-        changed = _definition({**current.model_dump(), **patch})
+        changed = _definition({**to_json_data(current), **patch})
         uow.custom_fields.save(store_hash, changed)
         uow.commit()
     return changed
@@ -118,7 +120,7 @@ def archive_custom_field(store_hash: str, key: str, *, uow: UnitOfWork) -> Custo
         current = _existing(uow, store_hash, key)
         if current.archived:
             return current
-        archived = current.model_copy(update={"archived": True})
+        archived = msgspec.structs.replace(current, archived=True)
         uow.custom_fields.save(store_hash, archived)
         uow.commit()
     return archived
@@ -151,7 +153,7 @@ def plan_with_custom_fields(
     values = validated_custom_fields(
         definitions, Scope.PLAN, before, {**cleared, **plan.custom_fields}
     )
-    return plan.model_copy(update={"custom_fields": values})
+    return msgspec.structs.replace(plan, custom_fields=values)
 
 
 @dataclass(frozen=True)

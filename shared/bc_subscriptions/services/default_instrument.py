@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from ..domain.lifecycle import Status
 from ..domain.subscription_payment_method import change_payment_method, recover
 from ..ports.storage import CustomerLink, UnitOfWork
@@ -52,7 +54,7 @@ def recover_with_default(
         method = method_for(default, subs, now)
         for sub in waiting:
             if sub.payment_method is None or sub.payment_method.instrument_token != default.token:
-                change_payment_method(sub, method.model_copy(), now)
+                change_payment_method(sub, msgspec.structs.replace(method), now)
             if (cycle := recover(sub, now)) is not None:
                 retries.append((sub.id, cycle))
             uow.subscriptions.save(sub)

@@ -19,6 +19,7 @@ import msgspec
 
 from ..domain.company import MAX_NET_TERMS_DAYS, CompanyMembership, InvoiceTerms
 from ..domain.errors import DomainError
+from ..domain.record import from_data
 from ..domain.subscription import LockedLine, PaymentMethod, Subscription
 from ..ports.bigcommerce import Address, BigCommerce, ShippingAddress
 from ..ports.storage import CustomerLink, UnitOfWork
@@ -183,10 +184,9 @@ def _stored_card(store_hash: str, customer_id: int, bc: BigCommerce) -> PaymentM
         raise EnrollmentRefused("no_stored_card", f"customer {customer_id} has no stored card")
     chosen = next((i for i in usable if i.is_default), usable[0])
     # The gateway method is learnt from BigCommerce at the first charge (empty: not known yet).
-    return PaymentMethod(
-        instrument_token=chosen.token,
-        payment_method_id="",
-        instrument_type=chosen.type,
+    return from_data(
+        PaymentMethod,
+        {"instrument_token": chosen.token, "payment_method_id": "", "instrument_type": chosen.type},
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from ..domain import events as ev
 from ..domain.entitlement_moves import movable, move_holder
 from ..domain.entitlements import GroupLedger, entitlement_holder
+from ..domain.record import to_json
 from ..domain.subscription_entitlements import record_entitlement
 from ..ports.entitlements import EntitlementRepository, WorkItem
 from ..ports.storage import ConcurrencyConflict
@@ -97,7 +98,7 @@ def _move_once(deps: EntitlementDeps, store_hash: str, subscription_id: str) -> 
             uow.subscriptions.save(sub)
         pending = []
         for customer_id, (ledger, stored) in ledgers.items():
-            if ledger.model_dump_json() == stored or (stored is None and ledger.forgotten):
+            if to_json(ledger) == stored or (stored is None and ledger.forgotten):
                 continue  # e.g. a suspended one moved: it held nobody's group
             (repo.add_ledger if stored is None else repo.save_ledger)(ledger)
             if ledger.pending:
@@ -119,6 +120,6 @@ def _ledger(
         found = repo.ledger(store_hash, customer_id)
         ledgers[customer_id] = (
             found or GroupLedger(store_hash=store_hash, customer_id=customer_id),
-            None if found is None else found.model_dump_json(),
+            None if found is None else to_json(found),
         )
     return ledgers[customer_id]

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from ..domain import subscription_payment_method
 from ..domain.lifecycle import Status
 from ..ports.storage import CustomerLink, UnitOfWork
@@ -61,7 +63,9 @@ def change_payment_method(
         ]
         method = method_for(instrument, subs, now)
         for sub in subs:
-            subscription_payment_method.change_payment_method(sub, method.model_copy(), now)
+            subscription_payment_method.change_payment_method(
+                sub, msgspec.structs.replace(method), now
+            )
             if (cycle := subscription_payment_method.recover(sub, now)) is not None:
                 retries.append((sub.id, cycle))
             uow.subscriptions.save(sub)

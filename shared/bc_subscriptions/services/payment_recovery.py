@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..domain.record import from_data
 from ..domain.subscription import PaymentMethod, Subscription
 from ..domain.subscription_payment_method import change_payment_method, recover
 from .messages import RenewSubscription
@@ -60,11 +61,14 @@ def method_for(
     kind = instrument.type
     if kind not in ("stored_card", "stored_paypal_account", "stored_bank_account"):
         raise UnknownInstrument(instrument.token)
-    return PaymentMethod(
-        instrument_token=instrument.token,
-        payment_method_id=next((k for k in known if k), ""),
-        instrument_type=kind,
-        verified_at=now,  # just read from BigCommerce, unexpired
+    return from_data(
+        PaymentMethod,
+        {
+            "instrument_token": instrument.token,
+            "payment_method_id": next((k for k in known if k), ""),
+            "instrument_type": kind,
+            "verified_at": now,  # just read from BigCommerce, unexpired
+        },
     )
 
 

@@ -6,8 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
+import msgspec
+
 from ..domain.cadence_values import cadence_values
 from ..domain.plan_metafield import KEY, NAMESPACE, InvalidPlan, parse_plan
+from ..domain.record import without_defaults
 from ..observability import logger
 from ..ports.bigcommerce import BigCommerce, Metafield, MetafieldWrite, ModifierValue, NotFound
 from ..ports.storage import CachedPlan, OpsEvent, OpsEvents, PlanCache, UnitOfWork
@@ -157,11 +160,11 @@ def publish_plan(
     )
     ids = {v.label.strip().casefold(): v.id for v in written.option_values}
     cadences = [
-        c.model_copy(update={"option_value_id": ids.get(c.label.strip().casefold())})
+        msgspec.structs.replace(c, option_value_id=ids.get(c.label.strip().casefold()))
         for c in plan.cadences
     ]
-    plan = plan.model_copy(update={"cadence_option_id": written.id, "cadences": cadences})
-    value = plan.model_dump_json(exclude={"product_id"}, exclude_defaults=True)
+    plan = msgspec.structs.replace(plan, cadence_option_id=written.id, cadences=cadences)
+    value = _metafield_value(plan)
     field = MetafieldWrite(
         namespace=NAMESPACE, key=KEY, value=value, permission_set=PLAN_PERMISSION_SET
     )
@@ -187,3 +190,10 @@ def read_plan(
     """The product's plan as BigCommerce holds it now (the cache is refreshed on the way), or
     why it is invalid; ProductNotFound for a product the store does not have."""
     return catalog.refresh(store_hash, product_id, now, reading=True)
+
+
+def _metafield_value(plan: Plan) -> str:
+    """The plan as the merchant would write it: what differs from the defaults, no product."""
+    written = without_defaults(plan)
+    written.pop("product_id", None)
+    return msgspec.json.encode(written).decode()

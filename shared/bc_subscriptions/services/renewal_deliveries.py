@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from ..domain.delivery import deliveries_from
 
 if TYPE_CHECKING:
@@ -19,7 +21,7 @@ def materialize_deliveries(sub: Subscription, cycle: int, order_id: int, uow: Un
     }
     for delivery in wanted:
         if delivery.cycle == cycle:
-            current = existing.get(cycle, delivery).model_copy(update={"order_id": order_id})
+            current = msgspec.structs.replace(existing.get(cycle, delivery), order_id=order_id)
             if cycle in existing:
                 uow.deliveries.save(current)
             else:

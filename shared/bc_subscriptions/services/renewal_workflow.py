@@ -21,6 +21,7 @@ from ..domain.declines import DeclineClass, classify, reason
 from ..domain.events import CHARGE_STAGES
 from ..domain.lifecycle import Status
 from ..domain.locations import location_lines, location_shipping
+from ..domain.record import from_data, to_data
 from ..domain.subscription import PaymentMethod, Subscription
 from ..domain.subscription_cancels import cancel_as_scheduled, cancel_due
 from ..domain.subscription_dunning import give_up
@@ -527,9 +528,10 @@ def _switch_method(sub: Subscription, charge: Charge, deps: RenewalDeps) -> bool
                 continue
             if (method.id, instrument.type) == (mine.payment_method_id, mine.instrument_type):
                 return False
-            sub.payment_method = PaymentMethod.model_validate(
-                mine.model_dump()
-                | {"payment_method_id": method.id, "instrument_type": instrument.type}
+            sub.payment_method = from_data(
+                PaymentMethod,
+                to_data(mine)
+                | {"payment_method_id": method.id, "instrument_type": instrument.type},
             )
             deps.uow.subscriptions.save(sub)
             _commit_stage(deps, sub, charge)

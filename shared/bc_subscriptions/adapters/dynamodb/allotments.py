@@ -14,6 +14,7 @@ from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.transactions import TransactWrite
 
 from ...domain.allotments import AllotmentDebit, AllotmentGrant
+from ...domain.record import from_json, to_json
 from ...domain.sealed_fields import has_secrets
 from ...ports.allotment_storage import (
     GrantChange,
@@ -92,7 +93,7 @@ class DynamoAllotments:
                 )
             except AllotmentGrantItem.DoesNotExist:
                 return None
-        return GrantRecord(AllotmentGrant.model_validate_json(item.doc), int(item.version))
+        return GrantRecord(from_json(AllotmentGrant, item.doc), int(item.version))
 
     def debit(self, store_hash: str, grant_id: str, debit_id: str) -> AllotmentDebit | None:
         pk = keys.allotment_pk(store_hash, grant_id)
@@ -101,7 +102,7 @@ class DynamoAllotments:
                 item = AllotmentDebitItem.get(pk, ak.debit_sk(debit_id), consistent_read=True)
             except AllotmentDebitItem.DoesNotExist:
                 return None
-        return AllotmentDebit.model_validate_json(item.doc)
+        return from_json(AllotmentDebit, item.doc)
 
     def debits(self, store_hash: str, grant_id: str, *, limit: int) -> list[AllotmentDebit]:
         pk = keys.allotment_pk(store_hash, grant_id)
@@ -109,7 +110,7 @@ class DynamoAllotments:
             rows = AllotmentDebitItem.query(
                 pk, AllotmentDebitItem.sk.startswith(ak.DEBIT), consistent_read=True
             )
-            found = [AllotmentDebit.model_validate_json(row.doc) for row in rows]
+            found = [from_json(AllotmentDebit, row.doc) for row in rows]
         return sorted(found, key=lambda d: (d.created_at, d.id))[:limit]
 
     def debits_of_order(self, store_hash: str, order_id: int) -> list[tuple[str, str]]:
@@ -154,7 +155,7 @@ class DynamoAllotments:
             grant_id=grant.id,
             customer_id=grant.customer_id,
             status=grant.status.value,
-            doc=grant.model_dump_json(),
+            doc=to_json(grant),
             version=version,
         )
         if (due_at := grant.due_at()) is not None:
@@ -196,7 +197,7 @@ class DynamoAllotments:
             return []
         wanted = [(keys.allotment_pk(store_hash, g), keys.META) for g in grant_ids]
         items = {i.grant_id: i for i in AllotmentGrantItem.batch_get(wanted)}
-        return [AllotmentGrant.model_validate_json(items[g].doc) for g in grant_ids if g in items]
+        return [from_json(AllotmentGrant, items[g].doc) for g in grant_ids if g in items]
 
 
 def _debit_item(debit: AllotmentDebit) -> AllotmentDebitItem:
@@ -206,7 +207,7 @@ def _debit_item(debit: AllotmentDebit) -> AllotmentDebitItem:
         store_hash=debit.store_hash,
         grant_id=debit.grant_id,
         debit_id=debit.id,
-        doc=debit.model_dump_json(),
+        doc=to_json(debit),
     )
 
 

@@ -11,6 +11,7 @@ from pynamodb.attributes import UnicodeAttribute, VersionAttribute
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 
 from ...domain.change_requests import ChangeRequest, RequestStatus
+from ...domain.record import from_json, to_json
 from ...ports.change_requests import ExpiringRequest, PendingRequestPage
 from . import keys
 from .change_request_keys import (
@@ -73,7 +74,7 @@ class DynamoChangeRequests:
     def get(self, store_hash: str, subscription_id: str, request_id: str) -> ChangeRequest | None:
         pk = keys.sub_pk(store_hash, subscription_id)
         item = self._uow.load(ChangeRequestItem, pk, request_sk(request_id))
-        return None if item is None else ChangeRequest.model_validate_json(item.doc)
+        return None if item is None else from_json(ChangeRequest, item.doc)
 
     def for_subscription(self, store_hash: str, subscription_id: str) -> list[ChangeRequest]:
         pk = keys.sub_pk(store_hash, subscription_id)
@@ -85,7 +86,7 @@ class DynamoChangeRequests:
             )
         for item in items:
             self._uow._loaded[(item.pk, item.sk)] = item
-        return [ChangeRequest.model_validate_json(item.doc) for item in items]
+        return [from_json(ChangeRequest, item.doc) for item in items]
 
     def add(self, request: ChangeRequest) -> None:
         item = ChangeRequestItem(
@@ -101,7 +102,7 @@ class DynamoChangeRequests:
 
 def _fill(item: ChangeRequestItem, request: ChangeRequest) -> ChangeRequestItem:
     item.store_hash, item.subscription_id = request.store_hash, request.subscription_id
-    item.status, item.doc = request.status.value, request.model_dump_json()
+    item.status, item.doc = request.status.value, to_json(request)
     item.ops_pk = item.ops_sk = item.auth_pk = item.auth_sk = None
     if request.status == RequestStatus.PENDING:
         ids = (request.store_hash, request.subscription_id, request.id, request.expires_at)
@@ -128,7 +129,7 @@ class DynamoChangeRequestReads:
             found = list(rows)
             last = rows.last_evaluated_key
             items = [ChangeRequestItem.get(i.pk, i.sk, consistent_read=True) for i in found]
-        requests = [ChangeRequest.model_validate_json(i.doc) for i in items]
+        requests = [from_json(ChangeRequest, i.doc) for i in items]
         pending = [r for r in requests if r.status == RequestStatus.PENDING]
         next_cursor = encode_cursor(store_hash, last["ops_sk"]["S"]) if last else None
         return PendingRequestPage(pending, next_cursor)

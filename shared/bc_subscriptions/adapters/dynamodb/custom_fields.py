@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...domain.custom_fields import CustomFieldDefinition
+from ...domain.record import from_json, to_json
 from . import keys
 from .errors import translated_errors
 from .models import CustomFieldItem
@@ -29,11 +30,11 @@ class DynamoCustomFields:
             )
         for item in items:
             self._uow._loaded[(item.pk, item.sk)] = item
-        return [CustomFieldDefinition.model_validate_json(item.doc) for item in items]
+        return [from_json(CustomFieldDefinition, item.doc) for item in items]
 
     def get(self, store_hash: str, key: str) -> CustomFieldDefinition | None:
         item = self._uow.load(CustomFieldItem, keys.store_pk(store_hash), keys.custom_field_sk(key))
-        return None if item is None else CustomFieldDefinition.model_validate_json(item.doc)
+        return None if item is None else from_json(CustomFieldDefinition, item.doc)
 
     def add(self, store_hash: str, definition: CustomFieldDefinition) -> None:
         item = CustomFieldItem(keys.store_pk(store_hash), keys.custom_field_sk(definition.key))
@@ -52,6 +53,6 @@ class DynamoCustomFields:
         item.store_hash, item.key, item.doc = (
             store_hash,
             definition.key,
-            definition.model_dump_json(),
+            to_json(definition),
         )
         return item

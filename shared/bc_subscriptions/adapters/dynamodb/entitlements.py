@@ -15,6 +15,7 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import UpdateError
 
 from ...domain.entitlements import Entitlement, GroupLedger
+from ...domain.record import from_json, to_json
 from ...ports.entitlements import EntitlementRepository, EntitlementWork, WorkItem
 from . import keys
 from .entitlement_keys import entitlement_sk, ledger_key, work_pk, work_sk
@@ -68,7 +69,7 @@ class DynamoEntitlements:
             )
         for row in rows:
             self._uow._loaded[(row.pk, row.sk)] = row  # a later save builds on its version
-        return [Entitlement.model_validate_json(row.doc) for row in rows]
+        return [from_json(Entitlement, row.doc) for row in rows]
 
     def add(self, ent: Entitlement) -> None:
         item = EntitlementItem(
@@ -84,17 +85,17 @@ class DynamoEntitlements:
 
     def ledger(self, store_hash: str, customer_id: int) -> GroupLedger | None:
         item = self._uow.load(GroupLedgerItem, *ledger_key(store_hash, customer_id))
-        return None if item is None else GroupLedger.model_validate_json(item.doc)
+        return None if item is None else from_json(GroupLedger, item.doc)
 
     def add_ledger(self, ledger: GroupLedger) -> None:
         item = GroupLedgerItem(*ledger_key(ledger.store_hash, ledger.customer_id))
         item.store_hash, item.customer_id = ledger.store_hash, ledger.customer_id
-        item.doc = ledger.model_dump_json()
+        item.doc = to_json(ledger)
         self._uow.stage(item, GroupLedgerItem.pk.does_not_exist())
 
     def save_ledger(self, ledger: GroupLedger) -> None:
         item = self._uow.loaded(*ledger_key(ledger.store_hash, ledger.customer_id))
-        item.doc = ledger.model_dump_json()
+        item.doc = to_json(ledger)
         self._uow.stage(item)
 
     def mark(self, item: WorkItem) -> None:
@@ -103,7 +104,7 @@ class DynamoEntitlements:
     @staticmethod
     def _fill(item: EntitlementItem, ent: Entitlement) -> EntitlementItem:
         item.store_hash, item.subscription_id = ent.store_hash, ent.subscription_id
-        item.status, item.doc = ent.status.value, ent.model_dump_json()
+        item.status, item.doc = ent.status.value, to_json(ent)
         return item
 
 

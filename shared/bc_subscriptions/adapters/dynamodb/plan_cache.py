@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ulid import ULID
 
+from ...domain.record import from_json, to_json
 from ...ports.storage import CachedPlan, OpsEvent
 from . import keys
 from .errors import translated_errors
@@ -50,7 +51,7 @@ class DynamoPlanCache:
                 keys.plan_sk(entry.product_id),
                 store_hash=store_hash,
                 product_id=entry.product_id,
-                doc=entry.plan.model_dump_json() if entry.plan else "",
+                doc=to_json(entry.plan) if entry.plan else "",
                 error=entry.error,
                 refreshed_at=keys.timestamp(entry.refreshed_at) if entry.refreshed_at else None,
             ).save()
@@ -66,7 +67,7 @@ class DynamoPlanCache:
             if item.refreshed_at
             else None
         )
-        plan = Plan.model_validate_json(item.doc) if item.doc else None
+        plan = from_json(Plan, item.doc) if item.doc else None
         return CachedPlan(int(item.product_id), plan, item.error, refreshed)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ...domain.record import from_data
 from ...domain.scheduled_change import ChangeKind
-from ...domain.subscription import Subscription
+from ...domain.subscription import Subscription, stored_data
 
 _SCHEDULED = "scheduled"
 
@@ -19,7 +20,7 @@ _SCHEDULED = "scheduled"
 def subscription_doc(sub: Subscription) -> str:
     """The document written for `sub`."""
     doc: dict[str, Any] = {}
-    for name, value in sub.model_dump(mode="json").items():
+    for name, value in stored_data(sub).items():
         if name == _SCHEDULED:
             doc |= _flat(value)
         else:
@@ -38,7 +39,7 @@ def subscription_from_doc(doc: str) -> Subscription:
         scheduled.append({"kind": ChangeKind.RESUME, "at": resume_at})
     if cancel_at is not None:
         scheduled.append({"kind": ChangeKind.CANCEL, "at": cancel_at, "early_cancel_fee": fee})
-    return Subscription.model_validate({**data, _SCHEDULED: scheduled})
+    return from_data(Subscription, {**data, _SCHEDULED: scheduled})
 
 
 def _flat(scheduled: list[dict[str, Any]]) -> dict[str, Any]:

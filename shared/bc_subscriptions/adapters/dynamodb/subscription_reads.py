@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ...domain.charge import Charge
+from ...domain.record import from_json
 from ...domain.sealed_fields import without_sealed
 from ...ports.storage import DueSubscription, OverduePage, OverdueRenewal, SubscriptionPage
 from . import keys
@@ -120,7 +121,7 @@ class SubscriptionReads:
             (keys.sub_pk(store_hash, d.subscription_id), keys.charge_sk(d.cycle)) for d in due
         ]
         return {
-            (item.subscription_id, int(item.cycle)): Charge.model_validate_json(item.doc)
+            (item.subscription_id, int(item.cycle)): from_json(Charge, item.doc)
             for item in ChargeItem.batch_get(wanted)
         }
 

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self
 
+import msgspec
 from pynamodb.transactions import TransactWrite
 
 from ...domain.charge import Charge
 from ...domain.delivery import DeliveryInstance
 from ...domain.lifecycle import Status
+from ...domain.record import from_json, to_json
 from ...domain.sealed_fields import has_secrets, sealed
 from ...domain.tenant_config import TenantConfig, effective_config
 from ...ports.company_index import needs_link
@@ -148,8 +150,8 @@ class DynamoUnitOfWork:
         seal = self.seal
         if seal is None:
             raise RuntimeError(f"{event.type} holds a secret and this unit of work cannot seal")
-        return event.model_copy(
-            update={"data": sealed(event.data, lambda value: seal(event.store_hash, value))}
+        return msgspec.structs.replace(
+            event, data=sealed(event.data, lambda value: seal(event.store_hash, value))
         )
 
 
@@ -209,7 +211,7 @@ class _Charges:
     ) -> Charge | None:
         pk = keys.sub_pk(store_hash, subscription_id)
         item = self._uow.load(ChargeItem, pk, keys.charge_sk(cycle, location_id))
-        return None if item is None else Charge.model_validate_json(item.doc)
+        return None if item is None else from_json(Charge, item.doc)
 
     def add(self, charge: Charge) -> None:
         item = ChargeItem(
@@ -233,7 +235,7 @@ class _Charges:
         item.stage, item.bc_order_id, item.doc = (
             charge.stage.value,
             charge.bc_order_id,
-            charge.model_dump_json(),
+            to_json(charge),
         )
         check_at = charge.authorization.check_at if charge.authorization else None
         item.auth_pk, item.auth_sk = (
@@ -293,7 +295,7 @@ class _Plans:
         from ...domain.plan import Plan
 
         item = self._uow.load(PlanItem, keys.store_pk(store_hash), keys.plan_sk(product_id))
-        return None if item is None or not item.doc else Plan.model_validate_json(item.doc)
+        return None if item is None or not item.doc else from_json(Plan, item.doc)
 
     def put(self, store_hash: str, plan: Plan) -> None:
         item = PlanItem(
@@ -301,7 +303,7 @@ class _Plans:
             keys.plan_sk(plan.product_id),
             store_hash=store_hash,
             product_id=plan.product_id,
-            doc=plan.model_dump_json(),
+            doc=to_json(plan),
         )
         self._uow.stage(item)
 
@@ -352,7 +354,7 @@ class _Deliveries:
             items = list(DeliveryItem.query(pk, condition, consistent_read=True))
         for item in items:
             self._uow._loaded[(item.pk, item.sk)] = item
-        return [DeliveryInstance.model_validate_json(i.doc) for i in items]
+        return [from_json(DeliveryInstance, i.doc) for i in items]
 
     def add(self, delivery: DeliveryInstance) -> None:
         item = DeliveryItem(self._pk(delivery), keys.delivery_sk(delivery.cycle))
@@ -370,5 +372,5 @@ class _Deliveries:
     def _fill(item: DeliveryItem, delivery: DeliveryInstance) -> DeliveryItem:
         item.store_hash, item.subscription_id = delivery.store_hash, delivery.subscription_id
         item.cycle, item.status = delivery.cycle, delivery.status.value
-        item.doc = delivery.model_dump_json()
+        item.doc = to_json(delivery)
         return item

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from ...domain.allotments import AllotmentDebit, AllotmentGrant
+from ...domain.record import from_json, to_json
 from ...domain.sealed_fields import has_secrets
 from ...ports.allotment_storage import (
     GrantChange,
@@ -34,16 +35,16 @@ class MemoryAllotments:
         row = self._store.read((keys.allotment_pk(store_hash, grant_id), keys.META))
         if row is None:
             return None
-        return GrantRecord(AllotmentGrant.model_validate_json(row.value), row.version or 0)
+        return GrantRecord(from_json(AllotmentGrant, row.value), row.version or 0)
 
     def debit(self, store_hash: str, grant_id: str, debit_id: str) -> AllotmentDebit | None:
         row = self._store.read((keys.allotment_pk(store_hash, grant_id), ak.debit_sk(debit_id)))
-        return None if row is None else AllotmentDebit.model_validate_json(row.value)
+        return None if row is None else from_json(AllotmentDebit, row.value)
 
     def debits(self, store_hash: str, grant_id: str, *, limit: int) -> list[AllotmentDebit]:
         pk = keys.allotment_pk(store_hash, grant_id)
         rows = self._store.query(pk, ak.DEBIT, ak.DEBIT + "\uffff")
-        found = [AllotmentDebit.model_validate_json(row.value) for _, row in rows]
+        found = [from_json(AllotmentDebit, row.value) for _, row in rows]
         return sorted(found, key=lambda d: (d.created_at, d.id))[:limit]
 
     def debits_of_order(self, store_hash: str, order_id: int) -> list[tuple[str, str]]:
@@ -74,7 +75,7 @@ class MemoryAllotments:
         writes = [
             Write(
                 (pk, keys.META),
-                grant.model_dump_json(),
+                to_json(grant),
                 must_not_exist=change.version is None,
                 versioned=True,
                 seen=Seen(change.version),
@@ -84,12 +85,12 @@ class MemoryAllotments:
             link = (keys.store_pk(grant.store_hash), ak.link_sk(grant.customer_id, grant.id))
             writes.append(Write(link, grant.id, must_not_exist=True))
         if (added := change.added_debit) is not None:
-            writes.append(Write((pk, ak.debit_sk(added.id)), added.model_dump_json(), True))
+            writes.append(Write((pk, ak.debit_sk(added.id)), to_json(added), True))
             if added.source.kind == "order" and added.source.id is not None:
                 order_pk = keys.order_pk(grant.store_hash, int(added.source.id))
                 writes.append(Write((order_pk, ak.order_debit_sk(grant.id)), added.id))
         if (saved := change.saved_debit) is not None:
-            writes.append(Write((pk, ak.debit_sk(saved.id)), saved.model_dump_json()))
+            writes.append(Write((pk, ak.debit_sk(saved.id)), to_json(saved)))
         for event in grant.pull_events():
             if has_secrets(event.data):
                 raise RuntimeError(f"{event.type} holds a secret; allotment events never do")
@@ -110,7 +111,7 @@ class MemoryAllotmentDue(StoresVisited):
         for (_, sk), row in self._store.scan(keys.allotment_pk(store_hash, ""), keys.META):
             if sk != keys.META:
                 continue
-            grant = AllotmentGrant.model_validate_json(row.value)
+            grant = from_json(AllotmentGrant, row.value)
             due_at = grant.due_at()
             if due_at is None or keys.timestamp(due_at) > limit:
                 continue

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ...domain.change_requests import ChangeRequest, RequestStatus
+from ...domain.record import from_json, to_json
 from ...ports.change_requests import ExpiringRequest, PendingRequestPage
 from ..dynamodb import keys
 from ..dynamodb.change_request_keys import (
@@ -27,18 +28,18 @@ class MemoryChangeRequests:
 
     def get(self, store_hash: str, subscription_id: str, request_id: str) -> ChangeRequest | None:
         doc = self._uow.load((keys.sub_pk(store_hash, subscription_id), request_sk(request_id)))
-        return None if doc is None else ChangeRequest.model_validate_json(doc)
+        return None if doc is None else from_json(ChangeRequest, doc)
 
     def for_subscription(self, store_hash: str, subscription_id: str) -> list[ChangeRequest]:
         pk = keys.sub_pk(store_hash, subscription_id)
         docs = self._uow.query(pk, REQUEST_PREFIX, REQUEST_PREFIX + "\uffff")
-        return [ChangeRequest.model_validate_json(doc) for doc in docs]
+        return [from_json(ChangeRequest, doc) for doc in docs]
 
     def add(self, request: ChangeRequest) -> None:
-        self._uow.stage_add(_key(request), request.model_dump_json(), versioned=True)
+        self._uow.stage_add(_key(request), to_json(request), versioned=True)
 
     def save(self, request: ChangeRequest) -> None:
-        self._uow.stage_save(_key(request), request.model_dump_json(), versioned=True)
+        self._uow.stage_save(_key(request), to_json(request), versioned=True)
 
 
 def _key(request: ChangeRequest) -> tuple[str, str]:
@@ -71,7 +72,7 @@ class MemoryChangeRequestReads:
 
     def _all(self, pk_prefix: str) -> list[ChangeRequest]:
         rows = self._store.scan(pk_prefix, REQUEST_PREFIX)
-        requests = [ChangeRequest.model_validate_json(row.value) for _, row in rows]
+        requests = [from_json(ChangeRequest, row.value) for _, row in rows]
         return [r for r in requests if r.status == RequestStatus.PENDING]
 
 

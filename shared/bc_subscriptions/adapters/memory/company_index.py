@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...domain.record import from_json
 from ...domain.subscription import Subscription
 from ...ports.company_index import belongs, company_link_sk
 from ...ports.storage import SubscriptionPage
@@ -25,7 +26,7 @@ class MemoryCompanySubscriptions:
         for subscription_id in sorted({row.value for _, row in rows}):
             record = self._store.read((keys.sub_pk(store_hash, subscription_id), keys.META))
             if record is not None:
-                found.append(Subscription.model_validate_json(record.value))
+                found.append(from_json(Subscription, record.value))
         return [sub for sub in found if belongs(sub, company_id)]
 
     def page_of_company(
@@ -39,7 +40,7 @@ class MemoryCompanySubscriptions:
         subs = []
         for _, subscription_id in links:
             record = self._store.read((keys.sub_pk(store_hash, subscription_id), keys.META))
-            sub = None if record is None else Subscription.model_validate_json(record.value)
+            sub = None if record is None else from_json(Subscription, record.value)
             if belongs(sub, company_id):
                 assert sub is not None
                 subs.append(sub)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...domain.entitlements import Entitlement, GroupLedger
+from ...domain.record import from_json, to_json
 from ..dynamodb import keys
 from ..dynamodb.entitlement_keys import entitlement_sk, ledger_key, work_pk, work_sk
 
@@ -21,25 +22,25 @@ class MemoryEntitlements:
     def for_subscription(self, store_hash: str, subscription_id: str) -> list[Entitlement]:
         pk = keys.sub_pk(store_hash, subscription_id)
         docs = self._uow.query(pk, entitlement_sk(""), entitlement_sk("\uffff"))
-        return [Entitlement.model_validate_json(doc) for doc in docs]
+        return [from_json(Entitlement, doc) for doc in docs]
 
     def add(self, ent: Entitlement) -> None:
-        self._uow.stage_add(self._key(ent), ent.model_dump_json(), versioned=True)
+        self._uow.stage_add(self._key(ent), to_json(ent), versioned=True)
 
     def save(self, ent: Entitlement) -> None:
-        self._uow.stage_save(self._key(ent), ent.model_dump_json(), versioned=True)
+        self._uow.stage_save(self._key(ent), to_json(ent), versioned=True)
 
     def ledger(self, store_hash: str, customer_id: int) -> GroupLedger | None:
         doc = self._uow.load(ledger_key(store_hash, customer_id))
-        return None if doc is None else GroupLedger.model_validate_json(doc)
+        return None if doc is None else from_json(GroupLedger, doc)
 
     def add_ledger(self, ledger: GroupLedger) -> None:
         key = ledger_key(ledger.store_hash, ledger.customer_id)
-        self._uow.stage_add(key, ledger.model_dump_json(), versioned=True)
+        self._uow.stage_add(key, to_json(ledger), versioned=True)
 
     def save_ledger(self, ledger: GroupLedger) -> None:
         key = ledger_key(ledger.store_hash, ledger.customer_id)
-        self._uow.stage_save(key, ledger.model_dump_json(), versioned=True)
+        self._uow.stage_save(key, to_json(ledger), versioned=True)
 
     def mark(self, item: WorkItem) -> None:
         self._uow.stage_put((work_pk(item.store_hash), work_sk(item)), item)

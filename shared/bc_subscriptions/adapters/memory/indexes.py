@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from ...domain.charge import Charge
+from ...domain.record import from_json
 from ...domain.subscription import Subscription
 from ...ports.storage import AuthorizationDue, DueSubscription
 from ..dynamodb import keys
@@ -46,7 +47,7 @@ class MemoryDueSubscriptions(StoresVisited):
         for (_, sk), row in self._store.scan(keys.sub_pk(store_hash, ""), keys.META):
             if sk != keys.META:
                 continue
-            sub = Subscription.model_validate_json(row.value)
+            sub = from_json(Subscription, row.value)
             due_at = sub.due_at()
             if due_at is None or keys.timestamp(due_at) > limit:
                 continue
@@ -71,7 +72,7 @@ class MemoryOpenAuthorizations:
         limit = keys.timestamp(now)
         rows: list[tuple[str, str, AuthorizationDue]] = []
         for _, row in self._store.scan("SUB#", "CHARGE#"):
-            charge = Charge.model_validate_json(row.value)
+            charge = from_json(Charge, row.value)
             check_at = charge.authorization.check_at if charge.authorization else None
             if check_at is None or keys.timestamp(check_at) > limit:
                 continue

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ulid import ULID
 
+from ...domain.record import to_json
 from ...ports.ops_items import OpsItem, OpsItemPage
 from ..dynamodb import keys
 from ..dynamodb.ops_item_cursor import decode, encode, item_id
@@ -36,7 +37,7 @@ class MemoryPlanCache:
         self._entries[(store_hash, entry.product_id)] = entry
         if self._store is not None:
             key = (keys.store_pk(store_hash), keys.plan_sk(entry.product_id))
-            doc = entry.plan.model_dump_json() if entry.plan else ""
+            doc = to_json(entry.plan) if entry.plan else ""
             self._store.apply([Write(key, doc)])
 
 

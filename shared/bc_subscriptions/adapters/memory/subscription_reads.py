@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ...domain.charge import Charge
+from ...domain.record import from_json
 from ...domain.sealed_fields import without_sealed
 from ...domain.subscription import Subscription
 from ...ports.storage import (
@@ -105,7 +106,7 @@ class MemorySubscriptionReads:
                 datetime.strptime(due_sk.split("#", 1)[0], "%Y-%m-%dT%H:%M:%S%z"),
             )
             row = self._store.read((keys.sub_pk(store_hash, sub.id), keys.charge_sk(due.cycle)))
-            charge = None if row is None else Charge.model_validate_json(row.value)
+            charge = None if row is None else from_json(Charge, row.value)
             items.append(OverdueRenewal(due, sub, charge))
         return OverduePage(items, _encode_due(page[-1][0], store_hash) if more else None)
 
@@ -125,12 +126,12 @@ class MemorySubscriptionReads:
 
     def _subscriptions(self, store_hash: str) -> list[Subscription]:
         rows = self._store.scan(keys.sub_pk(store_hash, ""), keys.META)
-        return [Subscription.model_validate_json(row.value) for _, row in rows]
+        return [from_json(Subscription, row.value) for _, row in rows]
 
     def _load(self, store_hash: str, ids: list[str]) -> list[Subscription]:
         found = []
         for i in ids:
             row = self._store.read((keys.sub_pk(store_hash, i), keys.META))
             if row is not None:
-                found.append(Subscription.model_validate_json(row.value))
+                found.append(from_json(Subscription, row.value))
         return found

@@ -16,11 +16,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
+import msgspec
+
 from ...domain.charge import Charge
 from ...domain.delivery import DeliveryInstance
 from ...domain.plan import Plan
+from ...domain.record import from_json, to_json
 from ...domain.sealed_fields import has_secrets, sealed
-from ...domain.subscription import Subscription
+from ...domain.subscription import Subscription, stored_json
 from ...domain.tenant_config import TenantConfig, effective_config
 from ...ports.company_index import company_link_sk, needs_link
 from ...ports.storage import (
@@ -141,8 +144,8 @@ class MemoryUnitOfWork:
         seal = self.seal
         if seal is None:
             raise RuntimeError(f"{event.type} holds a secret and this unit of work cannot seal")
-        return event.model_copy(
-            update={"data": sealed(event.data, lambda value: seal(event.store_hash, value))}
+        return msgspec.structs.replace(
+            event, data=sealed(event.data, lambda value: seal(event.store_hash, value))
         )
 
 
@@ -173,19 +176,19 @@ class _Subscriptions:
         doc = self._uow.load((keys.sub_pk(store_hash, subscription_id), keys.META))
         if doc is None:
             return None
-        sub = Subscription.model_validate_json(doc)
+        sub = from_json(Subscription, doc)
         self._filed[sub.id] = sub.company.company_id if sub.company else None
         return sub
 
     def add(self, sub: Subscription) -> None:
         key = (keys.sub_pk(sub.store_hash, sub.id), keys.META)
-        self._uow.stage_add(key, sub.model_dump_json(), versioned=True)
+        self._uow.stage_add(key, stored_json(sub), versioned=True)
         self._file(sub, None)
         self._uow.stage_events(sub.pull_events())
 
     def save(self, sub: Subscription) -> None:
         key = (keys.sub_pk(sub.store_hash, sub.id), keys.META)
-        self._uow.stage_save(key, sub.model_dump_json(), versioned=True)
+        self._uow.stage_save(key, stored_json(sub), versioned=True)
         self._file(sub, self._filed.get(sub.id))
         self._uow.stage_events(sub.pull_events())
 
@@ -206,13 +209,13 @@ class _Charges:
     ) -> Charge | None:
         sk = keys.charge_sk(cycle, location_id)
         doc = self._uow.load((keys.sub_pk(store_hash, subscription_id), sk))
-        return None if doc is None else Charge.model_validate_json(doc)
+        return None if doc is None else from_json(Charge, doc)
 
     def add(self, charge: Charge) -> None:
-        self._uow.stage_add(self._key(charge), charge.model_dump_json(), versioned=True)
+        self._uow.stage_add(self._key(charge), to_json(charge), versioned=True)
 
     def save(self, charge: Charge) -> None:
-        self._uow.stage_save(self._key(charge), charge.model_dump_json(), versioned=True)
+        self._uow.stage_save(self._key(charge), to_json(charge), versioned=True)
 
     @staticmethod
     def _key(charge: Charge) -> tuple[str, str]:
@@ -276,11 +279,11 @@ class _Plans:
 
     def get(self, store_hash: str, product_id: int) -> Plan | None:
         doc = self._uow.load((keys.store_pk(store_hash), keys.plan_sk(product_id)))
-        return None if not doc else Plan.model_validate_json(doc)
+        return None if not doc else from_json(Plan, doc)
 
     def put(self, store_hash: str, plan: Plan) -> None:
         key = (keys.store_pk(store_hash), keys.plan_sk(plan.product_id))
-        self._uow.stage_put(key, plan.model_dump_json())
+        self._uow.stage_put(key, to_json(plan))
 
 
 class _TenantConfigs:
@@ -307,13 +310,13 @@ class _Deliveries:
     ) -> list[DeliveryInstance]:
         pk = keys.sub_pk(store_hash, subscription_id)
         docs = self._uow.query(pk, keys.delivery_sk(first), keys.delivery_sk(last))
-        return [DeliveryInstance.model_validate_json(doc) for doc in docs]
+        return [from_json(DeliveryInstance, doc) for doc in docs]
 
     def add(self, delivery: DeliveryInstance) -> None:
-        self._uow.stage_add(self._key(delivery), delivery.model_dump_json())
+        self._uow.stage_add(self._key(delivery), to_json(delivery))
 
     def save(self, delivery: DeliveryInstance) -> None:
-        self._uow.stage_save(self._key(delivery), delivery.model_dump_json(), versioned=False)
+        self._uow.stage_save(self._key(delivery), to_json(delivery), versioned=False)
 
     @staticmethod
     def _key(delivery: DeliveryInstance) -> tuple[str, str]:

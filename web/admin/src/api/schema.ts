@@ -1282,9 +1282,7 @@ export interface components {
          *     subscription was created or moved. The company index is kept from these fields.
          */
         CompanyMembership: {
-            /** Company Id */
             company_id: number;
-            /** Parent Company Id */
             parent_company_id?: number | null;
         };
         /** CompanyMrrFigure */
@@ -1330,6 +1328,16 @@ export interface components {
          *     (`block`) or handed to the merchant's legal team (`route`).
          */
         ContractGuard: {
+            /** @enum {unknown} */
+            mode: "block" | "route";
+            notice_period_days: number;
+            term_end_at: string;
+        };
+        /**
+         * ContractTerm
+         * @description A subscription's own contract term as the merchant sends it (see `ContractGuard`).
+         */
+        ContractTerm: {
             /**
              * Mode
              * @enum {string}
@@ -1348,47 +1356,32 @@ export interface components {
          * @description What one field accepts, where it lives, and what a subscriber may see and change.
          */
         CustomFieldDefinition: {
-            /**
-             * Archived
-             * @default false
-             */
+            /** @default false */
             archived: boolean;
-            /**
-             * Choices
-             * @default []
-             */
+            /** @default [] */
             choices: string[];
-            /** Default */
             default?: unknown;
-            /**
-             * Description
-             * @default
-             */
+            /** @default  */
             description: string;
-            /**
-             * Editable By Subscriber
-             * @default false
-             */
+            /** @default false */
             editable_by_subscriber: boolean;
-            /** Key */
             key: string;
-            /** Label */
             label: string;
-            /** Max Length */
             max_length?: number | null;
-            /** Pattern */
             pattern?: string | null;
-            /**
-             * Required
-             * @default false
-             */
+            /** @default false */
             required: boolean;
-            scope: components["schemas"]["Scope"];
-            type: components["schemas"]["FieldType"];
             /**
-             * Visible To Subscriber
-             * @default false
+             * Scope
+             * @enum {unknown}
              */
+            scope: "allotment_grant" | "plan" | "subscription";
+            /**
+             * FieldType
+             * @enum {unknown}
+             */
+            type: "boolean" | "date" | "enum" | "json" | "number" | "text";
+            /** @default false */
             visible_to_subscriber: boolean;
         };
         /** CustomFieldList */
@@ -1533,13 +1526,9 @@ export interface components {
          * @description What consumed the allotment; an order or a charge debits a grant at most once.
          */
         DebitSource: {
-            /** Id */
             id?: string | null;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "order" | "charge" | "manual";
+            /** @enum {unknown} */
+            kind: "charge" | "manual" | "order";
         };
         /**
          * DebitView
@@ -1834,12 +1823,8 @@ export interface components {
          * @description Who granted it: a merchant user (their id) or a plan (the subscription that carries it).
          */
         GrantedBy: {
-            /** Id */
             id: string;
-            /**
-             * Kind
-             * @enum {string}
-             */
+            /** @enum {unknown} */
             kind: "merchant" | "plan";
         };
         /** HTTPValidationError */
@@ -1848,19 +1833,12 @@ export interface components {
             detail?: components["schemas"]["ValidationError"][];
         };
         /**
-         * Interval
-         * @enum {string}
-         */
-        Interval: "day" | "week" | "month" | "year";
-        /**
          * InvoiceTerms
          * @description A subscription paid on purchase order: each renewal's order is left unpaid, due
          *     `net_terms_days` after it is placed, and never charged to a card.
          */
         InvoiceTerms: {
-            /** Net Terms Days */
             net_terms_days: number;
-            /** Po Number */
             po_number: string;
         };
         /** LineView */
@@ -1941,6 +1919,55 @@ export interface components {
             locations: components["schemas"]["LocationView"][];
             /** Subscription Id */
             subscription_id: string;
+        };
+        /**
+         * NewCustomField
+         * @description A definition as the merchant sends it; refused field by field, then by the definition's
+         *     own rules (`CustomFieldDefinition`), each as a 422 `invalid_request`.
+         */
+        NewCustomField: {
+            /**
+             * Archived
+             * @default false
+             */
+            archived: boolean;
+            /**
+             * Choices
+             * @default []
+             */
+            choices: string[];
+            /** Default */
+            default?: unknown;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Editable By Subscriber
+             * @default false
+             */
+            editable_by_subscriber: boolean;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Max Length */
+            max_length?: number | null;
+            /** Pattern */
+            pattern?: string | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            scope: components["schemas"]["Scope"];
+            type: components["schemas"]["FieldType"];
+            /**
+             * Visible To Subscriber
+             * @default false
+             */
+            visible_to_subscriber: boolean;
         };
         /** NewEndpoint */
         NewEndpoint: {
@@ -2092,11 +2119,12 @@ export interface components {
         };
         /** RefreshCadence */
         RefreshCadence: {
-            interval: components["schemas"]["Interval"];
             /**
-             * Interval Count
-             * @default 1
+             * Interval
+             * @enum {unknown}
              */
+            interval: "day" | "month" | "week" | "year";
+            /** @default 1 */
             interval_count: number;
         };
         /** RenewalTotal */
@@ -2126,9 +2154,7 @@ export interface components {
         };
         /** Requester */
         Requester: {
-            /** Actor */
             actor: string;
-            /** Customer Id */
             customer_id?: number | null;
         };
         /** ResponseValidationError */
@@ -2147,17 +2173,12 @@ export interface components {
          * @description One part given back: by a refund (its BigCommerce id) or by the merchant.
          */
         ReversalPart: {
-            /** Amount */
+            /** Format: decimal */
             amount: string;
-            /** At */
             at: string | null;
-            /** Refund Id */
             refund_id: number | null;
-            /**
-             * Source
-             * @enum {string}
-             */
-            source: "refund" | "merchant";
+            /** @enum {unknown} */
+            source: "merchant" | "refund";
         };
         /**
          * Role
@@ -2871,7 +2892,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CustomFieldDefinition"];
+                "application/json": components["schemas"]["NewCustomField"];
             };
         };
         responses: {
@@ -3785,7 +3806,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ContractGuard"];
+                "application/json": components["schemas"]["ContractTerm"];
             };
         };
         responses: {
