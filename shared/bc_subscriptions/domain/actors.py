@@ -145,7 +145,7 @@ class Actor(FrozenRecord, frozen=True, kw_only=True):
 
     def __post_init__(self) -> None:
         if self.customer_id < 1:
-            raise FieldError("customer_id", "must be at least 1")
+            raise FieldError("customer_id", "must be greater than or equal to 1")
 
     @property
     def active(self) -> bool:

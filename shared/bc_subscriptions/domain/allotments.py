@@ -16,7 +16,7 @@ import msgspec
 from . import events as ev
 from .actors import current_actor
 from .errors import DomainError
-from .record import FieldError, FrozenRecord, Record, StatefulRecord, from_data, to_data
+from .record import FieldError, FrozenRecord, Record, StatefulRecord, from_data, to_data, within
 from .schedule import Interval, shift
 from .timestamps import iso_timestamp
 
@@ -95,8 +95,7 @@ class RefreshCadence(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fie
     interval_count: int = 1
 
     def __post_init__(self) -> None:
-        if not 1 <= self.interval_count <= 365:
-            raise FieldError("interval_count", "must be from 1 to 365")
+        within("interval_count", self.interval_count, 1, 365)
 
 
 class GrantedBy(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -164,7 +163,7 @@ def _check_amounts(terms: _Shaped, *, ceiling: Decimal | None) -> None:
     if terms.currency_code is not None and not _CURRENCY_CODE.fullmatch(terms.currency_code):
         raise FieldError("currency_code", "must be 3 capital letters")
     if not terms.amount_per_period > 0 or (ceiling and terms.amount_per_period > ceiling):
-        raise FieldError("amount_per_period", "must be more than 0" + _at_most(ceiling))
+        raise FieldError("amount_per_period", "must be greater than 0" + _at_most(ceiling))
     limit = terms.overdraft_limit
     if limit is not None and (limit < 0 or (ceiling and limit > ceiling)):
         raise FieldError("overdraft_limit", "must not be negative" + _at_most(ceiling))
@@ -263,7 +262,7 @@ class AllotmentGrant(StatefulRecord, kw_only=True, forbid_unknown_fields=True):
 
     def __post_init__(self) -> None:
         if self.customer_id < 1:
-            raise FieldError("customer_id", "must be at least 1")
+            raise FieldError("customer_id", "must be greater than or equal to 1")
         _check_amounts(self, ceiling=None)
         check_shape(self)
         # Raised since the last pull; kept beside the fields, never stored with them.

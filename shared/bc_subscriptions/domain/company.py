@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .record import FieldError, FrozenRecord
+from .record import FieldError, FrozenRecord, within
 from .schedule import Interval
 
 if TYPE_CHECKING:
@@ -51,8 +51,7 @@ class InvoiceTerms(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_field
     def __post_init__(self) -> None:
         if not 1 <= len(self.po_number) <= 50:
             raise FieldError("po_number", "must be 1 to 50 characters")
-        if not 0 <= self.net_terms_days <= MAX_NET_TERMS_DAYS:
-            raise FieldError("net_terms_days", f"must be from 0 to {MAX_NET_TERMS_DAYS}")
+        within("net_terms_days", self.net_terms_days, 0, MAX_NET_TERMS_DAYS)
 
 
 def monthly(amount: Decimal, cadence: Cadence) -> Decimal:
@@ -76,4 +75,4 @@ class OpenInvoice(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fields
 
     def __post_init__(self) -> None:
         if self.cycle < 1:
-            raise FieldError("cycle", "must be at least 1")
+            raise FieldError("cycle", "must be greater than or equal to 1")

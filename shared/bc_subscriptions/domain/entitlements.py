@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from . import events as ev
-from .record import FieldError, FrozenRecord, Record
+from .record import FieldError, FrozenRecord, Record, within
 from .timestamps import iso_timestamp
 
 if TYPE_CHECKING:
@@ -57,9 +57,8 @@ class PlanEntitlement(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fi
         if not _KEY.fullmatch(self.key):
             raise FieldError("key", f"must match {KEY_PATTERN}")
         if self.customer_group_id < 1:
-            raise FieldError("customer_group_id", "must be at least 1")
-        if not 0 <= self.priority <= 1000:
-            raise FieldError("priority", "must be from 0 to 1000")
+            raise FieldError("customer_group_id", "must be greater than or equal to 1")
+        within("priority", self.priority, 0, 1000)
 
 
 class Signal(StrEnum):

@@ -13,8 +13,7 @@ from .entitlements import PlanEntitlement
 from .plan_terms import Cadence as Cadence
 from .plan_terms import PlanTerms as PlanTerms
 from .plan_terms import Tier as Tier
-from .plan_terms import within
-from .record import FieldError
+from .record import FieldError, within
 
 ONE_TIME_VALUES = frozenset({"one-time", "one time", "one-time purchase", "once"})
 

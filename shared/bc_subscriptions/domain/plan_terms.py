@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from .record import FieldError, FrozenRecord
+from .record import FieldError, FrozenRecord, within
 from .schedule import Interval
 
 
@@ -32,8 +32,7 @@ class Cadence(FrozenRecord, frozen=True, kw_only=True):
         if not 1 <= len(self.label) <= 100:
             raise FieldError("label", "must be 1 to 100 characters")
         within("interval_count", self.interval_count, 1, 365)
-        if not 0 <= self.discount_percent <= 100:
-            raise FieldError("discount_percent", "must be from 0 to 100")
+        within("discount_percent", self.discount_percent, 0, 100)
 
 
 class Tier(FrozenRecord, frozen=True, kw_only=True):
@@ -44,9 +43,9 @@ class Tier(FrozenRecord, frozen=True, kw_only=True):
 
     def __post_init__(self) -> None:
         if self.min_quantity < 2:
-            raise FieldError("min_quantity", "must be at least 2")
+            raise FieldError("min_quantity", "must be greater than or equal to 2")
         if not 0 < self.discount_percent <= 100:
-            raise FieldError("discount_percent", "must be more than 0 and at most 100")
+            raise FieldError("discount_percent", "must be greater than 0 and at most 100")
 
 
 class PlanTerms(FrozenRecord, frozen=True, kw_only=True):
@@ -81,8 +80,3 @@ class PlanTerms(FrozenRecord, frozen=True, kw_only=True):
             raise FieldError("price_source", "only 'locked' is supported")
         if not isinstance(self.free_shipping, bool):
             raise FieldError("free_shipping", "must be true or false")
-
-
-def within(name: str, value: int, low: int, high: int) -> None:
-    if not low <= value <= high:
-        raise FieldError(name, f"must be from {low} to {high}")

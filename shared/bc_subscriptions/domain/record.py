@@ -101,6 +101,14 @@ class FrozenRecord(_PydanticField, msgspec.Struct, frozen=True, kw_only=True):
     """A domain record that never changes (a new one replaces it), and so is hashable."""
 
 
+def within(field: str, value: Any, low: Any, high: Any) -> None:
+    """`value` from `low` to `high` inclusive, or a FieldError naming the bound it crossed."""
+    if value < low:
+        raise FieldError(field, f"must be greater than or equal to {low}")
+    if value > high:
+        raise FieldError(field, f"must be less than or equal to {high}")
+
+
 def to_json(record: Any) -> str:
     """The record as stored: JSON text."""
     return msgspec.json.encode(record).decode()
@@ -173,9 +181,10 @@ _STEP = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
 def field_problems(
     kind: type[msgspec.Struct], data: dict[str, Any], *, strict: frozenset[str] = frozenset()
 ) -> list[tuple[tuple[str | int, ...], str]]:
-    """Every field's problem in `data` for a `kind` record, each field read on its own (a
-    conversion stops at the first problem), leniently but for the `strict` fields. The
-    record's rules across fields are checked by converting it whole, once these are none."""
+    """Every field's problem in `data` for a `kind` record, as a form shows them: each field
+    read on its own (a conversion stops at the first problem), leniently but for the `strict`
+    fields; then the record's own rules, each broken field set aside in turn so that the
+    next rule it breaks is found too."""
     types = _field_types(kind)
     forbid = kind.__struct_config__.forbid_unknown_fields
     problems: list[tuple[tuple[str | int, ...], str]] = []
@@ -189,6 +198,30 @@ def field_problems(
         except msgspec.ValidationError as exc:
             loc, why = problem_at(exc)
             problems.append(((name, *loc), why))
+    return problems + _rule_problems(kind, data, {loc[0] for loc, _ in problems if loc})
+
+
+def _rule_problems(
+    kind: type[msgspec.Struct], data: dict[str, Any], broken: set[str | int]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    # A field set aside takes its default; a rule of a required one set aside cannot be
+    # checked, and what it reports then is not news.
+    rest = {name: value for name, value in data.items() if name not in broken}
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for _ in kind.__struct_fields__:
+        try:
+            msgspec.convert(rest, type=kind, strict=False)
+        except msgspec.ValidationError as exc:
+            loc, why = problem_at(exc)
+            if not loc or loc[0] in broken or loc[0] not in rest:
+                if not broken and not problems:
+                    problems.append((loc, why))
+                break
+            problems.append((loc, why))
+            broken.add(loc[0])
+            rest.pop(loc[0])
+        else:
+            break
     return problems
 
 
@@ -213,4 +246,45 @@ def problem_at(error: msgspec.ValidationError) -> tuple[tuple[str | int, ...], s
         message = cause.message
     elif named := _NAMED.fullmatch(message):
         loc.append(named["name"])
-    return tuple(loc), message
+    return tuple(loc), plain(message)
+
+
+# msgspec names JSON types and operators; a merchant reads these beside a form's fields.
+_KINDS = {
+    "int": "a whole number",
+    "float": "a number",
+    "decimal": "a number",
+    "str": "text",
+    "bool": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "empty",
+}
+_BOUNDS = {
+    ">=": "greater than or equal to",
+    ">": "greater than",
+    "<=": "less than or equal to",
+    "<": "less than",
+}
+_BOUND = re.compile(r"Expected `(?:int|float|decimal)` (?P<op>[<>]=?) (?P<n>\S+)")
+_LENGTH = re.compile(r"Expected `(?P<kind>str|array|object)` of length (?P<op>[<>]=?) (?P<n>\d+)")
+_KIND = re.compile(r"Expected `(?P<want>[\w |]+)`, got `(?P<got>\w+)`")
+
+
+def plain(message: str) -> str:
+    """msgspec's reason for a refused value, in words (others unchanged)."""
+    if matched := _BOUND.fullmatch(message):
+        return f"must be {_BOUNDS[matched['op']]} {matched['n']}"
+    if matched := _LENGTH.fullmatch(message):
+        unit = "character" if matched["kind"] == "str" else "item"
+        unit += "" if matched["n"] == "1" else "s"
+        least = matched["op"].startswith(">")
+        return f"must have at {'least' if least else 'most'} {matched['n']} {unit}"
+    if message.startswith("Object missing required field"):
+        return "is required"
+    if message.startswith("Object contains unknown field"):
+        return "is not a field of this record"
+    if matched := _KIND.fullmatch(message):
+        wanted = " or ".join(_KINDS.get(k.strip(), k.strip()) for k in matched["want"].split("|"))
+        return f"must be {wanted}, not {_KINDS.get(matched['got'], matched['got'])}"
+    return message

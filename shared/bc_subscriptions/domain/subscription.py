@@ -153,11 +153,11 @@ class Subscription(StatefulRecord, kw_only=True):
             if getattr(self, name) < 0:
                 raise FieldError(name, "must not be negative")
         if self.channel_id < 1:
-            raise FieldError("channel_id", "must be at least 1")
+            raise FieldError("channel_id", "must be greater than or equal to 1")
         if self.anchor_cycle < 1:
-            raise FieldError("anchor_cycle", "must be at least 1")
+            raise FieldError("anchor_cycle", "must be greater than or equal to 1")
         if self.next_cycle < 2:
-            raise FieldError("next_cycle", "must be at least 2")
+            raise FieldError("next_cycle", "must be greater than or equal to 2")
         _one_of_each_kind(self.scheduled)
         # Runtime state beside the fields, never stored: the events raised since the last
         # pull, and who acted (set here, else the caller the pipeline runs for).

@@ -73,7 +73,7 @@ class EarlyCancelFee(FrozenRecord, frozen=True, kw_only=True, forbid_unknown_fie
     def __post_init__(self) -> None:
         amount = self.amount
         if not amount.is_finite() or not 0 < amount <= 100000:
-            raise FieldError("amount", "must be more than 0 and at most 100000")
+            raise FieldError("amount", "must be greater than 0 and at most 100000")
         exponent = amount.normalize().as_tuple().exponent
         if isinstance(exponent, int) and exponent < -2:
             raise FieldError("amount", "must have at most 2 decimal places")
