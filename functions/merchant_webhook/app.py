@@ -9,6 +9,9 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+# Read on every invocation: loaded with the handler, not on its first call.
+import bc_subscriptions.adapters.dynamodb.delivery_log
+import bc_subscriptions.adapters.dynamodb.endpoints  # noqa: F401
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.partial_batch import SqsMessage, concurrent_sqs_batch
 from bc_subscriptions.entrypoints.pipeline_metrics import WEBHOOK_HELD, webhook_metrics

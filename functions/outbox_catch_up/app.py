@@ -6,6 +6,9 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+# Read on every invocation: loaded with the handler, not on its first call.
+import bc_subscriptions.adapters.dynamodb.endpoints
+import bc_subscriptions.adapters.dynamodb.outbox  # noqa: F401
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.pipeline_metrics import EVENTS_CAUGHT_UP
 from bc_subscriptions.entrypoints.sweeps import SweepInvocation

@@ -4,6 +4,9 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+# Read on every invocation: loaded with the handler, not on its first call.
+import bc_subscriptions.adapters.dynamodb.endpoints
+import bc_subscriptions.adapters.dynamodb.outbox  # noqa: F401
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.partial_batch import StreamRecord, stream_batch
 from bc_subscriptions.observability import logger, metrics

@@ -10,11 +10,6 @@ from typing import TYPE_CHECKING, cast
 from ulid import ULID
 
 from .adapters.clock import ShiftedClock, SystemClock
-from .adapters.dynamodb.delivery_log import DeliveryLog
-from .adapters.dynamodb.endpoints import Endpoints
-from .adapters.dynamodb.event_log import EventLog
-from .adapters.dynamodb.outbox import Outbox
-from .adapters.dynamodb.removed_users import RemovedUsers
 from .adapters.dynamodb.store_records import (
     DueSubscriptions,
     Inbox,
@@ -34,7 +29,12 @@ if TYPE_CHECKING:
     from .adapters.dynamodb.api_budgets import StoreApiBudgets
     from .adapters.dynamodb.company_index import DynamoCompanySubscriptions
     from .adapters.dynamodb.dead_letters import DynamoDeadLetters
+    from .adapters.dynamodb.delivery_log import DeliveryLog
+    from .adapters.dynamodb.endpoints import Endpoints
+    from .adapters.dynamodb.event_log import EventLog
+    from .adapters.dynamodb.outbox import Outbox
     from .adapters.dynamodb.plan_cache import DynamoOpsEvents, DynamoPlanCache
+    from .adapters.dynamodb.removed_users import RemovedUsers
     from .adapters.dynamodb.subscription_reads import SubscriptionReads
     from .adapters.dynamodb.unit_of_work import DynamoUnitOfWork
     from .adapters.http_sender import HttpxWebhookSender
@@ -53,8 +53,9 @@ if TYPE_CHECKING:
 
 # What every function uses (boto3, pynamodb's table and the store-level records) is imported
 # here. The adapters that bring in records only some functions use (subscriptions, plans,
-# tenant config, change requests) and the HTTP ones are imported where first built: a relay or
-# a webhook receiver never loads the subscription records, a sweep or a relay never httpx.
+# tenant config, change requests, webhook endpoints and their deliveries, the outbox) and the
+# HTTP ones are imported where first built: a relay or a webhook receiver never loads the
+# subscription records, a sweep or a relay never httpx, a renewal never the delivery log.
 
 
 class Container:
@@ -96,10 +97,14 @@ class Container:
 
     @cached_property
     def removed_users(self) -> RemovedUsers:
+        from .adapters.dynamodb.removed_users import RemovedUsers
+
         return RemovedUsers()
 
     @cached_property
     def endpoints(self) -> Endpoints:
+        from .adapters.dynamodb.endpoints import Endpoints
+
         return Endpoints(self.settings.due_index_shards, self.settings.aws_region)
 
     @cached_property
@@ -112,6 +117,8 @@ class Container:
 
     @cached_property
     def delivery_log(self) -> DeliveryLog:
+        from .adapters.dynamodb.delivery_log import DeliveryLog
+
         return DeliveryLog()
 
     @cached_property
@@ -122,6 +129,8 @@ class Container:
 
     @cached_property
     def event_log(self) -> EventLog:
+        from .adapters.dynamodb.event_log import EventLog
+
         return EventLog()
 
     @cached_property
@@ -138,6 +147,8 @@ class Container:
 
     @cached_property
     def outbox(self) -> Outbox:
+        from .adapters.dynamodb.outbox import Outbox
+
         return Outbox(self.settings.due_index_shards)
 
     @cached_property

@@ -69,6 +69,12 @@ BATCH_UTILITY = (
 # An HTTP router: each webhook receiver has one route and answers it directly.
 ROUTER = ("aws_lambda_powertools.event_handler", "aws_lambda_powertools.utilities.data_classes")
 
+# Webhook endpoints, their delivery log, the outbox, the event log and removed users: the
+# relay, the merchant webhook, the catch-up and the APIs read them; a renewal or a sweep never.
+DELIVERY_SIDE = tuple(
+    f"bc_subscriptions.adapters.dynamodb.{name}"
+    for name in ("delivery_log", "endpoints", "event_log", "outbox", "removed_users")
+)
 # pydantic: its import alone costs a third of `import boto3`; the functions that only move
 # events and deliveries read their settings and messages without it, and the domain's records
 # (msgspec structs) leave it out of the workers and sweeps that only use them.
@@ -88,12 +94,12 @@ NOT_IMPORTED = {
     "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + BATCH_UTILITY + PYDANTIC,
     "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + PYDANTIC,
     "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS + REPLAY + BATCH_UTILITY + PYDANTIC,
-    "auth_expiry_sweep": CHANGE_TABLE + PLAN_GRANTS + PYDANTIC,
+    "auth_expiry_sweep": CHANGE_TABLE + PLAN_GRANTS + PYDANTIC + DELIVERY_SIDE,
     "app_lifecycle": ROUTER + PYDANTIC,
-    "renewal_worker": REPLAY + BATCH_UTILITY + PLAN_GRANTS + PYDANTIC,
-    "bc_webhook_worker": REPLAY + BATCH_UTILITY,
-    "entitlement_worker": BATCH_UTILITY + CUSTOM_FIELD_RULES + PYDANTIC,
-    "renewal_sweep": CUSTOM_FIELD_RULES + PYDANTIC,
+    "renewal_worker": REPLAY + BATCH_UTILITY + PLAN_GRANTS + PYDANTIC + DELIVERY_SIDE,
+    "bc_webhook_worker": REPLAY + BATCH_UTILITY + PYDANTIC + DELIVERY_SIDE,
+    "entitlement_worker": BATCH_UTILITY + CUSTOM_FIELD_RULES + PYDANTIC + DELIVERY_SIDE,
+    "renewal_sweep": CUSTOM_FIELD_RULES + PYDANTIC + DELIVERY_SIDE,
     **{
         name: SUBSCRIPTION_RECORDS + EVENT_RECORDS + INSTALL + DEAD_LETTERS + ROUTER + PYDANTIC
         for name in WEBHOOK_RECEIVERS
