@@ -26,8 +26,12 @@ SUBSCRIPTION_RECORDS = (
     "bc_subscriptions.adapters.dynamodb.api_budgets",
     "bc_subscriptions.ports.subscription_records",
 )
-# Dead letters: recorded by the functions that give up on a message, read by the ops API.
-DEAD_LETTERS = ("bc_subscriptions.ports.dead_letter_records",)
+# Dead letters: recorded by the functions that give up on a message (the merchant webhook only
+# on its last attempt, so it loads them then), read by the ops API.
+DEAD_LETTERS = (
+    "bc_subscriptions.ports.dead_letter_records",
+    "bc_subscriptions.services.dead_letters",
+)
 # Replaying deliveries: the admin API's redrive and replay routes, never a worker.
 REPLAY = ("bc_subscriptions.services.webhook_replay",)
 # The domain events (and the actors they name): built by the functions that change records,
@@ -93,7 +97,9 @@ WEBHOOK_RECEIVERS = (
 NOT_IMPORTED = {
     "outbox_relay": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + BATCH_UTILITY + PYDANTIC,
     "outbox_catch_up": SUBSCRIPTION_RECORDS + EVENT_RECORDS + DEAD_LETTERS + PYDANTIC,
-    "merchant_webhook": SUBSCRIPTION_RECORDS + EVENT_RECORDS + REPLAY + BATCH_UTILITY + PYDANTIC,
+    "merchant_webhook": (
+        SUBSCRIPTION_RECORDS + EVENT_RECORDS + REPLAY + BATCH_UTILITY + PYDANTIC + DEAD_LETTERS
+    ),
     "auth_expiry_sweep": CHANGE_TABLE + PLAN_GRANTS + PYDANTIC + DELIVERY_SIDE,
     "reconciliation_sweep": PYDANTIC + DELIVERY_SIDE,
     "app_lifecycle": ROUTER + PYDANTIC,

@@ -18,12 +18,12 @@ from standardwebhooks.webhooks import Webhook
 
 from ..domain.sealed_fields import opened_envelope
 from ..domain.webhook_retry import next_retry_delay, should_disable
-from ..ports.storage import DeadLetters, DeliveryAttempt, Endpoint
-from .dead_letters import record_webhook_failure
+from ..ports.storage import DeliveryAttempt, Endpoint
 
 if TYPE_CHECKING:
     from ..ports.clock import Clock
     from ..ports.queues import DeliveryQueue, SendResult, WebhookSender
+    from ..ports.storage import DeadLetters
     from .messages import DeliverWebhook
 
 
@@ -121,6 +121,9 @@ def _after_failure(
     retry_after = timedelta(seconds=sent.retry_after_s) if sent.retry_after_s else None
     delay = next_retry_delay(cmd.attempt, jitter=deps.jitter(), retry_after=retry_after)
     if delay is None:
+        # The last attempt only: most deliveries never load what records a dead letter.
+        from .dead_letters import record_webhook_failure
+
         deps.queue.dead_letter(cmd.to_json())
         record_webhook_failure(cmd, _last_error(sent), letters=deps.dead_letters, now=now)
         return "failed", None
