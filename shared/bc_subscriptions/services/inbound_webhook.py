@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import msgspec
 
+from ..domain.record import problem_at
 from .bc_signature import SignatureInvalid, verify_signature
 from .hook_headers import SECRET_HEADER, STORE_HEADER
 from .messages import ProcessBcWebhook
@@ -171,14 +172,8 @@ def _installed(store_hash: str, installs: InstallReader, accept_uninstalled: boo
     return install
 
 
-_MISSING = "Object missing required field `"
-
-
 def _problem(exc: msgspec.ValidationError, within: str) -> str:
     """`where: what` of a refused body, `where` a dotted path from `within` (or `body`)."""
-    what, _, path = str(exc).partition(" - at `$")
-    parts = [within, path.rstrip("`").lstrip(".")]
-    if what.startswith(_MISSING):
-        parts.append(what.removeprefix(_MISSING).rstrip("`"))
-    where = ".".join(p for p in parts if p)
-    return f"{where or 'body'}: {what}"
+    loc, why = problem_at(exc)
+    where = ".".join(str(part) for part in (within, *loc) if part != "")
+    return f"{where or 'body'}: {why}"
