@@ -1,10 +1,10 @@
 """OutboxCatchUpFunction: every 10 minutes, relay events the stream path has not relayed."""
 
-from dataclasses import asdict
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from msgspec.structs import asdict
 
 # Read on every invocation: loaded with the handler, not on its first call.
 import bc_subscriptions.adapters.dynamodb.endpoints

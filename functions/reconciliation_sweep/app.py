@@ -1,10 +1,10 @@
 """ReconciliationSweepFunction: every 15 minutes, catch up what BigCommerce's webhooks missed."""
 
-from dataclasses import asdict
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from msgspec.structs import asdict
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.pipeline_metrics import ORDERS_RECOVERED, RECONCILIATION_FAILED

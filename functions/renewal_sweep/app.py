@@ -1,10 +1,10 @@
 """RenewalSweepFunction: every 5 minutes, enqueue each due subscription cycle on RenewalQueue."""
 
-from dataclasses import asdict
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from msgspec.structs import asdict
 
 from bc_subscriptions.bootstrap import container
 from bc_subscriptions.entrypoints.pipeline_metrics import RENEWALS_DUE, STUCK_WORKFLOWS

@@ -18,6 +18,8 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import msgspec.structs
+
 from bc_subscriptions.adapters.dynamodb import keys
 from bc_subscriptions.adapters.memory import MemoryStore, MemoryUnitOfWork
 from bc_subscriptions.adapters.memory.store import Write
@@ -92,7 +94,7 @@ class MemoryEndpoints:
         with self._lock:
             found = self._rows.get((store_hash, endpoint_id))
             if found is not None and found.failing_since is None:
-                self._rows[(store_hash, endpoint_id)] = dataclasses.replace(
+                self._rows[(store_hash, endpoint_id)] = msgspec.structs.replace(
                     found, failing_since=_second(since)
                 )
 
@@ -100,7 +102,7 @@ class MemoryEndpoints:
         with self._lock:
             found = self._rows.get((store_hash, endpoint_id))
             if found is not None and found.failing_since is not None:
-                self._rows[(store_hash, endpoint_id)] = dataclasses.replace(
+                self._rows[(store_hash, endpoint_id)] = msgspec.structs.replace(
                     found, failing_since=None
                 )
 
@@ -112,7 +114,7 @@ class MemoryEndpoints:
             found = self._rows.get(key)
             if found is None or not found.enabled or found.event_seq != endpoint.event_seq:
                 return False
-            self._rows[key] = dataclasses.replace(
+            self._rows[key] = msgspec.structs.replace(
                 found,
                 enabled=False,
                 disabled_at=_second(now),
@@ -286,7 +288,7 @@ class MemoryDeadLetters:
             found = self.letters.get((store_hash, dead_letter_id))
             if found is None or found.redriven_at is not None:
                 return False
-            self.letters[(store_hash, dead_letter_id)] = dataclasses.replace(
+            self.letters[(store_hash, dead_letter_id)] = msgspec.structs.replace(
                 found, redriven_at=_second(at)
             )
             return True
@@ -295,7 +297,7 @@ class MemoryDeadLetters:
         with self._lock:
             found = self.letters.get((store_hash, dead_letter_id))
             if found is not None:
-                self.letters[(store_hash, dead_letter_id)] = dataclasses.replace(
+                self.letters[(store_hash, dead_letter_id)] = msgspec.structs.replace(
                     found, redriven_at=None
                 )
 
@@ -309,7 +311,7 @@ class MemoryReconCheckpoints:
 
     def put(self, checkpoint: ReconCheckpoint) -> None:
         end = checkpoint.window_end
-        self._rows[checkpoint.store_hash] = dataclasses.replace(
+        self._rows[checkpoint.store_hash] = msgspec.structs.replace(
             checkpoint, since=_second(checkpoint.since), window_end=_second(end) if end else None
         )
 

@@ -2,10 +2,10 @@
 matters to the soak: at least once, in any order, a failed message back after its visibility
 timeout on the business clock, dead-lettered after its queue's maxReceiveCount."""
 
-import dataclasses
 import random
 from datetime import timedelta
 
+import msgspec.structs
 import pytest
 
 from bc_subscriptions.adapters.clock import FixedClock
@@ -131,7 +131,7 @@ def test_the_outbox_lists_an_old_enough_event_until_it_is_marked_relayed() -> No
     # Given one committed event, and an outbox of one shard
     store = MemoryStore()
     event = StoredEvent("s1", "sub_1", 1, "evt_sub_1_1", "charge.succeeded", "{}")
-    event = dataclasses.replace(event, occurred_at=PINNED_START)
+    event = msgspec.structs.replace(event, occurred_at=PINNED_START)
     store.apply([Write(("SUB#s1#sub_1", "EVENT#1"), event, must_not_exist=True, event=event)])
     outbox = MemoryOutbox(store, shards=1)
     later = PINNED_START + timedelta(minutes=10)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import msgspec
 
 
 class SystemClock:
@@ -12,8 +13,7 @@ class SystemClock:
         return datetime.now(UTC).replace(microsecond=0)
 
 
-@dataclass
-class FixedClock:
+class FixedClock(msgspec.Struct):
     """A clock tests move by hand."""
 
     current: datetime
@@ -25,8 +25,7 @@ class FixedClock:
         self.current += delta
 
 
-@dataclass
-class ShiftedClock:
+class ShiftedClock(msgspec.Struct):
     """System time plus an offset in seconds read from a file, so every local process agrees."""
 
     offset_file: Path

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
@@ -297,8 +296,7 @@ class HasActors(Protocol):
     def actors_in_force(self) -> tuple[Actor, ...]: ...
 
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(msgspec.Struct, frozen=True):
     """Who asks: the merchant (no customer id), who may do anything, or one shopper."""
 
     customer_id: int | None = None

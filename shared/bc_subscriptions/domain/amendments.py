@@ -8,7 +8,6 @@ records `subscription.updated` with what it returns; an amendment's own refusals
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -55,8 +54,7 @@ def line_index(sub: Subscription, product_id: int) -> int:
     raise ProductNotSubscribed(product_id)
 
 
-@dataclass(frozen=True)
-class QuantityAmendment:
+class QuantityAmendment(msgspec.Struct, frozen=True):
     """The line of `product_id` renews `quantity` units."""
 
     product_id: int
@@ -74,8 +72,7 @@ class QuantityAmendment:
         return {"product_id": self.product_id, "quantity": [before, self.quantity]}
 
 
-@dataclass(frozen=True)
-class VariantAmendment:
+class VariantAmendment(msgspec.Struct, frozen=True):
     """The line of `product_id` renews another variant at `price_ex_tax` (the catalog's at
     swap time, locked from then on). The tax-inclusive price keeps the line's tax ratio, as
     the catalog's price carries no tax; options chosen for the old variant are dropped."""
@@ -108,8 +105,7 @@ class VariantAmendment:
         }
 
 
-@dataclass(frozen=True)
-class CadenceAmendment:
+class CadenceAmendment(msgspec.Struct, frozen=True):
     """The new cadence counts from the next renewal, whose date does not move.
 
     `option` is (product id, cadence option id, the new cadence's option value id): that
@@ -143,8 +139,7 @@ class CadenceAmendment:
         return {"cadence": [before, self.cadence.label]}
 
 
-@dataclass(frozen=True)
-class AddressAmendment:
+class AddressAmendment(msgspec.Struct, frozen=True):
     """Renewals ship here; fields not given stay as they were."""
 
     address: dict[str, str]
@@ -157,8 +152,7 @@ class AddressAmendment:
         return {"shipping_address": sorted(self.address)}
 
 
-@dataclass(frozen=True)
-class ContractAmendment:
+class ContractAmendment(msgspec.Struct, frozen=True):
     """The merchant sets (or, with None, removes) the subscription's own contract term; its
     cancels are then guarded by it instead of by the store's."""
 

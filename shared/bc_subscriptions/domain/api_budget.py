@@ -8,7 +8,8 @@ The engine takes only its tenant-configured share of the REST quota and paces it
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+import msgspec
 
 REST_WINDOW_S = 30.0
 # Requests per window by plan (BigCommerce's published table; Enterprise is per contract).
@@ -28,8 +29,7 @@ MAX_DELAY_S = 900
 LOW_WATER_SHARE = 0.05
 
 
-@dataclass(frozen=True)
-class ApiBudget:
+class ApiBudget(msgspec.Struct, frozen=True):
     """What the engine may spend at one store."""
 
     rest_quota: int = DEFAULT_REST_QUOTA

@@ -9,13 +9,13 @@ will not sell it again.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from .plan import ONE_TIME_VALUES, Plan
 
 
-@dataclass(frozen=True)
-class CadenceValue:
+class CadenceValue(msgspec.Struct, frozen=True):
     """One option value to send; `value_id` None asks BigCommerce for a new value."""
 
     value_id: int | None

@@ -26,9 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from .actors import (
     MAY_CHANGE_CARD_IF_ALLOWED,
@@ -71,8 +72,7 @@ REQUESTABLE = frozenset(
 _RANK = (Role.ORG_ADMIN, Role.OWNER, Role.MANAGER, Role.PAYER, Role.BENEFICIARY)
 
 
-@dataclass(frozen=True)
-class CompanySeat:
+class CompanySeat(msgspec.Struct, frozen=True):
     """One customer's place in one company, as B2B Edition said when they called."""
 
     customer_id: int

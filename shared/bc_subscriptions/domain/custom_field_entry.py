@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from .custom_fields import (
     CustomFieldDefinition,
@@ -33,13 +34,12 @@ _TRUE = frozenset({"yes", "true", "on", "1"})
 _FALSE = frozenset({"no", "false", "off", "0"})
 
 
-@dataclass(frozen=True)
-class CustomFieldsAmendment:
+class CustomFieldsAmendment(msgspec.Struct, frozen=True):
     """The subscription's values become `values` (already validated against the store's
     definitions). The event names the fields that changed, not their values: a subscriber
     reads their subscription's events, and some fields are not theirs to see."""
 
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = msgspec.field(default_factory=dict)
 
     def check(self, sub: Subscription) -> None:
         return None

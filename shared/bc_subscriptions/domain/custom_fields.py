@@ -15,11 +15,12 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
+
+import msgspec
 
 from .custom_field_patterns import UnsafePattern, checked_pattern
 from .errors import DomainError
@@ -53,8 +54,7 @@ class FieldType(StrEnum):
     JSON = "json"
 
 
-@dataclass(frozen=True)
-class FieldError:
+class FieldError(msgspec.Struct, frozen=True):
     """One value refused: the field's key, a machine-readable code, and why."""
 
     key: str

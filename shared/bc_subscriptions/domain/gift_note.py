@@ -15,8 +15,9 @@ order then starts an ordinary subscription (the capture cannot answer the shoppe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
+
+import msgspec
 
 _LINE = re.compile(r"^\s*gift-(recipient|first-delivery)\s*:\s*(.*?)\s*$", re.I | re.M)
 _EMAIL = re.compile(r"[^@\s,]+@[^@\s,]+\.[^@\s,]+")
@@ -31,8 +32,7 @@ class InvalidGiftNote(ValueError):
         self.code = code
 
 
-@dataclass(frozen=True)
-class GiftNote:
+class GiftNote(msgspec.Struct, frozen=True):
     recipient_email: str
     # The first delivery (the checkout's own cycle) at the start of this day, UTC.
     first_delivery_at: datetime | None = None

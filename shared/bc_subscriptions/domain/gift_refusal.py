@@ -3,9 +3,10 @@ alone, and the merchant hears why in a code (never the recipient's email or the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from . import events as ev
 
@@ -18,8 +19,7 @@ RECIPIENT_NOT_A_CUSTOMER = "recipient_not_a_customer"
 RECIPIENT_IS_BUYER = "recipient_is_buyer"
 
 
-@dataclass(frozen=True)
-class GiftRefusal:
+class GiftRefusal(msgspec.Struct, frozen=True):
     """A gift the order's comments named that capture refused; `reason` is a code."""
 
     reason: str

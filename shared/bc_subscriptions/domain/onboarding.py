@@ -4,9 +4,10 @@ the service gathered (hooks, plans, capture, endpoints, test mode). Pure: no I/O
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+import msgspec
 
 
 class CheckState(StrEnum):
@@ -16,18 +17,16 @@ class CheckState(StrEnum):
     UNKNOWN = "unknown"  # could not be read now, or nothing to judge by yet
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(msgspec.Struct, frozen=True):
     """One item: `code` says why it is in its state; `facts` are what the page shows."""
 
     key: str
     state: CheckState
     code: str
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class HookFact:
+class HookFact(msgspec.Struct, frozen=True):
     scope: str
     destination: str
     is_active: bool

@@ -8,25 +8,24 @@ consignment's cost the share its lines had of the consignment's value, so two su
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+
+import msgspec
 
 CENT = Decimal("0.01")
 
 
-@dataclass(frozen=True)
-class Consignment:
+class Consignment(msgspec.Struct, frozen=True):
     """One shipping consignment of the checkout: its address (with `shipping_method`), its
     cost, and the value of each line it carried (line id -> line total)."""
 
     address: dict[str, str]
     cost_ex_tax: Decimal
     cost_inc_tax: Decimal
-    line_totals: dict[int, Decimal] = field(default_factory=dict)
+    line_totals: dict[int, Decimal] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ShipTo:
+class ShipTo(msgspec.Struct, frozen=True):
     addresses: list[dict[str, str]]
     cost_ex_tax: Decimal = Decimal("0")
     cost_inc_tax: Decimal = Decimal("0")

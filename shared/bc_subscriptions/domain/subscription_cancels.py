@@ -8,10 +8,11 @@ the caller saves it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from . import events as ev
 from .errors import DomainError
@@ -113,8 +114,7 @@ def cancel_as_scheduled(sub: Subscription, now: datetime) -> None:
     sub.record_event(ev.SUBSCRIPTION_CANCELLED, now, data)
 
 
-@dataclass(frozen=True)
-class _CancelWithdrawal:
+class _CancelWithdrawal(msgspec.Struct, frozen=True):
     """An amendment: the scheduled cancel is dropped, so the next renewal happens after all."""
 
     def check(self, sub: Subscription) -> None:

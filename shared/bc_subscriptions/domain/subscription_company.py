@@ -3,9 +3,10 @@ place in the hierarchy, is no longer what was recorded. A move is an amendment l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from .record import to_data
 
@@ -14,8 +15,7 @@ if TYPE_CHECKING:
     from .subscription import Subscription
 
 
-@dataclass(frozen=True)
-class CompanyMove:
+class CompanyMove(msgspec.Struct, frozen=True):
     """The subscription belongs to `company` (None: to no company) from now on."""
 
     company: CompanyMembership | None

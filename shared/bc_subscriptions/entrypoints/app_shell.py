@@ -11,10 +11,11 @@ import hashlib
 import html
 import json
 import mimetypes
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from .http_api import Reply, error, reply
 
@@ -22,8 +23,7 @@ ASSET_PREFIX = "/app/assets/"
 BUNDLE = ("admin.js", "storefront.js")
 
 
-@dataclass(frozen=True)
-class Asset:
+class Asset(msgspec.Struct, frozen=True):
     body: str
     content_type: str
     digest: str

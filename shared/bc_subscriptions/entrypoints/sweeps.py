@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 
 class InvalidSweepInvocation(ValueError):
@@ -20,8 +21,7 @@ def _text(event: Mapping[str, Any], name: str) -> str:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class SweepInvocation:
+class SweepInvocation(msgspec.Struct, frozen=True):
     schedule: str
     scheduled_time: datetime
     execution_id: str

@@ -9,24 +9,23 @@ id derived from that source, so the same order can never debit one grant twice.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
+
+import msgspec
 
 if TYPE_CHECKING:
     from ..domain.allotments import AllotmentDebit, AllotmentGrant
 
 
-@dataclass(frozen=True)
-class GrantRecord:
+class GrantRecord(msgspec.Struct, frozen=True):
     """A grant as read, with the version a change of it must still find."""
 
     grant: AllotmentGrant
     version: int
 
 
-@dataclass(frozen=True)
-class GrantChange:
+class GrantChange(msgspec.Struct, frozen=True):
     """One transaction: the grant (new when `version` is None), at most one debit added
     (must not exist yet) and at most one debit saved (a reversal)."""
 
@@ -36,14 +35,12 @@ class GrantChange:
     saved_debit: AllotmentDebit | None = None
 
 
-@dataclass(frozen=True)
-class GrantPage:
+class GrantPage(msgspec.Struct, frozen=True):
     grants: list[AllotmentGrant]
     cursor: str | None
 
 
-@dataclass(frozen=True)
-class GrantDue:
+class GrantDue(msgspec.Struct, frozen=True):
     """A row of the sparse refresh index: a grant whose next period has begun."""
 
     store_hash: str

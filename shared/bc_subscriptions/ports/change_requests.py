@@ -4,9 +4,10 @@ indexes: the store's queue of pending requests and the cross-store expiry index.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
+
+import msgspec
 
 from .storage import UnitOfWork
 
@@ -32,14 +33,12 @@ class ChangeRequestUnitOfWork(UnitOfWork, Protocol):
     change_requests: ChangeRequestRepository
 
 
-@dataclass(frozen=True)
-class PendingRequestPage:
+class PendingRequestPage(msgspec.Struct, frozen=True):
     requests: list[ChangeRequest]
     cursor: str | None
 
 
-@dataclass(frozen=True)
-class ExpiringRequest:
+class ExpiringRequest(msgspec.Struct, frozen=True):
     """One row of the expiry index: a pending request whose expiry time has come."""
 
     store_hash: str

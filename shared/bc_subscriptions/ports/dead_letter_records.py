@@ -6,12 +6,12 @@ Imported through `ports.storage`, which loads each group of records only when it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
+import msgspec
 
-@dataclass(frozen=True)
-class DeadLetter:
+
+class DeadLetter(msgspec.Struct, frozen=True):
     """A message given up on (its queue's dead-letter queue holds it), recorded under its
     store so the merchant sees only their own: `renewal` or `webhook_delivery`."""
 
@@ -29,7 +29,6 @@ class DeadLetter:
     redriven_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class DeadLetterPage:
+class DeadLetterPage(msgspec.Struct, frozen=True):
     items: list[DeadLetter]
     cursor: str | None

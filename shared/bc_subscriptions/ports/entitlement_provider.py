@@ -7,12 +7,12 @@ server can stand behind the same interface later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
+import msgspec
 
-@dataclass(frozen=True)
-class CustomerGroup:
+
+class CustomerGroup(msgspec.Struct, frozen=True):
     id: int
     name: str
 

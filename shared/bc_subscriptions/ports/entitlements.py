@@ -9,16 +9,16 @@ grace. The sweep reads only that list, so it costs what is outstanding, not what
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
+
+import msgspec
 
 if TYPE_CHECKING:
     from ..domain.entitlements import Entitlement, GroupLedger
 
 
-@dataclass(frozen=True)
-class WorkItem:
+class WorkItem(msgspec.Struct, frozen=True):
     """Something outstanding: a customer's ledger to apply, or a subscription's revocation
     due at `due_at`. Written with the change that made it; cleared once done."""
 

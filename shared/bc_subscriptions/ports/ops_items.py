@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+import msgspec
 
-@dataclass(frozen=True)
-class OpsItem:
+
+class OpsItem(msgspec.Struct, frozen=True):
     """One recorded ops event as the operator reads it; `id` is unique within the store."""
 
     id: str
@@ -17,8 +17,7 @@ class OpsItem:
     data: dict[str, object]
 
 
-@dataclass(frozen=True)
-class OpsItemPage:
+class OpsItemPage(msgspec.Struct, frozen=True):
     items: list[OpsItem]
     cursor: str | None  # pass back for the next (older) page; None: nothing older
 

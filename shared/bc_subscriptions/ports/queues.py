@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+import msgspec
 
 
 class MessageQueue(Protocol):
@@ -13,8 +14,7 @@ class MessageQueue(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class SendResult:
+class SendResult(msgspec.Struct, frozen=True):
     """What one POST to a merchant endpoint came to; `status` is None when no answer came."""
 
     status: int | None

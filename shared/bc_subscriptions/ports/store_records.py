@@ -6,12 +6,12 @@ Imported through `ports.storage`, which loads each group of records only when it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
+import msgspec
 
-@dataclass(frozen=True)
-class DueSubscription:
+
+class DueSubscription(msgspec.Struct, frozen=True):
     """One row of the sparse due index: enough to enqueue a renewal without reading the record."""
 
     store_hash: str
@@ -20,8 +20,7 @@ class DueSubscription:
     due_at: datetime
 
 
-@dataclass(frozen=True)
-class AuthorizationDue:
+class AuthorizationDue(msgspec.Struct, frozen=True):
     """One row of the sparse AuthExpiryIndex: a charge whose authorization needs a look."""
 
     store_hash: str
@@ -30,8 +29,7 @@ class AuthorizationDue:
     location_id: str | None = None  # a delivery location's own charge of the cycle
 
 
-@dataclass(frozen=True)
-class Install:
+class Install(msgspec.Struct, frozen=True):
     """An installed store; secrets stay encrypted here and are decrypted by the vault."""
 
     store_hash: str
@@ -43,8 +41,7 @@ class Install:
     store_id: str | None = None
 
 
-@dataclass(frozen=True)
-class ReconCheckpoint:
+class ReconCheckpoint(msgspec.Struct, frozen=True):
     """Where a store's order reconciliation stands: orders modified since `since` are seen.
 
     While a window (since, window_end] is paged through, `page` is the next page to read.
@@ -56,8 +53,7 @@ class ReconCheckpoint:
     page: int = 1
 
 
-@dataclass(frozen=True)
-class ParkedDelivery:
+class ParkedDelivery(msgspec.Struct, frozen=True):
     """A BigCommerce delivery whose processing failed; reconciliation retries it."""
 
     store_hash: str

@@ -6,9 +6,10 @@ Imported through `ports.storage`, which loads each group of records only when it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+import msgspec
 
 if TYPE_CHECKING:
     from ..domain.charge import Charge
@@ -17,8 +18,7 @@ if TYPE_CHECKING:
     from .store_records import DueSubscription
 
 
-@dataclass(frozen=True)
-class OrderLink:
+class OrderLink(msgspec.Struct, frozen=True):
     """Links a BigCommerce order to what we made of it (origin of subscriptions or a renewal)."""
 
     store_hash: str
@@ -30,8 +30,7 @@ class OrderLink:
     location_id: str | None = None
 
 
-@dataclass(frozen=True)
-class CustomerLink:
+class CustomerLink(msgspec.Struct, frozen=True):
     """A subscription filed under its customer, with the stored instrument it renews with.
 
     Instruments belong to the customer: a card change finds every subscription to update here.
@@ -43,8 +42,7 @@ class CustomerLink:
     instrument_token: str | None
 
 
-@dataclass(frozen=True)
-class CachedPlan:
+class CachedPlan(msgspec.Struct, frozen=True):
     """A product's plan as last read from its metafield: none, valid, or invalid (with why)."""
 
     product_id: int
@@ -53,8 +51,7 @@ class CachedPlan:
     refreshed_at: datetime | None
 
 
-@dataclass(frozen=True)
-class OpsEvent:
+class OpsEvent(msgspec.Struct, frozen=True):
     """Something the merchant's operator must look at (not a merchant webhook event)."""
 
     store_hash: str
@@ -63,16 +60,14 @@ class OpsEvent:
     occurred_at: datetime
 
 
-@dataclass(frozen=True)
-class SubscriptionPage:
+class SubscriptionPage(msgspec.Struct, frozen=True):
     """One page of a store's subscriptions; `cursor` reads the next page (None: no more)."""
 
     subscriptions: list[Subscription]
     cursor: str | None
 
 
-@dataclass(frozen=True)
-class OverdueRenewal:
+class OverdueRenewal(msgspec.Struct, frozen=True):
     """A row of the store's due index whose due time has passed, with the subscription and
     the cycle's charge as they are now (no charge: no worker ever claimed the cycle)."""
 
@@ -81,7 +76,6 @@ class OverdueRenewal:
     charge: Charge | None
 
 
-@dataclass(frozen=True)
-class OverduePage:
+class OverduePage(msgspec.Struct, frozen=True):
     items: list[OverdueRenewal]
     cursor: str | None

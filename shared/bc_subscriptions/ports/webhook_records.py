@@ -6,9 +6,10 @@ Imported through `ports.storage`, which loads each group of records only when it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ..domain.timestamps import iso_timestamp
 
@@ -16,8 +17,7 @@ if TYPE_CHECKING:
     from ..domain.events import DomainEvent
 
 
-@dataclass(frozen=True)
-class StoredEvent:
+class StoredEvent(msgspec.Struct, frozen=True):
     """An event as the outbox holds it: the merchant-facing envelope, ready to deliver."""
 
     store_hash: str
@@ -31,8 +31,7 @@ class StoredEvent:
     grant_id: str | None = None  # an allotment grant's event (see `keys.event_key`)
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(msgspec.Struct, frozen=True):
     """A merchant's webhook destination; `secret_ciphertext` holds the `whsec_` signing secret."""
 
     store_hash: str
@@ -84,8 +83,7 @@ class Endpoint:
         )
 
 
-@dataclass(frozen=True)
-class DeliveryAttempt:
+class DeliveryAttempt(msgspec.Struct, frozen=True):
     """One POST of one event to one endpoint, as the delivery log keeps it."""
 
     store_hash: str

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal
@@ -37,8 +36,7 @@ class LinkState(StrEnum):
     INVALID = "invalid"
 
 
-@dataclass(frozen=True)
-class LinkCheck:
+class LinkCheck(msgspec.Struct, frozen=True):
     state: LinkState
     subscription: Subscription | None = None
     link: ActionLink | None = None

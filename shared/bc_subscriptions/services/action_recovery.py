@@ -8,7 +8,6 @@ link in the same transaction as the choice, so of two posts only one changes any
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -31,21 +30,18 @@ class DeclinedInstrument(DomainError):
     code = "declined_instrument"
 
 
-@dataclass(frozen=True)
-class CardChoice:
+class CardChoice(msgspec.Struct, frozen=True):
     instrument: StoredInstrument
     usable: bool
     why_not: str = ""  # "expired" or "declined" when not usable
 
 
-@dataclass(frozen=True)
-class ActionView:
+class ActionView(msgspec.Struct, frozen=True):
     check: LinkCheck
-    cards: list[CardChoice] = field(default_factory=list)
+    cards: list[CardChoice] = msgspec.field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class ActionDone:
+class ActionDone(msgspec.Struct, frozen=True):
     state: LinkState  # OPEN when this post did it; otherwise why nothing changed
     subscription: Subscription | None = None
     retried_cycle: int | None = None

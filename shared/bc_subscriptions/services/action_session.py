@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+import msgspec
 
 from .jwt_tokens import InvalidToken, check_lifetime, sign, verified_claims
 
@@ -23,8 +24,7 @@ class InvalidGuestSession(InvalidToken):
     pass
 
 
-@dataclass(frozen=True)
-class GuestSession:
+class GuestSession(msgspec.Struct, frozen=True):
     store_hash: str
     subscription_id: str
     link_sha256: str  # the link this session was opened with

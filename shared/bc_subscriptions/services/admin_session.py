@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, TypeGuard
+
+import msgspec
 
 from .jwt_tokens import InvalidToken, check_lifetime, sign, verified_claims
 
@@ -35,8 +36,7 @@ class InvalidSession(InvalidToken):
     """The session did not verify; `code` is the machine-readable reason."""
 
 
-@dataclass(frozen=True)
-class AdminSession:
+class AdminSession(msgspec.Struct, frozen=True):
     store_hash: str
     user_id: int
     issued_at: int = 0  # epoch seconds
@@ -45,8 +45,7 @@ class AdminSession:
     expires_at: int = 0
 
 
-@dataclass(frozen=True)
-class RenewedSession:
+class RenewedSession(msgspec.Struct, frozen=True):
     token: str
     expires_at: int
 

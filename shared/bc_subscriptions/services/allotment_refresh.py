@@ -7,10 +7,11 @@ changes nothing; what a run leaves (time or budget ran out, a store failed) stay
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ..observability import logger
 from .allotments import AllotmentDeps, refresh_grant
@@ -19,8 +20,7 @@ if TYPE_CHECKING:
     from ..ports.allotment_storage import AllotmentDueReader
 
 
-@dataclass(frozen=True)
-class RefreshSweepResult:
+class RefreshSweepResult(msgspec.Struct, frozen=True):
     grants: int  # grants refreshed
     periods: int  # periods started (a late grant starts several)
     complete: bool

@@ -8,10 +8,11 @@ write goes through `write_grant`, the one place a rule about the grant as a whol
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import msgspec
 
 from ..domain.allotments import (
     AllotmentDebit,
@@ -56,8 +57,7 @@ class CustomerNotInStore(DomainError):
         super().__init__(f"customer {customer_id} is not a customer of this store")
 
 
-@dataclass(frozen=True)
-class NewGrant:
+class NewGrant(msgspec.Struct, frozen=True):
     """What a merchant (or a plan) grants; validated by the domain model when built."""
 
     customer_id: int
@@ -72,11 +72,10 @@ class NewGrant:
     product_ids: tuple[int, ...] = ()
     reason: str = ""
     subscription_id: str | None = None
-    custom_fields: dict[str, Any] = field(default_factory=dict)
+    custom_fields: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class AllotmentDeps:
+class AllotmentDeps(msgspec.Struct, frozen=True):
     grants: AllotmentRepository
     clock: Clock
     new_id: Callable[[str], str]  # prefix -> a new unique id
@@ -84,8 +83,7 @@ class AllotmentDeps:
     custom_fields: Callable[[str], list[CustomFieldDefinition]]
 
 
-@dataclass(frozen=True)
-class DebitOutcome:
+class DebitOutcome(msgspec.Struct, frozen=True):
     grant: AllotmentGrant
     debit: AllotmentDebit | None  # None: nothing was available to debit
     duplicate: bool = False  # this source had debited the grant already: nothing changed

@@ -4,9 +4,10 @@ remove a user (their admin sessions stop)."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
+
+from msgspec.structs import replace
 
 from ..ports.storage import Install
 from .install_store import Encrypter, InstallResult, install_store

@@ -14,9 +14,10 @@ Each is handled by the same exactly-once capture/void as the webhooks.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
+
+import msgspec
 
 from ..domain.authorization import AuthState
 from ..observability import logger
@@ -34,10 +35,9 @@ class AuthorizationIndex(Protocol):
     def due(self, now: datetime) -> Iterator[AuthorizationDue]: ...
 
 
-@dataclass
-class SweepResult:
+class SweepResult(msgspec.Struct):
     seen: int = 0
-    outcomes: dict[str, int] = field(default_factory=dict)
+    outcomes: dict[str, int] = msgspec.field(default_factory=dict)
 
 
 def sweep_authorizations(

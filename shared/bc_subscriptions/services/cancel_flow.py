@@ -21,10 +21,11 @@ has such a period end (`cancel_at_period_end_unavailable`), and one at a time
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
 
 from ..domain.errors import DomainError
 from ..domain.lifecycle import Command, resolve
@@ -68,8 +69,7 @@ class CancelRoutedToLegal(ContractNoticePeriod):
     code = "cancel_routed_to_legal"
 
 
-@dataclass(frozen=True)
-class Cancelled:
+class Cancelled(msgspec.Struct, frozen=True):
     subscription: Subscription
     # What the shopper owes for cancelling early (in the subscription's currency), or None.
     early_cancel_fee: Decimal | None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -55,18 +54,16 @@ class PlanLookup(Protocol):
     ) -> dict[int, Plan]: ...
 
 
-@dataclass(frozen=True)
-class Gift:
+class Gift(msgspec.Struct, frozen=True):
     """Who a checkout's gift is for (a customer of the same store) and when it first ships."""
 
     recipient_id: int
     first_delivery_at: datetime | None
 
 
-@dataclass(frozen=True)
-class CaptureResult:
+class CaptureResult(msgspec.Struct, frozen=True):
     outcome: str  # created | already_captured | own_renewal | not_paid | no_subscription_lines
-    subscription_ids: tuple[str, ...] = field(default_factory=tuple)
+    subscription_ids: tuple[str, ...] = msgspec.field(default_factory=tuple)
 
 
 def capture_from_order(

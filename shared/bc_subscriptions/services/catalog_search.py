@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 if TYPE_CHECKING:
     from ..ports.bigcommerce import CatalogProduct, CatalogSearch
@@ -12,8 +13,7 @@ if TYPE_CHECKING:
 MAX_RESULTS = 50
 
 
-@dataclass(frozen=True)
-class CatalogMatch:
+class CatalogMatch(msgspec.Struct, frozen=True):
     """A product found, and what our plan cache knows of its plan (None: never read yet)."""
 
     product: CatalogProduct

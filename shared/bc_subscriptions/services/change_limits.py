@@ -9,8 +9,9 @@ with the seconds until the window ends, and nothing is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
+
+import msgspec
 
 WINDOW = timedelta(hours=1)
 # Per subscription and hour: a shopper's changes (pause, resume, skip, quantity, address,
@@ -30,8 +31,7 @@ class RateLimited(Exception):
         self.retry_after_s = retry_after_s
 
 
-@dataclass(frozen=True)
-class ChangeLimit:
+class ChangeLimit(msgspec.Struct, frozen=True):
     key: str
     limit: int
     window: timedelta = WINDOW

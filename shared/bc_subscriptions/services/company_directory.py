@@ -7,9 +7,10 @@ store. So both are kept for the store's `company_cache_minutes`, and `refresh` d
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ..domain.company import CompanyMembership
 from ..ports.b2b_edition import B2BEdition, B2BNotEnabled, CompanyBuyer, CompanyNode, PaymentTerms
@@ -18,17 +19,15 @@ if TYPE_CHECKING:
     from ..ports.clock import Clock
 
 
-@dataclass
-class _Entry:
+class _Entry(msgspec.Struct):
     value: object
     until: datetime
 
 
-@dataclass
-class CompanyDirectory:
+class CompanyDirectory(msgspec.Struct):
     b2b: B2BEdition
     clock: Clock
-    _cache: dict[tuple[str, str, int], _Entry] = field(default_factory=dict)
+    _cache: dict[tuple[str, str, int], _Entry] = msgspec.field(default_factory=dict)
 
     def buyer(self, store_hash: str, customer_id: int, ttl: timedelta) -> CompanyBuyer | None:
         """The customer's company buyer record; None when they buy for no company, or the

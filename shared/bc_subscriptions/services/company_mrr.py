@@ -10,10 +10,11 @@ trialing subscriptions bring in nothing this month.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ..domain.company import monthly
 from ..domain.lifecycle import Status
@@ -33,16 +34,14 @@ class CompanyNotFound(Exception):
     """No such company in the store's B2B Edition (or the store has none)."""
 
 
-@dataclass(frozen=True)
-class CompanyFigure:
+class CompanyFigure(msgspec.Struct, frozen=True):
     company_id: int
     parent_company_id: int | None
     subscriptions: int
     mrr: dict[str, Decimal]  # per currency
 
 
-@dataclass(frozen=True)
-class CompanyMrr:
+class CompanyMrr(msgspec.Struct, frozen=True):
     company_id: int
     own: CompanyFigure
     total: dict[str, Decimal]  # the company and all its descendants, per currency

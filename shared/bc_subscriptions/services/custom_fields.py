@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -156,8 +155,7 @@ def plan_with_custom_fields(
     return msgspec.structs.replace(plan, custom_fields=values)
 
 
-@dataclass(frozen=True)
-class CustomFieldValues:
+class CustomFieldValues(msgspec.Struct, frozen=True):
     """A subscription's values and the definitions they answer to, as the caller may see
     them: a subscriber is shown only fields `visible_to_subscriber`."""
 

@@ -8,8 +8,9 @@ app's client secret, `aud` is the app's client id, it lives 15 minutes and names
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 from .jwt_tokens import InvalidToken, check_lifetime, verified_claims
 
@@ -18,8 +19,7 @@ class InvalidCustomerToken(InvalidToken):
     """The shopper's token did not verify; `code` is the machine-readable reason."""
 
 
-@dataclass(frozen=True)
-class Shopper:
+class Shopper(msgspec.Struct, frozen=True):
     store_hash: str
     customer_id: int
 

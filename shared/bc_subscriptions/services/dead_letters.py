@@ -15,10 +15,10 @@ delivery is replayed to its endpoint with the same `webhook-id`.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from msgspec.structs import replace
 from ulid import ULID
 
 from ..ports.storage import DeadLetter, DeadLetterPage, DeadLetters, Install

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from ..domain import events as ev
 from ..domain.lifecycle import Status
@@ -32,15 +33,13 @@ if TYPE_CHECKING:
 _ENDED = frozenset({Status.CANCELLED, Status.EXPIRED})
 
 
-@dataclass(frozen=True)
-class Locations:
+class Locations(msgspec.Struct, frozen=True):
     locations: list[DeliveryLocation]
     # The first cycle a change made now would reach.
     applies_from_cycle: int
 
 
-@dataclass(frozen=True)
-class LocationChange:
+class LocationChange(msgspec.Struct, frozen=True):
     location: DeliveryLocation
     applies_from_cycle: int
 

@@ -7,10 +7,12 @@ import base64
 import secrets
 import socket
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlparse
+
+import msgspec
+from msgspec.structs import replace
 
 from ..domain.events import EVENT_TYPES
 from ..domain.public_address import is_public_address
@@ -47,8 +49,7 @@ class SecretWriter(Protocol):
     def encrypt(self, store_hash: str, plaintext: str) -> str: ...
 
 
-@dataclass(frozen=True)
-class EndpointSecret:
+class EndpointSecret(msgspec.Struct, frozen=True):
     endpoint: Endpoint
     secret: str  # shown once to the merchant; stored only encrypted
 
@@ -115,8 +116,7 @@ def rotate_secret(
     return EndpointSecret(rotated, secret)
 
 
-@dataclass(frozen=True)
-class ReplayOffer:
+class ReplayOffer(msgspec.Struct, frozen=True):
     """What a re-enabled endpoint missed: replay this range to catch it up."""
 
     since: datetime

@@ -11,7 +11,6 @@ once and the renewal workflow places its order (charged, or invoiced) exactly on
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
@@ -42,8 +41,7 @@ class EnrollmentRefused(DomainError):
         self.code = code
 
 
-@dataclass(frozen=True)
-class Enrollment:
+class Enrollment(msgspec.Struct, frozen=True):
     customer_id: int
     product_id: int
     quantity: int
@@ -58,8 +56,7 @@ class Enrollment:
     currency: str = "USD"
 
 
-@dataclass(frozen=True)
-class EnrollmentDeps:
+class EnrollmentDeps(msgspec.Struct, frozen=True):
     uow: Callable[[], UnitOfWork]
     bc: BigCommerce
     companies: CompanyDirectory

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ..domain.entitlement_moves import current_holder
 from ..domain.entitlements import Entitlement, GroupLedger, entitlement_holder
@@ -15,8 +16,7 @@ if TYPE_CHECKING:
     from ..ports.storage import UnitOfWork
 
 
-@dataclass(frozen=True)
-class SubscriptionEntitlements:
+class SubscriptionEntitlements(msgspec.Struct, frozen=True):
     subscription_id: str
     holder_customer_id: int
     entitlements: list[Entitlement]

@@ -15,9 +15,10 @@ Two steps, each safe to repeat:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
+
+import msgspec
 
 from ..domain import events as ev
 from ..domain.entitlement_moves import current_holder
@@ -71,8 +72,7 @@ class PlanSource(Protocol):
     ) -> dict[int, Plan]: ...
 
 
-@dataclass(frozen=True)
-class EntitlementDeps:
+class EntitlementDeps(msgspec.Struct, frozen=True):
     uow: Callable[[], UnitOfWork]
     repo: Callable[[UnitOfWork], EntitlementRepository]
     work: EntitlementWork
@@ -82,8 +82,7 @@ class EntitlementDeps:
     clock: Clock
 
 
-@dataclass
-class SweepResult:
+class SweepResult(msgspec.Struct):
     applied: int = 0
     revoked: int = 0
     failed: int = 0

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
+
+import msgspec
 
 from ..ports.storage import Install
 from .hook_headers import hook_headers
@@ -42,8 +43,7 @@ class Encrypter(Protocol):
     def encrypt(self, store_hash: str, plaintext: str) -> str: ...
 
 
-@dataclass(frozen=True)
-class InstallResult:
+class InstallResult(msgspec.Struct, frozen=True):
     store_hash: str
     hooks_created: int
     hooks_reused: int
@@ -80,8 +80,7 @@ def install_store(
     return InstallResult(store_hash, hooks.created, hooks.updated, script)
 
 
-@dataclass(frozen=True)
-class HookRepair:
+class HookRepair(msgspec.Struct, frozen=True):
     created: int = 0
     updated: int = 0  # re-activated, or given the current headers
     intact: int = 0

@@ -7,8 +7,9 @@ not expose a gateway's authorize-or-capture setting, only what the gateway did.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+import msgspec
 
 from ..domain import onboarding as checks
 from ..observability import logger
@@ -30,8 +31,7 @@ class EndpointList(Protocol):
     def list(self, store_hash: str) -> list[Endpoint]: ...
 
 
-@dataclass(frozen=True)
-class Checklist:
+class Checklist(msgspec.Struct, frozen=True):
     checks: list[checks.Check]
     sample_order_id: int | None  # the checkout order capture and test mode were judged by
 

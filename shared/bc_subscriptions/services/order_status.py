@@ -7,13 +7,13 @@ order). Later ones (capture on fulfilment, void on cancel) join the list the han
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from .capture_from_order import PAID_STATUSES, CaptureResult
 
 
-@dataclass(frozen=True)
-class StatusChange:
+class StatusChange(msgspec.Struct, frozen=True):
     store_hash: str
     order_id: int
     previous_status_id: int

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
+
+import msgspec
 
 from ..observability import logger
 from .messages import DeliverWebhook
@@ -71,8 +72,7 @@ def relay_event(
     return sent
 
 
-@dataclass(frozen=True)
-class CatchUpResult:
+class CatchUpResult(msgspec.Struct, frozen=True):
     relayed: int
     complete: bool  # False when the time budget ran out; the next run continues
     failed: int = 0  # events (or shard reads) that failed; still pending, the next run retries

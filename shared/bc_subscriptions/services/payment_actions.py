@@ -8,8 +8,9 @@ is looked at again by the auth-expiry sweep, never requested twice while BigComm
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ..domain import events as ev
 from ..domain.authorization import AuthState
@@ -27,15 +28,13 @@ _PENDING_STATUSES = frozenset({"capture pending", "void pending"})
 _REQUEST = {"capture": AuthState.CAPTURE_PENDING, "void": AuthState.VOID_PENDING}
 
 
-@dataclass
-class ActionDeps:
+class ActionDeps(msgspec.Struct):
     uow: UnitOfWork
     bc: BigCommerce
     clock: Clock
 
 
-@dataclass(frozen=True)
-class RenewalCharge:
+class RenewalCharge(msgspec.Struct, frozen=True):
     sub: Subscription
     charge: Charge
 

@@ -7,9 +7,10 @@ its checkpoint (window and page) next time; the sweep resumes after the last sto
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
+
+import msgspec
 
 from ..observability import logger
 from ..ports.bigcommerce import BigCommerce, Order
@@ -38,15 +39,14 @@ class ParkedDeliveries(Protocol):
     def give_up(self, store_hash: str, delivery_hash: str, reason: str) -> None: ...
 
 
-@dataclass
-class StoreReconciliation:
+class StoreReconciliation(msgspec.Struct):
     store_hash: str
     orders_seen: int = 0
     orders_captured: int = 0
     retried: int = 0
     retry_failed: int = 0  # parked deliveries that failed again (they stay parked)
     given_up: int = 0  # parked deliveries that can never succeed (recorded with the reason)
-    hooks: HookRepair = field(default_factory=HookRepair)
+    hooks: HookRepair = msgspec.field(default_factory=HookRepair)
     caught_up: bool = False  # every order modified up to this run's window end was seen
 
 
@@ -169,8 +169,7 @@ class Cursors(Protocol):
     def put(self, sweep: str, cursor: str) -> None: ...
 
 
-@dataclass
-class SweepSummary:
+class SweepSummary(msgspec.Struct):
     stores: int = 0
     failed_stores: int = 0
     orders_seen: int = 0

@@ -16,10 +16,11 @@ from the other stores.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Protocol, cast
+
+import msgspec
 
 from ..domain.api_budget import ApiBudget, per_run_allowance, spread_delays
 from ..observability import logger
@@ -45,12 +46,11 @@ class DueReader(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class SweepResult:
+class SweepResult(msgspec.Struct, frozen=True):
     enqueued: int
     stores: int
     complete: bool  # False when the budget or the time ran out; the next run continues
-    per_store: dict[str, int] = field(default_factory=dict)
+    per_store: dict[str, int] = msgspec.field(default_factory=dict)
     overdue: int = 0  # of those enqueued, due more than STUCK_AFTER ago: stuck workflows
     failed_stores: int = 0
 
@@ -61,8 +61,7 @@ class PacedQueue(Protocol):
         ...
 
 
-@dataclass
-class _Store:
+class _Store(msgspec.Struct):
     store_hash: str
     rows: Iterator[DueSubscription]
     sent: int = 0

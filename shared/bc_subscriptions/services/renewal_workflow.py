@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -85,8 +84,7 @@ class RetryLater(Exception):
     """Another worker holds the cycle, or BigCommerce's answer is still unknown."""
 
 
-@dataclass(frozen=True)
-class RenewalOutcome:
+class RenewalOutcome(msgspec.Struct, frozen=True):
     # renewed | delivered | payment_failed | not_due | already_done | expired | cancelled | paused
     # | resumed (a scheduled end of a pause: the next sweep renews it when due)
     # | payment_pending (the gateway has not settled: the next sweep reads the transactions)
@@ -97,8 +95,7 @@ class RenewalOutcome:
     steps: frozenset[str] = frozenset()
 
 
-@dataclass
-class RenewalDeps:
+class RenewalDeps(msgspec.Struct):
     uow: UnitOfWork
     bc: BigCommerce
     clock: Clock

@@ -10,9 +10,10 @@ store's backlog exceeds what the sweeps hand out. Only the store's own due parti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+
+import msgspec
 
 if TYPE_CHECKING:
     from ..domain.charge import Charge
@@ -22,8 +23,7 @@ if TYPE_CHECKING:
 MAX_PAGE = 100
 
 
-@dataclass(frozen=True)
-class StuckWorkflow:
+class StuckWorkflow(msgspec.Struct, frozen=True):
     subscription: Subscription
     cycle: int
     due_at: datetime

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from ..domain import subscription_cancels, subscription_dunning, subscription_pauses
 from ..domain.actors import customers_of
@@ -52,8 +53,7 @@ class RenewalInProgress(DomainError):
 _RENEWING = frozenset({Status.TRIALING, Status.ACTIVE, Status.PAST_DUE, Status.REQUIRES_ACTION})
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(msgspec.Struct, frozen=True):
     status: Status | None = None
     customer_id: int | None = None
     product_id: int | None = None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from ..domain.lifecycle import RENEWABLE
 from ..domain.scheduled_change import ChangeKind
@@ -18,8 +19,7 @@ if TYPE_CHECKING:
 MAX_COUNTED = 100
 
 
-@dataclass(frozen=True)
-class UpcomingRenewals:
+class UpcomingRenewals(msgspec.Struct, frozen=True):
     count: int
     more: bool  # more than `count` are due: the count and totals are a floor
     totals: dict[str, Decimal]  # currency -> what the renewals come to, shipping included

@@ -9,7 +9,6 @@ faults (storage, queue) raise, so SQS repeats the same attempt.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -42,8 +41,7 @@ class AttemptLog(Protocol):
     def record(self, attempt: DeliveryAttempt) -> None: ...
 
 
-@dataclass
-class DeliveryDeps:
+class DeliveryDeps(msgspec.Struct):
     endpoints: EndpointHealth
     vault: SecretReader
     sender: WebhookSender
@@ -57,8 +55,7 @@ class DeliveryDeps:
     link_base: str = ""
 
 
-@dataclass(frozen=True)
-class DeliveryResult:
+class DeliveryResult(msgspec.Struct, frozen=True):
     outcome: str  # delivered | retrying | failed | disabled | skipped | early
     status: int | None = None
     wait: timedelta | None = None  # early: how long until the attempt is due

@@ -7,9 +7,10 @@ the body is the stored envelope, byte for byte, so signatures verify as before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
+
+import msgspec
 
 from .messages import DeliverWebhook
 
@@ -40,8 +41,7 @@ class EventReader(Protocol):
     ) -> Iterator[StoredEvent]: ...
 
 
-@dataclass(frozen=True)
-class ReplayResult:
+class ReplayResult(msgspec.Struct, frozen=True):
     queued: int
     not_subscribed: int  # events whose type the endpoint's filter does not take
     unknown: tuple[str, ...] = ()  # requested ids that are not events of this store

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self
 
@@ -53,25 +52,25 @@ MAX_TRANSACTION_ITEMS = 100
 OPS_QUEUES = {Status.PAST_DUE: keys.OPS_FAILED, Status.REQUIRES_ACTION: keys.OPS_ACTION}
 
 
-@dataclass
-class _Staged:
+class _Staged(msgspec.Struct):
     item: Any
     condition: Condition | None
     actions: list[Action] | None = None  # an update of these attributes instead of a put
 
 
-@dataclass
 class DynamoUnitOfWork:
     """Reads are consistent reads; writes wait for `commit()`; leaving without commit drops them."""
 
-    region: str
-    due_shards: int
-    # Seals an event's secret fields for the store (KMS); None: such an event cannot be stored.
-    seal: Callable[[str, str], str] | None = None
-    _staged: list[_Staged] = field(default_factory=list)
-    _loaded: dict[tuple[str, str], Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self, region: str, due_shards: int, seal: Callable[[str, str], str] | None = None
+    ) -> None:
+        self.region = region
+        self.due_shards = due_shards
+        # Seals an event's secret fields for the store (KMS); None: such an event cannot be
+        # stored.
+        self.seal = seal
+        self._staged: list[_Staged] = []
+        self._loaded: dict[tuple[str, str], Any] = {}
         self.subscriptions = _Subscriptions(self)
         self.charges = _Charges(self)
         self.order_links = _OrderLinks(self)

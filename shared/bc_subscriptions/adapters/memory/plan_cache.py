@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from typing import TYPE_CHECKING
 
+import msgspec.structs
 from ulid import ULID
 
 from ...domain.record import to_json
@@ -33,7 +33,7 @@ class MemoryPlanCache:
 
     def put(self, store_hash: str, entry: CachedPlan) -> None:
         if entry.refreshed_at is not None:  # the DynamoDB item keeps it to the second
-            entry = dataclasses.replace(entry, refreshed_at=second(entry.refreshed_at))
+            entry = msgspec.structs.replace(entry, refreshed_at=second(entry.refreshed_at))
         self._entries[(store_hash, entry.product_id)] = entry
         if self._store is not None:
             key = (keys.store_pk(store_hash), keys.plan_sk(entry.product_id))

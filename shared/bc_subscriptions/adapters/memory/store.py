@@ -9,9 +9,10 @@ from __future__ import annotations
 import bisect
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+import msgspec
 
 from ...ports.storage import ConcurrencyConflict, StoredEvent
 from ..dynamodb import keys
@@ -25,24 +26,21 @@ def second(value: datetime) -> datetime:
     return datetime.strptime(keys.timestamp(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-@dataclass
-class Row:
+class Row(msgspec.Struct):
     """One stored record: its value as the domain reads it back, and its lock version."""
 
     value: Any
     version: int | None = None
 
 
-@dataclass
-class Seen:
+class Seen(msgspec.Struct):
     """The version a unit of work read (or staged) of a record; a commit moves it on, as
     pynamodb moves a saved item's version attribute on after its transaction succeeds."""
 
     version: int | None
 
 
-@dataclass
-class Write:
+class Write(msgspec.Struct):
     """One staged write. `versioned`: the record carries a lock version checked against
     `seen`; `must_not_exist`: an add; `counter_limit`: a counter increment below a limit."""
 
@@ -55,7 +53,6 @@ class Write:
     event: StoredEvent | None = None
 
 
-@dataclass
 class MemoryStore:
     """Thread-safe: a commit checks every condition and applies every write under one lock.
 
@@ -63,14 +60,16 @@ class MemoryStore:
     prefix scan cost what they return rather than the size of the table (benches hold many).
     """
 
-    _partitions: dict[str, dict[str, Row]] = field(default_factory=dict)
-    _pks: list[str] = field(default_factory=list)  # sorted partition keys
-    _events: list[StoredEvent] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    # What a DynamoDB table would have been asked for (benches count requests per operation).
-    reads: int = 0
-    queries: int = 0
-    transactions: int = 0
+    def __init__(self) -> None:
+        self._partitions: dict[str, dict[str, Row]] = {}
+        self._pks: list[str] = []  # sorted partition keys
+        self._events: list[StoredEvent] = []
+        self._lock = threading.Lock()
+        # What a DynamoDB table would have been asked for (benches count requests per
+        # operation).
+        self.reads = 0
+        self.queries = 0
+        self.transactions = 0
 
     def read(self, key: tuple[str, str]) -> Row | None:
         with self._lock:

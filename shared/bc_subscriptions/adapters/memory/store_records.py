@@ -6,10 +6,11 @@ the users BigCommerce removed from the app.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+import msgspec.structs
 
 from .store import second
 
@@ -31,7 +32,7 @@ class MemoryInstalls:
         with self._lock:
             install = self._installs.get(store_hash)
             if install is not None and install.store_id is None:
-                self._installs[store_hash] = dataclasses.replace(install, store_id=store_id)
+                self._installs[store_hash] = msgspec.structs.replace(install, store_id=store_id)
 
     def installed_after(self, cursor: str, limit: int) -> list[str]:
         """Installed stores in hash order, after `cursor` ("" for the first)."""
@@ -43,7 +44,7 @@ class MemoryInstalls:
 
     def put(self, install: Install, now: datetime) -> None:
         # A put replaces the whole item: the store id learnt before is not kept.
-        stored = dataclasses.replace(install, changed_at=second(now), store_id=None)
+        stored = msgspec.structs.replace(install, changed_at=second(now), store_id=None)
         with self._lock:
             self._installs[install.store_hash] = stored
 

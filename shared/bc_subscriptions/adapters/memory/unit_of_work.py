@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
@@ -234,7 +233,7 @@ class _OrderLinks:
     def add(self, link: OrderLink) -> None:
         # The order is the idempotency key: a second capture of the same order cannot commit.
         key = (keys.order_pk(link.store_hash, link.order_id), "LINK")
-        self._uow.stage_add(key, OrderLink(**{**link.__dict__, "subscription_ids": _ids(link)}))
+        self._uow.stage_add(key, msgspec.structs.replace(link, subscription_ids=_ids(link)))
 
 
 def _ids(link: OrderLink) -> tuple[str, ...]:
@@ -263,8 +262,7 @@ class _CustomerLinks:
         self._uow.stage_put((keys.store_pk(store_hash), sk), _RemovedLink(subscription_id, now))
 
 
-@dataclass(frozen=True)
-class _RemovedLink:
+class _RemovedLink(msgspec.Struct, frozen=True):
     subscription_id: str
     removed_at: datetime
 
