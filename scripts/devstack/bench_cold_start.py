@@ -81,19 +81,48 @@ def _env(pythonpath: Path) -> dict[str, str]:
     }
 
 
+def _handler_import(task_root: Path) -> str:
+    """What the Lambda runtime does to load a handler: the function's code first on `sys.path`,
+    then `importlib.import_module("app")`. Its code directory is read-only and ships no bytecode,
+    so `app.py` compiles on every cold start; `task_root` is a fresh copy that has none either.
+
+    Not `runpy.run_path`: it imports pkgutil before the handler's own imports, which made some
+    handlers measure up to 20 ms (0.15x) slower than the runtime's import of the same file.
+    """
+    return (
+        "import importlib, sys; sys.dont_write_bytecode = True; "
+        f"sys.path.insert(0, {str(task_root)!r}); importlib.import_module('app')"
+    )
+
+
+def _task_roots(handlers: dict[str, str], into: Path) -> dict[str, Path]:
+    """A copy of each handler file alone in its own directory, as /var/task holds it."""
+    roots: dict[str, Path] = {}
+    for name, path in handlers.items():
+        roots[name] = into / name
+        roots[name].mkdir()
+        shutil.copyfile(path, roots[name] / "app.py")
+    return roots
+
+
 def import_costs(handlers: dict[str, str], rounds: int = 7) -> tuple[float, dict[str, float]]:
     """The fastest of `rounds` imports of boto3 and of each handler, taken in turn.
 
     Interleaving keeps a slow spell of the machine from landing on one function only; the
-    minimum is the least disturbed run (disturbance only ever adds time).
+    minimum is the least disturbed run (disturbance only ever adds time). The domain layer is
+    compiled first, as the layers ship compiled.
     """
     env = _env(REPO_ROOT / "shared")  # the domain layer, as /opt/python has it
+    shared = str(REPO_ROOT / "shared" / "bc_subscriptions")
+    subprocess.run([runtime_python(), "-m", "compileall", "-q", shared], check=True, env=env)
     base: list[float] = []
     costs: dict[str, list[float]] = {name: [] for name in handlers}
-    for _ in range(rounds):
-        base.append(_import_seconds("import boto3", env))
-        for name, path in handlers.items():
-            costs[name].append(_import_seconds(f"import runpy; runpy.run_path({path!r})", env))
+    with tempfile.TemporaryDirectory(prefix="task-roots-") as tmp:
+        roots = _task_roots(handlers, Path(tmp))
+        for _ in range(rounds):
+            base.append(_import_seconds("import boto3", env))
+            for name, root in roots.items():
+                costs[name].append(_import_seconds(_handler_import(root), env))
     return min(base), {name: min(samples) for name, samples in costs.items()}
 
 
@@ -118,11 +147,11 @@ def source_only_costs(handlers: dict[str, str], rounds: int = 3) -> dict[str, fl
             REPO_ROOT / "shared" / "bc_subscriptions", layers / "bc_subscriptions", ignore=ignore
         )
         env = {**_env(layers), "PYTHONDONTWRITEBYTECODE": "1"}
+        roots = _task_roots(handlers, Path(tmp))
         costs: dict[str, list[float]] = {name: [] for name in handlers}
         for _ in range(rounds):
-            for name, path in handlers.items():
-                code = f"import runpy; runpy.run_path({path!r})"
-                costs[name].append(_import_seconds(code, env, isolated=True))
+            for name, root in roots.items():
+                costs[name].append(_import_seconds(_handler_import(root), env, isolated=True))
     return {name: min(samples) for name, samples in costs.items()}
 
 
