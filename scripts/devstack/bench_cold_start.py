@@ -21,7 +21,13 @@ LIBRARIES = (
     "import boto3, httpx, pynamodb.models; from aws_lambda_powertools import Logger, Metrics"
 )
 # The admin and portal APIs route with Powertools' resolver and have it validate their input,
-# which builds on pydantic: what those two cannot go below while they do.
+# which builds on pydantic: what those two cannot go below while they do. Without validation
+# the resolver still loads the whole event_handler package (every resolver, every event class).
+RESOLVER = (
+    "from aws_lambda_powertools.event_handler import APIGatewayHttpResolver; "
+    "from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter; "
+    "APIGatewayHttpResolver()"
+)
 VALIDATING_RESOLVER = (
     "from aws_lambda_powertools.event_handler import APIGatewayHttpResolver; "
     "from aws_lambda_powertools.event_handler.openapi.params import Query; "
@@ -31,6 +37,9 @@ FLOORS = {
     "boto3, pynamodb, httpx, Powertools logger and metrics": LIBRARIES,
     "  the same and msgspec (our records and messages)": f"{LIBRARIES}; import msgspec",
     "  the same and pydantic (the APIs' request models)": f"{LIBRARIES}; import pydantic.main",
+    "  the same and Powertools' resolver, not validating": (
+        f"{LIBRARIES}; import msgspec; {RESOLVER}"
+    ),
     "  the same and Powertools' resolver, validating (the APIs)": (
         f"{LIBRARIES}; {VALIDATING_RESOLVER}"
     ),
