@@ -124,8 +124,12 @@ RECEIVER_CHECKS = (
 def _modules_after_import(function: str) -> set[str]:
     """The modules loaded once the function's handler file is imported, in a fresh interpreter
     (as a cold start does)."""
+    return _modules_after(_handler_import(function))
+
+
+def _handler_import(function: str) -> str:
     handler = REPO_ROOT / "functions" / function / "app.py"
-    return _modules_after(f"import runpy; runpy.run_path({str(handler)!r})")
+    return f"import runpy; runpy.run_path({str(handler)!r})"
 
 
 def _modules_after(code: str) -> set[str]:
@@ -212,14 +216,13 @@ NOT_APIS = sorted(
 
 def _dataclasses_after_import(function: str) -> list[str]:
     """The dataclasses our modules define once the function's handler file is imported."""
-    handler = REPO_ROOT / "functions" / function / "app.py"
     found = (
         "[f'{m.__name__}.{c.__name__}' for m in list(sys.modules.values())"
         " if m.__name__.startswith('bc_subscriptions') for c in vars(m).values()"
         " if isinstance(c, type) and c.__module__ == m.__name__"
         " and '__dataclass_fields__' in vars(c)]"
     )
-    return _printed_after(f"import runpy; runpy.run_path({str(handler)!r})", found)
+    return _printed_after(_handler_import(function), found)
 
 
 @pytest.mark.parametrize("function", NOT_APIS)

@@ -66,8 +66,7 @@ class DynamoUnitOfWork:
     ) -> None:
         self.region = region
         self.due_shards = due_shards
-        # Seals an event's secret fields for the store (KMS); None: such an event cannot be
-        # stored.
+        # KMS sealing of an event's secret fields; None: such an event cannot be stored.
         self.seal = seal
         self._staged: list[_Staged] = []
         self._loaded: dict[tuple[str, str], Any] = {}

@@ -65,8 +65,7 @@ class MemoryStore:
         self._pks: list[str] = []  # sorted partition keys
         self._events: list[StoredEvent] = []
         self._lock = threading.Lock()
-        # What a DynamoDB table would have been asked for (benches count requests per
-        # operation).
+        # The requests a DynamoDB table would have had, per operation (benches count them).
         self.reads = 0
         self.queries = 0
         self.transactions = 0
